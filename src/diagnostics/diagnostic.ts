@@ -1,0 +1,79 @@
+/** Where a problem sits: a file, optionally a line/column and a JSON pointer into the document. */
+export interface SourceLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  pointer?: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding of the engine. `code` is stable and documented in docs/diagnostics.md. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  location?: SourceLocation;
+  hint?: string;
+}
+
+/**
+ * Every code the engine can emit. A test checks that each one is documented in docs/diagnostics.md,
+ * so adding a code here without documenting it fails the build.
+ */
+export const DIAGNOSTIC_CODES = {
+  SCF001: 'input file not found',
+  SCF002: 'YAML/JSON syntax error',
+  SCF003: 'Swagger 2.0 document',
+  SCF004: 'not an OpenAPI 3.0/3.1 document',
+  SCF005: 'invalid OpenAPI document',
+  SCF006: 'unresolvable $ref',
+  SCF010: 'unsupported construct',
+  SCF011: 'route collision',
+  SCF020: 'output directory not empty',
+  SCF021: 'output path escapes the output directory',
+  SCF022: 'invalid option',
+  SCF023: 'invalid project config',
+  SCF101: 'operation without operationId',
+  SCF102: 'identifier renamed',
+  SCF103: 'response serialized by the validate-and-strip fallback',
+  SCF104: 'media type served as raw data',
+  SCF105: 'tolerated deviation from the OpenAPI schema',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Thrown by the engine for input it cannot generate from. Carries every error found, not just the first. */
+export class ScaffoldError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'ScaffoldError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function error(code: DiagnosticCode, message: string, location?: SourceLocation, hint?: string): Diagnostic {
+  return { code, severity: 'error', message, ...(location && { location }), ...(hint && { hint }) };
+}
+
+export function warning(code: DiagnosticCode, message: string, location?: SourceLocation, hint?: string): Diagnostic {
+  return { code, severity: 'warning', message, ...(location && { location }), ...(hint && { hint }) };
+}
+
+export function fail(code: DiagnosticCode, message: string, location?: SourceLocation, hint?: string): never {
+  throw new ScaffoldError([error(code, message, location, hint)]);
+}
+
+export function formatLocation(location: SourceLocation): string {
+  let text = location.file ?? '';
+  if (location.line !== undefined) text += `:${location.line}${location.column !== undefined ? `:${location.column}` : ''}`;
+  if (location.pointer !== undefined) text += `${text ? ' ' : ''}#${location.pointer.replace(/^#/, '')}`;
+  return text;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${formatLocation(d.location)}: ` : '';
+  return `${d.severity} ${d.code}: ${where}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}`;
+}

@@ -1,0 +1,106 @@
+import { resolve } from 'node:path';
+import {
+  BaseResolver,
+  bundle,
+  createConfig,
+  getLineColLocation,
+  lintDocument,
+  Source,
+  type Document,
+  type NormalizedProblem,
+} from '@redocly/openapi-core';
+import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { readDocument } from './read-document.js';
+import type { OpenApiDocument } from './openapi-types.js';
+
+/** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
+export interface LoadedSpec {
+  path: string;
+  /** The spec as written, for serving it back unchanged at /openapi.json (bundled but not dereferenced). */
+  document: OpenApiDocument;
+  version: '3.0' | '3.1';
+  warnings: Diagnostic[];
+}
+
+/**
+ * Reads, checks and bundles an OpenAPI 3.0/3.1 file. Every problem is reported with a location;
+ * nothing downstream ever sees an invalid document.
+ */
+export async function loadSpec(specPath: string): Promise<LoadedSpec> {
+  const path = resolve(specPath);
+  const file = await readDocument(path);
+  const version = detectVersion(path, file.value);
+
+  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
+  const resolver = new BaseResolver(config.resolve);
+  const document: Document = { source: new Source(path, file.text), parsed: file.value };
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
+  const errors = problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
+  if (errors.length > 0) throw new ScaffoldError(errors);
+  const warnings = problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
+
+  const bundled = await bundle({ config, doc: document, dereference: false, externalRefResolver: resolver });
+  const bundleErrors = bundled.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
+  if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
+
+  return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
+}
+
+/**
+ * Deviations that real specs carry often and that have one obvious meaning, which the model stage
+ * implements: 3.0 idioms in 3.1 documents (`nullable`, boolean `exclusiveMinimum`), `nullable` without
+ * `type`, vendor extensions with a shape Redocly expects differently, and discriminator mappings by name.
+ */
+function isTolerated(problem: NormalizedProblem): boolean {
+  const pointer = problem.location[0]?.pointer ?? '';
+  if (/\/x-[^/]*/.test(pointer)) return true;
+  if (/\/discriminator\/mapping\//.test(pointer)) return true;
+  if (/\/nullable$/.test(pointer)) return true;
+  if (/\/exclusive(Minimum|Maximum)$/.test(pointer) && /boolean/.test(problem.message)) return true;
+  return false;
+}
+
+function detectVersion(path: string, value: unknown): '3.0' | '3.1' {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('SCF004', 'the file does not hold an OpenAPI document (expected a mapping at the top level)', { file: path });
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.swagger === 'string' || typeof record.swagger === 'number') {
+    fail(
+      'SCF003',
+      `this is a Swagger ${String(record.swagger)} document; scaffold reads OpenAPI 3.0 and 3.1`,
+      { file: path, pointer: '/swagger' },
+      'convert it first, for example with `npx swagger2openapi spec.yaml -o openapi.yaml`, then run scaffold on the result',
+    );
+  }
+  const declared = record.openapi;
+  if (declared === undefined) fail('SCF004', 'missing the `openapi` version field', { file: path, pointer: '/openapi' });
+  const match = /^3\.([01])\.\d+/.exec(String(declared));
+  if (!match) {
+    fail('SCF004', `unsupported OpenAPI version ${JSON.stringify(declared)}; supported: 3.0.x and 3.1.x`, {
+      file: path,
+      pointer: '/openapi',
+    });
+  }
+  return match[1] === '0' ? '3.0' : '3.1';
+}
+
+function toDiagnostic(problem: NormalizedProblem): Diagnostic {
+  const location = problem.location[0];
+  const code = problem.ruleId === 'no-unresolved-refs' ? 'SCF006' : 'SCF005';
+  if (!location) return error(code, problem.message);
+  const lineCol = safeLineCol(location);
+  return error(code, problem.message, {
+    file: location.source.absoluteRef,
+    pointer: location.pointer,
+    ...(lineCol && { line: lineCol.line, column: lineCol.col }),
+  });
+}
+
+function safeLineCol(location: NormalizedProblem['location'][number]): { line: number; col: number } | undefined {
+  try {
+    return getLineColLocation(location).start;
+  } catch {
+    return undefined; // a location we cannot map back to text still has its pointer
+  }
+}
