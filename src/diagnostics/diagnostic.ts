@@ -34,6 +34,8 @@ export const DIAGNOSTIC_CODES = {
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',
   SCF023: 'invalid project config',
+  SCF024: 'template failed to render',
+  SCF025: 'generated code failed to format',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF103: 'response serialized by the validate-and-strip fallback',

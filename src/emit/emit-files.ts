@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Plan, PlannedFile } from '../plan/types.js';
+import { formatCode } from './format-code.js';
+import { generateOpenApiTypes } from './openapi-types.js';
+import { createTemplateRenderer } from './render-template.js';
+
+/** A file ready to be written: its final bytes and who owns it. */
+export interface EmittedFile {
+  id: string;
+  path: string;
+  owner: PlannedFile['owner'];
+  content: string;
+}
+
+export interface EmitOptions {
+  templatesDir: string;
+  document: unknown;
+  genHeader: string;
+}
+
+/** Produces every planned file's text: templates, then openapi-typescript, prettier last for all. */
+export async function emitFiles(plan: Plan, options: EmitOptions): Promise<EmittedFile[]> {
+  const renderer = createTemplateRenderer({ genHeader: await readFile(join(options.templatesDir, 'partials', 'gen-header.hbs'), 'utf8') });
+  const sources = new Map<string, string>();
+  const emitted: EmittedFile[] = [];
+  for (const file of plan.files) {
+    let text: string;
+    if (file.source.kind === 'template') {
+      const templatePath = join(options.templatesDir, 'project', file.source.template);
+      let source = sources.get(templatePath);
+      if (source === undefined) {
+        source = await readFile(templatePath, 'utf8');
+        sources.set(templatePath, source);
+      }
+      text = renderer.render(templatePath, source, file.source.data);
+    } else {
+      text = await generateOpenApiTypes(options.document, options.genHeader);
+    }
+    emitted.push({ id: file.id, path: file.path, owner: file.owner, content: await formatCode(file.path, text) });
+  }
+  return emitted;
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fail, type Diagnostic } from './diagnostics/diagnostic.js';
+import { emitFiles, type EmittedFile } from './emit/emit-files.js';
+import { createTemplateRenderer } from './emit/render-template.js';
+import { readDocument } from './load/read-document.js';
+import { loadSpec } from './load/load-spec.js';
+import { listTemplates } from './load/list-templates.js';
+import { buildModel } from './model/build-model.js';
+import { kebabCase } from './model/naming.js';
+import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
+import { buildPlan } from './plan/build-plan.js';
+import { PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
+import { buildProjectView } from './plan/view-model.js';
+import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
+import { CONFIG_PATH } from './write/manifest.js';
+import { writeProject, type WriteResult } from './write/write-project.js';
+
+export type Stage = 'load' | 'model' | 'plan' | 'emit' | 'write';
+
+export interface GenerateResult {
+  outDir: string;
+  diagnostics: Diagnostic[];
+  files: WriteResult['actions'];
+  operationCount: number;
+  resourceCount: number;
+}
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+
+export async function toolVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * The pipeline: load -> model -> plan -> emit -> write. Never prompts, never exits the process;
+ * every problem surfaces as a ScaffoldError carrying located diagnostics, and nothing is written
+ * unless every stage before `write` succeeded.
+ */
+export async function generate(options: GenerateOptions, onStage: (stage: Stage) => void = () => {}): Promise<GenerateResult> {
+  const outDir = resolve(options.out);
+  const version = await toolVersion();
+
+  onStage('load');
+  const spec = await loadSpec(options.spec);
+  if (options.models !== undefined) await readDocument(resolve(options.models)); // located syntax errors now, not later
+
+  onStage('model');
+  const { model, diagnostics } = buildModel(spec);
+  const packageName = options.name ?? (kebabCase(model.title, 'api').slice(0, 60) || 'api');
+  if (!PACKAGE_NAME.test(packageName)) {
+    fail('SCF022', `--name ${JSON.stringify(packageName)} is not a valid npm package name`, undefined, 'use lowercase letters, digits, - . _ ~ and an optional @scope/');
+  }
+
+  onStage('plan');
+  const view = buildProjectView(model, {
+    packageName,
+    specFile: basename(spec.path),
+    toolVersion: version,
+    document: spec.document,
+    dependencies: PROJECT_DEPENDENCIES,
+    devDependencies: PROJECT_DEV_DEPENDENCIES,
+  });
+  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')));
+
+  onStage('emit');
+  const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
+  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader });
+  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, name: packageName });
+  files.push(
+    { id: CONFIG_PATH, path: CONFIG_PATH, owner: 'generator', content: `${JSON.stringify(config, null, 2)}\n` },
+    {
+      id: `.scaffold/${CONFIG_SCHEMA_FILE}`,
+      path: `.scaffold/${CONFIG_SCHEMA_FILE}`,
+      owner: 'generator',
+      content: await readFile(join(PACKAGE_ROOT, 'schemas', 'project-config.schema.json'), 'utf8'),
+    },
+  );
+
+  onStage('write');
+  const written = await writeProject(files, { outDir, toolVersion: version, dryRun: options.dryRun, force: options.force });
+  return {
+    outDir,
+    diagnostics,
+    files: written.actions,
+    operationCount: view.operationCount,
+    resourceCount: view.resources.length,
+  };
+}

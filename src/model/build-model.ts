@@ -1,0 +1,76 @@
+import { ScaffoldError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LoadedSpec } from '../load/load-spec.js';
+import { basePathOf } from './base-path.js';
+import { buildComponentSchemas } from './components.js';
+import { camelCase, NameRegistry, names, pascalCase, RESERVED_WORDS } from './naming.js';
+import { buildOperations, type DraftOperation } from './operations.js';
+import { buildSecuritySchemes } from './security.js';
+import type { ApiModel, Operation, Resource } from './types.js';
+
+export interface ModelResult {
+  model: ApiModel;
+  diagnostics: Diagnostic[];
+}
+
+/** Members of the generated base classes; an operation method must not shadow them. */
+const BASE_CLASS_MEMBERS = ['service', 'services', 'handle', 'toString', 'valueOf', 'hasOwnProperty'];
+
+/** Resource names that would collide with the project's own modules or folders. */
+const RESERVED_RESOURCE_NAMES = ['app', 'server', 'config', 'errors', 'routes', 'health', 'index', 'docs', 'openapi'];
+
+export function buildModel(spec: LoadedSpec): ModelResult {
+  const { document } = spec;
+  const diagnostics: Diagnostic[] = [...spec.warnings];
+  const basePath = basePathOf(document);
+  const components = buildComponentSchemas(document, spec.version, diagnostics);
+  const drafts = buildOperations(document, basePath, components.converter, diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new ScaffoldError(errors);
+
+  const resources = groupIntoResources(drafts, document.tags ?? [], diagnostics);
+  const model: ApiModel = {
+    title: document.info.title,
+    version: document.info.version,
+    description: document.info.description ?? '',
+    openapiVersion: spec.version,
+    basePath,
+    schemas: components.definitions,
+    resources,
+    securitySchemes: buildSecuritySchemes(document, diagnostics),
+    usesEnvelope: resources.some((r) => r.operations.some((o) => o.responses.some((res) => res.envelope))),
+  };
+  return { model, diagnostics };
+}
+
+/** Operations group by their first tag, else by the first literal path segment. */
+function groupIntoResources(drafts: DraftOperation[], tags: { name: string; description?: string }[], diagnostics: Diagnostic[]): Resource[] {
+  const groups = new Map<string, DraftOperation[]>();
+  for (const draft of drafts) {
+    const key = draft.tags[0] ?? draft.path.split('/').find((s) => s !== '' && !s.startsWith('{')) ?? 'root';
+    groups.set(key, [...(groups.get(key) ?? []), draft]);
+  }
+  const resourceNames = new NameRegistry(RESERVED_RESOURCE_NAMES);
+  const typeNames = new NameRegistry();
+  return [...groups.entries()].map(([key, operations]) => {
+    const resourceNamesFor = names(key, 'resource');
+    const kebab = resourceNames.claim(resourceNamesFor.kebab);
+    if (kebab !== resourceNamesFor.kebab) {
+      diagnostics.push(warning('SCF102', `resource "${key}" is named "${kebab}" to avoid a collision`));
+    }
+    const resourceNames2 = { ...names(kebab, 'resource'), original: key };
+    const methodNames = new NameRegistry(BASE_CLASS_MEMBERS);
+    return {
+      names: resourceNames2,
+      description: tags.find((t) => t.name === key)?.description ?? '',
+      operations: operations.map((draft): Operation => {
+        const base = camelCase(draft.operationId, draft.method);
+        const methodName = methodNames.claim(RESERVED_WORDS.has(base) ? `${base}Operation` : base);
+        if (methodName !== base) {
+          diagnostics.push(warning('SCF102', `operationId "${draft.operationId}" becomes method ${methodName}() (collision or reserved word)`));
+        }
+        const { tags: _tags, ...operation } = draft;
+        return { ...operation, methodName, typeName: typeNames.claim(pascalCase(methodName, 'Operation')) };
+      }),
+    };
+  });
+}

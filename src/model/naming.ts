@@ -1,0 +1,86 @@
+import type { Names } from './types.js';
+
+/**
+ * Names from a spec are untrusted input. Everything here reduces them to ASCII letters and digits,
+ * so a generated identifier or file name can never carry code, quotes or path separators.
+ */
+export function words(raw: string): string[] {
+  return raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+const capitalize = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+
+export function camelCase(raw: string, fallback = 'value'): string {
+  const parts = words(raw);
+  if (parts.length === 0) return fallback;
+  const [first = '', ...rest] = parts;
+  return leadingLetter(first + rest.map(capitalize).join(''), fallback);
+}
+
+export function pascalCase(raw: string, fallback = 'Value'): string {
+  const parts = words(raw);
+  if (parts.length === 0) return fallback;
+  return leadingLetter(parts.map(capitalize).join(''), fallback);
+}
+
+export function kebabCase(raw: string, fallback = 'value'): string {
+  const joined = words(raw).join('-').slice(0, 60).replace(/-+$/, '');
+  return joined === '' ? fallback : /^[0-9]/.test(joined) ? `${fallback}-${joined}` : joined;
+}
+
+/** Identifiers cannot start with a digit: `2fa` becomes `value2fa` (the fallback word leads). */
+function leadingLetter(identifier: string, fallback: string): string {
+  const trimmed = identifier.slice(0, 80);
+  return /^[0-9]/.test(trimmed) ? `${fallback}${trimmed}` : trimmed;
+}
+
+export function names(raw: string, fallback = 'item'): Names {
+  return { original: raw, camel: camelCase(raw, fallback), pascal: pascalCase(raw, capitalize(fallback)), kebab: kebabCase(raw, fallback) };
+}
+
+/** Words that cannot name a variable, parameter or type in TypeScript (strict mode, ES modules). */
+export const RESERVED_WORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'as implements interface let package private protected public static yield await any boolean number string ' +
+    'symbol type object never unknown undefined constructor arguments eval'
+  ).split(' '),
+);
+
+/** Hands out names from a base, adding 2, 3, ... on collision; order of calls decides, so callers sort first. */
+export class NameRegistry {
+  private readonly taken = new Set<string>();
+
+  constructor(reserved: Iterable<string> = []) {
+    for (const name of reserved) this.taken.add(name.toLowerCase());
+  }
+
+  claim(base: string): string {
+    let candidate = base;
+    for (let n = 2; this.taken.has(candidate.toLowerCase()); n += 1) candidate = `${base}${n}`;
+    this.taken.add(candidate.toLowerCase());
+    return candidate;
+  }
+}
+
+/** A string literal safe to place in generated TypeScript: JSON escaping plus the sequences that end comments or templates. */
+export function stringLiteral(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Text safe inside a `/** ... *\/` comment: no terminator, no stray control characters, one line per line. */
+export function commentText(value: string): string {
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(/\*\//g, '*\\/')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, ' ')
+    .trim();
+}

@@ -1,0 +1,189 @@
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import {
+  HTTP_METHODS,
+  type HeaderObject,
+  type MediaTypeObject,
+  type OpenApiDocument,
+  type OperationObject,
+  type ParameterObject,
+  type PathItem,
+  type RequestBodyObject,
+  type ResponseObject,
+} from '../load/openapi-types.js';
+import { isEnvelope } from './envelope.js';
+import type { SchemaConverter, SchemaView } from './json-schema.js';
+import { mediaKind } from './media.js';
+import { camelCase, NameRegistry } from './naming.js';
+import { buildParameter, isIgnoredParameter } from './parameters.js';
+import { deref } from './resolve-ref.js';
+import { buildRequirements } from './security.js';
+import type { MediaBody, Operation, Parameter, RequestBody, ResponseDefinition } from './types.js';
+
+/** An operation before names are assigned (names depend on the whole set, so they come last). */
+export type DraftOperation = Omit<Operation, 'methodName' | 'typeName'> & { tags: string[] };
+
+export function buildOperations(
+  document: OpenApiDocument,
+  basePath: string,
+  converter: SchemaConverter,
+  diagnostics: Diagnostic[],
+): DraftOperation[] {
+  const operations: DraftOperation[] = [];
+  for (const [path, rawItem] of Object.entries(document.paths ?? {})) {
+    const item = deref<PathItem>(document, rawItem);
+    for (const method of HTTP_METHODS) {
+      const raw = item[method];
+      if (!raw) continue;
+      const pointer = `/paths/${escapePointer(path)}/${method}`;
+      operations.push(buildOperation(document, basePath, path, method, item, raw, converter, pointer, diagnostics));
+    }
+  }
+  reportRouteCollisions(operations, diagnostics);
+  return operations;
+}
+
+function buildOperation(
+  document: OpenApiDocument,
+  basePath: string,
+  path: string,
+  method: (typeof HTTP_METHODS)[number],
+  item: PathItem,
+  raw: OperationObject,
+  converter: SchemaConverter,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): DraftOperation {
+  const operationId = raw.operationId ?? synthesizeOperationId(method, path);
+  if (raw.operationId === undefined) {
+    diagnostics.push(warning('SCF101', `${method.toUpperCase()} ${path} has no operationId; named "${operationId}"`, { pointer }));
+  }
+  const { routePath, routeNames } = toRoutePath(path);
+  const parameters = mergeParameters(document, item.parameters, raw.parameters)
+    .filter((p) => !isIgnoredParameter(p))
+    .map((p, i) => buildParameter(p, routeNames.get(p.name) ?? p.name, converter, `${pointer}/parameters/${i}`));
+  for (const name of routeNames.keys()) {
+    if (!parameters.some((p) => p.in === 'path' && p.name === name)) {
+      // A template variable without a declaration: still a string segment, so accept it as one.
+      parameters.push({ name, routeName: routeNames.get(name) ?? name, in: 'path', required: true, style: 'simple', explode: false, shape: 'primitive', schema: { type: 'string' }, description: '' });
+      diagnostics.push(warning('SCF105', `path parameter {${name}} of ${method.toUpperCase()} ${path} is not declared; treated as a string`, { pointer }));
+    }
+  }
+  const droppedPathParameters = parameters.filter((p) => p.in === 'path' && !routeNames.has(p.name));
+  for (const p of droppedPathParameters) {
+    diagnostics.push(warning('SCF105', `path parameter "${p.name}" of ${method.toUpperCase()} ${path} does not occur in the path; ignored`, { pointer }));
+  }
+  return {
+    operationId,
+    tags: raw.tags ?? [],
+    method,
+    path,
+    routeUrl: `${basePath}${routePath}` || '/',
+    summary: raw.summary ?? '',
+    description: raw.description ?? '',
+    deprecated: raw.deprecated === true,
+    parameters: parameters.filter((p) => !droppedPathParameters.includes(p)),
+    requestBody: buildRequestBody(document, raw.requestBody, converter, `${pointer}/requestBody`),
+    responses: buildResponses(document, raw.responses ?? {}, converter, `${pointer}/responses`),
+    security: buildRequirements(raw.security ?? document.security),
+  };
+}
+
+/** Operation-level parameters override path-level ones with the same name and location. */
+function mergeParameters(
+  document: OpenApiDocument,
+  pathLevel: PathItem['parameters'],
+  operationLevel: OperationObject['parameters'],
+): ParameterObject[] {
+  const merged = new Map<string, ParameterObject>();
+  for (const raw of [...(pathLevel ?? []), ...(operationLevel ?? [])]) {
+    const parameter = deref<ParameterObject>(document, raw);
+    merged.set(`${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`, parameter);
+  }
+  return [...merged.values()];
+}
+
+function buildRequestBody(document: OpenApiDocument, raw: OperationObject['requestBody'], converter: SchemaConverter, pointer: string): RequestBody | undefined {
+  if (raw === undefined) return undefined;
+  const body = deref<RequestBodyObject>(document, raw);
+  const contents = buildContents(body.content, converter, 'request', `${pointer}/content`);
+  if (contents.length === 0) return undefined;
+  return { required: body.required === true, description: body.description ?? '', contents };
+}
+
+function buildResponses(document: OpenApiDocument, raw: Record<string, unknown>, converter: SchemaConverter, pointer: string): ResponseDefinition[] {
+  return Object.entries(raw).map(([status, value]) => {
+    const response = deref<ResponseObject>(document, value as ResponseObject);
+    const responsePointer = `${pointer}/${status}`;
+    const contents = buildContents(response.content, converter, 'response', `${responsePointer}/content`);
+    const jsonSchema = Object.entries(response.content ?? {}).find(([type]) => mediaKind(type) === 'json')?.[1].schema;
+    return {
+      status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(),
+      description: response.description ?? '',
+      contents,
+      headers: Object.entries(response.headers ?? {}).map(([name, header]) => {
+        const resolved = deref<HeaderObject>(document, header);
+        return {
+          name,
+          required: resolved.required === true,
+          schema: resolved.schema === undefined ? {} : converter.convert(resolved.schema, 'response', `${responsePointer}/headers/${name}`),
+        };
+      }),
+      envelope: /^2/.test(status) && jsonSchema !== undefined && isEnvelope(document, jsonSchema),
+    };
+  });
+}
+
+function buildContents(content: Record<string, MediaTypeObject> | undefined, converter: SchemaConverter, view: SchemaView, pointer: string): MediaBody[] {
+  return Object.entries(content ?? {}).map(([mediaType, media]) => ({
+    mediaType,
+    kind: mediaKind(mediaType),
+    schema: media.schema === undefined ? undefined : converter.convert(media.schema, view, `${pointer}/${escapePointer(mediaType)}/schema`),
+  }));
+}
+
+/** `/pets/{pet-id}/photos/{name}.jpg` -> `/pets/:petId/photos/:name.jpg`, and the spec->router name map. */
+export function toRoutePath(path: string): { routePath: string; routeNames: Map<string, string> } {
+  const registry = new NameRegistry();
+  const routeNames = new Map<string, string>();
+  const routePath = path
+    .split(/(\{[^}]*\})/)
+    .map((part) => {
+      const name = /^\{([^}]*)\}$/.exec(part)?.[1];
+      if (name === undefined) return part.replace(/:/g, '::'); // a literal colon, escaped for the router
+      const routeName = routeNames.get(name) ?? registry.claim(camelCase(name, 'param'));
+      routeNames.set(name, routeName);
+      return `:${routeName}`;
+    })
+    .join('')
+    .replace(/\/+$/, '');
+  return { routePath, routeNames };
+}
+
+function synthesizeOperationId(method: string, path: string): string {
+  const segments = path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => segment.replace(/\{([^}]*)\}/g, 'by $1'));
+  return camelCase(`${method} ${segments.join(' ')}`, method);
+}
+
+function reportRouteCollisions(operations: DraftOperation[], diagnostics: Diagnostic[]): void {
+  const seen = new Map<string, DraftOperation>();
+  for (const operation of operations) {
+    const shape = `${operation.method} ${operation.routeUrl.replace(/:[A-Za-z0-9_]+/g, ':')}`;
+    const first = seen.get(shape);
+    if (first) {
+      diagnostics.push(
+        error('SCF011', `${operation.method.toUpperCase()} ${operation.path} and ${first.method.toUpperCase()} ${first.path} are the same route`, {
+          pointer: `/paths/${escapePointer(operation.path)}/${operation.method}`,
+        }, 'OpenAPI forbids templated paths that differ only in parameter names; rename or merge one of them'),
+      );
+    } else seen.set(shape, operation);
+  }
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export type { Parameter };

@@ -1,0 +1,38 @@
+/**
+ * Every option of `scaffold generate`, declared once: the CLI's flags and --help, the project config
+ * in `.scaffold/config.json` and (later) the interactive prompts all come from this table.
+ */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** The command-line flag, without `--`. */
+  flag: string;
+  description: string;
+  default?: string | boolean;
+  /** Saved in `.scaffold/config.json`, so a later run inside the project needs no flags. */
+  persisted: boolean;
+  /** A placeholder for --help, e.g. `<file>`. */
+  valueName?: string;
+}
+
+export const GENERATE_OPTIONS = {
+  spec: { type: 'string', flag: 'spec', valueName: '<file>', description: 'OpenAPI 3.0/3.1 document (YAML or JSON)', persisted: true },
+  out: { type: 'string', flag: 'out', valueName: '<dir>', description: 'directory to generate the project into', persisted: false },
+  name: { type: 'string', flag: 'name', valueName: '<pkg>', description: 'npm package name (default: from the spec title)', persisted: true },
+  models: { type: 'string', flag: 'models', valueName: '<file>', description: 'domain model file (recorded; domain models are not generated yet)', persisted: true },
+  dryRun: { type: 'boolean', flag: 'dry-run', description: 'show what would be written, write nothing', default: false, persisted: false },
+  force: { type: 'boolean', flag: 'force', description: 'write into a non-empty directory that scaffold did not generate', default: false, persisted: false },
+} as const satisfies Record<string, OptionSpec>;
+
+export type GenerateOptionName = keyof typeof GENERATE_OPTIONS;
+
+export interface GenerateOptions {
+  spec: string;
+  out: string;
+  name: string | undefined;
+  models: string | undefined;
+  dryRun: boolean;
+  force: boolean;
+}
+
+/** A valid npm package name (lowercase, url-safe, optional scope); reused by the CLI and the engine. */
+export const PACKAGE_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;

@@ -1,0 +1,24 @@
+/**
+ * The generated project's dependencies. Fastify 5 with its own plugins; Ajv for OpenAPI 3.1 (2020-12)
+ * validation; jose for JWT; ioredis for the shared rate-limit store. Node 20 is the floor, so each
+ * range stays on a major whose `engines` allow it (vitest 4, not 5).
+ */
+export const PROJECT_DEPENDENCIES: Record<string, string> = {
+  '@fastify/cors': '^11.1.0',
+  '@fastify/formbody': '^9.0.0',
+  '@fastify/helmet': '^13.0.0',
+  '@fastify/multipart': '^10.0.0',
+  '@fastify/rate-limit': '^11.0.0',
+  ajv: '^8.17.0',
+  'ajv-formats': '^3.0.1',
+  fastify: '^5.6.0',
+  ioredis: '^5.8.0',
+  jose: '^6.1.0',
+};
+
+export const PROJECT_DEV_DEPENDENCIES: Record<string, string> = {
+  '@types/node': '^20.19.0',
+  tsx: '^4.20.0',
+  typescript: '~5.9.3',
+  vitest: '^4.0.0',
+};

@@ -1,0 +1,117 @@
+import { isRecord } from '../model/json-schema.js';
+import type { JsonSchema, MediaBody, Operation, Parameter, ResponseDefinition } from '../model/types.js';
+import { errorTemplate, type SchemaLookup } from './error-template.js';
+
+/** The data of one route-table entry; rendered as an object literal (see src/controllers/operation-route.ts). */
+export interface RouteEntry {
+  operationId: string;
+  method: string;
+  url: string;
+  summary: string;
+  parameters: { name: string; routeName: string; in: string; style: string; explode: boolean; shape: string }[];
+  schema: Record<string, unknown>;
+  cookies: JsonSchema | undefined;
+  requestMediaTypes: string[];
+  bodyRequired: boolean;
+  successes: { status: number; mediaTypes: string[]; envelope: boolean }[];
+  errorBodies: Record<string, unknown>;
+  security: { schemes: { key: string; scopes: string[] }[] }[];
+}
+
+export interface SuccessView {
+  status: number;
+  /** The key of this response in openapi-typescript's `responses` (`200`, `"2XX"`, `"default"`). */
+  specKey: string;
+  response: ResponseDefinition;
+}
+
+/** Success responses: every 2xx; a `2XX` range as 200; with neither, `default` as 200. */
+export function successesOf(operation: Operation): SuccessView[] {
+  const exact = operation.responses
+    .filter((r) => /^2\d\d$/.test(r.status))
+    .map((r) => ({ status: Number(r.status), specKey: r.status, response: r }));
+  if (exact.length > 0) return exact.sort((a, b) => a.status - b.status);
+  const fallback = operation.responses.find((r) => r.status === '2XX') ?? operation.responses.find((r) => r.status === 'default');
+  return fallback ? [{ status: 200, specKey: fallback.status, response: fallback }] : [];
+}
+
+export function buildRouteEntry(operation: Operation, lookup: SchemaLookup): RouteEntry {
+  const byLocation = (location: Parameter['in']): Parameter[] => operation.parameters.filter((p) => p.in === location);
+  const successes = successesOf(operation);
+  const schema: Record<string, unknown> = {};
+  const params = objectSchema(byLocation('path'), (p) => p.name);
+  const querystring = objectSchema(byLocation('query'), (p) => p.name);
+  const headers = objectSchema(byLocation('header'), (p) => p.name.toLowerCase());
+  if (params) schema.params = params;
+  if (querystring) schema.querystring = querystring;
+  if (headers) schema.headers = headers;
+
+  const bodies = (operation.requestBody?.contents ?? []).filter((c) => c.schema !== undefined && ['json', 'form', 'multipart'].includes(c.kind));
+  if (bodies.length > 0) {
+    schema.body = {
+      content: Object.fromEntries(bodies.map((c) => [c.mediaType.toLowerCase(), { schema: c.kind === 'multipart' ? relaxBinaryFields(c.schema as JsonSchema) : c.schema }])),
+    };
+  }
+
+  const response: Record<string, unknown> = {};
+  for (const success of successes) {
+    const json = jsonContent(success.response.contents);
+    if (json?.schema !== undefined) response[String(success.status)] = json.schema;
+  }
+  const errorBodies: Record<string, unknown> = {};
+  for (const declared of operation.responses) {
+    if (/^2/.test(declared.status)) continue;
+    const json = jsonContent(declared.contents);
+    if (json?.schema === undefined) continue;
+    errorBodies[declared.status] = errorTemplate(json.schema, lookup);
+    response[declared.status.toLowerCase()] = json.schema;
+  }
+  if (Object.keys(response).length > 0) schema.response = response;
+
+  return {
+    operationId: operation.operationId,
+    method: operation.method.toUpperCase(),
+    url: operation.routeUrl,
+    summary: operation.summary,
+    parameters: operation.parameters.map(({ name, routeName, in: location, style, explode, shape }) => ({ name, routeName, in: location, style, explode, shape })),
+    schema,
+    cookies: objectSchema(byLocation('cookie'), (p) => p.name),
+    requestMediaTypes: (operation.requestBody?.contents ?? []).map((c) => c.mediaType.toLowerCase()),
+    bodyRequired: operation.requestBody?.required === true,
+    successes: successes.map((s) => ({
+      status: s.status,
+      mediaTypes: s.response.contents.map((c) => c.mediaType),
+      envelope: s.response.envelope,
+    })),
+    errorBodies,
+    security: operation.security.map((r) => ({ schemes: r.schemes.map((s) => ({ key: s.key, scopes: s.scopes })) })),
+  };
+}
+
+export function jsonContent(contents: MediaBody[]): MediaBody | undefined {
+  return contents.find((c) => c.kind === 'json');
+}
+
+function objectSchema(parameters: Parameter[], key: (p: Parameter) => string): JsonSchema | undefined {
+  if (parameters.length === 0) return undefined;
+  const required = parameters.filter((p) => p.required).map(key);
+  return {
+    type: 'object',
+    properties: Object.fromEntries(parameters.map((p) => [key(p), p.schema])),
+    ...(required.length > 0 && { required }),
+  };
+}
+
+/** Multipart files arrive as Buffers, which a `type: string, format: binary` schema would reject. */
+function relaxBinaryFields(schema: JsonSchema): JsonSchema {
+  if (!isRecord(schema) || !isRecord(schema.properties)) return schema;
+  const isBinary = (s: unknown): boolean => isRecord(s) && (s.format === 'binary' || s.format === 'byte' || s.contentMediaType !== undefined);
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties).map(([name, property]) => {
+      if (isBinary(property)) return [name, {}];
+      if (isRecord(property) && isBinary(property.items)) return [name, { ...property, items: {} }];
+      return [name, property];
+    }),
+  );
+  return { ...schema, properties };
+}

@@ -1,0 +1,156 @@
+import { commentText, stringLiteral } from '../model/naming.js';
+import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
+import { operationTypes, type OperationTypes } from './operation-types.js';
+import { buildRouteEntry, type RouteEntry } from './route-entry.js';
+import { errorTemplate, type SchemaLookup } from './error-template.js';
+
+/**
+ * The data every template receives. All strings are already safe where they land: identifiers come
+ * from naming.ts, string literals are JSON-escaped, comment text cannot close its comment.
+ * (Templates are compiled with `noEscape`: HTML escaping would corrupt TypeScript.)
+ */
+export interface ProjectView {
+  packageName: string;
+  title: string;
+  description: string;
+  /** The spec file name, for headers and the README. */
+  specFile: string;
+  toolVersion: string;
+  basePath: string;
+  usesEnvelope: boolean;
+  resources: ResourceView[];
+  schemas: { id: string; schemaJson: string }[];
+  sharedErrorBody: string;
+  securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
+  hasSecurity: boolean;
+  dependencies: { name: string; version: string }[];
+  devDependencies: { name: string; version: string }[];
+  operationCount: number;
+  /** The bundled spec as a string literal, for JSON.parse in src/dto/openapi-document.gen.ts. */
+  documentLiteral: string;
+}
+
+export interface ResourceView {
+  fileStem: string;
+  property: string;
+  controllerClass: string;
+  controllerBaseClass: string;
+  serviceClass: string;
+  serviceBaseClass: string;
+  dtoNamespace: string;
+  doc: string;
+  operations: OperationView[];
+}
+
+export interface OperationView {
+  methodName: string;
+  operationId: string;
+  inputType: string;
+  resultType: string;
+  operationAlias: string;
+  types: OperationTypes;
+  doc: string[];
+  route: RouteEntry;
+  /** The route entry's properties as object-literal text (JSON without the outer braces). */
+  routeProperties: string;
+  /** For tests and docs: `GET /v2/pet/{petId}`. */
+  signature: string;
+}
+
+export interface ViewOptions {
+  packageName: string;
+  specFile: string;
+  toolVersion: string;
+  document: unknown;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
+  const schemaById = new Map(model.schemas.map((s) => [s.id, s.schema]));
+  const lookup = (id: string) => schemaById.get(id);
+  const shared = sharedErrorSchemaId(model);
+  return {
+    packageName: options.packageName,
+    title: commentText(model.title),
+    description: model.description,
+    specFile: commentText(options.specFile),
+    toolVersion: options.toolVersion,
+    basePath: model.basePath,
+    usesEnvelope: model.usesEnvelope,
+    resources: model.resources.map((r) => resourceView(r, lookup)),
+    schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
+    sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
+    securitySchemes: model.securitySchemes.map((s) => ({
+      key: s.key,
+      literal: stringLiteral(s.key),
+      kind: s.kind,
+      specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
+    })),
+    hasSecurity: model.securitySchemes.length > 0,
+    dependencies: sortedEntries(options.dependencies),
+    devDependencies: sortedEntries(options.devDependencies),
+    operationCount: model.resources.reduce((n, r) => n + r.operations.length, 0),
+    documentLiteral: stringLiteral(JSON.stringify(options.document)),
+  };
+}
+
+function resourceView(resource: Resource, lookup: SchemaLookup): ResourceView {
+  const pascal = resource.names.pascal;
+  return {
+    fileStem: resource.names.kebab,
+    property: resource.names.camel,
+    controllerClass: `${pascal}Controller`,
+    controllerBaseClass: `${pascal}ControllerBase`,
+    serviceClass: `${pascal}Service`,
+    serviceBaseClass: `${pascal}ServiceBase`,
+    dtoNamespace: `${pascal}Dto`,
+    doc: commentText(resource.description || `Operations tagged "${resource.names.original}".`),
+    operations: resource.operations.map((o) => operationView(o, lookup)),
+  };
+}
+
+function operationView(operation: Operation, lookup: SchemaLookup): OperationView {
+  const alias = `${operation.typeName}Operation`;
+  const route = buildRouteEntry(operation, lookup);
+  const signature = `${operation.method.toUpperCase()} ${operation.path}`;
+  const doc = [operation.summary, operation.description].map(commentText).filter(Boolean);
+  return {
+    methodName: operation.methodName,
+    operationId: operation.operationId,
+    inputType: `${operation.typeName}Input`,
+    resultType: `${operation.typeName}Result`,
+    operationAlias: alias,
+    types: operationTypes(operation, alias),
+    doc: [...doc, `${commentText(signature)} (operationId: ${commentText(operation.operationId)})`, ...(operation.deprecated ? ['@deprecated The spec marks this operation deprecated.'] : [])],
+    route,
+    routeProperties: JSON.stringify(route).slice(1, -1),
+    signature,
+  };
+}
+
+/**
+ * The spec's shared error schema: the component referenced most often by error responses
+ * (4xx, 5xx, default), if any is referenced by more than one.
+ */
+function sharedErrorSchemaId(model: ApiModel): string | undefined {
+  const counts = new Map<string, number>();
+  for (const resource of model.resources) {
+    for (const operation of resource.operations) {
+      for (const response of operation.responses) {
+        if (/^2/.test(response.status)) continue;
+        const schema = response.contents.find((c) => c.kind === 'json')?.schema;
+        const ref = typeof schema === 'object' && typeof schema.$ref === 'string' ? schema.$ref : undefined;
+        if (ref && !ref.includes('#')) counts.set(ref, (counts.get(ref) ?? 0) + 1);
+      }
+    }
+  }
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return best && best[1] > 1 ? best[0] : undefined;
+}
+
+function sortedEntries(record: Record<string, string>): { name: string; version: string }[] {
+  return Object.keys(record)
+    .sort()
+    .map((name) => ({ name, version: record[name] as string }));
+}

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fail } from '../diagnostics/diagnostic.js';
+import { CONFIG_PATH } from '../write/manifest.js';
+
+/**
+ * `.scaffold/config.json`: the inputs and options of the last generation, so that `scaffold generate`
+ * inside the project needs no flags. Paths are relative to the project directory.
+ * Its JSON Schema is `schemas/project-config.schema.json`, copied beside it.
+ */
+export interface ProjectConfig {
+  $schema: string;
+  schemaVersion: 1;
+  spec: string;
+  models?: string;
+  name: string;
+}
+
+export const CONFIG_SCHEMA_FILE = 'config.schema.json';
+
+export function createProjectConfig(outDir: string, input: { spec: string; models: string | undefined; name: string }): ProjectConfig {
+  const toProject = (path: string) => relative(outDir, resolve(path)).split('\\').join('/');
+  return {
+    $schema: `./${CONFIG_SCHEMA_FILE}`,
+    schemaVersion: 1,
+    spec: toProject(input.spec),
+    ...(input.models !== undefined && { models: toProject(input.models) }),
+    name: input.name,
+  };
+}
+
+/** Reads the config of an existing project, or undefined when the directory has none. */
+export async function readProjectConfig(projectDir: string): Promise<ProjectConfig | undefined> {
+  const path = join(projectDir, CONFIG_PATH);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let value: Partial<ProjectConfig>;
+  try {
+    value = JSON.parse(text) as Partial<ProjectConfig>;
+  } catch (cause) {
+    fail('SCF023', `${CONFIG_PATH} is not valid JSON: ${(cause as Error).message}`, { file: path });
+  }
+  if (value.schemaVersion !== 1) fail('SCF023', `${CONFIG_PATH} has unsupported schemaVersion ${JSON.stringify(value.schemaVersion)}`, { file: path });
+  if (typeof value.spec !== 'string' || typeof value.name !== 'string') fail('SCF023', `${CONFIG_PATH} must name "spec" and "name"`, { file: path });
+  return value as ProjectConfig;
+}
+
+export function resolveFromProject(projectDir: string, path: string): string {
+  return isAbsolute(path) ? path : join(projectDir, path);
+}
