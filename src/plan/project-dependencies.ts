@@ -11,7 +11,7 @@ export const PROJECT_DEPENDENCIES: Record<string, string> = {
   '@fastify/rate-limit': '^11.0.0',
   ajv: '^8.17.0',
   'ajv-formats': '^3.0.1',
-  fastify: '^5.6.0',
+  fastify: '^5.12.0',
   ioredis: '^5.8.0',
   jose: '^6.1.0',
 };

@@ -1,5 +1,6 @@
 import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
+import { contractCases } from './contract-cases.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
@@ -21,6 +22,7 @@ export interface ProjectView {
   resources: ResourceView[];
   schemas: { id: string; schemaJson: string }[];
   sharedErrorBody: string;
+  sharedErrorSchemaId: string;
   securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
   hasSecurity: boolean;
   dependencies: { name: string; version: string }[];
@@ -38,6 +40,8 @@ export interface ResourceView {
   serviceClass: string;
   serviceBaseClass: string;
   dtoNamespace: string;
+  /** Helper types of src/dto/operation-types.ts that this resource's DTO file uses. */
+  dtoHelperImports: string[];
   doc: string;
   operations: OperationView[];
 }
@@ -55,6 +59,14 @@ export interface OperationView {
   routeProperties: string;
   /** For tests and docs: `GET /v2/pet/{petId}`. */
   signature: string;
+  /** Comment-safe title of the operation's tests. */
+  testTitle: string;
+  /** The generated contract tests' requests, as object-literal text (undefined: no such test). */
+  validRequest: string | undefined;
+  invalidRequest: string | undefined;
+  invalidTitle: string;
+  requiresCredentials: boolean;
+  bareRequest: string;
 }
 
 export interface ViewOptions {
@@ -78,9 +90,10 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     toolVersion: options.toolVersion,
     basePath: model.basePath,
     usesEnvelope: model.usesEnvelope,
-    resources: model.resources.map((r) => resourceView(r, lookup)),
+    resources: model.resources.map((r) => resourceView(r, lookup, model.basePath)),
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
+    sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
     securitySchemes: model.securitySchemes.map((s) => ({
       key: s.key,
       literal: stringLiteral(s.key),
@@ -95,8 +108,10 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   };
 }
 
-function resourceView(resource: Resource, lookup: SchemaLookup): ResourceView {
+function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string): ResourceView {
   const pascal = resource.names.pascal;
+  const operations = resource.operations.map((o) => operationView(o, lookup, basePath));
+  const typeText = operations.flatMap((o) => Object.values(o.types)).join(' ');
   return {
     fileStem: resource.names.kebab,
     property: resource.names.camel,
@@ -105,14 +120,16 @@ function resourceView(resource: Resource, lookup: SchemaLookup): ResourceView {
     serviceClass: `${pascal}Service`,
     serviceBaseClass: `${pascal}ServiceBase`,
     dtoNamespace: `${pascal}Dto`,
+    dtoHelperImports: ['BinaryBody', 'Empty', 'Enveloped'].filter((name) => new RegExp(`\\b${name}\\b`).test(typeText)),
     doc: commentText(resource.description || `Operations tagged "${resource.names.original}".`),
-    operations: resource.operations.map((o) => operationView(o, lookup)),
+    operations,
   };
 }
 
-function operationView(operation: Operation, lookup: SchemaLookup): OperationView {
+function operationView(operation: Operation, lookup: SchemaLookup, basePath: string): OperationView {
   const alias = `${operation.typeName}Operation`;
   const route = buildRouteEntry(operation, lookup);
+  const cases = contractCases(operation, basePath, lookup);
   const signature = `${operation.method.toUpperCase()} ${operation.path}`;
   const doc = [operation.summary, operation.description].map(commentText).filter(Boolean);
   return {
@@ -126,6 +143,12 @@ function operationView(operation: Operation, lookup: SchemaLookup): OperationVie
     route,
     routeProperties: JSON.stringify(route).slice(1, -1),
     signature,
+    testTitle: stringLiteral(`${operation.methodName}: ${signature}`),
+    validRequest: cases.valid && JSON.stringify(cases.valid),
+    invalidRequest: cases.invalid && JSON.stringify(cases.invalid.request),
+    invalidTitle: stringLiteral(`rejects an invalid request (${cases.invalid?.breaks ?? ''}) with 400`),
+    requiresCredentials: cases.requiresCredentials,
+    bareRequest: JSON.stringify(cases.bare),
   };
 }
 

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from '../../src/plan/project-dependencies.js';
+
+const run = promisify(execFile);
+export const CACHE_DIR = resolve(import.meta.dirname, '..', '.cache');
+
+/**
+ * Every generated project has the same dependencies, so tests install them once (keyed by their
+ * hash) and link each generated project's node_modules to that install.
+ */
+export async function sharedRuntimeModules(): Promise<string> {
+  const manifest = { name: 'scaffold-runtime-cache', private: true, dependencies: PROJECT_DEPENDENCIES, devDependencies: PROJECT_DEV_DEPENDENCIES };
+  const key = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
+  const dir = join(CACHE_DIR, `runtime-${key}`);
+  const marker = join(dir, '.installed');
+  if (!existsSync(marker)) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+    await writeFile(marker, new Date().toISOString());
+  }
+  return join(dir, 'node_modules');
+}
+
+export async function linkRuntimeModules(projectDir: string): Promise<void> {
+  const modules = await sharedRuntimeModules();
+  const link = join(projectDir, 'node_modules');
+  if (!existsSync(link)) await symlink(modules, link, 'dir');
+}
