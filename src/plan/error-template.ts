@@ -10,7 +10,8 @@ import type { JsonSchema } from '../model/types.js';
  */
 export type SchemaLookup = (id: string) => JsonSchema | undefined;
 
-const MESSAGE = /^(message|msg|detail|error_?description|error_?message|description|reason)$/i;
+const MESSAGE = /^(message|msg|detail|error_?description|error_?message|description|reason|issue|problem)$/i;
+const LOCATION = /^(field|path|pointer|location|loc|param|parameter|name|property|source|instance_?path)$/i;
 const CODE = /^(code|error_?code|type_?code|errorType)$/i;
 const STATUS = /^(status|status_?code|http_?status|http_?code)$/i;
 const DETAILS = /^(details|errors|issues|violations|fields|field_?errors|validation_?errors|invalid_?params)$/i;
@@ -56,11 +57,29 @@ function propertyTemplate(name: string, property: Record<string, unknown>, looku
   if (DETAILS.test(name)) {
     if (type === 'array') {
       const items = flatten(property.items as JsonSchema, lookup, 0);
-      return { $fill: items && primaryType(items) === 'string' ? 'detailMessages' : 'details', fallback: [] };
+      if (items && primaryType(items) === 'string') return { $fill: 'detailMessages', fallback: [] };
+      if (items && primaryType(items) === 'object') return { $each: 'details', item: detailTemplate(items, lookup), fallback: [] };
+      return { $fill: 'details', fallback: [] };
     }
     return undefined; // an object or free-form details field: left out rather than guessed
   }
   return undefined;
+}
+
+/** One entry of a validation error's details: where (`/body/price`) and what is wrong. */
+function detailTemplate(item: Record<string, unknown>, lookup: SchemaLookup): unknown {
+  const properties = isRecord(item.properties) ? item.properties : {};
+  const required = new Set(Array.isArray(item.required) ? item.required.map(String) : []);
+  const template: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(properties)) {
+    const property = flatten(raw as JsonSchema, lookup, 0);
+    const isString = property !== undefined && primaryType(property) === 'string';
+    if (isString && LOCATION.test(name)) template[name] = { $fill: 'detail.location' };
+    else if (isString && MESSAGE.test(name)) template[name] = { $fill: 'detail.message' };
+    else if (required.has(name) && property) template[name] = neutral(property, lookup);
+  }
+  for (const name of required) if (!(name in template)) template[name] = 'error';
+  return template;
 }
 
 /** A string field can only carry our value when the schema does not restrict it to a fixed set. */

@@ -52,7 +52,15 @@ export function sampleValue(schema: JsonSchema | undefined, lookup: SchemaLookup
         if (sample === undefined) return undefined;
         value[name] = sample;
       }
-      return value;
+      // Optional properties fill in until `minProperties` is met.
+      const minProperties = typeof flat.minProperties === 'number' ? flat.minProperties : 0;
+      for (const [name, property] of Object.entries(properties)) {
+        if (Object.keys(value).length >= minProperties) break;
+        if (name in value) continue;
+        const sample = sampleValue(property as JsonSchema, lookup, depth + 1);
+        if (sample !== undefined) value[name] = sample;
+      }
+      return Object.keys(value).length >= minProperties ? value : undefined;
     }
     default:
       return 'sample';
