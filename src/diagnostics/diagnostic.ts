@@ -38,8 +38,6 @@ export const DIAGNOSTIC_CODES = {
   SCF025: 'generated code failed to format',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
-  SCF103: 'response serialized by the validate-and-strip fallback',
-  SCF104: 'media type served as raw data',
   SCF105: 'tolerated deviation from the OpenAPI schema',
 } as const;
 

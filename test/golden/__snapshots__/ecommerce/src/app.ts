@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config/env.js';
+import { registerOperationRoutes } from './controllers/register-routes.js';
+import { routes, type Controllers } from './controllers/routes.gen.js';
+import { registerSystemRoutes } from './controllers/system.controller.js';
+import { ProductsController } from './controllers/products.controller.js';
+import { InventoryController } from './controllers/inventory.controller.js';
+import { CustomersController } from './controllers/customers.controller.js';
+import { OrdersController } from './controllers/orders.controller.js';
+import { PaymentsController } from './controllers/payments.controller.js';
+import { openapiDocument } from './dto/openapi-document.gen.js';
+import { componentSchemas, sharedErrorBody } from './dto/schemas.gen.js';
+import { createAuthenticator } from './middlewares/authenticate.js';
+import { registerBodyParsers } from './middlewares/body-parsers.js';
+import { createCredentialVerifiers } from './middlewares/credential-verifiers.js';
+import { registerCrossCuttingConcerns } from './middlewares/cross-cutting.js';
+import { registerErrorHandler } from './middlewares/error-handler.js';
+import { createJwtVerifier } from './middlewares/jwt.js';
+import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
+import { securitySchemes } from './middlewares/security-schemes.gen.js';
+import { ProductsService } from './services/products.service.js';
+import { InventoryService } from './services/inventory.service.js';
+import { CustomersService } from './services/customers.service.js';
+import { OrdersService } from './services/orders.service.js';
+import { PaymentsService } from './services/payments.service.js';
+import { createValidation } from './utils/validation.js';
+
+/**
+ * The composition root: creates the services with their dependencies, hands them to their
+ * controllers and assembles the HTTP application. This file is yours: scaffold only adds the
+ * wiring for new resources when the spec grows.
+ */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
+    },
+    logController: new OneLinePerRequest(),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    exposeHeadRoutes: false,
+  });
+
+  const validation = createValidation(componentSchemas);
+  app.setValidatorCompiler(validation.validatorCompiler);
+  for (const schema of componentSchemas) app.addSchema(schema);
+
+  registerRequestIdHeader(app);
+  registerErrorHandler(app, sharedErrorBody);
+  const closeCrossCutting = await registerCrossCuttingConcerns(app, config);
+  app.addHook('onClose', closeCrossCutting);
+  await registerBodyParsers(app, config.bodyLimitBytes);
+  registerSystemRoutes(app, openapiDocument, []);
+
+  const jwt = createJwtVerifier(config.jwt);
+  if (
+    !jwt.configured &&
+    Object.values(securitySchemes).some((s) => s.kind === 'bearer' || s.kind === 'oauth2' || s.kind === 'openIdConnect')
+  ) {
+    app.log.warn('JWT_SECRET and JWT_JWKS_URL are both unset: every bearer token will be rejected');
+  }
+  const authenticator = createAuthenticator(securitySchemes, jwt, createCredentialVerifiers(config));
+
+  const controllers: Controllers = {
+    products: new ProductsController(new ProductsService()),
+    inventory: new InventoryController(new InventoryService()),
+    customers: new CustomersController(new CustomersService()),
+    orders: new OrdersController(new OrdersService()),
+    payments: new PaymentsController(new PaymentsService()),
+  };
+  registerOperationRoutes(app, routes, controllers, authenticator, validation);
+  return app;
+}

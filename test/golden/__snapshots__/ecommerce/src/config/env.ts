@@ -1,0 +1,137 @@
+/**
+ * All settings come from the environment, are checked once at startup and then frozen.
+ * A missing or malformed variable stops the process with a message that names it.
+ */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly corsOrigins: readonly string[];
+  readonly jwt: {
+    readonly secret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+  };
+  readonly apiKeys: readonly string[];
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const config: Config = {
+    nodeEnv,
+    host: read.string('HOST', '0.0.0.0'),
+    port: read.integer('PORT', 3000, { min: 0, max: 65535 }),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    jwt: {
+      secret: read.optionalString('JWT_SECRET'),
+      jwksUrl: read.optionalUrl('JWT_JWKS_URL', ['https:', 'http:']),
+      issuer: read.optionalString('JWT_ISSUER'),
+      audience: read.optionalString('JWT_AUDIENCE'),
+    },
+    apiKeys: read.list('API_KEYS'),
+    rateLimit: {
+      max: read.integer('RATE_LIMIT_MAX', 100, { min: 1 }),
+      windowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1 }),
+    },
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, { min: 1 }),
+    requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, { min: 0 }),
+  };
+  if (config.jwt.secret !== undefined && config.jwt.secret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  integer(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    const { min = -Infinity, max = Infinity } = range;
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

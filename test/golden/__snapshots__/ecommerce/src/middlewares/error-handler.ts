@@ -1,0 +1,109 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBodyTemplate, OperationRoute } from '../controllers/operation-route.js';
+import {
+  AppError,
+  AuthenticationError,
+  InternalError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitError,
+  statusOf,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type ValidationIssue,
+} from '../errors/index.js';
+import { ENVELOPE_ERROR_TEMPLATE, fillErrorBody } from '../utils/error-body.js';
+
+/**
+ * The one place that turns an error into a response. The body follows the spec: the schema declared
+ * for that status on the operation, then its `4XX`/`5XX` range, then `default`, then the spec's shared
+ * error schema, else the house envelope. Programmer errors are logged in full and answered with a
+ * generic 500: no stack, no internal message.
+ */
+export function registerErrorHandler(app: FastifyInstance, sharedErrorBody: ErrorBodyTemplate | undefined): void {
+  app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
+    const error = toAppError(raw);
+    const status = statusOf(error);
+    if (error.isOperational) request.log.info({ err: error, code: error.code }, error.message);
+    else request.log.error({ err: raw }, 'unhandled error');
+
+    if (error instanceof AuthenticationError && error.challenges.length > 0) {
+      void reply.header('www-authenticate', error.challenges.join(', '));
+    }
+    if (error instanceof RateLimitError) void reply.header('retry-after', String(error.retryAfterSeconds));
+    return sendError(request, reply, status, error, sharedErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0] ?? ''}`);
+    return sendError(request, reply, 404, error, sharedErrorBody);
+  });
+}
+
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  error: AppError,
+  sharedErrorBody: ErrorBodyTemplate | undefined,
+): FastifyReply {
+  const operation = request.routeOptions.config.operation as OperationRoute<unknown> | undefined;
+  const template = errorTemplateFor(operation, status) ?? sharedErrorBody ?? ENVELOPE_ERROR_TEMPLATE;
+  const body = fillErrorBody(template, {
+    status,
+    code: error.code,
+    message: error.isOperational ? error.message : 'An unexpected error occurred',
+    details: error.isOperational ? error.details : undefined,
+    requestId: request.id,
+    path: request.url.split('?')[0] ?? '',
+  });
+  return reply.status(status).type('application/json; charset=utf-8').send(body);
+}
+
+function errorTemplateFor(
+  operation: OperationRoute<unknown> | undefined,
+  status: number,
+): ErrorBodyTemplate | undefined {
+  if (!operation) return undefined;
+  const bodies = operation.errorBodies;
+  return bodies[String(status)] ?? bodies[`${String(status).charAt(0)}XX`] ?? bodies.default;
+}
+
+/** Fastify's own errors (bad JSON, body too large, schema validation) become the app's error classes. */
+export function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const where = fastifyError.validationContext ?? 'request';
+    const issues: ValidationIssue[] = fastifyError.validation.map((issue) => ({
+      location: `/${where}${issue.instancePath}`,
+      message: describeIssue(issue),
+    }));
+    return new ValidationError(
+      `Invalid ${where}: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLargeError('The request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaTypeError(fastifyError.message);
+    case 'FST_ERR_NOT_FOUND':
+      return new NotFoundError('Not found');
+  }
+  if (fastifyError.statusCode === 405) return new MethodNotAllowedError(fastifyError.message);
+  if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    // Malformed JSON, an empty body where one is required, a bad multipart stream: the client's input.
+    return new ValidationError(fastifyError.message, [{ location: '/body', message: fastifyError.message }]);
+  }
+  return new InternalError('Unexpected error', { cause: error });
+}
+
+function describeIssue(issue: NonNullable<FastifyError['validation']>[number]): string {
+  const params = issue.params as Record<string, unknown>;
+  if (issue.keyword === 'required') return `must have property "${String(params.missingProperty)}"`;
+  if (issue.keyword === 'false schema') return 'is read-only and must not be sent';
+  return issue.message ?? 'is invalid';
+}

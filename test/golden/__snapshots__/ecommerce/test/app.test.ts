@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config/env.js';
+
+describe('the application', () => {
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }));
+    await app.ready();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('reports itself alive', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/live' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves its spec and a reference page', async () => {
+    const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    expect(spec.json()).toHaveProperty('openapi');
+    const docs = await app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('answers an unknown route with 404 and echoes the request id', async () => {
+    const response = await app.inject({ method: 'GET', url: '/no/such/route', headers: { 'x-request-id': 'req-123' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['x-request-id']).toBe('req-123');
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to start with an invalid variable and names it', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+  });
+});

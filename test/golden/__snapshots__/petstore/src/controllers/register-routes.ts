@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ValidateFunction } from 'ajv';
+import { WithMeta, type RequestContext } from '../dto/operation-types.js';
+import { InternalError, NotAcceptableError } from '../errors/index.js';
+import type { Authenticator } from '../middlewares/authenticate.js';
+import { acceptableMediaType, checkMediaTypes } from '../middlewares/content-negotiation.js';
+import { decodeParameters } from '../middlewares/decode-parameters.js';
+import type { Validation } from '../utils/validation.js';
+import type { OperationInput, OperationRoute, SuccessResponse } from './operation-route.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operation?: OperationRoute<unknown>;
+  }
+}
+
+/**
+ * Serves each operation of the route table: authenticate, check media types, decode and validate
+ * parameters, call the controller, send what it returns with the status and shape the spec declares.
+ */
+export function registerOperationRoutes<Controllers>(
+  app: FastifyInstance,
+  routes: readonly OperationRoute<Controllers>[],
+  controllers: Controllers,
+  authenticator: Authenticator,
+  validation: Validation,
+): void {
+  for (const route of routes) {
+    const validateCookies: ValidateFunction | undefined =
+      route.cookies === undefined ? undefined : validation.compileParameters(route.cookies);
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: route.schema,
+      config: { operation: route as OperationRoute<unknown> },
+      onRequest: async (request) => {
+        request.auth = await authenticator.authenticate(request, route.security);
+      },
+      preValidation: async (request) => {
+        checkMediaTypes(request, route as OperationRoute<unknown>);
+        decodeParameters(request, route.parameters, validateCookies);
+      },
+      handler: async (request, reply) => {
+        const result = await route.handle(controllers, readInput(request, route), contextOf(request, reply));
+        return sendResult(request, reply, route.successes, result);
+      },
+    });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: import('../dto/operation-types.js').AuthContext | undefined;
+  }
+}
+
+function readInput(request: FastifyRequest, route: OperationRoute<unknown>): OperationInput {
+  const headers: Record<string, unknown> = {};
+  for (const parameter of route.parameters) {
+    if (parameter.in !== 'header') continue;
+    const value = request.headers[parameter.name.toLowerCase()];
+    if (value !== undefined) headers[parameter.name] = value;
+  }
+  return {
+    params: request.params as Record<string, unknown>,
+    query: request.query as Record<string, unknown>,
+    headers,
+    cookies: request.cookieParameters,
+    body: request.body,
+  };
+}
+
+function contextOf(request: FastifyRequest, reply: FastifyReply): RequestContext {
+  return {
+    requestId: request.id,
+    auth: request.auth,
+    log: request.log,
+    setHeader: (name, value) => void reply.header(name, value),
+  };
+}
+
+function sendResult(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  successes: readonly SuccessResponse[],
+  result: unknown,
+): FastifyReply {
+  let success = successes[0];
+  let body = result;
+  if (successes.length > 1) {
+    const chosen = result as { status?: unknown; body?: unknown } | undefined;
+    success = successes.find((s) => s.status === chosen?.status);
+    if (!success)
+      throw new InternalError(
+        `The service returned status ${String(chosen?.status)}, which the operation does not declare`,
+      );
+    body = chosen?.body;
+  }
+  if (!success) return reply.status(200).send();
+  reply.status(success.status);
+  if (success.mediaTypes.length === 0 || body === undefined) return reply.send();
+
+  const raw = typeof body === 'string' || Buffer.isBuffer(body) || isStream(body);
+  const producible = raw ? success.mediaTypes : success.mediaTypes.filter(isJsonMediaType);
+  const mediaType = acceptableMediaType(request.headers.accept, producible);
+  if (mediaType === undefined) throw new NotAcceptableError(`This response is available as: ${producible.join(', ')}`);
+  void reply.type(mediaType.includes('*') ? 'application/json; charset=utf-8' : mediaType);
+  if (!success.envelope) return reply.send(body);
+  const { data, meta } = body instanceof WithMeta ? body : { data: body, meta: {} };
+  return reply.send({ success: true, data, meta: { requestId: request.id, ...(meta as object) } });
+}
+
+function isJsonMediaType(mediaType: string): boolean {
+  return /^application\/(.+\+)?json$|^\*\/\*$|^application\/\*$/.test(mediaType.split(';')[0]?.trim() ?? '');
+}
+
+function isStream(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function';
+}

@@ -1,0 +1,105 @@
+/**
+ * The error vocabulary of the application. Each error has a stable string `code` that clients can
+ * rely on and no HTTP status: src/errors/error-status.ts maps classes to statuses in one table.
+ *
+ * Operational errors (`isOperational: true`) are expected outcomes such as bad input or a missing
+ * record; their message is safe to show. Anything else is a programmer error: it is logged in full
+ * and answered with a generic 500 that leaks nothing.
+ */
+export interface AppErrorOptions {
+  details?: unknown;
+  cause?: unknown;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  readonly isOperational: boolean = true;
+  readonly details: unknown;
+
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details;
+  }
+}
+
+/** One problem with the input: where it is (`/body/price`) and what is wrong with it. */
+export interface ValidationIssue {
+  location: string;
+  message: string;
+}
+
+export class ValidationError extends AppError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(message: string, issues: ValidationIssue[] = [], options: Omit<AppErrorOptions, 'details'> = {}) {
+    super(message, { ...options, details: issues });
+  }
+}
+
+export class AuthenticationError extends AppError {
+  readonly code = 'AUTHENTICATION_REQUIRED';
+
+  /** Challenges for the `WWW-Authenticate` header, e.g. `Bearer realm="api"`. */
+  constructor(
+    message = 'Authentication is required',
+    readonly challenges: string[] = [],
+    options: AppErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+export class AuthorizationError extends AppError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND';
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly code = 'METHOD_NOT_ALLOWED';
+}
+
+export class NotAcceptableError extends AppError {
+  readonly code = 'NOT_ACCEPTABLE';
+}
+
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
+export class RateLimitError extends AppError {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options: AppErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+export class NotImplementedError extends AppError {
+  readonly code = 'NOT_IMPLEMENTED';
+
+  constructor(operation: string) {
+    super(`${operation} is not implemented yet`);
+  }
+}
+
+/** A failure the code did not expect: never shown to clients as is. */
+export class InternalError extends AppError {
+  readonly code = 'INTERNAL_ERROR';
+  override readonly isOperational = false;
+}

@@ -1,0 +1,52 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+import type { JsonSchema } from '../controllers/operation-route.js';
+
+/**
+ * Two Ajv2020 instances share the spec's component schemas (registered once under stable ids, so
+ * recursive schemas work):
+ * - bodies are validated as sent: `{"price":"12"}` against an integer is a 400, never coerced;
+ * - parameters arrive as strings, so after style decoding they are coerced to their declared types.
+ */
+export interface Validation {
+  validatorCompiler: FastifySchemaCompiler<JsonSchema>;
+  compileParameters(schema: JsonSchema): ValidateFunction;
+  compileBody(schema: JsonSchema): ValidateFunction;
+}
+
+export interface RegisteredSchema {
+  $id: string;
+  [keyword: string]: unknown;
+}
+
+export function createValidation(schemas: readonly RegisteredSchema[]): Validation {
+  const bodies = createAjv(schemas, false);
+  const parameters = createAjv(schemas, 'array');
+  // Form and multipart fields are strings on the wire too, so they get the coercing instance.
+  const STRING_ENCODED = /^(application\/x-www-form-urlencoded|multipart\/)/;
+
+  return {
+    validatorCompiler: ({ schema, httpPart, contentType }) => {
+      const coerce = httpPart !== 'body' || (contentType !== undefined && STRING_ENCODED.test(contentType));
+      return (coerce ? parameters : bodies).compile(schema);
+    },
+    compileParameters: (schema) => parameters.compile(schema),
+    compileBody: (schema) => bodies.compile(schema),
+  };
+}
+
+function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'array'): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: false,
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+    unicodeRegExp: false,
+    validateSchema: false,
+  });
+  addFormats.default(ajv, { mode: 'full' });
+  for (const schema of schemas) ajv.addSchema(schema);
+  return ajv;
+}

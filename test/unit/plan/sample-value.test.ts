@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { sampleValue } from '../../../src/plan/sample-value.js';
+
+const none = () => undefined;
+
+describe('sample values for contract tests', () => {
+  it('prefers the spec’s own example, default and enum', () => {
+    expect(sampleValue({ type: 'string', examples: ['abc'] }, none)).toBe('abc');
+    expect(sampleValue({ type: 'integer', default: 7 }, none)).toBe(7);
+    expect(sampleValue({ type: 'string', enum: [null, 'b'] }, none)).toBe('b');
+  });
+
+  it('respects numeric bounds and string lengths and formats', () => {
+    expect(sampleValue({ type: 'integer', minimum: 5, multipleOf: 4 }, none)).toBe(8);
+    expect(sampleValue({ type: 'number', exclusiveMinimum: 0 }, none)).toBe(0.5);
+    expect(sampleValue({ type: 'string', minLength: 12 }, none)).toBe('samplexxxxxx');
+    expect(sampleValue({ type: 'string', format: 'uuid' }, none)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('fills required properties and enough optional ones for minProperties', () => {
+    const schema = { type: 'object', required: ['a'], minProperties: 2, properties: { a: { type: 'boolean' }, b: { type: 'integer' } } };
+    expect(sampleValue(schema, none)).toEqual({ a: true, b: 1 });
+  });
+
+  it('gives up on a pattern it cannot satisfy rather than guess', () => {
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$' }, none)).toBeUndefined();
+  });
+
+  it('never sends a property the request may not carry', () => {
+    expect(sampleValue({ type: 'object', required: ['id'], properties: { id: false } }, none)).toBeUndefined();
+  });
+});

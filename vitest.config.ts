@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Four suites, fastest first: unit tests per pipeline stage, golden files per example, end-to-end
+ * runs of generated projects, and the robustness suite over real-world specs from npm.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'golden', include: ['test/golden/*.test.ts'], testTimeout: 120_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
+      { test: { name: 'robustness', include: ['test/robustness/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
+    ],
+  },
+});
