@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { exampleSpec, fixtureSpec } from '../../support/fixtures.js';
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await main(args, out, err);
+  return { code, stdout, stderr };
+}
+
+const tempDir = () => mkdtemp(join(tmpdir(), 'scaffold-cli-'));
+
+describe('scaffold CLI', () => {
+  it('prints its version and help', async () => {
+    expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await cli('generate', '--help');
+    expect(help.code).toBe(0);
+    for (const flag of ['--spec', '--out', '--name', '--models', '--dry-run', '--force']) expect(help.stdout).toContain(flag);
+  });
+
+  it('exits 2 with usage on a wrong command line', async () => {
+    expect((await cli('frobnicate')).code).toBe(2);
+    const missing = await cli('generate', '--out', await tempDir());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--spec is required');
+    expect((await cli('generate', '--bogus')).code).toBe(2);
+  });
+
+  it('exits 1 with located diagnostics for a broken spec and writes nothing', async () => {
+    const out = join(await tempDir(), 'project');
+    const result = await cli('generate', '--spec', fixtureSpec('broken-syntax.yaml'), '--out', out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error SCF002: .*broken-syntax\.yaml:\d+:\d+/);
+    expect(result.stderr).toContain('Nothing was written.');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a non-empty directory it did not generate, unless --force', async () => {
+    const out = await tempDir();
+    await writeFile(join(out, 'precious.txt'), 'mine');
+    const refused = await cli('generate', '--spec', exampleSpec('petstore'), '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('SCF020');
+    expect(existsSync(join(out, 'package.json'))).toBe(false);
+    const forced = await cli('generate', '--spec', exampleSpec('petstore'), '--out', out, '--force');
+    expect(forced.code).toBe(0);
+    expect(await readFile(join(out, 'precious.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('writes nothing on --dry-run but lists what it would write', async () => {
+    const out = join(await tempDir(), 'project');
+    const result = await cli('generate', '--spec', exampleSpec('petstore'), '--out', out, '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('src/services/pet.service.gen.ts');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('regenerates inside a project with no flags, from .scaffold/config.json, keeping user files', async () => {
+    const out = join(await tempDir(), 'project');
+    expect((await cli('generate', '--spec', exampleSpec('petstore'), '--out', out, '--name', 'pets-api')).code).toBe(0);
+    const service = join(out, 'src', 'services', 'pet.service.ts');
+    await writeFile(service, '// my implementation\n');
+    const cwd = process.cwd();
+    process.chdir(out);
+    try {
+      const again = await cli('generate');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/created 0, updated 0/);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await readFile(service, 'utf8')).toBe('// my implementation\n');
+    expect(JSON.parse(await readFile(join(out, 'package.json'), 'utf8')).name).toBe('pets-api');
+  });
+
+  it('rejects an invalid package name', async () => {
+    const result = await cli('generate', '--spec', exampleSpec('petstore'), '--out', join(await tempDir(), 'p'), '--name', 'Bad Name!');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SCF022');
+  });
+});
