@@ -1,0 +1,89 @@
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { runCommand, startServer, type RunningServer } from '../support/run.js';
+import { linkRuntimeModules } from '../support/runtime-deps.js';
+import { isReachable, redisCommand } from '../support/services.js';
+
+/**
+ * The cross-cutting concerns of a generated server, over real HTTP: a rate limit shared by several
+ * instances through Redis, CORS, security headers and body size limits.
+ * Needs Redis on 127.0.0.1:6379 (this machine starts it; `redis-server --daemonize yes` otherwise).
+ */
+const REDIS_PORT = 6379;
+const project = resolve(REPO_ROOT, 'test', '.cache', 'e2e-cross-cutting', 'petstore');
+const servers: RunningServer[] = [];
+
+async function start(env: Record<string, string>): Promise<RunningServer> {
+  const server = await startServer(process.execPath, ['dist/server.js'], {
+    cwd: project,
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', API_KEYS: 'key-1', ...env },
+    readyPath: '/health/live',
+  });
+  servers.push(server);
+  return server;
+}
+
+beforeAll(async () => {
+  await rm(project, { recursive: true, force: true });
+  const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), 'generate', '--spec', exampleSpec('petstore'), '--out', project], { cwd: REPO_ROOT });
+  expect(generated.code, generated.output).toBe(0);
+  await linkRuntimeModules(project);
+  const build = await runCommand('npm', ['run', 'build'], { cwd: project });
+  expect(build.code, build.output).toBe(0);
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+describe('a generated server', () => {
+  it('shares one rate limit across instances through Redis, answering 429 with Retry-After', async () => {
+    expect(await isReachable('127.0.0.1', REDIS_PORT), `Redis is not running on 127.0.0.1:${REDIS_PORT}; start it (redis-server --daemonize yes) and run again`).toBe(true);
+    await redisCommand(REDIS_PORT, 'DEL', 'rate-limit:127.0.0.1');
+    const env = { REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`, RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_MS: '60000' };
+    const [a, b] = [await start(env), await start(env)];
+    const statuses: number[] = [];
+    for (const server of [a, b, a, b]) statuses.push((await fetch(`${server.baseUrl}/v2/store/inventory`, { headers: { api_key: 'key-1' } })).status);
+    expect(statuses).toEqual([501, 501, 501, 501]);
+    const limited = await fetch(`${b?.baseUrl}/v2/store/inventory`, { headers: { api_key: 'key-1' } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ success: false, error: { code: 'RATE_LIMITED' } });
+    await redisCommand(REDIS_PORT, 'DEL', 'rate-limit:127.0.0.1');
+  });
+
+  it('limits each instance on its own without Redis', async () => {
+    const [a, b] = [await start({ RATE_LIMIT_MAX: '2' }), await start({ RATE_LIMIT_MAX: '2' })];
+    const statuses: number[] = [];
+    for (const server of [a, b, a, b]) statuses.push((await fetch(`${server.baseUrl}/v2/store/inventory`, { headers: { api_key: 'key-1' } })).status);
+    expect(statuses).toEqual([501, 501, 501, 501]);
+  });
+
+  it('answers CORS for allowed origins only and sets security headers', async () => {
+    const server = await start({ CORS_ORIGINS: 'https://app.example.com' });
+    const allowed = await fetch(`${server.baseUrl}/health/live`, { headers: { origin: 'https://app.example.com' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await fetch(`${server.baseUrl}/health/live`, { headers: { origin: 'https://evil.example.com' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const server = await start({ BODY_LIMIT_BYTES: '1000' });
+    const response = await fetch(`${server.baseUrl}/v2/user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'x'.repeat(2000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ success: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('refuses to start with invalid configuration, naming the variable', async () => {
+    const result = await runCommand(process.execPath, ['dist/server.js'], { cwd: project, env: { PORT: 'eighty' }, timeoutMs: 20_000 });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('PORT must be an integer');
+  });
+});
