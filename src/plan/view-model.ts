@@ -28,6 +28,8 @@ export interface ProjectView {
   dependencies: { name: string; version: string }[];
   devDependencies: { name: string; version: string }[];
   operationCount: number;
+  /** A concrete URL of one operation and its method (literals), for the 405 test; undefined if none fits. */
+  firstRoute: { url: string; method: string } | undefined;
   /** The bundled spec as a string literal, for JSON.parse in src/dto/openapi-document.gen.ts. */
   documentLiteral: string;
 }
@@ -67,6 +69,8 @@ export interface OperationView {
   invalidTitle: string;
   requiresCredentials: boolean;
   bareRequest: string;
+  /** The URL of the bare request, with sample path parameters. */
+  bareUrl: string;
 }
 
 export interface ViewOptions {
@@ -82,6 +86,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const schemaById = new Map(model.schemas.map((s) => [s.id, s.schema]));
   const lookup = (id: string) => schemaById.get(id);
   const shared = sharedErrorSchemaId(model);
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath));
+  const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   return {
     packageName: options.packageName,
     title: commentText(model.title),
@@ -90,7 +96,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     toolVersion: options.toolVersion,
     basePath: model.basePath,
     usesEnvelope: model.usesEnvelope,
-    resources: model.resources.map((r) => resourceView(r, lookup, model.basePath)),
+    resources,
+    firstRoute: probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) },
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
@@ -149,6 +156,7 @@ function operationView(operation: Operation, lookup: SchemaLookup, basePath: str
     invalidTitle: stringLiteral(`rejects an invalid request (${cases.invalid?.breaks ?? ''}) with 400`),
     requiresCredentials: cases.requiresCredentials,
     bareRequest: JSON.stringify(cases.bare),
+    bareUrl: cases.bare.url,
   };
 }
 

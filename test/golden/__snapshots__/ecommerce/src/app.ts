@@ -54,7 +54,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   for (const schema of componentSchemas) app.addSchema(schema);
 
   registerRequestIdHeader(app);
-  registerErrorHandler(app, sharedErrorBody);
+  registerErrorHandler(app, sharedErrorBody, routes);
   const closeCrossCutting = await registerCrossCuttingConcerns(app, config);
   app.addHook('onClose', closeCrossCutting);
   await registerBodyParsers(app, config.bodyLimitBytes);

@@ -34,6 +34,12 @@ describe('the application', () => {
     expect(response.statusCode).toBe(404);
     expect(response.headers['x-request-id']).toBe('req-123');
   });
+
+  it('answers a known path with an unsupported method with 405 and Allow', async () => {
+    const response = await app.inject({ method: 'TRACE', url: '/v2/pet' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toContain('PUT');
+  });
 });
 
 describe('configuration', () => {

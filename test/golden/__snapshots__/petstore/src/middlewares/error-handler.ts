@@ -21,7 +21,12 @@ import { ENVELOPE_ERROR_TEMPLATE, fillErrorBody } from '../utils/error-body.js';
  * error schema, else the house envelope. Programmer errors are logged in full and answered with a
  * generic 500: no stack, no internal message.
  */
-export function registerErrorHandler(app: FastifyInstance, sharedErrorBody: ErrorBodyTemplate | undefined): void {
+export function registerErrorHandler(
+  app: FastifyInstance,
+  sharedErrorBody: ErrorBodyTemplate | undefined,
+  routes: ReadonlyArray<{ method: string; url: string }>,
+): void {
+  const allowedMethods = createMethodLookup(routes);
   app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
     const error = toAppError(raw);
     const status = statusOf(error);
@@ -36,9 +41,32 @@ export function registerErrorHandler(app: FastifyInstance, sharedErrorBody: Erro
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0] ?? ''}`);
-    return sendError(request, reply, 404, error, sharedErrorBody);
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+      return sendError(
+        request,
+        reply,
+        405,
+        new MethodNotAllowedError(`${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`),
+        sharedErrorBody,
+      );
+    }
+    return sendError(request, reply, 404, new NotFoundError(`No route for ${request.method} ${path}`), sharedErrorBody);
   });
+}
+
+/** For a path no route matched: the methods that other routes serve on it (a 405 rather than a 404). */
+function createMethodLookup(routes: ReadonlyArray<{ method: string; url: string }>): (path: string) => string[] {
+  const patterns = routes.map(({ method, url }) => {
+    const source = url
+      .split('::')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+?'))
+      .join(':');
+    return { method, pattern: new RegExp(`^${source}/?$`) };
+  });
+  return (path) => [...new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method))];
 }
 
 function sendError(
