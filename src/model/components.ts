@@ -22,9 +22,10 @@ export function buildComponentSchemas(document: OpenApiDocument, version: '3.0' 
   const registry = new NameRegistry();
   const baseIds = new Map(componentNames.map((name) => [name, registry.claim(pascalCase(name, 'Schema'))]));
 
+  const resolve = (ref: string) => resolvePointer(document, ref);
   const needs = {
-    request: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'readOnly'), components),
-    response: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'writeOnly'), components),
+    request: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'readOnly', resolve), components),
+    response: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'writeOnly', resolve), components),
   };
 
   function idFor(name: string, view: SchemaView): string | undefined {

@@ -58,8 +58,11 @@ export function createSchemaConverter(options: ConverterOptions): SchemaConverte
       const target = convertRef(source.$ref, view, pointer);
       // In 3.0 siblings of $ref are ignored by definition; in 3.1 they apply alongside it.
       if (options.version === '3.0') return withNullable(target, source);
-      const siblings = convertObject({ ...source, $ref: undefined }, view, pointer);
-      return Object.keys(siblings).length === 0 ? target : { ...siblings, allOf: [target, ...asArray(siblings.allOf)] };
+      const siblings = convertObject({ ...source, $ref: undefined, nullable: undefined }, view, pointer);
+      const combined = Object.keys(siblings).length === 0 ? target : { ...siblings, allOf: [target, ...asArray(siblings.allOf)] };
+      // `nullable` beside a $ref (a 3.0 idiom in a 3.1 document) admits null instead of the target, so it
+      // wraps the whole schema; applied to the siblings alone it would still demand the target.
+      return source.nullable === true ? { anyOf: [combined, { type: 'null' }] } : combined;
     }
     return convertObject(source, view, pointer);
   }
@@ -111,7 +114,7 @@ export function createSchemaConverter(options: ConverterOptions): SchemaConverte
       }
     }
     fixExclusiveBounds(source, out);
-    applyView(out, view);
+    applyView(out, source, view, options.resolvePointer);
     return withNullable(out, source) as Record<string, unknown>; // an object in, an object out
   }
 
@@ -130,10 +133,11 @@ function fixExclusiveBounds(source: Record<string, unknown>, out: Record<string,
   }
 }
 
-function applyView(out: Record<string, unknown>, view: SchemaView): void {
-  if (view === 'neutral' || !isRecord(out.properties)) return;
-  const hidden = Object.entries(out.properties)
-    .filter(([, sub]) => isRecord(sub) && sub[view === 'request' ? 'readOnly' : 'writeOnly'] === true)
+function applyView(out: Record<string, unknown>, source: Record<string, unknown>, view: SchemaView, resolve: (ref: string) => unknown): void {
+  if (view === 'neutral' || !isRecord(out.properties) || !isRecord(source.properties)) return;
+  const marker = view === 'request' ? 'readOnly' : 'writeOnly';
+  const hidden = Object.entries(source.properties)
+    .filter(([, sub]) => isMarked(sub, marker, resolve))
     .map(([name]) => name);
   if (hidden.length === 0) return;
   const properties = { ...out.properties };
@@ -194,12 +198,28 @@ export function referencedComponents(schema: unknown, found = new Set<string>())
   return found;
 }
 
-/** Does this schema (not following refs) mark a property readOnly/writeOnly anywhere inside? */
-export function hasVisibilityMarker(schema: unknown, marker: 'readOnly' | 'writeOnly'): boolean {
-  if (Array.isArray(schema)) return schema.some((item) => hasVisibilityMarker(item, marker));
+/**
+ * Is this property readOnly/writeOnly? Either it says so, or it is a `$ref` to a schema that does
+ * (a `links` property referencing a readOnly `ResourceLinks`, say).
+ */
+export function isMarked(property: unknown, marker: 'readOnly' | 'writeOnly', resolve: (ref: string) => unknown): boolean {
+  if (!isRecord(property)) return false;
+  if (property[marker] === true) return true;
+  if (typeof property.$ref !== 'string') return false;
+  try {
+    const target = resolve(property.$ref);
+    return isRecord(target) && target[marker] === true;
+  } catch {
+    return false; // an unresolvable ref was reported by the load stage
+  }
+}
+
+/** Does this schema (not following refs further) mark a property readOnly/writeOnly anywhere inside? */
+export function hasVisibilityMarker(schema: unknown, marker: 'readOnly' | 'writeOnly', resolve: (ref: string) => unknown): boolean {
+  if (Array.isArray(schema)) return schema.some((item) => hasVisibilityMarker(item, marker, resolve));
   if (!isRecord(schema)) return false;
-  if (isRecord(schema.properties) && Object.values(schema.properties).some((p) => isRecord(p) && p[marker] === true)) return true;
+  if (isRecord(schema.properties) && Object.values(schema.properties).some((p) => isMarked(p, marker, resolve))) return true;
   return Object.entries(schema).some(
-    ([key, value]) => !key.startsWith('x-') && key !== 'example' && key !== 'examples' && key !== 'enum' && key !== 'default' && key !== 'const' && hasVisibilityMarker(value, marker),
+    ([key, value]) => !key.startsWith('x-') && key !== 'example' && key !== 'examples' && key !== 'enum' && key !== 'default' && key !== 'const' && hasVisibilityMarker(value, marker, resolve),
   );
 }

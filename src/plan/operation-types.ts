@@ -39,7 +39,7 @@ function bodyType(operation: Operation, alias: string): string {
   for (const media of body.contents) {
     if (media.kind === 'text') parts.add('string');
     else if (media.kind === 'binary') parts.add('Buffer');
-    else parts.add(`${content}[${stringLiteral(media.mediaType)}]`);
+    else parts.add(`Writable<${content}[${stringLiteral(media.mediaType)}]>`);
   }
   if (!body.required) parts.add('undefined');
   return [...parts].join(' | ');
@@ -58,7 +58,7 @@ function successBody(success: SuccessView, alias: string): string {
   const key = /^\d+$/.test(success.specKey) ? success.specKey : stringLiteral(success.specKey);
   const json = contents.find((c) => c.kind === 'json');
   if (json) {
-    const type = `${alias}['responses'][${key}]['content'][${stringLiteral(json.mediaType)}]`;
+    const type = `Readable<${alias}['responses'][${key}]['content'][${stringLiteral(json.mediaType)}]>`;
     return envelope ? `Enveloped<${type}>` : type;
   }
   return rawBodyType(contents);

@@ -44,6 +44,8 @@ export interface ResourceView {
   dtoNamespace: string;
   /** Helper types of src/dto/operation-types.ts that this resource's DTO file uses. */
   dtoHelperImports: string[];
+  /** What the DTO file imports from openapi.gen.ts: `paths` and the read/write helpers it uses. */
+  dtoTypeImports: string[];
   doc: string;
   operations: OperationView[];
 }
@@ -128,6 +130,7 @@ function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string
     serviceBaseClass: `${pascal}ServiceBase`,
     dtoNamespace: `${pascal}Dto`,
     dtoHelperImports: ['BinaryBody', 'Empty', 'Enveloped'].filter((name) => new RegExp(`\\b${name}\\b`).test(typeText)),
+    dtoTypeImports: ['paths', ...['Readable', 'Writable'].filter((name) => new RegExp(`\\b${name}<`).test(typeText))],
     doc: commentText(resource.description || `Operations tagged "${resource.names.original}".`),
     operations,
   };

@@ -67,3 +67,17 @@ describe('OpenAPI schemas become JSON Schema 2020-12', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['SCF105']);
   });
 });
+
+describe('visibility through references', () => {
+  it('treats a property referencing a readOnly schema as readOnly', () => {
+    const diagnostics: Diagnostic[] = [];
+    const { convert } = createSchemaConverter({
+      version: '3.0',
+      componentIdFor: (name) => name,
+      resolvePointer: (ref) => (ref === '#/components/schemas/Links' ? { type: 'object', readOnly: true } : {}),
+      diagnostics,
+    });
+    const schema = { type: 'object', required: ['name', 'links'], properties: { name: { type: 'string' }, links: { $ref: '#/components/schemas/Links' } } };
+    expect(convert(schema, 'request', '/x')).toEqual({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, links: false } });
+  });
+});

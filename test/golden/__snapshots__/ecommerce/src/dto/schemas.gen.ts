@@ -122,7 +122,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Product.request',
     type: 'object',
-    required: ['sku', 'name', 'description', 'category', 'priceCents', 'currency', 'active', 'links'],
+    required: ['sku', 'name', 'description', 'category', 'priceCents', 'currency', 'active'],
     properties: {
       id: false,
       sku: { $ref: 'Sku' },
@@ -135,7 +135,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       createdAt: false,
       updatedAt: false,
       version: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {
@@ -230,14 +230,14 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Inventory.request',
     type: 'object',
-    required: ['onHand', 'links'],
+    required: ['onHand'],
     properties: {
       productId: false,
       onHand: { type: 'integer', minimum: 0 },
       reserved: false,
       available: false,
       updatedAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {
@@ -279,7 +279,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Customer.request',
     type: 'object',
-    required: ['email', 'name', 'phone', 'links'],
+    required: ['email', 'name', 'phone'],
     properties: {
       id: false,
       email: { type: 'string', format: 'email', maxLength: 254 },
@@ -287,7 +287,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       phone: { $ref: 'Phone' },
       createdAt: false,
       updatedAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {
@@ -436,7 +436,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Order.request',
     type: 'object',
-    required: ['customerId', 'items', 'currency', 'shippingAddress', 'note', 'links'],
+    required: ['customerId', 'items', 'currency', 'shippingAddress', 'note'],
     properties: {
       id: false,
       customerId: { type: 'string', format: 'uuid' },
@@ -455,7 +455,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       cancelledAt: false,
       createdAt: false,
       updatedAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {
@@ -577,7 +577,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Payment.request',
     type: 'object',
-    required: ['amountCents', 'currency', 'method', 'links'],
+    required: ['amountCents', 'currency', 'method'],
     properties: {
       id: false,
       orderId: false,
@@ -588,7 +588,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       failureReason: false,
       createdAt: false,
       updatedAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {

@@ -25,6 +25,7 @@ export function registerOperationRoutes<Controllers>(
   authenticator: Authenticator,
   validation: Validation,
 ): void {
+  allowDeclaredBodies(app, routes);
   for (const route of routes) {
     const validateCookies: ValidateFunction | undefined =
       route.cookies === undefined ? undefined : validation.compileParameters(route.cookies);
@@ -46,6 +47,25 @@ export function registerOperationRoutes<Controllers>(
       },
     });
   }
+}
+
+/** Methods Fastify reads no body for, and for which it refuses a body schema at startup. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
+
+/**
+ * The spec may declare a request body on GET (search APIs do): Fastify then has to read bodies for
+ * that method, else it refuses the route. Done before any route of the method is added.
+ */
+export function allowDeclaredBodies(
+  app: Pick<FastifyInstance, 'addHttpMethod'>,
+  routes: readonly Pick<OperationRoute<unknown>, 'method' | 'requestMediaTypes'>[],
+): void {
+  // A variable, not a literal: `overrideExisting` (which silences a deprecation warning) is newer than some Fastify 5 typings.
+  const carriesBody = { hasBody: true, overrideExisting: true };
+  const methods = new Set(
+    routes.filter((route) => route.requestMediaTypes.length > 0).map((route) => String(route.method).toUpperCase()),
+  );
+  for (const method of methods) if (BODYLESS_METHODS.has(method)) app.addHttpMethod(method, carriesBody);
 }
 
 declare module 'fastify' {

@@ -177,7 +177,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'User.request',
     type: 'object',
-    required: ['email', 'displayName', 'password', 'links'],
+    required: ['email', 'displayName', 'password'],
     properties: {
       id: false,
       email: { type: 'string', format: 'email', maxLength: 254 },
@@ -189,7 +189,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       lastLoginAt: false,
       createdAt: false,
       updatedAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {
@@ -393,7 +393,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Role.request',
     type: 'object',
-    required: ['name', 'permissions', 'links'],
+    required: ['name', 'permissions'],
     properties: {
       id: false,
       name: { type: 'string', pattern: '^[a-z][a-z0-9_-]{2,49}$' },
@@ -402,7 +402,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       builtIn: false,
       createdAt: false,
       updatedAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {
@@ -416,6 +416,19 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       assignedAt: { type: 'string', format: 'date-time' },
       assignedBy: { type: ['string', 'null'] },
       links: { $ref: 'ResourceLinks' },
+    },
+  },
+  {
+    $id: 'RoleAssignment.request',
+    type: 'object',
+    required: ['userId', 'roleId', 'roleName', 'assignedAt', 'assignedBy'],
+    properties: {
+      userId: { type: 'string', format: 'uuid' },
+      roleId: { type: 'string', format: 'uuid' },
+      roleName: { type: 'string' },
+      assignedAt: { type: 'string', format: 'date-time' },
+      assignedBy: { type: ['string', 'null'] },
+      links: false,
     },
   },
   {
@@ -470,6 +483,13 @@ export const componentSchemas: readonly RegisteredSchema[] = [
     ],
   },
   {
+    $id: 'RoleAssignmentEnvelope.request',
+    allOf: [
+      { $ref: 'SuccessEnvelope' },
+      { type: 'object', required: ['data'], properties: { data: { $ref: 'RoleAssignment.request' } } },
+    ],
+  },
+  {
     $id: 'Session',
     type: 'object',
     required: ['id', 'userId', 'current', 'ipAddress', 'userAgent', 'createdAt', 'lastSeenAt', 'expiresAt', 'links'],
@@ -488,7 +508,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
   {
     $id: 'Session.request',
     type: 'object',
-    required: ['ipAddress', 'userAgent', 'links'],
+    required: ['ipAddress', 'userAgent'],
     properties: {
       id: false,
       userId: false,
@@ -498,7 +518,7 @@ export const componentSchemas: readonly RegisteredSchema[] = [
       createdAt: false,
       lastSeenAt: false,
       expiresAt: false,
-      links: { $ref: 'ResourceLinks' },
+      links: false,
     },
   },
   {

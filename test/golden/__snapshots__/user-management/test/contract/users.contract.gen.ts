@@ -43,12 +43,7 @@ describe('users: answers as the spec declares', () => {
         headers: {},
         body: {
           mediaType: 'application/json',
-          value: {
-            email: 'user@example.com',
-            displayName: 'sample',
-            password: 'correct-horse-battery-staple',
-            links: { self: '/resource' },
-          },
+          value: { email: 'user@example.com', displayName: 'sample', password: 'correct-horse-battery-staple' },
         },
       });
       client.expectAccepted('createUser', response);
@@ -73,12 +68,7 @@ describe('users: answers as the spec declares', () => {
           headers: {},
           body: {
             mediaType: 'application/json',
-            value: {
-              email: 'user@example.com',
-              displayName: 'sample',
-              password: 'correct-horse-battery-staple',
-              links: { self: '/resource' },
-            },
+            value: { email: 'user@example.com', displayName: 'sample', password: 'correct-horse-battery-staple' },
           },
         },
         { credentials: false },

@@ -1,0 +1,119 @@
+import { decodePointerSegment, isRecord } from '../model/json-schema.js';
+import { NameRegistry } from '../model/naming.js';
+
+/**
+ * The copy of the spec handed to openapi-typescript, rewritten where real specs use constructs it
+ * turns into types that do not compile (the spec served at /openapi.json is left as written):
+ *
+ * - A `$ref` becomes an indexed access along the ref's path, which only type-checks for a whole
+ *   component. Refs into an operation (`#/paths/~1a/post/requestBody/content/application~1json/schema`)
+ *   or into part of a component (`#/components/schemas/Order/allOf/0`, `.../definitions/line`) are
+ *   pointed at a copy of their target registered as a component schema of its own.
+ * - Discriminator mappings by schema name (`Cat: Cat`, which OpenAPI allows) become refs, since its
+ *   bundler takes every mapping value for a ref; names of no schema are dropped.
+ * - A schema inheriting a discriminator through `allOf` gets the discriminator property written by
+ *   openapi-typescript, so its own declaration of that property is left out (it would be a duplicate).
+ */
+export function prepareForOpenApiTypescript(document: unknown): unknown {
+  if (!isRecord(document)) return document;
+  const prepared = structuredClone(document);
+  const components = isRecord(prepared.components) ? prepared.components : (prepared.components = {});
+  const schemas = isRecord(components.schemas) ? components.schemas : (components.schemas = {});
+  const names = new NameRegistry(Object.keys(schemas));
+  const hoisted = new Map<string, string>();
+
+  const hoist = (ref: string): string | undefined => {
+    const known = hoisted.get(ref);
+    if (known !== undefined) return known;
+    const target = resolveLocal(document, ref);
+    if (target === undefined) return undefined;
+    const name = names.claim(nameFor(ref));
+    const replacement = `#/components/schemas/${escapePointerSegment(name)}`;
+    hoisted.set(ref, replacement);
+    const copy = structuredClone(target);
+    schemas[name] = copy;
+    pending.push(copy);
+    return replacement;
+  };
+
+  const pending: unknown[] = [prepared];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    visitRecords(node, (record) => {
+      if (typeof record.$ref === 'string' && needsHoisting(record.$ref)) {
+        record.$ref = hoist(record.$ref) ?? record.$ref;
+      }
+      if (isRecord(record.discriminator) && isRecord(record.discriminator.mapping)) {
+        record.discriminator.mapping = mappingAsRefs(record.discriminator.mapping, schemas);
+      }
+      dropInheritedDiscriminatorProperty(record, prepared);
+    });
+  }
+  return prepared;
+}
+
+/** Refs to a whole component (`#/components/schemas/Pet`) are what openapi-typescript expects. */
+function needsHoisting(ref: string): boolean {
+  if (!ref.startsWith('#/') || /^#\/components\/[^/]+\/[^/]+$/.test(ref)) return false;
+  const segments = ref.slice(2).split('/');
+  // Schemas only: inside a component schema, or below a `schema` (media type, parameter, header).
+  return (segments[0] === 'components' && segments[1] === 'schemas') || segments.includes('schema');
+}
+
+function mappingAsRefs(mapping: Record<string, unknown>, schemas: Record<string, unknown>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [value, target] of Object.entries(mapping)) {
+    if (typeof target !== 'string') continue;
+    if (target.includes('/') || target.startsWith('#')) result[value] = target;
+    else if (target in schemas) result[value] = `#/components/schemas/${escapePointerSegment(target)}`;
+  }
+  return result;
+}
+
+function dropInheritedDiscriminatorProperty(record: Record<string, unknown>, document: Record<string, unknown>): void {
+  if (record.discriminator !== undefined || !Array.isArray(record.allOf) || !isRecord(record.properties)) return;
+  for (const member of record.allOf) {
+    const parent = isRecord(member) && typeof member.$ref === 'string' ? resolveLocal(document, member.$ref) : member;
+    const propertyName = isRecord(parent) && isRecord(parent.discriminator) ? parent.discriminator.propertyName : undefined;
+    if (typeof propertyName === 'string' && propertyName in record.properties) {
+      const { [propertyName]: _inherited, ...rest } = record.properties;
+      record.properties = rest;
+      return;
+    }
+  }
+}
+
+/** Calls `visit` on every object in the tree, the root included. */
+function visitRecords(root: unknown, visit: (record: Record<string, unknown>) => void): void {
+  const stack: unknown[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (isRecord(node)) {
+      visit(node);
+      stack.push(...Object.values(node));
+    }
+  }
+}
+
+function resolveLocal(document: unknown, ref: string): unknown {
+  let node: unknown = document;
+  for (const segment of ref.slice(2).split('/').map(decodePointerSegment)) {
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isRecord(node)) node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+/** `#/paths/~1orders/get/responses/200/content/application~1json/schema` -> `paths.orders.get.responses.200...schema`. */
+function nameFor(ref: string): string {
+  return ref
+    .slice(2)
+    .split('/')
+    .map((segment) => decodePointerSegment(segment).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''))
+    .filter(Boolean)
+    .join('.');
+}
+
+function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
