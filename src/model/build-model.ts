@@ -2,6 +2,7 @@ import { ScaffoldError, warning, type Diagnostic } from '../diagnostics/diagnost
 import type { LoadedSpec } from '../load/load-spec.js';
 import { basePathOf } from './base-path.js';
 import { buildComponentSchemas } from './components.js';
+import { reportIgnoredConstructs } from './ignored-constructs.js';
 import { camelCase, NameRegistry, names, pascalCase, RESERVED_WORDS } from './naming.js';
 import { buildOperations, type DraftOperation } from './operations.js';
 import { buildSecuritySchemes } from './security.js';
@@ -20,7 +21,7 @@ const RESERVED_RESOURCE_NAMES = ['app', 'server', 'config', 'errors', 'routes', 
 
 export function buildModel(spec: LoadedSpec): ModelResult {
   const { document } = spec;
-  const diagnostics: Diagnostic[] = [...spec.warnings];
+  const diagnostics: Diagnostic[] = [...spec.warnings, ...reportIgnoredConstructs(document)];
   const basePath = basePathOf(document);
   const components = buildComponentSchemas(document, spec.version, diagnostics);
   const drafts = buildOperations(document, basePath, components.converter, diagnostics);

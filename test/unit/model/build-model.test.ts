@@ -51,3 +51,15 @@ describe('model stage', () => {
     expect(getProduct?.responses.find((r) => r.status === '200')?.envelope).toBe(true);
   });
 });
+
+describe('constructs that are not endpoints of this server', () => {
+  it('are reported, never dropped silently', async () => {
+    const { diagnostics } = buildModel(await loadSpec(fixtureSpec('callbacks-webhooks.yaml')));
+    const messages = diagnostics.filter((d) => d.code === 'SCF010').map((d) => d.message);
+    expect(messages).toEqual([
+      expect.stringContaining('webhook "newPet"'),
+      expect.stringContaining('/subscribe declares its own servers'),
+      expect.stringContaining('callback "onEvent" of POST /subscribe'),
+    ]);
+  });
+});
