@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { fail, type Diagnostic } from './diagnostics/diagnostic.js';
 import { emitFiles, type EmittedFile } from './emit/emit-files.js';
 import { createTemplateRenderer } from './emit/render-template.js';
-import { readDocument } from './load/read-document.js';
+import { loadDomainModel } from './load/load-domain-model.js';
 import { loadSpec } from './load/load-spec.js';
 import { listTemplates } from './load/list-templates.js';
 import { buildModel } from './model/build-model.js';
+import { buildDomainModel } from './model/domain/build-domain.js';
 import { kebabCase } from './model/naming.js';
 import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
@@ -46,7 +47,9 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('load');
   const spec = await loadSpec(options.spec);
-  if (options.models !== undefined) await readDocument(resolve(options.models)); // located syntax errors now, not later
+  // The domain model is fully checked now, so a broken one stops the run before anything is written;
+  // generating persistence from it is the domain issue's next step.
+  if (options.models !== undefined) buildDomainModel(await loadDomainModel(options.models));
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec);

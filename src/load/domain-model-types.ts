@@ -1,0 +1,68 @@
+/** The domain model file as written (docs/domain-model.md; schemas/domain-model.schema.json). */
+export interface DomainModelDocument {
+  schemaVersion: 1;
+  entities: Record<string, EntityDocument>;
+  valueObjects?: Record<string, ValueObjectDocument>;
+  mapping?: Record<string, string>;
+}
+
+export interface EntityDocument {
+  description?: string;
+  table?: string;
+  aggregate?: string;
+  identity?: 'uuid' | 'serial';
+  timestamps?: boolean;
+  softDelete?: boolean;
+  versioned?: boolean;
+  fields: Record<string, FieldDocument>;
+  relations?: Record<string, RelationDocument>;
+  indexes?: { name?: string; fields: string[]; unique?: boolean }[];
+  invariants?: InvariantDocument[];
+  stateMachine?: StateMachineDocument;
+}
+
+export interface ValueObjectDocument {
+  description?: string;
+  fields: Record<string, FieldDocument>;
+  invariants?: InvariantDocument[];
+}
+
+export interface FieldDocument {
+  type: string;
+  description?: string;
+  required?: boolean;
+  unique?: boolean;
+  default?: string | number | boolean;
+  values?: string[];
+  min?: number;
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  precision?: number;
+  scale?: number;
+  column?: string;
+  renamedFrom?: string;
+}
+
+export interface RelationDocument {
+  kind: 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many';
+  target: string;
+  description?: string;
+  required?: boolean;
+  inverse?: string;
+  onDelete?: 'cascade' | 'restrict' | 'set-null';
+  joinTable?: string;
+}
+
+export interface InvariantDocument {
+  name: string;
+  check: string;
+  message?: string;
+}
+
+export interface StateMachineDocument {
+  field: string;
+  initial: string;
+  transitions: Record<string, { from: string | string[]; to: string; event?: string }>;
+}

@@ -1,0 +1,34 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { SourceLocation } from '../diagnostics/diagnostic.js';
+
+/**
+ * A YAML (or JSON) file parsed so that any value in it can be pointed at by its path:
+ * `locate(['entities', 'Order', 'fields', 'status'])` gives file, line and column.
+ */
+export interface LocatedDocument {
+  value: unknown;
+  locate(path: readonly (string | number)[]): SourceLocation;
+}
+
+export function locatedDocument(file: string, document: Document, lineCounter: LineCounter): LocatedDocument {
+  return {
+    value: document.toJS() as unknown,
+    locate(path) {
+      const pointer = `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+      // The deepest node that exists on the path: a missing key is reported where it should be.
+      for (let depth = path.length; depth >= 0; depth -= 1) {
+        const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
+        if (isNode(node) && node.range) {
+          const { line, col } = lineCounter.linePos(node.range[0]);
+          return { file, line, column: col, pointer };
+        }
+      }
+      return { file, pointer };
+    },
+  };
+}
+
+export function parseLocatedYaml(text: string): { document: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  return { document: parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false }), lineCounter };
+}

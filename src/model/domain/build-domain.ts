@@ -1,0 +1,206 @@
+import { error, ScaffoldError, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { EntityDocument, FieldDocument, InvariantDocument } from '../../load/domain-model-types.js';
+import type { LoadedDomainModel } from '../../load/load-domain-model.js';
+import { names, words } from '../naming.js';
+import { ExpressionError, fieldsOf, parseExpression } from './expression.js';
+import type { DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
+
+const SCALARS = new Set<string>(['string', 'text', 'integer', 'bigint', 'decimal', 'number', 'boolean', 'date', 'datetime', 'uuid', 'json', 'enum']);
+
+/**
+ * Checks what the schema cannot (every name resolves, states exist, invariants parse, required
+ * references do not form a cycle) and applies the defaults. Every problem is reported with its
+ * location, all at once; nothing is generated from a model with errors.
+ */
+export function buildDomainModel(loaded: LoadedDomainModel): DomainModel {
+  const { document, locate } = loaded;
+  const diagnostics: Diagnostic[] = [];
+  const report = (code: 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const entityNames = new Set(Object.keys(document.entities));
+  const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
+
+  const buildFields = (owner: string[], fields: Record<string, FieldDocument>): Field[] =>
+    Object.entries(fields).map(([name, field]) => {
+      const path = [...owner, 'fields', name];
+      let type: Field['type'] = 'string';
+      if (SCALARS.has(field.type)) type = field.type as ScalarType;
+      else if (valueObjectNames.has(field.type)) type = { valueObject: field.type };
+      else report('SCF031', `field "${name}" has unknown type "${field.type}" (neither a scalar type nor a value object)`, [...path, 'type']);
+      if (field.type === 'enum' && !field.values) report('SCF031', `enum field "${name}" needs its "values"`, path);
+      if (field.default !== undefined && field.values && !field.values.includes(String(field.default))) {
+        report('SCF031', `default "${String(field.default)}" of "${name}" is not one of its values`, [...path, 'default']);
+      }
+      if (field.pattern !== undefined && !isValidPattern(field.pattern)) report('SCF031', `pattern of "${name}" is not a valid regular expression`, [...path, 'pattern']);
+      return {
+        names: names(name, 'field'),
+        column: field.column ?? snake(name),
+        type,
+        required: field.required ?? true,
+        unique: field.unique ?? false,
+        default: field.default,
+        values: field.values ?? [],
+        constraints: pick(field, ['min', 'max', 'minLength', 'maxLength', 'pattern', 'precision', 'scale']),
+        renamedFrom: field.renamedFrom,
+        description: field.description ?? '',
+      };
+    });
+
+  const buildInvariants = (owner: string[], invariants: InvariantDocument[] | undefined, known: Set<string>): Invariant[] =>
+    (invariants ?? []).flatMap((invariant, index) => {
+      try {
+        const expression = parseExpression(invariant.check);
+        const unknown = [...fieldsOf(expression)].filter((field) => !known.has(field));
+        if (unknown.length > 0) {
+          report('SCF033', `invariant "${invariant.name}" names unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, [...owner, 'invariants', index, 'check']);
+          return [];
+        }
+        return [{ name: invariant.name, expression, source: invariant.check, message: invariant.message ?? `${invariant.name}: ${invariant.check} must hold` }];
+      } catch (cause) {
+        if (!(cause instanceof ExpressionError)) throw cause;
+        report('SCF033', `invariant "${invariant.name}": ${cause.message} at column ${cause.offset + 1} of "${invariant.check}"`, [...owner, 'invariants', index, 'check']);
+        return [];
+      }
+    });
+
+  const valueObjects: ValueObject[] = Object.entries(document.valueObjects ?? {}).map(([name, vo]) => {
+    const owner = ['valueObjects', name];
+    const fields = buildFields(owner, vo.fields);
+    return { names: names(name, 'value'), fields, invariants: buildInvariants(owner, vo.invariants, new Set(Object.keys(vo.fields))), description: vo.description ?? '' };
+  });
+
+  const entities: Entity[] = Object.entries(document.entities).map(([name, entity]) => {
+    const owner = ['entities', name];
+    const fields = buildFields(owner, entity.fields);
+    const relations = buildRelations(name, entity, owner, entityNames, document.entities, report);
+    const members = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
+    (entity.indexes ?? []).forEach((index, i) => {
+      for (const field of index.fields) if (!members.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}`, [...owner, 'indexes', i, 'fields']);
+    });
+    if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity`, [...owner, 'aggregate']);
+    const known = new Set([...Object.keys(entity.fields), 'id', ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt'])]);
+    return {
+      names: names(name, 'entity'),
+      table: entity.table ?? snake(plural(name)),
+      aggregate: entity.aggregate ?? name,
+      identity: entity.identity ?? 'uuid',
+      timestamps: entity.timestamps ?? true,
+      softDelete: entity.softDelete ?? false,
+      versioned: entity.versioned ?? false,
+      fields,
+      relations,
+      indexes: (entity.indexes ?? []).map((index) => ({
+        name: index.name ?? `${snake(plural(name))}_${index.fields.map(snake).join('_')}_${index.unique ? 'key' : 'idx'}`.slice(0, 63),
+        fields: index.fields,
+        unique: index.unique ?? false,
+      })),
+      invariants: buildInvariants(owner, entity.invariants, known),
+      stateMachine: buildStateMachine(entity, owner, report),
+      description: entity.description ?? '',
+    };
+  });
+
+  reportRequiredCycles(entities, report);
+  for (const [resource, entity] of Object.entries(document.mapping ?? {})) {
+    if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"`, ['mapping', resource]);
+  }
+  if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
+  return { entities, valueObjects, mapping: { ...(document.mapping ?? {}) } };
+}
+
+type Report = (code: 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => void;
+
+function buildRelations(name: string, entity: EntityDocument, owner: string[], entityNames: Set<string>, all: Record<string, EntityDocument>, report: Report): Relation[] {
+  return Object.entries(entity.relations ?? {}).map(([relationName, relation]) => {
+    const path = [...owner, 'relations', relationName];
+    if (!entityNames.has(relation.target)) report('SCF031', `relation "${relationName}" of ${name} targets unknown entity "${relation.target}"`, [...path, 'target']);
+    const target = all[relation.target];
+    if (relation.inverse !== undefined && target && !(relation.inverse in (target.relations ?? {}))) {
+      report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have`, [...path, 'inverse']);
+    }
+    if (relation.kind === 'one-to-many' && relation.inverse === undefined) {
+      const back = Object.entries(target?.relations ?? {}).filter(([, r]) => r.target === name && r.kind === 'many-to-one');
+      if (target && back.length !== 1) report('SCF031', `one-to-many "${relationName}" of ${name} needs "inverse": the many-to-one on ${relation.target} that points back`, path);
+    }
+    const holdsKey = relation.kind === 'many-to-one' || relation.kind === 'one-to-one';
+    const required = holdsKey ? (relation.required ?? true) : false;
+    if (relation.onDelete === 'set-null' && required) report('SCF031', `relation "${relationName}" of ${name} is required, so onDelete cannot be set-null`, [...path, 'onDelete']);
+    return {
+      names: names(relationName, 'relation'),
+      kind: relation.kind,
+      target: relation.target,
+      required,
+      inverse: relation.inverse,
+      onDelete: relation.onDelete ?? 'restrict',
+      column: holdsKey ? `${snake(relationName)}_id` : undefined,
+      joinTable: relation.kind === 'many-to-many' ? (relation.joinTable ?? `${snake(plural(name))}_${snake(plural(relation.target))}`) : undefined,
+    };
+  });
+}
+
+function buildStateMachine(entity: EntityDocument, owner: string[], report: Report): StateMachine | undefined {
+  const machine = entity.stateMachine;
+  if (!machine) return undefined;
+  const path = [...owner, 'stateMachine'];
+  const field = entity.fields[machine.field];
+  if (!field || field.type !== 'enum') {
+    report('SCF034', `state machine field "${machine.field}" must be an enum field of the entity`, [...path, 'field']);
+    return undefined;
+  }
+  const states = field.values ?? [];
+  const check = (state: string, where: (string | number)[]) => {
+    if (!states.includes(state)) report('SCF034', `"${state}" is not a state of ${machine.field} (${states.join(', ')})`, where);
+  };
+  check(machine.initial, [...path, 'initial']);
+  const transitions = Object.entries(machine.transitions).map(([name, transition]) => {
+    const from = Array.isArray(transition.from) ? transition.from : [transition.from];
+    from.forEach((state, i) => check(state, [...path, 'transitions', name, 'from', ...(Array.isArray(transition.from) ? [i] : [])]));
+    check(transition.to, [...path, 'transitions', name, 'to']);
+    return { names: names(name, 'transition'), from, to: transition.to, event: transition.event };
+  });
+  return { field: machine.field, initial: machine.initial, states, transitions };
+}
+
+/** Required references (many-to-one, owning one-to-one) that loop back make every insert impossible. */
+function reportRequiredCycles(entities: Entity[], report: Report): void {
+  const edges = new Map(entities.map((e) => [e.names.original, e.relations.filter((r) => r.column !== undefined && r.required).map((r) => r.target)]));
+  const reported = new Set<string>();
+  for (const start of edges.keys()) {
+    const stack: { node: string; path: string[] }[] = [{ node: start, path: [start] }];
+    while (stack.length > 0) {
+      const { node, path } = stack.pop() as { node: string; path: string[] };
+      for (const next of edges.get(node) ?? []) {
+        if (next === start) {
+          const key = [...path].sort().join('>');
+          if (!reported.has(key)) {
+            reported.add(key);
+            report('SCF032', `required references form a cycle ${[...path, start].join(' -> ')}: no row could be inserted first; make one of them optional`, ['entities', start, 'relations']);
+          }
+        } else if (!path.includes(next)) stack.push({ node: next, path: [...path, next] });
+      }
+    }
+  }
+}
+
+export function snake(name: string): string {
+  return words(name).join('_');
+}
+
+/** English plural of the last word, enough for table names (`category` -> `categories`, `box` -> `boxes`). */
+export function plural(name: string): string {
+  if (/[^aeiou]y$/i.test(name)) return `${name.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(name)) return `${name}es`;
+  return `${name}s`;
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]])) as Pick<T, K>;
+}
+
+function isValidPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}

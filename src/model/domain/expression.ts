@@ -1,0 +1,167 @@
+/**
+ * The little language of invariants: comparisons and arithmetic over an entity's fields, joined
+ * with `and`, `or`, `not`. `reserved <= onHand`, `endsAt == null or endsAt > startsAt`,
+ * `length(name) >= 2`. Parsed into a tree so the generator can check every name and write
+ * TypeScript from it; nothing from the model text is ever pasted into code.
+ */
+export type Expression =
+  | { kind: 'field'; name: string }
+  | { kind: 'literal'; value: string | number | boolean | null }
+  | { kind: 'unary'; operator: 'not' | '-'; operand: Expression }
+  | { kind: 'binary'; operator: BinaryOperator; left: Expression; right: Expression }
+  | { kind: 'call'; callee: 'length'; argument: Expression };
+
+export type BinaryOperator = 'and' | 'or' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
+
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+type Token = { type: 'number' | 'string' | 'name' | 'operator' | 'paren' | 'comma' | 'end'; text: string; offset: number };
+
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|'((?:[^'\\]|\\.)*)'|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|<=|>=|<|>|\+|-|\*|\/)|([()])|(,))/y;
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  let position = 0;
+  while (position < source.length) {
+    if (/^\s*$/.test(source.slice(position))) break;
+    TOKEN.lastIndex = position;
+    const match = TOKEN.exec(source);
+    if (!match) throw new ExpressionError(`unexpected character ${JSON.stringify(source.slice(position).trimStart()[0])}`, position);
+    const offset = match.index + match[0].length - match[0].trimStart().length;
+    const [, number, string, name, operator, paren, comma] = match;
+    if (number !== undefined) tokens.push({ type: 'number', text: number, offset });
+    else if (string !== undefined) tokens.push({ type: 'string', text: string.replace(/\\(.)/g, '$1'), offset });
+    else if (name !== undefined) tokens.push({ type: 'name', text: name, offset });
+    else if (operator !== undefined) tokens.push({ type: 'operator', text: operator, offset });
+    else if (paren !== undefined) tokens.push({ type: 'paren', text: paren, offset });
+    else if (comma !== undefined) tokens.push({ type: 'comma', text: comma, offset });
+    position = TOKEN.lastIndex;
+  }
+  tokens.push({ type: 'end', text: '', offset: source.length });
+  return tokens;
+}
+
+const PRECEDENCE: Record<string, number> = { or: 1, and: 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6 };
+
+export function parseExpression(source: string): Expression {
+  const tokens = tokenize(source);
+  let index = 0;
+  const peek = (): Token => tokens[index] as Token;
+  const next = (): Token => tokens[index++] as Token;
+
+  function binaryOperatorOf(token: Token): BinaryOperator | undefined {
+    const text = token.type === 'operator' || (token.type === 'name' && (token.text === 'and' || token.text === 'or')) ? token.text : undefined;
+    return text !== undefined && text in PRECEDENCE ? (text as BinaryOperator) : undefined;
+  }
+
+  function parseBinary(minimum: number): Expression {
+    let left = parseUnary();
+    for (let operator = binaryOperatorOf(peek()); operator && (PRECEDENCE[operator] ?? 0) >= minimum; operator = binaryOperatorOf(peek())) {
+      next();
+      const right = parseBinary((PRECEDENCE[operator] ?? 0) + 1);
+      left = { kind: 'binary', operator, left, right };
+    }
+    return left;
+  }
+
+  function parseUnary(): Expression {
+    const token = peek();
+    if (token.type === 'name' && token.text === 'not') {
+      next();
+      return { kind: 'unary', operator: 'not', operand: parseUnary() };
+    }
+    if (token.type === 'operator' && token.text === '-') {
+      next();
+      return { kind: 'unary', operator: '-', operand: parseUnary() };
+    }
+    return parsePrimary();
+  }
+
+  function parsePrimary(): Expression {
+    const token = next();
+    switch (token.type) {
+      case 'number':
+        return { kind: 'literal', value: Number(token.text) };
+      case 'string':
+        return { kind: 'literal', value: token.text };
+      case 'paren': {
+        if (token.text !== '(') break;
+        const inner = parseBinary(1);
+        expect(')');
+        return inner;
+      }
+      case 'name': {
+        if (token.text === 'true' || token.text === 'false') return { kind: 'literal', value: token.text === 'true' };
+        if (token.text === 'null') return { kind: 'literal', value: null };
+        if (token.text === 'and' || token.text === 'or' || token.text === 'not') break;
+        if (peek().type === 'paren' && peek().text === '(') {
+          if (token.text !== 'length') throw new ExpressionError(`unknown function ${token.text}(); only length() is available`, token.offset);
+          next();
+          const argument = parseBinary(1);
+          expect(')');
+          return { kind: 'call', callee: 'length', argument };
+        }
+        return { kind: 'field', name: token.text };
+      }
+      default:
+        break;
+    }
+    throw new ExpressionError(token.type === 'end' ? 'the expression ends too early' : `unexpected ${JSON.stringify(token.text)}`, token.offset);
+  }
+
+  function expect(text: string): void {
+    const token = next();
+    if (token.text !== text) throw new ExpressionError(`expected ${JSON.stringify(text)}`, token.offset);
+  }
+
+  const expression = parseBinary(1);
+  if (peek().type !== 'end') throw new ExpressionError(`unexpected ${JSON.stringify(peek().text)}`, peek().offset);
+  return expression;
+}
+
+export function fieldsOf(expression: Expression, found = new Set<string>()): Set<string> {
+  switch (expression.kind) {
+    case 'field':
+      found.add(expression.name);
+      break;
+    case 'unary':
+      fieldsOf(expression.operand, found);
+      break;
+    case 'binary':
+      fieldsOf(expression.left, found);
+      fieldsOf(expression.right, found);
+      break;
+    case 'call':
+      fieldsOf(expression.argument, found);
+      break;
+    case 'literal':
+      break;
+  }
+  return found;
+}
+
+/** TypeScript for the expression; `access(name)` writes how a field is read (`this.props.onHand`). */
+export function toTypeScript(expression: Expression, access: (field: string) => string): string {
+  switch (expression.kind) {
+    case 'field':
+      return access(expression.name);
+    case 'literal':
+      return JSON.stringify(expression.value);
+    case 'unary':
+      return expression.operator === 'not' ? `!(${toTypeScript(expression.operand, access)})` : `-(${toTypeScript(expression.operand, access)})`;
+    case 'call':
+      return `(${toTypeScript(expression.argument, access)}).length`;
+    case 'binary': {
+      const operator = { and: '&&', or: '||', '==': '===', '!=': '!==' }[expression.operator as string] ?? expression.operator;
+      return `(${toTypeScript(expression.left, access)} ${operator} ${toTypeScript(expression.right, access)})`;
+    }
+  }
+}

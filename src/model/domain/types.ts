@@ -1,0 +1,77 @@
+import type { Names } from '../types.js';
+import type { Expression } from './expression.js';
+
+/** The domain model, checked and with every default applied: what the persistence layers are built from. */
+export interface DomainModel {
+  entities: Entity[];
+  valueObjects: ValueObject[];
+  /** API resource name -> entity name, as declared in the model's `mapping`. */
+  mapping: Record<string, string>;
+}
+
+export type ScalarType = 'string' | 'text' | 'integer' | 'bigint' | 'decimal' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'json' | 'enum';
+
+export interface Field {
+  names: Names;
+  column: string;
+  /** A scalar, or the name of a value object. */
+  type: ScalarType | { valueObject: string };
+  required: boolean;
+  unique: boolean;
+  default: string | number | boolean | undefined;
+  values: string[];
+  constraints: { min?: number; max?: number; minLength?: number; maxLength?: number; pattern?: string; precision?: number; scale?: number };
+  renamedFrom: string | undefined;
+  description: string;
+}
+
+export interface Relation {
+  names: Names;
+  kind: 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many';
+  target: string;
+  required: boolean;
+  inverse: string | undefined;
+  onDelete: 'cascade' | 'restrict' | 'set-null';
+  /** many-to-one / one-to-one: the foreign key column on this entity's table. */
+  column: string | undefined;
+  /** many-to-many: the join table. */
+  joinTable: string | undefined;
+}
+
+export interface Invariant {
+  name: string;
+  expression: Expression;
+  source: string;
+  message: string;
+}
+
+export interface StateMachine {
+  field: string;
+  initial: string;
+  states: string[];
+  transitions: { names: Names; from: string[]; to: string; event: string | undefined }[];
+}
+
+export interface Entity {
+  names: Names;
+  table: string;
+  /** The aggregate root's name (the entity's own name when it is a root). */
+  aggregate: string;
+  identity: 'uuid' | 'serial';
+  timestamps: boolean;
+  softDelete: boolean;
+  versioned: boolean;
+  fields: Field[];
+  relations: Relation[];
+  indexes: { name: string; fields: string[]; unique: boolean }[];
+  invariants: Invariant[];
+  stateMachine: StateMachine | undefined;
+  description: string;
+}
+
+export interface ValueObject {
+  names: Names;
+  fields: Field[];
+  invariants: Invariant[];
+  description: string;
+}
