@@ -13,7 +13,7 @@ function step(title, command, args, cwd) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-step('generate examples/ecommerce', process.execPath, [resolve(root, 'bin', 'scaffold.js'), 'generate', '--spec', resolve(root, 'examples', 'ecommerce', 'openapi.yaml'), '--out', out], root);
+step('generate examples/ecommerce', process.execPath, [resolve(root, 'bin', 'scaffold.js'), 'generate', '--spec', resolve(root, 'examples', 'ecommerce', 'openapi.yaml'), '--models', resolve(root, 'examples', 'ecommerce', 'domain.yaml'), '--out', out], root);
 step('install its dependencies', 'npm', ['install', '--no-audit', '--no-fund'], out);
 step('type-check and build it', 'npm', ['run', 'build'], out);
 step('run its tests', 'npm', ['test'], out);

@@ -47,9 +47,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('load');
   const spec = await loadSpec(options.spec);
-  // The domain model is fully checked now, so a broken one stops the run before anything is written;
-  // generating persistence from it is the domain issue's next step.
-  if (options.models !== undefined) buildDomainModel(await loadDomainModel(options.models));
+  const domain = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec);
@@ -64,6 +62,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     specFile: basename(spec.path),
     toolVersion: version,
     document: spec.document,
+    domain,
     dependencies: PROJECT_DEPENDENCIES,
     devDependencies: PROJECT_DEV_DEPENDENCIES,
   });

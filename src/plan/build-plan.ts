@@ -7,9 +7,19 @@ const USER_OWNED = new Set([
   'src/controllers/__resource__.controller.ts',
   'src/services/__resource__.service.ts',
   'src/middlewares/credential-verifiers.ts',
+  'src/models/__entity__.entity.ts',
+  'src/models/__value__.value.ts',
 ]);
 
-export const RESOURCE_PLACEHOLDER = '__resource__';
+/** Placeholders in template paths: the template is written once per item, which it receives under `key`. */
+const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => { fileStem: string }[] }[] = [
+  { token: '__resource__', key: 'resource', items: (view) => view.resources },
+  { token: '__entity__', key: 'entity', items: (view) => view.entities },
+  { token: '__value__', key: 'valueObject', items: (view) => view.valueObjects },
+];
+
+/** Templates that only make sense with a domain model. */
+const DOMAIN_ONLY = /^(src\/models\/|test\/models\/|test\/support\/domain-rules\.ts$)/;
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -26,13 +36,15 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[]): 
   const files: PlannedFile[] = [];
   for (const template of [...templatePaths].sort()) {
     const output = template.replace(/\.hbs$/, '');
-    if (output.includes(RESOURCE_PLACEHOLDER)) {
-      for (const resource of view.resources) {
+    if (DOMAIN_ONLY.test(output) && view.entities.length === 0) continue;
+    const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
+    if (placeholder) {
+      for (const item of placeholder.items(view)) {
         files.push({
-          id: `${output}#${resource.fileStem}`,
-          path: output.replaceAll(RESOURCE_PLACEHOLDER, resource.fileStem),
+          id: `${output}#${item.fileStem}`,
+          path: output.replaceAll(placeholder.token, item.fileStem),
           owner: ownerOf(output),
-          source: { kind: 'template', template, data: { ...view, resource } },
+          source: { kind: 'template', template, data: { ...view, [placeholder.key]: item } },
         });
       }
     } else {

@@ -1,6 +1,8 @@
 import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
+import type { DomainModel } from '../model/domain/types.js';
 import { contractCases } from './contract-cases.js';
+import { buildDomainViews, type EntityView, type ValueObjectView } from './entity-view.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
@@ -20,6 +22,9 @@ export interface ProjectView {
   basePath: string;
   usesEnvelope: boolean;
   resources: ResourceView[];
+  /** Entities and value objects of the domain model (empty without one). */
+  entities: EntityView[];
+  valueObjects: ValueObjectView[];
   schemas: { id: string; schemaJson: string }[];
   sharedErrorBody: string;
   sharedErrorSchemaId: string;
@@ -80,6 +85,7 @@ export interface ViewOptions {
   specFile: string;
   toolVersion: string;
   document: unknown;
+  domain: DomainModel | undefined;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
@@ -90,7 +96,9 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const shared = sharedErrorSchemaId(model);
   const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
+  const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   return {
+    ...domain,
     packageName: options.packageName,
     title: commentText(model.title),
     description: model.description,

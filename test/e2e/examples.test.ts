@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/load/load-spec.js';
 import { buildModel } from '../../src/model/build-model.js';
-import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { exampleModels, exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
 import { probeEveryOperation } from './black-box.js';
@@ -28,7 +28,9 @@ describe.each(EXAMPLES)('the %s example, end to end', (example) => {
 
   beforeAll(async () => {
     await rm(project, { recursive: true, force: true });
-    const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), 'generate', '--spec', exampleSpec(example), '--out', project], { cwd: REPO_ROOT });
+    const models = exampleModels(example);
+    const args = ['generate', '--spec', exampleSpec(example), '--out', project, ...(models ? ['--models', models] : [])];
+    const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), ...args], { cwd: REPO_ROOT });
     expect(generated.code, generated.output).toBe(0);
     await linkRuntimeModules(project);
   });

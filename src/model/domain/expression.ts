@@ -165,3 +165,49 @@ export function toTypeScript(expression: Expression, access: (field: string) => 
     }
   }
 }
+
+/** Evaluates the expression as the generated TypeScript would (for choosing test data at generation time). */
+export function evaluate(expression: Expression, values: Readonly<Record<string, unknown>>): unknown {
+  switch (expression.kind) {
+    case 'field':
+      return values[expression.name];
+    case 'literal':
+      return expression.value;
+    case 'unary': {
+      const operand = evaluate(expression.operand, values);
+      return expression.operator === 'not' ? !operand : -(operand as number);
+    }
+    case 'call': {
+      const argument = evaluate(expression.argument, values);
+      return typeof argument === 'string' || Array.isArray(argument) ? argument.length : undefined;
+    }
+    case 'binary': {
+      const left = evaluate(expression.left, values) as number;
+      if (expression.operator === 'and') return left && evaluate(expression.right, values);
+      if (expression.operator === 'or') return left || evaluate(expression.right, values);
+      const right = evaluate(expression.right, values) as number;
+      switch (expression.operator) {
+        case '==':
+          return left === right;
+        case '!=':
+          return left !== right;
+        case '<':
+          return left < right;
+        case '<=':
+          return left <= right;
+        case '>':
+          return left > right;
+        case '>=':
+          return left >= right;
+        case '+':
+          return left + right;
+        case '-':
+          return left - right;
+        case '*':
+          return left * right;
+        case '/':
+          return left / right;
+      }
+    }
+  }
+}

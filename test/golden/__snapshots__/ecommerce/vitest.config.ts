@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.contract.gen.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.gen.ts'],
     environment: 'node',
   },
 });

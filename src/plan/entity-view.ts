@@ -1,0 +1,268 @@
+import type { DomainModel, Entity, Field, Invariant, ValueObject } from '../model/domain/types.js';
+import { fieldsOf, toTypeScript } from '../model/domain/expression.js';
+import { commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
+import { sampleFields, sampleSatisfiesInvariants, violations } from './domain-samples.js';
+
+/**
+ * What the model templates receive for each entity and value object: TypeScript fragments built
+ * from the checked domain model (expressions compiled from their parsed trees, literals escaped).
+ */
+export interface PropertyView {
+  name: string;
+  type: string;
+  doc: string;
+}
+
+export interface CheckView {
+  /** A TypeScript condition that must hold. */
+  condition: string;
+  location: string;
+  message: string;
+}
+
+export interface EnumView {
+  typeName: string;
+  constName: string;
+  values: string;
+}
+
+export interface EntityView {
+  fileStem: string;
+  className: string;
+  /** `an Order`, `a Customer`: for doc comments and messages. */
+  withArticle: string;
+  baseClass: string;
+  propsType: string;
+  newType: string;
+  doc: string;
+  idType: string;
+  properties: PropertyView[];
+  /** Properties the constructor of a new instance fills in (id, timestamps, version). */
+  managed: string[];
+  /** Properties with a default: optional when creating. */
+  defaults: { name: string; literal: string }[];
+  checks: CheckView[];
+  enums: EnumView[];
+  stateMachine: { field: string; typeName: string; initial: string; transitions: TransitionView[] } | undefined;
+  valueObjectImports: { className: string; fileStem: string }[];
+  usesConflictError: boolean;
+  isUuid: boolean;
+  hasTimestamps: boolean;
+  isVersioned: boolean;
+  /** The type of the input of `create()`. */
+  newTypeExpression: string;
+  /** `create()`'s defaults (`status: "pending", `) and the values it assigns (`id: randomUUID(), ...`). */
+  createDefaults: string;
+  createManaged: string;
+  /** Properties `change()` may not touch, as a union of literals. */
+  immutableUnion: string;
+  /** For the generated model tests: a valid `create()` input (undefined when none could be derived). */
+  sampleInput: string | undefined;
+  violations: { title: string; patch: string; location: string }[];
+  transitionTests: { title: string; method: string; from: string; to: string; event: string | undefined; allowed: boolean }[];
+}
+
+export interface TransitionView {
+  method: string;
+  from: string;
+  fromText: string;
+  to: string;
+  toText: string;
+  event: string | undefined;
+}
+
+export interface ValueObjectView {
+  fileStem: string;
+  className: string;
+  propsType: string;
+  doc: string;
+  properties: PropertyView[];
+  checks: CheckView[];
+  enums: EnumView[];
+  equalsExpression: string;
+}
+
+export function buildDomainViews(domain: DomainModel): { entities: EntityView[]; valueObjects: ValueObjectView[] } {
+  const entityByName = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const valueObjectByName = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
+  return {
+    entities: domain.entities.map((entity) => entityView(entity, entityByName, valueObjectByName)),
+    valueObjects: domain.valueObjects.map(valueObjectView),
+  };
+}
+
+function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObjectByName: Map<string, ValueObject>): EntityView {
+  const className = entity.names.pascal;
+  const sample = sampleFields(entity.fields, valueObjectByName);
+  const usableSample = sample && sampleSatisfiesInvariants(entity, sample) ? sample : undefined;
+  const relationSamples = entity.relations
+    .filter((r) => r.column !== undefined)
+    .map((r) => `${r.names.camel}Id: ${entityByName.get(r.target)?.identity === 'serial' ? '1' : "'3fa85f64-5717-4562-b3fc-2c963f66afa6'"}`);
+  const enums = entity.fields.filter((f) => f.type === 'enum').map((f) => enumView(className, f));
+  const properties: PropertyView[] = [
+    entity.identity === 'serial'
+      ? { name: 'id', type: 'number | null', doc: 'Identity, assigned by the database when the entity is first stored (null until then).' }
+      : { name: 'id', type: 'string', doc: 'Identity, assigned on creation.' },
+    ...entity.fields.map((f) => propertyOf(className, f)),
+    ...entity.relations
+      .filter((r) => r.column !== undefined)
+      .map((r) => {
+        const target = entityByName.get(r.target);
+        return { name: `${r.names.camel}Id`, type: `${target ? idType(target) : 'string'}${r.required ? '' : ' | null'}`, doc: `The ${r.target} this ${className} belongs to (${r.kind}).` };
+      }),
+    ...(entity.versioned ? [{ name: 'version', type: 'number', doc: 'Incremented on every change; a stale version means a concurrent update (optimistic locking).' }] : []),
+    ...(entity.timestamps ? [{ name: 'createdAt', type: 'Date', doc: '' }, { name: 'updatedAt', type: 'Date', doc: '' }] : []),
+    ...(entity.softDelete ? [{ name: 'deletedAt', type: 'Date | null', doc: 'Set when the entity is deleted; deleted entities are hidden from queries.' }] : []),
+  ];
+  const optionalFields = new Set(entity.fields.filter((f) => !f.required).map((f) => f.names.camel));
+  const machine = entity.stateMachine;
+  const managed = ['id', ...(entity.versioned ? ['version'] : []), ...(entity.timestamps ? ['createdAt', 'updatedAt'] : []), ...(entity.softDelete ? ['deletedAt'] : [])];
+  const defaults = entity.fields.filter((f) => f.default !== undefined).map((f) => ({ name: f.names.camel, literal: JSON.stringify(f.default) }));
+  const union = (keys: string[]) => keys.map((k) => `'${k}'`).join(' | ');
+  const propsType = `${className}Props`;
+  const assigned = [
+    `id: ${entity.identity === 'serial' ? 'null' : 'randomUUID()'}`,
+    ...(entity.versioned ? ['version: 1'] : []),
+    ...(entity.timestamps ? ['createdAt: now', 'updatedAt: now'] : []),
+    ...(entity.softDelete ? ['deletedAt: null'] : []),
+  ];
+  const stateEnum = machine && enums.find((e) => e.typeName === `${className}${pascalCase(machine.field)}`);
+  return {
+    fileStem: kebabCase(entity.names.original, 'entity'),
+    className,
+    withArticle: `${/^[AEIOU]/.test(className) ? 'an' : 'a'} ${className}`,
+    baseClass: `${className}Base`,
+    propsType: `${className}Props`,
+    newType: `New${className}`,
+    doc: commentText(entity.description || `The ${className} entity.`),
+    idType: idType(entity),
+    properties,
+    managed,
+    defaults,
+    checks: [...entity.fields.flatMap((f) => fieldChecks(f, className)), ...entity.invariants.map((i) => invariantCheck(i, optionalFields))],
+    enums,
+    stateMachine: machine && {
+      field: machine.field,
+      typeName: stateEnum?.typeName ?? 'string',
+      initial: stringLiteral(machine.initial),
+      transitions: machine.transitions.map((t) => ({
+        method: t.names.camel,
+        from: `[${t.from.map(stringLiteral).join(', ')}]`,
+        fromText: commentText(t.from.join(' or ')),
+        to: stringLiteral(t.to),
+        toText: commentText(t.to),
+        event: t.event === undefined ? undefined : stringLiteral(t.event),
+      })),
+    },
+    valueObjectImports: [...new Set(entity.fields.flatMap((f) => (typeof f.type === 'object' ? [f.type.valueObject] : [])))].map((name) => ({
+      className: pascalCase(name),
+      fileStem: kebabCase(name, 'value'),
+    })),
+    usesConflictError: machine !== undefined,
+    isUuid: entity.identity === 'uuid',
+    hasTimestamps: entity.timestamps,
+    isVersioned: entity.versioned,
+    newTypeExpression:
+      defaults.length === 0
+        ? `Omit<${propsType}, ${union(managed)}>`
+        : `Omit<${propsType}, ${union([...managed, ...defaults.map((d) => d.name)])}> & Partial<Pick<${propsType}, ${union(defaults.map((d) => d.name))}>>`,
+    createDefaults: defaults.map((d) => `${d.name}: ${d.literal}, `).join(''),
+    createManaged: assigned.join(', '),
+    immutableUnion: union(['id', ...(entity.versioned ? ['version'] : []), ...(entity.timestamps ? ['createdAt'] : [])]),
+    sampleInput: usableSample && `{ ${[...usableSample.map((f) => `${f.name}: ${f.code}`), ...relationSamples].join(', ')} }`,
+    violations: usableSample ? violations(entity, usableSample).map((v) => ({ title: stringLiteral(`rejects ${v.title}`), patch: v.patch, location: stringLiteral(v.location) })) : [],
+    transitionTests: (machine?.transitions ?? []).flatMap((t) => {
+      const refusedFrom = machine?.states.find((state) => !t.from.includes(state));
+      return [
+        ...t.from.map((from) => ({ title: stringLiteral(`${t.names.camel}: ${from} -> ${t.to}`), method: t.names.camel, from: stringLiteral(from), to: stringLiteral(t.to), event: t.event && stringLiteral(t.event), allowed: true })),
+        ...(refusedFrom === undefined ? [] : [{ title: stringLiteral(`${t.names.camel}: refused from ${refusedFrom}`), method: t.names.camel, from: stringLiteral(refusedFrom), to: stringLiteral(t.to), event: undefined, allowed: false }]),
+      ];
+    }),
+  };
+}
+
+function valueObjectView(valueObject: ValueObject): ValueObjectView {
+  const className = valueObject.names.pascal;
+  const optionalFields = new Set(valueObject.fields.filter((f) => !f.required).map((f) => f.names.camel));
+  return {
+    fileStem: kebabCase(valueObject.names.original, 'value'),
+    className,
+    propsType: `${className}Props`,
+    doc: commentText(valueObject.description || `The ${className} value object.`),
+    properties: valueObject.fields.map((f) => propertyOf(className, f)),
+    checks: [...valueObject.fields.flatMap((f) => fieldChecks(f, className)), ...valueObject.invariants.map((i) => invariantCheck(i, optionalFields))],
+    enums: valueObject.fields.filter((f) => f.type === 'enum').map((f) => enumView(className, f)),
+    equalsExpression: valueObject.fields.map((f) => `this.props.${f.names.camel} === other.props.${f.names.camel}`).join(' && '),
+  };
+}
+
+function idType(entity: Entity): string {
+  return entity.identity === 'serial' ? 'number' : 'string';
+}
+
+function enumView(owner: string, field: Field): EnumView {
+  const typeName = `${owner}${pascalCase(field.names.original)}`;
+  return { typeName, constName: enumConstName(typeName), values: `[${field.values.map(stringLiteral).join(', ')}]` };
+}
+
+function enumConstName(typeName: string): string {
+  return `${typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_VALUES`;
+}
+
+const SCALAR_TYPES: Record<string, string> = {
+  string: 'string',
+  text: 'string',
+  uuid: 'string',
+  integer: 'number',
+  number: 'number',
+  bigint: 'bigint',
+  decimal: 'string',
+  boolean: 'boolean',
+  date: 'string',
+  datetime: 'Date',
+  json: 'unknown',
+};
+
+function propertyOf(owner: string, field: Field): PropertyView {
+  let type: string;
+  if (typeof field.type === 'object') type = pascalCase(field.type.valueObject);
+  else if (field.type === 'enum') type = `${owner}${pascalCase(field.names.original)}`;
+  else type = SCALAR_TYPES[field.type] ?? 'unknown';
+  const nullable = !field.required && type !== 'unknown';
+  return { name: field.names.camel, type: nullable ? `${type} | null` : type, doc: commentText(field.description) };
+}
+
+/** The field's own constraints, checked on every construction and change (data may come from anywhere). */
+function fieldChecks(field: Field, owner: string): CheckView[] {
+  const name = field.names.camel;
+  const value = `this.props.${name}`;
+  const guard = (condition: string) => (field.required ? condition : `${value} === null || ${condition}`);
+  const checks: CheckView[] = [];
+  const add = (condition: string, message: string) => checks.push({ condition: guard(condition), location: stringLiteral(name), message: stringLiteral(message) });
+  const c = field.constraints;
+  if (c.min !== undefined) add(`${value} >= ${c.min}`, `must be at least ${c.min}`);
+  if (c.max !== undefined) add(`${value} <= ${c.max}`, `must be at most ${c.max}`);
+  if (c.minLength !== undefined) add(`${value}.length >= ${c.minLength}`, `must have at least ${c.minLength} characters`);
+  if (c.maxLength !== undefined) add(`${value}.length <= ${c.maxLength}`, `must have at most ${c.maxLength} characters`);
+  if (c.pattern !== undefined) add(`new RegExp(${stringLiteral(c.pattern)}, 'u').test(${value})`, `must match ${c.pattern}`);
+  if (field.type === 'integer') add(`Number.isInteger(${value})`, 'must be an integer');
+  if (field.type === 'enum') {
+    add(`(${enumConstName(`${owner}${pascalCase(field.names.original)}`)} as readonly string[]).includes(${value})`, `must be one of ${field.values.join(', ')}`);
+  }
+  return checks;
+}
+
+/**
+ * An invariant compiled from its parsed expression. When it does not mention `null` itself, it holds
+ * vacuously while an optional field it reads is empty (which also lets the compiler narrow the types).
+ */
+function invariantCheck(invariant: Invariant, optionalFields: Set<string>): CheckView {
+  const condition = toTypeScript(invariant.expression, (field) => `this.props.${field}`);
+  const mentionsNull = /\bnull\b/.test(invariant.source);
+  const guards = mentionsNull ? [] : [...fieldsOf(invariant.expression)].filter((f) => optionalFields.has(f)).map((f) => `this.props.${f} === null`);
+  return {
+    condition: [...guards, condition].join(' || '),
+    location: stringLiteral(invariant.name),
+    message: stringLiteral(invariant.message),
+  };
+}
