@@ -12,7 +12,12 @@ import { buildDomainModel } from './model/domain/build-domain.js';
 import { kebabCase } from './model/naming.js';
 import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
-import { PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
+import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
+import { JOURNAL_PATH, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
+import { relationalSchema } from './model/domain/relational-schema.js';
+import { planMigrations } from './plan/migrations.js';
+import { buildPersistenceView } from './plan/persistence-view.js';
+import type { PlannedFile } from './plan/types.js';
 import { buildProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
 import { CONFIG_PATH } from './write/manifest.js';
@@ -57,16 +62,19 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   }
 
   onStage('plan');
+  const schema = domain && relationalSchema(domain);
+  const persisted = schema && (await planPersistence(outDir, schema));
   const view = buildProjectView(model, {
     packageName,
     specFile: basename(spec.path),
     toolVersion: version,
     document: spec.document,
     domain,
-    dependencies: PROJECT_DEPENDENCIES,
-    devDependencies: PROJECT_DEV_DEPENDENCIES,
+    persistence: domain && schema && buildPersistenceView(domain, schema),
+    dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
+    devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
   });
-  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')));
+  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), persisted ?? []);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
@@ -91,4 +99,20 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     operationCount: view.operationCount,
     resourceCount: view.resources.length,
   };
+}
+
+/**
+ * The database side of a generation: a migration when the schema changed since the last one (written
+ * once, never rewritten), drizzle's journal of migrations, and the snapshot the next run compares with.
+ */
+async function planPersistence(outDir: string, schema: ReturnType<typeof relationalSchema>): Promise<PlannedFile[]> {
+  const state = await loadProjectState(outDir);
+  const migrations = planMigrations(state.schemaSnapshot, schema, state.journal);
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const sqlFiles = [...state.migrations, ...(migrations.added ? [migrations.added] : [])];
+  return [
+    ...sqlFiles.map((file): PlannedFile => ({ id: file.path, path: file.path, owner: 'user', source: { kind: 'text', content: file.sql } })),
+    { id: JOURNAL_PATH, path: JOURNAL_PATH, owner: 'generator', source: { kind: 'text', content: json(migrations.journal) } },
+    { id: SCHEMA_SNAPSHOT_PATH, path: SCHEMA_SNAPSHOT_PATH, owner: 'generator', source: { kind: 'text', content: json(schema) } },
+  ];
 }

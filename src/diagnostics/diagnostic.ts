@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = {
   SCF032: 'relations that cannot be created',
   SCF033: 'invalid invariant',
   SCF034: 'invalid state machine',
+  SCF035: 'schema change that needs a hand-written migration',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',

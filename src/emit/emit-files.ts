@@ -34,6 +34,8 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
         sources.set(templatePath, source);
       }
       text = renderer.render(templatePath, source, file.source.data);
+    } else if (file.source.kind === 'text') {
+      text = file.source.content;
     } else {
       text = await generateOpenApiTypes(options.document, options.genHeader);
     }

@@ -9,6 +9,7 @@ const USER_OWNED = new Set([
   'src/middlewares/credential-verifiers.ts',
   'src/models/__entity__.entity.ts',
   'src/models/__value__.value.ts',
+  'src/repositories/__repository__.repository.ts',
 ]);
 
 /** Placeholders in template paths: the template is written once per item, which it receives under `key`. */
@@ -16,10 +17,16 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
   { token: '__resource__', key: 'resource', items: (view) => view.resources },
   { token: '__entity__', key: 'entity', items: (view) => view.entities },
   { token: '__value__', key: 'valueObject', items: (view) => view.valueObjects },
+  { token: '__repository__', key: 'repository', items: (view) => view.persistence?.repositories ?? [] },
+  {
+    token: '__sampled__',
+    key: 'repository',
+    items: (view) => (view.persistence?.repositories ?? []).filter((r) => view.persistence?.samples.some((s) => s.entityClass === r.entityClass)),
+  },
 ];
 
 /** Templates that only make sense with a domain model. */
-const DOMAIN_ONLY = /^(src\/models\/|test\/models\/|test\/support\/domain-rules\.ts$)/;
+const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|test\/models\/|test\/repositories\/|test\/support\/(domain-rules|database|global-setup|samples\.gen)\.ts$)/;
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -32,7 +39,7 @@ export function ownerOf(outputPath: string): FileOwner {
  * Lists every file of the project: one per template, per-resource templates once per resource,
  * plus the spec's types from openapi-typescript.
  */
-export function buildPlan(view: ProjectView, templatePaths: readonly string[]): Plan {
+export function buildPlan(view: ProjectView, templatePaths: readonly string[], extra: PlannedFile[] = []): Plan {
   const files: PlannedFile[] = [];
   for (const template of [...templatePaths].sort()) {
     const output = template.replace(/\.hbs$/, '');
@@ -51,6 +58,6 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[]): 
       files.push({ id: output, path: output, owner: ownerOf(output), source: { kind: 'template', template, data: view } });
     }
   }
-  files.push({ id: 'src/dto/openapi.gen.ts', path: 'src/dto/openapi.gen.ts', owner: 'generator', source: { kind: 'openapi-types' } });
+  files.push({ id: 'src/dto/openapi.gen.ts', path: 'src/dto/openapi.gen.ts', owner: 'generator', source: { kind: 'openapi-types' } }, ...extra);
   return { files: files.sort((a, b) => a.path.localeCompare(b.path)) };
 }

@@ -11,6 +11,8 @@ export const PROJECT_DEPENDENCIES: Record<string, string> = {
   '@fastify/rate-limit': '^11.0.0',
   ajv: '^8.17.0',
   'ajv-formats': '^3.0.1',
+  // The serializer Fastify uses, compiled by the app itself to fall back where it cannot (src/utils/validation.ts).
+  'fast-json-stringify': '^7.0.0',
   fastify: '^5.12.0',
   ioredis: '^5.8.0',
   jose: '^6.1.0',
@@ -21,4 +23,15 @@ export const PROJECT_DEV_DEPENDENCIES: Record<string, string> = {
   tsx: '^4.20.0',
   typescript: '~5.9.3',
   vitest: '^4.0.0',
+};
+
+/** With a domain model: Drizzle over PGlite (embedded PostgreSQL) or node-postgres. */
+export const DATABASE_DEPENDENCIES: Record<string, string> = {
+  '@electric-sql/pglite': '^0.5.0',
+  'drizzle-orm': '^0.45.0',
+  pg: '^8.16.0',
+};
+
+export const DATABASE_DEV_DEPENDENCIES: Record<string, string> = {
+  '@types/pg': '^8.15.0',
 };

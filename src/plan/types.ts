@@ -9,7 +9,9 @@ export type FileOwner = 'generator' | 'user' | 'template';
 
 export type FileSource =
   | { kind: 'template'; template: string; data: unknown }
-  | { kind: 'openapi-types' };
+  | { kind: 'openapi-types' }
+  /** Text computed by the plan itself (migrations, snapshots), emitted as is. */
+  | { kind: 'text'; content: string };
 
 export interface PlannedFile {
   /** Stable identity across regenerations, independent of the path (files may move). */

@@ -3,6 +3,7 @@ import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/typ
 import type { DomainModel } from '../model/domain/types.js';
 import { contractCases } from './contract-cases.js';
 import { buildDomainViews, type EntityView, type ValueObjectView } from './entity-view.js';
+import type { PersistenceView } from './persistence-view.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
@@ -25,6 +26,8 @@ export interface ProjectView {
   /** Entities and value objects of the domain model (empty without one). */
   entities: EntityView[];
   valueObjects: ValueObjectView[];
+  /** Tables, repositories and test samples (undefined without a domain model). */
+  persistence: PersistenceView | undefined;
   schemas: { id: string; schemaJson: string }[];
   sharedErrorBody: string;
   sharedErrorSchemaId: string;
@@ -86,6 +89,7 @@ export interface ViewOptions {
   toolVersion: string;
   document: unknown;
   domain: DomainModel | undefined;
+  persistence: PersistenceView | undefined;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
@@ -99,6 +103,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   return {
     ...domain,
+    persistence: options.persistence,
     packageName: options.packageName,
     title: commentText(model.title),
     description: model.description,

@@ -19,6 +19,7 @@ import { registerErrorHandler } from './middlewares/error-handler.js';
 import { createJwtVerifier } from './middlewares/jwt.js';
 import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
 import { securitySchemes } from './middlewares/security-schemes.gen.js';
+import { connectDatabase, type DatabaseConnection } from './repositories/database.js';
 import { ProductsService } from './services/products.service.js';
 import { InventoryService } from './services/inventory.service.js';
 import { CustomersService } from './services/customers.service.js';
@@ -26,12 +27,23 @@ import { OrdersService } from './services/orders.service.js';
 import { PaymentsService } from './services/payments.service.js';
 import { createValidation } from './utils/validation.js';
 
+/** What the app can be given instead of creating it from the config (tests pass their own database). */
+export interface AppDependencies {
+  database: DatabaseConnection;
+}
+
 /**
  * The composition root: creates the services with their dependencies, hands them to their
  * controllers and assembles the HTTP application. This file is yours: scaffold only adds the
  * wiring for new resources when the spec grows.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
+  const database =
+    dependencies.database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  // The embedded database is local to this process, and development wants the newest schema:
+  // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
+  if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))
+    await database.migrate();
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -58,7 +70,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const closeCrossCutting = await registerCrossCuttingConcerns(app, config);
   app.addHook('onClose', closeCrossCutting);
   await registerBodyParsers(app, config.bodyLimitBytes);
-  registerSystemRoutes(app, openapiDocument, []);
+  registerSystemRoutes(app, openapiDocument, [{ name: 'database', check: () => database.ping() }]);
+  if (!dependencies.database) app.addHook('onClose', () => database.close());
 
   const jwt = createJwtVerifier(config.jwt);
   if (

@@ -1,0 +1,196 @@
+import type { DomainModel, Entity, Field } from './types.js';
+import { snake } from './build-domain.js';
+
+/**
+ * The tables the domain model needs, as plain data: what migrations are computed from and what
+ * `.scaffold/schema-snapshot.json` records. Only PostgreSQL 15 features, so the same SQL runs on
+ * PGlite (PostgreSQL 17) and on the servers in the field.
+ */
+export interface RelationalSchema {
+  tables: Table[];
+}
+
+export interface Table {
+  name: string;
+  /** The entity it stores, or undefined for a join table. */
+  entity: string | undefined;
+  columns: Column[];
+  primaryKey: string[];
+  uniques: { name: string; columns: string[] }[];
+  checks: { name: string; expression: string }[];
+  foreignKeys: { name: string; column: string; references: { table: string; column: string }; onDelete: 'cascade' | 'restrict' | 'set null' }[];
+  indexes: { name: string; columns: string[]; unique: boolean }[];
+}
+
+export interface Column {
+  name: string;
+  /** SQL type: `uuid`, `varchar(200)`, `integer`, `timestamptz`, ... */
+  type: string;
+  nullable: boolean;
+  /** SQL default expression, already quoted: `'pending'`, `0`, `now()`. */
+  default: string | undefined;
+  identity: boolean;
+  /** The entity property it stores (`customerId`, `priceAmountCents`), for the ORM schema. */
+  property: string;
+}
+
+export function relationalSchema(domain: DomainModel): RelationalSchema {
+  const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
+  const tables: Table[] = domain.entities.map((entity) => entityTable(entity, byName, valueObjects));
+  for (const entity of domain.entities) {
+    for (const relation of entity.relations) {
+      if (relation.kind !== 'many-to-many' || relation.joinTable === undefined) continue;
+      if (tables.some((t) => t.name === relation.joinTable)) continue;
+      const target = byName.get(relation.target);
+      if (!target) continue;
+      const left = `${snake(entity.names.original)}_id`;
+      const right = target === entity ? `related_${left}` : `${snake(target.names.original)}_id`;
+      tables.push({
+        name: relation.joinTable,
+        entity: undefined,
+        columns: [
+          { name: left, type: idSqlType(entity), nullable: false, default: undefined, identity: false, property: camel(left) },
+          { name: right, type: idSqlType(target), nullable: false, default: undefined, identity: false, property: camel(right) },
+        ],
+        primaryKey: [left, right],
+        uniques: [],
+        checks: [],
+        foreignKeys: [
+          { name: `${relation.joinTable}_${left}_fkey`, column: left, references: { table: entity.table, column: 'id' }, onDelete: 'cascade' },
+          { name: `${relation.joinTable}_${right}_fkey`, column: right, references: { table: target.table, column: 'id' }, onDelete: 'cascade' },
+        ],
+        indexes: [{ name: `${relation.joinTable}_${right}_idx`, columns: [right], unique: false }],
+      });
+    }
+  }
+  return { tables };
+}
+
+function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: Map<string, { fields: Field[] }>): Table {
+  const table = entity.table;
+  const columns: Column[] = [
+    entity.identity === 'serial'
+      ? { name: 'id', type: 'integer', nullable: false, default: undefined, identity: true, property: 'id' }
+      : { name: 'id', type: 'uuid', nullable: false, default: 'gen_random_uuid()', identity: false, property: 'id' },
+  ];
+  const checks: Table['checks'] = [];
+  const uniques: Table['uniques'] = [];
+  for (const field of entity.fields) {
+    if (typeof field.type === 'object') {
+      // A value object is stored in columns of its own, prefixed with the field's name.
+      for (const inner of valueObjects.get(field.type.valueObject)?.fields ?? []) {
+        const column = `${field.column}_${inner.column}`;
+        columns.push({ name: column, type: sqlType(inner), nullable: !field.required || !inner.required, default: undefined, identity: false, property: `${field.names.camel}${inner.names.pascal}` });
+        checks.push(...fieldChecks(table, column, inner));
+      }
+      continue;
+    }
+    columns.push({ name: field.column, type: sqlType(field), nullable: !field.required, default: sqlDefault(field), identity: false, property: field.names.camel });
+    checks.push(...fieldChecks(table, field.column, field));
+    if (field.unique) uniques.push({ name: `${table}_${field.column}_key`, columns: [field.column] });
+  }
+  const foreignKeys: Table['foreignKeys'] = [];
+  for (const relation of entity.relations) {
+    if (relation.column === undefined) continue;
+    const target = byName.get(relation.target);
+    columns.push({ name: relation.column, type: target ? idSqlType(target) : 'uuid', nullable: !relation.required, default: undefined, identity: false, property: `${relation.names.camel}Id` });
+    foreignKeys.push({
+      name: `${table}_${relation.column}_fkey`,
+      column: relation.column,
+      references: { table: target?.table ?? snake(relation.target), column: 'id' },
+      onDelete: relation.onDelete === 'set-null' ? 'set null' : relation.onDelete,
+    });
+    if (relation.kind === 'one-to-one') uniques.push({ name: `${table}_${relation.column}_key`, columns: [relation.column] });
+  }
+  if (entity.versioned) columns.push({ name: 'version', type: 'integer', nullable: false, default: '1', identity: false, property: 'version' });
+  if (entity.timestamps) {
+    columns.push({ name: 'created_at', type: 'timestamptz', nullable: false, default: 'now()', identity: false, property: 'createdAt' });
+    columns.push({ name: 'updated_at', type: 'timestamptz', nullable: false, default: 'now()', identity: false, property: 'updatedAt' });
+  }
+  if (entity.softDelete) columns.push({ name: 'deleted_at', type: 'timestamptz', nullable: true, default: undefined, identity: false, property: 'deletedAt' });
+  const columnOf = (member: string) => entity.fields.find((f) => f.names.original === member)?.column ?? entity.relations.find((r) => r.names.original === member)?.column ?? snake(member);
+  return {
+    name: table,
+    entity: entity.names.original,
+    columns,
+    primaryKey: ['id'],
+    uniques,
+    checks,
+    foreignKeys,
+    indexes: [
+      ...entity.indexes.map((index) => ({ name: index.name, columns: index.fields.map(columnOf), unique: index.unique })),
+      // Foreign keys are joined and filtered on; PostgreSQL does not index them by itself.
+      ...foreignKeys
+        .filter((fk) => !entity.indexes.some((i) => i.fields.map(columnOf)[0] === fk.column) && !uniques.some((u) => u.columns[0] === fk.column))
+        .map((fk) => ({ name: `${table}_${fk.column}_idx`, columns: [fk.column], unique: false })),
+    ],
+  };
+}
+
+function idSqlType(entity: Entity): string {
+  return entity.identity === 'serial' ? 'integer' : 'uuid';
+}
+
+function sqlType(field: Field): string {
+  const c = field.constraints;
+  switch (field.type) {
+    case 'string':
+      return c.maxLength !== undefined ? `varchar(${c.maxLength})` : 'text';
+    case 'text':
+    case 'enum':
+      return 'text';
+    case 'integer':
+      return 'integer';
+    case 'bigint':
+      return 'bigint';
+    case 'decimal':
+      return c.precision !== undefined ? `numeric(${c.precision}, ${c.scale ?? 0})` : 'numeric';
+    case 'number':
+      return 'double precision';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'timestamptz';
+    case 'uuid':
+      return 'uuid';
+    case 'json':
+      return 'jsonb';
+    default:
+      return 'text';
+  }
+}
+
+function sqlDefault(field: Field): string | undefined {
+  if (field.default === undefined) return undefined;
+  if (typeof field.default === 'string') return quote(field.default);
+  return String(field.default);
+}
+
+/** Database-side guards for the field rules the model also checks, so bad rows cannot get in around it. */
+function fieldChecks(table: string, column: string, field: Field): Table['checks'] {
+  const checks: Table['checks'] = [];
+  const c = field.constraints;
+  const name = (suffix: string) => `${table}_${column}_${suffix}`.slice(0, 63);
+  const col = ident(column);
+  if (field.type === 'enum') checks.push({ name: name('check'), expression: `${col} IN (${field.values.map(quote).join(', ')})` });
+  if (c.min !== undefined) checks.push({ name: name('min'), expression: `${col} >= ${c.min}` });
+  if (c.max !== undefined) checks.push({ name: name('max'), expression: `${col} <= ${c.max}` });
+  if (c.minLength !== undefined && c.minLength > 0) checks.push({ name: name('min_length'), expression: `char_length(${col}) >= ${c.minLength}` });
+  return checks;
+}
+
+/** An SQL identifier, always quoted: model names like `order` or `user` are reserved words in SQL. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quote(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function camel(snakeName: string): string {
+  return snakeName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

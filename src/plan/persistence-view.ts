@@ -1,0 +1,251 @@
+import type { Column, RelationalSchema, Table } from '../model/domain/relational-schema.js';
+import { plural } from '../model/domain/build-domain.js';
+import type { DomainModel, Entity } from '../model/domain/types.js';
+import { camelCase, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
+import { sampleFields, sampleSatisfiesInvariants } from './domain-samples.js';
+
+/**
+ * What the persistence templates receive: Drizzle column builders for each table, and for each
+ * entity how a row becomes the entity and back (written once, in its repository).
+ */
+export interface TableView {
+  /** The Drizzle table constant: `orders`, `productsCategories`. */
+  constant: string;
+  name: string;
+  columns: { property: string; builder: string }[];
+  compositeKey: string | undefined;
+}
+
+export interface RepositoryView {
+  fileStem: string;
+  /** The repository's name in `Repositories`: `orders`, `inventoryItems`. */
+  property: string;
+  /** An id no entity has, for not-found tests. */
+  missingId: string;
+  entityClass: string;
+  entityFile: string;
+  table: string;
+  interfaceName: string;
+  baseClass: string;
+  className: string;
+  idType: string;
+  versioned: boolean;
+  softDelete: boolean;
+  /** `id: row.id, status: row.status, price: new Money({...}), ...` */
+  toModel: string;
+  /** `id: props.id ?? undefined, status: props.status, priceAmountCents: props.price.amountCents, ...` */
+  toRow: string;
+  valueObjectImports: { className: string; fileStem: string }[];
+  /** Columns a list can be filtered and sorted by (scalar fields and references). */
+  filterable: { property: string; type: string; nullable: boolean }[];
+  sortable: string;
+  sortColumns: string[];
+  defaultSort: string;
+  /** The condition that finds one entity by `id` (hiding soft-deleted ones). */
+  byId: string;
+  needsIsNull: boolean;
+  isSerial: boolean;
+  uniqueProperty: string | undefined;
+}
+
+export interface SampleView {
+  entityClass: string;
+  fileStem: string;
+  newType: string;
+  property: string;
+  parents: { variable: string; entityClass: string }[];
+  input: string;
+}
+
+export interface PersistenceView {
+  tables: TableView[];
+  drizzleImports: string;
+  enumTypeImports: { names: string; fileStem: string }[];
+  repositories: RepositoryView[];
+  /** Sample builders for the generated tests; entities without one get no repository test. */
+  samples: SampleView[];
+  sampleValueObjects: { className: string; fileStem: string }[];
+}
+
+const BUILDERS: [RegExp, (column: Column, match: RegExpMatchArray) => string][] = [
+  [/^uuid$/, (c) => `uuid(${stringLiteral(c.name)})`],
+  [/^varchar\((\d+)\)$/, (c, m) => `varchar(${stringLiteral(c.name)}, { length: ${m[1]} })`],
+  [/^text$/, (c) => `text(${stringLiteral(c.name)})`],
+  [/^integer$/, (c) => `integer(${stringLiteral(c.name)})`],
+  [/^bigint$/, (c) => `bigint(${stringLiteral(c.name)}, { mode: 'bigint' })`],
+  [/^numeric\((\d+), (\d+)\)$/, (c, m) => `numeric(${stringLiteral(c.name)}, { precision: ${m[1]}, scale: ${m[2]} })`],
+  [/^numeric$/, (c) => `numeric(${stringLiteral(c.name)})`],
+  [/^double precision$/, (c) => `doublePrecision(${stringLiteral(c.name)})`],
+  [/^boolean$/, (c) => `boolean(${stringLiteral(c.name)})`],
+  [/^date$/, (c) => `date(${stringLiteral(c.name)})`],
+  [/^timestamptz$/, (c) => `timestamp(${stringLiteral(c.name)}, { withTimezone: true })`],
+  [/^jsonb$/, (c) => `jsonb(${stringLiteral(c.name)})`],
+];
+
+export function buildPersistenceView(domain: DomainModel, schema: RelationalSchema): PersistenceView {
+  const entityByName = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const enumTypes = new Map<string, string>();
+  const tables = schema.tables.map((table) => tableView(table, entityByName.get(table.entity ?? ''), enumTypes));
+  const used = new Set(tables.flatMap((t) => t.columns.map((c) => c.builder.split('(')[0] ?? '')));
+  if (tables.some((t) => t.compositeKey)) used.add('primaryKey');
+  const byFile = new Map<string, string[]>();
+  for (const [typeName, fileStem] of enumTypes) byFile.set(fileStem, [...(byFile.get(fileStem) ?? []), typeName]);
+  return {
+    tables,
+    drizzleImports: ['pgTable', ...[...used].sort()].join(', '),
+    enumTypeImports: [...byFile.entries()].map(([fileStem, names]) => ({ fileStem, names: names.sort().join(', ') })),
+    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain)),
+    ...sampleViews(domain),
+  };
+}
+
+/**
+ * One sample builder per entity whose fields scaffold can fill: its required references are created
+ * first, and unique text fields get a running number so that several samples can coexist.
+ */
+function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sampleValueObjects'> {
+  const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
+  const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const inputs = new Map<string, string>();
+  for (const entity of domain.entities) {
+    const fields = sampleFields(entity.fields, valueObjects);
+    if (!fields || !sampleSatisfiesInvariants(entity, fields)) continue;
+    const parts: string[] = [];
+    let unique = true;
+    for (const field of fields) {
+      const definition = entity.fields.find((f) => f.names.camel === field.name);
+      if (definition?.unique && typeof field.value === 'string') {
+        const withNumber = `${field.value}123`;
+        const c = definition.constraints;
+        if ((c.pattern !== undefined && !new RegExp(c.pattern, 'u').test(withNumber)) || (c.maxLength !== undefined && withNumber.length > c.maxLength)) unique = false;
+        parts.push(`${field.name}: \`${field.value.replace(/[`\\$]/g, '\\$&')}\${next()}\``);
+      } else if (definition?.unique) unique = false;
+      else parts.push(`${field.name}: ${field.code}`);
+    }
+    if (unique) inputs.set(entity.names.original, parts.join(', '));
+  }
+  const samples: SampleView[] = [];
+  for (const entity of domain.entities) {
+    const input = inputs.get(entity.names.original);
+    if (input === undefined) continue;
+    const required = entity.relations.filter((r) => r.column !== undefined && r.required);
+    if (!required.every((r) => inputs.has(r.target))) continue;
+    const references = entity.relations
+      .filter((r) => r.column !== undefined)
+      .map((r) => `${r.names.camel}Id: ${r.required ? `${r.names.camel}.id${byName.get(r.target)?.identity === 'serial' ? ' as number' : ''}` : 'null'}`);
+    samples.push({
+      entityClass: entity.names.pascal,
+      fileStem: kebabCase(entity.names.original, 'entity'),
+      newType: `New${entity.names.pascal}`,
+      property: repositoryProperty(entity),
+      parents: required.map((r) => ({ variable: r.names.camel, entityClass: pascalCase(r.target) })),
+      input: [input, ...references].filter(Boolean).join(', '),
+    });
+  }
+  const usedValueObjects = new Set(domain.entities.filter((e) => inputs.has(e.names.original)).flatMap((e) => e.fields.flatMap((f) => (typeof f.type === 'object' ? [f.type.valueObject] : []))));
+  return {
+    samples,
+    sampleValueObjects: [...usedValueObjects].map((name) => ({ className: pascalCase(name), fileStem: kebabCase(name, 'value') })),
+  };
+}
+
+export function repositoryProperty(entity: Entity): string {
+  return camelCase(plural(entity.names.original), 'repository');
+}
+
+function tableView(table: Table, entity: Entity | undefined, enumTypes: Map<string, string>): TableView {
+  return {
+    constant: camelCase(table.name, 'table'),
+    name: stringLiteral(table.name),
+    columns: table.columns.map((column) => {
+      const entry = BUILDERS.map(([pattern, build]) => [column.type.match(pattern), build] as const).find(([match]) => match);
+      let builder = entry?.[0] ? entry[1](column, entry[0]) : `text(${stringLiteral(column.name)})`;
+      const enumField = entity?.fields.find((f) => f.type === 'enum' && f.column === column.name);
+      if (entity && enumField) {
+        const typeName = `${entity.names.pascal}${pascalCase(enumField.names.original)}`;
+        enumTypes.set(typeName, kebabCase(entity.names.original, 'entity'));
+        builder += `.$type<${typeName}>()`;
+      }
+      if (column.name === 'id' && table.primaryKey.length === 1) builder += '.primaryKey()';
+      if (column.identity) builder += '.generatedByDefaultAsIdentity()';
+      if (column.default === 'gen_random_uuid()') builder += '.defaultRandom()';
+      else if (column.default === 'now()') builder += '.defaultNow()';
+      else if (column.default !== undefined) builder += `.default(${sqlLiteralToTs(column.default)})`;
+      if (!column.nullable && !column.identity && !(column.name === 'id' && table.primaryKey.length === 1)) builder += '.notNull()';
+      return { property: column.property, builder };
+    }),
+    compositeKey: table.primaryKey.length > 1 ? `(table) => [primaryKey({ columns: [${table.primaryKey.map((k) => `table.${table.columns.find((c) => c.name === k)?.property ?? k}`).join(', ')}] })]` : undefined,
+  };
+}
+
+function sqlLiteralToTs(literal: string): string {
+  if (/^'.*'$/s.test(literal)) return stringLiteral(literal.slice(1, -1).replace(/''/g, "'"));
+  return literal;
+}
+
+function repositoryView(entity: Entity, table: Table, domain: DomainModel): RepositoryView {
+  const className = entity.names.pascal;
+  const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
+  const toModel: string[] = ['id: row.id'];
+  const toRow: string[] = [entity.identity === 'serial' ? '...(props.id !== null && { id: props.id })' : 'id: props.id'];
+  const voImports = new Map<string, string>();
+  for (const field of entity.fields) {
+    const name = field.names.camel;
+    if (typeof field.type === 'object') {
+      const vo = valueObjects.get(field.type.valueObject);
+      if (!vo) continue;
+      const voClass = pascalCase(vo.names.original);
+      voImports.set(voClass, kebabCase(vo.names.original, 'value'));
+      const columns = vo.fields.map((inner) => `${name}${inner.names.pascal}`);
+      const build = `new ${voClass}({ ${vo.fields.map((inner, i) => `${inner.names.camel}: row.${columns[i]}`).join(', ')} })`;
+      toModel.push(field.required ? `${name}: ${build}` : `${name}: row.${columns[0]} === null ? null : ${build}`);
+      vo.fields.forEach((inner, i) => toRow.push(`${columns[i]}: props.${name}${field.required ? '' : '?'}.${inner.names.camel}${field.required ? '' : ' ?? null'}`));
+    } else {
+      toModel.push(`${name}: row.${name}`);
+      toRow.push(`${name}: props.${name}`);
+    }
+  }
+  for (const relation of entity.relations.filter((r) => r.column !== undefined)) {
+    toModel.push(`${relation.names.camel}Id: row.${relation.names.camel}Id`);
+    toRow.push(`${relation.names.camel}Id: props.${relation.names.camel}Id`);
+  }
+  for (const managed of [...(entity.versioned ? ['version'] : []), ...(entity.timestamps ? ['createdAt', 'updatedAt'] : []), ...(entity.softDelete ? ['deletedAt'] : [])]) {
+    toModel.push(`${managed}: row.${managed}`);
+    toRow.push(`${managed}: props.${managed}`);
+  }
+  const filterable = [
+    ...entity.fields
+      .filter((f) => typeof f.type === 'string' && ['string', 'text', 'enum', 'integer', 'number', 'boolean', 'uuid', 'date'].includes(f.type))
+      .map((f) => ({ property: f.names.camel, type: `${className}Props[${stringLiteral(f.names.camel)}]`, nullable: !f.required })),
+    ...entity.relations
+      .filter((r) => r.column !== undefined)
+      .map((r) => ({ property: `${r.names.camel}Id`, type: `${className}Props[${stringLiteral(`${r.names.camel}Id`)}]`, nullable: !r.required })),
+  ];
+  const sortColumns = [...filterable.map((f) => f.property), ...(entity.timestamps ? ['createdAt', 'updatedAt'] : []), 'id'];
+  const tableConstant = camelCase(table.name, 'table');
+  return {
+    fileStem: kebabCase(entity.names.original, 'entity'),
+    property: repositoryProperty(entity),
+    missingId: entity.identity === 'serial' ? '2147483647' : "'00000000-0000-4000-8000-000000000000'",
+    entityClass: className,
+    entityFile: kebabCase(entity.names.original, 'entity'),
+    table: camelCase(table.name, 'table'),
+    interfaceName: `${className}Repository`,
+    baseClass: `Drizzle${className}RepositoryBase`,
+    className: `Drizzle${className}Repository`,
+    idType: entity.identity === 'serial' ? 'number' : 'string',
+    versioned: entity.versioned,
+    softDelete: entity.softDelete,
+    toModel: toModel.join(', '),
+    toRow: toRow.join(', '),
+    valueObjectImports: [...voImports.entries()].map(([cls, fileStem]) => ({ className: cls, fileStem })),
+    filterable,
+    sortable: sortColumns.map(stringLiteral).join(' | '),
+    sortColumns,
+    defaultSort: stringLiteral(entity.timestamps ? 'createdAt' : 'id'),
+    byId: entity.softDelete ? `and(eq(${tableConstant}.id, id), isNull(${tableConstant}.deletedAt))` : `eq(${tableConstant}.id, id)`,
+    needsIsNull: entity.softDelete || filterable.some((f) => f.nullable),
+    isSerial: entity.identity === 'serial',
+    uniqueProperty: entity.fields.find((f) => f.unique && typeof f.type === 'string')?.names.camel,
+  };
+}

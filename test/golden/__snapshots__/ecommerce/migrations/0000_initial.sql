@@ -1,0 +1,108 @@
+CREATE TABLE "products" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "sku" text NOT NULL,
+  "name" varchar(200) NOT NULL,
+  "description" text,
+  "category" varchar(100) NOT NULL,
+  "price_cents" integer NOT NULL,
+  "currency" varchar(3) DEFAULT 'EUR' NOT NULL,
+  "active" boolean DEFAULT true NOT NULL,
+  "version" integer DEFAULT 1 NOT NULL,
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  "updated_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "products_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "products_sku_key" UNIQUE ("sku"),
+  CONSTRAINT "products_name_min_length" CHECK (char_length("name") >= 1),
+  CONSTRAINT "products_price_cents_min" CHECK ("price_cents" >= 0),
+  CONSTRAINT "products_currency_min_length" CHECK (char_length("currency") >= 3)
+);
+--> statement-breakpoint
+CREATE TABLE "inventory" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "on_hand" integer DEFAULT 0 NOT NULL,
+  "reserved" integer DEFAULT 0 NOT NULL,
+  "product_id" uuid NOT NULL,
+  "version" integer DEFAULT 1 NOT NULL,
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  "updated_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "inventory_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "inventory_on_hand_min" CHECK ("on_hand" >= 0),
+  CONSTRAINT "inventory_reserved_min" CHECK ("reserved" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "customers" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "email" varchar(254) NOT NULL,
+  "name" varchar(200) NOT NULL,
+  "phone" varchar(32),
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  "updated_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "customers_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "customers_email_key" UNIQUE ("email"),
+  CONSTRAINT "customers_name_min_length" CHECK (char_length("name") >= 1)
+);
+--> statement-breakpoint
+CREATE TABLE "orders" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "status" text DEFAULT 'pending' NOT NULL,
+  "total_cents" integer NOT NULL,
+  "currency" varchar(3) NOT NULL,
+  "cancel_reason" varchar(500),
+  "customer_id" uuid NOT NULL,
+  "version" integer DEFAULT 1 NOT NULL,
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  "updated_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "orders_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "orders_status_check" CHECK ("status" IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')),
+  CONSTRAINT "orders_total_cents_min" CHECK ("total_cents" >= 0),
+  CONSTRAINT "orders_currency_min_length" CHECK (char_length("currency") >= 3)
+);
+--> statement-breakpoint
+CREATE TABLE "order_items" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "quantity" integer NOT NULL,
+  "unit_price_cents" integer NOT NULL,
+  "order_id" uuid NOT NULL,
+  "product_id" uuid NOT NULL,
+  CONSTRAINT "order_items_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "order_items_quantity_min" CHECK ("quantity" >= 1),
+  CONSTRAINT "order_items_unit_price_cents_min" CHECK ("unit_price_cents" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "payments" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "amount_cents" integer NOT NULL,
+  "currency" varchar(3) NOT NULL,
+  "method" text NOT NULL,
+  "status" text DEFAULT 'pending' NOT NULL,
+  "order_id" uuid NOT NULL,
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  "updated_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "payments_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "payments_amount_cents_min" CHECK ("amount_cents" >= 1),
+  CONSTRAINT "payments_currency_min_length" CHECK (char_length("currency") >= 3),
+  CONSTRAINT "payments_method_check" CHECK ("method" IN ('card', 'bank_transfer')),
+  CONSTRAINT "payments_status_check" CHECK ("status" IN ('pending', 'succeeded', 'failed'))
+);
+--> statement-breakpoint
+ALTER TABLE "inventory" ADD CONSTRAINT "inventory_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE RESTRICT;
+--> statement-breakpoint
+ALTER TABLE "order_items" ADD CONSTRAINT "order_items_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "order_items" ADD CONSTRAINT "order_items_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE RESTRICT;
+--> statement-breakpoint
+ALTER TABLE "payments" ADD CONSTRAINT "payments_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders" ("id") ON DELETE RESTRICT;
+--> statement-breakpoint
+CREATE INDEX "products_category_name_idx" ON "products" ("category", "name");
+--> statement-breakpoint
+CREATE UNIQUE INDEX "inventory_items_product_key" ON "inventory" ("product_id");
+--> statement-breakpoint
+CREATE INDEX "orders_customer_status_idx" ON "orders" ("customer_id", "status");
+--> statement-breakpoint
+CREATE INDEX "order_items_order_id_idx" ON "order_items" ("order_id");
+--> statement-breakpoint
+CREATE INDEX "order_items_product_id_idx" ON "order_items" ("product_id");
+--> statement-breakpoint
+CREATE INDEX "payments_order_id_idx" ON "payments" ("order_id");
