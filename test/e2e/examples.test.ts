@@ -5,6 +5,7 @@ import { loadSpec } from '../../src/load/load-spec.js';
 import { buildModel } from '../../src/model/build-model.js';
 import { exampleModels, exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
+import { isReachable } from '../support/services.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
 import { probeEveryOperation } from './black-box.js';
 
@@ -52,10 +53,20 @@ describe.each(EXAMPLES)('the %s example, end to end', (example) => {
     expect(tests.output.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+\d+ passed/);
   });
 
+  it.runIf(exampleModels(example) !== undefined)('passes its own tests on PostgreSQL too', async () => {
+    expect(await isReachable('127.0.0.1', 5432), 'PostgreSQL is not running on 127.0.0.1:5432; start it (pg_ctlcluster 15 main start) and run again').toBe(true);
+    // A scratch database of its own: the project's tests empty the database they are given.
+    await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `CREATE DATABASE scaffold_e2e_${example.replace(/-/g, '_')}`], { cwd: project });
+    const url = `postgres://postgres@127.0.0.1:5432/scaffold_e2e_${example.replace(/-/g, '_')}`;
+    const tests = await runCommand('npx', ['vitest', 'run'], { cwd: project, env: { CI: 'true', TEST_DATABASE_URL: url } });
+    expect(tests.code, tests.output).toBe(0);
+    expect(tests.output.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+\d+ passed/);
+  });
+
   it('starts and answers every operation as the spec declares over real HTTP', async () => {
     server = await startServer(process.execPath, ['dist/server.js'], {
       cwd: project,
-      env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET, API_KEYS: API_KEY, RATE_LIMIT_MAX: '100000' },
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET, API_KEYS: API_KEY, RATE_LIMIT_MAX: '100000', DATA_DIR: resolve(project, '.data', 'pglite') },
       readyPath: '/health/live',
     });
     const { model } = buildModel(await loadSpec(exampleSpec(example)));

@@ -6,7 +6,7 @@ import type { Authenticator } from '../middlewares/authenticate.js';
 import { acceptableMediaType, checkMediaTypes } from '../middlewares/content-negotiation.js';
 import { decodeParameters } from '../middlewares/decode-parameters.js';
 import type { Validation } from '../utils/validation.js';
-import type { OperationInput, OperationRoute, SuccessResponse } from './operation-route.js';
+import type { JsonSchema, OperationInput, OperationRoute, SuccessResponse } from './operation-route.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,6 +33,16 @@ export function registerOperationRoutes<Controllers>(
       method: route.method,
       url: route.url,
       schema: route.schema,
+      serializerCompiler: ({ schema, httpStatus }) => {
+        const { serialize, fallback } = validation.compileSerializer(schema as JsonSchema);
+        if (fallback !== undefined) {
+          app.log.warn(
+            { operationId: route.operationId, status: httpStatus, reason: fallback },
+            'response serialized with JSON.stringify: fast-json-stringify cannot compile its schema',
+          );
+        }
+        return serialize;
+      },
       config: { operation: route as OperationRoute<unknown> },
       onRequest: async (request) => {
         request.auth = await authenticator.authenticate(request, route.security);

@@ -30,8 +30,9 @@ export function registerErrorHandler(
   app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
     const error = toAppError(raw);
     const status = statusOf(error);
-    if (error.isOperational) request.log.info({ err: error, code: error.code }, error.message);
-    else request.log.error({ err: raw }, 'unhandled error');
+    // An expected error is part of the request's one log line; only a programmer error gets its own, with its stack.
+    request.errorCode = error.code;
+    if (!error.isOperational) request.log.error({ err: raw }, 'unhandled error');
 
     if (error instanceof AuthenticationError && error.challenges.length > 0) {
       void reply.header('www-authenticate', error.challenges.join(', '));
@@ -96,6 +97,13 @@ function errorTemplateFor(
   if (!operation) return undefined;
   const bodies = operation.errorBodies;
   return bodies[String(status)] ?? bodies[`${String(status).charAt(0)}XX`] ?? bodies.default;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The code of the error the request ended with, for its log line. */
+    errorCode?: string;
+  }
 }
 
 /** Fastify's own errors (bad JSON, body too large, schema validation) become the app's error classes. */

@@ -14,6 +14,7 @@ export class OneLinePerRequest extends LogController {
       route: request.routeOptions.url,
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      ...(request.errorCode !== undefined && { code: request.errorCode }),
     };
     if (error) request.log.error({ ...line, err: error }, 'request failed');
     else request.log.info(line, 'request completed');

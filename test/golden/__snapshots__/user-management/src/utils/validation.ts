@@ -1,7 +1,9 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import fastJson from 'fast-json-stringify';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { JsonSchema } from '../controllers/operation-route.js';
+import { compileResponseSerializer, type BuildSerializer, type ResponseSerializer } from './response-serializer.js';
 
 /**
  * Two Ajv2020 instances share the spec's component schemas (registered once under stable ids, so
@@ -13,6 +15,7 @@ export interface Validation {
   validatorCompiler: FastifySchemaCompiler<JsonSchema>;
   compileParameters(schema: JsonSchema): ValidateFunction;
   compileBody(schema: JsonSchema): ValidateFunction;
+  compileSerializer(schema: JsonSchema): ResponseSerializer;
 }
 
 export interface RegisteredSchema {
@@ -33,6 +36,7 @@ export function createValidation(schemas: readonly RegisteredSchema[]): Validati
     },
     compileParameters: (schema) => parameters.compile(schema),
     compileBody: (schema) => bodies.compile(schema),
+    compileSerializer: (schema) => compileResponseSerializer(schema, schemas, fastJson as unknown as BuildSerializer),
   };
 }
 
