@@ -57,7 +57,19 @@ function isTolerated(problem: NormalizedProblem): boolean {
   if (/\/discriminator\/mapping\//.test(pointer)) return true;
   if (/\/nullable$/.test(pointer)) return true;
   if (/\/exclusive(Minimum|Maximum)$/.test(pointer) && /boolean/.test(problem.message)) return true;
+  if (insideSchema(pointer)) {
+    // `examples` written as an OpenAPI examples map inside a schema: an annotation, dropped by the model stage.
+    if (/\/examples$/.test(pointer)) return true;
+    // Unknown keywords in a schema (often properties missing their `properties:`): JSON Schema ignores
+    // unknown keywords (3.1 makes them annotations), and so do Ajv and the serializer.
+    if (/^Property `[^`]*` is not expected here/.test(problem.message)) return true;
+  }
   return false;
+}
+
+/** The pointer goes through a Schema Object (a `schema` of a media type or parameter, or a component schema). */
+function insideSchema(pointer: string): boolean {
+  return /\/(schema|schemas)\//.test(pointer);
 }
 
 function detectVersion(path: string, value: unknown): '3.0' | '3.1' {

@@ -141,18 +141,24 @@ function buildContents(content: Record<string, MediaTypeObject> | undefined, con
   }));
 }
 
+/** A path parameter followed by more text in its segment: the shortest run of characters other than `/`. */
+const PARAMETER_IN_SEGMENT = '[^/]+?';
+
 /** `/pets/{pet-id}/photos/{name}.jpg` -> `/pets/:petId/photos/:name.jpg`, and the spec->router name map. */
 export function toRoutePath(path: string): { routePath: string; routeNames: Map<string, string> } {
   const registry = new NameRegistry();
   const routeNames = new Map<string, string>();
-  const routePath = path
-    .split(/(\{[^}]*\})/)
-    .map((part) => {
+  const parts = path.split(/(\{[^}]*\})/);
+  const routePath = parts
+    .map((part, index) => {
       const name = /^\{([^}]*)\}$/.exec(part)?.[1];
       if (name === undefined) return part.replace(/:/g, '::'); // a literal colon, escaped for the router
       const routeName = routeNames.get(name) ?? registry.claim(camelCase(name, 'param'));
       routeNames.set(name, routeName);
-      return `:${routeName}`;
+      // The router ends a parameter name only at `/`, `-` or `.`: before any other text in the same
+      // segment (`{id},{step}`, `{page}{ext}`), an explicit pattern has to end it.
+      const following = parts[index + 1] === '' ? (parts[index + 2] ?? '') : (parts[index + 1] ?? '');
+      return following === '' || /^[/.-]/.test(following) ? `:${routeName}` : `:${routeName}(${PARAMETER_IN_SEGMENT})`;
     })
     .join('')
     .replace(/\/+$/, '');

@@ -1,0 +1,74 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../../src/engine.js';
+import { exampleSpec } from '../../support/fixtures.js';
+
+type Build = (schema: unknown, options: { schema: Record<string, unknown> }) => (data: unknown) => string;
+interface SerializerModule {
+  compileResponseSerializer(schema: unknown, schemas: readonly { $id: string }[], build: Build): { serialize(data: unknown): string; fallback?: string };
+  SERIALIZER_PATH_BUDGET: number;
+}
+
+/**
+ * A response schema fast-json-stringify cannot compile (soundcloud: `type: array` with an anyOf of
+ * objects) or would take minutes to (Stripe's densely cross-referenced schemas) must not keep the
+ * server from starting: the body goes through JSON.stringify instead. The generated module imports
+ * no packages, so it is tested as generated, with a stand-in for fast-json-stringify.
+ */
+let serializer: SerializerModule;
+
+beforeAll(async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'scaffold-serializer-')), 'project');
+  await generate({ spec: exampleSpec('petstore'), out, name: undefined, models: undefined, dryRun: false, force: false });
+  serializer = (await import(pathToFileURL(join(out, 'src/utils/response-serializer.ts')).href)) as SerializerModule;
+});
+
+describe('response serializers', () => {
+  it('uses fast-json-stringify when it compiles the schema, given the schemas it references', () => {
+    const calls: Record<string, unknown>[] = [];
+    const build: Build = (_schema, options) => {
+      calls.push(options.schema);
+      return () => 'fast';
+    };
+    const schemas = [{ $id: 'Pet', properties: { tag: { $ref: 'Tag#/properties/name' } } }, { $id: 'Tag', properties: { name: { type: 'string' } } }, { $id: 'Order' }];
+    const result = serializer.compileResponseSerializer({ type: 'array', items: { $ref: 'Pet' } }, schemas, build);
+    expect(result.fallback).toBeUndefined();
+    expect(result.serialize({})).toBe('fast');
+    expect(Object.keys(calls[0] ?? {}).sort()).toEqual(['Pet', 'Tag']);
+  });
+
+  it('falls back to JSON.stringify when fast-json-stringify refuses the schema', () => {
+    const build: Build = () => {
+      throw new Error('Failed to merge "type" keyword schemas.');
+    };
+    const result = serializer.compileResponseSerializer({ type: 'array', items: { type: 'array', anyOf: [{ type: 'object' }] } }, [], build);
+    expect(result.fallback).toBe('Failed to merge "type" keyword schemas.');
+    expect(result.serialize([{ a: 1 }])).toBe('[{"a":1}]');
+  });
+
+  it('does not try fast-json-stringify on schemas with more paths through references than the budget', () => {
+    // Each level references the next twice: 2^depth paths, the shape of Stripe's expandable fields.
+    const schemas = Array.from({ length: 20 }, (_, i) => ({
+      $id: `Level${i}`,
+      type: 'object',
+      properties: i === 19 ? {} : { a: { $ref: `Level${i + 1}` }, b: { anyOf: [{ type: 'string' }, { $ref: `Level${i + 1}` }] } },
+    }));
+    let built = false;
+    const result = serializer.compileResponseSerializer({ $ref: 'Level0' }, schemas, () => {
+      built = true;
+      return () => '';
+    });
+    expect(built).toBe(false);
+    expect(result.fallback).toMatch(/paths through references/);
+    expect(result.serialize({ a: {} })).toBe('{"a":{}}');
+  });
+
+  it('still compiles recursive schemas, whose cycles the walk cuts', () => {
+    const schemas = [{ $id: 'Node', type: 'object', properties: { children: { type: 'array', items: { $ref: 'Node' } } } }];
+    const result = serializer.compileResponseSerializer({ $ref: 'Node' }, schemas, () => () => 'fast');
+    expect(result.fallback).toBeUndefined();
+  });
+});
