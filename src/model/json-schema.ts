@@ -1,5 +1,6 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JsonSchema } from './types.js';
+import { compilePattern } from './pattern.js';
 
 /**
  * Rewrites an OpenAPI schema object into JSON Schema 2020-12 for Ajv2020 and fast-json-stringify:
@@ -166,12 +167,7 @@ function withNullable(out: JsonSchema, source: Record<string, unknown>): JsonSch
 }
 
 function isValidPattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
+  return compilePattern(pattern) !== undefined;
 }
 
 function asArray(value: unknown): unknown[] {

@@ -2,6 +2,7 @@ import type { DomainModel, Entity, Field, Invariant, ValueObject } from '../mode
 import { fieldsOf, toTypeScript } from '../model/domain/expression.js';
 import { commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { sampleFields, sampleSatisfiesInvariants, violations } from './domain-samples.js';
+import { compilePattern } from '../model/pattern.js';
 
 /**
  * What the model templates receive for each entity and value object: TypeScript fragments built
@@ -244,7 +245,7 @@ function fieldChecks(field: Field, owner: string): CheckView[] {
   if (c.max !== undefined) add(`${value} <= ${c.max}`, `must be at most ${c.max}`);
   if (c.minLength !== undefined) add(`${value}.length >= ${c.minLength}`, `must have at least ${c.minLength} characters`);
   if (c.maxLength !== undefined) add(`${value}.length <= ${c.maxLength}`, `must have at most ${c.maxLength} characters`);
-  if (c.pattern !== undefined) add(`new RegExp(${stringLiteral(c.pattern)}, 'u').test(${value})`, `must match ${c.pattern}`);
+  if (c.pattern !== undefined) add(`new RegExp(${stringLiteral(c.pattern)}, ${stringLiteral(compilePattern(c.pattern)?.flags ?? '')}).test(${value})`, `must match ${c.pattern}`);
   if (field.type === 'integer') add(`Number.isInteger(${value})`, 'must be an integer');
   if (field.type === 'enum') {
     add(`(${enumConstName(`${owner}${pascalCase(field.names.original)}`)} as readonly string[]).includes(${value})`, `must be one of ${field.values.join(', ')}`);

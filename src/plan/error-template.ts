@@ -46,7 +46,10 @@ function propertyTemplate(name: string, property: Record<string, unknown>, looku
   const type = primaryType(property);
   if (name === 'success' && type === 'boolean') return false;
   if (name === 'error' && type === 'object') return errorTemplate(property, lookup, depth + 1);
-  if (name === 'type' && type === 'string' && property.format?.toString().startsWith('uri')) return 'about:blank';
+  // RFC 9457 problem `type`: a URI; without a `format` it is often a code, so the error's code fits either way.
+  if (name === 'type' && type === 'string' && property.const === undefined && property.enum === undefined) {
+    return String(property.format ?? '').startsWith('uri') ? 'about:blank' : { $fill: 'code' };
+  }
   if (STATUS.test(name)) return type === 'string' ? stringValue(property, { $fill: 'statusText' }) : { $fill: 'status' };
   if (CODE.test(name)) return type === 'integer' || type === 'number' ? { $fill: 'status' } : stringValue(property, { $fill: 'code' });
   if (MESSAGE.test(name)) return type === 'string' ? stringValue(property, { $fill: 'message' }) : undefined;

@@ -14,7 +14,7 @@ export interface RouteEntry {
   requestMediaTypes: string[];
   bodyRequired: boolean;
   successes: { status: number; mediaTypes: string[]; envelope: boolean }[];
-  errorBodies: Record<string, unknown>;
+  errorBodies: Record<string, { mediaType: string; template: unknown }>;
   security: { schemes: { key: string; scopes: string[] }[] }[];
 }
 
@@ -58,12 +58,12 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup): Rou
     const json = jsonContent(success.response.contents);
     if (json?.schema !== undefined) response[String(success.status)] = json.schema;
   }
-  const errorBodies: Record<string, unknown> = {};
+  const errorBodies: RouteEntry['errorBodies'] = {};
   for (const declared of operation.responses) {
     if (/^2/.test(declared.status)) continue;
     const json = jsonContent(declared.contents);
     if (json?.schema === undefined) continue;
-    errorBodies[declared.status] = errorTemplate(json.schema, lookup);
+    errorBodies[declared.status] = { mediaType: json.mediaType, template: errorTemplate(json.schema, lookup) };
     response[declared.status.toLowerCase()] = json.schema;
   }
   if (Object.keys(response).length > 0) schema.response = response;

@@ -15,12 +15,20 @@ const project = resolve(REPO_ROOT, 'test', '.cache', 'e2e-implemented', 'user-ma
 const JWT_SECRET = 'implemented-secret-0123456789abcdef012';
 const USER_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
-const USERS_SERVICE = `import type { RequestContext } from '../dto/operation-types.js';
+const USERS_SERVICE = `import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as UsersDto from '../dto/users.dto.gen.js';
 import { NotFoundError } from '../errors/index.js';
 import { UsersServiceBase } from './users.service.gen.js';
 
 export class UsersService extends UsersServiceBase {
+  override async listUsers(_input: UsersDto.ListUsersInput, _context: RequestContext): Promise<UsersDto.ListUsersResult> {
+    return envelope({
+      data: [],
+      meta: { page: 1, pageSize: 20, total: 0, totalPages: 0 },
+      links: { self: '/api/v1/users?page=1', first: '/api/v1/users?page=1', last: '/api/v1/users?page=1', next: null, prev: null },
+    });
+  }
+
   override async getUser(input: UsersDto.GetUserInput, context: RequestContext): Promise<UsersDto.GetUserResult> {
     if (input.params.userId !== '${USER_ID}') throw new NotFoundError(\`No user \${input.params.userId}\`);
     context.setHeader('etag', '"v1"');
@@ -78,6 +86,10 @@ describe('a project whose user implemented an operation', () => {
     expect(body.data.email).toBe('grace@example.com');
     expect(body.data).not.toHaveProperty('password');
     expect(body.data).not.toHaveProperty('internalNote');
+
+    const list = await fetch(`${server.baseUrl}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toMatchObject({ success: true, data: [], meta: { total: 0, requestId: expect.any(String) }, links: { next: null } });
 
     const missing = await fetch(`${server.baseUrl}/api/v1/users/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${token}` } });
     expect(missing.status).toBe(404);

@@ -4,6 +4,7 @@ import type { LoadedDomainModel } from '../../load/load-domain-model.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression } from './expression.js';
 import type { DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
+import { compilePattern } from '../pattern.js';
 
 const SCALARS = new Set<string>(['string', 'text', 'integer', 'bigint', 'decimal', 'number', 'boolean', 'date', 'datetime', 'uuid', 'json', 'enum']);
 
@@ -197,10 +198,5 @@ function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T
 }
 
 function isValidPattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
+  return compilePattern(pattern) !== undefined;
 }

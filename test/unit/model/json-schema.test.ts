@@ -81,3 +81,12 @@ describe('visibility through references', () => {
     expect(convert(schema, 'request', '/x')).toEqual({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, links: false } });
   });
 });
+
+describe('patterns from many regex dialects', () => {
+  it('keeps patterns that compile with or without the unicode flag', async () => {
+    const { compilePattern } = await import('../../../src/model/pattern.js');
+    expect(compilePattern('^\\p{L}+$')?.test('été')).toBe(true);
+    expect(compilePattern('^\\d{3}\\-\\d{4}$')?.test('555-1234')).toBe(true);
+    expect(compilePattern('(')).toBeUndefined();
+  });
+});

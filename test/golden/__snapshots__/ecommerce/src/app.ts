@@ -34,8 +34,8 @@ export interface AppDependencies {
 
 /**
  * The composition root: creates the services with their dependencies, hands them to their
- * controllers and assembles the HTTP application. This file is yours: scaffold only adds the
- * wiring for new resources when the spec grows.
+ * controllers and assembles the HTTP application. This file is yours and scaffold never rewrites
+ * it: when the spec gains a resource, the compiler points here (`Controllers` needs it wired).
  */
 export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
   const database =
@@ -67,10 +67,13 @@ export async function buildApp(config: Config, dependencies: Partial<AppDependen
 
   registerRequestIdHeader(app);
   registerErrorHandler(app, sharedErrorBody, routes);
-  const closeCrossCutting = await registerCrossCuttingConcerns(app, config);
-  app.addHook('onClose', closeCrossCutting);
+  const crossCutting = await registerCrossCuttingConcerns(app, config);
+  app.addHook('onClose', crossCutting.close);
   await registerBodyParsers(app, config.bodyLimitBytes);
-  registerSystemRoutes(app, openapiDocument, [{ name: 'database', check: () => database.ping() }]);
+  registerSystemRoutes(app, openapiDocument, [
+    { name: 'database', check: () => database.ping() },
+    ...crossCutting.readiness,
+  ]);
   if (!dependencies.database) app.addHook('onClose', () => database.close());
 
   const jwt = createJwtVerifier(config.jwt);

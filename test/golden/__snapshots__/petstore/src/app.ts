@@ -24,8 +24,8 @@ import { createValidation } from './utils/validation.js';
 
 /**
  * The composition root: creates the services with their dependencies, hands them to their
- * controllers and assembles the HTTP application. This file is yours: scaffold only adds the
- * wiring for new resources when the spec grows.
+ * controllers and assembles the HTTP application. This file is yours and scaffold never rewrites
+ * it: when the spec gains a resource, the compiler points here (`Controllers` needs it wired).
  */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
@@ -51,10 +51,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   registerRequestIdHeader(app);
   registerErrorHandler(app, sharedErrorBody, routes);
-  const closeCrossCutting = await registerCrossCuttingConcerns(app, config);
-  app.addHook('onClose', closeCrossCutting);
+  const crossCutting = await registerCrossCuttingConcerns(app, config);
+  app.addHook('onClose', crossCutting.close);
   await registerBodyParsers(app, config.bodyLimitBytes);
-  registerSystemRoutes(app, openapiDocument, []);
+  registerSystemRoutes(app, openapiDocument, crossCutting.readiness);
 
   const jwt = createJwtVerifier(config.jwt);
   if (

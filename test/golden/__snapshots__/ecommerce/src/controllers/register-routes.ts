@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ValidateFunction } from 'ajv';
-import { WithMeta, type RequestContext } from '../dto/operation-types.js';
+import { EnvelopeParts, type RequestContext } from '../dto/operation-types.js';
 import { InternalError, NotAcceptableError } from '../errors/index.js';
 import type { Authenticator } from '../middlewares/authenticate.js';
 import { acceptableMediaType, checkMediaTypes } from '../middlewares/content-negotiation.js';
@@ -105,9 +105,16 @@ function contextOf(request: FastifyRequest, reply: FastifyReply): RequestContext
     requestId: request.id,
     auth: request.auth,
     log: request.log,
-    setHeader: (name, value) => void reply.header(name, value),
+    setHeader: (name, value) => {
+      // A header the response cannot carry is a bug in the caller; caught here, it becomes a clean 500.
+      if (!HEADER_NAME.test(name) || /[\r\n\0]/.test(value))
+        throw new InternalError(`Invalid response header ${JSON.stringify(name)}`);
+      void reply.header(name, value);
+    },
   };
 }
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function sendResult(
   request: FastifyRequest,
@@ -136,8 +143,9 @@ function sendResult(
   if (mediaType === undefined) throw new NotAcceptableError(`This response is available as: ${producible.join(', ')}`);
   void reply.type(mediaType.includes('*') ? 'application/json; charset=utf-8' : mediaType);
   if (!success.envelope) return reply.send(body);
-  const { data, meta } = body instanceof WithMeta ? body : { data: body, meta: {} };
-  return reply.send({ success: true, data, meta: { requestId: request.id, ...(meta as object) } });
+  const { data, meta, ...extras } =
+    body instanceof EnvelopeParts ? (body.parts as { data: unknown; meta?: object }) : { data: body, meta: {} };
+  return reply.send({ success: true, ...extras, data, meta: { requestId: request.id, ...meta } });
 }
 
 function isJsonMediaType(mediaType: string): boolean {

@@ -91,29 +91,35 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -143,68 +149,83 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -232,42 +253,51 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -297,81 +327,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -403,81 +451,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -512,55 +578,67 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -598,81 +676,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '422': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -720,55 +816,67 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -797,55 +905,67 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -875,68 +995,83 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -968,81 +1103,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1072,81 +1225,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1199,68 +1370,83 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1332,55 +1518,67 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1422,94 +1620,115 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '422': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1539,68 +1758,83 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1632,81 +1866,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1738,81 +1990,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1844,81 +2114,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -1950,81 +2238,99 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -2068,94 +2374,115 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '409': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '422': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },
@@ -2185,68 +2512,83 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '401': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '403': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '404': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
       '429': {
-        success: false,
-        error: {
-          code: { $fill: 'code' },
-          message: { $fill: 'message' },
-          details: {
-            $each: 'details',
-            item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            fallback: [],
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: {
+            code: { $fill: 'code' },
+            message: { $fill: 'message' },
+            details: {
+              $each: 'details',
+              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+              fallback: [],
+            },
+            requestId: { $fill: 'requestId' },
           },
-          requestId: { $fill: 'requestId' },
         },
       },
     },

@@ -29,7 +29,9 @@ export function registerSystemRoutes(
           await check();
           return { name, status: 'ok' as const };
         } catch (error) {
-          return { name, status: 'failing' as const, message: (error as Error).message };
+          // The cause goes to the log, not to an anonymous caller.
+          app.log.warn({ err: error, check: name }, 'readiness check failed');
+          return { name, status: 'failing' as const };
         }
       }),
     );

@@ -134,7 +134,12 @@ function apiKeyValue(request: FastifyRequest, scheme: SecuritySchemeSpec): strin
       .split(';')
       .map((part) => splitOnce(part.trim(), '='))
       .find(([key]) => key === name);
-    return entry && entry[1] !== '' ? decodeURIComponent(entry[1]) : undefined;
+    if (!entry || entry[1] === '') return undefined;
+    try {
+      return decodeURIComponent(entry[1]);
+    } catch {
+      return entry[1]; // not percent-encoded after all: compared as sent, and rejected unless it matches
+    }
   }
   const value = request.headers[name.toLowerCase()];
   return typeof value === 'string' && value !== '' ? value : undefined;

@@ -93,15 +93,15 @@ function decodeQuery(
   }
   const raw = query[parameter.name];
   if (raw === undefined) return undefined;
-  if (parameter.shape === 'json') return parseJson(single(raw), parameter);
+  if (parameter.shape === 'json') return parseJson(single(raw, parameter), parameter);
   if (parameter.shape === 'array') {
     const values = Array.isArray(raw) ? raw : [raw];
     const separator =
       { spaceDelimited: ' ', pipeDelimited: '|' }[parameter.style as string] ?? (parameter.explode ? undefined : ',');
     return separator === undefined ? values : values.flatMap((value) => value.split(separator));
   }
-  if (parameter.shape === 'object') return pairsToObject(single(raw).split(','));
-  return single(raw);
+  if (parameter.shape === 'object') return pairsToObject(single(raw, parameter).split(','));
+  return single(raw, parameter);
 }
 
 /** `simple` (path, header): `a,b,c` arrays; `k,v,k2,v2` objects, or `k=v,k2=v2` when exploded. */
@@ -152,8 +152,13 @@ function splitOnce(text: string, separator: string): [string, string] {
   return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-function single(raw: string | string[]): string {
-  return Array.isArray(raw) ? (raw[raw.length - 1] ?? '') : raw;
+/** A parameter that holds one value may not be sent twice: which one was meant is anyone's guess. */
+function single(raw: string | string[], parameter: ParameterSpec): string {
+  if (!Array.isArray(raw)) return raw;
+  if (raw.length === 1) return raw[0] ?? '';
+  throw new ValidationError(`Parameter "${parameter.name}" was given ${raw.length} times`, [
+    { location: `/${parameter.in}/${parameter.name}`, message: 'must be given once' },
+  ]);
 }
 
 function parseCookies(header: string): Map<string, string> {

@@ -58,8 +58,8 @@ export interface OperationRoute<Controllers> {
   bodyRequired: boolean;
   /** Declared success responses; when there are several the service returns `{ status, body }`. */
   successes: readonly SuccessResponse[];
-  /** Error bodies by status key: `404`, `4XX`, `default`, and `*` for the spec's shared error. */
-  errorBodies: Readonly<Record<string, ErrorBodyTemplate>>;
+  /** Error bodies the operation declares, by status key (`404`, `4XX`, `default`), with their media type. */
+  errorBodies: Readonly<Record<string, { mediaType: string; template: ErrorBodyTemplate }>>;
   /** Alternatives (OR) of requirements (AND); empty: open; a requirement with no schemes: optional. */
   security: readonly SecurityRequirement[];
   handle(controllers: Controllers, input: OperationInput, context: RequestContext): Promise<unknown>;

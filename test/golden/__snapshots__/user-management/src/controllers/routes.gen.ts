@@ -53,20 +53,32 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [],
@@ -111,16 +123,25 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [],
@@ -151,12 +172,18 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
@@ -180,12 +207,18 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
@@ -210,12 +243,18 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [] }, { schemes: [{ key: 'bearerAuth', scopes: [] }] }],
@@ -255,28 +294,46 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '422': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [
@@ -350,20 +407,32 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
@@ -393,28 +462,46 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '409': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '422': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
@@ -447,24 +534,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'apiKey', scopes: [] }] }, { schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
@@ -495,24 +597,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
@@ -542,24 +659,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
@@ -595,32 +727,53 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '409': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '412': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
@@ -661,28 +814,46 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '422': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
@@ -718,24 +889,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
@@ -771,28 +957,46 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '409': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
@@ -832,24 +1036,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [
@@ -886,24 +1105,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [
@@ -947,20 +1181,32 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
@@ -989,24 +1235,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '409': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
@@ -1037,24 +1298,39 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
@@ -1090,32 +1366,53 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '409': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '412': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
@@ -1146,28 +1443,46 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
       '400': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '401': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '403': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '404': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '409': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
       '429': {
-        success: false,
-        error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        mediaType: 'application/json',
+        template: {
+          success: false,
+          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+        },
       },
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],

@@ -32,23 +32,34 @@ export interface RequestContext {
   setHeader(name: string, value: string): void;
 }
 
-/** A success body in the house envelope: the service returns `data`, or `data` with extra `meta`. */
-export class WithMeta<Data, Meta> {
-  constructor(
-    readonly data: Data,
-    readonly meta: Meta,
-  ) {}
+/**
+ * A success body in the house envelope, as a service builds it: `data`, optional `meta` (merged with
+ * the server's own, such as the request id) and whatever else the spec's envelope holds (`links`).
+ */
+export class EnvelopeParts<Parts> {
+  constructor(readonly parts: Parts) {}
 }
 
-export function withMeta<Data, Meta>(data: Data, meta: Meta): WithMeta<Data, Meta> {
-  return new WithMeta(data, meta);
+export function envelope<Parts>(parts: Parts): EnvelopeParts<Parts> {
+  return new EnvelopeParts(parts);
 }
 
 export type EnvelopeData<Body> = Body extends { data: infer Data } ? Data : never;
 export type EnvelopeMeta<Body> = Body extends { meta?: infer Meta } ? Partial<NonNullable<Meta>> : Empty;
 
-/** What a service returns for an envelope response: just the data, or the data with meta. */
-export type Enveloped<Body> = EnvelopeData<Body> | WithMeta<EnvelopeData<Body>, EnvelopeMeta<Body>>;
+/** The envelope's members besides `success`, `data` and `meta` (`links`, say). */
+type EnvelopeExtras<Body> = Omit<Body, 'success' | 'data' | 'meta' | 'error'>;
+type RequiredKeys<T> = { [K in keyof T]-?: Record<string, never> extends Pick<T, K> ? never : K }[keyof T];
+
+export type EnvelopeInput<Body> = { data: EnvelopeData<Body>; meta?: EnvelopeMeta<Body> } & EnvelopeExtras<Body>;
+
+/**
+ * What a service returns for an envelope response: the data alone when that is all the envelope
+ * needs, else `envelope({ data, meta, ...extras })` (the compiler asks for the required extras).
+ */
+export type Enveloped<Body> = [RequiredKeys<EnvelopeExtras<Body>>] extends [never]
+  ? EnvelopeData<Body> | EnvelopeParts<EnvelopeInput<Body>>
+  : EnvelopeParts<EnvelopeInput<Body>>;
 
 /** A binary response body. */
 export type BinaryBody = Buffer | Readable;

@@ -78,7 +78,8 @@ function sendError(
   sharedErrorBody: ErrorBodyTemplate | undefined,
 ): FastifyReply {
   const operation = request.routeOptions.config.operation as OperationRoute<unknown> | undefined;
-  const template = errorTemplateFor(operation, status) ?? sharedErrorBody ?? ENVELOPE_ERROR_TEMPLATE;
+  const declared = errorBodyFor(operation, status);
+  const template = declared?.template ?? sharedErrorBody ?? ENVELOPE_ERROR_TEMPLATE;
   const body = fillErrorBody(template, {
     status,
     code: error.code,
@@ -87,13 +88,17 @@ function sendError(
     requestId: request.id,
     path: request.url.split('?')[0] ?? '',
   });
-  return reply.status(status).type('application/json; charset=utf-8').send(body);
+  const mediaType = declared?.mediaType ?? 'application/json';
+  return reply
+    .status(status)
+    .type(mediaType.includes('*') ? 'application/json' : mediaType)
+    .send(body);
 }
 
-function errorTemplateFor(
+function errorBodyFor(
   operation: OperationRoute<unknown> | undefined,
   status: number,
-): ErrorBodyTemplate | undefined {
+): OperationRoute<unknown>['errorBodies'][string] | undefined {
   if (!operation) return undefined;
   const bodies = operation.errorBodies;
   return bodies[String(status)] ?? bodies[`${String(status).charAt(0)}XX`] ?? bodies.default;
@@ -130,6 +135,8 @@ export function toAppError(error: FastifyError | Error): AppError {
       return new NotFoundError('Not found');
   }
   if (fastifyError.statusCode === 405) return new MethodNotAllowedError(fastifyError.message);
+  // Multipart's own limits (a file, a field, too many parts) say 413 in their statusCode.
+  if (fastifyError.statusCode === 413) return new PayloadTooLargeError('The request body is too large');
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     // Malformed JSON, an empty body where one is required, a bad multipart stream: the client's input.
     return new ValidationError(fastifyError.message, [{ location: '/body', message: fastifyError.message }]);
