@@ -13,7 +13,7 @@ export interface RouteEntry {
   cookies: JsonSchema | undefined;
   requestMediaTypes: string[];
   bodyRequired: boolean;
-  successes: { status: number; mediaTypes: string[]; envelope: boolean }[];
+  successes: { status: number; mediaTypes: string[]; envelope: boolean; xml?: { root: string; item: string } }[];
   errorBodies: Record<string, { mediaType: string; template: unknown }>;
   security: { schemes: { key: string; scopes: string[] }[] }[];
 }
@@ -35,7 +35,25 @@ export function successesOf(operation: Operation): SuccessView[] {
   return fallback ? [{ status: 200, specKey: fallback.status, response: fallback }] : [];
 }
 
-export function buildRouteEntry(operation: Operation, lookup: SchemaLookup): RouteEntry {
+/**
+ * Element names for an XML rendering of a JSON-described body (`application/xml` beside
+ * `application/json`): the component's name for an object, `items` around the component's name for a list.
+ */
+function xmlNames(contents: MediaBody[], specNameOf: (id: string) => string | undefined): { root: string; item: string } | undefined {
+  if (!contents.some((c) => /xml/.test(c.mediaType))) return undefined;
+  const schema = jsonContent(contents)?.schema;
+  if (!isRecord(schema)) return { root: 'response', item: 'item' };
+  const nameOf = (s: unknown) => (isRecord(s) && typeof s.$ref === 'string' ? xmlName(specNameOf(s.$ref.split('#')[0] ?? '') ?? '') : undefined);
+  if (schema.type === 'array') return { root: 'items', item: nameOf(schema.items) ?? 'item' };
+  return { root: nameOf(schema) ?? 'response', item: 'item' };
+}
+
+function xmlName(name: string): string | undefined {
+  const cleaned = name.replace(/[^A-Za-z0-9_.-]/g, '');
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : undefined;
+}
+
+export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, specNameOf: (id: string) => string | undefined = () => undefined): RouteEntry {
   const byLocation = (location: Parameter['in']): Parameter[] => operation.parameters.filter((p) => p.in === location);
   const successes = successesOf(operation);
   const schema: Record<string, unknown> = {};
@@ -78,11 +96,10 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup): Rou
     cookies: objectSchema(byLocation('cookie'), (p) => p.name),
     requestMediaTypes: (operation.requestBody?.contents ?? []).map((c) => c.mediaType.toLowerCase()),
     bodyRequired: operation.requestBody?.required === true,
-    successes: successes.map((s) => ({
-      status: s.status,
-      mediaTypes: s.response.contents.map((c) => c.mediaType),
-      envelope: s.response.envelope,
-    })),
+    successes: successes.map((s) => {
+      const xml = xmlNames(s.response.contents, specNameOf);
+      return { status: s.status, mediaTypes: s.response.contents.map((c) => c.mediaType), envelope: s.response.envelope, ...(xml && { xml }) };
+    }),
     errorBodies,
     security: operation.security.map((r) => ({ schemes: r.schemes.map((s) => ({ key: s.key, scopes: s.scopes })) })),
   };

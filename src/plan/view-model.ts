@@ -97,8 +97,9 @@ export interface ViewOptions {
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
   const schemaById = new Map(model.schemas.map((s) => [s.id, s.schema]));
   const lookup = (id: string) => schemaById.get(id);
+  const specNames = new Map(model.schemas.map((s) => [s.id, s.specName]));
   const shared = sharedErrorSchemaId(model);
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath));
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id)));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   return {
@@ -130,9 +131,9 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   };
 }
 
-function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string): ResourceView {
+function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined): ResourceView {
   const pascal = resource.names.pascal;
-  const operations = resource.operations.map((o) => operationView(o, lookup, basePath));
+  const operations = resource.operations.map((o) => operationView(o, lookup, basePath, specNameOf));
   const typeText = operations.flatMap((o) => Object.values(o.types)).join(' ');
   return {
     fileStem: resource.names.kebab,
@@ -149,9 +150,9 @@ function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string
   };
 }
 
-function operationView(operation: Operation, lookup: SchemaLookup, basePath: string): OperationView {
+function operationView(operation: Operation, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined): OperationView {
   const alias = `${operation.typeName}Operation`;
-  const route = buildRouteEntry(operation, lookup);
+  const route = buildRouteEntry(operation, lookup, specNameOf);
   const cases = contractCases(operation, basePath, lookup);
   const signature = `${operation.method.toUpperCase()} ${operation.path}`;
   const doc = [operation.summary, operation.description].map(commentText).filter(Boolean);

@@ -6,6 +6,7 @@ import type { Authenticator } from '../middlewares/authenticate.js';
 import { acceptableMediaType, checkMediaTypes } from '../middlewares/content-negotiation.js';
 import { decodeParameters } from '../middlewares/decode-parameters.js';
 import type { Validation } from '../utils/validation.js';
+import { toXml } from '../utils/xml.js';
 import type { JsonSchema, OperationInput, OperationRoute, SuccessResponse } from './operation-route.js';
 
 declare module 'fastify' {
@@ -138,14 +139,31 @@ function sendResult(
   if (success.mediaTypes.length === 0 || body === undefined) return reply.send();
 
   const raw = typeof body === 'string' || Buffer.isBuffer(body) || isStream(body);
-  const producible = raw ? success.mediaTypes : success.mediaTypes.filter(isJsonMediaType);
+  // JSON first, so that a client that states no preference gets JSON; XML where the spec offers it too.
+  const producible = raw
+    ? success.mediaTypes
+    : [
+        ...success.mediaTypes.filter(isJsonMediaType),
+        ...(success.xml ? success.mediaTypes.filter(isXmlMediaType) : []),
+      ];
   const mediaType = acceptableMediaType(request.headers.accept, producible);
   if (mediaType === undefined) throw new NotAcceptableError(`This response is available as: ${producible.join(', ')}`);
   void reply.type(mediaType.includes('*') ? 'application/json; charset=utf-8' : mediaType);
+  if (!raw && success.xml && isXmlMediaType(mediaType)) {
+    // Through the response schema first, so XML carries exactly what JSON would.
+    const shaped: unknown = JSON.parse(
+      String(reply.serializeInput(body as Record<string, unknown>, String(success.status))),
+    );
+    return reply.send(toXml(shaped, success.xml));
+  }
   if (!success.envelope) return reply.send(body);
   const { data, meta, ...extras } =
     body instanceof EnvelopeParts ? (body.parts as { data: unknown; meta?: object }) : { data: body, meta: {} };
   return reply.send({ success: true, ...extras, data, meta: { requestId: request.id, ...meta } });
+}
+
+function isXmlMediaType(mediaType: string): boolean {
+  return /^(application|text)\/([^;]+\+)?xml\b/.test(mediaType);
 }
 
 function isJsonMediaType(mediaType: string): boolean {

@@ -69,7 +69,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: [],
     bodyRequired: false,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'items', item: 'Pet' },
+      },
+    ],
     errorBodies: {},
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
@@ -91,7 +98,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: [],
     bodyRequired: false,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'items', item: 'Pet' },
+      },
+    ],
     errorBodies: {},
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
@@ -111,7 +125,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: [],
     bodyRequired: false,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'Pet', item: 'item' },
+      },
+    ],
     errorBodies: {},
     security: [{ schemes: [{ key: 'api_key', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -218,7 +239,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'Order', item: 'item' },
+      },
+    ],
     errorBodies: {},
     security: [],
     handle: (controllers, input, context) =>
@@ -242,7 +270,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: [],
     bodyRequired: false,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'Order', item: 'item' },
+      },
+    ],
     errorBodies: {},
     security: [],
     handle: (controllers, input, context) =>
@@ -335,7 +370,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: [],
     bodyRequired: false,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'response', item: 'item' },
+      },
+    ],
     errorBodies: {},
     security: [],
     handle: (controllers, input, context) =>
@@ -370,7 +412,14 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     },
     requestMediaTypes: [],
     bodyRequired: false,
-    successes: [{ status: 200, mediaTypes: ['application/xml', 'application/json'], envelope: false }],
+    successes: [
+      {
+        status: 200,
+        mediaTypes: ['application/xml', 'application/json'],
+        envelope: false,
+        xml: { root: 'User', item: 'item' },
+      },
+    ],
     errorBodies: {},
     security: [],
     handle: (controllers, input, context) =>

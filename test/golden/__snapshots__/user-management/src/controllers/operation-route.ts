@@ -31,6 +31,8 @@ export interface SuccessResponse {
   mediaTypes: readonly string[];
   /** The service returns `data` and the reply wraps it in `{ success, data, meta }`. */
   envelope: boolean;
+  /** Element names when the spec also offers the body as XML. */
+  xml?: { root: string; item: string };
 }
 
 /** A JSON body with `{ $fill: name }` placeholders, filled from the error when it is sent. */
