@@ -8,17 +8,26 @@ import { exampleSpec } from '../../support/fixtures.js';
 
 type Build = (schema: unknown, options: { schema: Record<string, unknown> }) => (data: unknown) => string;
 interface SerializerModule {
-  compileResponseSerializer(schema: unknown, schemas: readonly { $id: string }[], build: Build): { serialize(data: unknown): string; fallback?: string };
+  compileResponseSerializer(
+    schema: unknown,
+    schemas: readonly { $id: string }[],
+    build: Build,
+    buildFallback: (schema: unknown) => (data: unknown) => string,
+  ): { serialize(data: unknown): string; fallback?: string };
   SERIALIZER_PATH_BUDGET: number;
+  stripUndeclared(data: unknown, schema: unknown, byId: ReadonlyMap<string, unknown>): unknown;
 }
 
 /**
  * A response schema fast-json-stringify cannot compile (soundcloud: `type: array` with an anyOf of
  * objects) or would take minutes to (Stripe's densely cross-referenced schemas) must not keep the
- * server from starting: the body goes through JSON.stringify instead. The generated module imports
+ * server from starting: the body goes through the fallback (strip, then JSON.stringify) instead. The generated module imports
  * no packages, so it is tested as generated, with a stand-in for fast-json-stringify.
  */
 let serializer: SerializerModule;
+
+/** Stands in for the generated strip-then-stringify fallback (validation.ts), which needs Ajv. */
+const fallback = () => (data: unknown) => `fallback:${JSON.stringify(data)}`;
 
 beforeAll(async () => {
   const out = join(await mkdtemp(join(tmpdir(), 'scaffold-serializer-')), 'project');
@@ -34,19 +43,19 @@ describe('response serializers', () => {
       return () => 'fast';
     };
     const schemas = [{ $id: 'Pet', properties: { tag: { $ref: 'Tag#/properties/name' } } }, { $id: 'Tag', properties: { name: { type: 'string' } } }, { $id: 'Order' }];
-    const result = serializer.compileResponseSerializer({ type: 'array', items: { $ref: 'Pet' } }, schemas, build);
+    const result = serializer.compileResponseSerializer({ type: 'array', items: { $ref: 'Pet' } }, schemas, build, fallback);
     expect(result.fallback).toBeUndefined();
     expect(result.serialize({})).toBe('fast');
     expect(Object.keys(calls[0] ?? {}).sort()).toEqual(['Pet', 'Tag']);
   });
 
-  it('falls back to JSON.stringify when fast-json-stringify refuses the schema', () => {
+  it('falls back to strip-and-stringify when fast-json-stringify refuses the schema', () => {
     const build: Build = () => {
       throw new Error('Failed to merge "type" keyword schemas.');
     };
-    const result = serializer.compileResponseSerializer({ type: 'array', items: { type: 'array', anyOf: [{ type: 'object' }] } }, [], build);
+    const result = serializer.compileResponseSerializer({ type: 'array', items: { type: 'array', anyOf: [{ type: 'object' }] } }, [], build, fallback);
     expect(result.fallback).toBe('Failed to merge "type" keyword schemas.');
-    expect(result.serialize([{ a: 1 }])).toBe('[{"a":1}]');
+    expect(result.serialize([{ a: 1 }])).toBe('fallback:[{"a":1}]');
   });
 
   it('does not try fast-json-stringify on schemas with more paths through references than the budget', () => {
@@ -57,18 +66,30 @@ describe('response serializers', () => {
       properties: i === 19 ? {} : { a: { $ref: `Level${i + 1}` }, b: { anyOf: [{ type: 'string' }, { $ref: `Level${i + 1}` }] } },
     }));
     let built = false;
-    const result = serializer.compileResponseSerializer({ $ref: 'Level0' }, schemas, () => {
-      built = true;
-      return () => '';
-    });
+    const result = serializer.compileResponseSerializer(
+      { $ref: 'Level0' },
+      schemas,
+      () => {
+        built = true;
+        return () => '';
+      },
+      fallback,
+    );
     expect(built).toBe(false);
     expect(result.fallback).toMatch(/paths through references/);
-    expect(result.serialize({ a: {} })).toBe('{"a":{}}');
+    expect(result.serialize({ a: {} })).toBe('fallback:{"a":{}}');
   });
 
   it('still compiles recursive schemas, whose cycles the walk cuts', () => {
     const schemas = [{ $id: 'Node', type: 'object', properties: { children: { type: 'array', items: { $ref: 'Node' } } } }];
-    const result = serializer.compileResponseSerializer({ $ref: 'Node' }, schemas, () => () => 'fast');
+    const result = serializer.compileResponseSerializer({ $ref: 'Node' }, schemas, () => () => 'fast', fallback);
     expect(result.fallback).toBeUndefined();
+  });
+
+  it('strips what the schema does not declare before the fallback sends a body', () => {
+    const byId = new Map<string, unknown>([['User', { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }]]);
+    const schema = { type: 'array', items: { anyOf: [{ $ref: 'User' }, { type: 'object', properties: { extra: { type: 'object', additionalProperties: true } } }] } };
+    const data = [{ id: 1, name: 'a', password: 'secret', extra: { anything: true } }];
+    expect(serializer.stripUndeclared(data, schema, byId)).toEqual([{ id: 1, name: 'a', extra: { anything: true } }]);
   });
 });

@@ -3,7 +3,12 @@ import addFormats from 'ajv-formats';
 import fastJson from 'fast-json-stringify';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { JsonSchema } from '../controllers/operation-route.js';
-import { compileResponseSerializer, type BuildSerializer, type ResponseSerializer } from './response-serializer.js';
+import {
+  compileResponseSerializer,
+  stripUndeclared,
+  type BuildSerializer,
+  type ResponseSerializer,
+} from './response-serializer.js';
 
 /**
  * Two Ajv2020 instances share the spec's component schemas (registered once under stable ids, so
@@ -25,6 +30,7 @@ export interface RegisteredSchema {
 
 export function createValidation(schemas: readonly RegisteredSchema[]): Validation {
   const bodies = createAjv(schemas, false);
+  const byId = new Map<string, unknown>(schemas.map((s) => [s.$id, s]));
   const parameters = createAjv(schemas, 'array');
   // Form and multipart fields are strings on the wire too, so they get the coercing instance.
   const STRING_ENCODED = /^(application\/x-www-form-urlencoded|multipart\/)/;
@@ -36,9 +42,30 @@ export function createValidation(schemas: readonly RegisteredSchema[]): Validati
     },
     compileParameters: (schema) => parameters.compile(schema),
     compileBody: (schema) => bodies.compile(schema),
-    compileSerializer: (schema) => compileResponseSerializer(schema, schemas, fastJson as unknown as BuildSerializer),
+    compileSerializer: (schema) =>
+      compileResponseSerializer(
+        schema,
+        schemas,
+        fastJson as unknown as BuildSerializer,
+        (fallbackSchema) => (data) => JSON.stringify(stripUndeclared(data, fallbackSchema, byId)),
+      ),
   };
 }
+
+/**
+ * Spec patterns come in two dialects: with the `u` flag where they compile (`\p{L}`), without it
+ * where they do not (the common `\-`); the generator checks them the same way.
+ */
+const patternEngine = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch {
+      return new RegExp(pattern, flags.replace('u', ''));
+    }
+  },
+  { code: 'new RegExp' },
+);
 
 function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'array'): Ajv2020 {
   const ajv = new Ajv2020({
@@ -47,7 +74,7 @@ function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'a
     useDefaults: true,
     removeAdditional: false,
     strict: false,
-    unicodeRegExp: false,
+    code: { regExp: patternEngine },
     validateSchema: false,
   });
   addFormats.default(ajv, { mode: 'full' });

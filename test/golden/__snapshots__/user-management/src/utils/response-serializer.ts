@@ -2,8 +2,8 @@ import type { JsonSchema } from '../controllers/operation-route.js';
 
 /**
  * Response bodies are serialized by fast-json-stringify, which is fast and sends only what the
- * schema declares. Some schemas it cannot compile, and for those the body goes through
- * JSON.stringify instead, with `fallback` saying why (the routes log it at startup):
+ * schema declares. Some schemas it cannot compile, and for those the body is stripped of what the
+ * schema does not declare and then JSON.stringify'd, with `fallback` saying why (logged at startup):
  * - it merges allOf parts and anyOf branches keyword by keyword and refuses `integer` with `number`,
  *   two formats, or types that exclude each other, all of which real specs contain;
  * - it looks for recursion by walking every path through the referenced schemas, which is exponential
@@ -30,6 +30,7 @@ export function compileResponseSerializer(
   schema: JsonSchema,
   schemas: readonly { $id: string }[],
   build: BuildSerializer,
+  buildFallback: (schema: JsonSchema) => (data: unknown) => string,
 ): ResponseSerializer {
   let graph = graphs.get(schemas);
   if (graph === undefined) {
@@ -37,7 +38,9 @@ export function compileResponseSerializer(
     graphs.set(schemas, graph);
   }
   const { byId, overBudget } = graph;
-  const stringify = (data: unknown): string => JSON.stringify(data);
+  const stringify = (data: unknown): string => fallback(data);
+  let compiledFallback: ((data: unknown) => string) | undefined;
+  const fallback = (data: unknown): string => (compiledFallback ??= buildFallback(schema))(data);
   const { steps, referenced } = walkSchemaPaths(schema, byId, SERIALIZER_PATH_BUDGET, overBudget);
   if (steps > SERIALIZER_PATH_BUDGET) {
     // A schema that is just a reference: whatever else reaches that schema is over the budget too.
@@ -105,4 +108,63 @@ export function walkSchemaPaths(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The fallback's safety net: a copy of `data` without the properties its schema does not declare
+ * anywhere (through refs and every allOf/anyOf/oneOf branch), so a body never leaks more than the
+ * spec shows, even where fast-json-stringify could not be used. Open objects keep everything.
+ */
+export function stripUndeclared(
+  data: unknown,
+  schema: unknown,
+  byId: ReadonlyMap<string, unknown>,
+  depth = 0,
+): unknown {
+  if (depth > 64 || data === null || typeof data !== 'object') return data;
+  const parts = schemaParts(schema, byId, new Set());
+  if (Array.isArray(data)) {
+    const items = parts.flatMap((part) => (part.items === undefined ? [] : [part.items]));
+    return items.length === 0 ? data : data.map((item) => stripUndeclared(item, { anyOf: items }, byId, depth + 1));
+  }
+  const declared = new Map<string, unknown[]>();
+  let open = parts.length === 0;
+  for (const part of parts) {
+    if (part.additionalProperties !== undefined && part.additionalProperties !== false) open = true;
+    if (part.patternProperties !== undefined) open = true;
+    const properties = (part.properties ?? {}) as Record<string, unknown>;
+    for (const [name, sub] of Object.entries(properties)) declared.set(name, [...(declared.get(name) ?? []), sub]);
+  }
+  if (declared.size === 0 && !parts.some((part) => part.properties !== undefined)) open = true;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(data)) {
+    const subs = declared.get(name);
+    if (subs) out[name] = stripUndeclared(value, { anyOf: subs }, byId, depth + 1);
+    else if (open) out[name] = value;
+  }
+  return out;
+}
+
+/** The object-shaped parts of a schema: itself, its refs' targets and every composed branch. */
+function schemaParts(
+  schema: unknown,
+  byId: ReadonlyMap<string, unknown>,
+  seen: Set<unknown>,
+): Record<string, unknown>[] {
+  if (typeof schema !== 'object' || schema === null || seen.has(schema)) return [];
+  seen.add(schema);
+  const record = schema as Record<string, unknown>;
+  const parts: Record<string, unknown>[] = [record];
+  if (typeof record.$ref === 'string') {
+    const [id, pointer] = record.$ref.split('#');
+    let target: unknown = byId.get(id ?? '');
+    for (const segment of (pointer ?? '').split('/').filter(Boolean))
+      target = (target as Record<string, unknown> | undefined)?.[segment];
+    parts.push(...schemaParts(target, byId, seen));
+  }
+  for (const key of ['allOf', 'anyOf', 'oneOf']) {
+    const branches = record[key];
+    if (Array.isArray(branches)) for (const branch of branches) parts.push(...schemaParts(branch, byId, seen));
+  }
+  return parts;
 }
