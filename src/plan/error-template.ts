@@ -35,6 +35,8 @@ export function errorTemplate(schema: JsonSchema | undefined, lookup: SchemaLook
     const property = flatten(raw as JsonSchema, lookup, 0);
     if (!property) continue;
     const value = propertyTemplate(name, property, lookup, depth);
+    // An empty list is only worth sending where the schema requires the field; otherwise it is left out.
+    if (isRecord(value) && 'fallback' in value && !required.has(name)) delete value.fallback;
     if (value !== undefined) template[name] = value;
     else if (required.has(name)) template[name] = neutral(property, lookup);
   }

@@ -107,7 +107,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     persistence: options.persistence,
     packageName: options.packageName,
     title: commentText(model.title),
-    description: model.description,
+    description: firstSentence(model.description) || model.title,
     specFile: commentText(options.specFile),
     toolVersion: options.toolVersion,
     basePath: model.basePath,
@@ -201,4 +201,11 @@ function sortedEntries(record: Record<string, string>): { name: string; version:
   return Object.keys(record)
     .sort()
     .map((name) => ({ name, version: record[name] as string }));
+}
+
+/** The first sentence of a (markdown) description, for one-line places such as package.json. */
+function firstSentence(text: string): string {
+  const line = text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  const sentence = /^(.{1,200}?[.!?])(\s|$)/.exec(line)?.[1] ?? line.slice(0, 200);
+  return sentence;
 }

@@ -30,8 +30,10 @@ describe('error bodies follow the schema the spec declares for them', () => {
       properties: { errors: { type: 'array', items: { type: 'object', required: ['field', 'issue'], properties: { field: { type: 'string' }, issue: { type: 'string' } } } } },
     };
     expect(errorTemplate(schema, none)).toEqual({
-      errors: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } }, fallback: [] },
+      errors: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } } },
     });
+    // Required: an error without issues still sends the (empty) list.
+    expect(errorTemplate({ ...schema, required: ['errors'] }, none)).toMatchObject({ errors: { fallback: [] } });
   });
 
   it('follows refs and merges allOf parts', () => {

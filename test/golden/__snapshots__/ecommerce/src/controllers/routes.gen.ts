@@ -100,7 +100,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -116,7 +115,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -158,7 +156,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -174,7 +171,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -190,7 +186,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -206,7 +201,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -222,7 +216,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -262,7 +255,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -278,7 +270,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -294,7 +285,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -336,7 +326,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -352,7 +341,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -368,7 +356,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -384,7 +371,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -400,7 +386,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -416,7 +401,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -460,7 +444,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -476,7 +459,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -492,7 +474,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -508,7 +489,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -524,7 +504,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -540,7 +519,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -587,7 +565,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -603,7 +580,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -619,7 +595,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -635,7 +610,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -685,7 +659,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -701,7 +674,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -717,7 +689,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -733,7 +704,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -749,7 +719,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -765,7 +734,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -825,7 +793,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -841,7 +808,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -857,7 +823,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -873,7 +838,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -914,7 +878,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -930,7 +893,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -946,7 +908,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -962,7 +923,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1004,7 +964,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1020,7 +979,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1036,7 +994,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1052,7 +1009,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1068,7 +1024,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1112,7 +1067,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1128,7 +1082,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1144,7 +1097,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1160,7 +1112,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1176,7 +1127,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1192,7 +1142,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1234,7 +1183,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1250,7 +1198,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1266,7 +1213,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1282,7 +1228,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1298,7 +1243,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1314,7 +1258,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1379,7 +1322,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1395,7 +1337,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1411,7 +1352,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1427,7 +1367,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1443,7 +1382,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1527,7 +1465,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1543,7 +1480,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1559,7 +1495,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1575,7 +1510,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1629,7 +1563,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1645,7 +1578,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1661,7 +1593,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1677,7 +1608,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1693,7 +1623,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1709,7 +1638,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1725,7 +1653,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1767,7 +1694,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1783,7 +1709,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1799,7 +1724,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1815,7 +1739,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1831,7 +1754,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1875,7 +1797,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1891,7 +1812,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1907,7 +1827,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1923,7 +1842,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1939,7 +1857,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1955,7 +1872,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -1999,7 +1915,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2015,7 +1930,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2031,7 +1945,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2047,7 +1960,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2063,7 +1975,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2079,7 +1990,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2123,7 +2033,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2139,7 +2048,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2155,7 +2063,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2171,7 +2078,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2187,7 +2093,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2203,7 +2108,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2247,7 +2151,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2263,7 +2166,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2279,7 +2181,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2295,7 +2196,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2311,7 +2211,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2327,7 +2226,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2383,7 +2281,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2399,7 +2296,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2415,7 +2311,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2431,7 +2326,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2447,7 +2341,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2463,7 +2356,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2479,7 +2371,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2521,7 +2412,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2537,7 +2427,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2553,7 +2442,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2569,7 +2457,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },
@@ -2585,7 +2472,6 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             details: {
               $each: 'details',
               item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-              fallback: [],
             },
             requestId: { $fill: 'requestId' },
           },

@@ -628,11 +628,7 @@ export const sharedErrorBody: ErrorBodyTemplate | undefined = {
   error: {
     code: { $fill: 'code' },
     message: { $fill: 'message' },
-    details: {
-      $each: 'details',
-      item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-      fallback: [],
-    },
+    details: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } } },
     requestId: { $fill: 'requestId' },
   },
 };
