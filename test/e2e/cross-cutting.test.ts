@@ -1,9 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { buildProject, generateExample } from '../support/generated-project.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
-import { linkRuntimeModules } from '../support/runtime-deps.js';
 import { isReachable, redisCommand } from '../support/services.js';
 
 /**
@@ -12,7 +9,7 @@ import { isReachable, redisCommand } from '../support/services.js';
  * Needs Redis on 127.0.0.1:6379 (this machine starts it; `redis-server --daemonize yes` otherwise).
  */
 const REDIS_PORT = 6379;
-const project = resolve(REPO_ROOT, 'test', '.cache', 'e2e-cross-cutting', 'petstore');
+let project: string;
 const servers: RunningServer[] = [];
 
 async function start(env: Record<string, string>): Promise<RunningServer> {
@@ -26,12 +23,8 @@ async function start(env: Record<string, string>): Promise<RunningServer> {
 }
 
 beforeAll(async () => {
-  await rm(project, { recursive: true, force: true });
-  const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), 'generate', '--spec', exampleSpec('petstore'), '--out', project], { cwd: REPO_ROOT });
-  expect(generated.code, generated.output).toBe(0);
-  await linkRuntimeModules(project);
-  const build = await runCommand('npm', ['run', 'build'], { cwd: project });
-  expect(build.code, build.output).toBe(0);
+  project = await generateExample('petstore', 'e2e-cross-cutting');
+  await buildProject(project);
 });
 
 afterAll(async () => {

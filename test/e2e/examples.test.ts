@@ -1,12 +1,11 @@
-import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/load/load-spec.js';
 import { buildModel } from '../../src/model/build-model.js';
 import { exampleModels, exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { generateExample } from '../support/generated-project.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
 import { isReachable } from '../support/services.js';
-import { linkRuntimeModules } from '../support/runtime-deps.js';
 import { probeEveryOperation } from './black-box.js';
 
 /**
@@ -24,16 +23,11 @@ beforeAll(async () => {
 });
 
 describe.each(EXAMPLES)('the %s example, end to end', (example) => {
-  const project = resolve(REPO_ROOT, 'test', '.cache', 'e2e', example);
+  let project: string;
   let server: RunningServer | undefined;
 
   beforeAll(async () => {
-    await rm(project, { recursive: true, force: true });
-    const models = exampleModels(example);
-    const args = ['generate', '--spec', exampleSpec(example), '--out', project, ...(models ? ['--models', models] : [])];
-    const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), ...args], { cwd: REPO_ROOT });
-    expect(generated.code, generated.output).toBe(0);
-    await linkRuntimeModules(project);
+    project = await generateExample(example, 'e2e');
   });
 
   afterAll(async () => {

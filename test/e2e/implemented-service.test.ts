@@ -1,17 +1,16 @@
-import { writeFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { generateExample } from '../support/generated-project.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
-import { linkRuntimeModules } from '../support/runtime-deps.js';
 
 /**
  * After the user implements an operation in the user-owned service, the project still type-checks,
  * its generated contract tests still pass, and responses carry exactly the declared shape: the
  * envelope around the data, no writeOnly password, no undeclared field.
  */
-const project = resolve(REPO_ROOT, 'test', '.cache', 'e2e-implemented', 'user-management');
+let project: string;
 const JWT_SECRET = 'implemented-secret-0123456789abcdef012';
 const USER_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
@@ -53,10 +52,7 @@ export class UsersService extends UsersServiceBase {
 let server: RunningServer | undefined;
 
 beforeAll(async () => {
-  await rm(project, { recursive: true, force: true });
-  const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), 'generate', '--spec', exampleSpec('user-management'), '--out', project], { cwd: REPO_ROOT });
-  expect(generated.code, generated.output).toBe(0);
-  await linkRuntimeModules(project);
+  project = await generateExample('user-management', 'e2e-implemented');
   await writeFile(join(project, 'src', 'services', 'users.service.ts'), USERS_SERVICE);
 });
 

@@ -1,12 +1,10 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
-import { runCommand, startServer, type RunningServer } from '../support/run.js';
-import { linkRuntimeModules } from '../support/runtime-deps.js';
+import { buildProject, generateExample } from '../support/generated-project.js';
+import { startServer, type RunningServer } from '../support/run.js';
 
 /** The petstore offers pets as JSON and XML: JSON unless the client asks for XML, both shaped by the spec. */
-const project = resolve(REPO_ROOT, 'test', '.cache', 'e2e-xml', 'petstore');
 let server: RunningServer | undefined;
 
 const PET_SERVICE = `import type { RequestContext } from '../dto/operation-types.js';
@@ -22,13 +20,9 @@ export class PetService extends PetServiceBase {
 `;
 
 beforeAll(async () => {
-  await rm(project, { recursive: true, force: true });
-  const generated = await runCommand(process.execPath, [resolve(REPO_ROOT, 'bin', 'scaffold.js'), 'generate', '--spec', exampleSpec('petstore'), '--out', project], { cwd: REPO_ROOT });
-  expect(generated.code, generated.output).toBe(0);
-  await linkRuntimeModules(project);
+  const project = await generateExample('petstore', 'e2e-xml');
   await writeFile(join(project, 'src', 'services', 'pet.service.ts'), PET_SERVICE);
-  const build = await runCommand('npm', ['run', 'build'], { cwd: project });
-  expect(build.code, build.output).toBe(0);
+  await buildProject(project);
   server = await startServer(process.execPath, ['dist/server.js'], { cwd: project, env: { LOG_LEVEL: 'warn', API_KEYS: 'key-1' }, readyPath: '/health/live' });
 });
 
