@@ -43,6 +43,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: config.bodyLimitBytes,
+    // Behind a load balancer every client would otherwise share the proxy's address (and rate limit).
+    trustProxy: (_address: string, hop: number) => hop < config.trustedProxies,
     requestTimeout: config.requestTimeoutMs,
     exposeHeadRoutes: false,
   });

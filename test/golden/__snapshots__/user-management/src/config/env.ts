@@ -19,6 +19,8 @@ export interface Config {
   readonly apiKeys: readonly string[];
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   readonly bodyLimitBytes: number;
+  /** How many proxies (load balancers) sit in front; their X-Forwarded-For names the client. */
+  readonly trustedProxies: number;
   readonly requestTimeoutMs: number;
 }
 
@@ -56,6 +58,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1 }),
     },
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, { min: 1 }),
+    trustedProxies: read.integer('TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, { min: 0 }),
   };
   if (config.jwt.secret !== undefined && config.jwt.secret.length < 32) {
