@@ -23,6 +23,8 @@ export interface ProjectView {
   basePath: string;
   usesEnvelope: boolean;
   resources: ResourceView[];
+  /** Error bodies the routes share, declared once as constants of routes.gen.ts. */
+  errorBodies: { name: string; literal: string }[];
   /** Entities and value objects of the domain model (empty without one). */
   entities: EntityView[];
   valueObjects: ValueObjectView[];
@@ -67,7 +69,7 @@ export interface OperationView {
   types: OperationTypes;
   doc: string[];
   route: RouteEntry;
-  /** The route entry's properties as object-literal text (JSON without the outer braces). */
+  /** The route entry's properties as object-literal text; error bodies refer to the shared constants. */
   routeProperties: string;
   /** For tests and docs: `GET /v2/pet/{petId}`. */
   signature: string;
@@ -99,7 +101,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const lookup = (id: string) => schemaById.get(id);
   const specNames = new Map(model.schemas.map((s) => [s.id, s.specName]));
   const shared = sharedErrorSchemaId(model);
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id)));
+  const errorBodyNames: ErrorBodyNames = new Map();
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   return {
@@ -113,6 +116,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     basePath: model.basePath,
     usesEnvelope: model.usesEnvelope,
     resources,
+    errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
     firstRoute: probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) },
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
@@ -131,9 +135,9 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   };
 }
 
-function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined): ResourceView {
+function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined, errorBodyNames: ErrorBodyNames): ResourceView {
   const pascal = resource.names.pascal;
-  const operations = resource.operations.map((o) => operationView(o, lookup, basePath, specNameOf));
+  const operations = resource.operations.map((o) => operationView(o, lookup, basePath, specNameOf, errorBodyNames));
   const typeText = operations.flatMap((o) => Object.values(o.types)).join(' ');
   return {
     fileStem: resource.names.kebab,
@@ -150,7 +154,7 @@ function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string
   };
 }
 
-function operationView(operation: Operation, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined): OperationView {
+function operationView(operation: Operation, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined, errorBodyNames: ErrorBodyNames): OperationView {
   const alias = `${operation.typeName}Operation`;
   const route = buildRouteEntry(operation, lookup, specNameOf);
   const cases = contractCases(operation, basePath, lookup);
@@ -165,7 +169,7 @@ function operationView(operation: Operation, lookup: SchemaLookup, basePath: str
     types: operationTypes(operation, alias),
     doc: [...doc, `${commentText(signature)} (operationId: ${commentText(operation.operationId)})`, ...(operation.deprecated ? ['@deprecated The spec marks this operation deprecated.'] : [])],
     route,
-    routeProperties: JSON.stringify(route).slice(1, -1),
+    routeProperties: routeText(route, errorBodyNames),
     signature,
     testTitle: stringLiteral(`${operation.methodName}: ${signature}`),
     validRequest: cases.valid && JSON.stringify(cases.valid),
@@ -208,4 +212,25 @@ function firstSentence(text: string): string {
   const line = text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? '';
   const sentence = /^(.{1,200}?[.!?])(\s|$)/.exec(line)?.[1] ?? line.slice(0, 200);
   return sentence;
+}
+
+/** Distinct error bodies (their JSON) and the constant each is declared as. */
+type ErrorBodyNames = Map<string, string>;
+
+/**
+ * A route entry as object-literal text. Most operations share a handful of error bodies, so each
+ * distinct one is a constant (`errorBody`, `errorBody2`, ...) and the entries refer to it by name.
+ */
+function routeText(route: RouteEntry, names: ErrorBodyNames): string {
+  const errorBodies = Object.entries(route.errorBodies).map(([status, body]) => {
+    const json = JSON.stringify(body);
+    let name = names.get(json);
+    if (name === undefined) {
+      name = names.size === 0 ? 'errorBody' : `errorBody${names.size + 1}`;
+      names.set(json, name);
+    }
+    return `${stringLiteral(status)}: ${name}`;
+  });
+  const text = JSON.stringify({ ...route, errorBodies: '__ERROR_BODIES__' }).slice(1, -1);
+  return text.replace('"__ERROR_BODIES__"', `{ ${errorBodies.join(', ')} }`);
 }

@@ -12,6 +12,9 @@ import type { PaymentsControllerBase } from './payments.controller.gen.js';
 import type * as PaymentsDto from '../dto/payments.dto.gen.js';
 import type { OperationRoute } from './operation-route.js';
 
+/** An error body an operation declares, shared by every route that declares the same one. */
+type ErrorBody = OperationRoute<Controllers>['errorBodies'][string];
+
 export interface Controllers {
   products: ProductsControllerBase;
   inventory: InventoryControllerBase;
@@ -19,6 +22,19 @@ export interface Controllers {
   orders: OrdersControllerBase;
   payments: PaymentsControllerBase;
 }
+
+const errorBody: ErrorBody = {
+  mediaType: 'application/json',
+  template: {
+    success: false,
+    error: {
+      code: { $fill: 'code' },
+      message: { $fill: 'message' },
+      details: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } } },
+      requestId: { $fill: 'requestId' },
+    },
+  },
+};
 
 /**
  * Every operation of the spec. `input` has been validated against the operation's schemas before
@@ -89,38 +105,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '429': errorBody },
     security: [],
     handle: (controllers, input, context) =>
       controllers.products.listProducts(input as unknown as ProductsDto.ListProductsInput, context),
@@ -145,83 +130,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '409': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.products.createProduct(input as unknown as ProductsDto.CreateProductInput, context),
@@ -244,53 +153,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '404': errorBody, '429': errorBody },
     security: [],
     handle: (controllers, input, context) =>
       controllers.products.getProduct(input as unknown as ProductsDto.GetProductInput, context),
@@ -316,96 +179,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -434,96 +213,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -554,68 +249,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.inventory.getProductInventory(input as unknown as InventoryDto.GetProductInventoryInput, context),
@@ -649,96 +283,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '422': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '422': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -782,68 +332,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.listCustomers(input as unknown as CustomersDto.ListCustomersInput, context),
@@ -867,68 +356,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '409': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.createCustomer(input as unknown as CustomersDto.CreateCustomerInput, context),
@@ -953,83 +381,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.getCustomer(input as unknown as CustomersDto.GetCustomerInput, context),
@@ -1057,96 +409,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -1173,96 +441,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -1311,83 +495,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.listCustomerOrders(input as unknown as OrdersDto.ListCustomerOrdersInput, context),
@@ -1454,68 +562,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.listOrders(input as unknown as OrdersDto.ListOrdersInput, context),
@@ -1553,111 +600,13 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '422': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '422': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -1683,83 +632,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.getOrder(input as unknown as OrdersDto.GetOrderInput, context),
@@ -1787,96 +660,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -1905,96 +694,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -2023,96 +728,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -2141,96 +762,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -2271,111 +808,13 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '422': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '422': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -2401,83 +840,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: {
-            code: { $fill: 'code' },
-            message: { $fill: 'message' },
-            details: {
-              $each: 'details',
-              item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
-            },
-            requestId: { $fill: 'requestId' },
-          },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.payments.getPayment(input as unknown as PaymentsDto.GetPaymentInput, context),

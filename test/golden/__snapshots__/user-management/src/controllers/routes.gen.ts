@@ -10,12 +10,23 @@ import type { RolesControllerBase } from './roles.controller.gen.js';
 import type * as RolesDto from '../dto/roles.dto.gen.js';
 import type { OperationRoute } from './operation-route.js';
 
+/** An error body an operation declares, shared by every route that declares the same one. */
+type ErrorBody = OperationRoute<Controllers>['errorBodies'][string];
+
 export interface Controllers {
   auth: AuthControllerBase;
   users: UsersControllerBase;
   sessions: SessionsControllerBase;
   roles: RolesControllerBase;
 }
+
+const errorBody: ErrorBody = {
+  mediaType: 'application/json',
+  template: {
+    success: false,
+    error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+  },
+};
 
 /**
  * Every operation of the spec. `input` has been validated against the operation's schemas before
@@ -51,36 +62,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     security: [],
     handle: (controllers, input, context) => controllers.auth.login(input as unknown as AuthDto.LoginInput, context),
   },
@@ -121,29 +103,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: ['application/json'],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '429': errorBody },
     security: [],
     handle: (controllers, input, context) =>
       controllers.auth.refreshToken(input as unknown as AuthDto.RefreshTokenInput, context),
@@ -170,22 +130,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
-    errorBodies: {
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '401': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) => controllers.auth.logout(input as unknown as AuthDto.LogoutInput, context),
   },
@@ -205,22 +150,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '401': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.auth.getCurrentUser(input as unknown as AuthDto.GetCurrentUserInput, context),
@@ -241,22 +171,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '401': errorBody, '429': errorBody },
     security: [{ schemes: [] }, { schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.auth.getPasswordPolicy(input as unknown as AuthDto.GetPasswordPolicyInput, context),
@@ -293,48 +208,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '422': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '422': errorBody,
+      '429': errorBody,
     },
     security: [
       {
@@ -405,36 +284,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.listUsers(input as unknown as UsersDto.ListUsersInput, context),
@@ -461,48 +311,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '422': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '409': errorBody,
+      '422': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
@@ -532,43 +346,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'apiKey', scopes: [] }] }, { schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.lookupUserByEmail(input as unknown as UsersDto.LookupUserByEmailInput, context),
@@ -595,43 +373,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.getUser(input as unknown as UsersDto.GetUserInput, context),
@@ -657,43 +399,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.deleteUser(input as unknown as UsersDto.DeleteUserInput, context),
@@ -726,55 +432,13 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '412': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '412': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
@@ -813,48 +477,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '422': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '422': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
@@ -887,43 +515,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.assignRole(input as unknown as UsersDto.AssignRoleInput, context),
@@ -956,48 +548,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
     handle: (controllers, input, context) =>
@@ -1034,43 +590,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [
       { schemes: [{ key: 'oauth2', scopes: ['sessions:admin'] }] },
       { schemes: [{ key: 'bearerAuth', scopes: [] }] },
@@ -1103,43 +623,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [
       { schemes: [{ key: 'oauth2', scopes: ['sessions:admin'] }] },
       { schemes: [{ key: 'bearerAuth', scopes: [] }] },
@@ -1179,36 +663,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.listRoles(input as unknown as RolesDto.ListRolesInput, context),
@@ -1233,43 +688,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '409': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.createRole(input as unknown as RolesDto.CreateRoleInput, context),
@@ -1296,43 +715,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
-    errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-    },
+    errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.getRole(input as unknown as RolesDto.GetRoleInput, context),
@@ -1365,55 +748,13 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '412': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '412': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
@@ -1442,48 +783,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: {
-      '400': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '401': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '403': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '404': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '409': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
-      '429': {
-        mediaType: 'application/json',
-        template: {
-          success: false,
-          error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
-        },
-      },
+      '400': errorBody,
+      '401': errorBody,
+      '403': errorBody,
+      '404': errorBody,
+      '409': errorBody,
+      '429': errorBody,
     },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
