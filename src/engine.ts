@@ -9,9 +9,11 @@ import { loadSpec } from './load/load-spec.js';
 import { listTemplates } from './load/list-templates.js';
 import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
+import { bindOperations } from './model/crud/bind-operations.js';
 import { kebabCase } from './model/naming.js';
 import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
+import { buildGenerationReport, REPORT_PATH, type ImplementationCounts } from './plan/generation-report.js';
 import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
 import { JOURNAL_PATH, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
 import { relationalSchema } from './model/domain/relational-schema.js';
@@ -31,6 +33,8 @@ export interface GenerateResult {
   files: WriteResult['actions'];
   operationCount: number;
   resourceCount: number;
+  /** Operations implemented as CRUD, as domain actions, and left as 501 stubs (details in .scaffold/report.md). */
+  implementations: ImplementationCounts;
 }
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,6 +60,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec);
+  const crud = domain && bindOperations(model, domain);
   const packageName = options.name ?? (kebabCase(model.title, 'api').slice(0, 60) || 'api');
   if (!PACKAGE_NAME.test(packageName)) {
     fail('SCF022', `--name ${JSON.stringify(packageName)} is not a valid npm package name`, undefined, 'use lowercase letters, digits, - . _ ~ and an optional @scope/');
@@ -71,10 +76,13 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     document: spec.document,
     domain,
     persistence: domain && schema && buildPersistenceView(domain, schema),
+    crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
   });
-  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), persisted ?? []);
+  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models) });
+  const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
+  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(persisted ?? []), reportFile]);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
@@ -98,6 +106,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     files: written.actions,
     operationCount: view.operationCount,
     resourceCount: view.resources.length,
+    implementations: report.counts,
   };
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import type { GenerateOptions } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
@@ -89,6 +90,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     '',
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
     `  created ${count('create')}, updated ${count('update')}, unchanged ${count('unchanged')}, kept (yours) ${count('keep')}`,
+    `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
     ...(dryRun ? result.files.filter((f) => f.action === 'create' || f.action === 'update').map((f) => `  ${f.action.padEnd(7)} ${f.path} (${f.owner})`) : []),
     '',
     dryRun ? 'Dry run: nothing was written.' : `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`,

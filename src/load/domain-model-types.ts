@@ -3,7 +3,14 @@ export interface DomainModelDocument {
   schemaVersion: 1;
   entities: Record<string, EntityDocument>;
   valueObjects?: Record<string, ValueObjectDocument>;
-  mapping?: Record<string, string>;
+  mapping?: Record<string, string | MappingDocument>;
+}
+
+/** A resource mapped to an entity, with API names that differ from the entity's field names. */
+export interface MappingDocument {
+  entity: string;
+  /** API property or parameter name -> entity field name (`price: priceCents`). */
+  fields?: Record<string, string>;
 }
 
 export interface EntityDocument {
@@ -19,6 +26,14 @@ export interface EntityDocument {
   indexes?: { name?: string; fields: string[]; unique?: boolean }[];
   invariants?: InvariantDocument[];
   stateMachine?: StateMachineDocument;
+  computed?: Record<string, ComputedDocument>;
+}
+
+/** A read-only value derived from the entity's fields (`available: onHand - reserved`). */
+export interface ComputedDocument {
+  type: 'integer' | 'number' | 'boolean';
+  value: string;
+  description?: string;
 }
 
 export interface ValueObjectDocument {
@@ -43,6 +58,8 @@ export interface FieldDocument {
   scale?: number;
   column?: string;
   renamedFrom?: string;
+  /** Set on creation: `product.priceCents` (copied from a reference) or `sum(items.lineTotalCents)`. */
+  from?: string;
 }
 
 export interface RelationDocument {

@@ -60,7 +60,7 @@ function buildOperation(
   const { routePath, routeNames } = toRoutePath(path);
   const parameters = mergeParameters(document, item.parameters, raw.parameters)
     .filter((p) => !isIgnoredParameter(p))
-    .map((p, i) => buildParameter(p, routeNames.get(p.name) ?? p.name, converter, `${pointer}/parameters/${i}`));
+    .map((p, i) => buildParameter(p, routeNames.get(p.name) ?? p.name, converter, `${pointer}/parameters/${i}`, (schema) => deref(document, schema)));
   for (const name of routeNames.keys()) {
     if (!parameters.some((p) => p.in === 'path' && p.name === name)) {
       // A template variable without a declaration: still a string segment, so accept it as one.
@@ -85,7 +85,14 @@ function buildOperation(
     requestBody: buildRequestBody(document, raw.requestBody, converter, `${pointer}/requestBody`),
     responses: buildResponses(document, raw.responses ?? {}, converter, `${pointer}/responses`),
     security: buildRequirements(raw.security ?? document.security),
+    entityHint: entityHint(raw) ?? entityHint(item),
   };
+}
+
+/** `x-scaffold-entity: Order` on an operation or path item names the entity it serves. */
+function entityHint(object: object): string | undefined {
+  const value = (object as Record<string, unknown>)['x-scaffold-entity'];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Operation-level parameters override path-level ones with the same name and location. */

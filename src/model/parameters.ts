@@ -16,7 +16,10 @@ export function isIgnoredParameter(parameter: ParameterObject): boolean {
   return parameter.in === 'header' && IGNORED_HEADERS.has(parameter.name.toLowerCase());
 }
 
-export function buildParameter(raw: ParameterObject, routeName: string, converter: SchemaConverter, pointer: string): Parameter {
+/** Follows a raw schema's `$ref` (to decide the parameter's shape from what it refers to). */
+export type RawSchemaResolver = (schema: unknown) => unknown;
+
+export function buildParameter(raw: ParameterObject, routeName: string, converter: SchemaConverter, pointer: string, resolveRaw: RawSchemaResolver): Parameter {
   const contentEntry = raw.content ? Object.entries(raw.content)[0] : undefined;
   const rawSchema = contentEntry ? contentEntry[1].schema : raw.schema;
   const schema: JsonSchema = rawSchema === undefined ? {} : converter.convert(rawSchema, 'request', `${pointer}/schema`);
@@ -28,18 +31,23 @@ export function buildParameter(raw: ParameterObject, routeName: string, converte
     required: raw.in === 'path' ? true : raw.required === true,
     style,
     explode: raw.explode ?? style === 'form',
-    shape: contentEntry ? 'json' : shapeOf(schema),
+    shape: contentEntry ? 'json' : shapeOf(rawSchema, resolveRaw),
     schema,
     description: raw.description ?? '',
   };
 }
 
-/** The value's outer type decides how its serialized string is split; refs count as objects unless typed. */
-function shapeOf(schema: JsonSchema): ParameterShape {
-  if (!isRecord(schema)) return 'primitive';
+/**
+ * The value's outer type decides how its serialized string is split. References are followed (a
+ * `$ref` to a string enum is a primitive); compositions take the shape of their first member.
+ */
+function shapeOf(raw: unknown, resolveRaw: RawSchemaResolver, depth = 0): ParameterShape {
+  const schema = resolveRaw(raw);
+  if (!isRecord(schema) || depth > 8) return 'primitive';
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.includes('array')) return 'array';
   if (types.includes('object') || isRecord(schema.properties)) return 'object';
-  if (schema.$ref !== undefined) return 'object';
+  const composed = [schema.allOf, schema.oneOf, schema.anyOf].find((members) => Array.isArray(members) && members.length > 0) as unknown[] | undefined;
+  if (composed && schema.type === undefined) return shapeOf(composed[0], resolveRaw, depth + 1);
   return 'primitive';
 }

@@ -63,6 +63,8 @@ export interface Operation {
   responses: ResponseDefinition[];
   /** Alternatives (OR) of requirements (AND). Empty array: open. A requirement with no schemes: auth optional. */
   security: SecurityRequirement[];
+  /** The domain entity named by `x-scaffold-entity` on the operation or its path, if any. */
+  entityHint: string | undefined;
 }
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';

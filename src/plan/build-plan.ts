@@ -26,7 +26,7 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
 ];
 
 /** Templates that only make sense with a domain model. */
-const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|test\/models\/|test\/repositories\/|test\/support\/(domain-rules|database|global-setup|samples\.gen)\.ts$)/;
+const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/dto\/mappers\.gen\.ts$|src\/services\/crud-support\.ts$|test\/models\/|test\/repositories\/|test\/support\/(domain-rules|database|global-setup|samples\.gen)\.ts$)/;
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {

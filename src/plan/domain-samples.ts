@@ -24,7 +24,7 @@ export interface Violation {
   location: string;
 }
 
-const STRING_CANDIDATES = ['sample', 'SAMPLE-1', 'EUR', 'ABC', 'sample@example.com', 'a', 'x1'];
+const STRING_CANDIDATES = ['sample', 'SAMPLE-1', 'EUR', 'ABC', 'DE', 'sample@example.com', '12345', 'a', 'x1'];
 const SAMPLE_UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 
 export function sampleFields(fields: Field[], valueObjects: Map<string, ValueObject>): SampleField[] | undefined {

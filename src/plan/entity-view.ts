@@ -1,6 +1,6 @@
 import type { DomainModel, Entity, Field, Invariant, ValueObject } from '../model/domain/types.js';
 import { fieldsOf, toTypeScript } from '../model/domain/expression.js';
-import { commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
+import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { sampleFields, sampleSatisfiesInvariants, violations } from './domain-samples.js';
 import { compilePattern } from '../model/pattern.js';
 
@@ -44,7 +44,12 @@ export interface EntityView {
   defaults: { name: string; literal: string }[];
   checks: CheckView[];
   enums: EnumView[];
-  stateMachine: { field: string; typeName: string; initial: string; transitions: TransitionView[] } | undefined;
+  stateMachine: { field: string; typeName: string; initial: string; transitionsConst: string; transitionType: string; transitions: TransitionView[] } | undefined;
+  /** Read-only derived values: getters compiled from their expressions. */
+  computed: { name: string; type: string; expression: string; doc: string }[];
+  /** `OrderChanges`: what `update()` and transitions accept (never identity, version, timestamps or the state). */
+  changesType: string;
+  changesExpression: string;
   valueObjectImports: { className: string; fileStem: string }[];
   usesConflictError: boolean;
   isUuid: boolean;
@@ -70,6 +75,8 @@ export interface TransitionView {
   to: string;
   toText: string;
   event: string | undefined;
+  /** `shippedAt: new Date(), `: a datetime field named after the target state records when it was entered. */
+  stamp: string;
 }
 
 export interface ValueObjectView {
@@ -122,7 +129,7 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
   const union = (keys: string[]) => keys.map((k) => `'${k}'`).join(' | ');
   const propsType = `${className}Props`;
   const assigned = [
-    `id: ${entity.identity === 'serial' ? 'null' : 'randomUUID()'}`,
+    `id: ${entity.identity === 'serial' ? 'null' : 'id'}`,
     ...(entity.versioned ? ['version: 1'] : []),
     ...(entity.timestamps ? ['createdAt: now', 'updatedAt: now'] : []),
     ...(entity.softDelete ? ['deletedAt: null'] : []),
@@ -146,6 +153,8 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
       field: machine.field,
       typeName: stateEnum?.typeName ?? 'string',
       initial: stringLiteral(machine.initial),
+      transitionsConst: enumConstName(`${className}Transitions`).replace(/_VALUES$/, ''),
+      transitionType: `${className}Transition`,
       transitions: machine.transitions.map((t) => ({
         method: t.names.camel,
         from: `[${t.from.map(stringLiteral).join(', ')}]`,
@@ -153,8 +162,17 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         to: stringLiteral(t.to),
         toText: commentText(t.to),
         event: t.event === undefined ? undefined : stringLiteral(t.event),
+        stamp: entity.fields.some((f) => f.type === 'datetime' && f.names.camel === `${camelCase(t.to)}At`) ? `${camelCase(t.to)}At: new Date(), ` : '',
       })),
     },
+    computed: entity.computed.map((c) => ({
+      name: c.names.camel,
+      type: c.type === 'boolean' ? 'boolean' : 'number',
+      expression: toTypeScript(c.expression, (field) => `this.props.${field}`),
+      doc: commentText(c.description || `${c.names.camel} = ${c.source}`),
+    })),
+    changesType: `${className}Changes`,
+    changesExpression: `Partial<Omit<${propsType}, ${union([...managed, ...(machine ? [machine.field] : [])])}>>`,
     valueObjectImports: [...new Set(entity.fields.flatMap((f) => (typeof f.type === 'object' ? [f.type.valueObject] : [])))].map((name) => ({
       className: pascalCase(name),
       fileStem: kebabCase(name, 'value'),

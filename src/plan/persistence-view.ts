@@ -41,10 +41,12 @@ export interface RepositoryView {
   filterable: { property: string; type: string; nullable: boolean }[];
   sortable: string;
   sortColumns: string[];
+  /** Text fields a list can search in (a union of literals; empty: none). */
+  searchable: string;
+  searchColumns: string[];
   defaultSort: string;
   /** The condition that finds one entity by `id` (hiding soft-deleted ones). */
   byId: string;
-  needsIsNull: boolean;
   isSerial: boolean;
   uniqueProperty: string | undefined;
 }
@@ -214,15 +216,21 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel): Repo
     toModel.push(`${managed}: row.${managed}`);
     toRow.push(`${managed}: props.${managed}`);
   }
+  const propType = (name: string) => `${className}Props[${stringLiteral(name)}]`;
+  const idFilter = entity.identity === 'serial' ? 'number' : 'string';
   const filterable = [
+    { property: 'id', type: idFilter, nullable: false },
     ...entity.fields
-      .filter((f) => typeof f.type === 'string' && ['string', 'text', 'enum', 'integer', 'number', 'boolean', 'uuid', 'date'].includes(f.type))
-      .map((f) => ({ property: f.names.camel, type: `${className}Props[${stringLiteral(f.names.camel)}]`, nullable: !f.required })),
+      .filter((f) => typeof f.type === 'string' && ['string', 'text', 'enum', 'integer', 'number', 'boolean', 'uuid', 'date', 'datetime', 'decimal'].includes(f.type))
+      .map((f) => ({ property: f.names.camel, type: propType(f.names.camel), nullable: !f.required })),
     ...entity.relations
       .filter((r) => r.column !== undefined)
-      .map((r) => ({ property: `${r.names.camel}Id`, type: `${className}Props[${stringLiteral(`${r.names.camel}Id`)}]`, nullable: !r.required })),
+      .map((r) => ({ property: `${r.names.camel}Id`, type: propType(`${r.names.camel}Id`), nullable: !r.required })),
+    ...(entity.versioned ? [{ property: 'version', type: 'number', nullable: false }] : []),
+    ...(entity.timestamps ? ['createdAt', 'updatedAt'].map((property) => ({ property, type: 'Date', nullable: false })) : []),
   ];
-  const sortColumns = [...filterable.map((f) => f.property), ...(entity.timestamps ? ['createdAt', 'updatedAt'] : []), 'id'];
+  const sortColumns = filterable.map((f) => f.property);
+  const searchColumns = entity.fields.filter((f) => f.type === 'string' || f.type === 'text').map((f) => f.names.camel);
   const tableConstant = camelCase(table.name, 'table');
   return {
     fileStem: kebabCase(entity.names.original, 'entity'),
@@ -243,9 +251,10 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel): Repo
     filterable,
     sortable: sortColumns.map(stringLiteral).join(' | '),
     sortColumns,
+    searchable: searchColumns.map(stringLiteral).join(' | '),
+    searchColumns,
     defaultSort: stringLiteral(entity.timestamps ? 'createdAt' : 'id'),
     byId: entity.softDelete ? `and(eq(${tableConstant}.id, id), isNull(${tableConstant}.deletedAt))` : `eq(${tableConstant}.id, id)`,
-    needsIsNull: entity.softDelete || filterable.some((f) => f.nullable),
     isSerial: entity.identity === 'serial',
     uniqueProperty: entity.fields.find((f) => f.unique && typeof f.type === 'string')?.names.camel,
   };

@@ -1,6 +1,8 @@
 import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
+import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
+import { buildMappers, buildServiceCode, serviceImports, type ImplementedMethod, type MappersView } from './crud-code.js';
 import { contractCases } from './contract-cases.js';
 import { buildDomainViews, type EntityView, type ValueObjectView } from './entity-view.js';
 import type { PersistenceView } from './persistence-view.js';
@@ -30,6 +32,8 @@ export interface ProjectView {
   valueObjects: ValueObjectView[];
   /** Tables, repositories and test samples (undefined without a domain model). */
   persistence: PersistenceView | undefined;
+  /** Working CRUD from the domain model (undefined without one). */
+  crud: { mappers: MappersView } | undefined;
   schemas: { id: string; schemaJson: string }[];
   sharedErrorBody: string;
   sharedErrorSchemaId: string;
@@ -52,6 +56,10 @@ export interface ResourceView {
   serviceClass: string;
   serviceBaseClass: string;
   dtoNamespace: string;
+  /** Import declarations of the service base. */
+  serviceImports: string[];
+  /** How many operations the generated service implements. */
+  implementedCount: number;
   /** Helper types of src/dto/operation-types.ts that this resource's DTO file uses. */
   dtoHelperImports: string[];
   /** What the DTO file imports from openapi.gen.ts: `paths` and the read/write helpers it uses. */
@@ -63,6 +71,10 @@ export interface ResourceView {
 export interface OperationView {
   methodName: string;
   operationId: string;
+  /** The service method's doc: the operation's, plus what the generated implementation does. */
+  serviceDoc: string[];
+  /** The generated implementation (undefined: a 501 stub). */
+  implementation: (ImplementedMethod & { usesInput: boolean }) | undefined;
   inputType: string;
   resultType: string;
   operationAlias: string;
@@ -92,6 +104,7 @@ export interface ViewOptions {
   document: unknown;
   domain: DomainModel | undefined;
   persistence: PersistenceView | undefined;
+  crud: CrudModel | undefined;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
@@ -102,12 +115,14 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const specNames = new Map(model.schemas.map((s) => [s.id, s.specName]));
   const shared = sharedErrorSchemaId(model);
   const errorBodyNames: ErrorBodyNames = new Map();
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames));
+  const implement = (resource: Resource) => implementations(resource, options, model.basePath);
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   return {
     ...domain,
     persistence: options.persistence,
+    crud: options.crud && options.domain ? { mappers: buildMappers(options.crud, options.domain, model.basePath) } : undefined,
     packageName: options.packageName,
     title: commentText(model.title),
     description: firstSentence(model.description) || model.title,
@@ -135,9 +150,39 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   };
 }
 
-function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined, errorBodyNames: ErrorBodyNames): ResourceView {
+/** The generated service code of a resource's implemented operations, and each operation's report entry. */
+function implementations(resource: Resource, options: ViewOptions, basePath: string): { code: ReturnType<typeof buildServiceCode> | undefined; entries: Map<string, ImplementationEntry> } {
+  const entries = new Map<string, ImplementationEntry>();
+  if (!options.crud || !options.domain) return { code: undefined, entries };
+  const bound = resource.operations.flatMap((o) => {
+    const entry = options.crud?.operations.get(o.operationId);
+    if (entry) entries.set(o.operationId, entry);
+    return entry && entry.implementation.kind !== 'stub' ? [entry.implementation.operation] : [];
+  });
+  return { code: buildServiceCode(bound, options.crud, options.domain, basePath), entries };
+}
+
+function resourceView(
+  resource: Resource,
+  lookup: SchemaLookup,
+  basePath: string,
+  specNameOf: (id: string) => string | undefined,
+  errorBodyNames: ErrorBodyNames,
+  implemented: ReturnType<typeof implementations>,
+  persistence: boolean,
+): ResourceView {
   const pascal = resource.names.pascal;
-  const operations = resource.operations.map((o) => operationView(o, lookup, basePath, specNameOf, errorBodyNames));
+  const operations = resource.operations.map((o) => {
+    const view = operationView(o, lookup, basePath, specNameOf, errorBodyNames);
+    const method = implemented.code?.methods.get(o.operationId);
+    const entry = implemented.entries.get(o.operationId);
+    return {
+      ...view,
+      implementation: method && { ...method, usesInput: /\binput\./.test(method.body) },
+      serviceDoc: [...view.doc, ...(entry ? implementationDoc(entry) : [])],
+    };
+  });
+  const hasStubs = operations.some((o) => !o.implementation);
   const typeText = operations.flatMap((o) => Object.values(o.types)).join(' ');
   return {
     fileStem: resource.names.kebab,
@@ -147,6 +192,8 @@ function resourceView(resource: Resource, lookup: SchemaLookup, basePath: string
     serviceClass: `${pascal}Service`,
     serviceBaseClass: `${pascal}ServiceBase`,
     dtoNamespace: `${pascal}Dto`,
+    serviceImports: serviceImports(implemented.code, { dtoNamespace: `${pascal}Dto`, fileStem: resource.names.kebab, hasStubs, persistence }),
+    implementedCount: operations.filter((o) => o.implementation).length,
     dtoHelperImports: ['BinaryBody', 'Empty', 'Enveloped'].filter((name) => new RegExp(`\\b${name}\\b`).test(typeText)),
     dtoTypeImports: ['paths', ...['Readable', 'Writable'].filter((name) => new RegExp(`\\b${name}<`).test(typeText))],
     doc: commentText(resource.description || `Operations tagged "${resource.names.original}".`),
@@ -163,6 +210,8 @@ function operationView(operation: Operation, lookup: SchemaLookup, basePath: str
   return {
     methodName: operation.methodName,
     operationId: operation.operationId,
+    implementation: undefined,
+    serviceDoc: [],
     inputType: `${operation.typeName}Input`,
     resultType: `${operation.typeName}Result`,
     operationAlias: alias,
@@ -179,6 +228,23 @@ function operationView(operation: Operation, lookup: SchemaLookup, basePath: str
     bareRequest: JSON.stringify(cases.bare),
     bareUrl: cases.bare.url,
   };
+}
+
+/** What the generated service does for an operation, as its doc comment says it. */
+function implementationDoc(entry: ImplementationEntry): string[] {
+  const implementation = entry.implementation;
+  if (implementation.kind === 'stub') return [commentText(`Not generated: ${implementation.reason}.`)];
+  const operation = implementation.operation;
+  const what = {
+    list: `Lists ${operation.entity} entities`,
+    get: `Returns the ${operation.entity}`,
+    create: `Creates a ${operation.entity}`,
+    replace: `Replaces the ${operation.entity}'s fields`,
+    update: `Changes the ${operation.entity}'s fields that the request sends`,
+    delete: `Deletes the ${operation.entity}`,
+    action: `Performs the ${operation.transition ?? ''} transition of the ${operation.entity}`,
+  }[operation.kind];
+  return [commentText(`Generated from the domain model: ${what}.${entry.notes.length > 0 ? ` Note: ${entry.notes.join('; ')}.` : ''}`)];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EntityDocument, FieldDocument, InvariantDocument } from '../../loa
 import type { LoadedDomainModel } from '../../load/load-domain-model.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression } from './expression.js';
-import type { DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
+import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
 
 const SCALARS = new Set<string>(['string', 'text', 'integer', 'bigint', 'decimal', 'number', 'boolean', 'date', 'datetime', 'uuid', 'json', 'enum']);
@@ -42,6 +42,7 @@ export function buildDomainModel(loaded: LoadedDomainModel): DomainModel {
         values: field.values ?? [],
         constraints: pick(field, ['min', 'max', 'minLength', 'maxLength', 'pattern', 'precision', 'scale']),
         renamedFrom: field.renamedFrom,
+        derivedFrom: parseDerivation(field.from),
         description: field.description ?? '',
       };
     });
@@ -96,16 +97,55 @@ export function buildDomainModel(loaded: LoadedDomainModel): DomainModel {
       })),
       invariants: buildInvariants(owner, entity.invariants, known),
       stateMachine: buildStateMachine(entity, owner, report),
+      computed: buildComputed(entity, owner, known, members, report),
       description: entity.description ?? '',
     };
   });
 
   reportRequiredCycles(entities, report);
-  for (const [resource, entity] of Object.entries(document.mapping ?? {})) {
-    if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"`, ['mapping', resource]);
+  checkDerivations(entities, report);
+  const mapping: DomainModel['mapping'] = {};
+  for (const [resource, declared] of Object.entries(document.mapping ?? {})) {
+    const { entity, fields = {} } = typeof declared === 'string' ? { entity: declared } : declared;
+    const path = typeof declared === 'string' ? ['mapping', resource] : ['mapping', resource, 'entity'];
+    if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"`, path);
+    const target = document.entities[entity];
+    for (const [apiName, field] of Object.entries(fields)) {
+      if (target && !(field in target.fields) && !(field in (target.computed ?? {}))) {
+        report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}`, ['mapping', resource, 'fields', apiName]);
+      }
+    }
+    mapping[resource] = { entity, fields: { ...fields } };
   }
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
-  return { entities, valueObjects, mapping: { ...(document.mapping ?? {}) } };
+  return { entities, valueObjects, mapping };
+}
+
+function parseDerivation(from: string | undefined): Field['derivedFrom'] {
+  const match = from === undefined ? null : /^(?:(sum)\((\w+)\.(\w+)\)|(\w+)\.(\w+))$/.exec(from);
+  if (!match) return undefined;
+  return match[1] ? { kind: 'sum', relation: match[2] as string, field: match[3] as string } : { kind: 'copy', relation: match[4] as string, field: match[5] as string };
+}
+
+/** `from` must name a relation of the right kind and a field (or computed value) of its target. */
+function checkDerivations(entities: Entity[], report: Report): void {
+  const byName = new Map(entities.map((e) => [e.names.original, e]));
+  for (const entity of entities) {
+    for (const field of entity.fields) {
+      const derived = field.derivedFrom;
+      if (!derived) continue;
+      const path = ['entities', entity.names.original, 'fields', field.names.original, 'from'];
+      const relation = entity.relations.find((r) => r.names.original === derived.relation);
+      const expected = derived.kind === 'sum' ? 'one-to-many' : 'many-to-one or one-to-one';
+      if (!relation || (derived.kind === 'sum' ? relation.kind !== 'one-to-many' : relation.column === undefined)) {
+        report('SCF031', `"from" of ${entity.names.original}.${field.names.original} needs a ${expected} relation named "${derived.relation}"`, path);
+        continue;
+      }
+      const target = byName.get(relation.target);
+      const known = target && [...target.fields.map((f) => f.names.original), ...target.computed.map((c) => c.names.original)].includes(derived.field);
+      if (target && !known) report('SCF031', `"from" of ${entity.names.original}.${field.names.original}: ${relation.target} has no field "${derived.field}"`, path);
+    }
+  }
 }
 
 type Report = (code: 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => void;
@@ -135,6 +175,29 @@ function buildRelations(name: string, entity: EntityDocument, owner: string[], e
       column: holdsKey ? `${snake(relationName)}_id` : undefined,
       joinTable: relation.kind === 'many-to-many' ? (relation.joinTable ?? `${snake(plural(name))}_${snake(plural(relation.target))}`) : undefined,
     };
+  });
+}
+
+function buildComputed(entity: EntityDocument, owner: string[], known: Set<string>, members: Set<string>, report: Report): Computed[] {
+  return Object.entries(entity.computed ?? {}).flatMap(([name, computed]) => {
+    const path = [...owner, 'computed', name];
+    if (members.has(name) || known.has(name)) {
+      report('SCF033', `computed value "${name}" has the name of a field`, path);
+      return [];
+    }
+    try {
+      const expression = parseExpression(computed.value);
+      const unknown = [...fieldsOf(expression)].filter((field) => !known.has(field));
+      if (unknown.length > 0) {
+        report('SCF033', `computed value "${name}" names unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, [...path, 'value']);
+        return [];
+      }
+      return [{ names: names(name, 'computed'), type: computed.type, expression, source: computed.value, description: computed.description ?? '' }];
+    } catch (cause) {
+      if (!(cause instanceof ExpressionError)) throw cause;
+      report('SCF033', `computed value "${name}": ${cause.message} at column ${cause.offset + 1} of "${computed.value}"`, [...path, 'value']);
+      return [];
+    }
   });
 }
 

@@ -5,8 +5,14 @@ import type { Expression } from './expression.js';
 export interface DomainModel {
   entities: Entity[];
   valueObjects: ValueObject[];
-  /** API resource name -> entity name, as declared in the model's `mapping`. */
-  mapping: Record<string, string>;
+  /** API resource name -> entity (and API names of its fields), as declared in the model's `mapping`. */
+  mapping: Record<string, ResourceMapping>;
+}
+
+export interface ResourceMapping {
+  entity: string;
+  /** API property or parameter name -> entity field name. */
+  fields: Record<string, string>;
 }
 
 export type ScalarType = 'string' | 'text' | 'integer' | 'bigint' | 'decimal' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'json' | 'enum';
@@ -22,6 +28,8 @@ export interface Field {
   values: string[];
   constraints: { min?: number; max?: number; minLength?: number; maxLength?: number; pattern?: string; precision?: number; scale?: number };
   renamedFrom: string | undefined;
+  /** Set on creation from a referenced entity's field, or the sum of the children's. */
+  derivedFrom: { kind: 'copy' | 'sum'; relation: string; field: string } | undefined;
   description: string;
 }
 
@@ -66,6 +74,16 @@ export interface Entity {
   indexes: { name: string; fields: string[]; unique: boolean }[];
   invariants: Invariant[];
   stateMachine: StateMachine | undefined;
+  /** Read-only values derived from the fields. */
+  computed: Computed[];
+  description: string;
+}
+
+export interface Computed {
+  names: Names;
+  type: 'integer' | 'number' | 'boolean';
+  expression: Expression;
+  source: string;
   description: string;
 }
 

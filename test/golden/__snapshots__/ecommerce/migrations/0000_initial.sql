@@ -47,7 +47,19 @@ CREATE TABLE "orders" (
   "status" text DEFAULT 'pending' NOT NULL,
   "total_cents" integer NOT NULL,
   "currency" varchar(3) NOT NULL,
-  "cancel_reason" varchar(500),
+  "shipping_address_line1" varchar(200) NOT NULL,
+  "shipping_address_line2" varchar(200),
+  "shipping_address_city" varchar(100) NOT NULL,
+  "shipping_address_postal_code" varchar(20) NOT NULL,
+  "shipping_address_country" text NOT NULL,
+  "note" varchar(500),
+  "carrier" varchar(64),
+  "tracking_number" varchar(64),
+  "cancellation_reason" varchar(500),
+  "paid_at" timestamptz,
+  "shipped_at" timestamptz,
+  "delivered_at" timestamptz,
+  "cancelled_at" timestamptz,
   "customer_id" uuid NOT NULL,
   "version" integer DEFAULT 1 NOT NULL,
   "created_at" timestamptz DEFAULT now() NOT NULL,
@@ -55,7 +67,10 @@ CREATE TABLE "orders" (
   CONSTRAINT "orders_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "orders_status_check" CHECK ("status" IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')),
   CONSTRAINT "orders_total_cents_min" CHECK ("total_cents" >= 0),
-  CONSTRAINT "orders_currency_min_length" CHECK (char_length("currency") >= 3)
+  CONSTRAINT "orders_currency_min_length" CHECK (char_length("currency") >= 3),
+  CONSTRAINT "orders_shipping_address_line1_min_length" CHECK (char_length("shipping_address_line1") >= 1),
+  CONSTRAINT "orders_shipping_address_city_min_length" CHECK (char_length("shipping_address_city") >= 1),
+  CONSTRAINT "orders_shipping_address_postal_code_min_length" CHECK (char_length("shipping_address_postal_code") >= 1)
 );
 --> statement-breakpoint
 CREATE TABLE "order_items" (
@@ -75,6 +90,7 @@ CREATE TABLE "payments" (
   "currency" varchar(3) NOT NULL,
   "method" text NOT NULL,
   "status" text DEFAULT 'pending' NOT NULL,
+  "failure_reason" varchar(500),
   "order_id" uuid NOT NULL,
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,
@@ -82,7 +98,7 @@ CREATE TABLE "payments" (
   CONSTRAINT "payments_amount_cents_min" CHECK ("amount_cents" >= 1),
   CONSTRAINT "payments_currency_min_length" CHECK (char_length("currency") >= 3),
   CONSTRAINT "payments_method_check" CHECK ("method" IN ('card', 'bank_transfer')),
-  CONSTRAINT "payments_status_check" CHECK ("status" IN ('pending', 'succeeded', 'failed'))
+  CONSTRAINT "payments_status_check" CHECK ("status" IN ('pending', 'succeeded', 'failed', 'refunded'))
 );
 --> statement-breakpoint
 ALTER TABLE "inventory" ADD CONSTRAINT "inventory_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE CASCADE;

@@ -20,6 +20,7 @@ import { createJwtVerifier } from './middlewares/jwt.js';
 import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
 import { securitySchemes } from './middlewares/security-schemes.gen.js';
 import { connectDatabase, type DatabaseConnection } from './repositories/database.js';
+import { createRepositories, UnitOfWork } from './repositories/repositories.gen.js';
 import { ProductsService } from './services/products.service.js';
 import { InventoryService } from './services/inventory.service.js';
 import { CustomersService } from './services/customers.service.js';
@@ -87,12 +88,14 @@ export async function buildApp(config: Config, dependencies: Partial<AppDependen
   }
   const authenticator = createAuthenticator(securitySchemes, jwt, createCredentialVerifiers(config));
 
+  const repositories = createRepositories(database.db);
+  const unitOfWork = new UnitOfWork(database.db);
   const controllers: Controllers = {
-    products: new ProductsController(new ProductsService()),
-    inventory: new InventoryController(new InventoryService()),
-    customers: new CustomersController(new CustomersService()),
-    orders: new OrdersController(new OrdersService()),
-    payments: new PaymentsController(new PaymentsService()),
+    products: new ProductsController(new ProductsService(repositories, unitOfWork)),
+    inventory: new InventoryController(new InventoryService(repositories, unitOfWork)),
+    customers: new CustomersController(new CustomersService(repositories, unitOfWork)),
+    orders: new OrdersController(new OrdersService(repositories, unitOfWork)),
+    payments: new PaymentsController(new PaymentsService(repositories, unitOfWork)),
   };
   registerOperationRoutes(app, routes, controllers, authenticator, validation);
   return app;

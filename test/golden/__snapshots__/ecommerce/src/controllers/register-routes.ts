@@ -104,6 +104,7 @@ function readInput(request: FastifyRequest, route: OperationRoute<unknown>): Ope
 function contextOf(request: FastifyRequest, reply: FastifyReply): RequestContext {
   return {
     requestId: request.id,
+    url: request.url,
     auth: request.auth,
     log: request.log,
     setHeader: (name, value) => {

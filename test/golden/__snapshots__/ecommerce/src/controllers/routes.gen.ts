@@ -462,7 +462,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'page', routeName: 'page', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'pageSize', routeName: 'pageSize', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'sort', routeName: 'sort', in: 'query', style: 'form', explode: true, shape: 'primitive' },
-      { name: 'status', routeName: 'status', in: 'query', style: 'form', explode: true, shape: 'object' },
+      { name: 'status', routeName: 'status', in: 'query', style: 'form', explode: true, shape: 'primitive' },
     ],
     schema: {
       params: {
@@ -509,7 +509,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'page', routeName: 'page', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'pageSize', routeName: 'pageSize', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'sort', routeName: 'sort', in: 'query', style: 'form', explode: true, shape: 'primitive' },
-      { name: 'status', routeName: 'status', in: 'query', style: 'form', explode: true, shape: 'object' },
+      { name: 'status', routeName: 'status', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'customerId', routeName: 'customerId', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       {
         name: 'createdAfter',

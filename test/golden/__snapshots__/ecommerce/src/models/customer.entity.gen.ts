@@ -18,6 +18,9 @@ export interface CustomerProps {
 /** What creating a Customer takes: identity, timestamps are assigned, defaulted fields may be left out. */
 export type NewCustomer = Omit<CustomerProps, 'id' | 'createdAt' | 'updatedAt'>;
 
+/** What may change after creation. */
+export type CustomerChanges = Partial<Omit<CustomerProps, 'id' | 'createdAt' | 'updatedAt'>>;
+
 /**
  * The Customer entity.
  *
@@ -32,10 +35,14 @@ export abstract class CustomerBase {
     this.assertValid();
   }
 
-  /** A new Customer: defaults applied, a fresh id. */
-  static create<T extends CustomerBase>(this: new (props: CustomerProps) => T, input: NewCustomer): T {
+  /** A new Customer: defaults applied, a fresh id (or the one given, when its parts need it first). */
+  static create<T extends CustomerBase>(
+    this: new (props: CustomerProps) => T,
+    input: NewCustomer,
+    id: string = randomUUID(),
+  ): T {
     const now = new Date();
-    return new this({ ...input, id: randomUUID(), createdAt: now, updatedAt: now });
+    return new this({ ...input, id: id, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -60,6 +67,11 @@ export abstract class CustomerBase {
 
   get updatedAt(): Date {
     return this.props.updatedAt;
+  }
+
+  /** Changes fields (not identity, version, timestamps); the rules are checked again. */
+  update(changes: CustomerChanges): void {
+    this.change(changes);
   }
 
   /** The state, for repositories and serialization. */

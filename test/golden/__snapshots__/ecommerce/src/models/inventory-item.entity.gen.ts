@@ -25,6 +25,9 @@ export type NewInventoryItem = Omit<
 > &
   Partial<Pick<InventoryItemProps, 'onHand' | 'reserved'>>;
 
+/** What may change after creation. */
+export type InventoryItemChanges = Partial<Omit<InventoryItemProps, 'id' | 'version' | 'createdAt' | 'updatedAt'>>;
+
 /**
  * Stock of one product. Reservations hold stock for orders that are not shipped yet.
  *
@@ -39,10 +42,14 @@ export abstract class InventoryItemBase {
     this.assertValid();
   }
 
-  /** A new InventoryItem: defaults applied, a fresh id. */
-  static create<T extends InventoryItemBase>(this: new (props: InventoryItemProps) => T, input: NewInventoryItem): T {
+  /** A new InventoryItem: defaults applied, a fresh id (or the one given, when its parts need it first). */
+  static create<T extends InventoryItemBase>(
+    this: new (props: InventoryItemProps) => T,
+    input: NewInventoryItem,
+    id: string = randomUUID(),
+  ): T {
     const now = new Date();
-    return new this({ onHand: 0, reserved: 0, ...input, id: randomUUID(), version: 1, createdAt: now, updatedAt: now });
+    return new this({ onHand: 0, reserved: 0, ...input, id: id, version: 1, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -71,6 +78,16 @@ export abstract class InventoryItemBase {
 
   get updatedAt(): Date {
     return this.props.updatedAt;
+  }
+
+  /** What can still be sold. */
+  get available(): number {
+    return this.props.onHand - this.props.reserved;
+  }
+
+  /** Changes fields (not identity, version, timestamps); the rules are checked again. */
+  update(changes: InventoryItemChanges): void {
+    this.change(changes);
   }
 
   /** The state, for repositories and serialization. */

@@ -9,6 +9,7 @@ export interface OrderItemProps {
   /** Identity, assigned on creation. */
   id: string;
   quantity: number;
+  /** The product's price when the order was placed. */
   unitPriceCents: number;
   /** The Order this OrderItem belongs to (many-to-one). */
   orderId: string;
@@ -18,6 +19,9 @@ export interface OrderItemProps {
 
 /** What creating an OrderItem takes: identity are assigned, defaulted fields may be left out. */
 export type NewOrderItem = Omit<OrderItemProps, 'id'>;
+
+/** What may change after creation. */
+export type OrderItemChanges = Partial<Omit<OrderItemProps, 'id'>>;
 
 /**
  * The OrderItem entity.
@@ -33,9 +37,13 @@ export abstract class OrderItemBase {
     this.assertValid();
   }
 
-  /** A new OrderItem: defaults applied, a fresh id. */
-  static create<T extends OrderItemBase>(this: new (props: OrderItemProps) => T, input: NewOrderItem): T {
-    return new this({ ...input, id: randomUUID() });
+  /** A new OrderItem: defaults applied, a fresh id (or the one given, when its parts need it first). */
+  static create<T extends OrderItemBase>(
+    this: new (props: OrderItemProps) => T,
+    input: NewOrderItem,
+    id: string = randomUUID(),
+  ): T {
+    return new this({ ...input, id: id });
   }
 
   get id(): string {
@@ -56,6 +64,16 @@ export abstract class OrderItemBase {
 
   get productId(): string {
     return this.props.productId;
+  }
+
+  /** lineTotalCents = quantity * unitPriceCents */
+  get lineTotalCents(): number {
+    return this.props.quantity * this.props.unitPriceCents;
+  }
+
+  /** Changes fields (not identity, version, timestamps); the rules are checked again. */
+  update(changes: OrderItemChanges): void {
+    this.change(changes);
   }
 
   /** The state, for repositories and serialization. */

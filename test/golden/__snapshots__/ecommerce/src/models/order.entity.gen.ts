@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ValidationError, type ValidationIssue } from '../errors/index.js';
 import type { DomainEvent } from './domain-event.js';
+import type { Address } from './address.value.js';
 
 export const ORDER_STATUS_VALUES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUS_VALUES)[number];
@@ -14,7 +15,15 @@ export interface OrderProps {
   status: OrderStatus;
   totalCents: number;
   currency: string;
-  cancelReason: string | null;
+  shippingAddress: Address;
+  note: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  cancellationReason: string | null;
+  paidAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
   /** The Customer this Order belongs to (many-to-one). */
   customerId: string;
   /** Incremented on every change; a stale version means a concurrent update (optimistic locking). */
@@ -23,9 +32,22 @@ export interface OrderProps {
   updatedAt: Date;
 }
 
+/** The states each transition may start from. */
+const ORDER_TRANSITIONS = {
+  pay: ['pending'],
+  ship: ['paid'],
+  deliver: ['shipped'],
+  cancel: ['pending', 'paid'],
+} as const satisfies Record<string, readonly OrderStatus[]>;
+
+export type OrderTransition = keyof typeof ORDER_TRANSITIONS;
+
 /** What creating an Order takes: identity, timestamps and version are assigned, defaulted fields may be left out. */
 export type NewOrder = Omit<OrderProps, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'status'> &
   Partial<Pick<OrderProps, 'status'>>;
+
+/** What may change after creation; the state changes only through the transitions. */
+export type OrderChanges = Partial<Omit<OrderProps, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'status'>>;
 
 /**
  * A customer's order. Placing it reserves stock; shipping consumes it; cancelling releases it.
@@ -41,10 +63,14 @@ export abstract class OrderBase {
     this.assertValid();
   }
 
-  /** A new Order: defaults applied, a fresh id. */
-  static create<T extends OrderBase>(this: new (props: OrderProps) => T, input: NewOrder): T {
+  /** A new Order: defaults applied, a fresh id (or the one given, when its parts need it first). */
+  static create<T extends OrderBase>(
+    this: new (props: OrderProps) => T,
+    input: NewOrder,
+    id: string = randomUUID(),
+  ): T {
     const now = new Date();
-    return new this({ status: 'pending', ...input, id: randomUUID(), version: 1, createdAt: now, updatedAt: now });
+    return new this({ status: 'pending', ...input, id: id, version: 1, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -63,8 +89,40 @@ export abstract class OrderBase {
     return this.props.currency;
   }
 
-  get cancelReason(): string | null {
-    return this.props.cancelReason;
+  get shippingAddress(): Address {
+    return this.props.shippingAddress;
+  }
+
+  get note(): string | null {
+    return this.props.note;
+  }
+
+  get carrier(): string | null {
+    return this.props.carrier;
+  }
+
+  get trackingNumber(): string | null {
+    return this.props.trackingNumber;
+  }
+
+  get cancellationReason(): string | null {
+    return this.props.cancellationReason;
+  }
+
+  get paidAt(): Date | null {
+    return this.props.paidAt;
+  }
+
+  get shippedAt(): Date | null {
+    return this.props.shippedAt;
+  }
+
+  get deliveredAt(): Date | null {
+    return this.props.deliveredAt;
+  }
+
+  get cancelledAt(): Date | null {
+    return this.props.cancelledAt;
   }
 
   get customerId(): string {
@@ -83,6 +141,11 @@ export abstract class OrderBase {
     return this.props.updatedAt;
   }
 
+  /** Changes fields (not identity, version, timestamps or the state: use the transitions); the rules are checked again. */
+  update(changes: OrderChanges): void {
+    this.change(changes);
+  }
+
   /** The state, for repositories and serialization. */
   toProps(): Readonly<OrderProps> {
     return this.props;
@@ -94,33 +157,40 @@ export abstract class OrderBase {
   }
 
   /** pending -> paid; raises "OrderPaid". Any other state: ConflictError. */
-  pay(): void {
-    this.transition('pay', ['pending'], 'paid', 'OrderPaid');
+  pay(changes: OrderChanges = {}): void {
+    this.transition('pay', { status: 'paid', paidAt: new Date(), ...changes }, 'OrderPaid');
   }
 
   /** paid -> shipped; raises "OrderShipped". Any other state: ConflictError. */
-  ship(): void {
-    this.transition('ship', ['paid'], 'shipped', 'OrderShipped');
+  ship(changes: OrderChanges = {}): void {
+    this.transition('ship', { status: 'shipped', shippedAt: new Date(), ...changes }, 'OrderShipped');
   }
 
   /** shipped -> delivered; raises "OrderDelivered". Any other state: ConflictError. */
-  deliver(): void {
-    this.transition('deliver', ['shipped'], 'delivered', 'OrderDelivered');
+  deliver(changes: OrderChanges = {}): void {
+    this.transition('deliver', { status: 'delivered', deliveredAt: new Date(), ...changes }, 'OrderDelivered');
   }
 
   /** pending or paid -> cancelled; raises "OrderCancelled". Any other state: ConflictError. */
-  cancel(): void {
-    this.transition('cancel', ['pending', 'paid'], 'cancelled', 'OrderCancelled');
+  cancel(changes: OrderChanges = {}): void {
+    this.transition('cancel', { status: 'cancelled', cancelledAt: new Date(), ...changes }, 'OrderCancelled');
   }
 
-  private transition(name: string, from: readonly OrderStatus[], to: OrderStatus, event?: string): void {
+  /** Whether a transition is allowed in the current state (an action link is only offered then). */
+  can(transition: OrderTransition): boolean {
+    return (ORDER_TRANSITIONS[transition] as readonly OrderStatus[]).includes(this.props.status);
+  }
+
+  private transition(name: OrderTransition, patch: OrderChanges & { status: OrderStatus }, event?: string): void {
     const current = this.props.status;
+    const to = patch.status;
+    const from: readonly OrderStatus[] = ORDER_TRANSITIONS[name];
     if (!from.includes(current)) {
       throw new ConflictError(`Cannot ${name} an Order that is ${current}`, {
         details: { state: current, allowed: from },
       });
     }
-    this.change({ status: to });
+    this.change(patch);
     if (event !== undefined) {
       this.pendingEvents.push({
         name: event,
@@ -161,8 +231,17 @@ export abstract class OrderBase {
     if (!(this.props.currency.length <= 3)) {
       issues.push({ location: 'currency', message: 'must have at most 3 characters' });
     }
-    if (!(this.props.cancelReason === null || this.props.cancelReason.length <= 500)) {
-      issues.push({ location: 'cancelReason', message: 'must have at most 500 characters' });
+    if (!(this.props.note === null || this.props.note.length <= 500)) {
+      issues.push({ location: 'note', message: 'must have at most 500 characters' });
+    }
+    if (!(this.props.carrier === null || this.props.carrier.length <= 64)) {
+      issues.push({ location: 'carrier', message: 'must have at most 64 characters' });
+    }
+    if (!(this.props.trackingNumber === null || this.props.trackingNumber.length <= 64)) {
+      issues.push({ location: 'trackingNumber', message: 'must have at most 64 characters' });
+    }
+    if (!(this.props.cancellationReason === null || this.props.cancellationReason.length <= 500)) {
+      issues.push({ location: 'cancellationReason', message: 'must have at most 500 characters' });
     }
     if (!(this.props.totalCents >= 0)) {
       issues.push({ location: 'total-not-negative', message: 'total-not-negative: totalCents >= 0 must hold' });

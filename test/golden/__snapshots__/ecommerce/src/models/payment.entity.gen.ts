@@ -7,7 +7,7 @@ import type { DomainEvent } from './domain-event.js';
 export const PAYMENT_METHOD_VALUES = ['card', 'bank_transfer'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHOD_VALUES)[number];
 
-export const PAYMENT_STATUS_VALUES = ['pending', 'succeeded', 'failed'] as const;
+export const PAYMENT_STATUS_VALUES = ['pending', 'succeeded', 'failed', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUS_VALUES)[number];
 
 /** The state of a Payment: what is stored, and what repositories map rows to and from. */
@@ -18,15 +18,28 @@ export interface PaymentProps {
   currency: string;
   method: PaymentMethod;
   status: PaymentStatus;
+  failureReason: string | null;
   /** The Order this Payment belongs to (many-to-one). */
   orderId: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** The states each transition may start from. */
+const PAYMENT_TRANSITIONS = {
+  succeed: ['pending'],
+  fail: ['pending'],
+  refund: ['succeeded'],
+} as const satisfies Record<string, readonly PaymentStatus[]>;
+
+export type PaymentTransition = keyof typeof PAYMENT_TRANSITIONS;
+
 /** What creating a Payment takes: identity, timestamps are assigned, defaulted fields may be left out. */
 export type NewPayment = Omit<PaymentProps, 'id' | 'createdAt' | 'updatedAt' | 'status'> &
   Partial<Pick<PaymentProps, 'status'>>;
+
+/** What may change after creation; the state changes only through the transitions. */
+export type PaymentChanges = Partial<Omit<PaymentProps, 'id' | 'createdAt' | 'updatedAt' | 'status'>>;
 
 /**
  * The Payment entity.
@@ -42,10 +55,14 @@ export abstract class PaymentBase {
     this.assertValid();
   }
 
-  /** A new Payment: defaults applied, a fresh id. */
-  static create<T extends PaymentBase>(this: new (props: PaymentProps) => T, input: NewPayment): T {
+  /** A new Payment: defaults applied, a fresh id (or the one given, when its parts need it first). */
+  static create<T extends PaymentBase>(
+    this: new (props: PaymentProps) => T,
+    input: NewPayment,
+    id: string = randomUUID(),
+  ): T {
     const now = new Date();
-    return new this({ status: 'pending', ...input, id: randomUUID(), createdAt: now, updatedAt: now });
+    return new this({ status: 'pending', ...input, id: id, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -68,6 +85,10 @@ export abstract class PaymentBase {
     return this.props.status;
   }
 
+  get failureReason(): string | null {
+    return this.props.failureReason;
+  }
+
   get orderId(): string {
     return this.props.orderId;
   }
@@ -78,6 +99,11 @@ export abstract class PaymentBase {
 
   get updatedAt(): Date {
     return this.props.updatedAt;
+  }
+
+  /** Changes fields (not identity, version, timestamps or the state: use the transitions); the rules are checked again. */
+  update(changes: PaymentChanges): void {
+    this.change(changes);
   }
 
   /** The state, for repositories and serialization. */
@@ -91,23 +117,35 @@ export abstract class PaymentBase {
   }
 
   /** pending -> succeeded; raises "PaymentSucceeded". Any other state: ConflictError. */
-  succeed(): void {
-    this.transition('succeed', ['pending'], 'succeeded', 'PaymentSucceeded');
+  succeed(changes: PaymentChanges = {}): void {
+    this.transition('succeed', { status: 'succeeded', ...changes }, 'PaymentSucceeded');
   }
 
   /** pending -> failed. Any other state: ConflictError. */
-  fail(): void {
-    this.transition('fail', ['pending'], 'failed');
+  fail(changes: PaymentChanges = {}): void {
+    this.transition('fail', { status: 'failed', ...changes });
   }
 
-  private transition(name: string, from: readonly PaymentStatus[], to: PaymentStatus, event?: string): void {
+  /** succeeded -> refunded; raises "PaymentRefunded". Any other state: ConflictError. */
+  refund(changes: PaymentChanges = {}): void {
+    this.transition('refund', { status: 'refunded', ...changes }, 'PaymentRefunded');
+  }
+
+  /** Whether a transition is allowed in the current state (an action link is only offered then). */
+  can(transition: PaymentTransition): boolean {
+    return (PAYMENT_TRANSITIONS[transition] as readonly PaymentStatus[]).includes(this.props.status);
+  }
+
+  private transition(name: PaymentTransition, patch: PaymentChanges & { status: PaymentStatus }, event?: string): void {
     const current = this.props.status;
+    const to = patch.status;
+    const from: readonly PaymentStatus[] = PAYMENT_TRANSITIONS[name];
     if (!from.includes(current)) {
       throw new ConflictError(`Cannot ${name} a Payment that is ${current}`, {
         details: { state: current, allowed: from },
       });
     }
-    this.change({ status: to });
+    this.change(patch);
     if (event !== undefined) {
       this.pendingEvents.push({
         name: event,
@@ -149,7 +187,10 @@ export abstract class PaymentBase {
       issues.push({ location: 'method', message: 'must be one of card, bank_transfer' });
     }
     if (!(PAYMENT_STATUS_VALUES as readonly string[]).includes(this.props.status)) {
-      issues.push({ location: 'status', message: 'must be one of pending, succeeded, failed' });
+      issues.push({ location: 'status', message: 'must be one of pending, succeeded, failed, refunded' });
+    }
+    if (!(this.props.failureReason === null || this.props.failureReason.length <= 500)) {
+      issues.push({ location: 'failureReason', message: 'must have at most 500 characters' });
     }
     if (issues.length > 0) {
       throw new ValidationError(

@@ -25,6 +25,9 @@ export interface ProductProps {
 export type NewProduct = Omit<ProductProps, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'currency' | 'active'> &
   Partial<Pick<ProductProps, 'currency' | 'active'>>;
 
+/** What may change after creation. */
+export type ProductChanges = Partial<Omit<ProductProps, 'id' | 'version' | 'createdAt' | 'updatedAt'>>;
+
 /**
  * Something the shop sells.
  *
@@ -39,18 +42,14 @@ export abstract class ProductBase {
     this.assertValid();
   }
 
-  /** A new Product: defaults applied, a fresh id. */
-  static create<T extends ProductBase>(this: new (props: ProductProps) => T, input: NewProduct): T {
+  /** A new Product: defaults applied, a fresh id (or the one given, when its parts need it first). */
+  static create<T extends ProductBase>(
+    this: new (props: ProductProps) => T,
+    input: NewProduct,
+    id: string = randomUUID(),
+  ): T {
     const now = new Date();
-    return new this({
-      currency: 'EUR',
-      active: true,
-      ...input,
-      id: randomUUID(),
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
+    return new this({ currency: 'EUR', active: true, ...input, id: id, version: 1, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -95,6 +94,11 @@ export abstract class ProductBase {
 
   get updatedAt(): Date {
     return this.props.updatedAt;
+  }
+
+  /** Changes fields (not identity, version, timestamps); the rules are checked again. */
+  update(changes: ProductChanges): void {
+    this.change(changes);
   }
 
   /** The state, for repositories and serialization. */

@@ -7,27 +7,41 @@ import type { InventoryItemProps } from '../models/inventory-item.entity.gen.js'
 import type { Database } from './database.js';
 import {
   DEFAULT_PAGE_SIZE,
+  fieldConditions,
   MAX_PAGE_SIZE,
   translateDatabaseError,
+  type Filter,
   type ListQuery,
   type Page,
 } from './repository-support.js';
 import { inventory } from './schema.gen.js';
 
-export interface InventoryItemFilter {
+/** The fields a query can filter on. */
+export interface InventoryItemFields {
+  id: string;
   onHand: InventoryItemProps['onHand'];
   reserved: InventoryItemProps['reserved'];
   productId: InventoryItemProps['productId'];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-export type InventoryItemSortField = 'onHand' | 'reserved' | 'productId' | 'createdAt' | 'updatedAt' | 'id';
+export type InventoryItemSortField = 'id' | 'onHand' | 'reserved' | 'productId' | 'version' | 'createdAt' | 'updatedAt';
+
+export type InventoryItemQuery = ListQuery<InventoryItemFields, InventoryItemSortField>;
 
 /** Where InventoryItem entities are kept. Services depend on this interface, not on the database. */
 export interface InventoryItemRepository {
   findById(id: string): Promise<InventoryItem | undefined>;
   /** Like findById, but a missing entity is a NotFoundError (404). */
   getById(id: string): Promise<InventoryItem>;
-  list(query?: ListQuery<InventoryItemFilter, InventoryItemSortField>): Promise<Page<InventoryItem>>;
+  /** The first entity matching the filter (in id order), if any. */
+  findOne(filter: Filter<InventoryItemFields>): Promise<InventoryItem | undefined>;
+  /** Every entity matching the filter, unpaged: for the parts of an aggregate, not for collections that grow. */
+  findAll(filter: Filter<InventoryItemFields>): Promise<InventoryItem[]>;
+  /** A page of entities, with how many match in all. */
+  list(query?: InventoryItemQuery): Promise<Page<InventoryItem>>;
   insert(entity: InventoryItem): Promise<InventoryItem>;
   /** Saves a changed entity; a stale version (someone else saved first) is a ConflictError. */
   update(entity: InventoryItem): Promise<InventoryItem>;
@@ -38,12 +52,13 @@ type Row = typeof inventory.$inferSelect;
 type NewRow = typeof inventory.$inferInsert;
 
 const SORT_COLUMNS = {
+  id: inventory.id,
   onHand: inventory.onHand,
   reserved: inventory.reserved,
   productId: inventory.productId,
+  version: inventory.version,
   createdAt: inventory.createdAt,
   updatedAt: inventory.updatedAt,
-  id: inventory.id,
 } as const;
 
 /**
@@ -64,7 +79,26 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
     return entity;
   }
 
-  async list(query: ListQuery<InventoryItemFilter, InventoryItemSortField> = {}): Promise<Page<InventoryItem>> {
+  async findOne(filter: Filter<InventoryItemFields>): Promise<InventoryItem | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(inventory)
+      .where(and(...this.conditions(filter)))
+      .orderBy(asc(inventory.id))
+      .limit(1);
+    return row === undefined ? undefined : this.toEntity(row);
+  }
+
+  async findAll(filter: Filter<InventoryItemFields>): Promise<InventoryItem[]> {
+    const rows = await this.db
+      .select()
+      .from(inventory)
+      .where(and(...this.conditions(filter)))
+      .orderBy(asc(inventory.id));
+    return rows.map((row) => this.toEntity(row));
+  }
+
+  async list(query: InventoryItemQuery = {}): Promise<Page<InventoryItem>> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const offset = Math.max(query.offset ?? 0, 0);
     const where = and(...this.conditions(query.filter ?? {}));
@@ -120,12 +154,16 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
     if (rows.length === 0) throw new NotFoundError(`InventoryItem ${id} does not exist`);
   }
 
-  protected conditions(filter: Partial<InventoryItemFilter>): SQL[] {
-    const conditions: SQL[] = [];
-    if (filter.onHand !== undefined) conditions.push(eq(inventory.onHand, filter.onHand));
-    if (filter.reserved !== undefined) conditions.push(eq(inventory.reserved, filter.reserved));
-    if (filter.productId !== undefined) conditions.push(eq(inventory.productId, filter.productId));
-    return conditions;
+  protected conditions(filter: Filter<InventoryItemFields>): SQL[] {
+    return [
+      ...fieldConditions(inventory.id, filter.id),
+      ...fieldConditions(inventory.onHand, filter.onHand),
+      ...fieldConditions(inventory.reserved, filter.reserved),
+      ...fieldConditions(inventory.productId, filter.productId),
+      ...fieldConditions(inventory.version, filter.version),
+      ...fieldConditions(inventory.createdAt, filter.createdAt),
+      ...fieldConditions(inventory.updatedAt, filter.updatedAt),
+    ];
   }
 
   protected toEntity(row: Row): InventoryItem {

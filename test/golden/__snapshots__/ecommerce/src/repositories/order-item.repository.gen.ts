@@ -7,28 +7,39 @@ import type { OrderItemProps } from '../models/order-item.entity.gen.js';
 import type { Database } from './database.js';
 import {
   DEFAULT_PAGE_SIZE,
+  fieldConditions,
   MAX_PAGE_SIZE,
   translateDatabaseError,
+  type Filter,
   type ListQuery,
   type Page,
 } from './repository-support.js';
 import { orderItems } from './schema.gen.js';
 
-export interface OrderItemFilter {
+/** The fields a query can filter on. */
+export interface OrderItemFields {
+  id: string;
   quantity: OrderItemProps['quantity'];
   unitPriceCents: OrderItemProps['unitPriceCents'];
   orderId: OrderItemProps['orderId'];
   productId: OrderItemProps['productId'];
 }
 
-export type OrderItemSortField = 'quantity' | 'unitPriceCents' | 'orderId' | 'productId' | 'id';
+export type OrderItemSortField = 'id' | 'quantity' | 'unitPriceCents' | 'orderId' | 'productId';
+
+export type OrderItemQuery = ListQuery<OrderItemFields, OrderItemSortField>;
 
 /** Where OrderItem entities are kept. Services depend on this interface, not on the database. */
 export interface OrderItemRepository {
   findById(id: string): Promise<OrderItem | undefined>;
   /** Like findById, but a missing entity is a NotFoundError (404). */
   getById(id: string): Promise<OrderItem>;
-  list(query?: ListQuery<OrderItemFilter, OrderItemSortField>): Promise<Page<OrderItem>>;
+  /** The first entity matching the filter (in id order), if any. */
+  findOne(filter: Filter<OrderItemFields>): Promise<OrderItem | undefined>;
+  /** Every entity matching the filter, unpaged: for the parts of an aggregate, not for collections that grow. */
+  findAll(filter: Filter<OrderItemFields>): Promise<OrderItem[]>;
+  /** A page of entities, with how many match in all. */
+  list(query?: OrderItemQuery): Promise<Page<OrderItem>>;
   insert(entity: OrderItem): Promise<OrderItem>;
   /** Saves a changed entity. */
   update(entity: OrderItem): Promise<OrderItem>;
@@ -39,11 +50,11 @@ type Row = typeof orderItems.$inferSelect;
 type NewRow = typeof orderItems.$inferInsert;
 
 const SORT_COLUMNS = {
+  id: orderItems.id,
   quantity: orderItems.quantity,
   unitPriceCents: orderItems.unitPriceCents,
   orderId: orderItems.orderId,
   productId: orderItems.productId,
-  id: orderItems.id,
 } as const;
 
 /**
@@ -64,7 +75,26 @@ export abstract class DrizzleOrderItemRepositoryBase implements OrderItemReposit
     return entity;
   }
 
-  async list(query: ListQuery<OrderItemFilter, OrderItemSortField> = {}): Promise<Page<OrderItem>> {
+  async findOne(filter: Filter<OrderItemFields>): Promise<OrderItem | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(orderItems)
+      .where(and(...this.conditions(filter)))
+      .orderBy(asc(orderItems.id))
+      .limit(1);
+    return row === undefined ? undefined : this.toEntity(row);
+  }
+
+  async findAll(filter: Filter<OrderItemFields>): Promise<OrderItem[]> {
+    const rows = await this.db
+      .select()
+      .from(orderItems)
+      .where(and(...this.conditions(filter)))
+      .orderBy(asc(orderItems.id));
+    return rows.map((row) => this.toEntity(row));
+  }
+
+  async list(query: OrderItemQuery = {}): Promise<Page<OrderItem>> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const offset = Math.max(query.offset ?? 0, 0);
     const where = and(...this.conditions(query.filter ?? {}));
@@ -111,13 +141,14 @@ export abstract class DrizzleOrderItemRepositoryBase implements OrderItemReposit
     if (rows.length === 0) throw new NotFoundError(`OrderItem ${id} does not exist`);
   }
 
-  protected conditions(filter: Partial<OrderItemFilter>): SQL[] {
-    const conditions: SQL[] = [];
-    if (filter.quantity !== undefined) conditions.push(eq(orderItems.quantity, filter.quantity));
-    if (filter.unitPriceCents !== undefined) conditions.push(eq(orderItems.unitPriceCents, filter.unitPriceCents));
-    if (filter.orderId !== undefined) conditions.push(eq(orderItems.orderId, filter.orderId));
-    if (filter.productId !== undefined) conditions.push(eq(orderItems.productId, filter.productId));
-    return conditions;
+  protected conditions(filter: Filter<OrderItemFields>): SQL[] {
+    return [
+      ...fieldConditions(orderItems.id, filter.id),
+      ...fieldConditions(orderItems.quantity, filter.quantity),
+      ...fieldConditions(orderItems.unitPriceCents, filter.unitPriceCents),
+      ...fieldConditions(orderItems.orderId, filter.orderId),
+      ...fieldConditions(orderItems.productId, filter.productId),
+    ];
   }
 
   protected toEntity(row: Row): OrderItem {

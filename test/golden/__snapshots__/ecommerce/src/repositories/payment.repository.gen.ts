@@ -7,30 +7,48 @@ import type { PaymentProps } from '../models/payment.entity.gen.js';
 import type { Database } from './database.js';
 import {
   DEFAULT_PAGE_SIZE,
+  fieldConditions,
   MAX_PAGE_SIZE,
+  searchCondition,
   translateDatabaseError,
+  type Filter,
   type ListQuery,
   type Page,
 } from './repository-support.js';
 import { payments } from './schema.gen.js';
 
-export interface PaymentFilter {
+/** The fields a query can filter on. */
+export interface PaymentFields {
+  id: string;
   amountCents: PaymentProps['amountCents'];
   currency: PaymentProps['currency'];
   method: PaymentProps['method'];
   status: PaymentProps['status'];
+  failureReason: PaymentProps['failureReason'];
   orderId: PaymentProps['orderId'];
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export type PaymentSortField =
-  'amountCents' | 'currency' | 'method' | 'status' | 'orderId' | 'createdAt' | 'updatedAt' | 'id';
+  'id' | 'amountCents' | 'currency' | 'method' | 'status' | 'failureReason' | 'orderId' | 'createdAt' | 'updatedAt';
+
+/** The text fields a search looks in. */
+export type PaymentSearchField = 'currency' | 'failureReason';
+
+export type PaymentQuery = ListQuery<PaymentFields, PaymentSortField, PaymentSearchField>;
 
 /** Where Payment entities are kept. Services depend on this interface, not on the database. */
 export interface PaymentRepository {
   findById(id: string): Promise<Payment | undefined>;
   /** Like findById, but a missing entity is a NotFoundError (404). */
   getById(id: string): Promise<Payment>;
-  list(query?: ListQuery<PaymentFilter, PaymentSortField>): Promise<Page<Payment>>;
+  /** The first entity matching the filter (in id order), if any. */
+  findOne(filter: Filter<PaymentFields>): Promise<Payment | undefined>;
+  /** Every entity matching the filter, unpaged: for the parts of an aggregate, not for collections that grow. */
+  findAll(filter: Filter<PaymentFields>): Promise<Payment[]>;
+  /** A page of entities, with how many match in all. */
+  list(query?: PaymentQuery): Promise<Page<Payment>>;
   insert(entity: Payment): Promise<Payment>;
   /** Saves a changed entity. */
   update(entity: Payment): Promise<Payment>;
@@ -41,14 +59,20 @@ type Row = typeof payments.$inferSelect;
 type NewRow = typeof payments.$inferInsert;
 
 const SORT_COLUMNS = {
+  id: payments.id,
   amountCents: payments.amountCents,
   currency: payments.currency,
   method: payments.method,
   status: payments.status,
+  failureReason: payments.failureReason,
   orderId: payments.orderId,
   createdAt: payments.createdAt,
   updatedAt: payments.updatedAt,
-  id: payments.id,
+} as const;
+
+const SEARCH_COLUMNS = {
+  currency: payments.currency,
+  failureReason: payments.failureReason,
 } as const;
 
 /**
@@ -69,10 +93,35 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
     return entity;
   }
 
-  async list(query: ListQuery<PaymentFilter, PaymentSortField> = {}): Promise<Page<Payment>> {
+  async findOne(filter: Filter<PaymentFields>): Promise<Payment | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(payments)
+      .where(and(...this.conditions(filter)))
+      .orderBy(asc(payments.id))
+      .limit(1);
+    return row === undefined ? undefined : this.toEntity(row);
+  }
+
+  async findAll(filter: Filter<PaymentFields>): Promise<Payment[]> {
+    const rows = await this.db
+      .select()
+      .from(payments)
+      .where(and(...this.conditions(filter)))
+      .orderBy(asc(payments.id));
+    return rows.map((row) => this.toEntity(row));
+  }
+
+  async list(query: PaymentQuery = {}): Promise<Page<Payment>> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const offset = Math.max(query.offset ?? 0, 0);
-    const where = and(...this.conditions(query.filter ?? {}));
+    const search =
+      query.search &&
+      searchCondition(
+        query.search.fields.map((field) => SEARCH_COLUMNS[field]),
+        query.search.text,
+      );
+    const where = and(...this.conditions(query.filter ?? {}), ...(search ? [search] : []));
     const sortColumn = SORT_COLUMNS[query.sort?.field ?? 'createdAt'];
     const order = query.sort?.direction === 'desc' ? desc(sortColumn) : asc(sortColumn);
     const [rows, [totals]] = await Promise.all([
@@ -116,14 +165,18 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
     if (rows.length === 0) throw new NotFoundError(`Payment ${id} does not exist`);
   }
 
-  protected conditions(filter: Partial<PaymentFilter>): SQL[] {
-    const conditions: SQL[] = [];
-    if (filter.amountCents !== undefined) conditions.push(eq(payments.amountCents, filter.amountCents));
-    if (filter.currency !== undefined) conditions.push(eq(payments.currency, filter.currency));
-    if (filter.method !== undefined) conditions.push(eq(payments.method, filter.method));
-    if (filter.status !== undefined) conditions.push(eq(payments.status, filter.status));
-    if (filter.orderId !== undefined) conditions.push(eq(payments.orderId, filter.orderId));
-    return conditions;
+  protected conditions(filter: Filter<PaymentFields>): SQL[] {
+    return [
+      ...fieldConditions(payments.id, filter.id),
+      ...fieldConditions(payments.amountCents, filter.amountCents),
+      ...fieldConditions(payments.currency, filter.currency),
+      ...fieldConditions(payments.method, filter.method),
+      ...fieldConditions(payments.status, filter.status),
+      ...fieldConditions(payments.failureReason, filter.failureReason),
+      ...fieldConditions(payments.orderId, filter.orderId),
+      ...fieldConditions(payments.createdAt, filter.createdAt),
+      ...fieldConditions(payments.updatedAt, filter.updatedAt),
+    ];
   }
 
   protected toEntity(row: Row): Payment {
@@ -133,6 +186,7 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
       currency: row.currency,
       method: row.method,
       status: row.status,
+      failureReason: row.failureReason,
       orderId: row.orderId,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -146,6 +200,7 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
       currency: props.currency,
       method: props.method,
       status: props.status,
+      failureReason: props.failureReason,
       orderId: props.orderId,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,

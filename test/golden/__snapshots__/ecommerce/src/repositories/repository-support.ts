@@ -1,3 +1,4 @@
+import { eq, gte, ilike, inArray, isNull, lte, or, type Column, type SQL } from 'drizzle-orm';
 import { ConflictError } from '../errors/index.js';
 
 /** A page of results and how many there are in all. */
@@ -8,12 +9,40 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface ListQuery<Filter, SortField extends string> {
-  /** Equality filters; undefined values are ignored. */
-  filter?: Partial<Filter>;
-  sort?: { field: SortField; direction: 'asc' | 'desc' };
+/** A condition on one field: a value (`null`: the field is empty), or a set of values and/or a range. */
+export type FieldFilter<T> =
+  | T
+  | { in?: readonly NonNullable<T>[] | undefined; gte?: NonNullable<T> | undefined; lte?: NonNullable<T> | undefined };
+
+/** Conditions on fields, all of which must hold; undefined ones are ignored. */
+export type Filter<Fields> = { [K in keyof Fields]?: FieldFilter<Fields[K]> | undefined };
+
+export interface ListQuery<Fields, SortField extends string, SearchField extends string = never> {
+  filter?: Filter<Fields>;
+  /** Case-insensitive substring search: a match in any of the fields. */
+  search?: { text: string; fields: readonly SearchField[] } | undefined;
+  sort?: { field: SortField; direction: 'asc' | 'desc' } | undefined;
   limit?: number;
   offset?: number;
+}
+
+/** The SQL conditions of one field's filter (parameterized by the query builder). */
+export function fieldConditions(column: Column, filter: FieldFilter<unknown> | undefined): SQL[] {
+  if (filter === undefined) return [];
+  if (filter === null) return [isNull(column)];
+  if (typeof filter !== 'object' || filter instanceof Date) return [eq(column, filter)];
+  const range = filter as { in?: readonly unknown[]; gte?: unknown; lte?: unknown };
+  const conditions: SQL[] = [];
+  if (range.in !== undefined) conditions.push(inArray(column, [...range.in]));
+  if (range.gte !== undefined) conditions.push(gte(column, range.gte));
+  if (range.lte !== undefined) conditions.push(lte(column, range.lte));
+  return conditions;
+}
+
+/** A substring match in any of the columns; `%`, `_` and backslashes in the text match themselves. */
+export function searchCondition(columns: Column[], text: string): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+  return or(...columns.map((column) => ilike(column, pattern)));
 }
 
 export const DEFAULT_PAGE_SIZE = 20;

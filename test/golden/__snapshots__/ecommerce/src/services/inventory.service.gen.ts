@@ -2,28 +2,42 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as InventoryDto from '../dto/inventory.dto.gen.js';
-import { NotImplementedError } from '../errors/index.js';
+import { toInventory } from '../dto/mappers.gen.js';
+import { NotFoundError } from '../errors/index.js';
+import { InventoryItem } from '../models/inventory-item.entity.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Stock levels per product.
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in InventoryService (src/services/inventory.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in InventoryService
+ * (src/services/inventory.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class InventoryServiceBase {
+  constructor(
+    protected readonly repositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
   /**
    * Get a product's stock level
    *
    * Returns stock on hand, stock reserved by open orders, and what is available to sell.
    *
    * GET /products/{productId}/inventory (operationId: getProductInventory)
+   *
+   * Generated from the domain model: Returns the InventoryItem.
    */
   async getProductInventory(
-    _input: InventoryDto.GetProductInventoryInput,
+    input: InventoryDto.GetProductInventoryInput,
     _context: RequestContext,
   ): Promise<InventoryDto.GetProductInventoryResult> {
-    throw new NotImplementedError('getProductInventory');
+    const inventoryItem = await this.repositories.inventoryItems.findOne({ productId: input.params.productId });
+    if (!inventoryItem) throw new NotFoundError('No InventoryItem for this Product');
+    return toInventory(inventoryItem);
   }
 
   /**
@@ -34,11 +48,23 @@ export abstract class InventoryServiceBase {
    * reserved quantity is refused with `422 INSUFFICIENT_STOCK`.
    *
    * PUT /products/{productId}/inventory (operationId: setProductInventory)
+   *
+   * Generated from the domain model: Replaces the InventoryItem's fields. Note: request property "reason" is accepted but not stored (no field of InventoryItem).
    */
   async setProductInventory(
-    _input: InventoryDto.SetProductInventoryInput,
+    input: InventoryDto.SetProductInventoryInput,
     _context: RequestContext,
   ): Promise<InventoryDto.SetProductInventoryResult> {
-    throw new NotImplementedError('setProductInventory');
+    await this.repositories.products.getById(input.params.productId);
+    const existing = await this.repositories.inventoryItems.findOne({ productId: input.params.productId });
+    if (!existing) {
+      const inventoryItem = await this.repositories.inventoryItems.insert(
+        InventoryItem.create({ onHand: input.body.onHand, productId: input.params.productId }),
+      );
+      return toInventory(inventoryItem);
+    }
+    existing.update({ onHand: input.body.onHand });
+    const saved = await this.repositories.inventoryItems.update(existing);
+    return toInventory(saved);
   }
 }

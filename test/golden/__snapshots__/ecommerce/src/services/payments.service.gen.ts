@@ -2,16 +2,25 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as PaymentsDto from '../dto/payments.dto.gen.js';
-import { NotImplementedError } from '../errors/index.js';
+import { toPayment } from '../dto/mappers.gen.js';
+import { Payment } from '../models/payment.entity.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Payments taken against orders.
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in PaymentsService (src/services/payments.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in PaymentsService
+ * (src/services/payments.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class PaymentsServiceBase {
+  constructor(
+    protected readonly repositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
   /**
    * Pay for an order
    *
@@ -22,12 +31,25 @@ export abstract class PaymentsServiceBase {
    * `409 INVALID_ORDER_STATE`. Send an `Idempotency-Key` to make retries safe.
    *
    * POST /orders/{orderId}/payments (operationId: createOrderPayment)
+   *
+   * Generated from the domain model: Creates a Payment. Note: request property "cardToken" is accepted but not stored (no field of Payment).
    */
   async createOrderPayment(
-    _input: PaymentsDto.CreateOrderPaymentInput,
-    _context: RequestContext,
+    input: PaymentsDto.CreateOrderPaymentInput,
+    context: RequestContext,
   ): Promise<PaymentsDto.CreateOrderPaymentResult> {
-    throw new NotImplementedError('createOrderPayment');
+    await this.repositories.orders.getById(input.params.orderId);
+    const payment = await this.repositories.payments.insert(
+      Payment.create({
+        method: input.body.method,
+        amountCents: input.body.amountCents,
+        currency: input.body.currency,
+        orderId: input.params.orderId,
+        failureReason: null,
+      }),
+    );
+    context.setHeader('Location', `/api/v1/payments/${encodeURIComponent(payment.id)}`);
+    return toPayment(payment);
   }
 
   /**
@@ -36,11 +58,14 @@ export abstract class PaymentsServiceBase {
    * Returns one payment. Customers may only read payments of their own orders.
    *
    * GET /payments/{id} (operationId: getPayment)
+   *
+   * Generated from the domain model: Returns the Payment.
    */
   async getPayment(
-    _input: PaymentsDto.GetPaymentInput,
+    input: PaymentsDto.GetPaymentInput,
     _context: RequestContext,
   ): Promise<PaymentsDto.GetPaymentResult> {
-    throw new NotImplementedError('getPayment');
+    const payment = await this.repositories.payments.getById(input.params.id);
+    return toPayment(payment);
   }
 }

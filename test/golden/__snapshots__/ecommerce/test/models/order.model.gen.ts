@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors/index.js';
 import { Order } from '../../src/models/order.entity.js';
 import type { NewOrder } from '../../src/models/order.entity.gen.js';
+import { Address } from '../../src/models/address.value.js';
 import { expectRuleBroken } from '../support/domain-rules.js';
 
 /** The rules of Order as the domain model declares them; they hold whatever behaviour you add. */
@@ -12,7 +13,15 @@ describe('Order (domain model)', () => {
     status: 'pending',
     totalCents: 0,
     currency: 'sam',
-    cancelReason: null,
+    shippingAddress: new Address({ line1: 'sample', line2: null, city: 'sample', postalCode: 'sample', country: 'DE' }),
+    note: null,
+    carrier: null,
+    trackingNumber: null,
+    cancellationReason: null,
+    paidAt: null,
+    shippedAt: null,
+    deliveredAt: null,
+    cancelledAt: null,
     customerId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });
 
@@ -34,15 +43,44 @@ describe('Order (domain model)', () => {
     expectRuleBroken(() => Order.create({ ...valid(), currency: 'xx' }), 'currency');
   });
 
-  it('rejects cancelReason longer than 500', () => {
+  it('rejects note longer than 500', () => {
     expectRuleBroken(
       () =>
         Order.create({
           ...valid(),
-          cancelReason:
+          note: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'note',
+    );
+  });
+
+  it('rejects carrier longer than 64', () => {
+    expectRuleBroken(
+      () => Order.create({ ...valid(), carrier: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }),
+      'carrier',
+    );
+  });
+
+  it('rejects trackingNumber longer than 64', () => {
+    expectRuleBroken(
+      () =>
+        Order.create({
+          ...valid(),
+          trackingNumber: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'trackingNumber',
+    );
+  });
+
+  it('rejects cancellationReason longer than 500', () => {
+    expectRuleBroken(
+      () =>
+        Order.create({
+          ...valid(),
+          cancellationReason:
             'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         }),
-      'cancelReason',
+      'cancellationReason',
     );
   });
 

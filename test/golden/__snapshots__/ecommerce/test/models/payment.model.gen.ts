@@ -13,6 +13,7 @@ describe('Payment (domain model)', () => {
     currency: 'sam',
     method: 'card',
     status: 'pending',
+    failureReason: null,
     orderId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });
 
@@ -32,6 +33,18 @@ describe('Payment (domain model)', () => {
 
   it('rejects currency shorter than 3', () => {
     expectRuleBroken(() => Payment.create({ ...valid(), currency: 'xx' }), 'currency');
+  });
+
+  it('rejects failureReason longer than 500', () => {
+    expectRuleBroken(
+      () =>
+        Payment.create({
+          ...valid(),
+          failureReason:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'failureReason',
+    );
   });
 
   it('succeed: pending -> succeeded', () => {
@@ -57,5 +70,18 @@ describe('Payment (domain model)', () => {
     const entity = Payment.create({ ...valid(), status: 'succeeded' });
     expect(() => entity.fail()).toThrow(ConflictError);
     expect(entity.status).toBe('succeeded');
+  });
+
+  it('refund: succeeded -> refunded', () => {
+    const entity = Payment.create({ ...valid(), status: 'succeeded' });
+    entity.refund();
+    expect(entity.status).toBe('refunded');
+    expect(entity.pullEvents().map((event) => event.name)).toEqual(['PaymentRefunded']);
+  });
+
+  it('refund: refused from pending', () => {
+    const entity = Payment.create({ ...valid(), status: 'pending' });
+    expect(() => entity.refund()).toThrow(ConflictError);
+    expect(entity.status).toBe('pending');
   });
 });

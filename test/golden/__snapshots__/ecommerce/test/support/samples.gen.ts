@@ -13,6 +13,7 @@ import { OrderItem } from '../../src/models/order-item.entity.js';
 import type { NewOrderItem } from '../../src/models/order-item.entity.gen.js';
 import { Payment } from '../../src/models/payment.entity.js';
 import type { NewPayment } from '../../src/models/payment.entity.gen.js';
+import { Address } from '../../src/models/address.value.js';
 
 let sequence = 0;
 
@@ -67,7 +68,21 @@ export async function sampleOrder(repositories: Repositories, overrides: Partial
       status: 'pending',
       totalCents: 0,
       currency: 'sam',
-      cancelReason: null,
+      shippingAddress: new Address({
+        line1: 'sample',
+        line2: null,
+        city: 'sample',
+        postalCode: 'sample',
+        country: 'DE',
+      }),
+      note: null,
+      carrier: null,
+      trackingNumber: null,
+      cancellationReason: null,
+      paidAt: null,
+      shippedAt: null,
+      deliveredAt: null,
+      cancelledAt: null,
       customerId: customer.id,
       ...overrides,
     }),
@@ -95,6 +110,7 @@ export async function samplePayment(repositories: Repositories, overrides: Parti
       currency: 'sam',
       method: 'card',
       status: 'pending',
+      failureReason: null,
       orderId: order.id,
       ...overrides,
     }),

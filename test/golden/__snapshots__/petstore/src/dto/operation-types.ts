@@ -21,6 +21,8 @@ export interface AuthContext {
 /** Per-request facilities a controller or service may need besides its input. */
 export interface RequestContext {
   requestId: string;
+  /** The request's path and query string as received (`/api/v1/products?page=2`), for links. */
+  url: string;
   /** Undefined for open operations and anonymous calls where authentication is optional. */
   auth: AuthContext | undefined;
   log: {

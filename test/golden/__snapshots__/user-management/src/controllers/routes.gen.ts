@@ -235,7 +235,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'page', routeName: 'page', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'pageSize', routeName: 'pageSize', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'sort', routeName: 'sort', in: 'query', style: 'form', explode: true, shape: 'primitive' },
-      { name: 'status', routeName: 'status', in: 'query', style: 'form', explode: true, shape: 'object' },
+      { name: 'status', routeName: 'status', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'roleId', routeName: 'roleId', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'q', routeName: 'q', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       {
@@ -640,7 +640,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'page', routeName: 'page', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'pageSize', routeName: 'pageSize', in: 'query', style: 'form', explode: true, shape: 'primitive' },
       { name: 'sort', routeName: 'sort', in: 'query', style: 'form', explode: true, shape: 'primitive' },
-      { name: 'permission', routeName: 'permission', in: 'query', style: 'form', explode: true, shape: 'object' },
+      { name: 'permission', routeName: 'permission', in: 'query', style: 'form', explode: true, shape: 'primitive' },
     ],
     schema: {
       querystring: {

@@ -1,0 +1,264 @@
+import { plural } from '../domain/build-domain.js';
+import type { DomainModel, Entity } from '../domain/types.js';
+import { camelCase, kebabCase } from '../naming.js';
+import type { ApiModel, JsonSchema, Operation, Parameter, Resource, ResponseDefinition } from '../types.js';
+import { bindInput, bindList, bindOutput, MappingError, type Binder } from './bind-bodies.js';
+import { entityMembers } from './entity-fields.js';
+import { createSchemaReader } from './schema-shape.js';
+import type { CrudKind, CrudModel, CrudOperation, ImplementationEntry, OutputShape } from './types.js';
+
+/**
+ * Recognizes the resource-shaped operations of a spec and binds each to an entity of the domain
+ * model: a collection path (`/books`: list, create), an item path (`/books/{id}`: get, replace,
+ * update, delete), a nested collection (`/authors/{id}/books`), a singleton child
+ * (`/products/{id}/inventory`) and actions named after state-machine transitions
+ * (`POST /orders/{id}/cancel`). Whatever does not fit stays a stub, and the report says why.
+ */
+export function bindOperations(model: ApiModel, domain: DomainModel): CrudModel {
+  const reader = createSchemaReader(model.schemas);
+  const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const shapes = new Map<string, OutputShape>();
+  const operations = new Map<string, ImplementationEntry>();
+  const unmapped: CrudModel['unmapped'] = [];
+  const itemPaths = findItemPaths(model, domain);
+  const paths = new Map<string, Set<string>>();
+  for (const operation of model.resources.flatMap((r) => r.operations)) paths.set(operation.path, new Set([...(paths.get(operation.path) ?? []), operation.method]));
+
+  for (const resource of model.resources) {
+    const resourceEntity = entityOfResource(resource, domain);
+    if (!resourceEntity.entity && !resource.operations.some((o) => o.entityHint)) unmapped.push({ resource: resource.names.original, reason: resourceEntity.reason });
+    for (const operation of resource.operations) {
+      const signature = `${operation.method.toUpperCase()} ${operation.path}`;
+      const entry = (entity: string | undefined, implementation: ImplementationEntry['implementation'], notes: string[] = []): ImplementationEntry => ({
+        operationId: operation.operationId,
+        methodName: operation.methodName,
+        signature,
+        resource: resource.names.original,
+        entity,
+        implementation,
+        notes,
+      });
+      const entityName = operation.entityHint ?? resourceEntity.entity;
+      const entity = entityName === undefined ? undefined : entities.get(entityName);
+      if (!entity) {
+        const reason = operation.entityHint ? `x-scaffold-entity names "${operation.entityHint}", which the domain model does not have` : resourceEntity.reason;
+        operations.set(operation.operationId, entry(undefined, { kind: 'stub', reason }));
+        continue;
+      }
+      const aliases = domain.mapping[resource.names.original]?.fields ?? {};
+      const binder: Binder = { reader, domain, entities, shapes, aliases, paths, itemPaths };
+      try {
+        const bound = bindOperation(operation, entity, binder);
+        const notes = [
+          ...bound.unusedInput.map((p) => `request property "${p}" is accepted but not stored (no field of ${entity.names.original})`),
+          ...(bound.list?.unsupported ?? []).map((p) => `query parameter "${p}" has no field to filter on: a request using it answers 501 until implemented`),
+          ...(bound.list?.ignored ?? []).map((p) => `query parameter "${p}" is accepted without effect (the response schema requires every field)`),
+        ];
+        operations.set(operation.operationId, entry(entity.names.original, { kind: bound.kind === 'action' ? 'domain' : 'crud', operation: bound }, notes));
+      } catch (error) {
+        if (!(error instanceof MappingError)) throw error;
+        operations.set(operation.operationId, entry(entity.names.original, { kind: 'stub', reason: error.message }));
+      }
+    }
+  }
+  return { operations, shapes: [...shapes.values()], unmapped, itemPaths };
+}
+
+/** The entity of a resource: the model's mapping, else the resource's name in the singular. */
+function entityOfResource(resource: Resource, domain: DomainModel): { entity: string | undefined; reason: string } {
+  const mapped = domain.mapping[resource.names.original]?.entity;
+  if (mapped) return { entity: mapped, reason: '' };
+  const candidates = new Set([resource.names.pascal, ...singulars(resource.names.pascal)]);
+  const found = domain.entities.find((e) => candidates.has(e.names.pascal));
+  if (found) return { entity: found.names.original, reason: '' };
+  return {
+    entity: undefined,
+    reason: `no entity for resource "${resource.names.original}": name one in the model's mapping (${resource.names.original}: <Entity>) or with x-scaffold-entity`,
+  };
+}
+
+function singulars(name: string): string[] {
+  const out: string[] = [];
+  if (/ies$/.test(name)) out.push(`${name.slice(0, -3)}y`);
+  if (/(s|x|z|ch|sh)es$/.test(name)) out.push(name.slice(0, -2));
+  if (/s$/.test(name)) out.push(name.slice(0, -1));
+  return out;
+}
+
+interface Segment {
+  literal: string | undefined;
+  parameter: string | undefined;
+}
+
+function segmentsOf(path: string): Segment[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      const match = /^\{([^{}]+)\}$/.exec(s);
+      return match ? { literal: undefined, parameter: match[1] } : { literal: s, parameter: undefined };
+    });
+}
+
+/** Whether a path segment names an entity's collection (`orders`, `order-items`, its table, ...). */
+function namesCollection(segment: string | undefined, entity: Entity): boolean {
+  if (segment === undefined) return false;
+  const key = kebabCase(segment);
+  const name = entity.names.original;
+  return [plural(kebabCase(name)), kebabCase(plural(name)), kebabCase(name), kebabCase(entity.table)].includes(key);
+}
+
+function bindOperation(operation: Operation, entity: Entity, binder: Binder): CrudOperation {
+  const segments = segmentsOf(operation.path);
+  const last = segments.at(-1);
+  const previous = segments.at(-2);
+  const method = operation.method;
+  const base: Omit<CrudOperation, 'kind' | 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'unusedInput' | 'versionProperty' | 'children'> = {
+    operationId: operation.operationId,
+    entity: entity.names.original,
+    idParameter: undefined,
+    scope: undefined,
+    singleton: false,
+    transition: undefined,
+  };
+  let shaped: typeof base & { kind: CrudKind };
+  if (!last) throw new MappingError('the root path is not a resource');
+  if (last.parameter !== undefined) {
+    // An item: /things/{id}, possibly below a parent: /parents/{parentId}/things/{id}.
+    const kind = ({ get: 'get', put: 'replace', patch: 'update', delete: 'delete' } as const)[method as 'get'];
+    if (!kind) throw new MappingError(`${method.toUpperCase()} on an item is not a CRUD operation`);
+    if (previous?.literal === undefined) throw new MappingError('two path parameters in a row do not name an item');
+    shaped = { ...base, kind, idParameter: last.parameter, scope: scopeOf(entity, segments.slice(0, -2), binder) };
+  } else if (previous?.parameter !== undefined) {
+    const parentSegments = segments.slice(0, -1);
+    const transition = entity.stateMachine?.transitions.find((t) => kebabCase(t.names.original) === kebabCase(last.literal as string));
+    if (transition && namesCollection(segments.at(-3)?.literal, entity) && (method === 'post' || method === 'put' || method === 'patch')) {
+      shaped = { ...base, kind: 'action', idParameter: previous.parameter, transition: transition.names.camel };
+    } else {
+      const scope = scopeOf(entity, parentSegments, binder);
+      if (!scope) throw new MappingError(`${operation.path} is neither an action of ${entity.names.original} nor reached through one of its relations`);
+      const singleton = isSingleton(entity, scope.relation);
+      const kinds: Partial<Record<string, CrudKind>> = singleton ? { get: 'get', put: 'replace', patch: 'update' } : { get: 'list', post: 'create' };
+      const kind = kinds[method];
+      if (!kind) throw new MappingError(`${method.toUpperCase()} on ${singleton ? 'a singleton child' : 'a nested collection'} is not a CRUD operation`);
+      shaped = { ...base, kind, scope, singleton };
+    }
+  } else {
+    const kind = ({ get: 'list', post: 'create' } as const)[method as 'get'];
+    if (!kind) throw new MappingError(`${method.toUpperCase()} on a collection is not a CRUD operation`);
+    shaped = { ...base, kind };
+  }
+  return bindBodies(operation, entity, shaped, binder);
+}
+
+/** The many-to-one relation that the parent part of a path (`/customers/{customerId}`) stands for. */
+function scopeOf(entity: Entity, parentSegments: Segment[], binder: Binder): CrudOperation['scope'] {
+  const parameter = parentSegments.at(-1)?.parameter;
+  const collection = parentSegments.at(-2)?.literal;
+  if (parameter === undefined || collection === undefined) return undefined;
+  for (const relation of entity.relations) {
+    if (relation.column === undefined) continue;
+    const target = binder.entities.get(relation.target);
+    if (target && (namesCollection(collection, target) || kebabCase(relation.names.original) === kebabCase(collection))) {
+      return { relation: relation.names.camel, parameter, parentEntity: target.names.original };
+    }
+  }
+  return undefined;
+}
+
+function isSingleton(entity: Entity, relation: string): boolean {
+  const declared = entity.relations.find((r) => r.names.camel === relation);
+  return declared?.kind === 'one-to-one' || entity.indexes.some((i) => i.unique && i.fields.length === 1 && camelCase(i.fields[0] ?? '') === relation);
+}
+
+function bindBodies(
+  operation: Operation,
+  entity: Entity,
+  shaped: Omit<CrudOperation, 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'unusedInput' | 'versionProperty' | 'children'>,
+  binder: Binder,
+): CrudOperation {
+  const success = successResponse(operation);
+  if (!success) throw new MappingError('it declares no 2xx response');
+  const status = Number(success.status.replace(/X/gi, '0'));
+  const json = success.contents.find((c) => c.kind === 'json');
+  if (success.contents.length > 0 && !json) throw new MappingError(`its ${success.status} response is not JSON`);
+  const members = entityMembers(entity, binder.domain);
+
+  let data: JsonSchema | undefined = json?.schema;
+  if (json && success.envelope) data = binder.reader.objectShape(json.schema)?.properties.get('data');
+  const list = shaped.kind === 'list';
+  let shape: OutputShape | undefined;
+  if (json) {
+    const itemSchema = list ? binder.reader.arrayItems(data) : data;
+    if (list && itemSchema === undefined) throw new MappingError(`its ${success.status} response holds no array of ${entity.names.original}`);
+    shape = bindOutput(itemSchema as JsonSchema, { kind: 'entity', name: entity.names.original }, binder);
+  } else if (shaped.kind !== 'delete') {
+    throw new MappingError(`its ${success.status} response has no body to return the ${entity.names.original} in`);
+  }
+
+  const body = operation.requestBody?.contents.find((c) => c.kind === 'json');
+  if (operation.requestBody && !body) throw new MappingError('its request body is not JSON');
+  const takesInput = shaped.kind === 'create' || shaped.kind === 'replace' || shaped.kind === 'update' || shaped.kind === 'action';
+  if (!takesInput && body) throw new MappingError(`a ${shaped.kind} operation with a request body`);
+  if ((shaped.kind === 'create' || shaped.kind === 'replace' || shaped.kind === 'update') && !body) throw new MappingError(`a ${shaped.kind} operation without a JSON request body`);
+  const input = body
+    ? bindInput(body.schema, entity, members, shaped.kind, shaped.scope?.relation, binder)
+    : { input: [], unused: [], versionProperty: undefined, children: [] };
+
+  const pathParameters = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+  const known = new Set([shaped.idParameter, shaped.scope?.parameter].filter((p): p is string => p !== undefined));
+  const strays = [...pathParameters].filter((p) => !known.has(p));
+  if (strays.length > 0) throw new MappingError(`path parameter${strays.length > 1 ? 's' : ''} ${strays.join(', ')} would be ignored`);
+
+  const children = (shape?.properties ?? []).flatMap((p) => {
+    if (p.kind !== 'children') return [];
+    const relation = entity.relations.find((r) => r.names.camel === p.relation);
+    const target = relation && binder.entities.get(relation.target);
+    const inverse = target?.relations.find((r) => r.target === entity.names.original && r.column !== undefined && (relation?.inverse === undefined || r.names.original === relation.inverse));
+    if (!target || !inverse) throw new MappingError(`children "${p.relation}" have no relation back to ${entity.names.original}`);
+    return [{ relation: p.relation, entity: target.names.original, inverse: inverse.names.camel }];
+  });
+  if (children.length > 0 && shaped.kind === 'replace') {
+    throw new MappingError(`replacing ${entity.names.original} with its ${children.map((c) => c.relation).join(', ')} takes rules scaffold cannot infer (which parts to keep)`);
+  }
+
+  return {
+    ...shaped,
+    input: input.input,
+    childInputs: input.children,
+    bodyOptional: operation.requestBody !== undefined && !operation.requestBody.required,
+    unusedInput: input.unused,
+    versionProperty: input.versionProperty,
+    response: {
+      status,
+      envelope: success.envelope,
+      shape,
+      list,
+      location: shaped.kind === 'create' && success.headers.some((h) => h.name.toLowerCase() === 'location'),
+    },
+    list: list ? bindList(operation.parameters.filter((p: Parameter) => p.in === 'query'), json?.schema, success.envelope, members, binder) : undefined,
+    children,
+  };
+}
+
+function successResponse(operation: Operation): ResponseDefinition | undefined {
+  return operation.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => a.status.localeCompare(b.status))[0];
+}
+
+/** Each entity's item path (`GET /orders/{id}`), for self links and `Location`. */
+function findItemPaths(model: ApiModel, domain: DomainModel): CrudModel['itemPaths'] {
+  const found: CrudModel['itemPaths'] = new Map();
+  for (const resource of model.resources) {
+    for (const operation of resource.operations) {
+      if (operation.method !== 'get') continue;
+      const segments = segmentsOf(operation.path);
+      const last = segments.at(-1);
+      const collection = segments.at(-2)?.literal;
+      if (last?.parameter === undefined || segments.length !== 2) continue;
+      const named = operation.entityHint ?? domain.mapping[resource.names.original]?.entity;
+      const entity = domain.entities.find((e) => namesCollection(collection, e)) ?? domain.entities.find((e) => e.names.original === named);
+      if (entity && !found.has(entity.names.original)) found.set(entity.names.original, { path: operation.path, parameter: last.parameter });
+    }
+  }
+  return found;
+}

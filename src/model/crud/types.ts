@@ -1,0 +1,143 @@
+/**
+ * How the API's resource-shaped operations map onto the domain model: which entity each one
+ * serves, what kind of CRUD it is, and how request and response bodies map to fields. The plan
+ * turns this into working service code; what cannot be mapped stays a stub, with the reason.
+ */
+
+export type CrudKind = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete' | 'action';
+
+/** How a value changes type between the API (JSON) and the entity. */
+export type Conversion = 'none' | 'date-to-string' | 'string-to-date';
+
+/** One property of a response body and where its value comes from. */
+export type OutputProperty =
+  | { property: string; kind: 'field'; field: string; conversion: Conversion; nullable: boolean; omitWhenNull: boolean }
+  | { property: string; kind: 'links'; links: LinkSpec[] }
+  | { property: string; kind: 'value-object'; field: string; shape: OutputShape; nullable: boolean }
+  | { property: string; kind: 'children'; relation: string; shape: OutputShape };
+
+/**
+ * A HATEOAS link: a path of the spec filled with the entity's id or one of its references. A link
+ * to an action is only given while the entity's state allows it.
+ */
+export interface LinkSpec {
+  name: string;
+  /** The spec's path, `/orders/{id}/cancel`. */
+  path: string;
+  /** Path parameter -> entity property holding its value (`id`, `customerId`). */
+  values: Record<string, string>;
+  /** The transition that must be allowed for the link to appear. */
+  whenAllowed: string | undefined;
+}
+
+/** A response object built from an entity (or value object): one mapper function in the project. */
+export interface OutputShape {
+  /** The mapper's stem: `Product` -> `toProduct`. Unique per project. */
+  name: string;
+  /** The component schema's name in the spec, for the mapper's return type (undefined: inline schema). */
+  component: string | undefined;
+  /** The entity or value object it is built from. */
+  source: { kind: 'entity' | 'value-object'; name: string };
+  properties: OutputProperty[];
+}
+
+/** One property of a request body and the field it sets (`nullable`: the API allows null; `fieldNullable`: the field may be empty). */
+export type InputProperty =
+  | { property: string; kind: 'field'; field: string; conversion: Conversion; optional: boolean; nullable: boolean; fieldNullable: boolean }
+  | { property: string; kind: 'value-object'; field: string; valueObject: string; properties: InputProperty[]; optional: boolean; nullable: boolean; fieldNullable: boolean };
+
+/** The parts of an aggregate created with it (`items` of an order), from an array in the request. */
+export interface ChildInput {
+  property: string;
+  relation: string;
+  entity: string;
+  /** The child's many-to-one back to the root (`order`). */
+  inverse: string;
+  input: InputProperty[];
+  unused: string[];
+}
+
+export type FilterOperator = 'eq' | 'in' | 'gte' | 'lte' | 'range' | 'search';
+
+export interface FilterMapping {
+  /** The query parameter. */
+  parameter: string;
+  operator: FilterOperator;
+  /** The entity property compared (for `search`: the text fields searched). */
+  fields: string[];
+  conversion: Conversion;
+}
+
+export type Paging =
+  | { style: 'page'; page: string; size: string; defaultSize: number }
+  | { style: 'offset'; offset: string; limit: string; defaultSize: number };
+
+export interface ListMapping {
+  paging: Paging | undefined;
+  sort: { parameter: string; fields: Record<string, string>; defaultValue: string | undefined } | undefined;
+  filters: FilterMapping[];
+  /** Query parameters with no meaning scaffold knows: a request using one answers 501 until implemented. */
+  unsupported: string[];
+  /** Accepted and knowingly without effect (sparse fieldsets: the response schema requires every field). */
+  ignored: string[];
+  /** Members of the envelope's `meta` and their values. */
+  meta: { property: string; value: 'page' | 'size' | 'offset' | 'total' | 'totalPages' }[];
+  /** Page links (`self`, `next`, ...) in the envelope's `links`, when the spec has them. */
+  pageLinks: { property: string; nullable: boolean }[] | undefined;
+}
+
+export interface CrudOperation {
+  operationId: string;
+  entity: string;
+  kind: CrudKind;
+  /** The path parameter holding the entity's id (item operations). */
+  idParameter: string | undefined;
+  /** A parent in the path (`/customers/{customerId}/orders`): the relation that scopes the entity. */
+  scope: { relation: string; parameter: string; parentEntity: string } | undefined;
+  /** Addressed through its parent alone (`/products/{productId}/inventory`). */
+  singleton: boolean;
+  /** The state-machine transition an action performs. */
+  transition: string | undefined;
+  input: InputProperty[];
+  /** Children created with the entity (create only). */
+  childInputs: ChildInput[];
+  /** The request body may be left out (an action whose body is optional). */
+  bodyOptional: boolean;
+  /** Request properties with no field to go to: accepted and not stored. */
+  unusedInput: string[];
+  /** A request property the entity's version must equal (optimistic locking). */
+  versionProperty: string | undefined;
+  /** The success response: its status, whether it is enveloped, the shape of the data (none: no body). */
+  response: { status: number; envelope: boolean; shape: OutputShape | undefined; list: boolean; location: boolean };
+  list: ListMapping | undefined;
+  /** Children loaded with the entity for the response (`items` of an order). */
+  children: { relation: string; entity: string; inverse: string }[];
+}
+
+export type Implementation =
+  | { kind: 'crud'; operation: CrudOperation }
+  | { kind: 'domain'; operation: CrudOperation }
+  | { kind: 'stub'; reason: string };
+
+/** One line of the generation report per operation. */
+export interface ImplementationEntry {
+  operationId: string;
+  methodName: string;
+  signature: string;
+  resource: string;
+  entity: string | undefined;
+  implementation: Implementation;
+  /** What the generated implementation leaves out (unused request properties, unsupported filters). */
+  notes: string[];
+}
+
+export interface CrudModel {
+  /** Keyed by operationId. */
+  operations: Map<string, ImplementationEntry>;
+  /** Every response shape a mapper is generated for. */
+  shapes: OutputShape[];
+  /** Resources no entity was found for, with the reason. */
+  unmapped: { resource: string; reason: string }[];
+  /** Item URLs of each entity (`/products/{id}`) for links and Location, by entity name. */
+  itemPaths: Map<string, { path: string; parameter: string }>;
+}

@@ -1,0 +1,572 @@
+import type { CrudModel, CrudOperation, InputProperty, LinkSpec, OutputProperty, OutputShape } from '../model/crud/types.js';
+import type { DomainModel, Entity } from '../model/domain/types.js';
+import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
+import { repositoryProperty } from './persistence-view.js';
+
+/**
+ * The TypeScript of working CRUD: mappers from entities to the API's representations (one file,
+ * src/dto/mappers.gen.ts) and the bodies of the service methods that the domain model can implement.
+ * Every name placed in code comes from naming.ts or is a quoted literal; paths become template
+ * literals with their static parts escaped.
+ */
+export interface MappersView {
+  entityImports: { className: string; fileStem: string }[];
+  valueObjectImports: { className: string; fileStem: string }[];
+  usesComponents: boolean;
+  functions: string[];
+}
+
+export interface ImplementedMethod {
+  /** Statements of the method body. */
+  body: string;
+  usesContext: boolean;
+}
+
+export interface ServiceCode {
+  methods: Map<string, ImplementedMethod>;
+  /** What the implemented methods use, for the file's imports. */
+  uses: { envelope: boolean; randomUuid: boolean; errors: Set<string>; mappers: Set<string>; entities: Set<string>; valueObjects: Set<string>; support: Set<string> };
+}
+
+const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes']);
+
+/** A variable for an entity or value object, never a reserved word or one of the method's own names. */
+function variableFor(name: string): string {
+  const variable = camelCase(name, 'entity');
+  return RESERVED_WORDS.has(variable) || TAKEN.has(variable) ? `${variable}Entity` : variable;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `object.name`, or `object["na-me"]` for names that are not identifiers. */
+function member(object: string, name: string, optionalChain = false): string {
+  if (IDENTIFIER.test(name) && !RESERVED_WORDS.has(name)) return `${object}${optionalChain ? '?.' : '.'}${name}`;
+  return `${object}${optionalChain ? '?.' : ''}[${stringLiteral(name)}]`;
+}
+
+function key(name: string): string {
+  return IDENTIFIER.test(name) ? name : stringLiteral(name);
+}
+
+/** A template literal of a spec path under the base path, its parameters filled with expressions. */
+export function pathLiteral(basePath: string, path: string, values: (parameter: string) => string): string {
+  const escape = (text: string) => text.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${');
+  const parts = `${basePath}${path}`.split(/(\{[^{}]+\})/);
+  return `\`${parts.map((part) => (/^\{[^{}]+\}$/.test(part) ? `\${encodeURIComponent(${values(part.slice(1, -1))})}` : escape(part))).join('')}\``;
+}
+
+export function buildMappers(crud: CrudModel, domain: DomainModel, basePath: string): MappersView {
+  const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const usedEntities = new Set<string>();
+  const usedValueObjects = new Set<string>();
+  const functions = crud.shapes
+    .slice()
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((shape) => {
+      (shape.source.kind === 'entity' ? usedEntities : usedValueObjects).add(shape.source.name);
+      return mapperFunction(shape, entities, basePath);
+    });
+  return {
+    entityImports: [...usedEntities].sort().map((name) => ({ className: pascalCase(name), fileStem: kebabCase(name, 'entity') })),
+    valueObjectImports: [...usedValueObjects].sort().map((name) => ({ className: pascalCase(name), fileStem: kebabCase(name, 'value') })),
+    usesComponents: crud.shapes.some((s) => s.component !== undefined),
+    functions,
+  };
+}
+
+export function mapperName(shape: OutputShape): string {
+  return `to${shape.name}`;
+}
+
+function childrenOf(shape: OutputShape): Extract<OutputProperty, { kind: 'children' }>[] {
+  return shape.properties.filter((p): p is Extract<OutputProperty, { kind: 'children' }> => p.kind === 'children');
+}
+
+function mapperFunction(shape: OutputShape, entities: Map<string, Entity>, basePath: string): string {
+  const className = pascalCase(shape.source.name);
+  const variable = variableFor(shape.source.name);
+  const children = childrenOf(shape);
+  const entity = entities.get(shape.source.name);
+  const parameters = [`${variable}: ${className}`];
+  if (children.length > 0) {
+    const members = children.map((c) => `${key(c.relation)}: readonly ${pascalCase(c.shape.source.name)}[]`).join('; ');
+    parameters.push(`related: { ${members} }`);
+  }
+  const returnType = shape.component === undefined ? '' : `: Readable<components['schemas'][${stringLiteral(shape.component)}]>`;
+  const properties = shape.properties.map((p) => outputProperty(p, variable, entity, basePath));
+  const what = shape.component === undefined ? `${className} in the API's representation` : `${className} as the spec's ${shape.component} schema represents it`;
+  return `/** ${what}. */
+export function ${mapperName(shape)}(${parameters.join(', ')})${returnType} {
+  return {
+    ${properties.join(',\n    ')}
+  };
+}`;
+}
+
+function outputProperty(property: OutputProperty, variable: string, entity: Entity | undefined, basePath: string): string {
+  const value = member(variable, 'field' in property ? property.field : property.property);
+  switch (property.kind) {
+    case 'field': {
+      const convert = (expression: string) => (property.conversion === 'date-to-string' ? `${expression}.toISOString()` : expression);
+      if (property.omitWhenNull) return `...(${value} !== null && { ${key(property.property)}: ${convert(value)} })`;
+      if (property.nullable && property.conversion === 'date-to-string') return `${key(property.property)}: ${value}?.toISOString() ?? null`;
+      return `${key(property.property)}: ${convert(value)}`;
+    }
+    case 'value-object': {
+      const call = `${mapperName(property.shape)}(${value})`;
+      return `${key(property.property)}: ${property.nullable ? `${value} === null ? null : ${call}` : call}`;
+    }
+    case 'children': {
+      const child = variableFor(property.shape.source.name);
+      return `${key(property.property)}: ${member('related', property.relation)}.map((${child}) => ${mapperName(property.shape)}(${child}))`;
+    }
+    case 'links':
+      return `${key(property.property)}: {\n${property.links.map((link) => linkEntry(link, variable, entity, basePath)).join(',\n')}\n}`;
+  }
+}
+
+function linkEntry(link: LinkSpec, variable: string, entity: Entity | undefined, basePath: string): string {
+  const url = pathLiteral(basePath, link.path, (parameter) => {
+    const source = link.values[parameter] ?? 'id';
+    const isText = source === 'id' ? entity?.identity !== 'serial' : true;
+    return isText ? member(variable, source) : `String(${member(variable, source)})`;
+  });
+  if (link.whenAllowed === undefined) return `${key(link.name)}: ${url}`;
+  return `...(${variable}.can(${stringLiteral(link.whenAllowed)}) && { ${key(link.name)}: ${url} })`;
+}
+
+/** The service code of one resource's implemented operations. */
+export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, domain: DomainModel, basePath: string): ServiceCode {
+  const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const methods = new Map<string, ImplementedMethod>();
+  const mappers = new Set<string>();
+  const entityClasses = new Set<string>();
+  const valueObjects = new Set<string>();
+  const support = new Set<string>();
+  const errors = new Set<string>();
+  let usesEnvelope = false;
+  let randomUuid = false;
+  for (const operation of operations) {
+    const entity = entities.get(operation.entity) as Entity;
+    const writer = new MethodWriter(operation, entity, entities, crud, basePath);
+    methods.set(operation.operationId, { body: writer.write(), usesContext: writer.usesContext });
+    writer.mappers.forEach((m) => mappers.add(m));
+    writer.entityClasses.forEach((c) => entityClasses.add(c));
+    writer.valueObjects.forEach((v) => valueObjects.add(v));
+    writer.support.forEach((s) => support.add(s));
+    writer.errors.forEach((e) => errors.add(e));
+    usesEnvelope ||= writer.usesEnvelope;
+    randomUuid ||= writer.needsRandomUuid;
+  }
+  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support } };
+}
+
+/** The import declarations of a service base: its own needs plus those of the implemented methods. */
+export function serviceImports(code: ServiceCode | undefined, base: { dtoNamespace: string; fileStem: string; hasStubs: boolean; persistence: boolean }): string[] {
+  const uses = code?.uses;
+  const errors = new Set([...(uses?.errors ?? []), ...(base.hasStubs ? ['NotImplementedError'] : [])]);
+  const imports = [
+    ...(uses?.randomUuid ? [`import { randomUUID } from 'node:crypto';`] : []),
+    uses?.envelope ? `import { envelope, type RequestContext } from '../dto/operation-types.js';` : `import type { RequestContext } from '../dto/operation-types.js';`,
+    `import type * as ${base.dtoNamespace} from '../dto/${base.fileStem}.dto.gen.js';`,
+  ];
+  if (uses && uses.mappers.size > 0) imports.push(`import { ${[...uses.mappers].sort().join(', ')} } from '../dto/mappers.gen.js';`);
+  if (errors.size > 0) imports.push(`import { ${[...errors].sort().join(', ')} } from '../errors/index.js';`);
+  for (const name of [...(uses?.entities ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'entity')}.entity.js';`);
+  for (const name of [...(uses?.valueObjects ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'value')}.value.js';`);
+  if (base.persistence) imports.push(`import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';`);
+  if (uses && uses.support.size > 0) imports.push(`import { ${[...uses.support].sort().join(', ')} } from './crud-support.js';`);
+  return imports;
+}
+
+/** Writes one implemented service method, collecting what it needs to import. */
+class MethodWriter {
+  readonly mappers = new Set<string>();
+  readonly entityClasses = new Set<string>();
+  readonly valueObjects = new Set<string>();
+  readonly support = new Set<string>();
+  readonly errors = new Set<string>();
+  usesEnvelope = false;
+  usesContext = false;
+  needsRandomUuid = false;
+  private readonly variable: string;
+  private readonly repository: string;
+
+  constructor(
+    private readonly operation: CrudOperation,
+    private readonly entity: Entity,
+    private readonly entities: Map<string, Entity>,
+    private readonly crud: CrudModel,
+    private readonly basePath: string,
+  ) {
+    this.variable = variableFor(entity.names.original);
+    this.repository = `this.repositories.${repositoryProperty(entity)}`;
+  }
+
+  write(): string {
+    const op = this.operation;
+    switch (op.kind) {
+      case 'list':
+        return this.list();
+      case 'get':
+        return [...this.load(), this.respond(this.variable)].join('\n');
+      case 'create':
+        return this.create();
+      case 'replace':
+      case 'update':
+        return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
+      case 'delete':
+        return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
+      case 'action':
+        return this.action();
+    }
+  }
+
+  private param(name: string): string {
+    return member('input.params', name);
+  }
+
+  private idArgument(): string {
+    return this.param(this.operation.idParameter as string);
+  }
+
+  /** A 404 for a missing parent (`/customers/{customerId}/orders` of an unknown customer). */
+  private checkParent(): string[] {
+    const scope = this.operation.scope;
+    if (!scope || this.operation.kind === 'get' || this.operation.singleton) return [];
+    const parent = this.entities.get(scope.parentEntity) as Entity;
+    return [`await this.repositories.${repositoryProperty(parent)}.getById(${this.param(scope.parameter)});`];
+  }
+
+  /** Loads the addressed entity: by id (and its parent, when nested), or through its parent (singleton). */
+  private load(): string[] {
+    const op = this.operation;
+    const v = this.variable;
+    if (op.singleton && op.scope) {
+      this.errors.add('NotFoundError');
+      return [
+        `const ${v} = await ${this.repository}.findOne({ ${op.scope.relation}Id: ${this.param(op.scope.parameter)} });`,
+        `if (!${v}) throw new NotFoundError(${stringLiteral(`No ${this.entity.names.original} for this ${op.scope.parentEntity}`)});`,
+      ];
+    }
+    const lines = [`const ${v} = await ${this.repository}.getById(${this.idArgument()});`];
+    if (op.scope) {
+      this.errors.add('NotFoundError');
+      lines.push(
+        `if (${member(v, `${op.scope.relation}Id`)} !== ${this.param(op.scope.parameter)}) throw new NotFoundError(\`${this.entity.names.pascal} \${${this.idArgument()}} does not exist\`);`,
+      );
+    }
+    return lines;
+  }
+
+  /** The response: the mapped entity, with its children loaded first. */
+  private respond(expression: string): string {
+    const shape = this.operation.response.shape;
+    if (!shape) return '';
+    this.mappers.add(mapperName(shape));
+    const children = this.operation.children;
+    if (children.length === 0) return `return ${mapperName(shape)}(${expression});`;
+    const loads = children.map((child) => {
+      const childEntity = this.entities.get(child.entity) as Entity;
+      return `${member('related', child.relation).replace('related.', '')}: await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: ${expression}.id })`;
+    });
+    return `return ${mapperName(shape)}(${expression}, { ${loads.join(', ')} });`;
+  }
+
+  private list(): string {
+    const op = this.operation;
+    const list = op.list;
+    const shape = op.response.shape as OutputShape;
+    if (!list) return '';
+    const lines: string[] = [...this.checkParent()];
+    const query = (name: string) => member('input.query', name);
+    for (const name of list.unsupported) {
+      this.errors.add('NotImplementedError');
+      lines.push(`if (${query(name)} !== undefined) throw new NotImplementedError(${stringLiteral(`${op.operationId}: the "${name}" query parameter`)});`);
+    }
+    const paging = list.paging;
+    if (paging?.style === 'page') {
+      lines.push(`const page = ${query(paging.page)} ?? 1;`, `const size = ${query(paging.size)} ?? ${paging.defaultSize};`);
+    } else if (paging?.style === 'offset') {
+      lines.push(`const offset = ${query(paging.offset)} ?? 0;`, `const size = ${query(paging.limit)} ?? ${paging.defaultSize};`);
+    }
+    const filter: string[] = [];
+    if (op.scope) filter.push(`${op.scope.relation}Id: ${this.param(op.scope.parameter)}`);
+    let search: string | undefined;
+    const ranges = new Map<string, string[]>();
+    for (const f of list.filters) {
+      const value = query(f.parameter);
+      const field = f.fields[0] as string;
+      const date = f.conversion === 'string-to-date';
+      const converted = date ? `${value} === undefined ? undefined : new Date(${value})` : value;
+      switch (f.operator) {
+        case 'eq':
+        case 'range':
+          filter.push(`${key(field)}: ${converted}`);
+          break;
+        case 'in':
+          filter.push(`${key(field)}: { in: ${date ? `${value}?.map((value) => new Date(value))` : value} }`);
+          break;
+        case 'gte':
+        case 'lte':
+          if (!ranges.has(field)) ranges.set(field, []);
+          ranges.get(field)?.push(`${f.operator}: ${converted}`);
+          break;
+        case 'search':
+          search = `${value} === undefined ? undefined : { text: ${value}, fields: [${f.fields.map(stringLiteral).join(', ')}] }`;
+          break;
+      }
+    }
+    for (const [field, bounds] of ranges) filter.push(`${key(field)}: { ${bounds.join(', ')} }`);
+    const queryParts = [`filter: { ${filter.join(', ')} }`];
+    if (search) queryParts.push(`search: ${search}`);
+    if (list.sort) {
+      this.support.add('sortOf');
+      const fields = Object.entries(list.sort.fields).map(([value, field]) => `${key(value)}: ${stringLiteral(field)}`);
+      const value = list.sort.defaultValue === undefined ? query(list.sort.parameter) : `${query(list.sort.parameter)} ?? ${stringLiteral(list.sort.defaultValue)}`;
+      queryParts.push(`sort: sortOf(${value}, { ${fields.join(', ')} })`);
+    }
+    if (paging) queryParts.push('limit: size', paging.style === 'page' ? 'offset: (page - 1) * size' : 'offset');
+    lines.push(`const result = await ${this.repository}.list({ ${queryParts.join(', ')} });`);
+
+    this.mappers.add(mapperName(shape));
+    const v = this.variable;
+    let mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}))`;
+    if (op.children.length > 0) {
+      const ids = `result.items.map((${v}) => ${v}.id)`;
+      const related: string[] = [];
+      for (const child of op.children) {
+        const childEntity = this.entities.get(child.entity) as Entity;
+        const childVariable = variableFor(child.entity);
+        lines.push(`const ${child.relation} = await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: { in: ${ids} } });`);
+        related.push(`${key(child.relation)}: ${child.relation}.filter((${childVariable}) => ${childVariable}.${child.inverse}Id === ${v}.id)`);
+      }
+      mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}, { ${related.join(', ')} }))`;
+    }
+    if (!op.response.envelope) {
+      lines.push(`return ${mapped};`);
+      return lines.join('\n');
+    }
+    this.usesEnvelope = true;
+    const parts = [`data: ${mapped}`];
+    const metaValue = { page: 'page', size: 'size', offset: paging?.style === 'page' ? '(page - 1) * size' : 'offset', total: 'result.total', totalPages: 'Math.ceil(result.total / size)' };
+    const entry = (property: string, value: string) => (property === value ? property : `${key(property)}: ${value}`);
+    if (list.meta.length > 0) parts.push(`meta: { ${list.meta.map((m) => entry(m.property, metaValue[m.value])).join(', ')} }`);
+    if (list.pageLinks && paging) {
+      this.support.add('pageLinks');
+      this.usesContext = true;
+      const style = paging.style === 'page' ? `{ style: 'page', page: ${stringLiteral(paging.page)}, size: ${stringLiteral(paging.size)} }` : `{ style: 'offset', offset: ${stringLiteral(paging.offset)}, limit: ${stringLiteral(paging.limit)} }`;
+      const offsetExpression = paging.style === 'page' ? '(page - 1) * size' : 'offset';
+      lines.push(`const links = pageLinks(context.url, ${style}, { offset: ${offsetExpression}, size, total: result.total });`);
+      const all = list.pageLinks.length === 5 && list.pageLinks.every((l) => l.nullable || (l.property !== 'next' && l.property !== 'prev'));
+      const linkEntry = (l: { property: string; nullable: boolean }) => {
+        const value = member('links', l.property);
+        const mayBeNull = l.property === 'next' || l.property === 'prev';
+        return mayBeNull && !l.nullable ? `...(${value} !== null && { ${key(l.property)}: ${value} })` : `${key(l.property)}: ${value}`;
+      };
+      parts.push(all ? 'links' : `links: { ${list.pageLinks.map(linkEntry).join(', ')} }`);
+    } else if (list.pageLinks) {
+      this.usesContext = true;
+      parts.push(`links: { self: context.url }`);
+    }
+    lines.push(`return envelope({ ${parts.join(', ')} });`);
+    return lines.join('\n');
+  }
+
+  /** Field values from the request body, converted to the entity's types. */
+  private inputEntries(properties: InputProperty[], body: string, mode: 'create' | 'replace' | 'patch', bodyOptional = false): string[] {
+    return properties.map((p) => {
+      const value = member(body, p.property, bodyOptional);
+      if (!p.optional && !bodyOptional) return `${key(p.field)}: ${this.convert(p, value)}`;
+      // Optional: a patch changes only what was sent; create/replace clear an absent nullable field.
+      if (mode === 'patch' || !p.fieldNullable) return `...(${value} !== undefined && { ${key(p.field)}: ${this.convert(p, value)} })`;
+      if (p.kind === 'field' && p.conversion === 'none') return `${key(p.field)}: ${value} ?? null`;
+      return `${key(p.field)}: ${value} === undefined || ${value} === null ? null : ${this.convert({ ...p, nullable: false }, value)}`;
+    });
+  }
+
+  /** A present request value as the entity stores it (null stays null where the API allows it). */
+  private convert(p: InputProperty, value: string): string {
+    let converted = value;
+    if (p.kind === 'value-object') {
+      this.valueObjects.add(p.valueObject);
+      converted = `new ${pascalCase(p.valueObject)}({ ${this.inputEntries(p.properties, value, 'create').join(', ')} })`;
+    } else if (p.conversion === 'string-to-date') converted = `new Date(${value})`;
+    return p.nullable && converted !== value ? `${value} === null ? null : ${converted}` : converted;
+  }
+
+  private create(): string {
+    const op = this.operation;
+    const v = this.variable;
+    if (op.childInputs.length > 0 || this.copies(this.entity).length > 0) return this.createAggregate();
+    const lines = [...this.checkParent(), `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', this.rootExtras())});`];
+    lines.push(...this.location(v), this.respond(v));
+    return lines.join('\n');
+  }
+
+  /** What a new root gets besides the request: its parent from the path, empty optional fields, the initial state. */
+  private rootExtras(): string[] {
+    const op = this.operation;
+    const extras = op.scope ? [`${op.scope.relation}Id: ${this.param(op.scope.parameter)}`] : [];
+    extras.push(...this.emptyFields(this.entity, op.input, op.scope?.relation));
+    const machine = this.entity.stateMachine;
+    const stateField = machine && this.entity.fields.find((f) => f.names.camel === machine.field);
+    if (machine && stateField && stateField.default === undefined) extras.push(`${machine.field}: ${stringLiteral(machine.initial)}`);
+    return extras;
+  }
+
+  private newEntity(entity: Entity, input: InputProperty[], body: string, extras: string[], id?: string): string {
+    this.entityClasses.add(entity.names.original);
+    const entries = [...this.inputEntries(input, body, 'create'), ...extras].map((entry) => entry.replace(/^(\w+): \1$/, '$1'));
+    return `${pascalCase(entity.names.original)}.create({ ${entries.join(', ')} }${id ? `, ${id}` : ''})`;
+  }
+
+  private location(variable: string): string[] {
+    const item = this.crud.itemPaths.get(this.entity.names.original);
+    if (!this.operation.response.location || !item) return [];
+    this.usesContext = true;
+    const idText = this.entity.identity === 'serial' ? `String(${variable}.id)` : `${variable}.id`;
+    return [`context.setHeader('Location', ${pathLiteral(this.basePath, item.path, () => idText)});`];
+  }
+
+  /** Fields of an entity copied from a referenced entity on creation (`unitPriceCents` from the product). */
+  private copies(entity: Entity): { field: string; relation: string; source: string; target: Entity }[] {
+    return entity.fields.flatMap((f) => {
+      const derived = f.derivedFrom;
+      const relation = derived?.kind === 'copy' ? entity.relations.find((r) => r.names.original === derived.relation) : undefined;
+      const target = relation && this.entities.get(relation.target);
+      return derived && relation && target ? [{ field: f.names.camel, relation: relation.names.camel, source: derived.field, target }] : [];
+    });
+  }
+
+  /**
+   * An aggregate created with its parts in one transaction: the root's id first, then each part
+   * (with the fields it copies from what it refers to), then the root with the sums over its parts.
+   */
+  private createAggregate(): string {
+    const op = this.operation;
+    const v = this.variable;
+    const lines = [...this.checkParent(), `const created = await this.unitOfWork.run(async (repositories) => {`];
+    const idVariable = `${v}Id`;
+    lines.push(`const ${idVariable} = randomUUID();`);
+    this.needsRandomUuid = true;
+    const rootExtras = this.rootExtras();
+    const loadCopies = (entity: Entity, input: InputProperty[], body: string, extras: string[]): string[] => {
+      const loads: string[] = [];
+      for (const copy of this.copies(entity)) {
+        const source = input.find((i) => i.field === `${copy.relation}Id`);
+        const idExpression = source ? member(body, source.property) : undefined;
+        if (!idExpression) continue;
+        const variable = variableFor(copy.target.names.original);
+        if (!loads.some((l) => l.startsWith(`const ${variable} `))) loads.push(`const ${variable} = await repositories.${repositoryProperty(copy.target)}.getById(${idExpression});`);
+        extras.push(`${key(copy.field)}: ${variable}.${copy.source}`);
+      }
+      return loads;
+    };
+    const partsByRelation = new Map<string, string>();
+    for (const child of op.childInputs) {
+      const childEntity = this.entities.get(child.entity) as Entity;
+      const childVariable = variableFor(child.entity);
+      const inputVariable = `${childVariable}Input`;
+      const extras = [`${child.inverse}Id: ${idVariable}`, ...this.emptyFields(childEntity, child.input, child.inverse)];
+      const loads = loadCopies(childEntity, child.input, inputVariable, extras);
+      lines.push(
+        `const ${child.relation}: ${pascalCase(child.entity)}[] = [];`,
+        `for (const ${inputVariable} of ${member('input.body', child.property)}) {`,
+        ...loads,
+        `${child.relation}.push(${this.newEntity(childEntity, child.input, inputVariable, extras)});`,
+        '}',
+      );
+      partsByRelation.set(child.relation, child.relation);
+    }
+    for (const field of this.entity.fields) {
+      const derived = field.derivedFrom;
+      if (derived?.kind !== 'sum') continue;
+      const relation = this.entity.relations.find((r) => r.names.original === derived.relation);
+      const parts = relation && partsByRelation.get(relation.names.camel);
+      if (!parts) continue;
+      const part = variableFor(relation.target);
+      rootExtras.push(`${key(field.names.camel)}: ${parts}.reduce((sum, ${part}) => sum + ${part}.${derived.field}, 0)`);
+    }
+    lines.push(...loadCopies(this.entity, op.input, 'input.body', rootExtras));
+    lines.push(`const ${v} = await repositories.${repositoryProperty(this.entity)}.insert(${this.newEntity(this.entity, op.input, 'input.body', rootExtras, idVariable)});`);
+    const saved: string[] = [];
+    for (const child of op.childInputs) {
+      const childEntity = this.entities.get(child.entity) as Entity;
+      const childVariable = variableFor(child.entity);
+      const savedName = `saved${pascalCase(child.relation)}`;
+      lines.push(`const ${savedName}: ${pascalCase(child.entity)}[] = [];`, `for (const ${childVariable} of ${child.relation}) ${savedName}.push(await repositories.${repositoryProperty(childEntity)}.insert(${childVariable}));`);
+      saved.push(`${key(child.relation)}: ${savedName}`);
+    }
+    lines.push(`return { ${v}, ${saved.join(', ')} };`, '});');
+    lines.push(...this.location(`created.${v}`));
+    const shape = op.response.shape;
+    if (shape) {
+      this.mappers.add(mapperName(shape));
+      const related = op.children.map((c) => `${key(c.relation)}: ${op.childInputs.some((i) => i.relation === c.relation) ? `created.${c.relation}` : '[]'}`);
+      lines.push(`return ${mapperName(shape)}(created.${v}${related.length > 0 ? `, { ${related.join(', ')} }` : ''});`);
+    }
+    return lines.join('\n');
+  }
+
+  /** Optional fields the request does not mention start empty (`create()` wants every field named). */
+  private emptyFields(entity: Entity, input: InputProperty[], scopeRelation: string | undefined): string[] {
+    const given = new Set([...input.map((i) => i.field), ...(scopeRelation ? [`${scopeRelation}Id`] : [])]);
+    const optional = [
+      ...entity.fields.filter((f) => !f.required && f.default === undefined && !f.derivedFrom).map((f) => f.names.camel),
+      ...entity.relations.filter((r) => r.column !== undefined && !r.required).map((r) => `${r.names.camel}Id`),
+    ];
+    return optional.filter((name) => !given.has(name)).map((name) => `${name}: null`);
+  }
+
+  private versionCheck(): string[] {
+    const op = this.operation;
+    if (!op.versionProperty) return [];
+    this.errors.add('ConflictError');
+    const v = this.variable;
+    const sent = member('input.body', op.versionProperty);
+    return [
+      `if (${sent} !== ${v}.version) {`,
+      `throw new ConflictError(\`${this.entity.names.pascal} \${${v}.id} is at version \${${v}.version}, not \${${sent}}: reload it and try again\`, { details: { currentVersion: ${v}.version } });`,
+      '}',
+    ];
+  }
+
+  private change(): string {
+    const op = this.operation;
+    const v = this.variable;
+    const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace');
+    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
+  }
+
+  /** PUT on a singleton child: replaced when it exists, created (with the parent's id) when not. */
+  private upsert(): string {
+    const op = this.operation;
+    const scope = op.scope as NonNullable<CrudOperation['scope']>;
+    const v = this.variable;
+    const parent = this.entities.get(scope.parentEntity) as Entity;
+    this.entityClasses.add(this.entity.names.original);
+    const replace = this.inputEntries(op.input, 'input.body', 'replace');
+    const extras = [`${scope.relation}Id: ${this.param(scope.parameter)}`, ...this.emptyFields(this.entity, op.input, scope.relation)];
+    return [
+      `await this.repositories.${repositoryProperty(parent)}.getById(${this.param(scope.parameter)});`,
+      `const existing = await ${this.repository}.findOne({ ${scope.relation}Id: ${this.param(scope.parameter)} });`,
+      'if (!existing) {',
+      `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', extras)});`,
+      this.respond(v),
+      '}',
+      `existing.update({ ${replace.join(', ')} });`,
+      `const saved = await ${this.repository}.update(existing);`,
+      this.respond('saved'),
+    ].join('\n');
+  }
+
+  private action(): string {
+    const op = this.operation;
+    const v = this.variable;
+    const entries = this.inputEntries(op.input, 'input.body', 'patch', op.bodyOptional);
+    const changes = entries.length > 0 ? `{ ${entries.join(', ')} }` : '';
+    return [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
+  }
+}
+

@@ -1,0 +1,73 @@
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
+import type { ApiModel } from '../model/types.js';
+
+/** How many operations the generated services implement, by kind. */
+export interface ImplementationCounts {
+  crud: number;
+  domain: number;
+  stub: number;
+}
+
+export interface GenerationReport {
+  counts: ImplementationCounts;
+  /** The report as markdown, written to `.scaffold/report.md`. */
+  markdown: string;
+}
+
+export const REPORT_PATH = '.scaffold/report.md';
+
+/**
+ * What this generation did with each operation (CRUD, a domain action, or a 501 stub and why),
+ * the resources left without an entity, and every warning: the user's checklist after a run.
+ */
+export function buildGenerationReport(model: ApiModel, crud: CrudModel | undefined, diagnostics: readonly Diagnostic[], sources: { spec: string; models: string | undefined }): GenerationReport {
+  const entries: ImplementationEntry[] = model.resources.flatMap((resource) =>
+    resource.operations.map(
+      (operation) =>
+        crud?.operations.get(operation.operationId) ?? {
+          operationId: operation.operationId,
+          methodName: operation.methodName,
+          signature: `${operation.method.toUpperCase()} ${operation.path}`,
+          resource: resource.names.original,
+          entity: undefined,
+          implementation: { kind: 'stub', reason: 'no domain model (pass one with --models to generate working CRUD)' },
+          notes: [],
+        },
+    ),
+  );
+  const counts: ImplementationCounts = { crud: 0, domain: 0, stub: 0 };
+  for (const entry of entries) counts[entry.implementation.kind] += 1;
+
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const rows = entries.map((entry) => {
+    const i = entry.implementation;
+    const what = i.kind === 'stub' ? 'stub (501)' : `${i.kind === 'crud' ? 'CRUD' : 'domain'}: ${i.operation.kind}${i.operation.transition ? ` (${i.operation.transition})` : ''} ${i.operation.entity}`;
+    const details = i.kind === 'stub' ? [i.reason, ...entry.notes] : entry.notes;
+    return `| ${cell(entry.operationId)} | ${cell(entry.signature)} | ${what} | ${cell(details.join('; '))} |`;
+  });
+  const lines = [
+    '# Generation report',
+    '',
+    `Written by scaffold on every generation from ${sources.spec}${sources.models ? ` and ${sources.models}` : ''}; do not edit.`,
+    'Operations marked stub answer 501 until you implement them in `src/services/<resource>.service.ts`.',
+    '',
+    '## Operations',
+    '',
+    `${plural(entries.length, 'operation')}: ${counts.crud} CRUD, ${plural(counts.domain, 'domain action')}, ${plural(counts.stub, 'stub')}.`,
+    '',
+    '| Operation | Method and path | Implementation | Details |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ];
+  if (crud && crud.unmapped.length > 0) {
+    lines.push('', '## Resources without an entity', '', ...crud.unmapped.map((u) => `- ${cell(u.resource)}: ${cell(u.reason)}`));
+  }
+  const warnings = diagnostics.filter((d) => d.severity !== 'error');
+  lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));
+  return { counts, markdown: `${lines.join('\n')}\n` };
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

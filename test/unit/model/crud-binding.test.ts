@@ -1,0 +1,287 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDomainModel } from '../../../src/load/load-domain-model.js';
+import { loadSpec } from '../../../src/load/load-spec.js';
+import { buildModel } from '../../../src/model/build-model.js';
+import { bindOperations } from '../../../src/model/crud/bind-operations.js';
+import type { CrudModel, CrudOperation } from '../../../src/model/crud/types.js';
+import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+async function bind(specPath: string, modelPath: string): Promise<CrudModel> {
+  const { model } = buildModel(await loadSpec(specPath));
+  return bindOperations(model, buildDomainModel(await loadDomainModel(modelPath)));
+}
+
+async function bindText(spec: string, domain: string): Promise<CrudModel> {
+  const dir = await mkdtemp(join(tmpdir(), 'scaffold-crud-'));
+  await writeFile(join(dir, 'openapi.yaml'), spec);
+  await writeFile(join(dir, 'domain.yaml'), domain);
+  return bind(join(dir, 'openapi.yaml'), join(dir, 'domain.yaml'));
+}
+
+/** `operationId -> "crud list Product"` or `"stub: <reason>"`. */
+function summary(crud: CrudModel): Record<string, string> {
+  return Object.fromEntries(
+    [...crud.operations.values()].map((entry) => {
+      const i = entry.implementation;
+      return [entry.operationId, i.kind === 'stub' ? `stub: ${i.reason}` : `${i.kind} ${i.operation.kind} ${i.operation.entity}`];
+    }),
+  );
+}
+
+function operation(crud: CrudModel, operationId: string): CrudOperation {
+  const implementation = crud.operations.get(operationId)?.implementation;
+  if (!implementation || implementation.kind === 'stub') throw new Error(`${operationId} is not implemented`);
+  return implementation.operation;
+}
+
+describe('resource-shaped operations of the e-commerce design', () => {
+  it('are all recognized as CRUD or domain actions', async () => {
+    const crud = await bind(`${REPO_ROOT}/examples/ecommerce/openapi.yaml`, `${REPO_ROOT}/examples/ecommerce/domain.yaml`);
+    expect(summary(crud)).toEqual({
+      listProducts: 'crud list Product',
+      createProduct: 'crud create Product',
+      getProduct: 'crud get Product',
+      updateProduct: 'crud update Product',
+      deleteProduct: 'crud delete Product',
+      getProductInventory: 'crud get InventoryItem',
+      setProductInventory: 'crud replace InventoryItem',
+      listCustomers: 'crud list Customer',
+      createCustomer: 'crud create Customer',
+      getCustomer: 'crud get Customer',
+      replaceCustomer: 'crud replace Customer',
+      deleteCustomer: 'crud delete Customer',
+      listCustomerOrders: 'crud list Order',
+      listOrders: 'crud list Order',
+      createOrder: 'crud create Order',
+      getOrder: 'crud get Order',
+      updateOrder: 'crud update Order',
+      cancelOrder: 'domain action Order',
+      shipOrder: 'domain action Order',
+      deliverOrder: 'domain action Order',
+      createOrderPayment: 'crud create Payment',
+      getPayment: 'crud get Payment',
+    });
+  });
+
+  it('binds nested and singleton paths to the relation they go through', async () => {
+    const crud = await bind(`${REPO_ROOT}/examples/ecommerce/openapi.yaml`, `${REPO_ROOT}/examples/ecommerce/domain.yaml`);
+    expect(operation(crud, 'listCustomerOrders').scope).toEqual({ relation: 'customer', parameter: 'customerId', parentEntity: 'Customer' });
+    expect(operation(crud, 'getProductInventory')).toMatchObject({ singleton: true, scope: { relation: 'product', parameter: 'productId' } });
+    expect(operation(crud, 'cancelOrder')).toMatchObject({ transition: 'cancel', idParameter: 'id' });
+  });
+
+  it('maps paging, sorting (through the mapping aliases), filters, ranges and search from the query parameters', async () => {
+    const crud = await bind(`${REPO_ROOT}/examples/ecommerce/openapi.yaml`, `${REPO_ROOT}/examples/ecommerce/domain.yaml`);
+    const products = operation(crud, 'listProducts').list;
+    expect(products?.paging).toEqual({ style: 'page', page: 'page', size: 'pageSize', defaultSize: 20 });
+    expect(products?.sort).toEqual({ parameter: 'sort', fields: { name: 'name', price: 'priceCents', createdAt: 'createdAt' }, defaultValue: '-createdAt' });
+    expect(products?.filters.map((f) => `${f.parameter} ${f.operator} ${f.fields.join('|')}`)).toEqual([
+      'category eq category',
+      'minPrice gte priceCents',
+      'maxPrice lte priceCents',
+      'q search sku|name|description|category|currency',
+      'active eq active',
+      'ids in id',
+    ]);
+    expect(products?.ignored).toEqual(['fields']);
+    const orders = operation(crud, 'listOrders').list;
+    expect(orders?.filters.map((f) => `${f.parameter} ${f.operator} ${f.fields.join('|')} ${f.conversion}`)).toEqual([
+      'status eq status none',
+      'customerId eq customerId none',
+      'createdAfter gte createdAt string-to-date',
+      'createdBefore lte createdAt string-to-date',
+      'totalCents range totalCents none',
+    ]);
+    expect(orders?.meta.map((m) => `${m.property}=${m.value}`)).toEqual(['page=page', 'pageSize=size', 'total=total', 'totalPages=totalPages']);
+  });
+
+  it('creates an order with its items, prices copied from the products', async () => {
+    const crud = await bind(`${REPO_ROOT}/examples/ecommerce/openapi.yaml`, `${REPO_ROOT}/examples/ecommerce/domain.yaml`);
+    const [items] = operation(crud, 'createOrder').childInputs;
+    expect(items).toMatchObject({ property: 'items', relation: 'items', entity: 'OrderItem', inverse: 'order' });
+    expect(items?.input.map((i) => `${i.property}->${i.field}`)).toEqual(['productId->productId', 'quantity->quantity']);
+  });
+
+  it('maps request bodies onto fields, values objects included, and notes what it cannot store', async () => {
+    const crud = await bind(`${REPO_ROOT}/examples/ecommerce/openapi.yaml`, `${REPO_ROOT}/examples/ecommerce/domain.yaml`);
+    expect(operation(crud, 'updateProduct').versionProperty).toBe('version');
+    expect(operation(crud, 'updateOrder').input.map((i) => `${i.property}->${i.field} ${i.kind}`)).toEqual(['shippingAddress->shippingAddress value-object', 'note->note field']);
+    expect(operation(crud, 'cancelOrder').input.map((i) => `${i.property}->${i.field}`)).toEqual(['reason->cancellationReason']);
+    expect(crud.operations.get('createOrderPayment')?.notes).toEqual(['request property "cardToken" is accepted but not stored (no field of Payment)']);
+  });
+});
+
+const LIBRARY_DOMAIN = `
+schemaVersion: 1
+entities:
+  Author:
+    fields:
+      name: { type: string }
+    relations:
+      books: { kind: one-to-many, target: Book, inverse: author }
+  Book:
+    fields:
+      title: { type: string }
+      isbn: { type: string, unique: true }
+    relations:
+      author: { kind: many-to-one, target: Author }
+`;
+
+function librarySpec(paths: string, schemas = ''): string {
+  return `
+openapi: 3.0.3
+info: { title: Library, version: 1.0.0 }
+paths:
+${paths}
+components:
+  schemas:
+    Book:
+      type: object
+      required: [id, title, isbn, authorId]
+      properties:
+        id: { type: string, format: uuid, readOnly: true }
+        title: { type: string }
+        isbn: { type: string }
+        authorId: { type: string, format: uuid }
+${schemas}
+`;
+}
+
+describe('binding a spec onto a domain model', () => {
+  it('lists a nested collection filtered by the relation its path goes through', async () => {
+    const crud = await bindText(
+      librarySpec(`
+  /authors/{authorId}/books:
+    get:
+      operationId: listAuthorBooks
+      tags: [Books]
+      parameters:
+        - { name: authorId, in: path, required: true, schema: { type: string, format: uuid } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: '#/components/schemas/Book' } }
+`),
+      LIBRARY_DOMAIN,
+    );
+    expect(operation(crud, 'listAuthorBooks')).toMatchObject({ kind: 'list', entity: 'Book', scope: { relation: 'author', parameter: 'authorId', parentEntity: 'Author' } });
+  });
+
+  it('reports a resource that no entity is named after, and never guesses', async () => {
+    const crud = await bindText(
+      librarySpec(`
+  /loans:
+    get:
+      operationId: listLoans
+      tags: [Loans]
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { type: object } } } } }
+`),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(crud).listLoans).toMatch(/^stub: no entity for resource "Loans"/);
+    expect(crud.unmapped.map((u) => u.resource)).toEqual(['Loans']);
+  });
+
+  it('takes the entity from x-scaffold-entity when the names do not say it', async () => {
+    const crud = await bindText(
+      librarySpec(`
+  /titles:
+    get:
+      operationId: listTitles
+      tags: [Catalogue]
+      x-scaffold-entity: Book
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Book' } } } } }
+`),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(crud).listTitles).toBe('crud list Book');
+  });
+
+  it('leaves an operation a stub when its response requires what the entity does not have', async () => {
+    const crud = await bindText(
+      librarySpec(
+        `
+  /books/{id}:
+    get:
+      operationId: getBook
+      tags: [Books]
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/BookWithRating' } } } }
+`,
+        `
+    BookWithRating:
+      type: object
+      required: [id, rating]
+      properties:
+        id: { type: string }
+        rating: { type: number }
+`,
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(crud).getBook).toBe('stub: the response requires "rating", which Book does not have (add a field or a computed value, or map it in the model\'s mapping)');
+  });
+
+  it('refuses to create from a body that leaves a required field without a value', async () => {
+    const crud = await bindText(
+      librarySpec(`
+  /books:
+    post:
+      operationId: createBook
+      tags: [Books]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [title, authorId]
+              properties:
+                title: { type: string }
+                isbn: { type: string }
+                authorId: { type: string, format: uuid }
+      responses:
+        '201': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Book' } } } }
+`),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(crud).createBook).toBe('stub: "isbn" is optional in the request, but Book.isbn is required and has no default');
+  });
+
+  it('does not fit a response enum that lacks one of the entity\'s values', async () => {
+    const crud = await bindText(
+      librarySpec(
+        `
+  /books/{id}:
+    get:
+      operationId: getBook
+      tags: [Books]
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/BookState' } } } }
+`,
+        `
+    BookState:
+      type: object
+      required: [state]
+      properties:
+        state: { type: string, enum: [draft] }
+`,
+      ),
+      LIBRARY_DOMAIN.replace('title: { type: string }', 'title: { type: string }\n      state: { type: enum, values: [draft, published] }'),
+    );
+    expect(summary(crud).getBook).toBe('stub: "state" of the response does not fit Book.state (one of draft, published)');
+  });
+});
