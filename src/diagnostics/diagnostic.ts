@@ -23,7 +23,7 @@ export interface Diagnostic {
  */
 export const DIAGNOSTIC_CODES = {
   SCF001: 'input file not found',
-  SCF002: 'YAML/JSON syntax error',
+  SCF002: 'syntax error (YAML, JSON, DBML or SQL)',
   SCF003: 'Swagger 2.0 document',
   SCF004: 'not an OpenAPI 3.0/3.1 document',
   SCF005: 'invalid OpenAPI document',
@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   SCF033: 'invalid invariant',
   SCF034: 'invalid state machine',
   SCF035: 'schema change that needs a hand-written migration',
+  SCF036: 'structure the DBML/SQL import cannot represent',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',

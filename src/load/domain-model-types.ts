@@ -83,3 +83,47 @@ export interface StateMachineDocument {
   initial: string;
   transitions: Record<string, { from: string | string[]; to: string; event?: string }>;
 }
+
+/**
+ * An overlay: the behaviour of a domain model whose structure comes from DBML or PostgreSQL DDL
+ * (`structure`, relative to the overlay). Same shape as the model file; entities and fields refine
+ * what the structure gives (docs/domain-model.md, "Importing DBML and SQL").
+ */
+export interface OverlayDocument {
+  schemaVersion: 1;
+  structure: string;
+  entities?: Record<string, OverlayEntityDocument>;
+  valueObjects?: Record<string, ValueObjectDocument>;
+  mapping?: Record<string, string>;
+}
+
+export interface OverlayEntityDocument {
+  description?: string;
+  table?: string;
+  aggregate?: string;
+  fields?: Record<string, OverlayFieldDocument>;
+  relations?: Record<string, OverlayRelationDocument>;
+  invariants?: InvariantDocument[];
+  stateMachine?: StateMachineDocument;
+}
+
+/** Without `type`, refines the column field of the same name; with a value object `type`, takes that value object's columns. */
+export interface OverlayFieldDocument {
+  type?: string;
+  description?: string;
+  min?: number;
+  max?: number;
+  minLength?: number;
+  pattern?: string;
+  column?: string;
+  renamedFrom?: string;
+}
+
+/** Without `kind`, describes the relation a foreign key gives; with `kind`, adds a one-to-many or many-to-many. */
+export interface OverlayRelationDocument {
+  kind?: 'one-to-many' | 'many-to-many';
+  target?: string;
+  description?: string;
+  inverse?: string;
+  joinTable?: string;
+}

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { error, fail, ScaffoldError } from '../diagnostics/diagnostic.js';
-import type { DomainModelDocument } from './domain-model-types.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { error, fail, ScaffoldError, type SourceLocation } from '../diagnostics/diagnostic.js';
+import type { DomainModelDocument, OverlayDocument } from './domain-model-types.js';
 import { locatedDocument, parseLocatedYaml, type LocatedDocument } from './located-yaml.js';
+import { readStructure, type StructureFormat } from './structure/read-structure.js';
+import { pointer, structureToDocument, type Overlay } from './structure/structure-to-document.js';
 
 export interface LoadedDomainModel {
   path: string;
@@ -14,15 +16,18 @@ export interface LoadedDomainModel {
 
 const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'domain-model.schema.json');
 
-/** Reads a domain model file and checks it against its published JSON Schema, with located errors. */
+/**
+ * Reads a domain model and checks it against its published JSON Schema, with located errors. The
+ * model is a YAML/JSON file in our format; or a DBML (`.dbml`) or PostgreSQL DDL (`.sql`) file, which
+ * gives structure only; or an overlay in our format whose `structure` names such a file and which adds
+ * the behaviour. All three give the same document, so everything after loading is the same.
+ */
 export async function loadDomainModel(modelPath: string): Promise<LoadedDomainModel> {
   const path = resolve(modelPath);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    fail('SCF001', `cannot read the domain model ${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`, { file: path });
-  }
+  const format = structureFormat(path);
+  if (format) return fromStructure(path, await readStructureFile(path, format), undefined);
+
+  const text = await readInput(path, 'the domain model');
   const { document, lineCounter } = parseLocatedYaml(text);
   const first = document.errors[0];
   if (first) {
@@ -30,20 +35,78 @@ export async function loadDomainModel(modelPath: string): Promise<LoadedDomainMo
     fail('SCF002', `syntax error: ${first.message.split('\n')[0]}`, { file: path, line, column: col });
   }
   const located = locatedDocument(path, document, lineCounter);
+  await validate(located.value, located.locate);
 
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const validate = ajv.compile(JSON.parse(await readFile(SCHEMA_PATH, 'utf8')) as object);
-  if (!validate(located.value)) {
-    const diagnostics = (validate.errors ?? [])
-      .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf')
-      .map((e) => {
-        const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-        const where = e.keyword === 'additionalProperties' ? `unknown property "${String(e.params.additionalProperty)}"` : e.keyword === 'propertyNames' ? `invalid name "${String(e.params.propertyName)}"` : e.message ?? 'is invalid';
-        return error('SCF030', `${e.instancePath || '(document)'}: ${where}`, located.locate(e.keyword === 'propertyNames' ? [...segments, String(e.params.propertyName)] : segments));
-      });
-    throw new ScaffoldError(dedupe(diagnostics));
+  const structure = (located.value as Partial<OverlayDocument>).structure;
+  if (typeof structure !== 'string') return { path, document: located.value as DomainModelDocument, locate: located.locate };
+  const structurePath = resolve(dirname(path), structure);
+  const structureFile = await readStructureFile(structurePath, structureFormat(structurePath) ?? 'dbml', located.locate(['structure']));
+  return fromStructure(path, structureFile, { document: located.value as OverlayDocument, locate: located.locate, value: located.value });
+}
+
+function structureFormat(path: string): StructureFormat | undefined {
+  const extension = extname(path).toLowerCase();
+  return extension === '.dbml' ? 'dbml' : extension === '.sql' ? 'postgres' : undefined;
+}
+
+async function readInput(path: string, what: string, from?: SourceLocation): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    return fail('SCF001', `cannot read ${what} ${path}: ${reason}`, from ?? { file: path });
   }
-  return { path, document: located.value as DomainModelDocument, locate: located.locate };
+}
+
+async function readStructureFile(path: string, format: StructureFormat, from?: SourceLocation) {
+  return readStructure(await readInput(path, `the ${format === 'dbml' ? 'DBML' : 'SQL'} structure`, from), path, format);
+}
+
+/**
+ * The document from a structure (and overlay), checked like a model file. A problem is located where
+ * the part it names was written: a column in the structure file, an invariant in the overlay. Of the
+ * two, the one that has the deeper part of the path wins; on a tie (an entity), the structure.
+ */
+async function fromStructure(path: string, structure: Awaited<ReturnType<typeof readStructure>>, overlay: (Overlay & { value: unknown }) | undefined): Promise<LoadedDomainModel> {
+  const converted = structureToDocument(structure, overlay);
+  if (converted.diagnostics.length > 0) throw new ScaffoldError(converted.diagnostics);
+  const locate = (at: readonly (string | number)[]): SourceLocation => {
+    let structureDepth = -1;
+    let found: SourceLocation | undefined;
+    for (let depth = at.length; depth >= 1 && found === undefined; depth -= 1) {
+      found = converted.locations.get(pointer(at.slice(0, depth)));
+      if (found) structureDepth = depth;
+    }
+    if (overlay && existingDepth(overlay.value, at) > structureDepth) return overlay.locate(at);
+    return { ...(found ?? { file: structure.file }), pointer: pointer(at) };
+  };
+  await validate(converted.document, locate);
+  return { path, document: converted.document, locate };
+}
+
+/** How many leading segments of `path` exist in `value`. */
+function existingDepth(value: unknown, path: readonly (string | number)[]): number {
+  let node = value;
+  for (let depth = 0; depth < path.length; depth += 1) {
+    if (node === null || typeof node !== 'object' || !(String(path[depth]) in node)) return depth;
+    node = (node as Record<string, unknown>)[String(path[depth])];
+  }
+  return path.length;
+}
+
+let compiled: ValidateFunction | undefined;
+
+async function validate(value: unknown, locate: LocatedDocument['locate']): Promise<void> {
+  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(SCHEMA_PATH, 'utf8')) as object);
+  if (compiled(value)) return;
+  const diagnostics = (compiled.errors ?? [])
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf')
+    .map((e) => {
+      const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const where = e.keyword === 'additionalProperties' ? `unknown property "${String(e.params.additionalProperty)}"` : e.keyword === 'propertyNames' ? `invalid name "${String(e.params.propertyName)}"` : e.message ?? 'is invalid';
+      return error('SCF030', `${e.instancePath || '(document)'}: ${where}`, locate(e.keyword === 'propertyNames' ? [...segments, String(e.params.propertyName)] : segments));
+    });
+  throw new ScaffoldError(dedupe(diagnostics));
 }
 
 function dedupe<T extends { message: string }>(items: T[]): T[] {

@@ -18,7 +18,7 @@ export const GENERATE_OPTIONS = {
   spec: { type: 'string', flag: 'spec', valueName: '<file>', description: 'OpenAPI 3.0/3.1 document (YAML or JSON)', persisted: true },
   out: { type: 'string', flag: 'out', valueName: '<dir>', description: 'directory to generate the project into', persisted: false },
   name: { type: 'string', flag: 'name', valueName: '<pkg>', description: 'npm package name (default: from the spec title)', persisted: true },
-  models: { type: 'string', flag: 'models', valueName: '<file>', description: 'domain model file (docs/domain-model.md); checked and recorded, persistence from it is not generated yet', persisted: true },
+  models: { type: 'string', flag: 'models', valueName: '<file>', description: 'domain model (docs/domain-model.md): YAML/JSON, DBML (.dbml), PostgreSQL DDL (.sql), or an overlay that names a .dbml/.sql structure', persisted: true },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show what would be written, write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'write into a non-empty directory that scaffold did not generate', default: false, persisted: false },
 } as const satisfies Record<string, OptionSpec>;
