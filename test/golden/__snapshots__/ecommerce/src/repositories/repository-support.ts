@@ -62,7 +62,8 @@ export function translateDatabaseError(error: unknown): unknown {
         details: { constraint: cause.constraint },
         cause: error,
       });
-    case '23503':
+    case '23503': // foreign_key_violation
+    case '23001': // restrict_violation: ON DELETE RESTRICT on PostgreSQL 17+ (PGlite)
       return new ConflictError('The record refers to, or is referred to by, another record', {
         details: { constraint: cause.constraint },
         cause: error,

@@ -17,10 +17,15 @@ import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.
  */
 export abstract class InventoryServiceBase {
   constructor(
-    protected readonly repositories: Repositories,
+    private readonly databaseRepositories: Repositories,
     /** For changes to several aggregates that must succeed or fail together. */
     protected readonly unitOfWork: UnitOfWork,
   ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
 
   /**
    * Get a product's stock level

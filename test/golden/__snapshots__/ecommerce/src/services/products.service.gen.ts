@@ -18,10 +18,15 @@ import { pageLinks, sortOf } from './crud-support.js';
  */
 export abstract class ProductsServiceBase {
   constructor(
-    protected readonly repositories: Repositories,
+    private readonly databaseRepositories: Repositories,
     /** For changes to several aggregates that must succeed or fail together. */
     protected readonly unitOfWork: UnitOfWork,
   ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
 
   /**
    * List products
