@@ -94,7 +94,7 @@ export interface OverlayDocument {
   structure: string;
   entities?: Record<string, OverlayEntityDocument>;
   valueObjects?: Record<string, ValueObjectDocument>;
-  mapping?: Record<string, string>;
+  mapping?: Record<string, string | MappingDocument>;
 }
 
 export interface OverlayEntityDocument {
@@ -105,6 +105,7 @@ export interface OverlayEntityDocument {
   relations?: Record<string, OverlayRelationDocument>;
   invariants?: InvariantDocument[];
   stateMachine?: StateMachineDocument;
+  computed?: Record<string, ComputedDocument>;
 }
 
 /** Without `type`, refines the column field of the same name; with a value object `type`, takes that value object's columns. */
@@ -117,6 +118,8 @@ export interface OverlayFieldDocument {
   pattern?: string;
   column?: string;
   renamedFrom?: string;
+  /** Set on creation, as in a model file: `product.priceCents` or `sum(items.lineTotalCents)`. */
+  from?: string;
 }
 
 /** Without `kind`, describes the relation a foreign key gives; with `kind`, adds a one-to-many or many-to-many. */

@@ -7,8 +7,9 @@ import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 /**
  * The import path is proven by its output: examples/ecommerce/domain.dbml with its overlay
  * domain.overlay.yaml says what domain.yaml says, so the two generate the same project byte for byte.
- * Only `.scaffold/config.json` differs, in the one line that records which models file was used, and
- * with it that file's hash in the manifest.
+ * Only the two files that name the models file differ, each in that one line: `.scaffold/config.json`
+ * (which records it) and `.scaffold/report.md` (which names its sources); with them, their hashes in
+ * the manifest.
  */
 describe('the ecommerce example from DBML plus overlay', () => {
   it('generates exactly what domain.yaml generates', async () => {
@@ -35,10 +36,15 @@ describe('the ecommerce example from DBML plus overlay', () => {
         if (line !== linesB[i]) differences.push(`${path}: ${line.trim()} | ${linesB[i]?.trim() ?? ''}`);
       });
     }
-    expect(differences).toHaveLength(2);
-    expect(differences[0]).toBe('.scaffold/config.json: "models": "../../../../examples/ecommerce/domain.yaml", | "models": "../../../../examples/ecommerce/domain.overlay.yaml",');
-    expect(differences[1]).toMatch(/^\.scaffold\/manifest\.json: "hash": "sha256:[0-9a-f]{64}" \| "hash": "sha256:[0-9a-f]{64}"$/);
     const manifest = JSON.parse(await readFile(join(dbml.out, '.scaffold', 'manifest.json'), 'utf8')) as { files: { path: string; hash: string }[] };
-    expect(differences[1]).toContain(manifest.files.find((f) => f.path === '.scaffold/config.json')?.hash);
+    const hashOf = (path: string) => manifest.files.find((f) => f.path === path)?.hash ?? `no hash of ${path}`;
+    const hashLine = /^\.scaffold\/manifest\.json: "hash": "sha256:[0-9a-f]{64}" \| "hash": "sha256:[0-9a-f]{64}"$/;
+    expect(differences).toHaveLength(4);
+    expect(differences[0]).toBe('.scaffold/config.json: "models": "../../../../examples/ecommerce/domain.yaml", | "models": "../../../../examples/ecommerce/domain.overlay.yaml",');
+    // The manifest's two hash lines, in its order of entries: those of report.md and config.json.
+    const hashLines = differences.slice(1, 3);
+    for (const line of hashLines) expect(line).toMatch(hashLine);
+    expect(hashLines.map((line) => line.split(' | ')[1]).sort()).toEqual([`"hash": "${hashOf('.scaffold/config.json')}"`, `"hash": "${hashOf('.scaffold/report.md')}"`].sort());
+    expect(differences[3]).toMatch(/^\.scaffold\/report\.md: Written by scaffold on every generation from openapi\.yaml and domain\.yaml; do not edit\. \| Written by scaffold on every generation from openapi\.yaml and domain\.overlay\.yaml; do not edit\.$/);
   });
 });

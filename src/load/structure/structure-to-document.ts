@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { plural, snake } from '../../model/domain/build-domain.js';
 import { camelCase, pascalCase } from '../../model/naming.js';
-import type { DomainModelDocument, EntityDocument, FieldDocument, OverlayDocument, OverlayEntityDocument, RelationDocument } from '../domain-model-types.js';
+import type { DomainModelDocument, EntityDocument, FieldDocument, OverlayDocument, OverlayEntityDocument, OverlayFieldDocument, RelationDocument } from '../domain-model-types.js';
 import type { Structure, StructureColumn, StructureRef, StructureTable } from './read-structure.js';
 
 export interface Overlay {
@@ -254,7 +254,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
     for (const c of table.columns) for (const check of c.checks) cannot(`CHECK (${check.expression}) on ${t}.${c.name} is raw SQL, which the domain model cannot represent`, check.location, CHECK_HINT);
     for (const check of table.checks) cannot(`CHECK (${check.expression}) on table ${t} is raw SQL, which the domain model cannot represent`, check.location, CHECK_HINT);
 
-    // The overlay refines fields (rules, descriptions) and relations (descriptions), and adds one-to-many and many-to-many.
+    // The overlay refines fields (rules, descriptions, derivations) and relations (descriptions), and adds one-to-many and many-to-many.
     for (const [fieldName, field] of Object.entries(extra.fields ?? {})) {
       if (field.type !== undefined) continue;
       const path = [...owner, 'fields', fieldName];
@@ -331,6 +331,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       fields,
       ...(Object.keys(relations).length > 0 && { relations }),
       ...(indexes.length > 0 && { indexes }),
+      ...(extra.computed !== undefined && { computed: extra.computed }),
       ...(extra.invariants !== undefined && { invariants: extra.invariants }),
       ...(extra.stateMachine !== undefined && { stateMachine: extra.stateMachine }),
     };
@@ -458,8 +459,8 @@ function defaultOf(c: StructureColumn, type: string): FieldDocument['default'] |
   return value;
 }
 
-function refinement(field: { description?: string; min?: number; max?: number; minLength?: number; pattern?: string; renamedFrom?: string }): Partial<FieldDocument> {
-  const keys = ['description', 'min', 'max', 'minLength', 'pattern', 'renamedFrom'] as const;
+function refinement(field: OverlayFieldDocument): Partial<FieldDocument> {
+  const keys = ['description', 'min', 'max', 'minLength', 'pattern', 'renamedFrom', 'from'] as const;
   return Object.fromEntries(keys.filter((k) => field[k] !== undefined).map((k) => [k, field[k]]));
 }
 

@@ -272,6 +272,112 @@ Ref: posts_tags.tag_id > tags.id [delete: ${onDelete}]`;
     ]);
   });
 
+  const ordersDbml = `
+Table products { id uuid [pk]
+  price_cents integer [not null] }
+Table orders { id uuid [pk]
+  total_cents integer [not null]
+  cancellation_reason text }
+Table order_items { id uuid [pk]
+  quantity integer [not null]
+  unit_price_cents integer [not null]
+  order_id uuid [not null, ref: > orders.id]
+  product_id uuid [not null, ref: > products.id] }`;
+
+  it('adds computed values, derivations ("from") of column fields, and mappings with field names', async () => {
+    const document = await load(
+      {
+        'overlay.yaml': `
+schemaVersion: 1
+structure: ./schema.dbml
+entities:
+  Order:
+    fields:
+      totalCents: { min: 0, from: sum(items.lineTotalCents) }
+    relations:
+      items: { kind: one-to-many, target: OrderItem, inverse: order }
+  OrderItem:
+    fields:
+      unitPriceCents: { from: product.priceCents }
+    computed:
+      lineTotalCents: { type: integer, value: quantity * unitPriceCents, description: Before discounts. }
+mapping:
+  Products: Product
+  Orders:
+    entity: Order
+    fields: { reason: cancellationReason, total: totalCents }
+  OrderItems: { entity: OrderItem }
+`,
+        'schema.dbml': ordersDbml,
+      },
+      'overlay.yaml',
+    );
+    expect(document.entities.Order?.fields.totalCents).toEqual({ type: 'integer', min: 0, from: 'sum(items.lineTotalCents)' });
+    expect(document.entities.OrderItem?.fields.unitPriceCents).toEqual({ type: 'integer', from: 'product.priceCents' });
+    expect(document.entities.OrderItem?.computed).toEqual({ lineTotalCents: { type: 'integer', value: 'quantity * unitPriceCents', description: 'Before discounts.' } });
+    expect(document.entities.Order?.computed).toBeUndefined();
+    expect(document.mapping).toEqual({
+      Products: 'Product',
+      Orders: { entity: 'Order', fields: { reason: 'cancellationReason', total: 'totalCents' } },
+      OrderItems: { entity: 'OrderItem' },
+    });
+  });
+
+  it('reports a "from", a computed value or a mapped field that names something unknown, at its line in the overlay', async () => {
+    const found = await problems(
+      {
+        'overlay.yaml': `schemaVersion: 1
+structure: ./schema.dbml
+entities:
+  Order:
+    fields:
+      totalCents: { from: sum(items.lineTotl) }
+    relations:
+      items: { kind: one-to-many, target: OrderItem, inverse: order }
+  OrderItem:
+    fields:
+      unitPriceCents: { from: produce.priceCents }
+    computed:
+      lineTotalCents: { type: integer, value: quantity * unitPriceCents }
+      subtotal: { type: integer, value: quantity * unitPrice }
+      quantity: { type: integer, value: '1' }
+mapping:
+  Orders:
+    entity: Order
+    fields: { reason: cancelReason }
+`,
+        'schema.dbml': ordersDbml,
+      },
+      'overlay.yaml',
+    );
+    expect(found).toEqual([
+      'SCF033 overlay.yaml:14: computed value "subtotal" names unknown field unitPrice',
+      'SCF033 overlay.yaml:15: computed value "quantity" has the name of a field',
+      'SCF031 overlay.yaml:6: "from" of Order.totalCents: OrderItem has no field "lineTotl"',
+      'SCF031 overlay.yaml:11: "from" of OrderItem.unitPriceCents needs a many-to-one or one-to-one relation named "produce"',
+      'SCF031 overlay.yaml:19: mapping of "Orders" maps "reason" to unknown field "cancelReason" of Order',
+    ]);
+  });
+
+  it('checks a computed value and a "from" like the rest of the overlay: a malformed one is an SCF030 at its line', async () => {
+    const found = await problems(
+      {
+        'overlay.yaml': `schemaVersion: 1
+structure: ./schema.dbml
+entities:
+  OrderItem:
+    fields:
+      unitPriceCents: { from: 'product.priceCents + 1' }
+    computed:
+      lineTotalCents: { type: string, value: quantity * unitPriceCents }
+`,
+        'schema.dbml': ordersDbml,
+      },
+      'overlay.yaml',
+    );
+    expect(found).toEqual([expect.stringMatching(/^SCF030 overlay\.yaml:6: \/entities\/OrderItem\/fields\/unitPriceCents\/from: must match pattern/), expect.stringMatching(/^SCF030 overlay\.yaml:8: \/entities\/OrderItem\/computed\/lineTotalCents\/type: must be equal to one of the allowed values/)]);
+  });
+
   it('reports an entity, field or relation the structure does not have, at its line in the overlay', async () => {
     const found = await problems(
       {
