@@ -10,6 +10,7 @@ import { listTemplates } from './load/list-templates.js';
 import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
 import { bindOperations } from './model/crud/bind-operations.js';
+import { inferDomainModel } from './model/infer/infer-domain.js';
 import { kebabCase } from './model/naming.js';
 import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
@@ -56,10 +57,12 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('load');
   const spec = await loadSpec(options.spec);
-  const domain = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
+  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec);
+  const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model);
+  const domain = modelled ?? inferred?.domain;
   const crud = domain && bindOperations(model, domain);
   const packageName = options.name ?? (kebabCase(model.title, 'api').slice(0, 60) || 'api');
   if (!PACKAGE_NAME.test(packageName)) {
@@ -80,14 +83,14 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
   });
-  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models) });
+  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
   const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(persisted ?? []), reportFile]);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
   const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader });
-  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, name: packageName });
+  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName });
   files.push(
     { id: CONFIG_PATH, path: CONFIG_PATH, owner: 'generator', content: `${JSON.stringify(config, null, 2)}\n` },
     {

@@ -39,7 +39,7 @@ export const DIAGNOSTIC_CODES = {
   SCF030: 'invalid domain model file',
   SCF031: 'unknown name in the domain model',
   SCF032: 'relations that cannot be created',
-  SCF033: 'invalid invariant',
+  SCF033: 'invalid invariant or computed value',
   SCF034: 'invalid state machine',
   SCF035: 'schema change that needs a hand-written migration',
   SCF036: 'structure the DBML/SQL import cannot represent',

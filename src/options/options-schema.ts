@@ -19,6 +19,14 @@ export const GENERATE_OPTIONS = {
   out: { type: 'string', flag: 'out', valueName: '<dir>', description: 'directory to generate the project into', persisted: false },
   name: { type: 'string', flag: 'name', valueName: '<pkg>', description: 'npm package name (default: from the spec title)', persisted: true },
   models: { type: 'string', flag: 'models', valueName: '<file>', description: 'domain model (docs/domain-model.md): YAML/JSON, DBML (.dbml), PostgreSQL DDL (.sql), or an overlay that names a .dbml/.sql structure', persisted: true },
+  persistence: {
+    type: 'string',
+    flag: 'persistence',
+    valueName: '<infer|none>',
+    description: 'without --models: infer entities from the spec\'s schemas (infer) or generate the API without a database (none)',
+    default: 'infer',
+    persisted: true,
+  },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show what would be written, write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'write into a non-empty directory that scaffold did not generate', default: false, persisted: false },
 } as const satisfies Record<string, OptionSpec>;
@@ -30,9 +38,14 @@ export interface GenerateOptions {
   out: string;
   name: string | undefined;
   models: string | undefined;
+  /** Without models: infer entities from the spec (default) or generate no persistence. */
+  persistence?: Persistence;
   dryRun: boolean;
   force: boolean;
 }
+
+export type Persistence = 'infer' | 'none';
+export const PERSISTENCE_CHOICES: readonly Persistence[] = ['infer', 'none'];
 
 /** A valid npm package name (lowercase, url-safe, optional scope); reused by the CLI and the engine. */
 export const PACKAGE_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;

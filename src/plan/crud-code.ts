@@ -93,7 +93,7 @@ function mapperFunction(shape: OutputShape, entities: Map<string, Entity>, baseP
     parameters.push(`related: { ${members} }`);
   }
   const returnType = shape.component === undefined ? '' : `: Readable<components['schemas'][${stringLiteral(shape.component)}]>`;
-  const properties = shape.properties.map((p) => outputProperty(p, variable, entity, basePath));
+  const properties = shape.properties.map((p) => outputProperty(p, variable, entity, basePath, shape.component));
   const what = shape.component === undefined ? `${className} in the API's representation` : `${className} as the spec's ${shape.component} schema represents it`;
   return `/** ${what}. */
 export function ${mapperName(shape)}(${parameters.join(', ')})${returnType} {
@@ -103,11 +103,16 @@ export function ${mapperName(shape)}(${parameters.join(', ')})${returnType} {
 }`;
 }
 
-function outputProperty(property: OutputProperty, variable: string, entity: Entity | undefined, basePath: string): string {
-  const value = member(variable, 'field' in property ? property.field : property.property);
+function outputProperty(property: OutputProperty, variable: string, entity: Entity | undefined, basePath: string, component: string | undefined): string {
+  const field = 'field' in property ? property.field : property.property;
+  // A serial id is null until the row exists; entities that reach a response are stored.
+  const value = member(variable, field === 'id' && entity?.identity === 'serial' ? 'storedId' : field);
   switch (property.kind) {
     case 'field': {
-      const convert = (expression: string) => (property.conversion === 'date-to-string' ? `${expression}.toISOString()` : expression);
+      // A JSON column holds what the validated request sent; it is read back as the spec's type.
+      const jsonType = `Readable<components['schemas'][${stringLiteral(component ?? '')}]>[${stringLiteral(property.property)}]`;
+      const convert = (expression: string) =>
+        property.conversion === 'date-to-string' ? `${expression}.toISOString()` : property.conversion === 'json-cast' ? `${expression} as ${jsonType}` : expression;
       if (property.omitWhenNull) return `...(${value} !== null && { ${key(property.property)}: ${convert(value)} })`;
       if (property.nullable && property.conversion === 'date-to-string') return `${key(property.property)}: ${value}?.toISOString() ?? null`;
       return `${key(property.property)}: ${convert(value)}`;
@@ -128,8 +133,7 @@ function outputProperty(property: OutputProperty, variable: string, entity: Enti
 function linkEntry(link: LinkSpec, variable: string, entity: Entity | undefined, basePath: string): string {
   const url = pathLiteral(basePath, link.path, (parameter) => {
     const source = link.values[parameter] ?? 'id';
-    const isText = source === 'id' ? entity?.identity !== 'serial' : true;
-    return isText ? member(variable, source) : `String(${member(variable, source)})`;
+    return source === 'id' && entity?.identity === 'serial' ? `${variable}.storedId` : member(variable, source);
   });
   if (link.whenAllowed === undefined) return `${key(link.name)}: ${url}`;
   return `...(${variable}.can(${stringLiteral(link.whenAllowed)}) && { ${key(link.name)}: ${url} })`;
@@ -205,6 +209,19 @@ class MethodWriter {
 
   write(): string {
     const op = this.operation;
+    if (op.textBodies.length === 0) return this.writeKind();
+    this.errors.add('NotImplementedError');
+    const guard = `if (typeof input.body === 'string') throw new NotImplementedError(${stringLiteral(`${op.operationId} with a ${op.textBodies.join(' or ')} body`)});`;
+    return `${guard}\n${this.writeKind()}`;
+  }
+
+  private writeKind(): string {
+    const op = this.operation;
+    return this.writeKindBody();
+  }
+
+  private writeKindBody(): string {
+    const op = this.operation;
     switch (op.kind) {
       case 'list':
         return this.list();
@@ -216,10 +233,16 @@ class MethodWriter {
       case 'update':
         return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
       case 'delete':
+        if (op.idField !== 'id') return [...this.load(), `await ${this.repository}.remove(${this.variable});`].join('\n');
         return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
       case 'action':
         return this.action();
     }
+  }
+
+  /** A stored entity's id (serial ids are typed nullable until stored). */
+  private idOf(variable: string): string {
+    return this.entity.identity === 'serial' ? `${variable}.storedId` : `${variable}.id`;
   }
 
   private param(name: string): string {
@@ -249,6 +272,13 @@ class MethodWriter {
         `if (!${v}) throw new NotFoundError(${stringLiteral(`No ${this.entity.names.original} for this ${op.scope.parentEntity}`)});`,
       ];
     }
+    if (op.idField !== 'id') {
+      this.errors.add('NotFoundError');
+      return [
+        `const ${v} = await ${this.repository}.findOne({ ${key(op.idField)}: ${this.idArgument()} });`,
+        `if (!${v}) throw new NotFoundError(\`${this.entity.names.pascal} \${${this.idArgument()}} does not exist\`);`,
+      ];
+    }
     const lines = [`const ${v} = await ${this.repository}.getById(${this.idArgument()});`];
     if (op.scope) {
       this.errors.add('NotFoundError');
@@ -268,7 +298,7 @@ class MethodWriter {
     if (children.length === 0) return `return ${mapperName(shape)}(${expression});`;
     const loads = children.map((child) => {
       const childEntity = this.entities.get(child.entity) as Entity;
-      return `${member('related', child.relation).replace('related.', '')}: await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: ${expression}.id })`;
+      return `${key(child.relation)}: await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: ${this.idOf(expression)} })`;
     });
     return `return ${mapperName(shape)}(${expression}, { ${loads.join(', ')} });`;
   }
@@ -333,13 +363,13 @@ class MethodWriter {
     const v = this.variable;
     let mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}))`;
     if (op.children.length > 0) {
-      const ids = `result.items.map((${v}) => ${v}.id)`;
+      const ids = `result.items.map((${v}) => ${this.idOf(v)})`;
       const related: string[] = [];
       for (const child of op.children) {
         const childEntity = this.entities.get(child.entity) as Entity;
         const childVariable = variableFor(child.entity);
         lines.push(`const ${child.relation} = await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: { in: ${ids} } });`);
-        related.push(`${key(child.relation)}: ${child.relation}.filter((${childVariable}) => ${childVariable}.${child.inverse}Id === ${v}.id)`);
+        related.push(`${key(child.relation)}: ${child.relation}.filter((${childVariable}) => ${childVariable}.${child.inverse}Id === ${this.idOf(v)})`);
       }
       mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}, { ${related.join(', ')} }))`;
     }
@@ -399,9 +429,10 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     if (op.childInputs.length > 0 || this.copies(this.entity).length > 0) return this.createAggregate();
-    const lines = [...this.checkParent(), `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', this.rootExtras())});`];
-    lines.push(...this.location(v), this.respond(v));
-    return lines.join('\n');
+    const insert = `await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', this.rootExtras())});`;
+    const location = this.location(v);
+    if (!op.response.shape && location.length === 0) return [...this.checkParent(), insert].join('\n');
+    return [...this.checkParent(), `const ${v} = ${insert}`, ...location, this.respond(v)].join('\n');
   }
 
   /** What a new root gets besides the request: its parent from the path, empty optional fields, the initial state. */
@@ -425,7 +456,7 @@ class MethodWriter {
     const item = this.crud.itemPaths.get(this.entity.names.original);
     if (!this.operation.response.location || !item) return [];
     this.usesContext = true;
-    const idText = this.entity.identity === 'serial' ? `String(${variable}.id)` : `${variable}.id`;
+    const idText = item.field !== 'id' ? member(variable, item.field) : this.entity.identity === 'serial' ? `${variable}.storedId` : `${variable}.id`;
     return [`context.setHeader('Location', ${pathLiteral(this.basePath, item.path, () => idText)});`];
   }
 
@@ -524,7 +555,7 @@ class MethodWriter {
     if (!op.versionProperty) return [];
     this.errors.add('ConflictError');
     const v = this.variable;
-    const sent = member('input.body', op.versionProperty);
+    const sent = member('input.body', op.versionProperty, op.bodyOptional);
     return [
       `if (${sent} !== ${v}.version) {`,
       `throw new ConflictError(\`${this.entity.names.pascal} \${${v}.id} is at version \${${v}.version}, not \${${sent}}: reload it and try again\`, { details: { currentVersion: ${v}.version } });`,
@@ -535,7 +566,7 @@ class MethodWriter {
   private change(): string {
     const op = this.operation;
     const v = this.variable;
-    const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace');
+    const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace', op.kind === 'update' && op.bodyOptional);
     return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
   }
 

@@ -1,5 +1,6 @@
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
+import type { InferredDomain } from '../model/infer/infer-domain.js';
 import type { ApiModel } from '../model/types.js';
 
 /** How many operations the generated services implement, by kind. */
@@ -21,7 +22,12 @@ export const REPORT_PATH = '.scaffold/report.md';
  * What this generation did with each operation (CRUD, a domain action, or a 501 stub and why),
  * the resources left without an entity, and every warning: the user's checklist after a run.
  */
-export function buildGenerationReport(model: ApiModel, crud: CrudModel | undefined, diagnostics: readonly Diagnostic[], sources: { spec: string; models: string | undefined }): GenerationReport {
+export function buildGenerationReport(
+  model: ApiModel,
+  crud: CrudModel | undefined,
+  diagnostics: readonly Diagnostic[],
+  sources: { spec: string; models: string | undefined; inferred: InferredDomain | undefined },
+): GenerationReport {
   const entries: ImplementationEntry[] = model.resources.flatMap((resource) =>
     resource.operations.map(
       (operation) =>
@@ -31,7 +37,7 @@ export function buildGenerationReport(model: ApiModel, crud: CrudModel | undefin
           signature: `${operation.method.toUpperCase()} ${operation.path}`,
           resource: resource.names.original,
           entity: undefined,
-          implementation: { kind: 'stub', reason: 'no domain model (pass one with --models to generate working CRUD)' },
+          implementation: { kind: 'stub', reason: 'no entity: no domain model was given (--models) and none could be inferred from the spec' },
           notes: [],
         },
     ),
@@ -50,6 +56,9 @@ export function buildGenerationReport(model: ApiModel, crud: CrudModel | undefin
     '# Generation report',
     '',
     `Written by scaffold on every generation from ${sources.spec}${sources.models ? ` and ${sources.models}` : ''}; do not edit.`,
+    ...(sources.inferred?.domain
+      ? [`No domain model was given: the entities (${sources.inferred.domain.entities.map((e) => e.names.original).join(', ')}) were inferred from the spec's schemas. Write a model file (docs/domain-model.md of scaffold) for relations, invariants and state machines.`]
+      : []),
     'Operations marked stub answer 501 until you implement them in `src/services/<resource>.service.ts`.',
     '',
     '## Operations',
@@ -62,6 +71,9 @@ export function buildGenerationReport(model: ApiModel, crud: CrudModel | undefin
   ];
   if (crud && crud.unmapped.length > 0) {
     lines.push('', '## Resources without an entity', '', ...crud.unmapped.map((u) => `- ${cell(u.resource)}: ${cell(u.reason)}`));
+  }
+  if (sources.inferred && sources.inferred.skipped.length > 0) {
+    lines.push('', '## Schemas not inferred as entities', '', ...sources.inferred.skipped.map((s) => `- ${cell(s.schema)}: ${cell(s.reason)}`));
   }
   const warnings = diagnostics.filter((d) => d.severity !== 'error');
   lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));

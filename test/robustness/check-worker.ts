@@ -144,7 +144,8 @@ async function start(projectDir: string): Promise<string | undefined> {
     const { buildApp } = (await import(pathToFileURL(join(projectDir, 'src', 'app.ts')).href)) as {
       buildApp(config: unknown): Promise<StartedApp>;
     };
-    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' }));
+    // Each project its own in-memory database: projects share this worker's working directory.
+    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', DATA_DIR: 'memory://' }));
     await app.ready();
     const live = await app.inject({ method: 'GET', url: '/health/live' });
     if (live.statusCode !== 200) return `GET /health/live answered ${live.statusCode}`;

@@ -19,7 +19,7 @@ export interface Binder {
   aliases: Record<string, string>;
   /** Every path of the spec with its methods, and each entity's item path, for links. */
   paths: Map<string, Set<string>>;
-  itemPaths: Map<string, { path: string; parameter: string }>;
+  itemPaths: Map<string, { path: string; parameter: string; field: string }>;
 }
 
 /** Maps a response object onto an entity (or value object): every required property needs a source. */
@@ -36,7 +36,8 @@ export function bindOutput(schema: JsonSchema, source: OutputShape['source'], bi
   const properties: OutputProperty[] = [];
   for (const [property, propertySchema] of object.properties) {
     if (propertySchema === false) continue;
-    const required = object.required.has(property);
+    // openapi-typescript types a response property with a default as always present.
+    const required = object.required.has(property) || binder.reader.resolve(propertySchema)?.default !== undefined;
     const api = binder.reader.valueType(propertySchema);
     const member = members.get(binder.aliases[property] ?? property);
     if (property === 'links' && entity && !member) {
@@ -49,6 +50,7 @@ export function bindOutput(schema: JsonSchema, source: OutputShape['source'], bi
       const conversion = conversionBetween(member, api, 'output');
       if (conversion === undefined) throw new MappingError(`"${property}" of the response does not fit ${source.name}.${member.name} (${describe(member)})`);
       if (member.nullable && !api.nullable && required) throw new MappingError(`"${property}" may be empty in ${source.name} but the API requires a value`);
+      if (conversion === 'json-cast' && component === undefined) throw new MappingError(`"${property}" is JSON in ${source.name} and the response schema has no name to type it with`);
       properties.push({ property, kind: 'field', field: member.name, conversion, nullable: member.nullable, omitWhenNull: member.nullable && !api.nullable });
     } else {
       const relation = entity?.relations.find((r) => r.names.camel === property && r.kind === 'one-to-many');
@@ -60,6 +62,7 @@ export function bindOutput(schema: JsonSchema, source: OutputShape['source'], bi
       }
     }
   }
+  if (!properties.some((p) => p.kind !== 'links')) throw new MappingError(`the response has nothing in common with ${source.name}`);
   const taken = new Set([...binder.shapes.values()].map((s) => s.name));
   let name = pascalCase(component ?? `${source.name}View`);
   for (let n = 2; taken.has(name); n += 1) name = `${pascalCase(component ?? `${source.name}View`)}${n}`;
@@ -80,7 +83,7 @@ function describe(member: MemberType): string {
 function bindLinks(entity: Entity, schema: JsonSchema, binder: Binder): LinkSpec[] {
   const links: LinkSpec[] = [];
   const item = binder.itemPaths.get(entity.names.original);
-  if (item) links.push({ name: 'self', path: item.path, values: { [item.parameter]: 'id' }, whenAllowed: undefined });
+  if (item) links.push({ name: 'self', path: item.path, values: { [item.parameter]: item.field }, whenAllowed: undefined });
   else {
     // A singleton child (`/products/{productId}/inventory`) is found through its parent.
     for (const relation of entity.relations) {

@@ -3,7 +3,7 @@ import type { DomainModel, Entity } from '../domain/types.js';
 import { camelCase, kebabCase } from '../naming.js';
 import type { ApiModel, JsonSchema, Operation, Parameter, Resource, ResponseDefinition } from '../types.js';
 import { bindInput, bindList, bindOutput, MappingError, type Binder } from './bind-bodies.js';
-import { entityMembers } from './entity-fields.js';
+import { conversionBetween, entityMembers } from './entity-fields.js';
 import { createSchemaReader } from './schema-shape.js';
 import type { CrudKind, CrudModel, CrudOperation, ImplementationEntry, OutputShape } from './types.js';
 
@@ -53,6 +53,7 @@ export function bindOperations(model: ApiModel, domain: DomainModel): CrudModel 
           ...bound.unusedInput.map((p) => `request property "${p}" is accepted but not stored (no field of ${entity.names.original})`),
           ...(bound.list?.unsupported ?? []).map((p) => `query parameter "${p}" has no field to filter on: a request using it answers 501 until implemented`),
           ...(bound.list?.ignored ?? []).map((p) => `query parameter "${p}" is accepted without effect (the response schema requires every field)`),
+          ...bound.textBodies.map((m) => `a ${m} request body answers 501 until implemented (JSON works)`),
         ];
         operations.set(operation.operationId, entry(entity.names.original, { kind: bound.kind === 'action' ? 'domain' : 'crud', operation: bound }, notes));
       } catch (error) {
@@ -113,10 +114,11 @@ function bindOperation(operation: Operation, entity: Entity, binder: Binder): Cr
   const last = segments.at(-1);
   const previous = segments.at(-2);
   const method = operation.method;
-  const base: Omit<CrudOperation, 'kind' | 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'unusedInput' | 'versionProperty' | 'children'> = {
+  const base: Omit<CrudOperation, 'kind' | 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'textBodies' | 'unusedInput' | 'versionProperty' | 'children'> = {
     operationId: operation.operationId,
     entity: entity.names.original,
     idParameter: undefined,
+    idField: 'id',
     scope: undefined,
     singleton: false,
     transition: undefined,
@@ -128,12 +130,12 @@ function bindOperation(operation: Operation, entity: Entity, binder: Binder): Cr
     const kind = ({ get: 'get', put: 'replace', patch: 'update', delete: 'delete' } as const)[method as 'get'];
     if (!kind) throw new MappingError(`${method.toUpperCase()} on an item is not a CRUD operation`);
     if (previous?.literal === undefined) throw new MappingError('two path parameters in a row do not name an item');
-    shaped = { ...base, kind, idParameter: last.parameter, scope: scopeOf(entity, segments.slice(0, -2), binder) };
+    shaped = { ...base, kind, idParameter: last.parameter, idField: keyOf(entity, last.parameter, operation, binder), scope: scopeOf(entity, segments.slice(0, -2), binder) };
   } else if (previous?.parameter !== undefined) {
     const parentSegments = segments.slice(0, -1);
     const transition = entity.stateMachine?.transitions.find((t) => kebabCase(t.names.original) === kebabCase(last.literal as string));
     if (transition && namesCollection(segments.at(-3)?.literal, entity) && (method === 'post' || method === 'put' || method === 'patch')) {
-      shaped = { ...base, kind: 'action', idParameter: previous.parameter, transition: transition.names.camel };
+      shaped = { ...base, kind: 'action', idParameter: previous.parameter, idField: keyOf(entity, previous.parameter, operation, binder), transition: transition.names.camel };
     } else {
       const scope = scopeOf(entity, parentSegments, binder);
       if (!scope) throw new MappingError(`${operation.path} is neither an action of ${entity.names.original} nor reached through one of its relations`);
@@ -149,6 +151,27 @@ function bindOperation(operation: Operation, entity: Entity, binder: Binder): Cr
     shaped = { ...base, kind };
   }
   return bindBodies(operation, entity, shaped, binder);
+}
+
+/**
+ * What an item path's parameter holds: the id (`{id}`, `{orderId}` for an Order) when its type fits
+ * the identity, or a unique field of that name (`{username}`). Anything else is not guessed.
+ */
+function keyOf(entity: Entity, parameterName: string, operation: Operation, binder: Binder): string {
+  const parameter = operation.parameters.find((p) => p.in === 'path' && p.name === parameterName);
+  const api = binder.reader.valueType(parameter?.schema);
+  const named = entityMembers(entity, binder.domain).get(binder.aliases[parameterName] ?? parameterName);
+  const namesId = parameterName === 'id' || camelCase(parameterName) === `${entity.names.camel}Id`;
+  if (!namesId && named && named.name !== 'id') {
+    const unique = entity.fields.some((f) => f.names.camel === named.name && f.unique);
+    if (!unique) throw new MappingError(`path parameter {${parameterName}} names ${entity.names.original}.${named.name}, which is not unique`);
+    if (conversionBetween(named, api, 'input') !== 'none') throw new MappingError(`path parameter {${parameterName}} does not fit ${entity.names.original}.${named.name}`);
+    return named.name;
+  }
+  if (!namesId) throw new MappingError(`path parameter {${parameterName}} names neither the id nor a unique field of ${entity.names.original}`);
+  const fits = entity.identity === 'serial' ? api.types.has('integer') || api.types.has('number') : api.types.has('string') || api.types.size === 0;
+  if (!fits || api.types.size > 1) throw new MappingError(`path parameter {${parameterName}} does not fit ${entity.names.original}'s ${entity.identity} id`);
+  return 'id';
 }
 
 /** The many-to-one relation that the parent part of a path (`/customers/{customerId}`) stands for. */
@@ -174,11 +197,13 @@ function isSingleton(entity: Entity, relation: string): boolean {
 function bindBodies(
   operation: Operation,
   entity: Entity,
-  shaped: Omit<CrudOperation, 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'unusedInput' | 'versionProperty' | 'children'>,
+  shaped: Omit<CrudOperation, 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'textBodies' | 'unusedInput' | 'versionProperty' | 'children'>,
   binder: Binder,
 ): CrudOperation {
-  const success = successResponse(operation);
-  if (!success) throw new MappingError('it declares no 2xx response');
+  // A write whose spec declares no success response still does its work and answers an empty 200.
+  const declared = successResponse(operation);
+  if (!declared && (shaped.kind === 'get' || shaped.kind === 'list')) throw new MappingError('it declares no 2xx response to return the data in');
+  const success: ResponseDefinition = declared ?? { status: '200', description: '', contents: [], headers: [], envelope: false };
   const status = Number(success.status.replace(/X/gi, '0'));
   const json = success.contents.find((c) => c.kind === 'json');
   if (success.contents.length > 0 && !json) throw new MappingError(`its ${success.status} response is not JSON`);
@@ -186,21 +211,27 @@ function bindBodies(
 
   let data: JsonSchema | undefined = json?.schema;
   if (json && success.envelope) data = binder.reader.objectShape(json.schema)?.properties.get('data');
-  const list = shaped.kind === 'list';
+  const isList = shaped.kind === 'list';
   let shape: OutputShape | undefined;
   if (json) {
-    const itemSchema = list ? binder.reader.arrayItems(data) : data;
-    if (list && itemSchema === undefined) throw new MappingError(`its ${success.status} response holds no array of ${entity.names.original}`);
+    const itemSchema = isList ? binder.reader.arrayItems(data) : data;
+    if (isList && itemSchema === undefined) throw new MappingError(`its ${success.status} response holds no array of ${entity.names.original}`);
     shape = bindOutput(itemSchema as JsonSchema, { kind: 'entity', name: entity.names.original }, binder);
-  } else if (shaped.kind !== 'delete') {
+  } else if (shaped.kind === 'get' || shaped.kind === 'list') {
     throw new MappingError(`its ${success.status} response has no body to return the ${entity.names.original} in`);
   }
 
   const body = operation.requestBody?.contents.find((c) => c.kind === 'json');
   if (operation.requestBody && !body) throw new MappingError('its request body is not JSON');
+  const others = operation.requestBody?.contents.filter((c) => c.kind !== 'json') ?? [];
+  const structured = others.find((c) => c.kind !== 'text');
+  if (structured) throw new MappingError(`its request body also comes as ${structured.mediaType}`);
   const takesInput = shaped.kind === 'create' || shaped.kind === 'replace' || shaped.kind === 'update' || shaped.kind === 'action';
   if (!takesInput && body) throw new MappingError(`a ${shaped.kind} operation with a request body`);
   if ((shaped.kind === 'create' || shaped.kind === 'replace' || shaped.kind === 'update') && !body) throw new MappingError(`a ${shaped.kind} operation without a JSON request body`);
+  if ((shaped.kind === 'create' || shaped.kind === 'replace') && !operation.requestBody?.required) {
+    throw new MappingError(`its request body is optional, and a ${shaped.kind} has nothing to go on without one`);
+  }
   const input = body
     ? bindInput(body.schema, entity, members, shaped.kind, shaped.scope?.relation, binder)
     : { input: [], unused: [], versionProperty: undefined, children: [] };
@@ -222,21 +253,26 @@ function bindBodies(
     throw new MappingError(`replacing ${entity.names.original} with its ${children.map((c) => c.relation).join(', ')} takes rules scaffold cannot infer (which parts to keep)`);
   }
 
+  const query = operation.parameters.filter((p: Parameter) => p.in === 'query');
+  const list = isList ? bindList(query, json?.schema, success.envelope, members, binder) : undefined;
+  const requiredUnsupported = list?.unsupported.filter((name) => query.some((p) => p.name === name && p.required)) ?? [];
+  if (requiredUnsupported.length > 0) throw new MappingError(`its required query parameter "${requiredUnsupported[0]}" has no field to filter on`);
   return {
     ...shaped,
     input: input.input,
     childInputs: input.children,
     bodyOptional: operation.requestBody !== undefined && !operation.requestBody.required,
+    textBodies: others.map((c) => c.mediaType),
     unusedInput: input.unused,
     versionProperty: input.versionProperty,
     response: {
       status,
       envelope: success.envelope,
       shape,
-      list,
+      list: isList,
       location: shaped.kind === 'create' && success.headers.some((h) => h.name.toLowerCase() === 'location'),
     },
-    list: list ? bindList(operation.parameters.filter((p: Parameter) => p.in === 'query'), json?.schema, success.envelope, members, binder) : undefined,
+    list,
     children,
   };
 }
@@ -252,12 +288,15 @@ function findItemPaths(model: ApiModel, domain: DomainModel): CrudModel['itemPat
     for (const operation of resource.operations) {
       if (operation.method !== 'get') continue;
       const segments = segmentsOf(operation.path);
-      const last = segments.at(-1);
+      const parameter = segments.at(-1)?.parameter;
       const collection = segments.at(-2)?.literal;
-      if (last?.parameter === undefined || segments.length !== 2) continue;
+      // `/orders/{id}`, `/store/order/{orderId}`: one parameter, at the end, after the collection.
+      if (parameter === undefined || segments.filter((s) => s.parameter !== undefined).length !== 1) continue;
       const named = operation.entityHint ?? domain.mapping[resource.names.original]?.entity;
       const entity = domain.entities.find((e) => namesCollection(collection, e)) ?? domain.entities.find((e) => e.names.original === named);
-      if (entity && !found.has(entity.names.original)) found.set(entity.names.original, { path: operation.path, parameter: last.parameter });
+      if (!entity || found.has(entity.names.original)) continue;
+      const key = entity.fields.find((f) => f.unique && f.names.camel === (domain.mapping[resource.names.original]?.fields[parameter] ?? parameter));
+      found.set(entity.names.original, { path: operation.path, parameter, field: key?.names.camel ?? 'id' });
     }
   }
   return found;

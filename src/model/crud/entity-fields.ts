@@ -69,7 +69,8 @@ export function conversionBetween(member: MemberType, api: ValueType, direction:
   const type = member.type;
   if (typeof type === 'object') return undefined;
   const untyped = api.types.size === 0;
-  if (type === 'json') return untyped ? 'none' : undefined;
+  // A JSON column holds what the validated request sent: read back, it takes the API's type.
+  if (type === 'json') return direction === 'input' ? 'none' : 'json-cast';
   if (untyped) return direction === 'output' ? (type === 'datetime' ? 'date-to-string' : type === 'bigint' ? undefined : 'none') : undefined;
   if (type === 'enum') {
     if (!api.types.has('string') || api.types.size > 1) return undefined;

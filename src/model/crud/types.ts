@@ -6,8 +6,8 @@
 
 export type CrudKind = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete' | 'action';
 
-/** How a value changes type between the API (JSON) and the entity. */
-export type Conversion = 'none' | 'date-to-string' | 'string-to-date';
+/** How a value changes type between the API (JSON) and the entity (`json-cast`: a JSON field read back as the spec's type). */
+export type Conversion = 'none' | 'date-to-string' | 'string-to-date' | 'json-cast';
 
 /** One property of a response body and where its value comes from. */
 export type OutputProperty =
@@ -90,8 +90,10 @@ export interface CrudOperation {
   operationId: string;
   entity: string;
   kind: CrudKind;
-  /** The path parameter holding the entity's id (item operations). */
+  /** The path parameter that identifies the entity (item operations). */
   idParameter: string | undefined;
+  /** What that parameter holds: `id`, or a unique field (a natural key such as `username`). */
+  idField: string;
   /** A parent in the path (`/customers/{customerId}/orders`): the relation that scopes the entity. */
   scope: { relation: string; parameter: string; parentEntity: string } | undefined;
   /** Addressed through its parent alone (`/products/{productId}/inventory`). */
@@ -103,6 +105,8 @@ export interface CrudOperation {
   childInputs: ChildInput[];
   /** The request body may be left out (an action whose body is optional). */
   bodyOptional: boolean;
+  /** Request media types that arrive as text (XML, say): answered 501 until implemented. */
+  textBodies: string[];
   /** Request properties with no field to go to: accepted and not stored. */
   unusedInput: string[];
   /** A request property the entity's version must equal (optimistic locking). */
@@ -139,5 +143,5 @@ export interface CrudModel {
   /** Resources no entity was found for, with the reason. */
   unmapped: { resource: string; reason: string }[];
   /** Item URLs of each entity (`/products/{id}`) for links and Location, by entity name. */
-  itemPaths: Map<string, { path: string; parameter: string }>;
+  itemPaths: Map<string, { path: string; parameter: string; field: string }>;
 }

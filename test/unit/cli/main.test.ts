@@ -36,6 +36,25 @@ describe('scaffold CLI', () => {
     expect((await cli('generate', '--bogus')).code).toBe(2);
   });
 
+  it('infers entities without --models, or generates no database with --persistence none (remembered)', async () => {
+    const inferred = join(await tempDir(), 'inferred');
+    const first = await cli('generate', '--spec', exampleSpec('petstore'), '--out', inferred);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/operations: 11 CRUD, 0 domain actions, 9 stubs answering 501/);
+    expect(existsSync(join(inferred, 'src', 'repositories', 'pet.repository.ts'))).toBe(true);
+
+    const apiOnly = join(await tempDir(), 'api-only');
+    expect((await cli('generate', '--spec', exampleSpec('petstore'), '--out', apiOnly, '--persistence', 'none')).code).toBe(0);
+    expect(existsSync(join(apiOnly, 'src', 'repositories'))).toBe(false);
+    expect(JSON.parse(await readFile(join(apiOnly, '.scaffold', 'config.json'), 'utf8'))).toMatchObject({ persistence: 'none' });
+    const again = await cli('generate', '--out', apiOnly);
+    expect(again.stdout).toMatch(/operations: 0 CRUD/);
+
+    const wrong = await cli('generate', '--spec', exampleSpec('petstore'), '--out', apiOnly, '--persistence', 'sometimes');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--persistence must be one of infer, none');
+  });
+
   it('exits 1 with located diagnostics for a broken spec and writes nothing', async () => {
     const out = join(await tempDir(), 'project');
     const result = await cli('generate', '--spec', fixtureSpec('broken-syntax.yaml'), '--out', out);

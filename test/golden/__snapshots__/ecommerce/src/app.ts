@@ -41,11 +41,24 @@ export interface AppDependencies {
 export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
   const database =
     dependencies.database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  // The embedded database is local to this process, and development wants the newest schema:
-  // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
-  if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))
-    await database.migrate();
-  const app = Fastify({
+  const app = createFastify(config);
+  if (!dependencies.database) app.addHook('onClose', () => database.close());
+  try {
+    // The embedded database is local to this process, and development wants the newest schema:
+    // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
+    if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))
+      await database.migrate();
+    await configureApp(app, config, database);
+    return app;
+  } catch (error) {
+    // A half-built app must not keep its connections (nor the embedded database's lock) open.
+    await app.close();
+    throw error;
+  }
+}
+
+function createFastify(config: Config): FastifyInstance {
+  return Fastify({
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
@@ -63,7 +76,9 @@ export async function buildApp(config: Config, dependencies: Partial<AppDependen
     requestTimeout: config.requestTimeoutMs,
     exposeHeadRoutes: false,
   });
+}
 
+async function configureApp(app: FastifyInstance, config: Config, database: DatabaseConnection): Promise<void> {
   const validation = createValidation(componentSchemas);
   app.setValidatorCompiler(validation.validatorCompiler);
   for (const schema of componentSchemas) app.addSchema(schema);
@@ -77,7 +92,6 @@ export async function buildApp(config: Config, dependencies: Partial<AppDependen
     { name: 'database', check: () => database.ping() },
     ...crossCutting.readiness,
   ]);
-  if (!dependencies.database) app.addHook('onClose', () => database.close());
 
   const jwt = createJwtVerifier(config.jwt);
   if (
@@ -98,5 +112,4 @@ export async function buildApp(config: Config, dependencies: Partial<AppDependen
     payments: new PaymentsController(new PaymentsService(repositories, unitOfWork)),
   };
   registerOperationRoutes(app, routes, controllers, authenticator, validation);
-  return app;
 }

@@ -17,18 +17,44 @@ import { registerErrorHandler } from './middlewares/error-handler.js';
 import { createJwtVerifier } from './middlewares/jwt.js';
 import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
 import { securitySchemes } from './middlewares/security-schemes.gen.js';
+import { connectDatabase, type DatabaseConnection } from './repositories/database.js';
+import { createRepositories, UnitOfWork } from './repositories/repositories.gen.js';
 import { PetService } from './services/pet.service.js';
 import { StoreService } from './services/store.service.js';
 import { UserService } from './services/user.service.js';
 import { createValidation } from './utils/validation.js';
+
+/** What the app can be given instead of creating it from the config (tests pass their own database). */
+export interface AppDependencies {
+  database: DatabaseConnection;
+}
 
 /**
  * The composition root: creates the services with their dependencies, hands them to their
  * controllers and assembles the HTTP application. This file is yours and scaffold never rewrites
  * it: when the spec gains a resource, the compiler points here (`Controllers` needs it wired).
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({
+export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
+  const database =
+    dependencies.database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const app = createFastify(config);
+  if (!dependencies.database) app.addHook('onClose', () => database.close());
+  try {
+    // The embedded database is local to this process, and development wants the newest schema:
+    // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
+    if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))
+      await database.migrate();
+    await configureApp(app, config, database);
+    return app;
+  } catch (error) {
+    // A half-built app must not keep its connections (nor the embedded database's lock) open.
+    await app.close();
+    throw error;
+  }
+}
+
+function createFastify(config: Config): FastifyInstance {
+  return Fastify({
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
@@ -46,7 +72,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     requestTimeout: config.requestTimeoutMs,
     exposeHeadRoutes: false,
   });
+}
 
+async function configureApp(app: FastifyInstance, config: Config, database: DatabaseConnection): Promise<void> {
   const validation = createValidation(componentSchemas);
   app.setValidatorCompiler(validation.validatorCompiler);
   for (const schema of componentSchemas) app.addSchema(schema);
@@ -56,7 +84,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const crossCutting = await registerCrossCuttingConcerns(app, config);
   app.addHook('onClose', crossCutting.close);
   await registerBodyParsers(app, config.bodyLimitBytes);
-  registerSystemRoutes(app, openapiDocument, crossCutting.readiness);
+  registerSystemRoutes(app, openapiDocument, [
+    { name: 'database', check: () => database.ping() },
+    ...crossCutting.readiness,
+  ]);
 
   const jwt = createJwtVerifier(config.jwt);
   if (
@@ -67,11 +98,12 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   }
   const authenticator = createAuthenticator(securitySchemes, jwt, createCredentialVerifiers(config));
 
+  const repositories = createRepositories(database.db);
+  const unitOfWork = new UnitOfWork(database.db);
   const controllers: Controllers = {
-    pet: new PetController(new PetService()),
-    store: new StoreController(new StoreService()),
-    user: new UserController(new UserService()),
+    pet: new PetController(new PetService(repositories, unitOfWork)),
+    store: new StoreController(new StoreService(repositories, unitOfWork)),
+    user: new UserController(new UserService(repositories, unitOfWork)),
   };
   registerOperationRoutes(app, routes, controllers, authenticator, validation);
-  return app;
 }

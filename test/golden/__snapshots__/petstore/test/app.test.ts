@@ -2,17 +2,28 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
+import type { DatabaseConnection } from '../src/repositories/database.js';
+import { testDatabase } from './support/database.js';
 
 describe('the application', () => {
   let app: FastifyInstance;
+  let database: DatabaseConnection;
 
   beforeAll(async () => {
-    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }));
+    database = await testDatabase();
+    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), { database });
     await app.ready();
   });
 
   afterAll(async () => {
     await app.close();
+    await database.close();
+  });
+
+  it('is ready when its database answers', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', checks: [{ name: 'database', status: 'ok' }] });
   });
 
   it('reports itself alive', async () => {

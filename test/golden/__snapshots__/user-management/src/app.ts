@@ -18,19 +18,45 @@ import { registerErrorHandler } from './middlewares/error-handler.js';
 import { createJwtVerifier } from './middlewares/jwt.js';
 import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
 import { securitySchemes } from './middlewares/security-schemes.gen.js';
+import { connectDatabase, type DatabaseConnection } from './repositories/database.js';
+import { createRepositories, UnitOfWork } from './repositories/repositories.gen.js';
 import { AuthService } from './services/auth.service.js';
 import { UsersService } from './services/users.service.js';
 import { SessionsService } from './services/sessions.service.js';
 import { RolesService } from './services/roles.service.js';
 import { createValidation } from './utils/validation.js';
 
+/** What the app can be given instead of creating it from the config (tests pass their own database). */
+export interface AppDependencies {
+  database: DatabaseConnection;
+}
+
 /**
  * The composition root: creates the services with their dependencies, hands them to their
  * controllers and assembles the HTTP application. This file is yours and scaffold never rewrites
  * it: when the spec gains a resource, the compiler points here (`Controllers` needs it wired).
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({
+export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
+  const database =
+    dependencies.database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const app = createFastify(config);
+  if (!dependencies.database) app.addHook('onClose', () => database.close());
+  try {
+    // The embedded database is local to this process, and development wants the newest schema:
+    // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
+    if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))
+      await database.migrate();
+    await configureApp(app, config, database);
+    return app;
+  } catch (error) {
+    // A half-built app must not keep its connections (nor the embedded database's lock) open.
+    await app.close();
+    throw error;
+  }
+}
+
+function createFastify(config: Config): FastifyInstance {
+  return Fastify({
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
@@ -48,7 +74,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     requestTimeout: config.requestTimeoutMs,
     exposeHeadRoutes: false,
   });
+}
 
+async function configureApp(app: FastifyInstance, config: Config, database: DatabaseConnection): Promise<void> {
   const validation = createValidation(componentSchemas);
   app.setValidatorCompiler(validation.validatorCompiler);
   for (const schema of componentSchemas) app.addSchema(schema);
@@ -58,7 +86,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const crossCutting = await registerCrossCuttingConcerns(app, config);
   app.addHook('onClose', crossCutting.close);
   await registerBodyParsers(app, config.bodyLimitBytes);
-  registerSystemRoutes(app, openapiDocument, crossCutting.readiness);
+  registerSystemRoutes(app, openapiDocument, [
+    { name: 'database', check: () => database.ping() },
+    ...crossCutting.readiness,
+  ]);
 
   const jwt = createJwtVerifier(config.jwt);
   if (
@@ -69,12 +100,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   }
   const authenticator = createAuthenticator(securitySchemes, jwt, createCredentialVerifiers(config));
 
+  const repositories = createRepositories(database.db);
+  const unitOfWork = new UnitOfWork(database.db);
   const controllers: Controllers = {
-    auth: new AuthController(new AuthService()),
-    users: new UsersController(new UsersService()),
-    sessions: new SessionsController(new SessionsService()),
-    roles: new RolesController(new RolesService()),
+    auth: new AuthController(new AuthService(repositories, unitOfWork)),
+    users: new UsersController(new UsersService(repositories, unitOfWork)),
+    sessions: new SessionsController(new SessionsService(repositories, unitOfWork)),
+    roles: new RolesController(new RolesService(repositories, unitOfWork)),
   };
   registerOperationRoutes(app, routes, controllers, authenticator, validation);
-  return app;
 }

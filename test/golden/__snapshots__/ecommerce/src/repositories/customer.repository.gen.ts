@@ -49,6 +49,8 @@ export interface CustomerRepository {
   /** Saves a changed entity. */
   update(entity: Customer): Promise<Customer>;
   delete(id: string): Promise<void>;
+  /** Deletes a stored entity, as delete(id) does. */
+  remove(entity: Customer): Promise<void>;
 }
 
 type Row = typeof customers.$inferSelect;
@@ -157,6 +159,10 @@ export abstract class DrizzleCustomerRepositoryBase implements CustomerRepositor
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`Customer ${id} does not exist`);
+  }
+
+  async remove(entity: Customer): Promise<void> {
+    await this.delete(entity.id);
   }
 
   protected conditions(filter: Filter<CustomerFields>): SQL[] {

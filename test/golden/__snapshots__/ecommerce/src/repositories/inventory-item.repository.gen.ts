@@ -46,6 +46,8 @@ export interface InventoryItemRepository {
   /** Saves a changed entity; a stale version (someone else saved first) is a ConflictError. */
   update(entity: InventoryItem): Promise<InventoryItem>;
   delete(id: string): Promise<void>;
+  /** Deletes a stored entity, as delete(id) does. */
+  remove(entity: InventoryItem): Promise<void>;
 }
 
 type Row = typeof inventory.$inferSelect;
@@ -152,6 +154,10 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`InventoryItem ${id} does not exist`);
+  }
+
+  async remove(entity: InventoryItem): Promise<void> {
+    await this.delete(entity.id);
   }
 
   protected conditions(filter: Filter<InventoryItemFields>): SQL[] {

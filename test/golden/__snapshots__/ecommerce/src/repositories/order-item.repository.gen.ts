@@ -44,6 +44,8 @@ export interface OrderItemRepository {
   /** Saves a changed entity. */
   update(entity: OrderItem): Promise<OrderItem>;
   delete(id: string): Promise<void>;
+  /** Deletes a stored entity, as delete(id) does. */
+  remove(entity: OrderItem): Promise<void>;
 }
 
 type Row = typeof orderItems.$inferSelect;
@@ -139,6 +141,10 @@ export abstract class DrizzleOrderItemRepositoryBase implements OrderItemReposit
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`OrderItem ${id} does not exist`);
+  }
+
+  async remove(entity: OrderItem): Promise<void> {
+    await this.delete(entity.id);
   }
 
   protected conditions(filter: Filter<OrderItemFields>): SQL[] {

@@ -76,6 +76,8 @@ export interface OrderRepository {
   /** Saves a changed entity; a stale version (someone else saved first) is a ConflictError. */
   update(entity: Order): Promise<Order>;
   delete(id: string): Promise<void>;
+  /** Deletes a stored entity, as delete(id) does. */
+  remove(entity: Order): Promise<void>;
 }
 
 type Row = typeof orders.$inferSelect;
@@ -205,6 +207,10 @@ export abstract class DrizzleOrderRepositoryBase implements OrderRepository {
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`Order ${id} does not exist`);
+  }
+
+  async remove(entity: Order): Promise<void> {
+    await this.delete(entity.id);
   }
 
   protected conditions(filter: Filter<OrderFields>): SQL[] {

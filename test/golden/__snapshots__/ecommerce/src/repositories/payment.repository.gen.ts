@@ -53,6 +53,8 @@ export interface PaymentRepository {
   /** Saves a changed entity. */
   update(entity: Payment): Promise<Payment>;
   delete(id: string): Promise<void>;
+  /** Deletes a stored entity, as delete(id) does. */
+  remove(entity: Payment): Promise<void>;
 }
 
 type Row = typeof payments.$inferSelect;
@@ -163,6 +165,10 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`Payment ${id} does not exist`);
+  }
+
+  async remove(entity: Payment): Promise<void> {
+    await this.delete(entity.id);
   }
 
   protected conditions(filter: Filter<PaymentFields>): SQL[] {

@@ -65,6 +65,8 @@ export interface ProductRepository {
   /** Saves a changed entity; a stale version (someone else saved first) is a ConflictError. */
   update(entity: Product): Promise<Product>;
   delete(id: string): Promise<void>;
+  /** Deletes a stored entity, as delete(id) does. */
+  remove(entity: Product): Promise<void>;
 }
 
 type Row = typeof products.$inferSelect;
@@ -189,6 +191,10 @@ export abstract class DrizzleProductRepositoryBase implements ProductRepository 
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`Product ${id} does not exist`);
+  }
+
+  async remove(entity: Product): Promise<void> {
+    await this.delete(entity.id);
   }
 
   protected conditions(filter: Filter<ProductFields>): SQL[] {

@@ -8,6 +8,8 @@ export interface Config {
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly databaseUrl: string | undefined;
+  /** Where the embedded database keeps its data when DATABASE_URL is unset (`memory://` keeps it in memory). */
+  readonly dataDir: string;
   readonly redisUrl: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly jwt: {
@@ -44,6 +46,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: read.integer('PORT', 3000, { min: 0, max: 65535 }),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: read.string('DATA_DIR', '.data/pglite'),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     corsOrigins: read.list('CORS_ORIGINS'),
     jwt: {

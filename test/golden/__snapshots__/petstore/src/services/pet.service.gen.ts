@@ -2,20 +2,37 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as PetDto from '../dto/pet.dto.gen.js';
+import { toPet } from '../dto/mappers.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import { Pet } from '../models/pet.entity.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Everything about your Pets
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in PetService (src/services/pet.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in PetService
+ * (src/services/pet.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class PetServiceBase {
+  constructor(
+    private readonly databaseRepositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
+
   /**
    * Update an existing pet
    *
    * PUT /pet (operationId: updatePet)
+   *
+   * Not generated: PUT on a collection is not a CRUD operation.
    */
   async updatePet(_input: PetDto.UpdatePetInput, _context: RequestContext): Promise<PetDto.UpdatePetResult> {
     throw new NotImplementedError('updatePet');
@@ -25,9 +42,20 @@ export abstract class PetServiceBase {
    * Add a new pet to the store
    *
    * POST /pet (operationId: addPet)
+   *
+   * Generated from the domain model: Creates a Pet. Note: a application/xml request body answers 501 until implemented (JSON works).
    */
-  async addPet(_input: PetDto.AddPetInput, _context: RequestContext): Promise<PetDto.AddPetResult> {
-    throw new NotImplementedError('addPet');
+  async addPet(input: PetDto.AddPetInput, _context: RequestContext): Promise<PetDto.AddPetResult> {
+    if (typeof input.body === 'string') throw new NotImplementedError('addPet with a application/xml body');
+    await this.repositories.pets.insert(
+      Pet.create({
+        category: input.body.category ?? null,
+        name: input.body.name,
+        photoUrls: input.body.photoUrls,
+        tags: input.body.tags ?? null,
+        status: input.body.status ?? null,
+      }),
+    );
   }
 
   /**
@@ -36,12 +64,15 @@ export abstract class PetServiceBase {
    * Multiple status values can be provided with comma separated strings
    *
    * GET /pet/findByStatus (operationId: findPetsByStatus)
+   *
+   * Generated from the domain model: Lists Pet entities.
    */
   async findPetsByStatus(
-    _input: PetDto.FindPetsByStatusInput,
+    input: PetDto.FindPetsByStatusInput,
     _context: RequestContext,
   ): Promise<PetDto.FindPetsByStatusResult> {
-    throw new NotImplementedError('findPetsByStatus');
+    const result = await this.repositories.pets.list({ filter: { status: { in: input.query.status } } });
+    return result.items.map((pet) => toPet(pet));
   }
 
   /**
@@ -52,6 +83,8 @@ export abstract class PetServiceBase {
    * GET /pet/findByTags (operationId: findPetsByTags)
    *
    * @deprecated The spec marks this operation deprecated.
+   *
+   * Not generated: its required query parameter "tags" has no field to filter on.
    */
   async findPetsByTags(
     _input: PetDto.FindPetsByTagsInput,
@@ -66,15 +99,20 @@ export abstract class PetServiceBase {
    * Returns a single pet
    *
    * GET /pet/{petId} (operationId: getPetById)
+   *
+   * Generated from the domain model: Returns the Pet.
    */
-  async getPetById(_input: PetDto.GetPetByIdInput, _context: RequestContext): Promise<PetDto.GetPetByIdResult> {
-    throw new NotImplementedError('getPetById');
+  async getPetById(input: PetDto.GetPetByIdInput, _context: RequestContext): Promise<PetDto.GetPetByIdResult> {
+    const pet = await this.repositories.pets.getById(input.params.petId);
+    return toPet(pet);
   }
 
   /**
    * Updates a pet in the store with form data
    *
    * POST /pet/{petId} (operationId: updatePetWithForm)
+   *
+   * Not generated: POST on an item is not a CRUD operation.
    */
   async updatePetWithForm(
     _input: PetDto.UpdatePetWithFormInput,
@@ -87,15 +125,19 @@ export abstract class PetServiceBase {
    * Deletes a pet
    *
    * DELETE /pet/{petId} (operationId: deletePet)
+   *
+   * Generated from the domain model: Deletes the Pet.
    */
-  async deletePet(_input: PetDto.DeletePetInput, _context: RequestContext): Promise<PetDto.DeletePetResult> {
-    throw new NotImplementedError('deletePet');
+  async deletePet(input: PetDto.DeletePetInput, _context: RequestContext): Promise<PetDto.DeletePetResult> {
+    await this.repositories.pets.delete(input.params.petId);
   }
 
   /**
    * Uploads an image
    *
    * POST /pet/{petId}/uploadImage (operationId: uploadFile)
+   *
+   * Not generated: /pet/{petId}/uploadImage is neither an action of Pet nor reached through one of its relations.
    */
   async uploadFile(_input: PetDto.UploadFileInput, _context: RequestContext): Promise<PetDto.UploadFileResult> {
     throw new NotImplementedError('uploadFile');

@@ -2,22 +2,39 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as StoreDto from '../dto/store.dto.gen.js';
+import { toOrder } from '../dto/mappers.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import { Order } from '../models/order.entity.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Access to Petstore orders
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in StoreService (src/services/store.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in StoreService
+ * (src/services/store.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class StoreServiceBase {
+  constructor(
+    private readonly databaseRepositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
+
   /**
    * Returns pet inventories by status
    *
    * Returns a map of status codes to quantities
    *
    * GET /store/inventory (operationId: getInventory)
+   *
+   * Not generated: its 200 response holds no array of Order.
    */
   async getInventory(
     _input: StoreDto.GetInventoryInput,
@@ -30,9 +47,21 @@ export abstract class StoreServiceBase {
    * Place an order for a pet
    *
    * POST /store/order (operationId: placeOrder)
+   *
+   * Generated from the domain model: Creates a Order. Note: request property "id" is accepted but not stored (no field of Order).
    */
-  async placeOrder(_input: StoreDto.PlaceOrderInput, _context: RequestContext): Promise<StoreDto.PlaceOrderResult> {
-    throw new NotImplementedError('placeOrder');
+  async placeOrder(input: StoreDto.PlaceOrderInput, _context: RequestContext): Promise<StoreDto.PlaceOrderResult> {
+    const order = await this.repositories.orders.insert(
+      Order.create({
+        petId: input.body.petId ?? null,
+        quantity: input.body.quantity ?? null,
+        shipDate:
+          input.body.shipDate === undefined || input.body.shipDate === null ? null : new Date(input.body.shipDate),
+        status: input.body.status ?? null,
+        ...(input.body.complete !== undefined && { complete: input.body.complete }),
+      }),
+    );
+    return toOrder(order);
   }
 
   /**
@@ -41,12 +70,15 @@ export abstract class StoreServiceBase {
    * For valid response try integer IDs with value >= 1 and <= 10. Other values will generated exceptions
    *
    * GET /store/order/{orderId} (operationId: getOrderById)
+   *
+   * Generated from the domain model: Returns the Order.
    */
   async getOrderById(
-    _input: StoreDto.GetOrderByIdInput,
+    input: StoreDto.GetOrderByIdInput,
     _context: RequestContext,
   ): Promise<StoreDto.GetOrderByIdResult> {
-    throw new NotImplementedError('getOrderById');
+    const order = await this.repositories.orders.getById(input.params.orderId);
+    return toOrder(order);
   }
 
   /**
@@ -55,8 +87,10 @@ export abstract class StoreServiceBase {
    * For valid response try integer IDs with positive integer value. Negative or non-integer values will generate API errors
    *
    * DELETE /store/order/{orderId} (operationId: deleteOrder)
+   *
+   * Generated from the domain model: Deletes the Order.
    */
-  async deleteOrder(_input: StoreDto.DeleteOrderInput, _context: RequestContext): Promise<StoreDto.DeleteOrderResult> {
-    throw new NotImplementedError('deleteOrder');
+  async deleteOrder(input: StoreDto.DeleteOrderInput, _context: RequestContext): Promise<StoreDto.DeleteOrderResult> {
+    await this.repositories.orders.delete(input.params.orderId);
   }
 }

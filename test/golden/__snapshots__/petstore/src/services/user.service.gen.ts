@@ -2,31 +2,60 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as UserDto from '../dto/user.dto.gen.js';
-import { NotImplementedError } from '../errors/index.js';
+import { toUser } from '../dto/mappers.gen.js';
+import { NotFoundError, NotImplementedError } from '../errors/index.js';
+import { User } from '../models/user.entity.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Operations about user
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in UserService (src/services/user.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in UserService
+ * (src/services/user.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class UserServiceBase {
+  constructor(
+    private readonly databaseRepositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
+
   /**
    * Create user
    *
    * This can only be done by the logged in user.
    *
    * POST /user (operationId: createUser)
+   *
+   * Generated from the domain model: Creates a User. Note: request property "id" is accepted but not stored (no field of User).
    */
-  async createUser(_input: UserDto.CreateUserInput, _context: RequestContext): Promise<UserDto.CreateUserResult> {
-    throw new NotImplementedError('createUser');
+  async createUser(input: UserDto.CreateUserInput, _context: RequestContext): Promise<UserDto.CreateUserResult> {
+    await this.repositories.users.insert(
+      User.create({
+        username: input.body.username ?? null,
+        firstName: input.body.firstName ?? null,
+        lastName: input.body.lastName ?? null,
+        email: input.body.email ?? null,
+        password: input.body.password ?? null,
+        phone: input.body.phone ?? null,
+        userStatus: input.body.userStatus ?? null,
+      }),
+    );
   }
 
   /**
    * Creates list of users with given input array
    *
    * POST /user/createWithArray (operationId: createUsersWithArrayInput)
+   *
+   * Not generated: its request body is not described as an object.
    */
   async createUsersWithArrayInput(
     _input: UserDto.CreateUsersWithArrayInputInput,
@@ -39,6 +68,8 @@ export abstract class UserServiceBase {
    * Creates list of users with given input array
    *
    * POST /user/createWithList (operationId: createUsersWithListInput)
+   *
+   * Not generated: its request body is not described as an object.
    */
   async createUsersWithListInput(
     _input: UserDto.CreateUsersWithListInputInput,
@@ -51,6 +82,8 @@ export abstract class UserServiceBase {
    * Logs user into the system
    *
    * GET /user/login (operationId: loginUser)
+   *
+   * Not generated: its 200 response holds no array of User.
    */
   async loginUser(_input: UserDto.LoginUserInput, _context: RequestContext): Promise<UserDto.LoginUserResult> {
     throw new NotImplementedError('loginUser');
@@ -60,6 +93,8 @@ export abstract class UserServiceBase {
    * Logs out current logged in user session
    *
    * GET /user/logout (operationId: logoutUser)
+   *
+   * Not generated: it declares no 2xx response to return the data in.
    */
   async logoutUser(_input: UserDto.LogoutUserInput, _context: RequestContext): Promise<UserDto.LogoutUserResult> {
     throw new NotImplementedError('logoutUser');
@@ -69,12 +104,16 @@ export abstract class UserServiceBase {
    * Get user by user name
    *
    * GET /user/{username} (operationId: getUserByName)
+   *
+   * Generated from the domain model: Returns the User.
    */
   async getUserByName(
-    _input: UserDto.GetUserByNameInput,
+    input: UserDto.GetUserByNameInput,
     _context: RequestContext,
   ): Promise<UserDto.GetUserByNameResult> {
-    throw new NotImplementedError('getUserByName');
+    const user = await this.repositories.users.findOne({ username: input.params.username });
+    if (!user) throw new NotFoundError(`User ${input.params.username} does not exist`);
+    return toUser(user);
   }
 
   /**
@@ -83,9 +122,22 @@ export abstract class UserServiceBase {
    * This can only be done by the logged in user.
    *
    * PUT /user/{username} (operationId: updateUser)
+   *
+   * Generated from the domain model: Replaces the User's fields. Note: request property "id" is accepted but not stored (no field of User).
    */
-  async updateUser(_input: UserDto.UpdateUserInput, _context: RequestContext): Promise<UserDto.UpdateUserResult> {
-    throw new NotImplementedError('updateUser');
+  async updateUser(input: UserDto.UpdateUserInput, _context: RequestContext): Promise<UserDto.UpdateUserResult> {
+    const user = await this.repositories.users.findOne({ username: input.params.username });
+    if (!user) throw new NotFoundError(`User ${input.params.username} does not exist`);
+    user.update({
+      username: input.body.username ?? null,
+      firstName: input.body.firstName ?? null,
+      lastName: input.body.lastName ?? null,
+      email: input.body.email ?? null,
+      password: input.body.password ?? null,
+      phone: input.body.phone ?? null,
+      userStatus: input.body.userStatus ?? null,
+    });
+    const saved = await this.repositories.users.update(user);
   }
 
   /**
@@ -94,8 +146,12 @@ export abstract class UserServiceBase {
    * This can only be done by the logged in user.
    *
    * DELETE /user/{username} (operationId: deleteUser)
+   *
+   * Generated from the domain model: Deletes the User.
    */
-  async deleteUser(_input: UserDto.DeleteUserInput, _context: RequestContext): Promise<UserDto.DeleteUserResult> {
-    throw new NotImplementedError('deleteUser');
+  async deleteUser(input: UserDto.DeleteUserInput, _context: RequestContext): Promise<UserDto.DeleteUserResult> {
+    const user = await this.repositories.users.findOne({ username: input.params.username });
+    if (!user) throw new NotFoundError(`User ${input.params.username} does not exist`);
+    await this.repositories.users.remove(user);
   }
 }

@@ -3,6 +3,7 @@
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as AuthDto from '../dto/auth.dto.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Login, token refresh, logout and the current principal.
@@ -12,6 +13,17 @@ import { NotImplementedError } from '../errors/index.js';
  * Until then it answers 501 Not Implemented.
  */
 export abstract class AuthServiceBase {
+  constructor(
+    private readonly databaseRepositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
+
   /**
    * Log in with e-mail and password
    *
@@ -21,6 +33,8 @@ export abstract class AuthServiceBase {
    * rate limited per account and per IP address.
    *
    * POST /auth/login (operationId: login)
+   *
+   * Not generated: the response requires "accessToken", which CurrentUser does not have (add a field or a computed value, or map it in the model's mapping).
    */
   async login(_input: AuthDto.LoginInput, _context: RequestContext): Promise<AuthDto.LoginResult> {
     throw new NotImplementedError('login');
@@ -35,6 +49,8 @@ export abstract class AuthServiceBase {
    * revokes the whole session (`401 REFRESH_TOKEN_REUSED`).
    *
    * POST /auth/refresh (operationId: refreshToken)
+   *
+   * Not generated: the response requires "accessToken", which CurrentUser does not have (add a field or a computed value, or map it in the model's mapping).
    */
   async refreshToken(_input: AuthDto.RefreshTokenInput, _context: RequestContext): Promise<AuthDto.RefreshTokenResult> {
     throw new NotImplementedError('refreshToken');
@@ -46,6 +62,8 @@ export abstract class AuthServiceBase {
    * Revokes the session of the presented access token and clears the refresh-token cookie.
    *
    * POST /auth/logout (operationId: logout)
+   *
+   * Not generated: a create operation without a JSON request body.
    */
   async logout(_input: AuthDto.LogoutInput, _context: RequestContext): Promise<AuthDto.LogoutResult> {
     throw new NotImplementedError('logout');
@@ -57,6 +75,8 @@ export abstract class AuthServiceBase {
    * Returns the authenticated user with their effective permissions and current session id.
    *
    * GET /auth/me (operationId: getCurrentUser)
+   *
+   * Not generated: its 200 response holds no array of CurrentUser.
    */
   async getCurrentUser(
     _input: AuthDto.GetCurrentUserInput,
@@ -74,6 +94,8 @@ export abstract class AuthServiceBase {
    * password expiry. An invalid token is rejected with `401`, not treated as anonymous.
    *
    * GET /auth/password-policy (operationId: getPasswordPolicy)
+   *
+   * Not generated: its 200 response holds no array of CurrentUser.
    */
   async getPasswordPolicy(
     _input: AuthDto.GetPasswordPolicyInput,
@@ -92,6 +114,8 @@ export abstract class AuthServiceBase {
    * operator, and every use is audit-logged with the given reason.
    *
    * POST /auth/impersonate (operationId: impersonateUser)
+   *
+   * Not generated: the response requires "accessToken", which CurrentUser does not have (add a field or a computed value, or map it in the model's mapping).
    */
   async impersonateUser(
     _input: AuthDto.ImpersonateUserInput,

@@ -3,15 +3,28 @@
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as SessionsDto from '../dto/sessions.dto.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 /**
  * Login sessions (one per refresh-token family).
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in SessionsService (src/services/sessions.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in SessionsService
+ * (src/services/sessions.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class SessionsServiceBase {
+  constructor(
+    private readonly databaseRepositories: Repositories,
+    /** For changes to several aggregates that must succeed or fail together. */
+    protected readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
+  protected get repositories(): Repositories {
+    return this.unitOfWork.current() ?? this.databaseRepositories;
+  }
+
   /**
    * List a user's sessions
    *
@@ -19,6 +32,8 @@ export abstract class SessionsServiceBase {
    * a bearer token; back-office clients need `sessions:admin`.
    *
    * GET /users/{userId}/sessions (operationId: listUserSessions)
+   *
+   * Not generated: /users/{userId}/sessions is neither an action of Session nor reached through one of its relations.
    */
   async listUserSessions(
     _input: SessionsDto.ListUserSessionsInput,
@@ -35,11 +50,13 @@ export abstract class SessionsServiceBase {
    * back-office clients need `sessions:admin`.
    *
    * DELETE /sessions/{sessionId} (operationId: revokeSession)
+   *
+   * Generated from the domain model: Deletes the Session.
    */
   async revokeSession(
-    _input: SessionsDto.RevokeSessionInput,
+    input: SessionsDto.RevokeSessionInput,
     _context: RequestContext,
   ): Promise<SessionsDto.RevokeSessionResult> {
-    throw new NotImplementedError('revokeSession');
+    await this.repositories.sessions.delete(input.params.sessionId);
   }
 }

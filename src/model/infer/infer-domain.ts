@@ -1,0 +1,136 @@
+import type { DomainModelDocument, EntityDocument, FieldDocument } from '../../load/domain-model-types.js';
+import { createSchemaReader, type SchemaReader } from '../crud/schema-shape.js';
+import { buildDomainModel } from '../domain/build-domain.js';
+import type { DomainModel } from '../domain/types.js';
+import { camelCase, pascalCase, RESERVED_WORDS } from '../naming.js';
+import type { ApiModel, JsonSchema } from '../types.js';
+
+/**
+ * Entities inferred from a spec without a domain model: every component schema that an operation
+ * returns (alone, in an array or in the envelope's `data`) and that has an `id` (integer or uuid)
+ * becomes an entity whose fields are its properties. Scalars become columns; nested objects and
+ * arrays become JSON columns. No relations, invariants or state machines are guessed: those need a
+ * model file. What is inferred goes through the same checks as a written model.
+ */
+export interface InferredDomain {
+  domain: DomainModel | undefined;
+  /** Component schemas returned by operations that could not become entities, with the reason. */
+  skipped: { schema: string; reason: string }[];
+}
+
+const INFERRED = '(domain model inferred from the spec)';
+
+/** Names an entity class cannot take: they would shadow JavaScript's own classes in generated code. */
+const GLOBAL_NAMES = new Set(['Array', 'Boolean', 'Date', 'Error', 'Function', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'Proxy', 'Record', 'RegExp', 'Set', 'String', 'Symbol', 'URL', 'Buffer', 'Partial', 'Readonly', 'Response', 'Request']);
+
+/** Member names the entity base class uses for itself. */
+const ENTITY_MEMBERS = new Set(['id', 'props', 'update', 'change', 'can', 'transition', 'toProps', 'pullEvents', 'pendingEvents', 'assertValid', 'constructor', 'storedId']);
+
+export function inferDomainModel(model: ApiModel): InferredDomain {
+  const reader = createSchemaReader(model.schemas);
+  const skipped: InferredDomain['skipped'] = [];
+  const entities: Record<string, EntityDocument> = {};
+  const mapping: NonNullable<DomainModelDocument['mapping']> = {};
+  const naturalKeys = naturalKeysByComponent(model, reader);
+
+  for (const component of returnedComponents(model, reader)) {
+    const name = pascalCase(component);
+    if (name in entities) continue;
+    if (GLOBAL_NAMES.has(name) || !/^[A-Z][A-Za-z0-9]{0,62}$/.test(name)) {
+      skipped.push({ schema: component, reason: `"${name}" cannot name an entity class` });
+      continue;
+    }
+    const shape = reader.objectShape({ $ref: model.schemas.find((s) => s.specName === component)?.id ?? component });
+    const id = shape?.properties.get('id');
+    const idType = id === undefined || id === false ? undefined : reader.valueType(id);
+    const identity = idType?.types.has('integer') ? 'serial' : idType?.types.has('string') && idType.format === 'uuid' ? 'uuid' : undefined;
+    if (!shape || !identity) {
+      skipped.push({ schema: component, reason: 'it has no integer or uuid `id` property' });
+      continue;
+    }
+    const fields: Record<string, FieldDocument> = {};
+    const aliases: Record<string, string> = {};
+    const timestamps = ['createdAt', 'updatedAt'].every((p) => reader.valueType(shape.properties.get(p)).format === 'date-time');
+    for (const [property, schema] of shape.properties) {
+      if (schema === false || property === 'id' || (timestamps && (property === 'createdAt' || property === 'updatedAt'))) continue;
+      let field = camelCase(property, 'field');
+      if (RESERVED_WORDS.has(field) || ENTITY_MEMBERS.has(field)) field = `${field}Value`;
+      if (field in fields || !/^[a-z][A-Za-z0-9]{0,62}$/.test(field)) continue;
+      if (field !== property) aliases[property] = field;
+      const defaultValue = reader.resolve(schema)?.default;
+      const scalarDefault = typeof defaultValue === 'string' || typeof defaultValue === 'number' || typeof defaultValue === 'boolean' ? defaultValue : undefined;
+      const type = fieldType(schema, reader);
+      fields[field] = {
+        ...type,
+        required: shape.required.has(property) || scalarDefault !== undefined,
+        ...(scalarDefault !== undefined && type.type !== 'json' && { default: scalarDefault }),
+        ...(naturalKeys.get(component)?.has(property) && { unique: true }),
+      };
+    }
+    entities[name] = { identity, timestamps, fields };
+    for (const resource of model.resources) {
+      if (!(resource.names.original in mapping) && resourceReturns(resource.operations, component, reader)) mapping[resource.names.original] = { entity: name, fields: aliases };
+    }
+  }
+  if (Object.keys(entities).length === 0) return { domain: undefined, skipped };
+  const document: DomainModelDocument = { schemaVersion: 1, entities, ...(Object.keys(mapping).length > 0 && { mapping }) };
+  // Inferred names are checked like written ones; a problem points at the schema it came from.
+  return { domain: buildDomainModel({ path: INFERRED, document, locate: (path) => ({ file: INFERRED, pointer: `/${path.join('/')}` }) }), skipped };
+}
+
+function fieldType(schema: JsonSchema, reader: SchemaReader): Omit<FieldDocument, 'required'> {
+  const value = reader.valueType(schema);
+  const [only] = value.types;
+  if (value.types.size !== 1 || only === undefined) return { type: 'json' };
+  switch (only) {
+    case 'string': {
+      const values = value.enumValues?.filter((v): v is string => typeof v === 'string');
+      if (values && values.length > 0 && values.length === value.enumValues?.length) return { type: 'enum', values };
+      if (value.format === 'date-time') return { type: 'datetime' };
+      if (value.format === 'uuid') return { type: 'uuid' };
+      return { type: 'text' };
+    }
+    case 'integer':
+      return value.enumValues ? { type: 'json' } : { type: 'integer' };
+    case 'number':
+      return value.enumValues ? { type: 'json' } : { type: 'number' };
+    case 'boolean':
+      return { type: 'boolean' };
+    default:
+      return { type: 'json' };
+  }
+}
+
+/** Component schemas that operations return, in the order of the spec. */
+function returnedComponents(model: ApiModel, reader: SchemaReader): string[] {
+  const found: string[] = [];
+  for (const operation of model.resources.flatMap((r) => r.operations)) {
+    const component = returnedComponent(operation, reader);
+    if (component && !found.includes(component)) found.push(component);
+  }
+  return found;
+}
+
+function returnedComponent(operation: ApiModel['resources'][number]['operations'][number], reader: SchemaReader): string | undefined {
+  const success = operation.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => a.status.localeCompare(b.status))[0];
+  const json = success?.contents.find((c) => c.kind === 'json');
+  if (!success || !json) return undefined;
+  const data = success.envelope ? reader.objectShape(json.schema)?.properties.get('data') : json.schema;
+  return reader.componentOf(reader.arrayItems(data) ?? data);
+}
+
+function resourceReturns(operations: ApiModel['resources'][number]['operations'], component: string, reader: SchemaReader): boolean {
+  return operations.some((o) => returnedComponent(o, reader) === component);
+}
+
+/** Properties used as the key of an item path (`/users/{username}`): unique in the inferred entity. */
+function naturalKeysByComponent(model: ApiModel, reader: SchemaReader): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>();
+  for (const operation of model.resources.flatMap((r) => r.operations)) {
+    const parameter = /\{([^{}]+)\}$/.exec(operation.path)?.[1];
+    const component = returnedComponent(operation, reader);
+    if (!parameter || !component || parameter === 'id') continue;
+    keys.set(component, new Set([...(keys.get(component) ?? []), parameter]));
+  }
+  return keys;
+}

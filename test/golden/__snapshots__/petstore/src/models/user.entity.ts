@@ -1,0 +1,10 @@
+import { UserBase } from './user.entity.gen.js';
+
+/**
+ * The User entity.
+ *
+ * Domain behaviour goes here, built on the generated fields, rules and transitions of
+ * UserBase; use `this.change({...})` so the rules are checked on every change.
+ * scaffold never rewrites this file.
+ */
+export class User extends UserBase {}

@@ -1,0 +1,10 @@
+import { RoleBase } from './role.entity.gen.js';
+
+/**
+ * The Role entity.
+ *
+ * Domain behaviour goes here, built on the generated fields, rules and transitions of
+ * RoleBase; use `this.change({...})` so the rules are checked on every change.
+ * scaffold never rewrites this file.
+ */
+export class Role extends RoleBase {}
