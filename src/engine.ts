@@ -20,6 +20,8 @@ import { JOURNAL_PATH, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/loa
 import { relationalSchema } from './model/domain/relational-schema.js';
 import { planMigrations } from './plan/migrations.js';
 import { buildPersistenceView } from './plan/persistence-view.js';
+import { reportSerializerFallbacks } from './plan/serializer-fallbacks.js';
+import { planSharedModules } from './plan/shared-modules.js';
 import type { PlannedFile } from './plan/types.js';
 import { buildProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
@@ -40,6 +42,8 @@ export interface GenerateResult {
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+/** Modules the generator runs and also copies into every project (see src/plan/shared-modules.ts). */
+const SHARED_DIR = join(PACKAGE_ROOT, 'src', 'shared');
 
 export async function toolVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -83,9 +87,11 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
   });
+  // Warnings first: the report lists them.
+  diagnostics.push(...reportSerializerFallbacks(model.resources, view.schemas));
   const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
-  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(persisted ?? []), reportFile]);
+  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);

@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   SCF006: 'unresolvable $ref',
   SCF010: 'unsupported construct',
   SCF011: 'route collision',
+  SCF012: 'response serialized by the fallback',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

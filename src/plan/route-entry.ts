@@ -71,20 +71,15 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, spec
     };
   }
 
-  const response: Record<string, unknown> = {};
-  for (const success of successes) {
-    const json = jsonContent(success.response.contents);
-    if (json?.schema !== undefined) response[String(success.status)] = json.schema;
-  }
   const errorBodies: RouteEntry['errorBodies'] = {};
   for (const declared of operation.responses) {
     if (/^2/.test(declared.status)) continue;
     const json = jsonContent(declared.contents);
     if (json?.schema === undefined) continue;
     errorBodies[declared.status] = { mediaType: json.mediaType, template: errorTemplate(json.schema, lookup) };
-    response[declared.status.toLowerCase()] = json.schema;
   }
-  if (Object.keys(response).length > 0) schema.response = response;
+  const serialized = Object.entries(serializedResponses(operation));
+  if (serialized.length > 0) schema.response = Object.fromEntries(serialized.map(([key, body]) => [key, body.schema]));
 
   return {
     operationId: operation.operationId,
@@ -103,6 +98,32 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, spec
     errorBodies,
     security: operation.security.map((r) => ({ schemes: r.schemes.map((s) => ({ key: s.key, scopes: s.scopes })) })),
   };
+}
+
+/** A JSON body the route serializes: the response's status and media type as the spec declares them. */
+export interface SerializedResponse {
+  status: string;
+  mediaType: string;
+  schema: JsonSchema;
+}
+
+/**
+ * The JSON bodies of an operation's responses by their key in the route's `schema.response`, which
+ * is what Fastify compiles a serializer for: successes under their status (`2XX` or `default` alone
+ * as 200), then errors under theirs in lower case (`404`, `4xx`, `default`).
+ */
+export function serializedResponses(operation: Operation): Record<string, SerializedResponse> {
+  const bodies: Record<string, SerializedResponse> = {};
+  for (const success of successesOf(operation)) {
+    const json = jsonContent(success.response.contents);
+    if (json?.schema !== undefined) bodies[String(success.status)] = { status: success.specKey, mediaType: json.mediaType, schema: json.schema };
+  }
+  for (const declared of operation.responses) {
+    if (/^2/.test(declared.status)) continue;
+    const json = jsonContent(declared.contents);
+    if (json?.schema !== undefined) bodies[declared.status.toLowerCase()] = { status: declared.status, mediaType: json.mediaType, schema: json.schema };
+  }
+  return bodies;
 }
 
 export function jsonContent(contents: MediaBody[]): MediaBody | undefined {

@@ -1,5 +1,3 @@
-import type { JsonSchema } from '../controllers/operation-route.js';
-
 /**
  * Response bodies are serialized by fast-json-stringify, which is fast and sends only what the
  * schema declares. Some schemas it cannot compile, and for those the body is stripped of what the
@@ -8,11 +6,19 @@ import type { JsonSchema } from '../controllers/operation-route.js';
  *   two formats, or types that exclude each other, all of which real specs contain;
  * - it looks for recursion by walking every path through the referenced schemas, which is exponential
  *   on densely cross-referenced specs (Stripe's take minutes), so past a budget it is not tried.
+ *
+ * This module is scaffold's own (src/shared/response-serializer.ts), copied verbatim into every
+ * generated project, and it imports nothing: the generator runs the same decision on the same schemas
+ * and reports each response that will take the fallback as a warning (SCF012) before the server ever
+ * starts.
  */
 export interface ResponseSerializer {
   serialize(data: unknown): string;
   fallback?: string;
 }
+
+/** A JSON Schema as the routes declare it (the same type as JsonSchema of src/controllers/operation-route.ts). */
+export type JsonSchema = Readonly<Record<string, unknown>> | boolean;
 
 /** fast-json-stringify's build function, typed for plain JSON Schema (its own types want one interface per `type`). */
 export type BuildSerializer = (
@@ -26,6 +32,12 @@ export const SERIALIZER_PATH_BUDGET = 20_000;
 /** Per set of registered schemas: the schemas by id, and the ids already found over the budget. */
 const graphs = new WeakMap<readonly { $id: string }[], { byId: Map<string, unknown>; overBudget: Set<string> }>();
 
+/**
+ * The serializer of one response schema: fast-json-stringify's, or the fallback and why. A reference
+ * found over the budget is remembered per set of registered schemas, so that later schemas reaching
+ * it are not walked again: the decisions depend on the order of the calls, which is the order in which
+ * Fastify compiles the routes' responses (and the generator follows it).
+ */
 export function compileResponseSerializer(
   schema: JsonSchema,
   schemas: readonly { $id: string }[],
@@ -48,7 +60,7 @@ export function compileResponseSerializer(
       overBudget.add(schema.$ref);
     return {
       serialize: stringify,
-      fallback: `its schema has more than ${SERIALIZER_PATH_BUDGET} paths through references`,
+      fallback: `its schema has more than ${SERIALIZER_PATH_BUDGET} paths through references, too many to try fast-json-stringify`,
     };
   }
   try {
@@ -57,7 +69,10 @@ export function compileResponseSerializer(
     const external = Object.fromEntries([...referenced].map((id) => [id, byId.get(id)]));
     return { serialize: build(schema, { schema: external }) };
   } catch (error) {
-    return { serialize: stringify, fallback: error instanceof Error ? error.message : String(error) };
+    return {
+      serialize: stringify,
+      fallback: `fast-json-stringify cannot compile its schema: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

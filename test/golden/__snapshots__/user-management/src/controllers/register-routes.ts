@@ -39,7 +39,7 @@ export function registerOperationRoutes<Controllers>(
         if (fallback !== undefined) {
           app.log.warn(
             { operationId: route.operationId, status: httpStatus, reason: fallback },
-            'response serialized with JSON.stringify: fast-json-stringify cannot compile its schema',
+            'response serialized by the fallback (undeclared properties stripped, then JSON.stringify)',
           );
         }
         return serialize;

@@ -1,38 +1,31 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generate } from '../../../src/engine.js';
-import { exampleSpec } from '../../support/fixtures.js';
+import * as serializer from '../../../src/shared/response-serializer.js';
+import { exampleSpec, REPO_ROOT } from '../../support/fixtures.js';
 
-type Build = (schema: unknown, options: { schema: Record<string, unknown> }) => (data: unknown) => string;
-interface SerializerModule {
-  compileResponseSerializer(
-    schema: unknown,
-    schemas: readonly { $id: string }[],
-    build: Build,
-    buildFallback: (schema: unknown) => (data: unknown) => string,
-  ): { serialize(data: unknown): string; fallback?: string };
-  SERIALIZER_PATH_BUDGET: number;
-  stripUndeclared(data: unknown, schema: unknown, byId: ReadonlyMap<string, unknown>): unknown;
-}
+type Build = serializer.BuildSerializer;
 
 /**
  * A response schema fast-json-stringify cannot compile (soundcloud: `type: array` with an anyOf of
  * objects) or would take minutes to (Stripe's densely cross-referenced schemas) must not keep the
- * server from starting: the body goes through the fallback (strip, then JSON.stringify) instead. The generated module imports
- * no packages, so it is tested as generated, with a stand-in for fast-json-stringify.
+ * server from starting: the body goes through the fallback (strip, then JSON.stringify) instead. The
+ * module imports no packages and is the generated project's own, so it is tested as it is, with a
+ * stand-in for fast-json-stringify.
  */
-let serializer: SerializerModule;
 
 /** Stands in for the generated strip-then-stringify fallback (validation.ts), which needs Ajv. */
 const fallback = () => (data: unknown) => `fallback:${JSON.stringify(data)}`;
 
-beforeAll(async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'scaffold-serializer-')), 'project');
-  await generate({ spec: exampleSpec('petstore'), out, name: undefined, models: undefined, dryRun: false, force: false });
-  serializer = (await import(pathToFileURL(join(out, 'src/utils/response-serializer.ts')).href)) as SerializerModule;
+describe('the response serializer module', () => {
+  it('is copied into the generated project verbatim, so that the generator and the project decide alike', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'scaffold-serializer-')), 'project');
+    await generate({ spec: exampleSpec('petstore'), out, name: undefined, models: undefined, dryRun: false, force: false });
+    const generated = await readFile(join(out, 'src/utils/response-serializer.ts'), 'utf8');
+    expect(generated).toBe(await readFile(join(REPO_ROOT, 'src/shared/response-serializer.ts'), 'utf8'));
+  });
 });
 
 describe('response serializers', () => {
@@ -54,7 +47,7 @@ describe('response serializers', () => {
       throw new Error('Failed to merge "type" keyword schemas.');
     };
     const result = serializer.compileResponseSerializer({ type: 'array', items: { type: 'array', anyOf: [{ type: 'object' }] } }, [], build, fallback);
-    expect(result.fallback).toBe('Failed to merge "type" keyword schemas.');
+    expect(result.fallback).toBe('fast-json-stringify cannot compile its schema: Failed to merge "type" keyword schemas.');
     expect(result.serialize([{ a: 1 }])).toBe('fallback:[{"a":1}]');
   });
 

@@ -1,5 +1,3 @@
-import type { JsonSchema } from '../controllers/operation-route.js';
-
 /**
  * Response bodies are serialized by fast-json-stringify, which is fast and sends only what the
  * schema declares. Some schemas it cannot compile, and for those the body is stripped of what the
@@ -8,14 +6,25 @@ import type { JsonSchema } from '../controllers/operation-route.js';
  *   two formats, or types that exclude each other, all of which real specs contain;
  * - it looks for recursion by walking every path through the referenced schemas, which is exponential
  *   on densely cross-referenced specs (Stripe's take minutes), so past a budget it is not tried.
+ *
+ * This module is scaffold's own (src/shared/response-serializer.ts), copied verbatim into every
+ * generated project, and it imports nothing: the generator runs the same decision on the same schemas
+ * and reports each response that will take the fallback as a warning (SCF012) before the server ever
+ * starts.
  */
 export interface ResponseSerializer {
   serialize(data: unknown): string;
   fallback?: string;
 }
 
+/** A JSON Schema as the routes declare it (the same type as JsonSchema of src/controllers/operation-route.ts). */
+export type JsonSchema = Readonly<Record<string, unknown>> | boolean;
+
 /** fast-json-stringify's build function, typed for plain JSON Schema (its own types want one interface per `type`). */
-export type BuildSerializer = (schema: JsonSchema, options: { schema: Record<string, unknown> }) => (data: unknown) => string;
+export type BuildSerializer = (
+  schema: JsonSchema,
+  options: { schema: Record<string, unknown> },
+) => (data: unknown) => string;
 
 /** Paths walked through a schema and its references; ordinary specs stay below a few thousand. */
 export const SERIALIZER_PATH_BUDGET = 20_000;
@@ -23,6 +32,12 @@ export const SERIALIZER_PATH_BUDGET = 20_000;
 /** Per set of registered schemas: the schemas by id, and the ids already found over the budget. */
 const graphs = new WeakMap<readonly { $id: string }[], { byId: Map<string, unknown>; overBudget: Set<string> }>();
 
+/**
+ * The serializer of one response schema: fast-json-stringify's, or the fallback and why. A reference
+ * found over the budget is remembered per set of registered schemas, so that later schemas reaching
+ * it are not walked again: the decisions depend on the order of the calls, which is the order in which
+ * Fastify compiles the routes' responses (and the generator follows it).
+ */
 export function compileResponseSerializer(
   schema: JsonSchema,
   schemas: readonly { $id: string }[],
@@ -41,8 +56,12 @@ export function compileResponseSerializer(
   const { steps, referenced } = walkSchemaPaths(schema, byId, SERIALIZER_PATH_BUDGET, overBudget);
   if (steps > SERIALIZER_PATH_BUDGET) {
     // A schema that is just a reference: whatever else reaches that schema is over the budget too.
-    if (typeof schema === 'object' && typeof schema.$ref === 'string' && Object.keys(schema).length === 1) overBudget.add(schema.$ref);
-    return { serialize: stringify, fallback: `its schema has more than ${SERIALIZER_PATH_BUDGET} paths through references` };
+    if (typeof schema === 'object' && typeof schema.$ref === 'string' && Object.keys(schema).length === 1)
+      overBudget.add(schema.$ref);
+    return {
+      serialize: stringify,
+      fallback: `its schema has more than ${SERIALIZER_PATH_BUDGET} paths through references, too many to try fast-json-stringify`,
+    };
   }
   try {
     // Only the schemas this one references: fast-json-stringify checks every external schema it is
@@ -50,7 +69,10 @@ export function compileResponseSerializer(
     const external = Object.fromEntries([...referenced].map((id) => [id, byId.get(id)]));
     return { serialize: build(schema, { schema: external }) };
   } catch (error) {
-    return { serialize: stringify, fallback: error instanceof Error ? error.message : String(error) };
+    return {
+      serialize: stringify,
+      fallback: `fast-json-stringify cannot compile its schema: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -108,7 +130,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * anywhere (through refs and every allOf/anyOf/oneOf branch), so a body never leaks more than the
  * spec shows, even where fast-json-stringify could not be used. Open objects keep everything.
  */
-export function stripUndeclared(data: unknown, schema: unknown, byId: ReadonlyMap<string, unknown>, depth = 0): unknown {
+export function stripUndeclared(
+  data: unknown,
+  schema: unknown,
+  byId: ReadonlyMap<string, unknown>,
+  depth = 0,
+): unknown {
   if (depth > 64 || data === null || typeof data !== 'object') return data;
   const parts = schemaParts(schema, byId, new Set());
   if (Array.isArray(data)) {
@@ -134,7 +161,11 @@ export function stripUndeclared(data: unknown, schema: unknown, byId: ReadonlyMa
 }
 
 /** The object-shaped parts of a schema: itself, its refs' targets and every composed branch. */
-function schemaParts(schema: unknown, byId: ReadonlyMap<string, unknown>, seen: Set<unknown>): Record<string, unknown>[] {
+function schemaParts(
+  schema: unknown,
+  byId: ReadonlyMap<string, unknown>,
+  seen: Set<unknown>,
+): Record<string, unknown>[] {
   if (typeof schema !== 'object' || schema === null || seen.has(schema)) return [];
   seen.add(schema);
   const record = schema as Record<string, unknown>;
@@ -142,7 +173,8 @@ function schemaParts(schema: unknown, byId: ReadonlyMap<string, unknown>, seen: 
   if (typeof record.$ref === 'string') {
     const [id, pointer] = record.$ref.split('#');
     let target: unknown = byId.get(id ?? '');
-    for (const segment of (pointer ?? '').split('/').filter(Boolean)) target = (target as Record<string, unknown> | undefined)?.[segment];
+    for (const segment of (pointer ?? '').split('/').filter(Boolean))
+      target = (target as Record<string, unknown> | undefined)?.[segment];
     parts.push(...schemaParts(target, byId, seen));
   }
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
