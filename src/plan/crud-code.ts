@@ -233,7 +233,7 @@ class MethodWriter {
       case 'update':
         return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
       case 'delete':
-        if (op.idField !== 'id') return [...this.load(), `await ${this.repository}.remove(${this.variable});`].join('\n');
+        if (op.idField !== 'id' || op.ifMatch) return [...this.load(), ...this.versionCheck(), `await ${this.repository}.remove(${this.variable});`].join('\n');
         return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
       case 'action':
         return this.action();
@@ -293,6 +293,12 @@ class MethodWriter {
   private respond(expression: string): string {
     const shape = this.operation.response.shape;
     if (!shape) return '';
+    const etag = this.operation.etag ? `context.setHeader('ETag', \`"\${${expression}.version}"\`);\n` : '';
+    if (etag) this.usesContext = true;
+    return etag + this.respondBody(expression, shape);
+  }
+
+  private respondBody(expression: string, shape: OutputShape): string {
     this.mappers.add(mapperName(shape));
     const children = this.operation.children;
     if (children.length === 0) return `return ${mapperName(shape)}(${expression});`;
@@ -552,11 +558,23 @@ class MethodWriter {
 
   private versionCheck(): string[] {
     const op = this.operation;
-    if (!op.versionProperty) return [];
+    const lines: string[] = [];
+    if (op.ifMatch) {
+      this.errors.add('PreconditionFailedError');
+      const v = this.variable;
+      lines.push(
+        `const ifMatch = ${member('input.headers', op.ifMatch)};`,
+        `if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === \`"\${${v}.version}"\`)) {`,
+        `throw new PreconditionFailedError(\`${this.entity.names.pascal} has changed: its ETag is now "\${${v}.version}"\`);`,
+        '}',
+      );
+    }
+    if (!op.versionProperty) return lines;
     this.errors.add('ConflictError');
     const v = this.variable;
     const sent = member('input.body', op.versionProperty, op.bodyOptional);
     return [
+      ...lines,
       `if (${sent} !== ${v}.version) {`,
       `throw new ConflictError(\`${this.entity.names.pascal} \${${v}.id} is at version \${${v}.version}, not \${${sent}}: reload it and try again\`, { details: { currentVersion: ${v}.version } });`,
       '}',

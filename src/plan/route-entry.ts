@@ -15,6 +15,8 @@ export interface RouteEntry {
   bodyRequired: boolean;
   successes: { status: number; mediaTypes: string[]; envelope: boolean; xml?: { root: string; item: string } }[];
   errorBodies: Record<string, { mediaType: string; template: unknown }>;
+  /** Every error status the spec declares (`404`, `4XX`, `default`), with or without a body. */
+  errorStatuses: string[];
   security: { schemes: { key: string; scopes: string[] }[] }[];
 }
 
@@ -96,6 +98,7 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, spec
       return { status: s.status, mediaTypes: s.response.contents.map((c) => c.mediaType), envelope: s.response.envelope, ...(xml && { xml }) };
     }),
     errorBodies,
+    errorStatuses: operation.responses.filter((r) => !/^2/.test(r.status)).map((r) => r.status),
     security: operation.security.map((r) => ({ schemes: r.schemes.map((s) => ({ key: s.key, scopes: s.scopes })) })),
   };
 }

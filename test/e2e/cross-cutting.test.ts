@@ -4,9 +4,9 @@ import { runCommand, startServer, type RunningServer } from '../support/run.js';
 import { isReachable, redisCommand } from '../support/services.js';
 
 /**
- * The cross-cutting concerns of a generated server, over real HTTP: a rate limit shared by several
- * instances through Redis, CORS, security headers and body size limits.
- * Needs Redis on 127.0.0.1:6379 (this machine starts it; `redis-server --daemonize yes` otherwise).
+ * The cross-cutting concerns of a generated server, over real HTTP: stateless instances sharing
+ * PostgreSQL and a Redis-backed rate limit, CORS, security headers and body size limits.
+ * Needs Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 (this machine starts both).
  */
 const REDIS_PORT = 6379;
 let project: string;
@@ -15,7 +15,8 @@ const servers: RunningServer[] = [];
 async function start(env: Record<string, string>): Promise<RunningServer> {
   const server = await startServer(process.execPath, ['dist/server.js'], {
     cwd: project,
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', API_KEYS: 'key-1', ...env },
+    // Each instance its own in-memory database unless the test gives them a shared PostgreSQL.
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', API_KEYS: 'key-1', DATA_DIR: 'memory://', ...env },
     readyPath: '/health/live',
   });
   servers.push(server);
@@ -32,11 +33,25 @@ afterAll(async () => {
 });
 
 describe('a generated server', () => {
-  it('shares one rate limit across instances through Redis, answering 429 with Retry-After', async () => {
+  it('scales out: instances share PostgreSQL and one rate limit through Redis, answering 429 with Retry-After', async () => {
     expect(await isReachable('127.0.0.1', REDIS_PORT), `Redis is not running on 127.0.0.1:${REDIS_PORT}; start it (redis-server --daemonize yes) and run again`).toBe(true);
+    expect(await isReachable('127.0.0.1', 5432), 'PostgreSQL is not running on 127.0.0.1:5432; start it (pg_ctlcluster 15 main start) and run again').toBe(true);
+    const database = 'scaffold_e2e_scale_out';
+    await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`], { cwd: project });
+    expect((await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `CREATE DATABASE ${database}`], { cwd: project })).code).toBe(0);
+    const databaseUrl = `postgres://postgres@127.0.0.1:5432/${database}`;
+    // Production does not migrate at startup: the deploy step does, once, before the instances start.
+    const migrated = await runCommand(process.execPath, ['dist/repositories/migrate.js'], { cwd: project, env: { DATABASE_URL: databaseUrl } });
+    expect(migrated.code, migrated.output).toBe(0);
+
     await redisCommand(REDIS_PORT, 'DEL', 'rate-limit:127.0.0.1');
-    const env = { REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`, RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_MS: '60000' };
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`, RATE_LIMIT_MAX: '6', RATE_LIMIT_WINDOW_MS: '60000' };
     const [a, b] = [await start(env), await start(env)];
+    const created = await fetch(`${a.baseUrl}/v2/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'grace', firstName: 'Grace' }) });
+    expect(created.status).toBe(200);
+    const seen = await fetch(`${b.baseUrl}/v2/user/grace`, { headers: { accept: 'application/json' } });
+    expect(seen.status).toBe(200);
+    expect(await seen.json()).toMatchObject({ username: 'grace', firstName: 'Grace' });
     const statuses: number[] = [];
     for (const server of [a, b, a, b]) statuses.push((await fetch(`${server.baseUrl}/v2/store/inventory`, { headers: { api_key: 'key-1' } })).status);
     expect(statuses).toEqual([501, 501, 501, 501]);

@@ -114,10 +114,10 @@ afterAll(async () => {
 /** A client of the running server, as an admin. */
 async function client(server: RunningServer) {
   const token = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
-  return async <T = Json>(method: string, path: string, body?: unknown): Promise<{ status: number; body: Envelope<T>; headers: Headers }> => {
+  return async <T = Json>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Envelope<T>; headers: Headers }> => {
     const response = await fetch(`${server.baseUrl}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -214,9 +214,18 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect(customerOrders.body.meta).toMatchObject({ total: 2 });
       expect((await call('GET', '/customers/00000000-0000-4000-8000-000000000000/orders')).status).toBe(404);
 
-      // Optimistic locking and unique fields.
+      // Optimistic locking (a version in the body, or the ETag in If-Match) and unique fields.
       const stale = await call('PATCH', `/products/${product.body.data.id}`, { version: 99, priceCents: 1 });
       expect(stale.status).toBe(409);
+      const read = await call<{ version: number }>('GET', `/products/${product.body.data.id}`);
+      const etag = read.headers.get('etag');
+      expect(etag).toBe(`"${read.body.data.version}"`);
+      const changed = await call<{ version: number }>('PATCH', `/products/${product.body.data.id}`, { version: read.body.data.version, priceCents: 1100 }, { 'if-match': etag ?? '' });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('etag')).toBe(`"${read.body.data.version + 1}"`);
+      const outdated = await call('PATCH', `/products/${product.body.data.id}`, { version: read.body.data.version + 1, priceCents: 1200 }, { 'if-match': etag ?? '' });
+      expect(outdated.status).toBe(412);
+      expect(outdated.body).toMatchObject({ success: false, error: { code: 'PRECONDITION_FAILED' } });
       const duplicate = await call('POST', '/products', { sku: `BOOK-${database.toUpperCase()}`, name: 'Again', category: 'books', priceCents: 1, currency: 'EUR' });
       expect(duplicate.status).toBe(409);
       expect((await call('DELETE', `/customers/${customer.body.data.id}`)).status).toBe(409);

@@ -109,12 +109,15 @@ function namesCollection(segment: string | undefined, entity: Entity): boolean {
   return [plural(kebabCase(name)), kebabCase(plural(name)), kebabCase(name), kebabCase(entity.table)].includes(key);
 }
 
+/** What the path and method decide, before the bodies are bound. */
+type ShapedOperation = Pick<CrudOperation, 'operationId' | 'entity' | 'kind' | 'idParameter' | 'idField' | 'scope' | 'singleton' | 'transition'>;
+
 function bindOperation(operation: Operation, entity: Entity, binder: Binder): CrudOperation {
   const segments = segmentsOf(operation.path);
   const last = segments.at(-1);
   const previous = segments.at(-2);
   const method = operation.method;
-  const base: Omit<CrudOperation, 'kind' | 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'textBodies' | 'unusedInput' | 'versionProperty' | 'children'> = {
+  const base: Omit<ShapedOperation, 'kind'> = {
     operationId: operation.operationId,
     entity: entity.names.original,
     idParameter: undefined,
@@ -197,7 +200,7 @@ function isSingleton(entity: Entity, relation: string): boolean {
 function bindBodies(
   operation: Operation,
   entity: Entity,
-  shaped: Omit<CrudOperation, 'response' | 'list' | 'input' | 'childInputs' | 'bodyOptional' | 'textBodies' | 'unusedInput' | 'versionProperty' | 'children'>,
+  shaped: ShapedOperation,
   binder: Binder,
 ): CrudOperation {
   // A write whose spec declares no success response still does its work and answers an empty 200.
@@ -265,6 +268,8 @@ function bindBodies(
     textBodies: others.map((c) => c.mediaType),
     unusedInput: input.unused,
     versionProperty: input.versionProperty,
+    ifMatch: entity.versioned && shaped.kind !== 'list' && shaped.kind !== 'create' ? operation.parameters.find((p) => p.in === 'header' && p.name === 'if-match')?.routeName : undefined,
+    etag: entity.versioned && shaped.kind !== 'list' && shaped.kind !== 'delete' && success.headers.some((h) => h.name.toLowerCase() === 'etag'),
     response: {
       status,
       envelope: success.envelope,

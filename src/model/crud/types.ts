@@ -111,6 +111,10 @@ export interface CrudOperation {
   unusedInput: string[];
   /** A request property the entity's version must equal (optimistic locking). */
   versionProperty: string | undefined;
+  /** The `If-Match` header parameter as the spec names it, when it declares one (the ETag is the quoted version). */
+  ifMatch: string | undefined;
+  /** The success response declares an `ETag` header: it carries the quoted version. */
+  etag: boolean;
   /** The success response: its status, whether it is enveloped, the shape of the data (none: no body). */
   response: { status: number; envelope: boolean; shape: OutputShape | undefined; list: boolean; location: boolean };
   list: ListMapping | undefined;

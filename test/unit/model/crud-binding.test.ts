@@ -109,7 +109,9 @@ describe('resource-shaped operations of the e-commerce design', () => {
 
   it('maps request bodies onto fields, values objects included, and notes what it cannot store', async () => {
     const crud = await bind(`${REPO_ROOT}/examples/ecommerce/openapi.yaml`, `${REPO_ROOT}/examples/ecommerce/domain.yaml`);
-    expect(operation(crud, 'updateProduct').versionProperty).toBe('version');
+    expect(operation(crud, 'updateProduct')).toMatchObject({ versionProperty: 'version', ifMatch: 'If-Match', etag: true });
+    expect(operation(crud, 'getProduct')).toMatchObject({ ifMatch: undefined, etag: true });
+    expect(operation(crud, 'getCustomer')).toMatchObject({ etag: false });
     expect(operation(crud, 'updateOrder').input.map((i) => `${i.property}->${i.field} ${i.kind}`)).toEqual(['shippingAddress->shippingAddress value-object', 'note->note field']);
     expect(operation(crud, 'cancelOrder').input.map((i) => `${i.property}->${i.field}`)).toEqual(['reason->cancellationReason']);
     expect(crud.operations.get('createOrderPayment')?.notes).toEqual(['request property "cardToken" is accepted but not stored (no field of Payment)']);

@@ -70,7 +70,8 @@ export abstract class ProductsControllerBase {
    *
    * Partially updates a product. **Admin only.** Uses optimistic locking: `version` must
    * equal the product's current version, otherwise the call answers `409 VERSION_CONFLICT`.
-   * The product's version is incremented on success.
+   * The product's version is incremented on success. Clients that cached the product may
+   * instead (or also) send its `ETag` in `If-Match`: a changed product answers `412`.
    *
    * PATCH /products/{id} (operationId: updateProduct)
    */

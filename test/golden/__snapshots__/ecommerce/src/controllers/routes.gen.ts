@@ -106,6 +106,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '429': errorBody },
+    errorStatuses: ['400', '429'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.products.listProducts(input as unknown as ProductsDto.ListProductsInput, context),
@@ -131,6 +132,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '409': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.products.createProduct(input as unknown as ProductsDto.CreateProductInput, context),
@@ -154,6 +156,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '404', '429'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.products.getProduct(input as unknown as ProductsDto.GetProductInput, context),
@@ -186,6 +189,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.products.deleteProduct(input as unknown as ProductsDto.DeleteProductInput, context),
@@ -195,9 +199,13 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     method: 'PATCH',
     url: '/api/v1/products/:id',
     summary: 'Update a product',
-    parameters: [{ name: 'id', routeName: 'id', in: 'path', style: 'simple', explode: false, shape: 'primitive' }],
+    parameters: [
+      { name: 'id', routeName: 'id', in: 'path', style: 'simple', explode: false, shape: 'primitive' },
+      { name: 'if-match', routeName: 'If-Match', in: 'header', style: 'simple', explode: false, shape: 'primitive' },
+    ],
     schema: {
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      headers: { type: 'object', properties: { 'if-match': { type: 'string', maxLength: 64 } } },
       body: { content: { 'application/json': { schema: { $ref: 'ProductUpdate' } } } },
       response: {
         '200': { $ref: 'ProductEnvelope' },
@@ -206,6 +214,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
         '403': { $ref: 'ErrorEnvelope' },
         '404': { $ref: 'ErrorEnvelope' },
         '409': { $ref: 'ErrorEnvelope' },
+        '412': { $ref: 'ErrorEnvelope' },
         '429': { $ref: 'ErrorEnvelope' },
       },
     },
@@ -218,8 +227,10 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '403': errorBody,
       '404': errorBody,
       '409': errorBody,
+      '412': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '412', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.products.updateProduct(input as unknown as ProductsDto.UpdateProductInput, context),
@@ -250,6 +261,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '404', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.inventory.getProductInventory(input as unknown as InventoryDto.GetProductInventoryInput, context),
@@ -290,6 +302,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '422': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '422', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.inventory.setProductInventory(input as unknown as InventoryDto.SetProductInventoryInput, context),
@@ -333,6 +346,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.listCustomers(input as unknown as CustomersDto.ListCustomersInput, context),
@@ -357,6 +371,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '409': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.createCustomer(input as unknown as CustomersDto.CreateCustomerInput, context),
@@ -382,6 +397,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.getCustomer(input as unknown as CustomersDto.GetCustomerInput, context),
@@ -416,6 +432,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.replaceCustomer(input as unknown as CustomersDto.ReplaceCustomerInput, context),
@@ -448,6 +465,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.deleteCustomer(input as unknown as CustomersDto.DeleteCustomerInput, context),
@@ -496,6 +514,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.listCustomerOrders(input as unknown as OrdersDto.ListCustomerOrdersInput, context),
@@ -563,6 +582,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.listOrders(input as unknown as OrdersDto.ListOrdersInput, context),
@@ -608,6 +628,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '422': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '422', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.createOrder(input as unknown as OrdersDto.CreateOrderInput, context),
@@ -633,6 +654,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.getOrder(input as unknown as OrdersDto.GetOrderInput, context),
@@ -667,6 +689,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.updateOrder(input as unknown as OrdersDto.UpdateOrderInput, context),
@@ -701,6 +724,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.cancelOrder(input as unknown as OrdersDto.CancelOrderInput, context),
@@ -735,6 +759,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.shipOrder(input as unknown as OrdersDto.ShipOrderInput, context),
@@ -769,6 +794,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.deliverOrder(input as unknown as OrdersDto.DeliverOrderInput, context),
@@ -816,6 +842,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '422': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '422', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.payments.createOrderPayment(input as unknown as PaymentsDto.CreateOrderPaymentInput, context),
@@ -841,6 +868,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.payments.getPayment(input as unknown as PaymentsDto.GetPaymentInput, context),

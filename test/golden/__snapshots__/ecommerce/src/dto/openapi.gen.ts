@@ -88,7 +88,8 @@ export interface paths {
      * Update a product
      * @description Partially updates a product. **Admin only.** Uses optimistic locking: `version` must
      *     equal the product's current version, otherwise the call answers `409 VERSION_CONFLICT`.
-     *     The product's version is incremented on success.
+     *     The product's version is incremented on success. Clients that cached the product may
+     *     instead (or also) send its `ETag` in `If-Match`: a changed product answers `412`.
      */
     patch: operations['updateProduct'];
     trace?: never;
@@ -954,6 +955,25 @@ export interface components {
         'application/json': components['schemas']['ErrorEnvelope'];
       };
     };
+    /** @description The resource changed since the `If-Match` ETag was read. */
+    PreconditionFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "success": false,
+         *       "error": {
+         *         "code": "PRECONDITION_FAILED",
+         *         "message": "Product has changed; its ETag is now \"4\".",
+         *         "requestId": "req_01HXYZ8K2M4N6P8Q"
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['ErrorEnvelope'];
+      };
+    };
     /** @description Rate limit exceeded. */
     TooManyRequests: {
       headers: {
@@ -978,6 +998,8 @@ export interface components {
     };
   };
   parameters: {
+    /** @description The `ETag` of the product as last read; the update is refused with `412` if it changed since. */
+    IfMatch: string;
     /** @description Resource id. */
     Id: string;
     /** @description Product id. */
@@ -1002,6 +1024,8 @@ export interface components {
   };
   requestBodies: never;
   headers: {
+    /** @description The representation's version, for `If-Match` on a later update. */
+    ETag: string;
     /** @description URI of the created resource. */
     Location: string;
     /** @description Seconds to wait before retrying. */
@@ -1117,6 +1141,7 @@ export interface operations {
       /** @description The product. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
@@ -1158,7 +1183,10 @@ export interface operations {
   updateProduct: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The `ETag` of the product as last read; the update is refused with `412` if it changed since. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         /** @description Resource id. */
         id: components['parameters']['Id'];
@@ -1174,6 +1202,7 @@ export interface operations {
       /** @description The updated product. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           [name: string]: unknown;
         };
         content: {
@@ -1185,6 +1214,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
       429: components['responses']['TooManyRequests'];
     };
   };

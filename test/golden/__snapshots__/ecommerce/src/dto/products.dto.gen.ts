@@ -94,14 +94,15 @@ type UpdateProductOperation = paths['/products/{id}']['patch'];
  *
  * Partially updates a product. **Admin only.** Uses optimistic locking: `version` must
  * equal the product's current version, otherwise the call answers `409 VERSION_CONFLICT`.
- * The product's version is incremented on success.
+ * The product's version is incremented on success. Clients that cached the product may
+ * instead (or also) send its `ETag` in `If-Match`: a changed product answers `412`.
  *
  * PATCH /products/{id} (operationId: updateProduct)
  */
 export interface UpdateProductInput {
   params: NonNullable<UpdateProductOperation['parameters']['path']>;
   query: Empty;
-  headers: Empty;
+  headers: NonNullable<UpdateProductOperation['parameters']['header']>;
   cookies: Empty;
   body: Writable<NonNullable<UpdateProductOperation['requestBody']>['content']['application/json']>;
 }

@@ -70,6 +70,11 @@ export class ConflictError extends AppError {
   readonly code = 'CONFLICT';
 }
 
+/** A conditional request (`If-Match`) whose condition no longer holds: someone changed the resource. */
+export class PreconditionFailedError extends AppError {
+  readonly code = 'PRECONDITION_FAILED';
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }

@@ -3,7 +3,7 @@
 import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as ProductsDto from '../dto/products.dto.gen.js';
 import { toProduct } from '../dto/mappers.gen.js';
-import { ConflictError } from '../errors/index.js';
+import { ConflictError, PreconditionFailedError } from '../errors/index.js';
 import { Product } from '../models/product.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
@@ -108,11 +108,9 @@ export abstract class ProductsServiceBase {
    *
    * Generated from the domain model: Returns the Product.
    */
-  async getProduct(
-    input: ProductsDto.GetProductInput,
-    _context: RequestContext,
-  ): Promise<ProductsDto.GetProductResult> {
+  async getProduct(input: ProductsDto.GetProductInput, context: RequestContext): Promise<ProductsDto.GetProductResult> {
     const product = await this.repositories.products.getById(input.params.id);
+    context.setHeader('ETag', `"${product.version}"`);
     return toProduct(product);
   }
 
@@ -138,7 +136,8 @@ export abstract class ProductsServiceBase {
    *
    * Partially updates a product. **Admin only.** Uses optimistic locking: `version` must
    * equal the product's current version, otherwise the call answers `409 VERSION_CONFLICT`.
-   * The product's version is incremented on success.
+   * The product's version is incremented on success. Clients that cached the product may
+   * instead (or also) send its `ETag` in `If-Match`: a changed product answers `412`.
    *
    * PATCH /products/{id} (operationId: updateProduct)
    *
@@ -146,9 +145,17 @@ export abstract class ProductsServiceBase {
    */
   async updateProduct(
     input: ProductsDto.UpdateProductInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<ProductsDto.UpdateProductResult> {
     const product = await this.repositories.products.getById(input.params.id);
+    const ifMatch = input.headers['If-Match'];
+    if (
+      ifMatch !== undefined &&
+      ifMatch !== '*' &&
+      !ifMatch.split(',').some((tag) => tag.trim() === `"${product.version}"`)
+    ) {
+      throw new PreconditionFailedError(`Product has changed: its ETag is now "${product.version}"`);
+    }
     if (input.body.version !== product.version) {
       throw new ConflictError(
         `Product ${product.id} is at version ${product.version}, not ${input.body.version}: reload it and try again`,
@@ -165,6 +172,7 @@ export abstract class ProductsServiceBase {
       ...(input.body.active !== undefined && { active: input.body.active }),
     });
     const saved = await this.repositories.products.update(product);
+    context.setHeader('ETag', `"${saved.version}"`);
     return toProduct(saved);
   }
 }

@@ -62,6 +62,8 @@ export interface OperationRoute<Controllers> {
   successes: readonly SuccessResponse[];
   /** Error bodies the operation declares, by status key (`404`, `4XX`, `default`), with their media type. */
   errorBodies: Readonly<Record<string, { mediaType: string; template: ErrorBodyTemplate }>>;
+  /** Every error status the spec declares (`404`, `4XX`, `default`), with or without a body. */
+  errorStatuses: readonly string[];
   /** Alternatives (OR) of requirements (AND); empty: open; a requirement with no schemes: optional. */
   security: readonly SecurityRequirement[];
   handle(controllers: Controllers, input: OperationInput, context: RequestContext): Promise<unknown>;

@@ -30,6 +30,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['400', '404', '405'],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.updatePet(input as unknown as PetDto.UpdatePetInput, context),
@@ -45,6 +46,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['405'],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) => controllers.pet.addPet(input as unknown as PetDto.AddPetInput, context),
   },
@@ -78,6 +80,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400'],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.findPetsByStatus(input as unknown as PetDto.FindPetsByStatusInput, context),
@@ -107,6 +110,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400'],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.findPetsByTags(input as unknown as PetDto.FindPetsByTagsInput, context),
@@ -134,6 +138,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400', '404', 'default'],
     security: [{ schemes: [{ key: 'api_key', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.getPetById(input as unknown as PetDto.GetPetByIdInput, context),
@@ -160,6 +165,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['405'],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.updatePetWithForm(input as unknown as PetDto.UpdatePetWithFormInput, context),
@@ -181,6 +187,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['400', '404'],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.deletePet(input as unknown as PetDto.DeletePetInput, context),
@@ -208,6 +215,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: false }],
     errorBodies: {},
+    errorStatuses: [],
     security: [{ schemes: [{ key: 'petstore_auth', scopes: ['write:pets', 'read:pets'] }] }],
     handle: (controllers, input, context) =>
       controllers.pet.uploadFile(input as unknown as PetDto.UploadFileInput, context),
@@ -223,6 +231,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: false }],
     errorBodies: {},
+    errorStatuses: [],
     security: [{ schemes: [{ key: 'api_key', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.store.getInventory(input as unknown as StoreDto.GetInventoryInput, context),
@@ -248,6 +257,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.store.placeOrder(input as unknown as StoreDto.PlaceOrderInput, context),
@@ -279,6 +289,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400', '404'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.store.getOrderById(input as unknown as StoreDto.GetOrderByIdInput, context),
@@ -302,6 +313,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['400', '404'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.store.deleteOrder(input as unknown as StoreDto.DeleteOrderInput, context),
@@ -317,6 +329,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: [], envelope: false }],
     errorBodies: {},
+    errorStatuses: ['default'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.createUser(input as unknown as UserDto.CreateUserInput, context),
@@ -332,6 +345,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: [], envelope: false }],
     errorBodies: {},
+    errorStatuses: ['default'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.createUsersWithArrayInput(input as unknown as UserDto.CreateUsersWithArrayInputInput, context),
@@ -347,6 +361,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: [], envelope: false }],
     errorBodies: {},
+    errorStatuses: ['default'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.createUsersWithListInput(input as unknown as UserDto.CreateUsersWithListInputInput, context),
@@ -379,6 +394,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.loginUser(input as unknown as UserDto.LoginUserInput, context),
@@ -394,6 +410,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: [], envelope: false }],
     errorBodies: {},
+    errorStatuses: ['default'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.logoutUser(input as unknown as UserDto.LogoutUserInput, context),
@@ -421,6 +438,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       },
     ],
     errorBodies: {},
+    errorStatuses: ['400', '404'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.getUserByName(input as unknown as UserDto.GetUserByNameInput, context),
@@ -441,6 +459,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['400', '404'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.updateUser(input as unknown as UserDto.UpdateUserInput, context),
@@ -458,6 +477,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [],
     errorBodies: {},
+    errorStatuses: ['400', '404'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.user.deleteUser(input as unknown as UserDto.DeleteUserInput, context),

@@ -90,7 +90,8 @@ function readInput(request: FastifyRequest, route: OperationRoute<unknown>): Ope
   for (const parameter of route.parameters) {
     if (parameter.in !== 'header') continue;
     const value = request.headers[parameter.name.toLowerCase()];
-    if (value !== undefined) headers[parameter.name] = value;
+    // Under the name the spec gives it (the types say `Idempotency-Key`); HTTP itself is case-blind.
+    if (value !== undefined) headers[parameter.routeName] = value;
   }
   return {
     params: request.params as Record<string, unknown>,

@@ -63,6 +63,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '429'],
     security: [],
     handle: (controllers, input, context) => controllers.auth.login(input as unknown as AuthDto.LoginInput, context),
   },
@@ -104,6 +105,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '429'],
     security: [],
     handle: (controllers, input, context) =>
       controllers.auth.refreshToken(input as unknown as AuthDto.RefreshTokenInput, context),
@@ -131,6 +133,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: { '401': errorBody, '429': errorBody },
+    errorStatuses: ['401', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) => controllers.auth.logout(input as unknown as AuthDto.LogoutInput, context),
   },
@@ -151,6 +154,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '401': errorBody, '429': errorBody },
+    errorStatuses: ['401', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.auth.getCurrentUser(input as unknown as AuthDto.GetCurrentUserInput, context),
@@ -172,6 +176,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '401': errorBody, '429': errorBody },
+    errorStatuses: ['401', '429'],
     security: [{ schemes: [] }, { schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.auth.getPasswordPolicy(input as unknown as AuthDto.GetPasswordPolicyInput, context),
@@ -215,6 +220,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '422': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '422', '429'],
     security: [
       {
         schemes: [
@@ -285,6 +291,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.listUsers(input as unknown as UsersDto.ListUsersInput, context),
@@ -318,6 +325,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '422': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '409', '422', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.createUser(input as unknown as UsersDto.CreateUserInput, context),
@@ -347,6 +355,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'apiKey', scopes: [] }] }, { schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.lookupUserByEmail(input as unknown as UsersDto.LookupUserByEmailInput, context),
@@ -374,6 +383,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.getUser(input as unknown as UsersDto.GetUserInput, context),
@@ -400,6 +410,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.deleteUser(input as unknown as UsersDto.DeleteUserInput, context),
@@ -440,6 +451,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '412': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '412', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.updateUser(input as unknown as UsersDto.UpdateUserInput, context),
@@ -484,6 +496,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '422': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '422', '429'],
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.users.changePassword(input as unknown as UsersDto.ChangePasswordInput, context),
@@ -516,6 +529,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.assignRole(input as unknown as UsersDto.AssignRoleInput, context),
@@ -555,6 +569,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.unassignRole(input as unknown as UsersDto.UnassignRoleInput, context),
@@ -591,6 +606,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [
       { schemes: [{ key: 'oauth2', scopes: ['sessions:admin'] }] },
       { schemes: [{ key: 'bearerAuth', scopes: [] }] },
@@ -624,6 +640,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [
       { schemes: [{ key: 'oauth2', scopes: ['sessions:admin'] }] },
       { schemes: [{ key: 'bearerAuth', scopes: [] }] },
@@ -664,6 +681,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.listRoles(input as unknown as RolesDto.ListRolesInput, context),
@@ -689,6 +707,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: true,
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '409': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '409', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.createRole(input as unknown as RolesDto.CreateRoleInput, context),
@@ -716,6 +735,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     bodyRequired: false,
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
+    errorStatuses: ['400', '401', '403', '404', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.getRole(input as unknown as RolesDto.GetRoleInput, context),
@@ -756,6 +776,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '412': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '412', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.replaceRole(input as unknown as RolesDto.ReplaceRoleInput, context),
@@ -790,6 +811,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '409': errorBody,
       '429': errorBody,
     },
+    errorStatuses: ['400', '401', '403', '404', '409', '429'],
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.deleteRole(input as unknown as RolesDto.DeleteRoleInput, context),

@@ -29,7 +29,10 @@ export function registerErrorHandler(
   const allowedMethods = createMethodLookup(routes);
   app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
     const error = toAppError(raw);
-    const status = statusOf(error);
+    const status = answeredStatus(
+      request.routeOptions.config.operation as OperationRoute<unknown> | undefined,
+      statusOf(error),
+    );
     // An expected error is part of the request's one log line; only a programmer error gets its own, with its stack.
     request.errorCode = error.code;
     if (!error.isOperational) request.log.error({ err: raw }, 'unhandled error');
@@ -93,6 +96,23 @@ function sendError(
     .status(status)
     .type(mediaType.includes('*') ? 'application/json' : mediaType)
     .send(body);
+}
+
+/** Statuses any operation may answer besides those its spec declares. */
+const ALWAYS_ALLOWED = new Set([400, 401, 403, 404, 405, 406, 413, 415, 429, 500, 501]);
+
+/**
+ * The spec is the contract: a client error the operation does not declare (a 409 from a domain
+ * rule on an operation that lists no 409, say) is answered as a 400; its body keeps the error's code.
+ */
+function answeredStatus(operation: OperationRoute<unknown> | undefined, status: number): number {
+  if (!operation || ALWAYS_ALLOWED.has(status) || status >= 500) return status;
+  const declared = operation.errorStatuses.map((key) => key.toUpperCase());
+  return declared.includes(String(status)) ||
+    declared.includes(`${String(status).charAt(0)}XX`) ||
+    declared.includes('DEFAULT')
+    ? status
+    : 400;
 }
 
 function errorBodyFor(
