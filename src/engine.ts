@@ -69,6 +69,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   onStage('plan');
   const schema = domain && relationalSchema(domain);
   const persisted = schema && (await planPersistence(outDir, schema));
+  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models) });
   const view = buildProjectView(model, {
     packageName,
     specFile: basename(spec.path),
@@ -79,8 +80,10 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
+    report,
+    schema,
+    migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
   });
-  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models) });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
   const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(persisted ?? []), reportFile]);
 
