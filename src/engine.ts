@@ -76,6 +76,9 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   onStage('plan');
   const schema = domain && relationalSchema(domain);
   const persisted = schema && (await planPersistence(outDir, schema));
+  // Warnings first: the report lists them.
+  diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas));
+  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred });
   const view = buildProjectView(model, {
     packageName,
     specFile: basename(spec.path),
@@ -86,10 +89,10 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
+    report,
+    schema,
+    migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
   });
-  // Warnings first: the report lists them.
-  diagnostics.push(...reportSerializerFallbacks(model.resources, view.schemas));
-  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
   const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
 

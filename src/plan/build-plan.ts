@@ -12,6 +12,14 @@ const USER_OWNED = new Set([
   'src/repositories/__repository__.repository.ts',
 ]);
 
+/**
+ * Generator-owned files whose names cannot carry `.gen.`: docs/ARCHITECTURE.md describes the
+ * generated structure (ER diagram, DDL, operations and the classes serving them) and is worthless the
+ * moment it lags the model, so it is rewritten like the `.gen.ts` files; ARCHITECTURE.md is the name
+ * readers look for, and the file says at its top that it is rewritten.
+ */
+const GENERATOR_OWNED = new Set(['docs/ARCHITECTURE.md']);
+
 /** Placeholders in template paths: the template is written once per item, which it receives under `key`. */
 const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => { fileStem: string }[] }[] = [
   { token: '__resource__', key: 'resource', items: (view) => view.resources },
@@ -30,7 +38,7 @@ const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/dto\/mappers\.gen\
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
-  if (/\.gen\.[a-z]+$/.test(outputPath)) return 'generator';
+  if (/\.gen\.[a-z]+$/.test(outputPath) || GENERATOR_OWNED.has(outputPath)) return 'generator';
   if (USER_OWNED.has(outputPath)) return 'user';
   return 'template';
 }

@@ -12,6 +12,8 @@ export interface ImplementationCounts {
 
 export interface GenerationReport {
   counts: ImplementationCounts;
+  /** One entry per operation of the spec, in the spec's order (docs/ARCHITECTURE.md lists them too). */
+  entries: ImplementationEntry[];
   /** The report as markdown, written to `.scaffold/report.md`. */
   markdown: string;
 }
@@ -47,9 +49,7 @@ export function buildGenerationReport(
 
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const rows = entries.map((entry) => {
-    const i = entry.implementation;
-    const what = i.kind === 'stub' ? 'stub (501)' : `${i.kind === 'crud' ? 'CRUD' : 'domain'}: ${i.operation.kind}${i.operation.transition ? ` (${i.operation.transition})` : ''} ${i.operation.entity}`;
-    const details = i.kind === 'stub' ? [i.reason, ...entry.notes] : entry.notes;
+    const { what, details } = describeImplementation(entry);
     return `| ${cell(entry.operationId)} | ${cell(entry.signature)} | ${what} | ${cell(details.join('; '))} |`;
   });
   const lines = [
@@ -77,7 +77,19 @@ export function buildGenerationReport(
   }
   const warnings = diagnostics.filter((d) => d.severity !== 'error');
   lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));
-  return { counts, markdown: `${lines.join('\n')}\n` };
+  return { counts, entries, markdown: `${lines.join('\n')}\n` };
+}
+
+/**
+ * What the generated service does for an operation, as the report and docs/ARCHITECTURE.md say it:
+ * `CRUD: list Product`, `domain: action (cancel) Order` or `stub (501)`, and the details (a stub's
+ * reason, what the implementation leaves out).
+ */
+export function describeImplementation(entry: ImplementationEntry): { what: string; details: string[] } {
+  const i = entry.implementation;
+  if (i.kind === 'stub') return { what: 'stub (501)', details: [i.reason, ...entry.notes] };
+  const transition = i.operation.transition ? ` (${i.operation.transition})` : '';
+  return { what: `${i.kind === 'crud' ? 'CRUD' : 'domain'}: ${i.operation.kind}${transition} ${i.operation.entity}`, details: entry.notes };
 }
 
 export function plural(count: number, noun: string): string {

@@ -1,7 +1,7 @@
 import fastJson from 'fast-json-stringify';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { escapePointer } from '../model/operations.js';
-import type { Resource } from '../model/types.js';
+import type { Resource, SchemaDefinition } from '../model/types.js';
 import { compileResponseSerializer, type BuildSerializer, type JsonSchema } from '../shared/response-serializer.js';
 import { serializedResponses } from './route-entry.js';
 
@@ -16,8 +16,9 @@ import { serializedResponses } from './route-entry.js';
  * references resolve against the same components every time), so each distinct schema is compiled
  * once: GitHub's 2,829 serialized responses have 476 distinct schemas.
  */
-export function reportSerializerFallbacks(resources: readonly Resource[], schemas: readonly { schemaJson: string }[]): Diagnostic[] {
-  const registered = schemas.map((s) => JSON.parse(s.schemaJson) as { $id: string });
+export function reportSerializerFallbacks(resources: readonly Resource[], schemas: readonly SchemaDefinition[]): Diagnostic[] {
+  // Registered as the generated app registers them (src/dto/schemas.gen.ts).
+  const registered = schemas.map((s) => ({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }));
   const outcomes = new Map<string, { refusal: unknown }>();
   const build: BuildSerializer = (schema, options) => {
     const key = JSON.stringify(schema);

@@ -9,6 +9,10 @@ import type { PersistenceView } from './persistence-view.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
+import type { RelationalSchema } from '../model/domain/relational-schema.js';
+import { buildArchitectureView, type ArchitectureView } from './architecture-view.js';
+import type { GenerationReport } from './generation-report.js';
+import { countGeneratedTests, MEASURED_TEST_RUNS, type TestCount } from './test-count.js';
 
 /**
  * The data every template receives. All strings are already safe where they land: identifiers come
@@ -46,6 +50,11 @@ export interface ProjectView {
   firstRoute: { url: string; method: string } | undefined;
   /** The bundled spec as a string literal, for JSON.parse in src/dto/openapi-document.gen.ts. */
   documentLiteral: string;
+  /** The tests the project's `npm test` runs, and a measured run of an example's tests for scale (README). */
+  tests: TestCount;
+  measuredTestRun: (typeof MEASURED_TEST_RUNS)[keyof typeof MEASURED_TEST_RUNS];
+  /** docs/ARCHITECTURE.md. */
+  architecture: ArchitectureView;
 }
 
 export interface ResourceView {
@@ -107,6 +116,11 @@ export interface ViewOptions {
   crud: CrudModel | undefined;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  /** What the generation report says of each operation; docs/ARCHITECTURE.md lists the same. */
+  report: Pick<GenerationReport, 'entries' | 'counts'>;
+  /** The tables of the domain model (undefined without one), and the migration files that create them. */
+  schema: RelationalSchema | undefined;
+  migrationFiles: string[];
 }
 
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
@@ -119,6 +133,11 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
+  const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute });
+  const handlers = new Map(
+    resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
+  );
   return {
     ...domain,
     persistence: options.persistence,
@@ -132,7 +151,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     usesEnvelope: model.usesEnvelope,
     resources,
     errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
-    firstRoute: probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) },
+    firstRoute,
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
@@ -147,6 +166,21 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     devDependencies: sortedEntries(options.devDependencies),
     operationCount: model.resources.reduce((n, r) => n + r.operations.length, 0),
     documentLiteral: stringLiteral(JSON.stringify(options.document)),
+    tests,
+    measuredTestRun: MEASURED_TEST_RUNS.withDatabase,
+    architecture: buildArchitectureView({
+      packageName: options.packageName,
+      specFile: options.specFile,
+      entries: options.report.entries,
+      counts: options.report.counts,
+      handlers,
+      domain: options.domain,
+      schema: options.schema,
+      migrationFiles: options.migrationFiles,
+      basePath: model.basePath,
+      securitySchemes: model.securitySchemes,
+      tests,
+    }),
   };
 }
 

@@ -1,7 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/engine.js';
+import { MEASURED_TEST_RUNS } from '../../src/plan/test-count.js';
 import { exampleModels, exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 
 /**
@@ -21,6 +22,24 @@ describe.each(EXAMPLES)('the %s example', (example) => {
     await expect(`${paths.join('\n')}\n`).toMatchFileSnapshot(join(goldenDir, 'FILES.txt'));
     for (const path of paths) {
       await expect(await readFile(join(out, path), 'utf8')).toMatchFileSnapshot(join(goldenDir, path));
+    }
+  });
+
+  it('states the number of tests it generates, and quotes a measured run only for the tests measured', async () => {
+    const out = resolve(REPO_ROOT, 'test', '.cache', 'golden-tests', example);
+    await rm(out, { recursive: true, force: true });
+    await generate({ spec: exampleSpec(example), out, name: undefined, models: exampleModels(example), dryRun: false, force: false });
+    // What the generated vitest.config.ts runs: test/**/*.test.ts and test/**/*.gen.ts, outside test/support.
+    const files = (await readdir(join(out, 'test'), { recursive: true })).filter((f) => /\.(test|gen)\.ts$/.test(f) && !f.startsWith('support'));
+    let count = 0;
+    for (const file of files) count += (await readFile(join(out, 'test', file), 'utf8')).match(/^\s*it\(/gm)?.length ?? 0;
+    const readme = await readFile(join(out, 'README.md'), 'utf8');
+    expect(Number(/runs the (\d+) tests scaffold generated/.exec(readme)?.[1])).toBe(count);
+    const architecture = await readFile(join(out, 'docs', 'ARCHITECTURE.md'), 'utf8');
+    expect(Number(/`npm test` runs (\d+) generated tests/.exec(architecture)?.[1])).toBe(count);
+    const measured = Object.values(MEASURED_TEST_RUNS).find((run) => run.directory === example);
+    if (measured) {
+      expect(count, `the README quotes a measured run of ${measured.tests} tests of this example: measure it again (see MEASURED_TEST_RUNS)`).toBe(measured.tests);
     }
   });
 
