@@ -69,6 +69,13 @@ describe('a generated server', () => {
     expect(statuses).toEqual([501, 501, 501, 501]);
   });
 
+  it('counts requests with bad credentials against the limit too (no free guessing)', async () => {
+    const server = await start({ RATE_LIMIT_MAX: '2' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${server.baseUrl}/v2/store/inventory`, { headers: { api_key: 'guess' } })).status);
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+
   it('answers CORS for allowed origins only and sets security headers', async () => {
     const server = await start({ CORS_ORIGINS: 'https://app.example.com' });
     const allowed = await fetch(`${server.baseUrl}/health/live`, { headers: { origin: 'https://app.example.com' } });

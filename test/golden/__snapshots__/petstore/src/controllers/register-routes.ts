@@ -27,6 +27,8 @@ export function registerOperationRoutes<Controllers>(
   validation: Validation,
 ): void {
   allowDeclaredBodies(app, routes);
+  // The limiter of the rate-limit plugin (src/middlewares/cross-cutting.ts), sharing its store.
+  const limitRate = app.rateLimit();
   for (const route of routes) {
     const validateCookies: ValidateFunction | undefined =
       route.cookies === undefined ? undefined : validation.compileParameters(route.cookies);
@@ -44,10 +46,14 @@ export function registerOperationRoutes<Controllers>(
         }
         return serialize;
       },
-      config: { operation: route as OperationRoute<unknown> },
-      onRequest: async (request) => {
-        request.auth = await authenticator.authenticate(request, route.security);
-      },
+      // The rate limit comes before authentication, so failed logins are throttled too.
+      config: { operation: route as OperationRoute<unknown>, rateLimit: false },
+      onRequest: [
+        limitRate,
+        async (request) => {
+          request.auth = await authenticator.authenticate(request, route.security);
+        },
+      ],
       preValidation: async (request) => {
         checkMediaTypes(request, route as OperationRoute<unknown>);
         decodeParameters(request, route.parameters, validateCookies);
