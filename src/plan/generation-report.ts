@@ -1,3 +1,4 @@
+import { markdownText } from './markdown.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
 import type { InferredDomain } from '../model/infer/infer-domain.js';
@@ -47,10 +48,11 @@ export function buildGenerationReport(
   const counts: ImplementationCounts = { crud: 0, domain: 0, stub: 0 };
   for (const entry of entries) counts[entry.implementation.kind] += 1;
 
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  // Names and reasons come from the spec: shown as written, never as markdown.
+  const cell = markdownText;
   const rows = entries.map((entry) => {
     const { what, details } = describeImplementation(entry);
-    return `| ${cell(entry.operationId)} | ${cell(entry.signature)} | ${what} | ${cell(details.join('; '))} |`;
+    return `| ${cell(entry.operationId)} | ${cell(entry.signature)} | ${cell(what)} | ${cell(details.join('; '))} |`;
   });
   const lines = [
     '# Generation report',

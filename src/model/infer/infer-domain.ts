@@ -45,7 +45,7 @@ export function inferDomainModel(model: ApiModel): InferredDomain {
     const idType = id === undefined || id === false ? undefined : reader.valueType(id);
     const identity = idType?.types.has('integer') ? 'serial' : idType?.types.has('string') && idType.format === 'uuid' ? 'uuid' : undefined;
     if (!shape || !identity) {
-      skipped.push({ schema: component, reason: 'it has no integer or uuid `id` property' });
+      skipped.push({ schema: component, reason: 'it has no integer or uuid "id" property' });
       continue;
     }
     const fields: Record<string, FieldDocument> = {};

@@ -24,7 +24,7 @@ describe('entities inferred from a spec without a domain model', () => {
   it('come from the schemas the petstore returns that have an id', async () => {
     const { domain, skipped } = await infer(`${REPO_ROOT}/examples/petstore/openapi.yaml`);
     expect(domain?.entities.map((e) => `${e.names.original} (${e.identity})`)).toEqual(['Pet (serial)', 'Order (serial)', 'User (serial)']);
-    expect(skipped).toEqual([{ schema: 'ApiResponse', reason: 'it has no integer or uuid `id` property' }]);
+    expect(skipped).toEqual([{ schema: 'ApiResponse', reason: 'it has no integer or uuid "id" property' }]);
     const pet = domain?.entities.find((e) => e.names.original === 'Pet');
     expect(pet?.fields.map((f) => `${f.names.camel}:${typeof f.type === 'string' ? f.type : 'vo'}${f.required ? '' : '?'}`)).toEqual([
       'category:json?',
