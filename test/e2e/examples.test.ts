@@ -94,15 +94,16 @@ describe.each(EXAMPLES)('the %s example, end to end', (example) => {
 
   it.runIf(example === 'petstore')('stores what it is sent, and answers a conflict the spec does not declare as a 400', async () => {
     expect(server).toBeDefined();
-    const post = (body: unknown) => fetch(`${server?.baseUrl}/v2/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect((await post({ username: 'ada', firstName: 'Ada', userStatus: 1 })).status).toBe(200);
+    const send = (method: string, path: string, body: unknown) => fetch(`${server?.baseUrl}/v2${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await send('POST', '/user', { username: 'ada', firstName: 'Ada', userStatus: 1 })).status).toBe(200);
+    expect((await send('POST', '/user', { username: 'bob' })).status).toBe(200);
     const read = await fetch(`${server?.baseUrl}/v2/user/ada`, { headers: { accept: 'application/json' } });
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ username: 'ada', firstName: 'Ada', userStatus: 1 });
-    // createUser declares no 409: the duplicate username is a client error all the same, with its code.
-    const duplicate = await post({ username: 'ada' });
-    expect(duplicate.status).toBe(400);
-    expect(await duplicate.text()).toContain('CONFLICT');
+    // updateUser declares 400 and 404 only: taking another user's name is a client error all the same, with its code.
+    const taken = await send('PUT', '/user/bob', { username: 'ada' });
+    expect(taken.status).toBe(400);
+    expect(await taken.text()).toContain('CONFLICT');
   });
 
   it('stops gracefully on SIGTERM', async () => {
