@@ -31,7 +31,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', (signal) => void stop(signal));
   process.once('SIGINT', (signal) => void stop(signal));
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // The port is taken, say: release the database (and the embedded one's lock) before exiting.
+    app.log.fatal({ err: error }, 'could not listen');
+    await app.close();
+    process.exit(1);
+  }
 }
 
 await main();
