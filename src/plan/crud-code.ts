@@ -107,6 +107,8 @@ function outputProperty(property: OutputProperty, variable: string, entity: Enti
   const value = member(variable, 'field' in property ? property.field : property.property);
   switch (property.kind) {
     case 'field': {
+      // A serial id is null only before the entity is stored; mappers only see stored entities.
+      if (property.field === 'id' && entity?.identity === 'serial') return `${key(property.property)}: ${value} as number`;
       const convert = (expression: string) => (property.conversion === 'date-to-string' ? `${expression}.toISOString()` : expression);
       if (property.omitWhenNull) return `...(${value} !== null && { ${key(property.property)}: ${convert(value)} })`;
       if (property.nullable && property.conversion === 'date-to-string') return `${key(property.property)}: ${value}?.toISOString() ?? null`;
