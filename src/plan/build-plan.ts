@@ -26,6 +26,8 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
   { token: '__entity__', key: 'entity', items: (view) => view.entities },
   { token: '__value__', key: 'valueObject', items: (view) => view.valueObjects },
   { token: '__repository__', key: 'repository', items: (view) => view.persistence?.repositories ?? [] },
+  { token: '__api__', key: 'api', items: (view) => view.apiTests },
+  { token: '__unitofwork__', key: 'unitOfWork', items: (view) => (view.unitOfWork ? [view.unitOfWork] : []) },
   {
     token: '__sampled__',
     key: 'repository',
@@ -34,7 +36,7 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
 ];
 
 /** Templates that only make sense with a domain model. */
-const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/dto\/mappers\.gen\.ts$|src\/services\/crud-support\.ts$|test\/models\/|test\/repositories\/|test\/support\/(domain-rules|database|global-setup|samples\.gen)\.ts$)/;
+const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/dto\/mappers\.gen\.ts$|src\/services\/crud-support\.ts$|test\/models\/|test\/repositories\/|test\/api\/|test\/support\/(domain-rules|database|global-setup|samples\.gen|api-client)\.ts$)/;
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {

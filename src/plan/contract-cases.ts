@@ -51,6 +51,22 @@ export function contractCases(operation: Operation, basePath: string, lookup: Sc
   };
 }
 
+/**
+ * Samples of an operation's required query, header and cookie parameters, serialized as the contract
+ * tests send them; undefined when one has no sample.
+ */
+export function requiredParameters(operation: Operation, lookup: SchemaLookup): { query: ContractRequest['query']; headers: ContractRequest['headers'] } | undefined {
+  const samples = new Map<Parameter, unknown>();
+  for (const parameter of operation.parameters) {
+    if (!parameter.required || parameter.in === 'path') continue;
+    const value = sampleValue(parameter.schema, lookup);
+    if (value === undefined) return undefined;
+    samples.set(parameter, value);
+  }
+  const { query, headers } = buildRequest(operation, '', samples, undefined);
+  return { query, headers };
+}
+
 function buildRequest(operation: Operation, basePath: string, samples: Map<Parameter, unknown>, body: ContractRequest['body']): ContractRequest {
   const valueOf = (name: string) => [...samples.entries()].find(([p]) => p.in === 'path' && p.name === name)?.[1];
   const url = basePath + operation.path.replace(/\{([^}]*)\}/g, (_, name: string) => encodeURIComponent(serializeSimple(valueOf(name) ?? 'sample')));

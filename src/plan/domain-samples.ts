@@ -24,7 +24,7 @@ export interface Violation {
   location: string;
 }
 
-const STRING_CANDIDATES = ['sample', 'SAMPLE-1', 'EUR', 'ABC', 'DE', 'sample@example.com', '12345', 'a', 'x1'];
+export const STRING_CANDIDATES = ['sample', 'SAMPLE-1', 'EUR', 'ABC', 'DE', 'sample@example.com', '12345', 'a', 'x1'];
 const SAMPLE_UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 
 export function sampleFields(fields: Field[], valueObjects: Map<string, ValueObject>): SampleField[] | undefined {
@@ -41,7 +41,8 @@ export function sampleFields(fields: Field[], valueObjects: Map<string, ValueObj
   return samples;
 }
 
-function sampleValue(field: Field, valueObjects: Map<string, ValueObject>): { value: unknown; code: string } | undefined {
+/** A value of one field that its own constraints allow (its default first), as the rules see it and as TypeScript. */
+export function sampleValue(field: Field, valueObjects: Map<string, ValueObject>): { value: unknown; code: string } | undefined {
   if (field.default !== undefined) return { value: field.default, code: JSON.stringify(field.default) };
   const c = field.constraints;
   if (typeof field.type === 'object') {
@@ -81,7 +82,7 @@ function sampleValue(field: Field, valueObjects: Map<string, ValueObject>): { va
   }
 }
 
-function fitLength(value: string, min = 0, max = Infinity): string {
+export function fitLength(value: string, min = 0, max = Infinity): string {
   const padded = value.length < min ? value.padEnd(min, 'x') : value;
   return padded.length > max ? padded.slice(0, max) : padded;
 }

@@ -2,6 +2,7 @@ import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
 import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
+import { buildApiTests, buildUnitOfWorkView, type ApiTestFile, type UnitOfWorkView } from './api-tests.js';
 import { buildMappers, buildServiceCode, serviceImports, type ImplementedMethod, type MappersView } from './crud-code.js';
 import { contractCases } from './contract-cases.js';
 import { buildDomainViews, type EntityView, type ValueObjectView } from './entity-view.js';
@@ -38,6 +39,10 @@ export interface ProjectView {
   persistence: PersistenceView | undefined;
   /** Working CRUD from the domain model (undefined without one). */
   crud: { mappers: MappersView } | undefined;
+  /** The generated API tests, one file per resource with implemented operations (empty without a domain model). */
+  apiTests: ApiTestFile[];
+  /** The transaction tests (undefined without a domain model or samples). */
+  unitOfWork: UnitOfWorkView | undefined;
   schemas: { id: string; schemaJson: string }[];
   sharedErrorBody: string;
   sharedErrorSchemaId: string;
@@ -134,13 +139,17 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
-  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute });
+  const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence) : undefined;
+  const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, apiTests: apiTests?.files ?? [], unitOfWork });
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
   return {
     ...domain,
     persistence: options.persistence,
+    apiTests: apiTests?.files ?? [],
+    unitOfWork,
     crud: options.crud && options.domain ? { mappers: buildMappers(options.crud, options.domain, model.basePath) } : undefined,
     packageName: options.packageName,
     title: commentText(model.title),

@@ -2,13 +2,28 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { TestProject } from 'vitest/node';
+import { connectDatabase } from '../../src/repositories/database.js';
 
-/** Migrates one embedded database before the tests and hands its dump to every test file. */
+/**
+ * Migrates once, before the tests: an embedded database whose dump every test worker loads, or,
+ * with TEST_DATABASE_URL, that PostgreSQL database, emptied first (point it at a scratch database only).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (process.env.TEST_DATABASE_URL) {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (databaseUrl) {
+    const connection = await connectDatabase({ databaseUrl, dataDir: 'memory://' });
+    try {
+      await connection.db.execute(sql`drop schema if exists public cascade`);
+      await connection.db.execute(sql`drop schema if exists drizzle cascade`);
+      await connection.db.execute(sql`create schema public`);
+      await connection.migrate();
+    } finally {
+      await connection.close();
+    }
     project.provide('databaseTemplate', undefined);
     return async () => {};
   }

@@ -48,7 +48,8 @@ export class ContractClient {
 
   private constructor(
     private readonly app: FastifyInstance,
-    private readonly database: DatabaseConnection,
+    /** The test database the app runs on. */
+    readonly database: DatabaseConnection,
   ) {}
 
   static async start(): Promise<ContractClient> {

@@ -10,24 +10,41 @@ declare module 'vitest' {
   }
 }
 
+/** Empties every table of the application's schema (drizzle's record of the migrations lives in its own schema). */
+const EMPTY_TABLES = sql.raw(`DO $$
+DECLARE tables text;
+BEGIN
+  SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') INTO tables FROM pg_tables WHERE schemaname = 'public';
+  IF tables IS NOT NULL THEN EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE'; END IF;
+END $$`);
+
+/** The database of this test worker (test files share their worker's modules: see vitest.config.ts). */
+let worker: { key: string; connection: Promise<DatabaseConnection> } | undefined;
+
 /**
- * A freshly migrated database for a test file: an in-memory PGlite loaded from the migrated template
- * the global setup made (well under a second, where a new one takes several), or, when
- * TEST_DATABASE_URL is set, that PostgreSQL database, emptied first: point it at a scratch database only.
+ * An empty, migrated database for a test file. Each test worker opens one, once: an in-memory PGlite
+ * loaded from the template global-setup.ts migrated (well under a second, where a new one takes
+ * several), or, with TEST_DATABASE_URL, the PostgreSQL database global-setup.ts migrated (point it
+ * at a scratch database only). Every call empties it, so files do not see each other's data;
+ * `close()` keeps it open for the worker's next file.
  */
 export async function testDatabase(): Promise<DatabaseConnection> {
   const templatePath = inject('databaseTemplate');
+  const key = templatePath ?? process.env.TEST_DATABASE_URL ?? '';
+  if (worker?.key !== key) {
+    void worker?.connection.then((previous) => previous.close());
+    worker = { key, connection: openDatabase(templatePath) };
+  }
+  const connection = await worker.connection;
+  await connection.db.execute(EMPTY_TABLES);
+  return { ...connection, close: async () => {} };
+}
+
+async function openDatabase(templatePath: string | undefined): Promise<DatabaseConnection> {
   const template = templatePath === undefined ? undefined : new Blob([await readFile(templatePath)]);
-  const connection = await connectDatabase({
+  return connectDatabase({
     databaseUrl: process.env.TEST_DATABASE_URL,
     dataDir: 'memory://',
     ...(template && { template }),
   });
-  if (connection.kind === 'postgres') {
-    await connection.db.execute(sql`drop schema if exists public cascade`);
-    await connection.db.execute(sql`drop schema if exists drizzle cascade`);
-    await connection.db.execute(sql`create schema public`);
-  }
-  await connection.migrate();
-  return connection;
 }

@@ -12,8 +12,8 @@ import type { NewRole } from '../../src/models/role.entity.gen.js';
 
 let sequence = 0;
 
-/** A different number on every call, so samples with unique fields do not collide. */
-function next(): number {
+/** A different number on every call, so samples (and API test bodies) with unique fields do not collide. */
+export function next(): number {
   sequence += 1;
   return sequence;
 }

@@ -1,0 +1,1248 @@
+import { fieldsOf } from '../model/domain/expression.js';
+import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
+import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape } from '../model/crud/types.js';
+import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
+import { camelCase, commentText, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
+import type { ApiModel, JsonSchema, Operation, Resource, SecuritySchemeKind } from '../model/types.js';
+import { requiredParameters } from './contract-cases.js';
+import { pathLiteral } from './crud-code.js';
+import type { SchemaLookup } from './error-template.js';
+import { repositoryProperty, type PersistenceView, type RepositoryView } from './persistence-view.js';
+import {
+  access,
+  candidateValues,
+  createSchemaCheck,
+  fitsField,
+  instantiate,
+  invariantsHold,
+  propertyKey,
+  renderCode,
+  RUNNING_NUMBERS,
+  uniqueVariants,
+  valueObjectInvariantsHold,
+  type Code,
+  type SchemaCheck,
+} from './request-values.js';
+
+/**
+ * The generated API tests (test/api/<resource>.api.gen.ts): for every operation scaffold implemented
+ * from the domain model, requests through in-process HTTP that create, read, list, change and delete
+ * entities and perform their transitions, with the statuses and representations the binding implies.
+ * Everything here is derived from the same binding (src/model/crud) that generates the services; an
+ * operation whose requests cannot be derived with confidence gets no test, and the file says why.
+ */
+export interface ApiTestCase {
+  /** String literal. */
+  title: string;
+  /** An expression: the test is skipped when true (the operation is overridden in the user's service). */
+  skipIf: string;
+  body: string;
+}
+
+export interface ApiTestGroup {
+  /** String literal: `createProduct: POST /products`. */
+  title: string;
+  cases: ApiTestCase[];
+}
+
+export interface ApiTestFile {
+  fileStem: string;
+  /** String literal for the outer describe. */
+  title: string;
+  resource: string;
+  /** Comment-safe lines: operations without tests, and why. */
+  omitted: string[];
+  imports: string[];
+  helpers: string[];
+  groups: ApiTestGroup[];
+}
+
+/** The service-level rollback test of the unit-of-work file: a generated create inside a failing run. */
+export interface ServiceRollbackView {
+  baseClass: string;
+  baseFile: string;
+  methodName: string;
+  entity: string;
+  repository: string;
+  /** Statements sampling the records the body refers to (inside the run). */
+  parents: string[];
+  body: string;
+  usesRunningNumber: boolean;
+}
+
+export interface ApiTestsView {
+  files: ApiTestFile[];
+  serviceRollback: ServiceRollbackView | undefined;
+}
+
+interface Context {
+  model: ApiModel;
+  domain: DomainModel;
+  reader: SchemaReader;
+  lookup: SchemaLookup;
+  check: SchemaCheck;
+  entities: Map<string, Entity>;
+  valueObjects: Map<string, ValueObject>;
+  repositories: Map<string, RepositoryView>;
+  sampled: Set<string>;
+  itemPaths: CrudModel['itemPaths'];
+}
+
+/** An operation the binding implemented, with what its tests need to send it. */
+interface Bound {
+  crud: CrudOperation;
+  operation: Operation;
+  resource: Resource;
+  serviceClass: string;
+  /** Why it cannot be sent by the tests (credentials they cannot make, parameters without samples). */
+  untestable: string | undefined;
+  extra: { query: Record<string, string | string[]>; headers: Record<string, string> };
+  body: { schema: JsonSchema; mediaType: string } | undefined;
+}
+
+/** A record the request refers to, created first through the sample builders of test/support/samples.gen.ts. */
+interface Parent {
+  variable: string;
+  entity: Entity;
+  serial: boolean;
+}
+
+/** What a request body set, by field: for the expected representation and the rules. */
+interface Sent {
+  fields: Map<string, Code>;
+  objects: Map<string, Sent>;
+  children: Map<string, { sent: Sent; count: number }>;
+}
+
+interface Built {
+  code: Code;
+  sent: Sent;
+  parents: Parent[];
+}
+
+/** How a test makes an entity through the API: its create operation (or a singleton's PUT). */
+interface Creator {
+  entity: Entity;
+  bound: Bound;
+  helper: string;
+  bodyFunction: string;
+  built: Built;
+  /** The parent in the path (`/orders/{orderId}/payments`), if any. */
+  scopeParent: Parent | undefined;
+  shape: OutputShape;
+}
+
+const TESTABLE_SCHEMES = new Set<SecuritySchemeKind>(['bearer', 'oauth2', 'openIdConnect', 'apiKey']);
+/** Names the generated tests use themselves; a parent record named like one gets another name. */
+const LOCALS = new Set(['api', 'n', 'next', 'created', 'read', 'response', 'updated', 'replaced', 'done', 'page', 'all', 'before', 'first', 'second', 'set', 'stored', 'parents', 'expect', 'it', 'describe', 'version', 'list', 'own', 'item', 'context', 'service', 'transactional']);
+
+export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainModel, persistence: PersistenceView): ApiTestsView {
+  const schemaById = new Map(model.schemas.map((s) => [s.id, s.schema]));
+  const ctx: Context = {
+    model,
+    domain,
+    reader: createSchemaReader(model.schemas),
+    lookup: (id) => schemaById.get(id),
+    check: createSchemaCheck(model.schemas),
+    entities: new Map(domain.entities.map((e) => [e.names.original, e])),
+    valueObjects: new Map(domain.valueObjects.map((v) => [v.names.original, v])),
+    repositories: new Map(domain.entities.map((e) => [e.names.original, persistence.repositories.find((r) => r.entityClass === e.names.pascal) as RepositoryView])),
+    sampled: new Set(persistence.samples.map((s) => s.entityClass)),
+    itemPaths: crud.itemPaths,
+  };
+  const bound: Bound[] = [];
+  for (const resource of model.resources) {
+    for (const operation of resource.operations) {
+      const implementation = crud.operations.get(operation.operationId)?.implementation;
+      if (!implementation || implementation.kind === 'stub') continue;
+      bound.push(boundOperation(implementation.operation, operation, resource, ctx));
+    }
+  }
+  const creators = new Map<string, Creator | string>();
+  const creatorOf = (entity: Entity): Creator | string => {
+    if (!creators.has(entity.names.original)) creators.set(entity.names.original, findCreator(entity, bound, ctx));
+    return creators.get(entity.names.original) as Creator | string;
+  };
+
+  const files: ApiTestFile[] = [];
+  for (const resource of model.resources) {
+    const ops = bound.filter((b) => b.resource === resource);
+    if (ops.length === 0) continue;
+    const file = new TestFile(resource, ctx, bound, creatorOf);
+    for (const op of ops) file.add(op);
+    const view = file.view();
+    if (view) files.push(view);
+  }
+  return { files, serviceRollback: serviceRollback(bound, creatorOf, ctx) };
+}
+
+function boundOperation(crud: CrudOperation, operation: Operation, resource: Resource, ctx: Context): Bound {
+  const schemes = new Map(ctx.model.securitySchemes.map((s) => [s.key, s.kind]));
+  const canAuthenticate = operation.security.length === 0 || operation.security.some((r) => r.schemes.every((s) => TESTABLE_SCHEMES.has(schemes.get(s.key) as SecuritySchemeKind)));
+  const extra = requiredParameters(operation, ctx.lookup);
+  const json = operation.requestBody?.contents.find((c) => c.kind === 'json');
+  return {
+    crud,
+    operation,
+    resource,
+    serviceClass: `${resource.names.pascal}Service`,
+    untestable: !canAuthenticate ? 'the tests cannot make credentials for its security schemes' : extra === undefined ? 'a required parameter has no sample value' : undefined,
+    extra: extra ?? { query: {}, headers: {} },
+    body: json?.schema === undefined ? undefined : { schema: json.schema, mediaType: json.mediaType },
+  };
+}
+
+/** The operation that makes an entity in the tests: a create (top-level first), else a singleton's PUT. */
+function findCreator(entity: Entity, bound: Bound[], ctx: Context): Creator | string {
+  const candidates = bound
+    .filter((b) => b.crud.entity === entity.names.original && ((b.crud.kind === 'create' && !b.crud.singleton) || (b.crud.kind === 'replace' && b.crud.singleton)))
+    .sort((a, b) => rank(a) - rank(b));
+  if (candidates.length === 0) return `no operation creates ${entity.names.original}`;
+  let reason = '';
+  for (const candidate of candidates) {
+    const creator = makeCreator(entity, candidate, ctx);
+    if (typeof creator !== 'string') return creator;
+    reason ||= `${candidate.operation.operationId}: ${creator}`;
+  }
+  return reason;
+}
+
+function rank(b: Bound): number {
+  return b.crud.singleton ? 2 : b.crud.scope ? 1 : 0;
+}
+
+function makeCreator(entity: Entity, bound: Bound, ctx: Context): Creator | string {
+  if (bound.untestable) return bound.untestable;
+  const shape = bound.crud.response.shape;
+  if (!shape) return 'its response has no body to read the new entity from';
+  const names = new ParentNames();
+  const scope = bound.crud.scope;
+  let scopeParent: Parent | undefined;
+  if (scope) {
+    const parentEntity = ctx.entities.get(scope.parentEntity) as Entity;
+    if (!ctx.sampled.has(parentEntity.names.pascal)) return `no sample ${parentEntity.names.original} can be made for its path`;
+    scopeParent = names.claim(scope.relation, parentEntity);
+  }
+  const body = buildBody(bound, entity, ctx, names, { variant: 0 });
+  if (typeof body === 'string') return body;
+  // The parent in the path is no part of the body.
+  const built = { ...body, parents: body.parents.filter((p) => p !== scopeParent) };
+  if (scope && scopeParent) built.sent.fields.set(`${scope.relation}Id`, { kind: 'reference', parent: scopeParent.variable, serial: scopeParent.serial });
+  if (!shape.properties.some((p) => p.kind === 'field' && p.field === 'id') && !bound.crud.singleton) return 'its response does not show the new entity\'s id';
+  return {
+    entity,
+    bound,
+    helper: `${bound.crud.singleton ? 'set' : 'create'}${entity.names.pascal}`,
+    bodyFunction: `${bound.operation.methodName}Body`,
+    built,
+    scopeParent,
+    shape,
+  };
+}
+
+/** Variable names of parent records, one per relation (and target). */
+class ParentNames {
+  private readonly byRelation = new Map<string, Parent>();
+
+  claim(relation: string, entity: Entity): Parent {
+    const key = `${relation}:${entity.names.original}`;
+    const known = this.byRelation.get(key);
+    if (known) return known;
+    let variable = camelCase(relation, 'parent');
+    const taken = new Set([...this.byRelation.values()].map((p) => p.variable));
+    if (RESERVED_WORDS.has(variable) || LOCALS.has(variable)) variable = `${variable}Record`;
+    for (let n = 2; taken.has(variable); n += 1) variable = `${camelCase(relation, 'parent')}${n}`;
+    const parent = { variable, entity, serial: entity.identity === 'serial' };
+    this.byRelation.set(key, parent);
+    return parent;
+  }
+
+  all(): Parent[] {
+    return [...this.byRelation.values()];
+  }
+}
+
+interface BuildOptions {
+  /** 0: the first values; 1: values that differ from `previous` where the spec and the model allow. */
+  variant: 0 | 1;
+  previous?: Sent;
+  /** The version a versioned change sends (an expression). */
+  version?: Code;
+}
+
+/** A valid request body for an operation of the entity, or the reason there is none. */
+function buildBody(bound: Bound, entity: Entity, ctx: Context, names: ParentNames, options: BuildOptions): Built | string {
+  const body = bound.body;
+  if (!body) return 'it has no JSON request body';
+  const op = bound.crud;
+  const object = buildObject(body.schema, { fields: entity.fields, entity }, op.input, op.childInputs, ctx, names, options, op.versionProperty, options.previous, op.scope?.relation);
+  if (typeof object === 'string') return object;
+  for (const n of RUNNING_NUMBERS) {
+    if (!ctx.check(body.schema, instantiate(object.code, n))) return 'no body could be found that the request schema accepts';
+  }
+  const built = { ...object, parents: names.all() };
+  if (op.kind === 'create' && !invariantsHold(entity, sentValues(object.sent, 1), ctx.valueObjects)) return `the sample values break an invariant of ${entity.names.original}`;
+  return built;
+}
+
+function buildObject(
+  schema: JsonSchema,
+  target: { fields: Field[]; entity?: Entity },
+  bindings: InputProperty[],
+  children: ChildInput[],
+  ctx: Context,
+  names: ParentNames,
+  options: BuildOptions,
+  versionProperty: string | undefined,
+  previous: Sent | undefined,
+  scopeRelation: string | undefined,
+): { code: Code; sent: Sent } | string {
+  const shape = ctx.reader.objectShape(schema);
+  if (!shape) return 'its request body is not an object';
+  const entries: [string, Code][] = [];
+  const sent: Sent = { fields: new Map(), objects: new Map(), children: new Map() };
+  const minProperties = numberKeyword(schema, 'minProperties', ctx);
+  for (const [property, propertySchema] of shape.properties) {
+    if (propertySchema === false) continue;
+    const required = shape.required.has(property);
+    if (property === versionProperty && options.version) {
+      entries.push([property, options.version]);
+      continue;
+    }
+    const binding = bindings.find((b) => b.property === property);
+    const child = children.find((c) => c.property === property);
+    let code: Code | string | undefined;
+    if (binding?.kind === 'field') {
+      const relation = target.entity?.relations.find((r) => r.column !== undefined && `${r.names.camel}Id` === binding.field && r.names.camel !== scopeRelation);
+      const field = target.fields.find((f) => f.names.camel === binding.field);
+      if (relation) {
+        const parentEntity = ctx.entities.get(relation.target) as Entity;
+        if (!ctx.sampled.has(parentEntity.names.pascal)) code = `no sample ${parentEntity.names.original} can be made for "${property}"`;
+        else {
+          const parent = names.claim(relation.names.camel, parentEntity);
+          code = { kind: 'reference', parent: parent.variable, serial: parent.serial };
+        }
+      } else if (field) {
+        code = pickValue(propertySchema, field, required, isUnique(field, target.entity), ctx, options.variant === 1 ? previous?.fields.get(field.names.camel) : undefined);
+      }
+      if (code && typeof code !== 'string') sent.fields.set(binding.field, code);
+    } else if (binding?.kind === 'value-object') {
+      const valueObject = ctx.valueObjects.get(binding.valueObject) as ValueObject;
+      const inner = buildObject(propertySchema, { fields: valueObject.fields }, binding.properties, [], ctx, names, { variant: options.variant }, undefined, previous?.objects.get(binding.field), undefined);
+      if (typeof inner !== 'string' && valueObjectInvariantsHold(valueObject, sentValues(inner.sent, 1), ctx.valueObjects)) {
+        code = inner.code;
+        sent.objects.set(binding.field, inner.sent);
+      } else code = typeof inner === 'string' ? inner : `the sample values break an invariant of ${valueObject.names.original}`;
+    } else if (child) {
+      const childEntity = ctx.entities.get(child.entity) as Entity;
+      const items = ctx.reader.arrayItems(propertySchema);
+      const inner = items === undefined ? 'its items are not described' : buildObject(items, { fields: childEntity.fields, entity: childEntity }, child.input, [], ctx, names, { variant: options.variant }, undefined, previous?.children.get(child.relation)?.sent, child.inverse);
+      if (typeof inner !== 'string' && invariantsHold(childEntity, sentValues(inner.sent, 1), ctx.valueObjects)) {
+        const count = Math.max(1, numberKeyword(propertySchema, 'minItems', ctx) ?? 1);
+        code = { kind: 'array', items: Array.from({ length: count }, () => inner.code) };
+        sent.children.set(child.relation, { sent: inner.sent, count });
+      } else code = typeof inner === 'string' ? inner : `the sample values break an invariant of ${childEntity.names.original}`;
+    } else if (required) {
+      // Accepted and not stored (or outside the binding): any valid value does.
+      code = pickValue(propertySchema, undefined, true, false, ctx, undefined);
+    }
+    if (code === undefined || typeof code === 'string') {
+      if (required) return typeof code === 'string' ? code : `no value for "${property}" fits both the spec and the model`;
+      continue;
+    }
+    entries.push([property, code]);
+  }
+  // Optional properties were sent where values were found; `minProperties` is checked with the whole body.
+  if (minProperties !== undefined && entries.length < minProperties) return `its body needs ${minProperties} properties`;
+  return { code: { kind: 'object', entries }, sent };
+}
+
+function numberKeyword(schema: JsonSchema, keyword: string, ctx: Context): number | undefined {
+  const resolved = ctx.reader.resolve(schema);
+  const value = resolved?.[keyword];
+  return typeof value === 'number' ? value : undefined;
+}
+
+function isUnique(field: Field, entity: Entity | undefined): boolean {
+  if (field.unique) return true;
+  return entity?.indexes.some((i) => i.unique && i.fields.some((f) => camelCase(f) === field.names.camel)) ?? false;
+}
+
+/** A value for a property that the spec and the field both accept; unique fields get the test's running number. */
+function pickValue(schema: JsonSchema, field: Field | undefined, required: boolean, unique: boolean, ctx: Context, differentFrom: Code | undefined): Code | undefined {
+  const avoid = differentFrom?.kind === 'literal' ? JSON.stringify(differentFrom.value) : undefined;
+  const fits = (value: unknown) => ctx.check(schema, value) && (!field || fitsField(field, value));
+  for (const value of candidateValues(schema, field, ctx.valueObjects, ctx.lookup)) {
+    if (value === null || JSON.stringify(value) === avoid) continue;
+    if (unique) {
+      if (typeof value !== 'string') continue;
+      const variant = uniqueVariants(value).find((v) => RUNNING_NUMBERS.every((n) => fits(instantiate(v, n))));
+      if (variant) return variant;
+      continue;
+    }
+    if (fits(value)) return { kind: 'literal', value };
+  }
+  if (required && !unique && avoid === undefined && fits(null)) return { kind: 'literal', value: null };
+  return undefined;
+}
+
+/** The values a body set, as the model's rules see them (`n` filled in). */
+function sentValues(sent: Sent, n: number): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [field, code] of sent.fields) values[field] = instantiate(code, n);
+  for (const [field, inner] of sent.objects) values[field] = sentValues(inner, n);
+  return values;
+}
+
+/**
+ * The part of a representation a body determines: the fields it set (as the API shows them), and
+ * with `defaults`, the defaults and empty values of the fields it left out.
+ */
+function expectedObject(shape: OutputShape, sent: Sent, fields: Field[], options: { defaults: boolean; state?: { field: string; value: string } }): Code {
+  const entries: [string, Code][] = [];
+  for (const property of shape.properties) {
+    const code = expectedProperty(property, sent, fields, options);
+    if (code) entries.push([property.property, code]);
+  }
+  return { kind: 'object', entries };
+}
+
+function expectedProperty(property: OutputProperty, sent: Sent, fields: Field[], options: { defaults: boolean; state?: { field: string; value: string } }): Code | undefined {
+  switch (property.kind) {
+    case 'field': {
+      if (options.state?.field === property.field) return { kind: 'literal', value: options.state.value };
+      const code = sent.fields.get(property.field);
+      if (code) {
+        if (property.conversion === 'none') return code;
+        if (property.conversion === 'date-to-string' && code.kind === 'literal' && typeof code.value === 'string') return { kind: 'literal', value: new Date(code.value).toISOString() };
+        return undefined;
+      }
+      const field = fields.find((f) => f.names.camel === property.field);
+      if (!options.defaults || !field || field.derivedFrom || property.conversion !== 'none') return undefined;
+      if (field.default !== undefined) return { kind: 'literal', value: field.default };
+      if (!field.required && !property.omitWhenNull) return { kind: 'literal', value: null };
+      return undefined;
+    }
+    case 'value-object': {
+      const inner = sent.objects.get(property.field);
+      if (!inner) return undefined;
+      return expectedObject(property.shape, inner, [], { defaults: false });
+    }
+    case 'children': {
+      const child = sent.children.get(property.relation);
+      if (!child) return undefined;
+      const item = expectedObject(property.shape, child.sent, [], { defaults: false });
+      return { kind: 'array', items: Array.from({ length: child.count }, () => item) };
+    }
+    case 'links':
+      return undefined;
+  }
+}
+
+function outputPropertyOf(shape: OutputShape, field: string): string | undefined {
+  return shape.properties.find((p): p is Extract<OutputProperty, { kind: 'field' }> => p.kind === 'field' && p.field === field && p.conversion === 'none')?.property;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function article(name: string): string {
+  return /^[AEIOU]/i.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+/** One generated test file: the tests of one resource's implemented operations, with the helpers they need. */
+class TestFile {
+  private readonly groups: ApiTestGroup[] = [];
+  private readonly omitted: string[] = [];
+  private readonly helpers = new Map<string, string>();
+  private readonly samples = new Set<string>();
+  private readonly services = new Map<string, string>();
+  /** Operations whose read-back a create test already covers (`getProduct` after `createProduct`). */
+  private readonly readBack = new Set<string>();
+
+  constructor(
+    private readonly resource: Resource,
+    private readonly ctx: Context,
+    private readonly bound: Bound[],
+    private readonly creatorOf: (entity: Entity) => Creator | string,
+  ) {}
+
+  add(op: Bound): void {
+    const entity = this.ctx.entities.get(op.crud.entity) as Entity;
+    const title = stringLiteral(`${op.operation.operationId}: ${op.operation.method.toUpperCase()} ${op.operation.path}`);
+    if (op.untestable) {
+      this.omit(op, op.untestable);
+      return;
+    }
+    let cases: ApiTestCase[] | string;
+    switch (op.crud.kind) {
+      case 'create':
+        cases = this.createCases(op, entity);
+        break;
+      case 'get':
+        cases = this.getCases(op, entity);
+        break;
+      case 'list':
+        cases = this.listCases(op, entity);
+        break;
+      case 'update':
+      case 'replace':
+        cases = op.crud.singleton && op.crud.kind === 'replace' ? this.upsertCases(op, entity) : this.changeCases(op, entity);
+        break;
+      case 'delete':
+        cases = this.deleteCases(op, entity);
+        break;
+      case 'action':
+        cases = this.actionCases(op, entity);
+        break;
+    }
+    if (typeof cases === 'string') this.omit(op, cases);
+    else if (cases.length > 0) this.groups.push({ title, cases });
+  }
+
+  view(): ApiTestFile | undefined {
+    if (this.groups.length === 0) return undefined;
+    // Helpers the tests use (and the helpers those use); imports of what the text names.
+    const tests = this.groups.flatMap((g) => g.cases.map((c) => `${c.skipIf}\n${c.body}`)).join('\n');
+    const used = new Map<string, string>();
+    for (let grown = true; grown; ) {
+      grown = false;
+      const text = `${tests}\n${[...used.values()].join('\n')}`;
+      for (const [name, helper] of this.helpers) {
+        if (!used.has(name) && new RegExp(`\\b${name}\\(`).test(text)) {
+          used.set(name, helper);
+          grown = true;
+        }
+      }
+    }
+    const helpers = [...this.helpers.keys()].filter((name) => used.has(name)).map((name) => used.get(name) as string);
+    const text = `${tests}\n${helpers.join('\n')}`;
+    const named = (name: string) => new RegExp(`\\b${name}\\b`).test(text);
+    const fromSamples = [...(named('next') ? ['next'] : []), ...[...this.samples].sort().filter(named)];
+    const imports = [
+      `import { afterAll, beforeAll, describe, expect, it } from 'vitest';`,
+      `import { ApiClient, overridden${named('Json') ? ', type Json' : ''} } from '../support/api-client.js';`,
+      ...(fromSamples.length > 0 ? [`import { ${fromSamples.join(', ')} } from '../support/samples.gen.js';`] : []),
+      ...[...this.services.entries()].filter(([serviceClass]) => named(serviceClass)).sort().map(([serviceClass, fileStem]) => `import { ${serviceClass} } from '../../src/services/${fileStem}.service.js';`),
+    ];
+    return {
+      fileStem: this.resource.names.kebab,
+      title: stringLiteral(`${this.resource.names.kebab}: the implemented operations over HTTP`),
+      resource: commentText(this.resource.names.original),
+      omitted: this.omitted,
+      imports,
+      helpers,
+      groups: this.groups,
+    };
+  }
+
+  private omit(op: Bound, reason: string): void {
+    this.omitted.push(commentText(`${op.operation.operationId}: ${reason}.`));
+  }
+
+  // ---- requests ----
+
+  private url(op: Bound, values: (parameter: string) => string): string {
+    const literal = pathLiteral(this.ctx.model.basePath, op.operation.path, values);
+    return literal.includes('${') ? literal : stringLiteral(literal.slice(1, -1));
+  }
+
+  private request(op: Bound, url: string, body?: string): string {
+    const parts = [`url: ${url}`];
+    if (Object.keys(op.extra.query).length > 0) parts.push(`query: ${JSON.stringify(op.extra.query)}`);
+    if (Object.keys(op.extra.headers).length > 0) parts.push(`headers: ${JSON.stringify(op.extra.headers)}`);
+    if (body !== undefined) {
+      parts.push(`body: ${body}`);
+      if (op.body && op.body.mediaType !== 'application/json') parts.push(`mediaType: ${stringLiteral(op.body.mediaType)}`);
+    }
+    return `{ ${parts.join(', ')} }`;
+  }
+
+  private call(op: Bound, status: number, url: string, body?: string): string {
+    this.services.set(op.serviceClass, op.resource.names.kebab);
+    return `await api.call(${status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, body)})`;
+  }
+
+  /** The representation in a response body: `data` of the envelope, else the body. */
+  private data(op: Bound, expression: string): string {
+    return op.crud.response.envelope ? `(${expression}).data` : expression;
+  }
+
+  private skipIf(ops: Bound[]): string {
+    const byService = new Map<string, string[]>();
+    for (const op of ops) {
+      this.services.set(op.serviceClass, op.resource.names.kebab);
+      const methods = byService.get(op.serviceClass) ?? [];
+      if (!methods.includes(op.operation.methodName)) methods.push(op.operation.methodName);
+      byService.set(op.serviceClass, methods);
+    }
+    return [...byService.entries()].map(([service, methods]) => `overridden(${service}, ${methods.map(stringLiteral).join(', ')})`).join(' || ');
+  }
+
+  /**
+   * Whether the spec declares an error status with a JSON body (exactly, as a range or as `default`):
+   * the contract check accepts a 409 only then (404 any API may add).
+   */
+  private declares(op: Bound, status: number): boolean {
+    const keys = [String(status), `${String(status).charAt(0)}XX`, 'DEFAULT'];
+    return op.operation.responses.some((r) => keys.includes(r.status.toUpperCase()) && r.contents.some((c) => c.kind === 'json'));
+  }
+
+  private missingId(entity: Entity): string {
+    return this.ctx.repositories.get(entity.names.original)?.missingId ?? "'00000000-0000-4000-8000-000000000000'";
+  }
+
+  /** Whether a path parameter accepts a value (the tests' unknown ids must get past validation to reach the service). */
+  private accepts(op: Bound, parameter: string, valueCode: string): boolean {
+    const declared = op.operation.parameters.find((p) => p.in === 'path' && p.name === parameter);
+    if (!declared) return false;
+    const value: unknown = JSON.parse(valueCode.replace(/^'(.*)'$/, '"$1"'));
+    return this.ctx.check(declared.schema, value) || this.ctx.check(declared.schema, String(value));
+  }
+
+  // ---- creating entities ----
+
+  /** Declares the body function and the create helper of an entity's creator; returns the creator or why there is none. */
+  private creator(entity: Entity): Creator | string {
+    const creator = this.creatorOf(entity);
+    if (typeof creator === 'string') return creator;
+    if (!this.helpers.has(creator.bodyFunction)) {
+      this.helpers.set(creator.bodyFunction, this.bodyFunction(creator.bound, creator.entity, creator.built));
+    }
+    if (!this.helpers.has(creator.helper)) {
+      const scope = creator.scopeParent;
+      const parents = [...creator.built.parents, ...(scope && !creator.built.parents.includes(scope) ? [scope] : [])];
+      for (const parent of parents) this.samples.add(`sample${parent.entity.names.pascal}`);
+      const parameterType = `{ ${parents.map((p) => `${p.variable}?: { id: ${p.serial ? 'number | null' : 'string'} }`).join('; ')} }`;
+      const resolve = parents.map((p) => `const ${p.variable} = parents.${p.variable} ?? (await sample${p.entity.names.pascal}(api.repositories));`);
+      const url = this.url(creator.bound, (parameter) => (scope && parameter === creator.bound.crud.scope?.parameter ? `${scope.variable}.id${scope.serial ? ' as number' : ''}` : 'undefined'));
+      const bodyArgs = `next()${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
+      const what = creator.bound.crud.singleton ? `${capitalize(article(entity.names.original))} set through ${creator.bound.operation.operationId}` : `A new ${entity.names.original} through ${creator.bound.operation.operationId}`;
+      this.helpers.set(
+        creator.helper,
+        [
+          `/** ${what}${parents.length > 0 ? `, with new ${parents.map((p) => p.entity.names.original).join(' and ')} records unless given` : ''}. */`,
+          `async function ${creator.helper}(${parents.length > 0 ? `parents: ${parameterType} = {}` : ''}): Promise<Json> {`,
+          ...resolve,
+          `return ${this.data(creator.bound, this.call(creator.bound, creator.bound.crud.response.status, url, `${creator.bodyFunction}(${bodyArgs})`))};`,
+          '}',
+        ].join('\n'),
+      );
+    }
+    return creator;
+  }
+
+  private bodyFunction(op: Bound, entity: Entity, built: Built): string {
+    const parents = built.parents;
+    const usesN = JSON.stringify(built.code).includes('"kind":"unique"');
+    const parameters = [`${usesN ? '' : '_'}n: number`];
+    if (parents.length > 0) parameters.push(`parents: { ${parents.map((p) => `${p.variable}: { id: ${p.serial ? 'number | null' : 'string'} }`).join('; ')} }`);
+    return [
+      `/** A valid body of ${op.operation.operationId}${usesN ? ' (unique fields carry the number n)' : ''}. */`,
+      `function ${op.operation.methodName}Body(${parameters.join(', ')}): Json {`,
+      `return ${renderCode(built.code, 'parents.')};`,
+      '}',
+    ].join('\n');
+  }
+
+  /** Statements that make the parents of a body (sample records). */
+  private sampleParents(parents: Parent[]): string[] {
+    return parents.map((p) => {
+      this.samples.add(`sample${p.entity.names.pascal}`);
+      return `const ${p.variable} = await sample${p.entity.names.pascal}(api.repositories);`;
+    });
+  }
+
+  /** How an operation addresses an entity of a representation: its id and parent from the representation's properties. */
+  private address(op: Bound, shape: OutputShape, created: string): ((parameter: string) => string) | undefined {
+    const values = new Map<string, string>();
+    if (op.crud.idParameter !== undefined && !op.crud.singleton) {
+      const id = outputPropertyOf(shape, 'id');
+      if (!id) return undefined;
+      values.set(op.crud.idParameter, access(created, id));
+    }
+    if (op.crud.scope) {
+      const parent = outputPropertyOf(shape, `${op.crud.scope.relation}Id`);
+      if (!parent) return undefined;
+      values.set(op.crud.scope.parameter, access(created, parent));
+    }
+    return (parameter) => values.get(parameter) ?? 'undefined';
+  }
+
+  /** The address of an entity that does not exist (and, for nested paths, of a parent that does not). */
+  private missingAddress(op: Bound, entity: Entity): ((parameter: string) => string) | undefined {
+    const values = new Map<string, string>();
+    if (op.crud.idParameter !== undefined && !op.crud.singleton) values.set(op.crud.idParameter, this.missingId(entity));
+    if (op.crud.scope) values.set(op.crud.scope.parameter, this.missingId(this.ctx.entities.get(op.crud.scope.parentEntity) as Entity));
+    for (const [parameter, value] of values) if (!this.accepts(op, parameter, value)) return undefined;
+    return (parameter) => values.get(parameter) ?? 'undefined';
+  }
+
+  /** The get operation that reads an entity back, when the tests can send it. */
+  private reader(entity: Entity, shape: OutputShape, created: string): { op: Bound; url: string } | undefined {
+    const candidates = this.bound.filter((b) => b.crud.entity === entity.names.original && b.crud.kind === 'get' && !b.untestable);
+    for (const op of candidates) {
+      const address = this.address(op, shape, created);
+      if (address) return { op, url: this.url(op, address) };
+    }
+    return undefined;
+  }
+
+  /** `expect(read).toEqual(x)` when both show the same representation, else a check of what the body set. */
+  private readBackLines(entity: Entity, shape: OutputShape, created: string, expected: string, against: string): { lines: string[]; ops: Bound[] } {
+    const reader = this.reader(entity, shape, created);
+    if (!reader) return { lines: [], ops: [] };
+    const same = reader.op.crud.response.shape?.name === shape.name;
+    return {
+      lines: [
+        `const read = ${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))};`,
+        same ? `expect(read).toEqual(${against});` : `expect(read).toMatchObject(${expected});`,
+      ],
+      ops: [reader.op],
+    };
+  }
+
+  // ---- the tests of each kind of operation ----
+
+  private createCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const creator = op.crud.singleton ? 'a singleton child is created by its PUT' : makeCreator(entity, op, this.ctx);
+    if (typeof creator === 'string') return creator;
+    this.helpers.set(creator.bodyFunction, this.helpers.get(creator.bodyFunction) ?? this.bodyFunction(op, entity, creator.built));
+    const cases: ApiTestCase[] = [];
+    const scope = creator.scopeParent;
+    const parents = [...creator.built.parents, ...(scope ? [scope] : [])];
+    const url = this.url(op, (parameter) => (scope && parameter === op.crud.scope?.parameter ? `${scope.variable}.id${scope.serial ? ' as number' : ''}` : 'undefined'));
+    const bodyArgs = `n${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
+    const state = entity.stateMachine && { field: entity.stateMachine.field, value: startState(entity) };
+    const expected = renderCode(expectedObject(creator.shape, creator.built.sent, entity.fields, { defaults: true, state }));
+    const lines = [`const n = next();`, ...this.sampleParents(parents)];
+    lines.push(`const response = await api.send(${op.crud.response.status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, `${creator.bodyFunction}(${bodyArgs})`)});`);
+    this.services.set(op.serviceClass, op.resource.names.kebab);
+    lines.push(`const created: Json = ${op.crud.response.envelope ? 'response.json().data' : 'response.json()'};`, `expect(created).toMatchObject(${expected});`);
+    const item = this.ctx.itemPaths.get(entity.names.original);
+    const idProperty = outputPropertyOf(creator.shape, 'id');
+    if (op.crud.response.location && item && idProperty) {
+      lines.push(`expect(response.headers.location).toBe(${pathLiteral(this.ctx.model.basePath, item.path, () => access('created', idProperty))});`);
+    }
+    const readBack = this.readBackLines(entity, creator.shape, 'created', expected, 'created');
+    lines.push(...readBack.lines);
+    for (const reader of readBack.ops) this.readBack.add(reader.operation.operationId);
+    const reads = readBack.ops.length > 0 ? ` and reads it back (${readBack.ops[0]?.operation.operationId})` : '';
+    cases.push({ title: stringLiteral(`creates ${article(entity.names.original)} from a valid body${reads}`), skipIf: this.skipIf([op, ...readBack.ops]), body: lines.join('\n') });
+
+    if (op.crud.scope && scope) {
+      const parentEntity = this.ctx.entities.get(op.crud.scope.parentEntity) as Entity;
+      const missing = this.missingAddress({ ...op, crud: { ...op.crud, idParameter: undefined } }, entity);
+      if (missing) {
+        const values = (parameter: string) => (parameter === op.crud.scope?.parameter ? missing(parameter) : 'undefined');
+        cases.push({
+          title: stringLiteral(`answers 404 for an unknown ${parentEntity.names.original}`),
+          skipIf: this.skipIf([op]),
+          body: [`const n = next();`, ...this.sampleParents(creator.built.parents), `${this.call(op, 404, this.url(op, values), `${creator.bodyFunction}(${bodyArgs})`)};`].join('\n'),
+        });
+      }
+    }
+    return cases;
+  }
+
+  private getCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const cases: ApiTestCase[] = [];
+    const creator = this.creator(entity);
+    if (op.crud.singleton) {
+      const parentEntity = this.ctx.entities.get(op.crud.scope?.parentEntity ?? '') as Entity;
+      if (this.ctx.sampled.has(parentEntity.names.pascal)) {
+        const parent = new ParentNames().claim(op.crud.scope?.relation ?? 'parent', parentEntity);
+        cases.push({
+          title: stringLiteral(`answers 404 while the ${parentEntity.names.original} has no ${entity.names.original}`),
+          skipIf: this.skipIf([op]),
+          body: [...this.sampleParents([parent]), `${this.call(op, 404, this.url(op, () => `${parent.variable}.id${parent.serial ? ' as number' : ''}`))};`].join('\n'),
+        });
+      }
+    }
+    if (typeof creator !== 'string' && !this.readBack.has(op.operation.operationId)) {
+      const address = this.address(op, creator.shape, 'created');
+      if (address) {
+        const same = op.crud.response.shape?.name === creator.shape.name;
+        const expected = renderCode(expectedObject(creator.shape, creator.built.sent, entity.fields, { defaults: false }));
+        cases.push({
+          title: stringLiteral(`reads ${article(entity.names.original)} back as ${creator.bound.operation.operationId} left it`),
+          skipIf: this.skipIf([creator.bound, op]),
+          body: [
+            `const created = await ${creator.helper}();`,
+            `const read = ${this.data(op, this.call(op, op.crud.response.status, this.url(op, address)))};`,
+            same ? 'expect(read).toEqual(created);' : `expect(read).toMatchObject(${expected});`,
+          ].join('\n'),
+        });
+      }
+    }
+    const missing = this.missingAddress(op, entity);
+    if (missing) {
+      const what = op.crud.singleton ? `an unknown ${op.crud.scope?.parentEntity}` : `an unknown id`;
+      cases.push({ title: stringLiteral(`answers 404 for ${what}`), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
+    }
+    if (cases.length === 0) return typeof creator === 'string' ? creator : 'no request could address an entity';
+    return cases;
+  }
+
+  private listCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const creator = this.creator(entity);
+    if (typeof creator === 'string') return creator;
+    const list = op.crud.list;
+    if (!list) return 'it lists nothing';
+    const query = op.operation.parameters.filter((p) => p.in === 'query');
+    const defaulted = query.filter((p) => {
+      const schema = this.ctx.reader.resolve(p.schema);
+      return schema?.default !== undefined && !Object.values(list.paging ?? {}).includes(p.name) && p.name !== list.sort?.parameter;
+    });
+    if (defaulted.length > 0) return `its query parameter "${defaulted[0]?.name}" has a default that filters what it lists`;
+    const requiredFilter = query.find((p) => p.required && !Object.values(list.paging ?? {}).includes(p.name) && p.name !== list.sort?.parameter);
+    if (requiredFilter) return `it requires the query parameter "${requiredFilter.name}", which may filter out what the test creates`;
+    const idProperty = outputPropertyOf(creator.shape, 'id');
+    const listedId = op.crud.response.shape && outputPropertyOf(op.crud.response.shape, 'id');
+    if (!idProperty || !listedId) return 'its representation does not show the id';
+    const ids = (expression: string) => `${expression}.map((item: Json) => ${access('item', listedId)})`;
+    const scope = op.crud.scope;
+    if (scope) {
+      // A nested list (`/customers/{customerId}/orders`): one entity of the parent, one of another.
+      const reference = creator.built.sent.fields.get(`${scope.relation}Id`);
+      const parent = reference?.kind === 'reference' ? [...creator.built.parents, ...(creator.scopeParent ? [creator.scopeParent] : [])].find((p) => p.variable === reference.parent) : undefined;
+      if (!parent) return `${creator.bound.operation.operationId} does not take the ${scope.relation} it lists by`;
+      const parentEntity = this.ctx.entities.get(scope.parentEntity) as Entity;
+      const url = this.url(op, () => `${parent.variable}.id${parent.serial ? ' as number' : ''}`);
+      const lines = [
+        ...this.sampleParents([parent]),
+        `const own = await ${creator.helper}({ ${parent.variable} });`,
+        `await ${creator.helper}();`,
+        `const list = ${this.call(op, op.crud.response.status, url)};`,
+        `expect(${ids(op.crud.response.envelope ? 'list.data' : 'list')}).toEqual([${access('own', idProperty)}]);`,
+      ];
+      const total = list.meta.find((m) => m.value === 'total');
+      if (total && op.crud.response.envelope) lines.push(`expect(list.meta).toMatchObject({ ${propertyKey(total.property)}: 1 });`);
+      const cases: ApiTestCase[] = [{ title: stringLiteral(`lists the ${plural(entity.names.original)} of one ${parentEntity.names.original}, and only those`), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+      const missing = this.missingAddress(op, entity);
+      if (missing) cases.push({ title: stringLiteral(`answers 404 for an unknown ${parentEntity.names.original}`), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
+      return cases;
+    }
+    const url = this.url(op, () => 'undefined');
+    const paging = list.paging;
+    const lines: string[] = [];
+    const withQuery = (q: Record<string, string>) => ({ ...op, extra: { ...op.extra, query: { ...op.extra.query, ...q } } });
+    const sizeParameter = paging?.style === 'page' ? paging.size : paging?.limit;
+    const sizeSchema = op.operation.parameters.find((p) => p.in === 'query' && p.name === sizeParameter)?.schema;
+    const pageable = paging !== undefined && sizeSchema !== undefined && this.ctx.check(sizeSchema, 1);
+    const total = list.meta.find((m) => m.value === 'total');
+    const enveloped = op.crud.response.envelope;
+    if (pageable && paging && total && enveloped) lines.push(`const before: number = ${access(`(${this.call(withQuery({ [sizeParameter as string]: '1' }), op.crud.response.status, url)}).meta`, total.property)};`);
+    lines.push(`const first = await ${creator.helper}();`, `const second = await ${creator.helper}();`);
+    if (pageable && paging) {
+      const firstPage = paging.style === 'page' ? { [paging.page]: '1', [paging.size]: '1' } : { [paging.offset]: '0', [paging.limit]: '1' };
+      lines.push(`const page = ${this.call(withQuery(firstPage), op.crud.response.status, url)};`);
+      lines.push(`expect(${enveloped ? 'page.data' : 'page'}).toHaveLength(1);`);
+      if (enveloped && list.meta.length > 0) {
+        const values: Record<string, string> = { page: '1', size: '1', offset: '0', total: 'before + 2', totalPages: 'before + 2' };
+        const meta = list.meta.filter((m) => total || (m.value !== 'totalPages' && m.value !== 'total')).map((m) => `${propertyKey(m.property)}: ${values[m.value]}`);
+        if (meta.length > 0) lines.push(`expect(page.meta).toMatchObject({ ${meta.join(', ')} });`);
+      }
+      const pagingArgument = paging.style === 'page' ? `{ page: ${stringLiteral(paging.page)}, size: ${stringLiteral(paging.size)} }` : `{ offset: ${stringLiteral(paging.offset)}, limit: ${stringLiteral(paging.limit)} }`;
+      const largest = largestSize(sizeSchema as JsonSchema, this.ctx);
+      this.services.set(op.serviceClass, op.resource.names.kebab);
+      lines.push(`const all = await api.collect(${op.crud.response.status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url)}, ${pagingArgument}, ${largest}, ${enveloped});`);
+    } else {
+      lines.push(`const all: Json[] = ${this.data(op, this.call(op, op.crud.response.status, url))};`);
+    }
+    lines.push(`expect(${ids('all')}).toEqual(expect.arrayContaining([${access('first', idProperty)}, ${access('second', idProperty)}]));`);
+    const how = pageable ? (total && enveloped ? ' a page at a time, with their total' : ' a page at a time') : '';
+    return [{ title: stringLiteral(`lists the ${plural(entity.names.original)} it created${how}`), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+  }
+
+  /** PATCH (only what is sent changes; a stale version is a 409) and PUT (every field replaced). */
+  private changeCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const creator = this.creator(entity);
+    const cases: ApiTestCase[] = [];
+    if (typeof creator !== 'string') {
+      const address = this.address(op, creator.shape, 'created');
+      if (!address) return 'its path cannot be filled from the representation';
+      const url = this.url(op, address);
+      const versionExpression = op.crud.versionProperty ? this.versionOf(creator, entity, 'created') : { lines: [], code: undefined, current: undefined };
+      const change = op.crud.kind === 'update' ? this.patchBody(op, entity, creator, versionExpression.code) : this.putBody(op, entity, creator, versionExpression.code);
+      if (typeof change === 'string') return change;
+      const reader = this.reader(entity, creator.shape, 'created');
+      const same = op.crud.response.shape?.name === creator.shape.name;
+      const lines = [`const created = await ${creator.helper}();`, ...versionExpression.lines, ...(change.usesN ? ['const n = next();'] : []), ...this.sampleParents(change.parents)];
+      const result = op.crud.kind === 'update' ? 'updated' : 'replaced';
+      lines.push(`const ${result} = ${this.data(op, this.call(op, op.crud.response.status, url, change.body))};`);
+      if (op.crud.kind === 'update' && same && change.expectedEqual) lines.push(`expect(${result}).toEqual(${change.expectedEqual(result)});`);
+      else lines.push(`expect(${result}).toMatchObject(${change.expected});`);
+      if (reader) {
+        const readSame = reader.op.crud.response.shape?.name === op.crud.response.shape?.name;
+        lines.push(`const read = ${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))};`, readSame ? `expect(read).toEqual(${result});` : `expect(read).toMatchObject(${change.expected});`);
+      }
+      const title = op.crud.kind === 'update' ? `changes only the fields it is sent (${change.what})` : `replaces the fields of ${article(entity.names.original)}`;
+      cases.push({ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
+
+      if (op.crud.versionProperty && versionExpression.current && !this.declares(op, 409)) {
+        this.omit(op, 'no stale-version test: the spec declares no 409 with a body for it, which the contract check requires');
+      } else if (op.crud.versionProperty && versionExpression.current) {
+        const stale = op.crud.kind === 'update' ? this.patchBody(op, entity, creator, { kind: 'expression', code: `${versionExpression.current} + 1`, sample: 2 }) : this.putBody(op, entity, creator, { kind: 'expression', code: `${versionExpression.current} + 1`, sample: 2 });
+        if (typeof stale !== 'string') {
+          const staleLines = [`const created = await ${creator.helper}();`, ...versionExpression.lines, ...(stale.usesN ? ['const n = next();'] : []), ...this.sampleParents(stale.parents), `${this.call(op, 409, url, stale.body)};`];
+          if (reader) staleLines.push(`const read = ${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))};`, reader.op.crud.response.shape?.name === creator.shape.name ? 'expect(read).toEqual(created);' : `expect(read).toMatchObject(${renderCode(expectedObject(creator.shape, creator.built.sent, entity.fields, { defaults: false }))});`);
+          cases.push({ title: stringLiteral('refuses a stale version with 409 and changes nothing'), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: staleLines.join('\n') });
+        }
+      }
+    }
+    const missing = this.missingAddress(op, entity);
+    if (missing) {
+      const body = op.crud.kind === 'update' && typeof creator !== 'string' ? this.patchBody(op, entity, creator, { kind: 'literal', value: 1 }) : this.putBody(op, entity, typeof creator === 'string' ? undefined : creator, { kind: 'literal', value: 1 });
+      if (typeof body !== 'string') {
+        cases.push({
+          title: stringLiteral(`answers 404 for ${op.crud.singleton ? `an unknown ${op.crud.scope?.parentEntity}` : 'an unknown id'}`),
+          skipIf: this.skipIf([op]),
+          body: [...(body.usesN ? ['const n = next();'] : []), ...this.sampleParents(body.parents), `${this.call(op, 404, this.url(op, missing), body.body)};`].join('\n'),
+        });
+      }
+    }
+    if (cases.length === 0) return typeof creator === 'string' ? creator : 'no valid request body could be derived';
+    return cases;
+  }
+
+  /** The entity's current version: from its representation, else from its repository. */
+  private versionOf(creator: Creator, entity: Entity, created: string): { lines: string[]; code: Code | undefined; current: string | undefined } {
+    if (!entity.versioned) return { lines: [], code: undefined, current: undefined };
+    const property = outputPropertyOf(creator.shape, 'version');
+    if (property) return { lines: [], code: { kind: 'expression', code: access(created, property), sample: 1 }, current: access(created, property) };
+    const id = outputPropertyOf(creator.shape, 'id');
+    if (!id) return { lines: [], code: undefined, current: undefined };
+    return {
+      lines: [`const { version } = await api.repositories.${repositoryProperty(entity)}.getById(${access(created, id)});`],
+      code: { kind: 'expression', code: 'version', sample: 1 },
+      current: 'version',
+    };
+  }
+
+  /** A PATCH body that changes one field the representation shows, plus what the representation must then be. */
+  private patchBody(op: Bound, entity: Entity, creator: Creator, version: Code | undefined): ChangeBody | string {
+    const body = op.body;
+    if (!body) return 'it has no JSON request body';
+    if (op.crud.versionProperty && !version) return 'the entity\'s version cannot be read';
+    const shape = this.ctx.reader.objectShape(body.schema);
+    if (!shape) return 'its request body is not an object';
+    const computedFields = new Set(entity.computed.flatMap((c) => [...fieldsOf(c.expression)]));
+    const required = [...shape.required].filter((p) => p !== op.crud.versionProperty);
+    const fieldOf = (binding: InputProperty) => entity.fields.find((f) => f.names.camel === binding.field);
+    // Plain fields first: a changed name reads better than a changed unique code.
+    const bindings = [...op.crud.input].sort((a, b) => Number(isUnique(fieldOf(a) as Field, entity)) - Number(isUnique(fieldOf(b) as Field, entity)));
+    for (const binding of bindings) {
+      if (binding.kind !== 'field' || binding.conversion !== 'none' || computedFields.has(binding.field)) continue;
+      if (required.some((p) => p !== binding.property)) continue;
+      const field = fieldOf(binding);
+      const output = outputPropertyOf(creator.shape, binding.field);
+      if (!field || !output || entity.stateMachine?.field === field.names.camel) continue;
+      const unique = isUnique(field, entity);
+      // The value it has now: what the create sent, else its default, else empty.
+      const current: Code | undefined = creator.built.sent.fields.get(field.names.camel) ?? (field.default !== undefined ? { kind: 'literal', value: field.default } : field.required ? undefined : { kind: 'literal', value: null });
+      if (!unique && current?.kind !== 'literal') continue;
+      const value = pickValue(shape.properties.get(binding.property) as JsonSchema, field, false, unique, this.ctx, current);
+      if (!value) continue;
+      const entries: [string, Code][] = [...(op.crud.versionProperty && version ? [[op.crud.versionProperty, version] as [string, Code]] : []), [binding.property, value]];
+      const code: Code = { kind: 'object', entries };
+      if (!RUNNING_NUMBERS.every((n) => this.ctx.check(body.schema, instantiate(code, n)))) continue;
+      const values = { ...sentValuesOf(creator.built.sent), [field.names.camel]: instantiate(value, 1) };
+      if (!invariantsHold(entity, values, this.ctx.valueObjects)) continue;
+      const rendered = renderCode(value);
+      const volatile = creator.shape.properties.flatMap((p) => (p.kind === 'field' && (p.field === 'updatedAt' || p.field === 'version') ? [p] : []));
+      return {
+        body: renderCode(code),
+        usesN: value.kind === 'unique',
+        parents: [],
+        what: binding.property,
+        expected: `{ ${propertyKey(output)}: ${rendered} }`,
+        expectedEqual: (result) =>
+          `{ ...created, ${[`${propertyKey(output)}: ${rendered}`, ...volatile.map((p) => `${propertyKey(p.property)}: ${p.field === 'version' ? `${access('created', p.property)} + 1` : access(result, p.property)}`)].join(', ')} }`,
+      };
+    }
+    return 'no field it can change could be given a second valid value';
+  }
+
+  /** A PUT body with values that differ from the created entity's where the spec and the model allow. */
+  private putBody(op: Bound, entity: Entity, creator: Creator | undefined, version: Code | undefined): ChangeBody | string {
+    if (op.crud.versionProperty && !version) return 'the entity\'s version cannot be read';
+    const names = new ParentNames();
+    const built = buildBody({ ...op, crud: { ...op.crud } }, entity, this.ctx, names, { variant: 1, previous: creator?.built.sent, ...(version && { version }) });
+    if (typeof built === 'string') return built;
+    const values = { ...(creator ? sentValuesOf(creator.built.sent) : {}), ...sentValuesOf(built.sent) };
+    if (!invariantsHold(entity, values, this.ctx.valueObjects)) return `the sample values break an invariant of ${entity.names.original}`;
+    const shape = op.crud.response.shape;
+    return {
+      body: renderCode(built.code),
+      usesN: JSON.stringify(built.code).includes('"kind":"unique"'),
+      parents: built.parents,
+      what: 'every field',
+      expected: shape ? renderCode(expectedObject(shape, built.sent, entity.fields, { defaults: false })) : '{}',
+      expectedEqual: undefined,
+    };
+  }
+
+  /** PUT on a singleton child: set when absent, replaced when present; 404 for an unknown parent. */
+  private upsertCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const creator = makeCreator(entity, op, this.ctx);
+    if (typeof creator === 'string') return creator;
+    const scope = creator.scopeParent;
+    if (!scope) return 'it has no parent in its path';
+    this.helpers.set(creator.bodyFunction, this.helpers.get(creator.bodyFunction) ?? this.bodyFunction(op, entity, creator.built));
+    const url = this.url(op, () => `${scope.variable}.id${scope.serial ? ' as number' : ''}`);
+    const bodyArgs = (n: string) => `${n}${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
+    const second = this.putBody(op, entity, creator, undefined);
+    const shape = creator.shape;
+    const expected = renderCode(expectedObject(shape, creator.built.sent, entity.fields, { defaults: false }));
+    const lines = [...this.sampleParents([...creator.built.parents, scope]), `const set = ${this.data(op, this.call(op, op.crud.response.status, url, `${creator.bodyFunction}(${bodyArgs('next()')})`))};`, `expect(set).toMatchObject(${expected});`];
+    const reader = this.reader(entity, shape, 'set');
+    if (reader) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toEqual(set);`);
+    if (typeof second !== 'string') {
+      if (second.usesN) lines.push('const n = next();');
+      lines.push(...this.sampleParents(second.parents), `const replaced = ${this.data(op, this.call(op, op.crud.response.status, url, second.body))};`, `expect(replaced).toMatchObject(${second.expected});`);
+      if (reader) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toEqual(replaced);`);
+    }
+    const parentEntity = scope.entity.names.original;
+    const cases: ApiTestCase[] = [
+      {
+        title: stringLiteral(`sets the ${entity.names.original} of ${article(parentEntity)}${typeof second !== 'string' ? ', then replaces it' : ''}`),
+        skipIf: this.skipIf([op, ...(reader ? [reader.op] : [])]),
+        body: lines.join('\n'),
+      },
+    ];
+    const missing = this.missingAddress(op, entity);
+    if (missing) {
+      cases.push({
+        title: stringLiteral(`answers 404 for an unknown ${parentEntity}`),
+        skipIf: this.skipIf([op]),
+        body: [...this.sampleParents(creator.built.parents), `${this.call(op, 404, this.url(op, missing), `${creator.bodyFunction}(${bodyArgs('next()')})`)};`].join('\n'),
+      });
+    }
+    return cases;
+  }
+
+  private deleteCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const creator = this.creator(entity);
+    const cases: ApiTestCase[] = [];
+    // Parts created with the entity must go with it, or the delete is (rightly) refused.
+    const blocking = typeof creator === 'string' ? undefined : creator.bound.crud.childInputs.find((child) => {
+      const inverse = this.ctx.entities.get(child.entity)?.relations.find((r) => r.names.camel === child.inverse);
+      return inverse?.onDelete !== 'cascade';
+    });
+    if (typeof creator !== 'string' && blocking) {
+      this.omit(op, `no test of a delete: ${entity.names.original} is created with its ${blocking.property}, which do not go with it (onDelete is not cascade)`);
+    } else if (typeof creator !== 'string') {
+      const address = this.address(op, creator.shape, 'created');
+      if (address) {
+        const url = this.url(op, address);
+        const reader = this.reader(entity, creator.shape, 'created');
+        const lines = [`const created = await ${creator.helper}();`, `${this.call(op, op.crud.response.status, url)};`];
+        if (reader) lines.push(`${this.call(reader.op, 404, reader.url)};`);
+        else lines.push(`${this.call(op, 404, url)};`);
+        cases.push({ title: stringLiteral(`deletes ${article(entity.names.original)}, which is then gone`), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
+      }
+    }
+    const missing = this.missingAddress(op, entity);
+    if (missing) cases.push({ title: stringLiteral('answers 404 for an unknown id'), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
+    if (cases.length === 0) return typeof creator === 'string' ? creator : 'no request could address an entity';
+    return cases;
+  }
+
+  /** A transition: allowed from a state it starts from (200, the new state), refused from one it does not (409). */
+  private actionCases(op: Bound, entity: Entity): ApiTestCase[] | string {
+    const machine = entity.stateMachine;
+    const transition = machine?.transitions.find((t) => t.names.camel === op.crud.transition);
+    if (!machine || !transition) return 'it names no transition';
+    const creator = this.creator(entity);
+    const cases: ApiTestCase[] = [];
+    const body = op.body ? buildBody(op, entity, this.ctx, new ParentNames(), { variant: 0, version: { kind: 'expression', code: 'version', sample: 1 } }) : undefined;
+    const missingBody = op.body ? buildBody(op, entity, this.ctx, new ParentNames(), { variant: 0, version: { kind: 'literal', value: 1 } }) : undefined;
+    const sendsBody = body !== undefined && typeof body !== 'string';
+    if (!sendsBody && op.body && !op.crud.bodyOptional) return typeof body === 'string' ? body : 'no valid request body could be derived';
+    const bodyCode = sendsBody ? renderCode(body.code) : undefined;
+    const needsVersion = sendsBody && op.crud.versionProperty !== undefined;
+    if (typeof creator !== 'string') {
+      const address = this.address(op, creator.shape, 'created');
+      const id = outputPropertyOf(creator.shape, 'id');
+      const start = startState(entity);
+      const baseValues = { ...sentValuesOf(creator.built.sent), [machine.field]: start };
+      const allowed = address && id ? pathTo(entity, start, (state) => transition.from.includes(state), baseValues, this.ctx) : undefined;
+      const forbidden = address && id ? pathTo(entity, start, (state) => !transition.from.includes(state), baseValues, this.ctx) : undefined;
+      const parents = sendsBody ? body.parents : [];
+      const prepare = (path: string[]): string[] => {
+        const lines = [`const created = await ${creator.helper}();`];
+        if (path.length > 0 || needsVersion) lines.push(`const stored = await api.repositories.${repositoryProperty(entity)}.getById(${access('created', id as string)});`);
+        for (const step of path) lines.push(`stored.${step}();`);
+        if (path.length > 0) lines.push(`${needsVersion ? 'const { version } = ' : ''}await api.repositories.${repositoryProperty(entity)}.update(stored);`);
+        else if (needsVersion) lines.push('const { version } = stored;');
+        return [...lines, ...(sendsBody && bodyCode?.includes('${n}') ? ['const n = next();'] : []), ...this.sampleParents(parents)];
+      };
+      const url = address ? this.url(op, address) : '';
+      const reader = address && id ? this.reader(entity, creator.shape, 'created') : undefined;
+      const stateProperty = outputPropertyOf(creator.shape, machine.field);
+      if (allowed) {
+        const expected = expectedObject(op.crud.response.shape ?? creator.shape, sendsBody ? body.sent : emptySent(), entity.fields, { defaults: false, state: { field: machine.field, value: transition.to } });
+        const lines = [...prepare(allowed.path), `const done = ${this.data(op, this.call(op, op.crud.response.status, url, bodyCode))};`, `expect(done).toMatchObject(${renderCode(expected)});`];
+        // What the transition answered is what was stored.
+        if (reader && reader.op.crud.response.shape?.name === op.crud.response.shape?.name) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toEqual(done);`);
+        cases.push({
+          title: stringLiteral(`performs "${transition.names.original}" from ${allowed.state}: the ${entity.names.original} is then ${transition.to}`),
+          skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]),
+          body: lines.join('\n'),
+        });
+      }
+      if (forbidden && !this.declares(op, 409)) {
+        this.omit(op, `no test of a refused "${transition.names.original}": the spec declares no 409 with a body for it, which the contract check requires`);
+      } else if (forbidden) {
+        const lines = [...prepare(forbidden.path), `${this.call(op, 409, url, bodyCode)};`];
+        // Refused: still in the state it was.
+        if (reader && stateProperty) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toMatchObject({ ${propertyKey(stateProperty)}: ${stringLiteral(forbidden.state)} });`);
+        cases.push({
+          title: stringLiteral(`refuses "${transition.names.original}" from ${forbidden.state} with 409`),
+          skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]),
+          body: lines.join('\n'),
+        });
+      }
+    }
+    const missing = this.missingAddress(op, entity);
+    if (missing && (missingBody === undefined || typeof missingBody !== 'string' || op.crud.bodyOptional)) {
+      const sent = missingBody !== undefined && typeof missingBody !== 'string' ? missingBody : undefined;
+      const code = sent ? renderCode(sent.code) : undefined;
+      cases.push({
+        title: stringLiteral('answers 404 for an unknown id'),
+        skipIf: this.skipIf([op]),
+        body: [...(code?.includes('${n}') ? ['const n = next();'] : []), ...this.sampleParents(sent?.parents ?? []), `${this.call(op, 404, this.url(op, missing), code)};`].join('\n'),
+      });
+    }
+    if (cases.length === 0) return typeof creator === 'string' ? creator : 'no state the tests can reach allows or forbids it';
+    return cases;
+  }
+}
+
+interface ChangeBody {
+  body: string;
+  usesN: boolean;
+  parents: Parent[];
+  /** What the test changes, for its title. */
+  what: string;
+  expected: string;
+  /** The whole representation after the change, when only what was sent changes. */
+  expectedEqual: ((result: string) => string) | undefined;
+}
+
+function emptySent(): Sent {
+  return { fields: new Map(), objects: new Map(), children: new Map() };
+}
+
+function sentValuesOf(sent: Sent): Record<string, unknown> {
+  return sentValues(sent, 1);
+}
+
+/** The state a new entity starts in. */
+function startState(entity: Entity): string {
+  const machine = entity.stateMachine;
+  if (!machine) return '';
+  const field = entity.fields.find((f) => f.names.camel === machine.field);
+  return typeof field?.default === 'string' ? field.default : machine.initial;
+}
+
+/**
+ * The shortest sequence of transitions (performed on the entity itself, through its repository) from
+ * the start state to one that satisfies `goal`, each step keeping the invariants.
+ */
+function pathTo(entity: Entity, start: string, goal: (state: string) => boolean, values: Record<string, unknown>, ctx: Context): { state: string; path: string[] } | undefined {
+  const machine = entity.stateMachine;
+  if (!machine) return undefined;
+  const queue: { state: string; path: string[]; values: Record<string, unknown> }[] = [{ state: start, path: [], values }];
+  const seen = new Set([start]);
+  while (queue.length > 0) {
+    const current = queue.shift() as (typeof queue)[number];
+    if (goal(current.state)) return { state: current.state, path: current.path };
+    for (const t of machine.transitions) {
+      if (!t.from.includes(current.state) || seen.has(t.to)) continue;
+      const stamped = entity.fields.some((f) => f.names.camel === `${camelCase(t.to)}At` && f.type === 'datetime') ? { [`${camelCase(t.to)}At`]: new Date() } : {};
+      const next = { ...current.values, [machine.field]: t.to, ...stamped };
+      if (!invariantsHold(entity, next, ctx.valueObjects)) continue;
+      seen.add(t.to);
+      queue.push({ state: t.to, path: [...current.path, t.names.camel], values: next });
+    }
+  }
+  return undefined;
+}
+
+function largestSize(schema: JsonSchema, ctx: Context): number {
+  for (const size of [100, 50, 20, 10, 5, 1]) if (ctx.check(schema, size)) return size;
+  return 1;
+}
+
+function plural(name: string): string {
+  return /(s|x|z|ch|sh)$/.test(name) ? `${name}es` : /[^aeiou]y$/.test(name) ? `${name.slice(0, -1)}ies` : `${name}s`;
+}
+
+/** The rollback test of a generated service method: the first create the tests can make, run inside a failing unit of work. */
+function serviceRollback(bound: Bound[], creatorOf: (entity: Entity) => Creator | string, ctx: Context): ServiceRollbackView | undefined {
+  for (const op of bound) {
+    if (op.crud.kind !== 'create' || op.crud.scope || op.crud.singleton || op.operation.parameters.some((p) => p.required && p.in !== 'path')) continue;
+    const entity = ctx.entities.get(op.crud.entity) as Entity;
+    const creator = creatorOf(entity);
+    if (typeof creator === 'string' || creator.bound !== op) continue;
+    return {
+      baseClass: `${op.resource.names.pascal}ServiceBase`,
+      baseFile: op.resource.names.kebab,
+      methodName: op.operation.methodName,
+      entity: entity.names.original,
+      repository: repositoryProperty(entity),
+      parents: creator.built.parents.map((p) => `const ${p.variable} = await sample${p.entity.names.pascal}(transactional);`),
+      body: renderCode(creator.built.code),
+      usesRunningNumber: JSON.stringify(creator.built.code).includes('"kind":"unique"'),
+    };
+  }
+  return undefined;
+}
+
+export function sampleFunctionsOf(view: ServiceRollbackView | undefined): string[] {
+  return [...new Set((view?.parents ?? []).map((line) => /await (sample\w+)\(/.exec(line)?.[1] ?? ''))].filter(Boolean).sort();
+}
+
+
+/** What test/repositories/unit-of-work.gen.ts receives. */
+export interface UnitOfWorkView {
+  fileStem: string;
+  /** The entity whose sample the tests store (the one that needs the most other records). */
+  sample: string;
+  property: string;
+  isSerial: boolean;
+  /** How each repository's count grows when the sample is stored: `orders: before.orders + 1, ...`. */
+  increments: string;
+  severalTables: boolean;
+  sampleImports: string;
+  service: ServiceRollbackView | undefined;
+}
+
+export function buildUnitOfWorkView(persistence: PersistenceView, service: ServiceRollbackView | undefined): UnitOfWorkView | undefined {
+  const samples = new Map(persistence.samples.map((s) => [s.entityClass, s]));
+  const stored = (entityClass: string, into: Map<string, number>): Map<string, number> => {
+    const sample = samples.get(entityClass);
+    if (!sample) return into;
+    into.set(sample.property, (into.get(sample.property) ?? 0) + 1);
+    for (const parent of sample.parents) stored(parent.entityClass, into);
+    return into;
+  };
+  const [chosen] = [...persistence.samples].sort((a, b) => stored(b.entityClass, new Map()).size - stored(a.entityClass, new Map()).size);
+  if (!chosen) return undefined;
+  const increments = stored(chosen.entityClass, new Map());
+  const repository = persistence.repositories.find((r) => r.entityClass === chosen.entityClass);
+  const imports = new Set([`sample${chosen.entityClass}`, ...sampleFunctionsOf(service), ...(service?.usesRunningNumber ? ['next'] : [])]);
+  return {
+    fileStem: 'unit-of-work',
+    sample: chosen.entityClass,
+    property: chosen.property,
+    isSerial: repository?.isSerial ?? false,
+    increments: [...increments.entries()].map(([property, count]) => `${property}: before.${property} + ${count}`).join(', '),
+    severalTables: increments.size > 1,
+    sampleImports: [...imports].sort().join(', '),
+    service,
+  };
+}
