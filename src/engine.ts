@@ -34,6 +34,8 @@ export interface GenerateResult {
   outDir: string;
   diagnostics: Diagnostic[];
   files: WriteResult['actions'];
+  /** With --force, the folder (relative to outDir) where edited generator-owned files were saved. */
+  backupDir?: string;
   operationCount: number;
   resourceCount: number;
   /** Operations implemented as CRUD, as domain actions, and left as 501 stubs (details in .scaffold/report.md). */
@@ -111,11 +113,19 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   );
 
   onStage('write');
-  const written = await writeProject(files, { outDir, toolVersion: version, dryRun: options.dryRun, force: options.force });
+  const written = await writeProject(files, {
+    outDir,
+    toolVersion: version,
+    dryRun: options.dryRun,
+    force: options.force,
+    // State the next run reads back: an edit there is an input that reaches the new output.
+    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH],
+  });
   return {
     outDir,
     diagnostics,
     files: written.actions,
+    ...(written.backupDir && { backupDir: written.backupDir }),
     operationCount: view.operationCount,
     resourceCount: view.resources.length,
     implementations: report.counts,

@@ -94,6 +94,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
     `  created ${count('create')}, updated ${count('update')}, unchanged ${count('unchanged')}, kept (yours) ${count('keep')}`,
     `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
+    ...(result.backupDir ? [`  saved ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
     ...(dryRun ? result.files.filter((f) => f.action === 'create' || f.action === 'update').map((f) => `  ${f.action.padEnd(7)} ${f.path} (${f.owner})`) : []),
     '',
     dryRun ? 'Dry run: nothing was written.' : `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`,

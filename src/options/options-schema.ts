@@ -28,7 +28,7 @@ export const GENERATE_OPTIONS = {
     persisted: true,
   },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show what would be written, write nothing', default: false, persisted: false },
-  force: { type: 'boolean', flag: 'force', description: 'write into a non-empty directory that scaffold did not generate', default: false, persisted: false },
+  force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
 } as const satisfies Record<string, OptionSpec>;
 
 export type GenerateOptionName = keyof typeof GENERATE_OPTIONS;
