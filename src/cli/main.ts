@@ -86,6 +86,12 @@ function printDiagnostics(diagnostics: Diagnostic[], printError: (text: string) 
   if (diagnostics.length > shown.length) printError(`... and ${diagnostics.length - shown.length} more warnings`);
 }
 
+const INTERRUPTED = {
+  completed: 'a previous run was interrupted after staging its files: it was completed before this one',
+  discarded: 'a previous run was interrupted before its files were staged: its staged files were discarded, the project was as before it',
+  pending: 'a previous run was interrupted while writing (.scaffold/staging): the next run without --dry-run finishes or undoes it first',
+} as const;
+
 function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): string {
   const count = (action: string) => result.files.filter((f) => f.action === action).length;
   const verb = dryRun ? 'Would write' : 'Wrote';
@@ -94,6 +100,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
     `  created ${count('create')}, updated ${count('update')}, unchanged ${count('unchanged')}, kept (yours) ${count('keep')}`,
     `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
+    ...(result.interrupted ? [`  ${INTERRUPTED[result.interrupted]}`] : []),
     ...(result.backupDir ? [`  saved ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
     ...(dryRun ? result.files.filter((f) => f.action === 'create' || f.action === 'update').map((f) => `  ${f.action.padEnd(7)} ${f.path} (${f.owner})`) : []),
     '',
