@@ -34,6 +34,10 @@ export interface GenerateResult {
   outDir: string;
   diagnostics: Diagnostic[];
   files: WriteResult['actions'];
+  /** Whether the run wrote (or, on a dry run, would write) anything. */
+  changed: boolean;
+  /** On a dry run, the unified diff of every file that would change. */
+  diffs: WriteResult['diffs'];
   /**
    * What was found of a run interrupted while writing: `completed` (it had staged everything, its files
    * were moved into place), `discarded` (it had not, the project was left as it was), `pending` (a dry
@@ -133,6 +137,8 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     outDir,
     diagnostics,
     files: written.actions,
+    changed: written.changed,
+    diffs: written.diffs,
     ...(written.backupDir && { backupDir: written.backupDir }),
     ...(interrupted && { interrupted }),
     operationCount: view.operationCount,
