@@ -26,7 +26,7 @@ import type { PlannedFile } from './plan/types.js';
 import { buildProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
 import { CONFIG_PATH } from './write/manifest.js';
-import { writeProject, type WriteResult } from './write/write-project.js';
+import { hasInterruptedWrite, recoverInterruptedWrite, writeProject, type WriteResult } from './write/write-project.js';
 
 export type Stage = 'load' | 'model' | 'plan' | 'emit' | 'write';
 
@@ -34,6 +34,18 @@ export interface GenerateResult {
   outDir: string;
   diagnostics: Diagnostic[];
   files: WriteResult['actions'];
+  /** Whether the run wrote (or, on a dry run, would write) anything. */
+  changed: boolean;
+  /** On a dry run, the unified diff of every file that would change. */
+  diffs: WriteResult['diffs'];
+  /**
+   * What was found of a run interrupted while writing: `completed` (it had staged everything, its files
+   * were moved into place), `discarded` (it had not, the project was left as it was), `pending` (a dry
+   * run, which leaves it for the next run).
+   */
+  interrupted?: 'completed' | 'discarded' | 'pending';
+  /** With --force, the folder (relative to outDir) where edited generator-owned files were saved. */
+  backupDir?: string;
   operationCount: number;
   resourceCount: number;
   /** Operations implemented as CRUD, as domain actions, and left as 501 stubs (details in .scaffold/report.md). */
@@ -58,6 +70,8 @@ export async function toolVersion(): Promise<string> {
 export async function generate(options: GenerateOptions, onStage: (stage: Stage) => void = () => {}): Promise<GenerateResult> {
   const outDir = resolve(options.out);
   const version = await toolVersion();
+  // Before anything reads the project: a run killed while writing is finished or undone first.
+  const interrupted = options.dryRun ? ((await hasInterruptedWrite(outDir)) ? 'pending' : undefined) : await recoverInterruptedWrite(outDir);
 
   onStage('load');
   const spec = await loadSpec(options.spec);
@@ -111,11 +125,22 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   );
 
   onStage('write');
-  const written = await writeProject(files, { outDir, toolVersion: version, dryRun: options.dryRun, force: options.force });
+  const written = await writeProject(files, {
+    outDir,
+    toolVersion: version,
+    dryRun: options.dryRun,
+    force: options.force,
+    // State the next run reads back: an edit there is an input that reaches the new output.
+    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH],
+  });
   return {
     outDir,
     diagnostics,
     files: written.actions,
+    changed: written.changed,
+    diffs: written.diffs,
+    ...(written.backupDir && { backupDir: written.backupDir }),
+    ...(interrupted && { interrupted }),
     operationCount: view.operationCount,
     resourceCount: view.resources.length,
     implementations: report.counts,

@@ -4,6 +4,7 @@ import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
+import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
 import { generateHelp, parseGenerateFlags, UsageError } from './parse-options.js';
 
 const MAIN_HELP = `Usage: scaffold <command> [options]
@@ -38,6 +39,7 @@ export async function main(args: string[], out: NodeJS.WritableStream = process.
     if (error instanceof ScaffoldError) {
       for (const diagnostic of error.diagnostics) printError(formatDiagnostic(diagnostic));
       printError('\nNothing was written.');
+      if (error instanceof WriteRefusedError) printError(summaryLine(error.actions, 'refused'));
       return 1;
     }
     throw error;
@@ -86,16 +88,40 @@ function printDiagnostics(diagnostics: Diagnostic[], printError: (text: string) 
   if (diagnostics.length > shown.length) printError(`... and ${diagnostics.length - shown.length} more warnings`);
 }
 
+const INTERRUPTED = {
+  completed: 'a previous run was interrupted after staging its files: it was completed before this one',
+  discarded: 'a previous run was interrupted before its files were staged: its staged files were discarded, the project was as before it',
+  pending: 'a previous run was interrupted while writing (.scaffold/staging): the next run without --dry-run finishes or undoes it first',
+} as const;
+
 function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): string {
-  const count = (action: string) => result.files.filter((f) => f.action === action).length;
-  const verb = dryRun ? 'Would write' : 'Wrote';
+  const verb = dryRun ? 'Would write' : result.changed ? 'Wrote' : 'Checked';
+  const changes = result.files.filter((f) => f.action === 'create' || f.action === 'update');
   return [
     '',
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
-    `  created ${count('create')}, updated ${count('update')}, unchanged ${count('unchanged')}, kept (yours) ${count('keep')}`,
     `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
-    ...(dryRun ? result.files.filter((f) => f.action === 'create' || f.action === 'update').map((f) => `  ${f.action.padEnd(7)} ${f.path} (${f.owner})`) : []),
+    ...(result.interrupted ? [`  ${INTERRUPTED[result.interrupted]}`] : []),
+    ...(result.backupDir ? [`  ${dryRun ? 'would save' : 'saved'} ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
+    ...(dryRun ? changes.map((f) => `  ${f.action.padEnd(7)} ${f.path} (${f.owner})`) : []),
+    ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
+    ...(!dryRun && result.changed ? ['', `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`] : []),
     '',
-    dryRun ? 'Dry run: nothing was written.' : `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`,
+    summaryLine(result.files, dryRun ? 'dry-run' : result.changed ? 'written' : 'nothing-changed'),
   ].join('\n');
+}
+
+/**
+ * The line every run ends with: how many files were added, updated, left alone (user-owned and
+ * template files that exist are kept), refused (SCF026), and what was written.
+ */
+export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 'dry-run' | 'nothing-changed' | 'refused'): string {
+  const count = (action: FileOutcome['action']) => files.filter((f) => f.action === action).length;
+  const tail = {
+    written: '',
+    'dry-run': '; dry run: nothing was written',
+    'nothing-changed': '; nothing changed, nothing was written',
+    refused: '; refused: nothing was written',
+  }[outcome];
+  return `Summary: ${count('create')} added, ${count('update')} updated, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${count('refuse')} refused${tail}`;
 }

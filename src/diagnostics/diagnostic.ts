@@ -37,6 +37,7 @@ export const DIAGNOSTIC_CODES = {
   SCF023: 'invalid project config',
   SCF024: 'template failed to render',
   SCF025: 'generated code failed to format',
+  SCF026: 'generator-owned file edited by hand',
   SCF030: 'invalid domain model file',
   SCF031: 'unknown name in the domain model',
   SCF032: 'relations that cannot be created',

@@ -27,8 +27,8 @@ export const GENERATE_OPTIONS = {
     default: 'infer',
     persisted: true,
   },
-  dryRun: { type: 'boolean', flag: 'dry-run', description: 'show what would be written, write nothing', default: false, persisted: false },
-  force: { type: 'boolean', flag: 'force', description: 'write into a non-empty directory that scaffold did not generate', default: false, persisted: false },
+  dryRun: { type: 'boolean', flag: 'dry-run', description: 'show the files that would be written and a unified diff of each one that would change; write nothing', default: false, persisted: false },
+  force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
 } as const satisfies Record<string, OptionSpec>;
 
 export type GenerateOptionName = keyof typeof GENERATE_OPTIONS;

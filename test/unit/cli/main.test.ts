@@ -81,6 +81,8 @@ describe('scaffold CLI', () => {
     const result = await cli('generate', '--spec', exampleSpec('petstore'), '--out', out, '--dry-run');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('src/services/pet.service.gen.ts');
+    expect(result.stdout).toContain('--- /dev/null\n+++ b/src/services/pet.service.gen.ts\n@@ -0,0 +1,');
+    expect(result.stdout).toMatch(/Summary: \d+ added, 0 updated, 0 left alone .*, 0 refused; dry run: nothing was written\n$/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -94,12 +96,35 @@ describe('scaffold CLI', () => {
     try {
       const again = await cli('generate');
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/created 0, updated 0/);
+      expect(again.stdout).toMatch(/Summary: 0 added, 0 updated, \d+ left alone \(yours: user-owned and template files kept\), \d+ unchanged, 0 refused; nothing changed, nothing was written\n$/);
     } finally {
       process.chdir(cwd);
     }
     expect(await readFile(service, 'utf8')).toBe('// my implementation\n');
     expect(JSON.parse(await readFile(join(out, 'package.json'), 'utf8')).name).toBe('pets-api');
+  });
+
+  it('refuses to regenerate over an edited .gen.ts file, naming it and the file that extends it; --force backs it up', async () => {
+    const out = join(await tempDir(), 'project');
+    expect((await cli('generate', '--spec', exampleSpec('petstore'), '--out', out)).code).toBe(0);
+    const base = join(out, 'src', 'services', 'pet.service.gen.ts');
+    const edited = `${await readFile(base, 'utf8')}// a hot fix\n`;
+    await writeFile(base, edited);
+
+    const refused = await cli('generate', '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error SCF026: src/services/pet.service.gen.ts: edited since scaffold generated it');
+    expect(refused.stderr).toContain('hint: move your change into src/services/pet.service.ts, which extends it and is never rewritten');
+    expect(refused.stderr).toContain('Nothing was written.');
+    expect(refused.stderr).toMatch(/Summary: 0 added, 0 updated, \d+ left alone .*, 1 refused; refused: nothing was written\n$/);
+    expect(await readFile(base, 'utf8')).toBe(edited);
+
+    const forced = await cli('generate', '--out', out, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    const backup = /saved 1 edited generator-owned file under (\.scaffold\/backup\/[^/]+)\//.exec(forced.stdout)?.[1];
+    expect(backup, forced.stdout).toBeDefined();
+    expect(await readFile(join(out, backup!, 'src', 'services', 'pet.service.gen.ts'), 'utf8')).toBe(edited);
+    expect(await readFile(base, 'utf8')).not.toContain('// a hot fix');
   });
 
   it('rejects an invalid package name', async () => {
