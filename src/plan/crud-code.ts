@@ -415,7 +415,9 @@ class MethodWriter {
       const value = member(body, p.property, bodyOptional);
       if (!p.optional && !bodyOptional) return `${key(p.field)}: ${this.convert(p, value)}`;
       // Optional: a patch changes only what was sent; create/replace clear an absent nullable field.
-      if (mode === 'patch' || !p.fieldNullable) return `...(${value} !== undefined && { ${key(p.field)}: ${this.convert(p, value)} })`;
+      // `body?.x !== undefined` proves the body is there: the value reads it plainly.
+      const present = member(body, p.property);
+      if (mode === 'patch' || !p.fieldNullable) return `...(${value} !== undefined && { ${key(p.field)}: ${this.convert(p, present)} })`;
       if (p.kind === 'field' && p.conversion === 'none') return `${key(p.field)}: ${value} ?? null`;
       return `${key(p.field)}: ${value} === undefined || ${value} === null ? null : ${this.convert({ ...p, nullable: false }, value)}`;
     });

@@ -237,7 +237,7 @@ export abstract class OrdersServiceBase {
    */
   async cancelOrder(input: OrdersDto.CancelOrderInput, _context: RequestContext): Promise<OrdersDto.CancelOrderResult> {
     const order = await this.repositories.orders.getById(input.params.id);
-    order.cancel({ ...(input.body?.reason !== undefined && { cancellationReason: input.body?.reason }) });
+    order.cancel({ ...(input.body?.reason !== undefined && { cancellationReason: input.body.reason }) });
     const saved = await this.repositories.orders.update(order);
     return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
   }
@@ -275,7 +275,7 @@ export abstract class OrdersServiceBase {
     _context: RequestContext,
   ): Promise<OrdersDto.DeliverOrderResult> {
     const order = await this.repositories.orders.getById(input.params.id);
-    order.deliver({ ...(input.body?.deliveredAt !== undefined && { deliveredAt: new Date(input.body?.deliveredAt) }) });
+    order.deliver({ ...(input.body?.deliveredAt !== undefined && { deliveredAt: new Date(input.body.deliveredAt) }) });
     const saved = await this.repositories.orders.update(order);
     return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
   }
