@@ -608,7 +608,7 @@ class TestFile {
     const creator = this.creatorOf(entity);
     if (typeof creator === 'string') return creator;
     if (!this.helpers.has(creator.bodyFunction)) {
-      this.helpers.set(creator.bodyFunction, this.bodyFunction(creator.bound, creator.entity, creator.built));
+      this.helpers.set(creator.bodyFunction, this.bodyFunction(creator.bound, creator.built));
     }
     if (!this.helpers.has(creator.helper)) {
       const scope = creator.scopeParent;
@@ -633,7 +633,7 @@ class TestFile {
     return creator;
   }
 
-  private bodyFunction(op: Bound, entity: Entity, built: Built): string {
+  private bodyFunction(op: Bound, built: Built): string {
     const parents = built.parents;
     const usesN = JSON.stringify(built.code).includes('"kind":"unique"');
     const parameters = [`${usesN ? '' : '_'}n: number`];
@@ -708,7 +708,7 @@ class TestFile {
   private createCases(op: Bound, entity: Entity): ApiTestCase[] | string {
     const creator = op.crud.singleton ? 'a singleton child is created by its PUT' : makeCreator(entity, op, this.ctx);
     if (typeof creator === 'string') return creator;
-    this.helpers.set(creator.bodyFunction, this.helpers.get(creator.bodyFunction) ?? this.bodyFunction(op, entity, creator.built));
+    this.helpers.set(creator.bodyFunction, this.helpers.get(creator.bodyFunction) ?? this.bodyFunction(op, creator.built));
     const cases: ApiTestCase[] = [];
     const scope = creator.scopeParent;
     const parents = [...creator.built.parents, ...(scope ? [scope] : [])];
@@ -990,7 +990,7 @@ class TestFile {
     if (typeof creator === 'string') return creator;
     const scope = creator.scopeParent;
     if (!scope) return 'it has no parent in its path';
-    this.helpers.set(creator.bodyFunction, this.helpers.get(creator.bodyFunction) ?? this.bodyFunction(op, entity, creator.built));
+    this.helpers.set(creator.bodyFunction, this.helpers.get(creator.bodyFunction) ?? this.bodyFunction(op, creator.built));
     const url = this.url(op, () => `${scope.variable}.id${scope.serial ? ' as number' : ''}`);
     const bodyArgs = (n: string) => `${n}${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
     const second = this.putBody(op, entity, creator, undefined);

@@ -217,11 +217,6 @@ class MethodWriter {
 
   private writeKind(): string {
     const op = this.operation;
-    return this.writeKindBody();
-  }
-
-  private writeKindBody(): string {
-    const op = this.operation;
     switch (op.kind) {
       case 'list':
         return this.list();
