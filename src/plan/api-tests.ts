@@ -1,6 +1,6 @@
 import { fieldsOf } from '../model/domain/expression.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
-import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape } from '../model/crud/types.js';
+import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape, PageValue } from '../model/crud/types.js';
 import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
 import { camelCase, commentText, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
 import type { ApiModel, JsonSchema, Operation, Resource, SecuritySchemeKind } from '../model/types.js';
@@ -564,6 +564,35 @@ class TestFile {
     return `await api.call(${status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, body)})`;
   }
 
+  /** The items of a list response body: in the envelope's `data` or the body, unwrapped from a pagination wrapper. */
+  private listed(op: Bound, body: string): string {
+    const data = this.data(op, body);
+    const wrapper = op.crud.list?.wrapper;
+    return wrapper ? access(data, wrapper.items) : data;
+  }
+
+  /** Where a list response gives a page value (its total, the next cursor): the envelope's meta or the wrapper. */
+  private pageValue(op: Bound, body: string, value: PageValue): string | undefined {
+    const list = op.crud.list;
+    const inMeta = op.crud.response.envelope ? list?.meta.find((m) => m.value === value) : undefined;
+    if (inMeta) return access(`${body}.meta`, inMeta.property);
+    const inWrapper = list?.wrapper?.members.find((m) => m.value === value);
+    return inWrapper && access(this.data(op, body), inWrapper.property);
+  }
+
+  /** Expectations of a list response's page values, one per place they are in (the envelope's meta, the wrapper). */
+  private expectPage(op: Bound, body: string, expected: Partial<Record<PageValue, string>>): string[] {
+    const list = op.crud.list;
+    const places = [
+      { at: `${body}.meta`, members: op.crud.response.envelope ? (list?.meta ?? []) : [] },
+      { at: this.data(op, body), members: list?.wrapper?.members ?? [] },
+    ];
+    return places.flatMap(({ at, members }) => {
+      const entries = members.flatMap((m) => (expected[m.value] === undefined ? [] : [`${propertyKey(m.property)}: ${expected[m.value]}`]));
+      return entries.length === 0 ? [] : [`expect(${at}).toMatchObject({ ${entries.join(', ')} });`];
+    });
+  }
+
   /** The representation in a response body: `data` of the envelope, else the body. */
   private data(op: Bound, expression: string): string {
     return op.crud.response.envelope ? `(${expression}).data` : expression;
@@ -815,10 +844,9 @@ class TestFile {
         `const own = await ${creator.helper}({ ${parent.variable} });`,
         `await ${creator.helper}();`,
         `const list = ${this.call(op, op.crud.response.status, url)};`,
-        `expect(${ids(op.crud.response.envelope ? 'list.data' : 'list')}).toEqual([${access('own', idProperty)}]);`,
+        `expect(${ids(this.listed(op, 'list'))}).toEqual([${access('own', idProperty)}]);`,
       ];
-      const total = list.meta.find((m) => m.value === 'total');
-      if (total && op.crud.response.envelope) lines.push(`expect(list.meta).toMatchObject({ ${propertyKey(total.property)}: 1 });`);
+      lines.push(...this.expectPage(op, 'list', { total: '1' }));
       const cases: ApiTestCase[] = [{ title: stringLiteral(`lists the ${plural(entity.names.original)} of one ${parentEntity.names.original}, and only those`), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
       const missing = this.missingAddress(op, entity);
       if (missing) cases.push({ title: stringLiteral(`answers 404 for an unknown ${parentEntity.names.original}`), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
@@ -830,30 +858,43 @@ class TestFile {
     const withQuery = (q: Record<string, string>) => ({ ...op, extra: { ...op.extra, query: { ...op.extra.query, ...q } } });
     const sizeParameter = paging?.style === 'page' ? paging.size : paging?.limit;
     const sizeSchema = op.operation.parameters.find((p) => p.in === 'query' && p.name === sizeParameter)?.schema;
-    const pageable = paging !== undefined && sizeSchema !== undefined && this.ctx.check(sizeSchema, 1);
-    const total = list.meta.find((m) => m.value === 'total');
-    const enveloped = op.crud.response.envelope;
-    if (pageable && paging && total && enveloped) lines.push(`const before: number = ${access(`(${this.call(withQuery({ [sizeParameter as string]: '1' }), op.crud.response.status, url)}).meta`, total.property)};`);
+    const nextCursor = this.pageValue(op, 'body', 'nextCursor');
+    const pageable = paging !== undefined && sizeSchema !== undefined && this.ctx.check(sizeSchema, 1) && (paging.style !== 'cursor' || nextCursor !== undefined);
+    const total = this.pageValue(op, 'first', 'total');
+    const before = total && this.pageValue(op, `(${this.call(withQuery({ [sizeParameter as string]: '1' }), op.crud.response.status, url)})`, 'total');
+    if (pageable && before) lines.push(`const before: number = ${before};`);
     lines.push(`const first = await ${creator.helper}();`, `const second = await ${creator.helper}();`);
     if (pageable && paging) {
-      const firstPage = paging.style === 'page' ? { [paging.page]: '1', [paging.size]: '1' } : { [paging.offset]: '0', [paging.limit]: '1' };
+      const firstPage = paging.style === 'page' ? { [paging.page]: '1', [paging.size]: '1' } : paging.style === 'offset' ? { [paging.offset]: '0', [paging.limit]: '1' } : { [paging.limit]: '1' };
       lines.push(`const page = ${this.call(withQuery(firstPage), op.crud.response.status, url)};`);
-      lines.push(`expect(${enveloped ? 'page.data' : 'page'}).toHaveLength(1);`);
-      if (enveloped && list.meta.length > 0) {
-        const values: Record<string, string> = { page: '1', size: '1', offset: '0', total: 'before + 2', totalPages: 'before + 2' };
-        const meta = list.meta.filter((m) => total || (m.value !== 'totalPages' && m.value !== 'total')).map((m) => `${propertyKey(m.property)}: ${values[m.value]}`);
-        if (meta.length > 0) lines.push(`expect(page.meta).toMatchObject({ ${meta.join(', ')} });`);
-      }
-      const pagingArgument = paging.style === 'page' ? `{ page: ${stringLiteral(paging.page)}, size: ${stringLiteral(paging.size)} }` : `{ offset: ${stringLiteral(paging.offset)}, limit: ${stringLiteral(paging.limit)} }`;
+      lines.push(`expect(${this.listed(op, 'page')}).toHaveLength(1);`);
+      const expected: Partial<Record<PageValue, string>> = { page: '1', size: '1', offset: '0', hasMore: 'true', ...(total && { total: 'before + 2', totalPages: 'before + 2' }) };
+      lines.push(...this.expectPage(op, 'page', expected));
+      const pagingArgument =
+        paging.style === 'page'
+          ? `{ page: ${stringLiteral(paging.page)}, size: ${stringLiteral(paging.size)} }`
+          : paging.style === 'offset'
+            ? `{ offset: ${stringLiteral(paging.offset)}, limit: ${stringLiteral(paging.limit)} }`
+            : `{ cursor: ${stringLiteral(paging.cursor)}, limit: ${stringLiteral(paging.limit)}, next: (body: Json) => ${nextCursor} }`;
       const largest = largestSize(sizeSchema as JsonSchema, this.ctx);
       this.services.set(op.serviceClass, op.resource.names.kebab);
-      lines.push(`const all = await api.collect(${op.crud.response.status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url)}, ${pagingArgument}, ${largest}, ${enveloped});`);
+      lines.push(`const all = await api.collect(${op.crud.response.status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url)}, ${pagingArgument}, ${largest}, (body: Json) => ${this.listed(op, 'body')});`);
     } else {
-      lines.push(`const all: Json[] = ${this.data(op, this.call(op, op.crud.response.status, url))};`);
+      lines.push(`const all: Json[] = ${this.listed(op, this.call(op, op.crud.response.status, url))};`);
     }
     lines.push(`expect(${ids('all')}).toEqual(expect.arrayContaining([${access('first', idProperty)}, ${access('second', idProperty)}]));`);
-    const how = pageable ? (total && enveloped ? ' a page at a time, with their total' : ' a page at a time') : '';
-    return [{ title: stringLiteral(`lists the ${plural(entity.names.original)} it created${how}`), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+    const how = pageable ? (total ? ' a page at a time, with their total' : ' a page at a time') : '';
+    const cases: ApiTestCase[] = [{ title: stringLiteral(`lists the ${plural(entity.names.original)} it created${how}`), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+    if (paging?.style === 'cursor') {
+      const forged = Buffer.from('{"offset":-1}').toString('base64url');
+      const cursorSchema = op.operation.parameters.find((p) => p.in === 'query' && p.name === paging.cursor)?.schema;
+      if (!this.declares(op, 400)) this.omit(op, 'no test of a forged cursor: the spec declares no 400 with a body for it, which the contract check requires');
+      else if (cursorSchema !== undefined && this.ctx.check(cursorSchema, forged)) {
+        const body = `${this.call(withQuery({ [paging.cursor]: forged }), 400, url)};`;
+        cases.push({ title: stringLiteral('answers 400 for a cursor it did not issue'), skipIf: this.skipIf([op]), body });
+      }
+    }
+    return cases;
   }
 
   /** PATCH (only what is sent changes; a stale version is a 409) and PUT (every field replaced). */

@@ -1,4 +1,4 @@
-import type { CrudModel, CrudOperation, InputProperty, LinkSpec, OutputProperty, OutputShape } from '../model/crud/types.js';
+import type { CrudModel, CrudOperation, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
 import { repositoryProperty } from './persistence-view.js';
@@ -320,6 +320,9 @@ class MethodWriter {
       lines.push(`const page = ${query(paging.page)} ?? 1;`, `const size = ${query(paging.size)} ?? ${paging.defaultSize};`);
     } else if (paging?.style === 'offset') {
       lines.push(`const offset = ${query(paging.offset)} ?? 0;`, `const size = ${query(paging.limit)} ?? ${paging.defaultSize};`);
+    } else if (paging?.style === 'cursor') {
+      this.support.add('decodeCursor');
+      lines.push(`const offset = decodeCursor(${query(paging.cursor)}, ${stringLiteral(paging.cursor)});`, `const size = ${query(paging.limit)} ?? ${paging.defaultSize};`);
     }
     const filter: string[] = [];
     if (op.scope) filter.push(`${op.scope.relation}Id: ${this.param(op.scope.parameter)}`);
@@ -374,21 +377,42 @@ class MethodWriter {
       }
       mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}, { ${related.join(', ')} }))`;
     }
+    const offset = paging?.style === 'page' ? '(page - 1) * size' : 'offset';
+    const members = [...list.meta, ...(list.wrapper?.members ?? [])];
+    if (members.some((m) => m.value === 'hasMore' || m.value === 'nextCursor')) lines.push(`const hasMore = ${offset} + size < result.total;`);
+    const values: Record<PageValue, string> = {
+      page: paging?.style === 'page' ? 'page' : 'Math.floor(offset / size) + 1',
+      size: 'size',
+      offset,
+      total: 'result.total',
+      totalPages: 'Math.ceil(result.total / size)',
+      hasMore: 'hasMore',
+      nextCursor: 'encodeCursor(offset + size)',
+    };
+    const entry = (m: PageMember) => {
+      if (m.value !== 'nextCursor') return m.property === values[m.value] ? m.property : `${key(m.property)}: ${values[m.value]}`;
+      this.support.add('encodeCursor');
+      // A cursor that may not be null is left out on the last page.
+      return m.nullable ? `${key(m.property)}: hasMore ? ${values.nextCursor} : null` : `...(hasMore && { ${key(m.property)}: ${values.nextCursor} })`;
+    };
+    const listed = list.wrapper ? `{ ${[`${key(list.wrapper.items)}: ${mapped}`, ...list.wrapper.members.map(entry)].join(', ')} }` : mapped;
     if (!op.response.envelope) {
-      lines.push(`return ${mapped};`);
+      lines.push(`return ${listed};`);
       return lines.join('\n');
     }
     this.usesEnvelope = true;
-    const parts = [`data: ${mapped}`];
-    const metaValue = { page: 'page', size: 'size', offset: paging?.style === 'page' ? '(page - 1) * size' : 'offset', total: 'result.total', totalPages: 'Math.ceil(result.total / size)' };
-    const entry = (property: string, value: string) => (property === value ? property : `${key(property)}: ${value}`);
-    if (list.meta.length > 0) parts.push(`meta: { ${list.meta.map((m) => entry(m.property, metaValue[m.value])).join(', ')} }`);
+    const parts = [`data: ${listed}`];
+    if (list.meta.length > 0) parts.push(`meta: { ${list.meta.map(entry).join(', ')} }`);
     if (list.pageLinks && paging) {
       this.support.add('pageLinks');
       this.usesContext = true;
-      const style = paging.style === 'page' ? `{ style: 'page', page: ${stringLiteral(paging.page)}, size: ${stringLiteral(paging.size)} }` : `{ style: 'offset', offset: ${stringLiteral(paging.offset)}, limit: ${stringLiteral(paging.limit)} }`;
-      const offsetExpression = paging.style === 'page' ? '(page - 1) * size' : 'offset';
-      lines.push(`const links = pageLinks(context.url, ${style}, { offset: ${offsetExpression}, size, total: result.total });`);
+      const style =
+        paging.style === 'page'
+          ? `{ style: 'page', page: ${stringLiteral(paging.page)}, size: ${stringLiteral(paging.size)} }`
+          : paging.style === 'offset'
+            ? `{ style: 'offset', offset: ${stringLiteral(paging.offset)}, limit: ${stringLiteral(paging.limit)} }`
+            : `{ style: 'cursor', cursor: ${stringLiteral(paging.cursor)}, limit: ${stringLiteral(paging.limit)} }`;
+      lines.push(`const links = pageLinks(context.url, ${style}, { ${offset === 'offset' ? 'offset' : `offset: ${offset}`}, size, total: result.total });`);
       const all = list.pageLinks.length === 5 && list.pageLinks.every((l) => l.nullable || (l.property !== 'next' && l.property !== 'prev'));
       const linkEntry = (l: { property: string; nullable: boolean }) => {
         const value = member('links', l.property);

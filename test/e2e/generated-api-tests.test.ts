@@ -10,15 +10,17 @@ import { isReachable } from '../support/services.js';
  * The API tests a project gets from its domain model pass right after generation, on the embedded
  * database and on PostgreSQL, for a design unlike the e-commerce example: serial ids, bodies without
  * the envelope, offset paging, replacement with a version, soft deletion, nested collections and
- * transitions without a body. (examples.test.ts runs the e-commerce project's own tests.)
+ * transitions without a body, pagination wrappers and cursors. (examples.test.ts runs the e-commerce project's own tests.)
  */
 let project: string;
+let catalogue: string;
 const DATABASE = `scaffold_e2e_library_${process.pid}`;
 
 beforeAll(async () => {
   const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
   expect(build.code, build.output).toBe(0);
   project = await generateFixture('crud/library', 'e2e-api-tests');
+  catalogue = await generateFixture('crud/catalog', 'e2e-api-tests');
 });
 
 afterAll(async () => {
@@ -55,5 +57,15 @@ describe('the generated API tests of a library', () => {
     const tests = await runCommand('npx', ['vitest', 'run'], { cwd: project, env: { CI: 'true', TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DATABASE}` } });
     expect(tests.code, tests.output).toBe(0);
     expect(summary(tests.output)).toMatchObject({ failed: 0, skipped: 0 });
+  });
+});
+
+describe('the generated API tests of a catalogue paged by cursor inside the envelope', () => {
+  it('type-check and pass on the embedded database, none skipped', async () => {
+    const typecheck = await runCommand('npx', ['tsc', '--noEmit'], { cwd: catalogue });
+    expect(typecheck.code, typecheck.output).toBe(0);
+    const tests = await runCommand('npx', ['vitest', 'run'], { cwd: catalogue, env: { CI: 'true' } });
+    expect(tests.code, tests.output).toBe(0);
+    expect(summary(tests.output)).toMatchObject({ failed: 0, skipped: 0, apiFiles: ['test/api/widgets.api.gen.ts'] });
   });
 });

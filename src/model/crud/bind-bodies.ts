@@ -1,9 +1,10 @@
+import { plural } from '../domain/build-domain.js';
 import type { DomainModel, Entity } from '../domain/types.js';
 import { camelCase, kebabCase, pascalCase } from '../naming.js';
 import type { JsonSchema, Parameter } from '../types.js';
 import { conversionBetween, entityMembers, valueObjectMembers, type MemberType } from './entity-fields.js';
-import type { SchemaReader } from './schema-shape.js';
-import type { ChildInput, CrudKind, FilterMapping, InputProperty, LinkSpec, ListMapping, OutputProperty, OutputShape, Paging } from './types.js';
+import type { ObjectShape, SchemaReader } from './schema-shape.js';
+import type { ChildInput, CrudKind, FilterMapping, InputProperty, LinkSpec, ListMapping, OutputProperty, OutputShape, PageMember, PageValue, Paging } from './types.js';
 
 /** A request or response that cannot be mapped: the operation stays a stub, and this is the reason. */
 export class MappingError extends Error {}
@@ -232,7 +233,10 @@ const OFFSET = ['offset', 'skip'];
 const LIMIT = ['limit', 'take', 'top'];
 const SORT = ['sort', 'sortBy', 'sort_by', 'orderBy', 'order_by'];
 const SEARCH = ['q', 'search', 'query'];
-const META: Record<string, ListMapping['meta'][number]['value']> = {
+const CURSOR = ['cursor', 'after', 'pageToken', 'page_token', 'nextToken', 'continuationToken'];
+/** Where a pagination wrapper keeps its items, when it has more than one array. */
+const ITEMS = ['items', 'data', 'results', 'content', 'records', 'entries', 'elements'];
+const META: Record<string, PageValue> = {
   page: 'page',
   pageNumber: 'page',
   pageSize: 'size',
@@ -250,11 +254,20 @@ const META: Record<string, ListMapping['meta'][number]['value']> = {
   totalPages: 'totalPages',
   total_pages: 'totalPages',
   pageCount: 'totalPages',
+  nextCursor: 'nextCursor',
+  next_cursor: 'nextCursor',
+  nextPageToken: 'nextCursor',
+  next_page_token: 'nextCursor',
+  nextToken: 'nextCursor',
+  hasMore: 'hasMore',
+  has_more: 'hasMore',
+  hasNext: 'hasMore',
+  hasNextPage: 'hasMore',
 };
 const PAGE_LINKS = new Set(['self', 'first', 'last', 'next', 'prev']);
 
 /** Paging, sorting and filtering from a list operation's query parameters, and its envelope's meta and links. */
-export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined, envelope: boolean, members: Map<string, MemberType>, binder: Binder): ListMapping {
+export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined, envelope: boolean, wrapper: string | undefined, members: Map<string, MemberType>, binder: Binder): ListMapping {
   const byName = new Map(query.map((p) => [p.name, p]));
   const find = (names: string[]) => names.find((n) => byName.has(n));
   const consumed = new Set<string>();
@@ -266,8 +279,13 @@ export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined,
   const page = find(PAGE);
   const size = find(PAGE_SIZE.filter((n) => n !== page));
   const offset = find(OFFSET);
+  const cursor = find(CURSOR);
+  const cursorLimit = find([...LIMIT, ...PAGE_SIZE]);
   if (page && size) paging = { style: 'page', page, size, defaultSize: defaultOf(size) };
   else if (offset && find(LIMIT)) paging = { style: 'offset', offset, limit: find(LIMIT) as string, defaultSize: defaultOf(find(LIMIT)) };
+  else if (cursor && cursorLimit && binder.reader.valueType(byName.get(cursor)?.schema).types.has('string') && givesNextCursor(bodySchema, envelope, wrapper, binder)) {
+    paging = { style: 'cursor', cursor, limit: cursorLimit, defaultSize: defaultOf(cursorLimit) };
+  }
   if (paging) for (const name of Object.values(paging)) if (typeof name === 'string') consumed.add(name);
 
   const fieldFor = (name: string): MemberType | undefined => {
@@ -299,16 +317,11 @@ export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined,
 
   const body = envelope ? binder.reader.objectShape(bodySchema) : undefined;
   const metaShape = body && binder.reader.objectShape(body.properties.get('meta'));
-  const meta: ListMapping['meta'] = [];
-  for (const [property] of metaShape?.properties ?? []) {
-    const value = META[property];
-    if (value === undefined || (paging === undefined && value !== 'total')) {
-      if (metaShape?.required.has(property) && property !== 'requestId') throw new MappingError(`the list's meta requires "${property}", which scaffold cannot fill`);
-      continue;
-    }
-    if (paging?.style === 'page' && value === 'offset') continue;
-    meta.push({ property, value });
-  }
+  // The envelope's meta also carries what the server adds to every response (`requestId`).
+  const meta = metaShape ? pageMembers(metaShape, paging, 'meta', new Set(['requestId']), binder) : [];
+  const data = envelope ? body?.properties.get('data') : bodySchema;
+  const wrapperShape = wrapper === undefined ? undefined : binder.reader.objectShape(data);
+  const listWrapper = wrapper === undefined || !wrapperShape ? undefined : { items: wrapper, members: pageMembers(wrapperShape, paging, 'wrapper', new Set([wrapper]), binder) };
   const linksShape = body && binder.reader.objectShape(body.properties.get('links'));
   let pageLinks: ListMapping['pageLinks'];
   if (linksShape) {
@@ -321,7 +334,53 @@ export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined,
     const neverEmpty = pageLinks.filter((l) => (l.property === 'next' || l.property === 'prev') && !l.nullable && linksShape.required.has(l.property));
     if (neverEmpty.length > 0) throw new MappingError(`the list's links require "${neverEmpty[0]?.property}" even on the ${neverEmpty[0]?.property === 'next' ? 'last' : 'first'} page (declare it nullable)`);
   } else if (body?.required.has('links')) throw new MappingError("the list's links are not described as an object");
-  return { paging, sort, filters, unsupported, ignored, meta, pageLinks };
+  return { paging, sort, filters, unsupported, ignored, meta, wrapper: listWrapper, pageLinks };
+}
+
+/** Whether a list response has a place for the next page's cursor (a client could never go on without one). */
+function givesNextCursor(bodySchema: JsonSchema | undefined, envelope: boolean, wrapper: string | undefined, binder: Binder): boolean {
+  const body = binder.reader.objectShape(bodySchema);
+  const places = envelope ? [body?.properties.get('meta'), ...(wrapper === undefined ? [] : [body?.properties.get('data')])] : [bodySchema];
+  const names = places.flatMap((place) => [...(binder.reader.objectShape(place)?.properties.keys() ?? [])]);
+  const links = envelope ? binder.reader.objectShape(body?.properties.get('links')) : undefined;
+  return names.some((name) => META[name] === 'nextCursor') || links?.properties.has('next') === true;
+}
+
+/**
+ * The members of a list's meta or wrapper that scaffold can fill from the page it read. A required
+ * member it cannot fill makes the list a stub, as does a `nextCursor` that may never be null.
+ */
+function pageMembers(shape: ObjectShape, paging: Paging | undefined, where: 'meta' | 'wrapper', skip: Set<string>, binder: Binder): PageMember[] {
+  const members: PageMember[] = [];
+  for (const [property, schema] of shape.properties) {
+    if (skip.has(property)) continue;
+    const value = META[property];
+    const fillable = value !== undefined && (value === 'total' || (paging !== undefined && (value !== 'nextCursor' || paging.style === 'cursor')));
+    if (!fillable || (paging?.style === 'page' && value === 'offset')) {
+      if (shape.required.has(property)) throw new MappingError(`the list's ${where} requires "${property}", which scaffold cannot fill`);
+      continue;
+    }
+    const nullable = binder.reader.valueType(schema).nullable;
+    if (value === 'nextCursor' && !nullable && shape.required.has(property)) throw new MappingError(`the list's ${where} requires "${property}" even on the last page (declare it nullable)`);
+    members.push({ property, value, nullable });
+  }
+  return members;
+}
+
+/**
+ * Where a list response keeps its items: the array itself, or the one array of a pagination wrapper
+ * (`{ items: [...], total }`); with several arrays, the one with a conventional name.
+ */
+export function listItems(schema: JsonSchema | undefined, entity: Entity, binder: Binder): { items: JsonSchema; wrapper: string | undefined } | undefined {
+  const direct = binder.reader.arrayItems(schema);
+  if (direct !== undefined) return { items: direct, wrapper: undefined };
+  const object = binder.reader.objectShape(schema);
+  if (!object) return undefined;
+  const arrays = [...object.properties].filter(([, property]) => binder.reader.arrayItems(property) !== undefined);
+  const names = [...ITEMS, plural(entity.names.camel)];
+  const chosen = arrays.length === 1 ? arrays[0] : arrays.find(([name]) => names.includes(name));
+  if (!chosen) return undefined;
+  return { items: binder.reader.arrayItems(chosen[1]) as JsonSchema, wrapper: chosen[0] };
 }
 
 /** A query parameter as a filter: by name, `min`/`max` prefixes, `After`/`Before` suffixes, ranges, search. */

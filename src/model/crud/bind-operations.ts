@@ -2,7 +2,7 @@ import { plural } from '../domain/build-domain.js';
 import type { DomainModel, Entity } from '../domain/types.js';
 import { camelCase, kebabCase } from '../naming.js';
 import type { ApiModel, JsonSchema, Operation, Parameter, Resource, ResponseDefinition } from '../types.js';
-import { bindInput, bindList, bindOutput, MappingError, type Binder } from './bind-bodies.js';
+import { bindInput, bindList, bindOutput, listItems, MappingError, type Binder } from './bind-bodies.js';
 import { conversionBetween, entityMembers } from './entity-fields.js';
 import { createSchemaReader } from './schema-shape.js';
 import type { CrudKind, CrudModel, CrudOperation, ImplementationEntry, OutputShape } from './types.js';
@@ -216,10 +216,12 @@ function bindBodies(
   if (json && success.envelope) data = binder.reader.objectShape(json.schema)?.properties.get('data');
   const isList = shaped.kind === 'list';
   let shape: OutputShape | undefined;
+  let wrapper: string | undefined;
   if (json) {
-    const itemSchema = isList ? binder.reader.arrayItems(data) : data;
-    if (isList && itemSchema === undefined) throw new MappingError(`its ${success.status} response holds no array of ${entity.names.original}`);
-    shape = bindOutput(itemSchema as JsonSchema, { kind: 'entity', name: entity.names.original }, binder);
+    const listed = isList ? listItems(data, entity, binder) : undefined;
+    if (isList && listed === undefined) throw new MappingError(`its ${success.status} response holds no array of ${entity.names.original}`);
+    wrapper = listed?.wrapper;
+    shape = bindOutput((listed?.items ?? data) as JsonSchema, { kind: 'entity', name: entity.names.original }, binder);
   } else if (shaped.kind === 'get' || shaped.kind === 'list') {
     throw new MappingError(`its ${success.status} response has no body to return the ${entity.names.original} in`);
   }
@@ -257,7 +259,7 @@ function bindBodies(
   }
 
   const query = operation.parameters.filter((p: Parameter) => p.in === 'query');
-  const list = isList ? bindList(query, json?.schema, success.envelope, members, binder) : undefined;
+  const list = isList ? bindList(query, json?.schema, success.envelope, wrapper, members, binder) : undefined;
   const requiredUnsupported = list?.unsupported.filter((name) => query.some((p) => p.name === name && p.required)) ?? [];
   if (requiredUnsupported.length > 0) throw new MappingError(`its required query parameter "${requiredUnsupported[0]}" has no field to filter on`);
   return {

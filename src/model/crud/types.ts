@@ -68,9 +68,21 @@ export interface FilterMapping {
   conversion: Conversion;
 }
 
+/** How a list pages: page number and size, offset and limit, or an opaque cursor and a limit. */
 export type Paging =
   | { style: 'page'; page: string; size: string; defaultSize: number }
-  | { style: 'offset'; offset: string; limit: string; defaultSize: number };
+  | { style: 'offset'; offset: string; limit: string; defaultSize: number }
+  | { style: 'cursor'; cursor: string; limit: string; defaultSize: number };
+
+/** What a member beside the listed items holds (in the envelope's `meta` or the list's wrapper object). */
+export type PageValue = 'page' | 'size' | 'offset' | 'total' | 'totalPages' | 'nextCursor' | 'hasMore';
+
+/** One such member; a `nextCursor` that may not be null is left out on the last page. */
+export interface PageMember {
+  property: string;
+  value: PageValue;
+  nullable: boolean;
+}
 
 export interface ListMapping {
   paging: Paging | undefined;
@@ -81,7 +93,12 @@ export interface ListMapping {
   /** Accepted and knowingly without effect (sparse fieldsets: the response schema requires every field). */
   ignored: string[];
   /** Members of the envelope's `meta` and their values. */
-  meta: { property: string; value: 'page' | 'size' | 'offset' | 'total' | 'totalPages' }[];
+  meta: PageMember[];
+  /**
+   * A pagination wrapper around the items (`{ items: [...], total, nextCursor }`), as the body or as
+   * the envelope's `data`: the array's property and the members beside it.
+   */
+  wrapper: { items: string; members: PageMember[] } | undefined;
   /** Page links (`self`, `next`, ...) in the envelope's `links`, when the spec has them. */
   pageLinks: { property: string; nullable: boolean }[] | undefined;
 }

@@ -116,7 +116,14 @@ function returnedComponent(operation: ApiModel['resources'][number]['operations'
   const json = success?.contents.find((c) => c.kind === 'json');
   if (!success || !json) return undefined;
   const data = success.envelope ? reader.objectShape(json.schema)?.properties.get('data') : json.schema;
-  return reader.componentOf(reader.arrayItems(data) ?? data);
+  const returned = reader.arrayItems(data) ?? data;
+  // A collection's GET may answer a pagination wrapper (`{ items: [...], total }`): its items are the resource.
+  const wrapper = operation.method === 'get' && !/\}$/.test(operation.path) ? reader.objectShape(returned) : undefined;
+  if (wrapper && !wrapper.properties.has('id')) {
+    const arrays = [...wrapper.properties.values()].map((property) => reader.arrayItems(property)).filter((items) => items !== undefined);
+    if (arrays.length === 1) return reader.componentOf(arrays[0]);
+  }
+  return reader.componentOf(returned);
 }
 
 function resourceReturns(operations: ApiModel['resources'][number]['operations'], component: string, reader: SchemaReader): boolean {

@@ -287,3 +287,141 @@ describe('binding a spec onto a domain model', () => {
     expect(summary(crud).getBook).toBe('stub: "state" of the response does not fit Book.state (one of draft, published)');
   });
 });
+
+/** A list of books answering `schema` (YAML, indented for the response) with the given query parameters. */
+function bookList(schema: string, parameters: string[] = []): string {
+  return librarySpec(`
+  /books:
+    get:
+      operationId: listBooks
+      tags: [Books]
+      parameters:${parameters.length === 0 ? ' []' : parameters.map((p) => `\n        - ${p}`).join('')}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+${schema}
+`);
+}
+
+const CURSOR = '{ name: cursor, in: query, schema: { type: string } }';
+const LIMIT = '{ name: limit, in: query, schema: { type: integer, minimum: 1, default: 10 } }';
+
+describe('list responses and their paging', () => {
+  it('find the items in a pagination wrapper and fill the members beside them', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [items, total]
+                properties:
+                  items: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  total: { type: integer }
+                  offset: { type: integer }
+                  hasMore: { type: boolean }`,
+        ['{ name: offset, in: query, schema: { type: integer } }', LIMIT],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'offset', offset: 'offset', limit: 'limit', defaultSize: 10 });
+    expect(list?.wrapper).toEqual({
+      items: 'items',
+      members: [
+        { property: 'total', value: 'total', nullable: false },
+        { property: 'offset', value: 'offset', nullable: false },
+        { property: 'hasMore', value: 'hasMore', nullable: false },
+      ],
+    });
+  });
+
+  it('page with an opaque cursor and a limit, giving the next cursor in the wrapper', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [results, nextCursor]
+                properties:
+                  results: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  nextCursor: { type: string, nullable: true }`,
+        [CURSOR, LIMIT],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'cursor', cursor: 'cursor', limit: 'limit', defaultSize: 10 });
+    expect(list?.wrapper).toEqual({ items: 'results', members: [{ property: 'nextCursor', value: 'nextCursor', nullable: true }] });
+    expect(list?.unsupported).toEqual([]);
+  });
+
+  it('find a wrapper inside the envelope, with the cursor in its meta', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [success, data, meta]
+                properties:
+                  success: { type: boolean }
+                  data:
+                    type: object
+                    required: [books]
+                    properties:
+                      books: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                      tags: { type: array, items: { type: string } }
+                  meta:
+                    type: object
+                    properties:
+                      nextCursor: { type: string }
+                      requestId: { type: string }`,
+        [CURSOR, LIMIT],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const found = operation(crud, 'listBooks');
+    expect(found.response.envelope).toBe(true);
+    expect(found.list?.wrapper).toEqual({ items: 'books', members: [] });
+    expect(found.list?.meta).toEqual([{ property: 'nextCursor', value: 'nextCursor', nullable: false }]);
+  });
+
+  it('stay stubs when a wrapper requires what scaffold cannot fill, or a cursor it could never leave out', async () => {
+    const unknown = await bindText(
+      bookList(
+        `                type: object
+                required: [items, facets]
+                properties:
+                  items: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  facets: { type: object }`,
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(unknown).listBooks).toBe('stub: the list\'s wrapper requires "facets", which scaffold cannot fill');
+    const endless = await bindText(
+      bookList(
+        `                type: object
+                required: [items, nextCursor]
+                properties:
+                  items: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  nextCursor: { type: string }`,
+        [CURSOR, LIMIT],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(endless).listBooks).toBe('stub: the list\'s wrapper requires "nextCursor" even on the last page (declare it nullable)');
+    const ambiguous = await bindText(
+      bookList(
+        `                type: object
+                properties:
+                  featured: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  recent: { type: array, items: { $ref: '#/components/schemas/Book' } }`,
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(ambiguous).listBooks).toBe('stub: its 200 response holds no array of Book');
+  });
+
+  it('take a cursor as unsupported, never as paging, when no response would give a next one', async () => {
+    const crud = await bindText(bookList(`                { type: array, items: { $ref: '#/components/schemas/Book' } }`, [CURSOR, LIMIT]), LIBRARY_DOMAIN);
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toBeUndefined();
+    expect(list?.unsupported).toEqual(['cursor', 'limit']);
+  });
+});

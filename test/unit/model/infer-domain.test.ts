@@ -102,3 +102,46 @@ components:
     expect(skipped).toEqual([{ schema: 'Error', reason: '"Error" cannot name an entity class' }]);
   });
 });
+
+describe('entities inferred from pagination wrappers', () => {
+  it('come from the items a collection pages over, and the list is bound through the wrapper', async () => {
+    const { model, domain } = await inferText(`
+openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /widgets:
+    get:
+      operationId: listWidgets
+      tags: [Widgets]
+      parameters:
+        - { name: cursor, in: query, schema: { type: string } }
+        - { name: limit, in: query, schema: { type: integer, minimum: 1 } }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items, next_cursor]
+                properties:
+                  items: { type: array, items: { $ref: '#/components/schemas/Widget' } }
+                  next_cursor: { type: string, nullable: true }
+components:
+  schemas:
+    Widget:
+      type: object
+      required: [id, name]
+      properties:
+        id: { type: integer }
+        name: { type: string }
+`);
+    expect(domain?.entities.map((e) => e.names.original)).toEqual(['Widget']);
+    const crud = bindOperations(model, domain as NonNullable<typeof domain>);
+    const list = crud.operations.get('listWidgets')?.implementation;
+    expect(list?.kind === 'crud' && list.operation.list).toMatchObject({
+      paging: { style: 'cursor', cursor: 'cursor', limit: 'limit' },
+      wrapper: { items: 'items', members: [{ property: 'next_cursor', value: 'nextCursor', nullable: true }] },
+    });
+  });
+});

@@ -89,8 +89,18 @@ describe('API tests of a library (serial ids, no envelope, offset paging, soft d
     const list = authors.groups.find((g) => g.title.startsWith('"listAuthors'))?.cases[0]?.body ?? '';
     // (The plan's code, before prettier formats the file.)
     expect(list).toContain('query: {"offset":"0","limit":"1"}');
-    expect(list).toContain('{ offset: "offset", limit: "limit" }, 50, false');
+    expect(list).toContain('{ offset: "offset", limit: "limit" }, 50, (body: Json) => body);');
     expect(titles(file(view, 'books')).listAuthorBooks).toEqual(['lists the Books of one Author, and only those', 'answers 404 for an unknown Author']);
+  });
+
+  it('follow the next cursor through a pagination wrapper, and refuse a forged cursor', () => {
+    const books = file(view, 'books');
+    const list = books.groups.find((g) => g.title.startsWith('"listBooks'))?.cases ?? [];
+    expect(list[0]?.body).toContain('{ cursor: "cursor", limit: "limit", next: (body: Json) => body.nextCursor }, 100, (body: Json) => body.items);');
+    expect(list[0]?.body).toContain('expect(page).toMatchObject({ hasMore: true });');
+    expect(list[1]?.title).toBe('"answers 400 for a cursor it did not issue"');
+    expect(titles(books).listAuthorBooks).toEqual(['lists the Books of one Author, and only those', 'answers 404 for an unknown Author']);
+    expect(books.groups.find((g) => g.title.startsWith('"listAuthorBooks'))?.cases[0]?.body).toContain('expect(list).toMatchObject({ total: 1 });');
   });
 
   it('replace with the current version, and refuse a stale one', () => {

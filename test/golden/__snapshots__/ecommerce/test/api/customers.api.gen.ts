@@ -54,7 +54,7 @@ describe('customers: the implemented operations over HTTP', () => {
           { url: '/api/v1/customers' },
           { page: 'page', size: 'pageSize' },
           100,
-          true,
+          (body: Json) => body.data,
         );
         expect(all.map((item: Json) => item.id)).toEqual(expect.arrayContaining([first.id, second.id]));
       },

@@ -84,7 +84,7 @@ describe('orders: the implemented operations over HTTP', () => {
           { url: '/api/v1/orders' },
           { page: 'page', size: 'pageSize' },
           100,
-          true,
+          (body: Json) => body.data,
         );
         expect(all.map((item: Json) => item.id)).toEqual(expect.arrayContaining([first.id, second.id]));
       },

@@ -62,7 +62,7 @@ describe('products: the implemented operations over HTTP', () => {
           { url: '/api/v1/products' },
           { page: 'page', size: 'pageSize' },
           100,
-          true,
+          (body: Json) => body.data,
         );
         expect(all.map((item: Json) => item.id)).toEqual(expect.arrayContaining([first.id, second.id]));
       },

@@ -59,29 +59,47 @@ export class ApiClient {
     return response.body === '' ? undefined : response.json();
   }
 
-  /** Every item of a list, page by page (`size` items a page) until a page comes back short. */
+  /**
+   * Every item of a list, page by page (`size` items a page): by page number or offset until a page
+   * comes back short, by cursor until a response gives no next cursor.
+   */
   async collect(
     status: number,
     operationId: string,
     request: ApiRequest,
-    paging: { page: string; size: string } | { offset: string; limit: string },
+    paging: Paging,
     size: number,
-    enveloped: boolean,
+    items: (body: Json) => Json[],
   ): Promise<Json[]> {
-    const items: Json[] = [];
+    const collected: Json[] = [];
+    let cursor: string | undefined;
     for (let index = 0; index < 1000; index += 1) {
       const query =
         'page' in paging
           ? { [paging.page]: String(index + 1), [paging.size]: String(size) }
-          : { [paging.offset]: String(index * size), [paging.limit]: String(size) };
+          : 'offset' in paging
+            ? { [paging.offset]: String(index * size), [paging.limit]: String(size) }
+            : { [paging.limit]: String(size), ...(cursor !== undefined && { [paging.cursor]: cursor }) };
       const body = await this.call(status, operationId, { ...request, query: { ...request.query, ...query } });
-      const page: Json[] = enveloped ? body.data : body;
-      items.push(...page);
-      if (page.length < size) return items;
+      const page = items(body);
+      collected.push(...page);
+      if ('next' in paging) {
+        const next: unknown = paging.next(body);
+        if (typeof next !== 'string') return collected;
+        cursor = next;
+      } else if (page.length < size) {
+        return collected;
+      }
     }
     throw new Error(`${operationId} did not reach its last page`);
   }
 }
+
+/** How a list pages: the query parameters, and for a cursor where a response gives the next one. */
+export type Paging =
+  | { page: string; size: string }
+  | { offset: string; limit: string }
+  | { cursor: string; limit: string; next: (body: Json) => unknown };
 
 /** Whether a service class overrides one of these methods: the generated tests of the method then no longer apply. */
 export function overridden(service: { prototype: object }, ...methods: string[]): boolean {

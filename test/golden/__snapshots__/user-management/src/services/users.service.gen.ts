@@ -90,7 +90,7 @@ export abstract class UsersServiceBase {
    *
    * GET /users/lookup (operationId: lookupUserByEmail)
    *
-   * Not generated: its 200 response holds no array of User.
+   * Not generated: the response's User is not described as an object.
    */
   async lookupUserByEmail(
     _input: UsersDto.LookupUserByEmailInput,
