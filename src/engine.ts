@@ -133,6 +133,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     // State the next run reads back: an edit there is an input that reaches the new output.
     readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH],
   });
+  diagnostics.push(...written.diagnostics);
   return {
     outDir,
     diagnostics,

@@ -5,6 +5,7 @@ import { generate, toolVersion, type GenerateResult, type Stage } from '../engin
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
+import { regenerationNotes } from './regeneration-notes.js';
 import { generateHelp, parseGenerateFlags, UsageError } from './parse-options.js';
 
 const MAIN_HELP = `Usage: scaffold <command> [options]
@@ -96,14 +97,15 @@ const INTERRUPTED = {
 
 function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): string {
   const verb = dryRun ? 'Would write' : result.changed ? 'Wrote' : 'Checked';
-  const changes = result.files.filter((f) => f.action === 'create' || f.action === 'update');
+  const changes = result.files.filter((f) => ['create', 'update', 'merge', 'conflict', 'move'].includes(f.action));
   return [
     '',
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
     `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
     ...(result.interrupted ? [`  ${INTERRUPTED[result.interrupted]}`] : []),
     ...(result.backupDir ? [`  ${dryRun ? 'would save' : 'saved'} ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
-    ...(dryRun ? changes.map((f) => `  ${f.action.padEnd(7)} ${f.path} (${f.owner})`) : []),
+    ...(dryRun ? changes.map((f) => `  ${f.action.padEnd(8)} ${f.path} (${f.owner})`) : []),
+    ...regenerationNotes(result.files, dryRun),
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
     ...(!dryRun && result.changed ? ['', `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`] : []),
     '',
@@ -112,8 +114,9 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
 }
 
 /**
- * The line every run ends with: how many files were added, updated, left alone (user-owned and
- * template files that exist are kept), refused (SCF026), and what was written.
+ * The line every run ends with: how many files were added, updated (or moved by a layout change), merged
+ * (template files with both your and the generator's changes), left alone (user-owned and template files
+ * that exist are kept), unchanged, with conflicts, refused (SCF026, SCF040), and what was written.
  */
 export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 'dry-run' | 'nothing-changed' | 'refused'): string {
   const count = (action: FileOutcome['action']) => files.filter((f) => f.action === action).length;
@@ -123,5 +126,5 @@ export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 
     'nothing-changed': '; nothing changed, nothing was written',
     refused: '; refused: nothing was written',
   }[outcome];
-  return `Summary: ${count('create')} added, ${count('update')} updated, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${count('refuse')} refused${tail}`;
+  return `Summary: ${count('create')} added, ${count('update') + count('move')} updated, ${count('merge')} merged, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${plural(count('conflict'), 'conflict')}, ${count('refuse')} refused${tail}`;
 }

@@ -13,7 +13,10 @@ export interface Manifest {
 
 export interface ManifestEntry {
   id: string;
+  /** Where the file is: the planned path, or where the user moved it. */
   path: string;
+  /** Where the generator planned the file, when the user moved it elsewhere (files are tracked by id). */
+  generatedPath?: string;
   owner: FileOwner;
   /** sha256 of the content the generator wrote. */
   hash: string;

@@ -82,7 +82,7 @@ describe('scaffold CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('src/services/pet.service.gen.ts');
     expect(result.stdout).toContain('--- /dev/null\n+++ b/src/services/pet.service.gen.ts\n@@ -0,0 +1,');
-    expect(result.stdout).toMatch(/Summary: \d+ added, 0 updated, 0 left alone .*, 0 refused; dry run: nothing was written\n$/);
+    expect(result.stdout).toMatch(/Summary: \d+ added, 0 updated, 0 merged, 0 left alone .*, 0 conflicts, 0 refused; dry run: nothing was written\n$/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -96,7 +96,7 @@ describe('scaffold CLI', () => {
     try {
       const again = await cli('generate');
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/Summary: 0 added, 0 updated, \d+ left alone \(yours: user-owned and template files kept\), \d+ unchanged, 0 refused; nothing changed, nothing was written\n$/);
+      expect(again.stdout).toMatch(/Summary: 0 added, 0 updated, 0 merged, \d+ left alone \(yours: user-owned and template files kept\), \d+ unchanged, 0 conflicts, 0 refused; nothing changed, nothing was written\n$/);
     } finally {
       process.chdir(cwd);
     }
@@ -116,7 +116,7 @@ describe('scaffold CLI', () => {
     expect(refused.stderr).toContain('error SCF026: src/services/pet.service.gen.ts: edited since scaffold generated it');
     expect(refused.stderr).toContain('hint: move your change into src/services/pet.service.ts, which extends it and is never rewritten');
     expect(refused.stderr).toContain('Nothing was written.');
-    expect(refused.stderr).toMatch(/Summary: 0 added, 0 updated, \d+ left alone .*, 1 refused; refused: nothing was written\n$/);
+    expect(refused.stderr).toMatch(/Summary: 0 added, 0 updated, 0 merged, \d+ left alone .*, 0 conflicts, 1 refused; refused: nothing was written\n$/);
     expect(await readFile(base, 'utf8')).toBe(edited);
 
     const forced = await cli('generate', '--out', out, '--force');

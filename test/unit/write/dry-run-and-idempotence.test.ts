@@ -68,13 +68,13 @@ describe('a second run with no change', () => {
     expect(steps).toEqual([]);
     expect(await mtimes()).toEqual(before);
     expect(summaryLine(result.actions, 'nothing-changed')).toBe(
-      'Summary: 0 added, 0 updated, 1 left alone (yours: user-owned and template files kept), 1 unchanged, 0 refused; nothing changed, nothing was written',
+      'Summary: 0 added, 0 updated, 0 merged, 1 left alone (yours: user-owned and template files kept), 1 unchanged, 0 conflicts, 0 refused; nothing changed, nothing was written',
     );
   });
 });
 
 describe('the summary line every run ends with', () => {
-  it('counts files added, updated, left alone, unchanged and refused', () => {
+  it('counts files added, updated (or moved), merged, left alone, unchanged, with conflicts and refused', () => {
     const line = summaryLine(
       [
         { path: 'a', owner: 'generator', action: 'create' },
@@ -83,9 +83,12 @@ describe('the summary line every run ends with', () => {
         { path: 'd', owner: 'user', action: 'keep' },
         { path: 'e', owner: 'template', action: 'keep' },
         { path: 'f', owner: 'generator', action: 'refuse' },
+        { path: 'g', owner: 'template', action: 'merge' },
+        { path: 'h', owner: 'template', action: 'conflict' },
+        { path: 'i', owner: 'user', action: 'move', movedFrom: 'old-i' },
       ],
       'refused',
     );
-    expect(line).toBe('Summary: 1 added, 2 updated, 2 left alone (yours: user-owned and template files kept), 0 unchanged, 1 refused; refused: nothing was written');
+    expect(line).toBe('Summary: 1 added, 3 updated, 1 merged, 2 left alone (yours: user-owned and template files kept), 0 unchanged, 1 conflict, 1 refused; refused: nothing was written');
   });
 });
