@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EmittedFile } from '../../../src/emit/emit-files.js';
 import { recoverInterruptedWrite, STAGING_DIR, writeProject, type WriteOptions, type WriteStep } from '../../../src/write/write-project.js';
 
-/** Version v of a small project: every generator-owned file changes between versions, v2 adds a file. */
+/**
+ * Version v of a small project: every generator-owned file changes between versions, v2 adds a file;
+ * the template file changes too, so its pristine copy (the base of the next merge) is rewritten with it.
+ */
 const project = (version: number): EmittedFile[] => [
+  { id: 'README.md', path: 'README.md', owner: 'template', content: `# readme v${version}\n\nUsage.\n` },
   { id: 'a.gen.ts', path: 'a.gen.ts', owner: 'generator', content: `// a v${version}\n` },
   { id: 'src/b.gen.ts', path: 'src/b.gen.ts', owner: 'generator', content: `// b v${version}\n` },
   { id: 'src/deep/c.gen.ts', path: 'src/deep/c.gen.ts', owner: 'generator', content: `// c v${version}\n` },
@@ -71,7 +75,7 @@ describe('a regeneration interrupted while writing', () => {
     expect(await snapshot(outDir)).toEqual(after);
   });
 
-  it.each([1, 2, 3, 4])('halfway through the renames (after %i) is completed by the next run, manifest last', async (renamed) => {
+  it.each([1, 2, 3, 4, 5, 6])('halfway through the renames (after %i) is completed by the next run, manifest last', async (renamed) => {
     const { outDir, before, after } = await states();
     await expect(writeProject(project(2), options(outDir, crashAt('renamed', renamed)))).rejects.toThrow(/simulated crash/);
     // the manifest is renamed last: until then it still describes the old generation
@@ -88,6 +92,28 @@ describe('a regeneration interrupted while writing', () => {
     const outDir = join(await mkdtemp(join(tmpdir(), 'scaffold-atomic-')), 'project');
     await expect(writeProject(project(1), options(outDir, crashAt('staged')))).rejects.toThrow(/simulated crash/);
     await writeProject(project(1), options(outDir));
-    expect(Object.keys(await snapshot(outDir)).sort()).toEqual(['.scaffold/manifest.json', 'a.gen.ts', 'src/app.ts', 'src/b.gen.ts', 'src/deep/c.gen.ts']);
+    expect(Object.keys(await snapshot(outDir)).sort()).toEqual(['.scaffold/manifest.json', '.scaffold/pristine/README.md', 'README.md', 'a.gen.ts', 'src/app.ts', 'src/b.gen.ts', 'src/deep/c.gen.ts']);
+  });
+
+  it('keeps the pristine copies in step with the manifest: after a crash the next run still merges from the right base', async () => {
+    const { outDir } = await states();
+    await writeFile(join(outDir, 'README.md'), '# readme v1\n\nUsage.\n\nmy notes\n');
+    await expect(writeProject(project(2), options(outDir, crashAt('renamed', 1)))).rejects.toThrow(/simulated crash/);
+    const next = await writeProject(project(2), options(outDir));
+    expect(next.actions.find((a) => a.path === 'README.md')?.action).toBe('keep'); // nothing new upstream since the merge
+    expect(await readFile(join(outDir, 'README.md'), 'utf8')).toBe('# readme v2\n\nUsage.\n\nmy notes\n');
+    expect(await readFile(join(outDir, '.scaffold/pristine/README.md'), 'utf8')).toBe('# readme v2\n\nUsage.\n');
+  });
+
+  it('that moves a file to a new planned path deletes the old one when it is completed', async () => {
+    const { outDir, after } = await states();
+    const moved = project(2).map((f) => (f.id === 'src/deep/c.gen.ts' ? { ...f, path: 'src/c.gen.ts' } : f));
+    await expect(writeProject(moved, options(outDir, crashAt('committed')))).rejects.toThrow(/simulated crash/);
+    expect(existsSync(join(outDir, 'src/deep/c.gen.ts'))).toBe(true);
+
+    expect(await recoverInterruptedWrite(outDir)).toBe('completed');
+    const files = await snapshot(outDir);
+    expect(files['src/deep/c.gen.ts']).toBeUndefined();
+    expect(files['src/c.gen.ts']).toBe(after['src/deep/c.gen.ts']);
   });
 });
