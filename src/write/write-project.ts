@@ -8,10 +8,11 @@ import { resolveInside } from './safe-path.js';
 
 /**
  * What a run does to one file: `create` a missing file, `update` a generator-owned one, leave an
- * identical one `unchanged`, `keep` a user-owned or template file that exists (it is the user's), or
- * `refuse` to overwrite a generator-owned file the user edited (SCF026).
+ * identical one `unchanged`, `keep` a user-owned or template file that exists (it is the user's),
+ * `extend` a user-owned file with what the new version adds (src/write/extend/), or `refuse` to
+ * overwrite a generator-owned file the user edited (SCF026).
  */
-export type FileAction = 'create' | 'update' | 'unchanged' | 'keep' | 'refuse';
+export type FileAction = 'create' | 'update' | 'unchanged' | 'keep' | 'extend' | 'refuse';
 
 export interface FileOutcome {
   path: string;
@@ -19,6 +20,8 @@ export interface FileOutcome {
   action: FileAction;
   /** With --force, where the edited content of an overwritten generator-owned file was saved. */
   backup?: string;
+  /** For `extend`, what was added (`+ orders registration`). */
+  additions?: string[];
 }
 
 export interface WriteResult {
@@ -28,13 +31,13 @@ export interface WriteResult {
   backupDir?: string;
   /** Whether the run had anything to write (a file to create or update, or a new manifest). */
   changed: boolean;
-  /** On a dry run, a unified diff of every file that would be created or updated, in plan order. */
+  /** On a dry run, a unified diff of every file that would be created, updated or extended, in plan order. */
   diffs: FileDiff[];
 }
 
 export interface FileDiff {
   path: string;
-  action: 'create' | 'update';
+  action: 'create' | 'update' | 'extend';
   /** A unified diff (`--- a/path`, `+++ b/path`; `/dev/null` for a new file). */
   patch: string;
 }
@@ -49,6 +52,8 @@ export interface WriteOptions {
    * journal, the schema snapshot): an edit to them reaches the new output, so it is not an edit to refuse.
    */
   readBack?: readonly string[];
+  /** New content for user-owned files that exist, extended with what their new version adds (src/write/extend/). */
+  extended?: ReadonlyMap<string, { content: string; additions: string[] }>;
   /** The clock that names the backup folder (tests pin it). */
   now?: () => Date;
   /**
@@ -109,7 +114,10 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
     const current = await readFile(target, 'utf8').catch(() => undefined);
     let outcome: FileOutcome;
     if (current === undefined) outcome = { path: file.path, owner: file.owner, action: 'create' };
-    else if (file.owner !== 'generator') outcome = { path: file.path, owner: file.owner, action: 'keep' };
+    else if (file.owner !== 'generator') {
+      const extension = options.extended?.get(file.path);
+      outcome = extension && extension.content !== current ? { path: file.path, owner: file.owner, action: 'extend', additions: extension.additions } : { path: file.path, owner: file.owner, action: 'keep' };
+    }
     else if (current === file.content) outcome = { path: file.path, owner: file.owner, action: 'unchanged' };
     else {
       const hash = recorded.get(file.path);
@@ -125,9 +133,10 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
       }
     }
     actions.push(outcome);
-    if (outcome.action === 'create' || outcome.action === 'update') {
-      pending.push({ path: file.path, content: file.content });
-      if (options.dryRun) diffs.push({ path: file.path, action: outcome.action, patch: unifiedDiff(file.path, current, file.content) });
+    if (outcome.action === 'create' || outcome.action === 'update' || outcome.action === 'extend') {
+      const content = outcome.action === 'extend' ? (options.extended?.get(file.path)?.content ?? file.content) : file.content;
+      pending.push({ path: file.path, content });
+      if (options.dryRun) diffs.push({ path: file.path, action: outcome.action, patch: unifiedDiff(file.path, current, content) });
     }
   }
   if (refusals.length > 0) throw new WriteRefusedError(refusals, actions);
