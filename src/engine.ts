@@ -25,6 +25,7 @@ import { planSharedModules } from './plan/shared-modules.js';
 import type { PlannedFile } from './plan/types.js';
 import { buildProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
+import { extendUserFiles } from './write/extend/extend-user-files.js';
 import { CONFIG_PATH } from './write/manifest.js';
 import { hasInterruptedWrite, recoverInterruptedWrite, writeProject, type WriteResult } from './write/write-project.js';
 
@@ -125,7 +126,10 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   );
 
   onStage('write');
+  const extension = await extendUserFiles(files, outDir);
+  diagnostics.push(...extension.diagnostics);
   const written = await writeProject(files, {
+    extended: extension.extended,
     outDir,
     toolVersion: version,
     dryRun: options.dryRun,

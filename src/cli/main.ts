@@ -97,7 +97,7 @@ const INTERRUPTED = {
 
 function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): string {
   const verb = dryRun ? 'Would write' : result.changed ? 'Wrote' : 'Checked';
-  const changes = result.files.filter((f) => ['create', 'update', 'merge', 'conflict', 'move'].includes(f.action));
+  const changes = result.files.filter((f) => ['create', 'update', 'merge', 'conflict', 'move', 'extend'].includes(f.action));
   return [
     '',
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
@@ -105,6 +105,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     ...(result.interrupted ? [`  ${INTERRUPTED[result.interrupted]}`] : []),
     ...(result.backupDir ? [`  ${dryRun ? 'would save' : 'saved'} ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
     ...(dryRun ? changes.map((f) => `  ${f.action.padEnd(8)} ${f.path} (${f.owner})`) : []),
+    ...result.files.filter((f) => f.action === 'extend').map((f) => `  ${dryRun ? 'would extend' : 'extended'}: ${f.path} (${f.additions?.join(', ')})`),
     ...regenerationNotes(result.files, dryRun),
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
     ...(!dryRun && result.changed ? ['', `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`] : []),
@@ -126,5 +127,6 @@ export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 
     'nothing-changed': '; nothing changed, nothing was written',
     refused: '; refused: nothing was written',
   }[outcome];
-  return `Summary: ${count('create')} added, ${count('update') + count('move')} updated, ${count('merge')} merged, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${plural(count('conflict'), 'conflict')}, ${count('refuse')} refused${tail}`;
+  const extended = count('extend') > 0 ? `, ${count('extend')} extended` : '';
+  return `Summary: ${count('create')} added, ${count('update') + count('move')} updated${extended}, ${count('merge')} merged, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${plural(count('conflict'), 'conflict')}, ${count('refuse')} refused${tail}`;
 }

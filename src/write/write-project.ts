@@ -13,12 +13,12 @@ import { resolveInside } from './safe-path.js';
 /**
  * What a run does to one file: `create` a missing file, `update` a generator-owned one (or a template file
  * the user did not edit), leave an identical one `unchanged`, `keep` a user-owned or template file that
- * exists (it is the user's), `merge` upstream changes into an edited template file, write one with a
- * `conflict` (markers in text, a conflicts file beside JSON), `move` a file whose planned path changed,
- * or `refuse` to overwrite a generator-owned file the user edited (SCF026) or to move a file of the user's
- * that is imported (SCF040).
+ * exists (it is the user's), `extend` a user-owned file with what the new version adds (src/write/extend/),
+ * `merge` upstream changes into an edited template file, write one with a `conflict` (markers in text, a
+ * conflicts file beside JSON), `move` a file whose planned path changed, or `refuse` to overwrite a
+ * generator-owned file the user edited (SCF026) or to move a file of the user's that is imported (SCF040).
  */
-export type FileAction = 'create' | 'update' | 'unchanged' | 'keep' | 'merge' | 'conflict' | 'move' | 'refuse';
+export type FileAction = 'create' | 'update' | 'unchanged' | 'keep' | 'extend' | 'merge' | 'conflict' | 'move' | 'refuse';
 
 export interface FileOutcome {
   path: string;
@@ -32,6 +32,8 @@ export interface FileOutcome {
   unmergeable?: 'no-last-generated' | 'invalid-json';
   /** For `conflict`: how many regions or keys conflict and, for JSON, the file listing them. */
   conflict?: TemplateConflictSummary;
+  /** For `extend`, what was added (`+ orders registration`). */
+  additions?: string[];
 }
 
 export type TemplateConflictSummary = Omit<TemplateConflict, 'conflictFile'>;
@@ -43,7 +45,7 @@ export interface WriteResult {
   backupDir?: string;
   /** Whether the run had anything to write (a file to create or update, or a new manifest). */
   changed: boolean;
-  /** On a dry run, a unified diff of every file that would be created or updated, in plan order. */
+  /** On a dry run, a unified diff of every file that would be created, updated or extended, in plan order. */
   diffs: FileDiff[];
   /** Warnings of the write: template files that could not be merged, moved files found twice. */
   diagnostics: Diagnostic[];
@@ -51,7 +53,7 @@ export interface WriteResult {
 
 export interface FileDiff {
   path: string;
-  action: 'create' | 'update' | 'merge' | 'conflict' | 'move';
+  action: 'create' | 'update' | 'extend' | 'merge' | 'conflict' | 'move';
   /** A unified diff (`--- a/path`, `+++ b/path`; `/dev/null` for a new file). */
   patch: string;
 }
@@ -66,6 +68,8 @@ export interface WriteOptions {
    * journal, the schema snapshot): an edit to them reaches the new output, so it is not an edit to refuse.
    */
   readBack?: readonly string[];
+  /** New content for user-owned files that exist, extended with what their new version adds (src/write/extend/). */
+  extended?: ReadonlyMap<string, { content: string; additions: string[] }>;
   /** The clock that names the backup folder (tests pin it). */
   now?: () => Date;
   /**
@@ -134,7 +138,14 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
     let content: string | undefined = file.content;
     if (ambiguous) outcome = { ...base, action: 'keep' };
     else if (current === undefined) outcome = { ...base, action: 'create' };
-    else if (file.owner === 'user') outcome = { ...base, action: 'keep' };
+    else if (file.owner === 'user') {
+      // A user-owned TypeScript file gets what the new version adds, inserted into the user's text.
+      const extension = at === file.path ? options.extended?.get(file.path) : undefined;
+      if (extension && extension.content !== current) {
+        outcome = { ...base, action: 'extend', additions: extension.additions };
+        content = extension.content;
+      } else outcome = { ...base, action: 'keep' };
+    }
     else if (file.owner === 'template') {
       const merged = mergeTemplateFile(at, await readLastGenerated(options.outDir, previous, current), current, file.content);
       outcome = { ...base, action: merged.action };
@@ -179,7 +190,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
       pending.push({ path: file.path, content: moved });
       deletions.push(relocateFrom);
       if (options.dryRun) diffs.push({ path: file.path, action: 'move', patch: unifiedDiff(file.path, old ?? '', moved, relocateFrom) });
-    } else if (content !== undefined && ['create', 'update', 'merge', 'conflict'].includes(outcome.action)) {
+    } else if (content !== undefined && ['create', 'update', 'extend', 'merge', 'conflict'].includes(outcome.action)) {
       pending.push({ path: at, content });
       if (options.dryRun) diffs.push({ path: at, action: outcome.action as FileDiff['action'], patch: unifiedDiff(at, current, content) });
     }

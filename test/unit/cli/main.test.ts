@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import { exampleSpec, fixtureSpec } from '../../support/fixtures.js';
+import { exampleSpec, fixtureSpec, REPO_ROOT } from '../../support/fixtures.js';
+import { linkRuntimeModules } from '../../support/runtime-deps.js';
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
@@ -156,4 +159,46 @@ describe('scaffold CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SCF022');
   });
+
+  it("regenerates after the spec gains a resource: wires it into app.ts, keeps the user's lines, and the project type-checks", async () => {
+    const dir = await tempDir();
+    const spec = join(dir, 'openapi.yaml');
+    const petstore = await readFile(exampleSpec('petstore'), 'utf8');
+    await writeFile(spec, petstore);
+    const out = join(dir, 'project');
+    expect((await cli('generate', '--spec', spec, '--out', out)).code).toBe(0);
+
+    const servicePath = join(out, 'src', 'services', 'pet.service.ts');
+    const service = (await readFile(servicePath, 'utf8')).replace(
+      'extends PetServiceBase {}',
+      'extends PetServiceBase {\n  describe(name: string): string {\n    return `the pet ${name}`;\n  }\n}',
+    );
+    await writeFile(servicePath, service);
+    const appPath = join(out, 'src', 'app.ts');
+    const app = (await readFile(appPath, 'utf8')).replace('  const controllers: Controllers = {', '  // wired by hand, keep\n  const controllers: Controllers = {');
+    expect(app).toContain('// wired by hand');
+    await writeFile(appPath, app);
+    const vets = ["  '/vets':", '    get:', '      tags: [vet]', '      operationId: listVets', '      responses:', "        '200':", '          description: the vets', ''].join('\n');
+    await writeFile(spec, petstore.replace(/^paths:\n/m, `paths:\n${vets}`));
+
+    const again = await cli('generate', '--out', out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('extended: src/app.ts (+ vet registration, + 2 imports)');
+    expect(again.stdout).toMatch(/Summary: \d+ added, \d+ updated, 1 extended, /);
+    expect(await readFile(servicePath, 'utf8')).toBe(service);
+    const added = [
+      "import { VetController } from './controllers/vet.controller.js';",
+      "import { VetService } from './services/vet.service.js';",
+      '    vet: new VetController(new VetService(repositories, unitOfWork)),',
+    ];
+    const lines = (await readFile(appPath, 'utf8')).split('\n');
+    for (const line of added) lines.splice(lines.indexOf(line), 1);
+    expect(lines.join('\n')).toBe(app);
+
+    await linkRuntimeModules(out);
+    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    await expect(promisify(execFile)(process.execPath, [tsc, '--noEmit', '-p', out])).resolves.toBeDefined();
+    const third = await cli('generate', '--out', out);
+    expect(third.stdout).toMatch(/nothing changed, nothing was written\n$/);
+  }, 600_000);
 });

@@ -36,7 +36,8 @@ export interface AppDependencies {
 /**
  * The composition root: creates the services with their dependencies, hands them to their
  * controllers and assembles the HTTP application. This file is yours and scaffold never rewrites
- * it: when the spec gains a resource, the compiler points here (`Controllers` needs it wired).
+ * it: when the spec gains a resource, it adds that resource's registration to `controllers` (and its
+ * imports) and leaves the rest as you wrote it.
  */
 export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
   const database =
