@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { apiChangesLine } from '../plan/api-changes.js';
 import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
@@ -107,6 +108,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
     ...(!dryRun && result.changed ? ['', `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`] : []),
     '',
+    ...(result.apiChanges ? [apiChangesLine(result.apiChanges)] : []),
     summaryLine(result.files, dryRun ? 'dry-run' : result.changed ? 'written' : 'nothing-changed'),
   ].join('\n');
 }

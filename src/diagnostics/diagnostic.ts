@@ -45,6 +45,8 @@ export const DIAGNOSTIC_CODES = {
   SCF034: 'invalid state machine',
   SCF035: 'schema change that needs a hand-written migration',
   SCF036: 'structure the DBML/SQL import cannot represent',
+  SCF050: 'unreadable API snapshot',
+  SCF051: 'not a generated project',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',
