@@ -47,6 +47,7 @@ export const DIAGNOSTIC_CODES = {
   SCF036: 'structure the DBML/SQL import cannot represent',
   SCF050: 'unreadable API snapshot',
   SCF051: 'not a generated project',
+  SCF052: 'project could not be checked',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',

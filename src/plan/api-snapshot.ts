@@ -47,7 +47,7 @@ export interface SchemaSnapshot {
   type: string;
   /** A hash of the schema with every component it references (descriptions and examples left out). */
   hash: string;
-  /** The top-level properties of an object schema (after `$ref` and `allOf`). */
+  /** The top-level properties of an object schema (after `$ref` and `allOf`), or of a list's items (`[].name`). */
   properties?: { name: string; required: boolean; type: string; hash: string }[];
 }
 
@@ -120,13 +120,17 @@ class SchemaSummarizer {
   }
 
   summarize(schema: JsonSchema): SchemaSnapshot {
-    const object = this.objectShape(schema);
+    // A list compares by the properties of its items (`[].name`), so that a field added to them is not a new list.
+    const resolved = this.resolve(schema);
+    const items = resolved?.type === 'array' ? resolved.items : undefined;
+    const object = this.objectShape(items ?? schema);
+    const prefix = items === undefined ? '' : '[].';
     return {
       type: this.typeOf(schema),
       hash: this.hashOf(schema),
       ...(object && {
         properties: Object.entries(object.properties).map(([name, property]) => ({
-          name,
+          name: `${prefix}${name}`,
           required: object.required.has(name),
           type: this.typeOf(property),
           hash: this.hashOf(property),

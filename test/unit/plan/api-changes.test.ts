@@ -185,8 +185,8 @@ describe('API changes between two generations', () => {
       'response 410 added (compatible)',
       'response 404 removed (breaking)',
     ]);
-    // the same component is listed by the other operations that return it
-    expect(detailsOf(changes, 'listWidgets')).toEqual(['response 200: schema changed (breaking)']);
+    // a list of the same component, by the properties of its items
+    expect(detailsOf(changes, 'listWidgets')).toEqual(['optional response 200 property [].createdAt added (compatible)', 'response 200 property [].colour removed (breaking)']);
   });
 
   it('sees a change deep inside a referenced component and in a constraint', async () => {
