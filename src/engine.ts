@@ -115,14 +115,15 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
   });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
-  const apiSnapshotFile: PlannedFile = { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', source: { kind: 'text', content: `${JSON.stringify(api.snapshot, null, 2)}\n` } };
-  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile, apiSnapshotFile]);
+  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
   const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader });
   const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName });
   files.push(
+    // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
+    { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: `${JSON.stringify(api.snapshot, null, 2)}\n` },
     { id: CONFIG_PATH, path: CONFIG_PATH, owner: 'generator', content: `${JSON.stringify(config, null, 2)}\n` },
     {
       id: `.scaffold/${CONFIG_SCHEMA_FILE}`,

@@ -114,6 +114,7 @@ function securitySummary(requirements: readonly SecurityRequirement[]): string[]
 class SchemaSummarizer {
   private readonly byId: Map<string, SchemaDefinition>;
   private readonly ownHashes = new Map<string, string>();
+  private readonly reachHashes = new Map<string, string>();
 
   constructor(definitions: readonly SchemaDefinition[]) {
     this.byId = new Map(definitions.map((d) => [d.id, d]));
@@ -158,18 +159,28 @@ class SchemaSummarizer {
     return named.join(' | ');
   }
 
-  /** A hash of the schema and, by id, of every component schema it reaches, so a change deep inside shows. */
+  /** A hash of the schema and of every component schema it reaches, so a change deep inside shows. */
   hashOf(schema: unknown): string {
-    const reached = new Set<string>();
-    const pending = [...referencedIds(schema)];
-    while (pending.length > 0) {
-      const id = pending.pop() as string;
-      if (reached.has(id)) continue;
-      reached.add(id);
-      pending.push(...referencedIds(this.byId.get(id)?.schema));
-    }
-    const parts = [canonicalJson(schema), ...[...reached].sort().map((id) => `${id}=${this.ownHash(id)}`)];
+    const parts = [canonicalJson(schema), ...[...referencedIds(schema)].sort().map((id) => `${id}=${this.reachHash(id)}`)];
     return shortHash(parts.join('\n'));
+  }
+
+  /** A component's own schema and every component it reaches (cycles included), hashed once per component. */
+  private reachHash(id: string): string {
+    let hash = this.reachHashes.get(id);
+    if (hash === undefined) {
+      const reached = new Set<string>();
+      const pending = [id];
+      while (pending.length > 0) {
+        const next = pending.pop() as string;
+        if (reached.has(next)) continue;
+        reached.add(next);
+        pending.push(...referencedIds(this.byId.get(next)?.schema));
+      }
+      hash = shortHash([...reached].sort().map((reachedId) => `${reachedId}=${this.ownHash(reachedId)}`).join('\n'));
+      this.reachHashes.set(id, hash);
+    }
+    return hash;
   }
 
   private ownHash(id: string): string {
