@@ -16,7 +16,9 @@ import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js'
 import { buildPlan } from './plan/build-plan.js';
 import { buildGenerationReport, REPORT_PATH, type ImplementationCounts } from './plan/generation-report.js';
 import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
-import { JOURNAL_PATH, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
+import { JOURNAL_PATH, loadApiSnapshot, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
+import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
+import { API_SNAPSHOT_PATH, buildApiSnapshot } from './plan/api-snapshot.js';
 import { relationalSchema } from './model/domain/relational-schema.js';
 import { planMigrations } from './plan/migrations.js';
 import { buildPersistenceView } from './plan/persistence-view.js';
@@ -51,6 +53,8 @@ export interface GenerateResult {
   resourceCount: number;
   /** Operations implemented as CRUD, as domain actions, and left as 501 stubs (details in .scaffold/report.md). */
   implementations: ImplementationCounts;
+  /** The semantic API changes since the last generation (src/plan/api-changes.ts); undefined on a first one. */
+  apiChanges?: ApiChanges;
 }
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,6 +80,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('load');
   const spec = await loadSpec(options.spec);
+  const previousApi = await loadApiSnapshot(outDir);
   const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
 
   onStage('model');
@@ -91,9 +96,11 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   onStage('plan');
   const schema = domain && relationalSchema(domain);
   const persisted = schema && (await planPersistence(outDir, schema));
+  const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model));
+  diagnostics.push(...previousApi.diagnostics);
   // Warnings first: the report lists them.
   diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas));
-  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred });
+  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
   const view = buildProjectView(model, {
     packageName,
     specFile: basename(spec.path),
@@ -116,6 +123,8 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader });
   const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName });
   files.push(
+    // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
+    { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: `${JSON.stringify(api.snapshot, null, 2)}\n` },
     { id: CONFIG_PATH, path: CONFIG_PATH, owner: 'generator', content: `${JSON.stringify(config, null, 2)}\n` },
     {
       id: `.scaffold/${CONFIG_SCHEMA_FILE}`,
@@ -135,7 +144,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     dryRun: options.dryRun,
     force: options.force,
     // State the next run reads back: an edit there is an input that reaches the new output.
-    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH],
+    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH],
   });
   diagnostics.push(...written.diagnostics);
   return {
@@ -149,6 +158,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     operationCount: view.operationCount,
     resourceCount: view.resources.length,
     implementations: report.counts,
+    ...(api.changes && { apiChanges: api.changes }),
   };
 }
 

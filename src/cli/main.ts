@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { runCheckCommand } from '../check/check-command.js';
+import { apiChangesLine } from '../plan/api-changes.js';
 import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
@@ -12,10 +14,11 @@ const MAIN_HELP = `Usage: scaffold <command> [options]
 
 Commands:
   generate    generate (or regenerate) a backend project from an OpenAPI document
+  check       check a generated project is in step with its spec and models (for CI; writes nothing)
 
 Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.`;
 
-/** Exit codes: 0 success, 1 the input cannot be generated from, 2 the command line is wrong. */
+/** Exit codes of generate: 0 success, 1 the input cannot be generated from, 2 the command line is wrong (check has its own: docs/check.md). */
 export async function main(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const print = (text: string) => void out.write(`${text}\n`);
   const printError = (text: string) => void err.write(`${text}\n`);
@@ -29,6 +32,7 @@ export async function main(args: string[], out: NodeJS.WritableStream = process.
       print(MAIN_HELP);
       return command === undefined ? 2 : 0;
     }
+    if (command === 'check') return await runCheckCommand(rest, print, printError);
     if (command !== 'generate') throw new UsageError(`unknown command "${command}"`);
     return await runGenerate(rest, print, printError);
   } catch (error) {
@@ -110,6 +114,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
     ...(!dryRun && result.changed ? ['', `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`] : []),
     '',
+    ...(result.apiChanges ? [apiChangesLine(result.apiChanges)] : []),
     summaryLine(result.files, dryRun ? 'dry-run' : result.changed ? 'written' : 'nothing-changed'),
   ].join('\n');
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail } from '../diagnostics/diagnostic.js';
+import { fail, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RelationalSchema } from '../model/domain/relational-schema.js';
+import { API_SNAPSHOT_PATH, type ApiSnapshot } from '../plan/api-snapshot.js';
 import type { Journal } from '../plan/migrations.js';
 
 /** What a previous generation left in the project that the next one builds on. */
@@ -27,6 +28,24 @@ export async function loadProjectState(projectDir: string): Promise<ProjectState
     migrations.push({ path, sql });
   }
   return { schemaSnapshot: await readJson<RelationalSchema>(projectDir, SCHEMA_SNAPSHOT_PATH), journal, migrations };
+}
+
+/**
+ * The API the last generation saw (`.scaffold/api-snapshot.json`), to list what changed since; undefined
+ * on a first generation. A snapshot that cannot be read is only a warning: this run writes a new one.
+ */
+export async function loadApiSnapshot(projectDir: string): Promise<{ snapshot: ApiSnapshot | undefined; diagnostics: Diagnostic[] }> {
+  const text = await readFile(join(projectDir, API_SNAPSHOT_PATH), 'utf8').catch(() => undefined);
+  if (text === undefined) return { snapshot: undefined, diagnostics: [] };
+  let value: Partial<ApiSnapshot> | undefined;
+  try {
+    value = JSON.parse(text) as Partial<ApiSnapshot>;
+  } catch {
+    value = undefined;
+  }
+  if (value?.schemaVersion === 1 && Array.isArray(value.operations)) return { snapshot: value as ApiSnapshot, diagnostics: [] };
+  const unreadable = warning('SCF050', `${API_SNAPSHOT_PATH} cannot be read (not valid JSON, or not a snapshot scaffold wrote): the API changes since the last generation are not listed`, { file: join(projectDir, API_SNAPSHOT_PATH) }, 'this run writes a new snapshot; the next one lists changes again');
+  return { snapshot: undefined, diagnostics: [unreadable] };
 }
 
 async function readJson<T>(projectDir: string, path: string): Promise<T | undefined> {

@@ -1,3 +1,4 @@
+import { apiChangesMarkdown, type ApiChanges } from './api-changes.js';
 import { markdownText } from './markdown.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
@@ -29,7 +30,7 @@ export function buildGenerationReport(
   model: ApiModel,
   crud: CrudModel | undefined,
   diagnostics: readonly Diagnostic[],
-  sources: { spec: string; models: string | undefined; inferred: InferredDomain | undefined },
+  sources: { spec: string; models: string | undefined; inferred: InferredDomain | undefined; apiChanges?: ApiChanges | undefined },
 ): GenerationReport {
   const entries: ImplementationEntry[] = model.resources.flatMap((resource) =>
     resource.operations.map(
@@ -77,6 +78,8 @@ export function buildGenerationReport(
   if (sources.inferred && sources.inferred.skipped.length > 0) {
     lines.push('', '## Schemas not inferred as entities', '', ...sources.inferred.skipped.map((s) => `- ${cell(s.schema)}: ${cell(s.reason)}`));
   }
+  // A first generation has nothing to compare with: no section.
+  if (sources.apiChanges) lines.push('', ...apiChangesMarkdown(sources.apiChanges));
   const warnings = diagnostics.filter((d) => d.severity !== 'error');
   lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));
   return { counts, entries, markdown: `${lines.join('\n')}\n` };
