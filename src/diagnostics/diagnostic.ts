@@ -45,6 +45,8 @@ export const DIAGNOSTIC_CODES = {
   SCF034: 'invalid state machine',
   SCF035: 'schema change that needs a hand-written migration',
   SCF036: 'structure the DBML/SQL import cannot represent',
+  SCF060: 'design folder without an OpenAPI document',
+  SCF061: 'guidelines file found, not applied yet',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',
