@@ -36,7 +36,7 @@ export interface SessionState {
 export interface Question {
   applies(state: SessionState): boolean;
   /** The answer --yes takes and the prompt offers; undefined when there is none to offer. */
-  defaultAnswer(state: SessionState): string | undefined;
+  defaultAnswer(state: SessionState): string | undefined | Promise<string | undefined>;
   check(answer: string, state: SessionState): Promise<Checked<string>>;
   ask(message: string, state: SessionState): Promise<string>;
 }
@@ -47,7 +47,7 @@ const OTHER_FILE = '\0other';
 export const QUESTIONS: Record<PromptedOption, Question> = {
   spec: {
     applies: () => true,
-    defaultAnswer: (state) => state.answers.spec,
+    defaultAnswer: async (state) => (await findDesignFiles(state.cwd)).spec,
     async check(answer, state) {
       const checked = await checkSpec(answer, state.cwd);
       if (!checked.ok) return checked;
@@ -55,7 +55,7 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
       return { ok: true, value: checked.value.spec.path };
     },
     async ask(message, state) {
-      const found = (await findDesignFiles(state.cwd)).spec;
+      const found = await this.defaultAnswer(state);
       await input({ message, ...(found && { default: display(state, found) }), validate: asValidator((answer) => this.check(answer, state)) });
       return state.loaded!.spec.path;
     },
@@ -120,7 +120,7 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
       return checked;
     },
     async ask(message, state) {
-      const fallback = this.defaultAnswer(state);
+      const fallback = await this.defaultAnswer(state);
       const answer = await input({ message, ...(fallback && { default: fallback }), validate: asValidator((value) => this.check(value, state)) });
       return settled(await this.check(answer, state));
     },
@@ -130,7 +130,7 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
     defaultAnswer: (state) => state.existingName ?? defaultName(state),
     check: async (answer) => checkPackageName(answer),
     async ask(message, state) {
-      return (await input({ message, default: this.defaultAnswer(state), validate: asValidator(checkPackageName) })).trim();
+      return (await input({ message, default: await this.defaultAnswer(state), validate: asValidator(checkPackageName) })).trim();
     },
   },
   databaseUrl: {

@@ -62,7 +62,7 @@ async function runSession(flags: ParsedFlags, context: SessionContext, cwd: stri
     if (!question.applies(state)) continue;
     const spec: OptionSpec = GENERATE_OPTIONS[name];
     const given = flags[name];
-    const offered = typeof given === 'string' ? given : interactive ? undefined : question.defaultAnswer(state);
+    const offered = typeof given === 'string' ? given : interactive ? undefined : await question.defaultAnswer(state);
     if (offered !== undefined) {
       const checked = await question.check(offered, state);
       if (checked.ok) {
