@@ -11,8 +11,7 @@ import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
 import { bindOperations } from './model/crud/bind-operations.js';
 import { inferDomainModel } from './model/infer/infer-domain.js';
-import { kebabCase } from './model/naming.js';
-import { PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
+import { defaultPackageName, PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
 import { buildGenerationReport, REPORT_PATH, type ImplementationCounts } from './plan/generation-report.js';
 import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
@@ -88,7 +87,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model);
   const domain = modelled ?? inferred?.domain;
   const crud = domain && bindOperations(model, domain);
-  const packageName = options.name ?? (kebabCase(model.title, 'api').slice(0, 60) || 'api');
+  const packageName = options.name ?? defaultPackageName(model.title);
   if (!PACKAGE_NAME.test(packageName)) {
     fail('SCF022', `--name ${JSON.stringify(packageName)} is not a valid npm package name`, undefined, 'use lowercase letters, digits, - . _ ~ and an optional @scope/');
   }

@@ -9,6 +9,10 @@ import { readProjectConfig, resolveFromProject } from '../project/project-config
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
 import { regenerationNotes } from './regeneration-notes.js';
 import { generateHelp, parseGenerateFlags, UsageError } from './parse-options.js';
+import { nextSteps } from './prompts/next-steps.js';
+import { stageProgress } from './prompts/progress.js';
+import { completeGenerateFlags, PromptCancelled } from './prompts/session.js';
+import { detectTerminal, type Terminal } from './prompts/terminal.js';
 
 const MAIN_HELP = `Usage: scaffold <command> [options]
 
@@ -16,10 +20,16 @@ Commands:
   generate    generate (or regenerate) a backend project from an OpenAPI document
   check       check a generated project is in step with its spec and models (for CI; writes nothing)
 
-Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.`;
+Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.
+In a terminal, \`scaffold\` alone asks what to generate, step by step.`;
 
 /** Exit codes of generate: 0 success, 1 the input cannot be generated from, 2 the command line is wrong (check has its own: docs/check.md). */
-export async function main(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(
+  args: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  terminal: Terminal = detectTerminal(out),
+): Promise<number> {
   const print = (text: string) => void out.write(`${text}\n`);
   const printError = (text: string) => void err.write(`${text}\n`);
   const [command, ...rest] = args;
@@ -28,14 +38,19 @@ export async function main(args: string[], out: NodeJS.WritableStream = process.
       print(await toolVersion());
       return 0;
     }
+    if (command === undefined && terminal.interactive) return await runGenerate([], out, terminal, printError);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       print(MAIN_HELP);
       return command === undefined ? 2 : 0;
     }
     if (command === 'check') return await runCheckCommand(rest, print, printError);
     if (command !== 'generate') throw new UsageError(`unknown command "${command}"`);
-    return await runGenerate(rest, print, printError);
+    return await runGenerate(rest, out, terminal, printError);
   } catch (error) {
+    if (error instanceof PromptCancelled) {
+      printError(error.message);
+      return error.exitCode;
+    }
     if (error instanceof UsageError) {
       printError(`scaffold: ${error.message}\n`);
       printError(command === 'generate' ? generateHelp() : MAIN_HELP);
@@ -51,17 +66,19 @@ export async function main(args: string[], out: NodeJS.WritableStream = process.
   }
 }
 
-async function runGenerate(args: string[], print: (text: string) => void, printError: (text: string) => void): Promise<number> {
-  const flags = parseGenerateFlags(args);
-  if (flags.help) {
+async function runGenerate(args: string[], out: NodeJS.WritableStream, terminal: Terminal, printError: (text: string) => void): Promise<number> {
+  const print = (text: string) => void out.write(`${text}\n`);
+  const parsed = parseGenerateFlags(args);
+  if (parsed.help) {
     print(generateHelp());
     return 0;
   }
+  const flags = await completeGenerateFlags(parsed, { terminal, print });
   const options = await resolveOptions(flags);
   const started = Date.now();
-  const result = await generate(options, (stage: Stage) => print(`  ${stage.padEnd(6)} ...`));
+  const result = await stageProgress(out, terminal).track((onStage: (stage: Stage) => void) => generate(options, onStage));
   printDiagnostics(result.diagnostics, printError);
-  print(summary(result, options.dryRun, Date.now() - started));
+  print(summary(result, options.dryRun, Date.now() - started, typeof flags.databaseUrl === 'string' ? flags.databaseUrl : undefined));
   return 0;
 }
 
@@ -99,7 +116,7 @@ const INTERRUPTED = {
   pending: 'a previous run was interrupted while writing (.scaffold/staging): the next run without --dry-run finishes or undoes it first',
 } as const;
 
-function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): string {
+function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number, databaseUrl?: string): string {
   const verb = dryRun ? 'Would write' : result.changed ? 'Wrote' : 'Checked';
   const changes = result.files.filter((f) => ['create', 'update', 'merge', 'conflict', 'move', 'extend'].includes(f.action));
   return [
@@ -112,7 +129,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number): st
     ...result.files.filter((f) => f.action === 'extend').map((f) => `  ${dryRun ? 'would extend' : 'extended'}: ${f.path} (${f.additions?.join(', ')})`),
     ...regenerationNotes(result.files, dryRun),
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
-    ...(!dryRun && result.changed ? ['', `Next:\n  cd ${result.outDir}\n  npm install && npm run dev`] : []),
+    ...(!dryRun && result.changed ? ['', nextSteps(result.outDir, databaseUrl)] : []),
     '',
     ...(result.apiChanges ? [apiChangesLine(result.apiChanges)] : []),
     summaryLine(result.files, dryRun ? 'dry-run' : result.changed ? 'written' : 'nothing-changed'),

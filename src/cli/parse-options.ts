@@ -10,7 +10,7 @@ export function parseGenerateFlags(args: string[]): ParsedFlags {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   const byFlag = new Map<string, GenerateOptionName>();
   for (const [name, spec] of Object.entries(GENERATE_OPTIONS) as [GenerateOptionName, OptionSpec][]) {
-    options[spec.flag] = { type: spec.type };
+    options[spec.flag] = { type: spec.type, ...(spec.short !== undefined && { short: spec.short }) };
     byFlag.set(spec.flag, name);
   }
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -29,18 +29,19 @@ export function parseGenerateFlags(args: string[]): ParsedFlags {
 }
 
 export function generateHelp(): string {
-  const rows = (Object.values(GENERATE_OPTIONS) as OptionSpec[]).map((spec) => {
-    const left = `--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ''}`;
-    return `  ${left.padEnd(22)}${spec.description}`;
-  });
+  const lefts = (Object.values(GENERATE_OPTIONS) as OptionSpec[]).map((spec) => [`${spec.short ? `-${spec.short}, ` : ''}--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ''}`, spec.description] as const);
+  const width = Math.max(...lefts.map(([left]) => left.length)) + 2;
+  const rows = lefts.map(([left, description]) => `  ${left.padEnd(width)}${description}`);
   return [
     'Usage: scaffold generate --spec <file> --out <dir> [options]',
     '',
     'Generates a layered Fastify backend from an OpenAPI 3.0/3.1 document. Inside a generated',
-    'project, `scaffold generate` with no flags regenerates from .scaffold/config.json.',
+    'project, `scaffold generate` with no flags regenerates from .scaffold/config.json. In a',
+    'terminal, `scaffold` (or `scaffold generate` with options missing) asks for what is missing;',
+    'without one (CI) it asks nothing and names what is missing.',
     '',
     'Options:',
     ...rows,
-    `  ${'-h, --help'.padEnd(22)}show this help`,
+    `  ${'-h, --help'.padEnd(width)}show this help`,
   ].join('\n');
 }

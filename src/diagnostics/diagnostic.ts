@@ -57,6 +57,8 @@ export const DIAGNOSTIC_CODES = {
   SCF050: 'unreadable API snapshot',
   SCF051: 'not a generated project',
   SCF052: 'project could not be checked',
+  SCF060: 'design folder without an OpenAPI document',
+  SCF061: 'guidelines file found, not applied yet',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',

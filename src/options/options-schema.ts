@@ -1,6 +1,8 @@
+import { kebabCase } from '../model/naming.js';
+
 /**
  * Every option of `scaffold generate`, declared once: the CLI's flags and --help, the project config
- * in `.scaffold/config.json` and (later) the interactive prompts all come from this table.
+ * in `.scaffold/config.json` and the interactive prompts (src/cli/prompts/) all come from this table.
  */
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -12,13 +14,55 @@ export interface OptionSpec {
   persisted: boolean;
   /** A placeholder for --help, e.g. `<file>`. */
   valueName?: string;
+  /** A one-letter alias, e.g. `y` for `-y`. */
+  short?: string;
+  /**
+   * Asked on a terminal when the flag is missing (src/cli/prompts/questions.ts says how); the
+   * questions come in `order`. Options without it are never asked.
+   */
+  prompt?: { message: string; order: number };
 }
 
 export const GENERATE_OPTIONS = {
-  spec: { type: 'string', flag: 'spec', valueName: '<file>', description: 'OpenAPI 3.0/3.1 document (YAML or JSON)', persisted: true },
-  out: { type: 'string', flag: 'out', valueName: '<dir>', description: 'directory to generate the project into', persisted: false },
-  name: { type: 'string', flag: 'name', valueName: '<pkg>', description: 'npm package name (default: from the spec title)', persisted: true },
-  models: { type: 'string', flag: 'models', valueName: '<file>', description: 'domain model (docs/domain-model.md): YAML/JSON, DBML (.dbml), PostgreSQL DDL (.sql), or an overlay that names a .dbml/.sql structure', persisted: true },
+  spec: {
+    type: 'string',
+    flag: 'spec',
+    valueName: '<file>',
+    description: 'OpenAPI 3.0/3.1 document (YAML or JSON)',
+    persisted: true,
+    prompt: { message: 'Design folder or OpenAPI file', order: 1 },
+  },
+  design: {
+    type: 'string',
+    flag: 'design',
+    valueName: '<dir>',
+    description: 'design folder (or its documents/ subfolder) holding openapi.(yaml|yml|json), optionally domain.(yaml|yml|json|dbml|sql) and a guidelines file',
+    persisted: false,
+  },
+  out: {
+    type: 'string',
+    flag: 'out',
+    valueName: '<dir>',
+    description: 'directory to generate the project into (new, empty, or a project scaffold generated)',
+    persisted: false,
+    prompt: { message: 'Output directory', order: 4 },
+  },
+  name: {
+    type: 'string',
+    flag: 'name',
+    valueName: '<pkg>',
+    description: 'npm package name (default: from the spec title)',
+    persisted: true,
+    prompt: { message: 'Package name', order: 5 },
+  },
+  models: {
+    type: 'string',
+    flag: 'models',
+    valueName: '<file>',
+    description: 'domain model (docs/domain-model.md): YAML/JSON, DBML (.dbml), PostgreSQL DDL (.sql), or an overlay that names a .dbml/.sql structure',
+    persisted: true,
+    prompt: { message: 'Domain model', order: 2 },
+  },
   persistence: {
     type: 'string',
     flag: 'persistence',
@@ -26,7 +70,17 @@ export const GENERATE_OPTIONS = {
     description: 'without --models: infer entities from the spec\'s schemas (infer) or generate the API without a database (none)',
     default: 'infer',
     persisted: true,
+    prompt: { message: 'Without a domain model', order: 3 },
   },
+  databaseUrl: {
+    type: 'string',
+    flag: 'database-url',
+    valueName: '<url>',
+    description: 'PostgreSQL server for the next steps (`DATABASE_URL=<url> npm run dev`); the project reads DATABASE_URL from its environment, scaffold never stores it. Default: the embedded PGlite',
+    persisted: false,
+    prompt: { message: 'Database', order: 6 },
+  },
+  yes: { type: 'boolean', flag: 'yes', short: 'y', description: 'ask nothing: take the default of every option not given (the spec from ./ or ./documents/)', default: false, persisted: false },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show the files that would be written and a unified diff of each one that would change; write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
 } as const satisfies Record<string, OptionSpec>;
@@ -46,6 +100,11 @@ export interface GenerateOptions {
 
 export type Persistence = 'infer' | 'none';
 export const PERSISTENCE_CHOICES: readonly Persistence[] = ['infer', 'none'];
+
+/** The package name when none is given: the spec title in kebab case (`Swagger Petstore` -> `swagger-petstore`). */
+export function defaultPackageName(title: string): string {
+  return kebabCase(title, 'api').slice(0, 60) || 'api';
+}
 
 /** A valid npm package name (lowercase, url-safe, optional scope); reused by the CLI and the engine. */
 export const PACKAGE_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;

@@ -1,0 +1,39 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What a design folder holds, as absolute paths. */
+export interface DesignFiles {
+  spec: string | undefined;
+  /** Domain model files, the likeliest first (`domain.yaml` before `domain.overlay.yaml` or `domain.dbml`). */
+  models: string[];
+  /** A guidelines/conventions file: detected and reported, not applied yet (SCF061). */
+  guidelines: string | undefined;
+}
+
+const SPEC_FILES = ['openapi.yaml', 'openapi.yml', 'openapi.json'];
+const MODEL_FILE = /^domain(?:[.-][\w-]+)*\.(ya?ml|json|dbml|sql)$/i;
+const MODEL_PREFERENCE = ['domain.yaml', 'domain.yml', 'domain.json', 'domain.dbml', 'domain.sql'];
+const GUIDELINES_FILE = /^(?:guidelines|conventions)(?:[.-][\w-]+)*\.(?:md|ya?ml|json)$/i;
+
+/**
+ * The files of a design folder, as designs usually come: `openapi.(yaml|yml|json)`, the domain model
+ * (`domain.*`) and a guidelines file, in the folder itself or in its `documents/` subfolder.
+ */
+export async function findDesignFiles(folder: string): Promise<DesignFiles> {
+  const found: DesignFiles = { spec: undefined, models: [], guidelines: undefined };
+  for (const dir of [folder, join(folder, 'documents')]) {
+    const names: string[] = await readdir(dir, { withFileTypes: true }).then(
+      (entries) => entries.filter((e) => e.isFile()).map((e) => e.name),
+      () => [],
+    );
+    found.spec ??= SPEC_FILES.filter((name) => names.includes(name)).map((name) => join(dir, name))[0];
+    found.models.push(...names.filter((name) => MODEL_FILE.test(name)).sort(byPreference).map((name) => join(dir, name)));
+    found.guidelines ??= names.filter((name) => GUIDELINES_FILE.test(name)).sort().map((name) => join(dir, name))[0];
+  }
+  return found;
+}
+
+function byPreference(a: string, b: string): number {
+  const rank = (name: string) => (MODEL_PREFERENCE.includes(name) ? MODEL_PREFERENCE.indexOf(name) : MODEL_PREFERENCE.length);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}

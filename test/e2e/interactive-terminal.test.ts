@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { runCommand } from '../support/run.js';
+
+/**
+ * The real binary in a real pseudo-terminal (tmux): what a newcomer typing `npx scaffold` sees.
+ * A private tmux server (its own socket) keeps the test away from any session of the user's.
+ */
+const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((path) => existsSync(path));
+if (!TMUX) console.warn('interactive-terminal.test.ts: skipped, tmux is not installed (apt-get install tmux)');
+
+const socket = `scaffold-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync(TMUX!, ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = (raw = false) => tmux('capture-pane', '-p', ...(raw ? ['-e'] : []), '-t', 'cli');
+
+/** Polls the pane until it shows `text`: prompts appear after async checks, never at a fixed time. */
+async function waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = screen();
+    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${shown}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
+  beforeAll(async () => {
+    const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
+    expect(build.code, build.output).toBe(0);
+  });
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // Already gone.
+    }
+  });
+
+  it('guides from a design folder to a generated project, without colours under NO_COLOR', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'scaffold-tty-'));
+    await cp(exampleSpec('petstore'), join(work, 'design', 'documents', 'openapi.yaml'), { recursive: true });
+    const command = `NO_COLOR=1 node ${join(REPO_ROOT, 'bin', 'scaffold.js')}; echo "exit code $?"; sleep 600`;
+    tmux('new-session', '-d', '-s', 'cli', '-x', '120', '-y', '50', '-c', work, command);
+    tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
+
+    await waitFor('? Design folder or OpenAPI file');
+    tmux('send-keys', '-t', 'cli', 'nowhere', 'Enter');
+    await waitFor('> nowhere does not exist');
+    tmux('send-keys', '-t', 'cli', 'C-u', 'design', 'Enter');
+    await waitFor('? Domain model file');
+    tmux('send-keys', '-t', 'cli', 'Enter');
+    await waitFor('? Without a domain model');
+    tmux('send-keys', '-t', 'cli', 'Enter');
+    await waitFor('? Output directory (./swagger-petstore)');
+    tmux('send-keys', '-t', 'cli', 'Enter');
+    await waitFor('? Package name (swagger-petstore)');
+    tmux('send-keys', '-t', 'cli', 'Enter');
+    await waitFor('? Database');
+    tmux('send-keys', '-t', 'cli', 'Enter');
+    const summary = await waitFor('? Generate the project? (Y/n)');
+    expect(summary).toMatch(/Spec +\.\/design\/documents\/openapi\.yaml \(Swagger Petstore, OpenAPI 3\.0/);
+    expect(screen(true)).not.toMatch(/\x1b\[3\dm/);
+    tmux('send-keys', '-t', 'cli', 'Enter');
+
+    const end = await waitFor(/exit code \d+/, 120_000);
+    expect(end).toContain('exit code 0');
+    expect(end).toMatch(/Next:\n  cd swagger-petstore\n  npm install && npm run dev/);
+    const config = JSON.parse(await readFile(join(work, 'swagger-petstore', '.scaffold', 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ spec: '../design/documents/openapi.yaml', name: 'swagger-petstore' });
+  }, 300_000);
+});
