@@ -116,6 +116,30 @@ describe('migrations from the domain model', () => {
     expect(await update(v2)).toEqual(['ALTER TABLE "authors" RENAME TO "writers";', 'ALTER TABLE "writers" RENAME CONSTRAINT "authors_pkey" TO "writers_pkey";']);
   });
 
+  it('renames the default join table of a renamed entity, its column and the names built on them', async () => {
+    const tags = `  Tag:\n    fields:\n      label: { type: string }\n`;
+    const v1 = await generation(
+      `${LIBRARY_V1.replace('      author: { kind: many-to-one, target: Author }', '      author: { kind: many-to-one, target: Author }\n      tags: { kind: many-to-many, target: Tag }')}${tags}`,
+    );
+    const v2Model = `${LIBRARY_V1.replace('  Book:\n', '  Volume:\n    renamedFrom: Book\n').replace('      author: { kind: many-to-one, target: Author }', '      author: { kind: many-to-one, target: Author }\n      tags: { kind: many-to-many, target: Tag }')}${tags}`;
+    const v2 = await generation(v2Model, v1);
+    expect(statementsOf(v2.added ?? '')).toEqual([
+      'ALTER TABLE "books" RENAME TO "volumes";',
+      'ALTER TABLE "volumes" RENAME CONSTRAINT "books_pkey" TO "volumes_pkey";',
+      'ALTER TABLE "books_tags" RENAME TO "volumes_tags";',
+      'ALTER TABLE "volumes_tags" RENAME CONSTRAINT "books_tags_pkey" TO "volumes_tags_pkey";',
+      'ALTER TABLE "volumes_tags" RENAME COLUMN "book_id" TO "volume_id";',
+      'ALTER TABLE "volumes" RENAME CONSTRAINT "books_title_key" TO "volumes_title_key";',
+      'ALTER TABLE "volumes" RENAME CONSTRAINT "books_status_check" TO "volumes_status_check";',
+      'ALTER TABLE "volumes" RENAME CONSTRAINT "books_pages_min" TO "volumes_pages_min";',
+      'ALTER TABLE "volumes" RENAME CONSTRAINT "books_author_id_fkey" TO "volumes_author_id_fkey";',
+      'ALTER INDEX "books_author_id_idx" RENAME TO "volumes_author_id_idx";',
+      'ALTER TABLE "volumes_tags" RENAME CONSTRAINT "books_tags_book_id_fkey" TO "volumes_tags_volume_id_fkey";',
+      'ALTER TABLE "volumes_tags" RENAME CONSTRAINT "books_tags_tag_id_fkey" TO "volumes_tags_tag_id_fkey";',
+      'ALTER INDEX "books_tags_tag_id_idx" RENAME TO "volumes_tags_tag_id_idx";',
+    ]);
+  });
+
   it('treats a renamedFrom that an earlier migration applied as done, so it can stay in the model', async () => {
     const v2 = libraryV2(
       ['  Author:\n', '  Writer:\n    renamedFrom: Author\n'],
