@@ -94,7 +94,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('plan');
   const schema = domain && relationalSchema(domain);
-  const persisted = schema && (await planPersistence(outDir, schema));
+  const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
   const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model));
   diagnostics.push(...previousApi.diagnostics);
   // Warnings first: the report lists them.
@@ -165,14 +165,14 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
  * The database side of a generation: a migration when the schema changed since the last one (written
  * once, never rewritten), drizzle's journal of migrations, and the snapshot the next run compares with.
  */
-async function planPersistence(outDir: string, schema: ReturnType<typeof relationalSchema>): Promise<PlannedFile[]> {
+async function planPersistence(outDir: string, schema: ReturnType<typeof relationalSchema>, allowDataLoss = false): Promise<PlannedFile[]> {
   const state = await loadProjectState(outDir);
-  const migrations = planMigrations(state.schemaSnapshot, schema, state.journal);
+  const migrations = planMigrations(state.schemaSnapshot, schema, state.journal, { allowDataLoss });
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   const sqlFiles = [...state.migrations, ...(migrations.added ? [migrations.added] : [])];
   return [
     ...sqlFiles.map((file): PlannedFile => ({ id: file.path, path: file.path, owner: 'user', source: { kind: 'text', content: file.sql } })),
     { id: JOURNAL_PATH, path: JOURNAL_PATH, owner: 'generator', source: { kind: 'text', content: json(migrations.journal) } },
-    { id: SCHEMA_SNAPSHOT_PATH, path: SCHEMA_SNAPSHOT_PATH, owner: 'generator', source: { kind: 'text', content: json(schema) } },
+    { id: SCHEMA_SNAPSHOT_PATH, path: SCHEMA_SNAPSHOT_PATH, owner: 'generator', source: { kind: 'text', content: json(migrations.snapshot) } },
   ];
 }

@@ -101,6 +101,7 @@ async function resolveOptions(flags: ReturnType<typeof parseGenerateFlags>): Pro
     persistence: persistence as Persistence,
     dryRun: flags.dryRun === true,
     force: flags.force === true,
+    allowDataLoss: flags.allowDataLoss === true,
   };
 }
 

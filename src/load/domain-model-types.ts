@@ -16,6 +16,8 @@ export interface MappingDocument {
 export interface EntityDocument {
   description?: string;
   table?: string;
+  /** The entity's previous name, so the next migration renames its table instead of dropping it. */
+  renamedFrom?: string;
   aggregate?: string;
   identity?: 'uuid' | 'serial';
   timestamps?: boolean;
@@ -100,6 +102,7 @@ export interface OverlayDocument {
 export interface OverlayEntityDocument {
   description?: string;
   table?: string;
+  renamedFrom?: string;
   aggregate?: string;
   fields?: Record<string, OverlayFieldDocument>;
   relations?: Record<string, OverlayRelationDocument>;

@@ -83,6 +83,14 @@ export const GENERATE_OPTIONS = {
   yes: { type: 'boolean', flag: 'yes', short: 'y', description: 'ask nothing: take the default of every option not given (the spec from ./ or ./documents/)', default: false, persisted: false },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show the files that would be written and a unified diff of each one that would change; write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
+  allowDataLoss: {
+    type: 'boolean',
+    flag: 'allow-data-loss',
+    description:
+      'write schema changes that can fail on existing rows or lose data (a dropped column or table, SET NOT NULL, a narrower type, a new unique or CHECK constraint) into the new migration, each marked with a comment; without it such a change is refused (SCF037). Applies to this run only',
+    default: false,
+    persisted: false,
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type GenerateOptionName = keyof typeof GENERATE_OPTIONS;
@@ -96,6 +104,8 @@ export interface GenerateOptions {
   persistence?: Persistence;
   dryRun: boolean;
   force: boolean;
+  /** Confirms migration steps that can fail on existing rows or lose data (never saved in the config). */
+  allowDataLoss?: boolean;
 }
 
 export type Persistence = 'infer' | 'none';

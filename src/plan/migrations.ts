@@ -1,12 +1,16 @@
 import { error, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { ident, type RelationalSchema, type Table } from '../model/domain/relational-schema.js';
-import { addForeignKey, BREAKPOINT, columnDefinition, createIndex, createSchemaStatements, createTable } from './migration-sql.js';
+import type { RelationalSchema } from '../model/domain/relational-schema.js';
+import { BREAKPOINT, createSchemaStatements } from './migration-sql.js';
+import { schemaChanges, type SchemaChange } from './schema-changes.js';
+import { resolveRenames } from './schema-renames.js';
 
 /**
  * Migrations are computed from the schema snapshot of the previous generation
- * (`.scaffold/schema-snapshot.json`): the first generation creates everything; later ones add what is
- * new. A migration, once written, is never edited; changes that could lose data or need a decision
- * (a dropped or altered column, a rename) are refused with an explanation instead of guessed.
+ * (`.scaffold/schema-snapshot.json`): the first generation creates everything; later ones migrate
+ * from the snapshot to the model, renaming what the model says was renamed (`renamedFrom`). A
+ * migration, once written, is never edited: a change is always a new file. Changes that could fail on
+ * existing rows or lose data are refused (SCF037) unless confirmed with --allow-data-loss, and then
+ * written with a comment that says so.
  */
 export interface JournalEntry {
   idx: number;
@@ -26,64 +30,81 @@ export interface MigrationPlan {
   journal: Journal;
   /** The migration this generation adds, if the schema changed. */
   added: { path: string; sql: string } | undefined;
+  /** What `.scaffold/schema-snapshot.json` holds next: the new schema once a migration leads to it. */
+  snapshot: RelationalSchema;
 }
 
-export function planMigrations(previous: RelationalSchema | undefined, current: RelationalSchema, journal: Journal | undefined): MigrationPlan {
-  const existing: Journal = journal ?? { version: '7', dialect: 'postgresql', entries: [] };
-  const statements = previous === undefined || existing.entries.length === 0 ? createSchemaStatements(current) : additiveChanges(previous, current);
-  if (statements.length === 0) return { journal: existing, added: undefined };
+export interface MigrationOptions {
+  /** The user confirmed changes that can fail on existing rows or lose data (--allow-data-loss). */
+  allowDataLoss?: boolean;
+}
+
+export function planMigrations(previous: RelationalSchema | undefined, current: RelationalSchema, journal: Journal | undefined, options: MigrationOptions = {}): MigrationPlan {
+  const existing: Journal = journal ?? {
+    version: '7',
+    dialect: 'postgresql',
+    entries: [],
+  };
+  const target = withoutRenames(current);
+  const statements = previous === undefined || existing.entries.length === 0 ? createSchemaStatements(target) : migrationStatements(previous, current, options);
+  if (statements.length === 0)
+    return {
+      journal: existing,
+      added: undefined,
+      snapshot: previous ?? target,
+    };
   const idx = existing.entries.length;
   const tag = `${String(idx).padStart(4, '0')}_${idx === 0 ? 'initial' : 'update'}`;
   // `when` orders migrations for drizzle's migrator; a counter keeps the output deterministic.
-  const entry: JournalEntry = { idx, version: '7', when: (existing.entries.at(-1)?.when ?? 0) + 1, tag, breakpoints: true };
+  const entry: JournalEntry = {
+    idx,
+    version: '7',
+    when: (existing.entries.at(-1)?.when ?? 0) + 1,
+    tag,
+    breakpoints: true,
+  };
   return {
     journal: { ...existing, entries: [...existing.entries, entry] },
-    added: { path: `migrations/${tag}.sql`, sql: `${statements.join(BREAKPOINT)}\n` },
+    added: {
+      path: `migrations/${tag}.sql`,
+      sql: `${statements.join(BREAKPOINT)}\n`,
+    },
+    snapshot: target,
   };
 }
 
-function additiveChanges(previous: RelationalSchema, current: RelationalSchema): string[] {
-  const problems: Diagnostic[] = [];
-  const statements: string[] = [];
-  const before = new Map(previous.tables.map((t) => [t.name, t]));
-  const newTables = current.tables.filter((t) => !before.has(t.name));
-  statements.push(...newTables.map(createTable));
-  for (const table of current.tables) {
-    const old = before.get(table.name);
-    if (!old) continue;
-    for (const column of table.columns) {
-      const was = old.columns.find((c) => c.name === column.name);
-      if (!was) {
-        if (!column.nullable && column.default === undefined) {
-          problems.push(error('SCF035', `new column ${table.name}.${column.name} is required and has no default, so existing rows cannot get a value; give it a default or make it optional`));
-        }
-        statements.push(`ALTER TABLE ${ident(table.name)} ADD COLUMN ${columnDefinition(column)};`);
-      } else if (JSON.stringify(was) !== JSON.stringify(column)) {
-        problems.push(error('SCF035', `column ${table.name}.${column.name} changed (${describe(was)} -> ${describe(column)}); write that migration by hand in migrations/ for now`));
-      }
-    }
-    for (const column of old.columns) {
-      if (!table.columns.some((c) => c.name === column.name)) {
-        problems.push(error('SCF035', `column ${table.name}.${column.name} would be dropped, losing its data; drop it in a hand-written migration if that is intended`));
-      }
-    }
-    for (const fk of table.foreignKeys) if (!old.foreignKeys.some((f) => f.name === fk.name)) statements.push(addForeignKey(table, fk));
-    for (const index of table.indexes) if (!old.indexes.some((i) => i.name === index.name)) statements.push(createIndex(table, index));
-    for (const check of [...table.checks, ...table.uniques.map((u) => ({ name: u.name, expression: '' }))]) {
-      const existed = [...old.checks, ...old.uniques].some((c) => c.name === check.name);
-      if (!existed) problems.push(error('SCF035', `constraint ${check.name} is new on existing table ${table.name}; existing rows may break it, so add it in a hand-written migration`));
-    }
-  }
-  for (const table of previous.tables) {
-    if (!current.tables.some((t) => t.name === table.name)) problems.push(error('SCF035', `table ${table.name} would be dropped, losing its data; drop it in a hand-written migration if that is intended`));
-  }
-  for (const table of newTables) {
-    statements.push(...table.foreignKeys.map((fk) => addForeignKey(table, fk)), ...table.indexes.map((index) => createIndex(table, index)));
-  }
+function migrationStatements(previous: RelationalSchema, current: RelationalSchema, options: MigrationOptions): string[] {
+  const renames = resolveRenames(previous, current);
+  if (renames.problems.length > 0) throw new ScaffoldError(renames.problems);
+  const { changes, problems } = schemaChanges(renames.renamed, withoutRenames(current));
   if (problems.length > 0) throw new ScaffoldError(problems);
-  return statements;
+  const risky = changes.filter((c) => c.risk !== undefined);
+  if (risky.length > 0 && options.allowDataLoss !== true) throw new ScaffoldError(risky.map(refusal));
+  return [...renames.statements, ...changes.map(confirmed)];
 }
 
-function describe(column: Table['columns'][number]): string {
-  return `${column.type}${column.nullable ? ' null' : ' not null'}${column.default !== undefined ? ` default ${column.default}` : ''}`;
+function refusal(change: SchemaChange): Diagnostic {
+  const risk = change.risk as NonNullable<SchemaChange['risk']>;
+  return error(
+    'SCF037',
+    `${risk.subject}: ${risk.what}: ${risk.why}`,
+    undefined,
+    'change the model, or rerun with --allow-data-loss to write this statement into the new migration (marked with a comment); nothing was written',
+  );
+}
+
+function confirmed(change: SchemaChange): string {
+  if (!change.risk) return change.statement;
+  const { subject, what, why } = change.risk;
+  return `-- scaffold: data loss confirmed: ${subject}: ${what}: ${why}\n${change.statement}`;
+}
+
+/** The schema as the snapshot records it: `renamedFrom` is an instruction for one migration, not structure. */
+function withoutRenames(schema: RelationalSchema): RelationalSchema {
+  return {
+    tables: schema.tables.map(({ renamedFrom: _table, ...table }) => ({
+      ...table,
+      columns: table.columns.map(({ renamedFrom: _column, ...column }) => column),
+    })),
+  };
 }

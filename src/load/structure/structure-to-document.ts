@@ -323,6 +323,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
     return {
       ...(description !== undefined && { description }),
       ...(t !== snake(plural(name)) && { table: t }),
+      ...(extra.renamedFrom !== undefined && { renamedFrom: extra.renamedFrom }),
       ...(extra.aggregate !== undefined && { aggregate: extra.aggregate }),
       ...(identity === 'serial' && { identity: 'serial' as const }),
       ...(created === undefined && updated === undefined && { timestamps: false }),

@@ -83,6 +83,7 @@ export function buildDomainModel(loaded: LoadedDomainModel): DomainModel {
     return {
       names: names(name, 'entity'),
       table: entity.table ?? snake(plural(name)),
+      renamedFrom: entity.renamedFrom,
       aggregate: entity.aggregate ?? name,
       identity: entity.identity ?? 'uuid',
       timestamps: entity.timestamps ?? true,

@@ -1,5 +1,5 @@
 import type { DomainModel, Entity, Field } from './types.js';
-import { snake } from './build-domain.js';
+import { plural, snake } from './build-domain.js';
 
 /**
  * The tables the domain model needs, as plain data: what migrations are computed from and what
@@ -20,6 +20,8 @@ export interface Table {
   checks: { name: string; expression: string }[];
   foreignKeys: { name: string; column: string; references: { table: string; column: string }; onDelete: 'cascade' | 'restrict' | 'set null' }[];
   indexes: { name: string; columns: string[]; unique: boolean }[];
+  /** The table's previous name, from the entity's `renamedFrom`: a migration renames it. Not in the snapshot. */
+  renamedFrom?: string;
 }
 
 export interface Column {
@@ -32,6 +34,8 @@ export interface Column {
   identity: boolean;
   /** The entity property it stores (`customerId`, `priceAmountCents`), for the ORM schema. */
   property: string;
+  /** The column's previous name, from the field's `renamedFrom`: a migration renames it. Not in the snapshot. */
+  renamedFrom?: string;
 }
 
 export function relationalSchema(domain: DomainModel): RelationalSchema {
@@ -46,12 +50,19 @@ export function relationalSchema(domain: DomainModel): RelationalSchema {
       if (!target) continue;
       const left = `${snake(entity.names.original)}_id`;
       const right = target === entity ? `related_${left}` : `${snake(target.names.original)}_id`;
+      // Renamed entities rename the columns (and the default name) of their join tables too.
+      const previous = (e: Entity) => e.renamedFrom ?? e.names.original;
+      const leftBefore = `${snake(previous(entity))}_id`;
+      const rightBefore = target === entity ? `related_${leftBefore}` : `${snake(previous(target))}_id`;
+      const defaultJoinTable = (from: string, to: string) => `${snake(plural(from))}_${snake(plural(to))}`;
+      const joinTableBefore =
+        relation.joinTable === defaultJoinTable(entity.names.original, target.names.original) ? defaultJoinTable(previous(entity), previous(target)) : relation.joinTable;
       tables.push({
         name: relation.joinTable,
         entity: undefined,
         columns: [
-          { name: left, type: idSqlType(entity), nullable: false, default: undefined, identity: false, property: camel(left) },
-          { name: right, type: idSqlType(target), nullable: false, default: undefined, identity: false, property: camel(right) },
+          { name: left, type: idSqlType(entity), nullable: false, default: undefined, identity: false, property: camel(left), ...renamed(left, leftBefore) },
+          { name: right, type: idSqlType(target), nullable: false, default: undefined, identity: false, property: camel(right), ...renamed(right, rightBefore) },
         ],
         primaryKey: [left, right],
         uniques: [],
@@ -61,6 +72,7 @@ export function relationalSchema(domain: DomainModel): RelationalSchema {
           { name: `${relation.joinTable}_${right}_fkey`, column: right, references: { table: target.table, column: 'id' }, onDelete: 'cascade' },
         ],
         indexes: [{ name: `${relation.joinTable}_${right}_idx`, columns: [right], unique: false }],
+        ...renamed(relation.joinTable, joinTableBefore),
       });
     }
   }
@@ -81,12 +93,13 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
       // A value object is stored in columns of its own, prefixed with the field's name.
       for (const inner of valueObjects.get(field.type.valueObject)?.fields ?? []) {
         const column = `${field.column}_${inner.column}`;
-        columns.push({ name: column, type: sqlType(inner), nullable: !field.required || !inner.required, default: undefined, identity: false, property: `${field.names.camel}${inner.names.pascal}` });
+        const before = `${previousColumn(field)}_${previousColumn(inner)}`;
+        columns.push({ name: column, type: sqlType(inner), nullable: !field.required || !inner.required, default: undefined, identity: false, property: `${field.names.camel}${inner.names.pascal}`, ...renamed(column, before) });
         checks.push(...fieldChecks(table, column, inner));
       }
       continue;
     }
-    columns.push({ name: field.column, type: sqlType(field), nullable: !field.required, default: sqlDefault(field), identity: false, property: field.names.camel });
+    columns.push({ name: field.column, type: sqlType(field), nullable: !field.required, default: sqlDefault(field), identity: false, property: field.names.camel, ...renamed(field.column, previousColumn(field)) });
     checks.push(...fieldChecks(table, field.column, field));
     if (field.unique) uniques.push({ name: `${table}_${field.column}_key`, columns: [field.column] });
   }
@@ -125,7 +138,17 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
         .filter((fk) => !entity.indexes.some((i) => i.fields.map(columnOf)[0] === fk.column) && !uniques.some((u) => u.columns[0] === fk.column))
         .map((fk) => ({ name: `${table}_${fk.column}_idx`, columns: [fk.column], unique: false })),
     ],
+    ...(entity.renamedFrom !== undefined && renamed(table, snake(plural(entity.renamedFrom)))),
   };
+}
+
+/** The column a renamed field had: its previous name's default column. */
+function previousColumn(field: Field): string {
+  return field.renamedFrom === undefined ? field.column : snake(field.renamedFrom);
+}
+
+function renamed(name: string, before: string): { renamedFrom?: string } {
+  return before === name ? {} : { renamedFrom: before };
 }
 
 function idSqlType(entity: Entity): string {

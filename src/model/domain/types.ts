@@ -63,6 +63,8 @@ export interface StateMachine {
 export interface Entity {
   names: Names;
   table: string;
+  /** The entity's previous name (`renamedFrom`), so a migration renames its table. */
+  renamedFrom: string | undefined;
   /** The aggregate root's name (the entity's own name when it is a root). */
   aggregate: string;
   identity: 'uuid' | 'serial';

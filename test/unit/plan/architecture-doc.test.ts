@@ -199,6 +199,7 @@ describe('the ER diagram', () => {
     const entity = (name: string, table: string): Entity => ({
       names: names(name),
       table,
+      renamedFrom: undefined,
       aggregate: name,
       identity: 'uuid',
       timestamps: false,
