@@ -24,7 +24,7 @@ import { buildPersistenceView } from './plan/persistence-view.js';
 import { reportSerializerFallbacks } from './plan/serializer-fallbacks.js';
 import { planSharedModules } from './plan/shared-modules.js';
 import type { PlannedFile } from './plan/types.js';
-import { buildProjectView } from './plan/view-model.js';
+import { buildProjectView, type ProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
 import { extendUserFiles } from './write/extend/extend-user-files.js';
 import { CONFIG_PATH } from './write/manifest.js';
@@ -134,7 +134,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   );
 
   onStage('write');
-  const extension = await extendUserFiles(files, outDir);
+  const extension = await extendUserFiles(files, outDir, breakingMethods(api.changes, view));
   diagnostics.push(...extension.diagnostics);
   const written = await writeProject(files, {
     extended: extension.extended,
@@ -175,4 +175,10 @@ async function planPersistence(outDir: string, schema: ReturnType<typeof relatio
     { id: JOURNAL_PATH, path: JOURNAL_PATH, owner: 'generator', source: { kind: 'text', content: json(migrations.journal) } },
     { id: SCHEMA_SNAPSHOT_PATH, path: SCHEMA_SNAPSHOT_PATH, owner: 'generator', source: { kind: 'text', content: json(migrations.snapshot) } },
   ];
+}
+
+/** The service and controller methods of operations that changed in a breaking way: overrides of them may no longer type-check. */
+function breakingMethods(changes: ApiChanges | undefined, view: ProjectView): Set<string> {
+  const breaking = new Set((changes?.changed ?? []).filter((c) => c.breaking).map((c) => c.operation.operationId));
+  return new Set(view.resources.flatMap((r) => r.operations.filter((o) => breaking.has(o.operationId)).map((o) => o.methodName)));
 }

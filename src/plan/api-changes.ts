@@ -1,5 +1,5 @@
 import { markdownText } from './markdown.js';
-import type { ApiSnapshot, BodySnapshot, OperationSnapshot, ParameterSnapshot, ResponseSnapshot, SchemaSnapshot } from './api-snapshot.js';
+import type { ApiSnapshot, BodySnapshot, OperationSnapshot, ParameterSnapshot, PropertySnapshot, ResponseSnapshot, SchemaSnapshot } from './api-snapshot.js';
 
 /** An operation as the changes name it. */
 export interface OperationRef {
@@ -155,13 +155,24 @@ function compareSchemas(label: string, old: SchemaSnapshot | undefined, schema: 
     breaking(`${label}: ${old.type} -> ${schema.type}`);
     return;
   }
-  const explained: string[] = [];
+  const explained = compareProperties(label, old.properties ?? [], schema.properties ?? [], direction, breaking, compatible);
+  // Nothing above explains the new hash: a constraint of the schema itself changed.
+  if (!explained) breaking(`${label}: schema changed`);
+}
+
+/**
+ * Property by property, down the levels the snapshot keeps (an envelope's `data`, then its fields):
+ * a property added to a response, or an optional one to a request, breaks no client. Returns whether
+ * some difference was found to explain a changed hash.
+ */
+function compareProperties(label: string, old: readonly PropertySnapshot[], current: readonly PropertySnapshot[], direction: 'request' | 'response', breaking: Report, compatible: Report): boolean {
+  let explained = false;
   const report = (isBreaking: boolean, detail: string) => {
-    explained.push(detail);
+    explained = true;
     (isBreaking ? breaking : compatible)(detail);
   };
-  const before = new Map((old.properties ?? []).map((p) => [p.name, p]));
-  for (const property of schema.properties ?? []) {
+  const before = new Map(old.map((p) => [p.name, p]));
+  for (const property of current) {
     const previous = before.get(property.name);
     before.delete(property.name);
     const name = `${label} property ${property.name}`;
@@ -174,11 +185,14 @@ function compareSchemas(label: string, old: SchemaSnapshot | undefined, schema: 
       report(direction === 'request' ? nowRequired : !nowRequired, `${name} became ${nowRequired ? 'required' : 'optional'}`);
     }
     if (previous.type !== property.type) report(true, `${name}: ${previous.type} -> ${property.type}`);
-    else if (previous.hash !== property.hash) report(true, `${name}: schema changed`);
+    else if (previous.hash !== property.hash) {
+      const inside = previous.properties && property.properties && compareProperties(`${label} property ${property.name}`, previous.properties, property.properties, direction, breaking, compatible);
+      if (inside) explained = true;
+      else report(true, `${name}: schema changed`);
+    }
   }
   for (const property of before.values()) report(true, `${label} property ${property.name} removed`);
-  // Nothing above explains the new hash: a constraint of the schema itself changed.
-  if (explained.length === 0) breaking(`${label}: schema changed`);
+  return explained;
 }
 
 function compareSecurity(old: string[], security: string[], breaking: Report, compatible: Report): void {

@@ -48,8 +48,20 @@ export interface SchemaSnapshot {
   /** A hash of the schema with every component it references (descriptions and examples left out). */
   hash: string;
   /** The top-level properties of an object schema (after `$ref` and `allOf`), or of a list's items (`[].name`). */
-  properties?: { name: string; required: boolean; type: string; hash: string }[];
+  properties?: PropertySnapshot[];
 }
+
+/** A property, with its own properties two levels down (an envelope's `data`, then the entity's fields). */
+export interface PropertySnapshot {
+  name: string;
+  required: boolean;
+  type: string;
+  hash: string;
+  properties?: PropertySnapshot[];
+}
+
+/** How deep properties are summarized: deep enough to see a field added inside an envelope's `data`. */
+const PROPERTY_DEPTH = 2;
 
 export interface BodySnapshot {
   required: boolean;
@@ -121,23 +133,27 @@ class SchemaSummarizer {
   }
 
   summarize(schema: JsonSchema): SchemaSnapshot {
-    // A list compares by the properties of its items (`[].name`), so that a field added to them is not a new list.
+    const properties = this.propertiesOf(schema, 0);
+    return { type: this.typeOf(schema), hash: this.hashOf(schema), ...(properties && { properties }) };
+  }
+
+  /** A list compares by the properties of its items (`[].name`), so that a field added to them is not a new list. */
+  private propertiesOf(schema: unknown, depth: number): PropertySnapshot[] | undefined {
     const resolved = this.resolve(schema);
     const items = resolved?.type === 'array' ? resolved.items : undefined;
     const object = this.objectShape(items ?? schema);
+    if (!object) return undefined;
     const prefix = items === undefined ? '' : '[].';
-    return {
-      type: this.typeOf(schema),
-      hash: this.hashOf(schema),
-      ...(object && {
-        properties: Object.entries(object.properties).map(([name, property]) => ({
-          name: `${prefix}${name}`,
-          required: object.required.has(name),
-          type: this.typeOf(property),
-          hash: this.hashOf(property),
-        })),
-      }),
-    };
+    return Object.entries(object.properties).map(([name, property]) => {
+      const nested = depth < PROPERTY_DEPTH ? this.propertiesOf(property, depth + 1) : undefined;
+      return {
+        name: `${prefix}${name}`,
+        required: object.required.has(name),
+        type: this.typeOf(property),
+        hash: this.hashOf(property),
+        ...(nested && { properties: nested }),
+      };
+    });
   }
 
   /** A short, readable type: what a change message shows (`integer -> string`). */

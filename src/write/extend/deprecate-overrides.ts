@@ -41,16 +41,18 @@ export interface OverrideFindings {
  * method is marked `@deprecated`, saying why, and never deleted. Overrides of changed methods are
  * returned so the run can type-check them.
  */
-export function findOverrides(user: SourceFile, changes: ReadonlyMap<string, BaseChanges>): OverrideFindings {
+export function findOverrides(user: SourceFile, changes: ReadonlyMap<string, BaseChanges>, changedOperations: ReadonlySet<string> = new Set()): OverrideFindings {
   const text = user.getFullText();
   const findings: OverrideFindings = { edits: [], deprecated: [], affected: [] };
   for (const userClass of user.getClasses()) {
-    const change = changes.get(baseNameOf(userClass) ?? '');
-    if (!change) continue;
+    const base = baseNameOf(userClass);
+    if (base === undefined) continue;
+    const change = changes.get(base);
     for (const method of userClass.getMethods()) {
       const name = method.getName();
-      const operation = change.removed.get(name);
-      if (operation === undefined && !change.changed.has(name)) continue;
+      const operation = change?.removed.get(name);
+      // A signature can keep its text while the types it names change (the spec changed a parameter).
+      if (operation === undefined && !change?.changed.has(name) && !changedOperations.has(name)) continue;
       findings.affected.push(name);
       if (operation === undefined || isDeprecated(method)) continue;
       findings.edits.push(deprecationEdit(method, text, `@deprecated ${deprecationReason(operation)}`));

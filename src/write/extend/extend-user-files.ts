@@ -22,7 +22,7 @@ interface Candidate {
   current: string;
   /** The generated version changed since the last run (its hash is not the one the manifest recorded). */
   generatedChanged: boolean;
-  /** The generated base it extends (`x.gen.ts` beside `x.ts`), before and after this run, when it changed. */
+  /** The generated base it extends (`x.gen.ts` beside `x.ts`), before and after this run, when it changed or the user's file overrides a changed operation. */
   base?: { previous: string; next: string };
 }
 
@@ -34,8 +34,8 @@ interface Candidate {
  * Only files whose generated version or base changed since the last run are looked at, so a run that
  * changes nothing (or nothing the user's files build on) costs a read of each and no parsing.
  */
-export async function extendUserFiles(files: readonly EmittedFile[], outDir: string): Promise<UserFileExtension> {
-  const candidates = await findCandidates(files, outDir);
+export async function extendUserFiles(files: readonly EmittedFile[], outDir: string, changedOperations: ReadonlySet<string> = new Set()): Promise<UserFileExtension> {
+  const candidates = await findCandidates(files, outDir, changedOperations);
   if (candidates.length === 0) return { extended: new Map(), diagnostics: [] };
 
   // ts-morph (and the compiler it bundles) loads only for a run that has something to extend.
@@ -80,7 +80,7 @@ export async function extendUserFiles(files: readonly EmittedFile[], outDir: str
     if (base) {
       const basePath = baseOf(file.path);
       const changes = baseChanges(parse('previous', basePath, base.previous), parse('generated', basePath, base.next));
-      const overrides = findOverrides(existing, changes);
+      const overrides = findOverrides(existing, changes, changedOperations);
       edits.push(...overrides.edits);
       if (overrides.affected.length > 0) toCheck.add(file.path);
       for (const found of overrides.deprecated) {
@@ -104,8 +104,12 @@ export async function extendUserFiles(files: readonly EmittedFile[], outDir: str
   return { extended, diagnostics };
 }
 
-/** User-owned .ts files on disk whose generated version or generated base changed since the last run. */
-async function findCandidates(files: readonly EmittedFile[], outDir: string): Promise<Candidate[]> {
+/**
+ * User-owned .ts files on disk whose generated version or generated base changed since the last run,
+ * or that mention a method whose operation changed in a breaking way (its types may have changed
+ * while the base's text did not).
+ */
+async function findCandidates(files: readonly EmittedFile[], outDir: string, changedOperations: ReadonlySet<string>): Promise<Candidate[]> {
   const recorded = await readFile(join(outDir, MANIFEST_PATH), 'utf8').then(parseManifest, () => undefined);
   const hashes = new Map((recorded?.files ?? []).map((entry) => [entry.path, entry.hash]));
   const byPath = new Map(files.map((file) => [file.path, file]));
@@ -118,7 +122,8 @@ async function findCandidates(files: readonly EmittedFile[], outDir: string): Pr
     const generatedChanged = current !== file.content && hashes.get(file.path) !== hashContent(file.content);
     const nextBase = byPath.get(baseOf(file.path));
     const previousBase = nextBase && nextBase.owner === 'generator' ? await read(nextBase.path) : undefined;
-    const base = nextBase && previousBase !== undefined && previousBase !== nextBase.content ? { previous: previousBase, next: nextBase.content } : undefined;
+    const mentionsChanged = [...changedOperations].some((method) => current.includes(`${method}(`));
+    const base = nextBase && previousBase !== undefined && (previousBase !== nextBase.content || mentionsChanged) ? { previous: previousBase, next: nextBase.content } : undefined;
     if (generatedChanged || base) candidates.push({ file, current, generatedChanged, ...(base && { base }) });
   }
   return candidates;

@@ -193,8 +193,16 @@ describe('API changes between two generations', () => {
     const changes = await changesAfter((spec) => {
       spec.components.schemas.Part.properties.sku.maxLength = 10;
     });
-    expect(detailsOf(changes, 'getWidget')).toEqual(['response 200 property part: schema changed (breaking)']);
+    expect(detailsOf(changes, 'getWidget')).toEqual(['response 200 property part property sku: schema changed (breaking)']);
     expect(changes.changed.map((c) => c.operation.operationId).sort()).toEqual(['createWidget', 'getWidget', 'listWidgets']);
+  });
+
+  it('calls a property added to a nested response object compatible, as at the top level', async () => {
+    const changes = await changesAfter((spec) => {
+      spec.components.schemas.Part.properties.weight = { type: 'integer' };
+    });
+    expect(detailsOf(changes, 'getWidget')).toEqual(['optional response 200 property part property weight added (compatible)']);
+    expect(changes.changed.every((c) => !c.breaking)).toBe(true);
   });
 
   it('calls security added to an open operation breaking, and security removed compatible', async () => {
