@@ -3,7 +3,7 @@
 // On exit it writes { code, maxRssKb, marks } as JSON to $BENCH_REPORT; marks are [label, ms since
 // this process started] pairs (performance.now()), so they include Node's startup.
 //
-//   node scripts/bench-child.mjs scaffold <spec> <outDir>    the engine's generate(), timestamping each stage
+//   node scripts/bench-child.mjs scaffold <spec> <outDir> [models]   the engine's generate(), timestamping each stage
 //   node scripts/bench-child.mjs cli <script.js> [args...]   any Node CLI, run in this process
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,13 +19,14 @@ process.on('exit', (code) => {
 });
 
 if (mode === 'scaffold') {
-  const [spec, out] = args;
+  const [spec, out, models] = args;
   const { generate } = await import(new URL('../dist/engine.js', import.meta.url));
-  const options = { spec, out, name: undefined, models: undefined, dryRun: false, force: false };
+  const options = { spec, out, name: undefined, models, dryRun: false, force: false };
   try {
     const result = await generate(options, (stage) => marks.push([stage, performance.now()]));
     marks.push(['done', performance.now()]);
-    console.log(`${result.operationCount} operations, ${result.files.length} files, ${result.diagnostics.length} warnings`);
+    const written = result.files.filter((file) => file.action === 'create' || file.action === 'update').length;
+    console.log(`${result.operationCount} operations, ${result.files.length} files (${written} written), ${result.diagnostics.length} warnings`);
   } catch (error) {
     // Which stage failed, its diagnostics (a ScaffoldError carries them) and the stack.
     const { formatDiagnostic } = await import(new URL('../dist/diagnostics/diagnostic.js', import.meta.url));

@@ -7,7 +7,13 @@
 //    Each job runs in its own child process (scripts/bench-child.mjs) so that its peak RSS is its
 //    own; wall time is measured from spawn to exit (Node's startup included, for both). The two
 //    jobs alternate, BENCH_REPEAT times each (default 3), and the median of each figure is shown.
-// 2. Runtime throughput of the generated petstore example on 127.0.0.1, loaded by autocannon
+// 2. Regeneration, on the ecommerce example (with its domain model) and on the GitHub spec: a full
+//    generation into a fresh directory (the baseline), then in that project a no-op regeneration and a
+//    regeneration after a one-operation change (an optional query parameter added to one operation of a
+//    copy of the spec), each printed with its ratio to the full generation (medians of BENCH_REPEAT). The
+//    first round also generates the changed spec into a fresh directory and checks that the regenerated
+//    project's generator-owned files are byte for byte that fresh generation's.
+// 3. Runtime throughput of the generated petstore example on 127.0.0.1, loaded by autocannon
 //    (in this process) for a fixed duration per scenario: /health/live as the baseline, and an
 //    authenticated, validated operation (answers 501), each with LOG_LEVEL=info and silent.
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +33,8 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const LOAD = { connections: 50, durationS: 3, rounds: 3, warmupS: 1 };
 const API_KEY = 'bench-api-key-0123456789';
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+// BENCH_ONLY=generation,regeneration,runtime (any subset) runs only those sections.
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'generation,regeneration,runtime').split(',').map((s) => s.trim()));
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'scaffold-bench-'));
 const log = (text) => console.log(`  · ${text}`);
@@ -34,13 +42,20 @@ const log = (text) => console.log(`  · ${text}`);
 try {
   printHeader();
   buildIfStale();
-  const generation = await benchGeneration();
-  const runtime = await benchRuntime().catch((error) => error);
-  printGeneration(generation);
+  const generation = ONLY.has('generation') ? await benchGeneration() : undefined;
+  const regeneration = ONLY.has('regeneration') ? await benchRegeneration().catch((error) => error) : undefined;
+  const runtime = ONLY.has('runtime') ? await benchRuntime().catch((error) => error) : undefined;
+  if (generation) printGeneration(generation);
+  if (regeneration instanceof Error) {
+    console.log(`\nRegeneration bench FAILED: ${regeneration.message}`);
+    process.exitCode = 1;
+  } else if (regeneration) {
+    printRegeneration(regeneration);
+  }
   if (runtime instanceof Error) {
     console.log(`\nRuntime bench FAILED: ${runtime.message}`);
     process.exitCode = 1;
-  } else {
+  } else if (runtime) {
     printRuntime(runtime);
   }
   console.log(`\n  load average at the end: ${loadAverage()}`);
@@ -167,10 +182,106 @@ function summarize(measurements) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Runtime
+// 2. Regeneration
+
+async function benchRegeneration() {
+  console.log(`\n2. Regeneration: full, no-op and one-operation change`);
+  const projects = [
+    { name: 'ecommerce', spec: join(ROOT, 'examples', 'ecommerce', 'openapi.yaml'), models: join(ROOT, 'examples', 'ecommerce', 'domain.yaml') },
+    { name: 'GitHub', spec: findGithubSpec(installGithubSpec()) },
+  ];
+  const results = [];
+  for (const project of projects) {
+    const { parse, stringify } = await import('yaml');
+    const json = project.spec.endsWith('.json');
+    const original = (json ? JSON.parse : parse)(readFileSync(project.spec, 'utf8'));
+    const write = (document) => writeFileSync(spec, json ? `${JSON.stringify(document, null, 2)}\n` : stringify(document));
+    const changed = structuredClone(original);
+    const operation = addQueryParameter(changed);
+    // Both versions at the same path (the project records it), written by the same serializer.
+    const dir = join(tmp, `regen-${project.name}`);
+    mkdirSync(dir, { recursive: true });
+    const spec = join(dir, json ? 'openapi.json' : 'openapi.yaml');
+    log(`${project.name}: the one-operation change adds an optional query parameter to ${operation}`);
+    const runs = { full: [], noop: [], oneOp: [] };
+    for (let i = 1; i <= REPEAT; i++) {
+      const out = join(dir, `project-${i}`);
+      const job = (label, target = out) => {
+        const m = measure(['scaffold', spec, target, ...(project.models ? [project.models] : [])]);
+        log(`${project.name} run ${i}/${REPEAT} ${label}: ${describe(m)}; ${m.stdout.trim()}`);
+        if (!m.ok) throw new Error(`${project.name} ${label} failed (exit ${m.status}):\n${m.stderr.trim().split('\n').slice(-30).join('\n')}`);
+        return m;
+      };
+      write(original);
+      runs.full.push(job('full generation'));
+      runs.noop.push(job('no-op regeneration'));
+      write(changed);
+      runs.oneOp.push(job('one-operation change'));
+      if (i === 1) {
+        const fresh = join(dir, 'fresh');
+        job('fresh generation of the changed spec (for the comparison)', fresh);
+        assertSameGeneratedFiles(out, fresh);
+        log(`${project.name}: the regenerated project's generator-owned files are identical to a fresh generation of the changed spec`);
+        rmSync(fresh, { recursive: true, force: true });
+      }
+      rmSync(out, { recursive: true, force: true });
+    }
+    results.push({ name: project.name, operation, runs });
+  }
+  return results;
+}
+
+/** Adds an optional query parameter to the GET operation of the path in the middle of the spec; returns its name. */
+function addQueryParameter(document) {
+  const paths = Object.entries(document.paths ?? {}).filter(([, item]) => item && typeof item === 'object' && item.get);
+  if (paths.length === 0) throw new Error('the spec has no GET operation to change');
+  const [path, item] = paths[Math.floor(paths.length / 2)];
+  item.get.parameters = [...(item.get.parameters ?? []), { name: 'bench_probe', in: 'query', required: false, description: 'Added by npm run bench.', schema: { type: 'string' } }];
+  return `GET ${path}`;
+}
+
+/**
+ * The regenerated project's generator-owned files (by the fresh project's manifest) are byte for byte the
+ * fresh project's, and both manifests list the same files. User and template files are left out: a
+ * regeneration keeps the ones generated before the change.
+ */
+function assertSameGeneratedFiles(regenerated, fresh) {
+  const manifest = (dir) => JSON.parse(readFileSync(join(dir, '.scaffold', 'manifest.json'), 'utf8'));
+  const expected = manifest(fresh).files;
+  const actual = manifest(regenerated).files;
+  const list = (files) => files.map((f) => `${f.owner} ${f.path}`).sort().join('\n');
+  if (list(actual) !== list(expected)) throw new Error('the regenerated project and the fresh one list different files in their manifests');
+  // The API snapshot and the report record what changed since the last run, which a fresh generation has not had.
+  const history = new Set(['.scaffold/api-snapshot.json', '.scaffold/report.md']);
+  const differing = expected.filter((f) => f.owner === 'generator' && !history.has(f.path) && readFileSync(join(regenerated, f.path), 'utf8') !== readFileSync(join(fresh, f.path), 'utf8'));
+  if (differing.length > 0) throw new Error(`regeneration differs from a fresh generation in: ${differing.map((f) => f.path).join(', ')}`);
+}
+
+function printRegeneration(results) {
+  console.log(`\nRegeneration; median of ${REPEAT} rounds, each job in its own process (wall time from spawn to exit)`);
+  table(
+    ['project', 'full generation', 'no-op regeneration', 'ratio', 'one-operation change', 'ratio'],
+    results.map(({ name, runs }) => {
+      const [full, noop, oneOp] = [runs.full, runs.noop, runs.oneOp].map((r) => median(r.map((m) => m.wallMs)));
+      const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+      return [name, s(full), s(noop), `${((noop / full) * 100).toFixed(1)}%`, s(oneOp), `${((oneOp / full) * 100).toFixed(1)}%`];
+    }),
+  );
+  for (const { name, operation, runs } of results) {
+    console.log(`\n  ${name}, ${operation} changed: ${runs.oneOp[0].stdout.trim()}; per stage (median ms):`);
+    const stageNames = Object.keys(runs.full[0].stages);
+    table(
+      ['stage', 'full', 'no-op', 'one-op'],
+      stageNames.map((stage) => [stage, ...[runs.full, runs.noop, runs.oneOp].map((r) => median(r.map((m) => m.stages[stage] ?? 0)).toFixed(0))]),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Runtime
 
 async function benchRuntime() {
-  console.log(`\n2. Runtime: the generated petstore example under load`);
+  console.log(`\n3. Runtime: the generated petstore example under load`);
   const project = join(tmp, 'petstore');
   run('generate examples/petstore', process.execPath, [join(ROOT, 'bin', 'scaffold.js'), 'generate', '--spec', join(ROOT, 'examples', 'petstore', 'openapi.yaml'), '--out', project], ROOT);
   await linkRuntimeModules(project);

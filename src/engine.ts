@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, type Diagnostic } from './diagnostics/diagnostic.js';
+import { openEmitCache } from './emit/emit-cache.js';
 import { emitFiles, type EmittedFile } from './emit/emit-files.js';
 import { createTemplateRenderer } from './emit/render-template.js';
 import { loadDomainModel } from './load/load-domain-model.js';
@@ -119,7 +120,8 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
-  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader });
+  const cache = await openEmitCache(outDir);
+  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache });
   const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName });
   files.push(
     // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
@@ -146,6 +148,8 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH],
   });
   diagnostics.push(...written.diagnostics);
+  // A dry run reads the cache but writes nothing, the cache included.
+  if (!options.dryRun) await cache.save();
   return {
     outDir,
     diagnostics,

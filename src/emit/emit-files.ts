@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan, PlannedFile } from '../plan/types.js';
+import { noEmitCache, type EmitCache } from './emit-cache.js';
 import { formatCode } from './format-code.js';
 import { generateOpenApiTypes } from './openapi-types.js';
 import { createTemplateRenderer } from './render-template.js';
@@ -17,6 +18,8 @@ export interface EmitOptions {
   templatesDir: string;
   document: unknown;
   genHeader: string;
+  /** The previous run's formatted output and types, reused where their inputs are unchanged. */
+  cache?: EmitCache;
 }
 
 /** Produces every planned file's text: templates, then openapi-typescript, prettier last for all. */
@@ -24,6 +27,7 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
   const renderer = createTemplateRenderer({ genHeader: await readFile(join(options.templatesDir, 'partials', 'gen-header.hbs'), 'utf8') });
   const sources = new Map<string, string>();
   const emitted: EmittedFile[] = [];
+  const cache = options.cache ?? noEmitCache();
   for (const file of plan.files) {
     let text: string;
     if (file.source.kind === 'template') {
@@ -37,9 +41,9 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
     } else if (file.source.kind === 'text') {
       text = file.source.content;
     } else {
-      text = await generateOpenApiTypes(options.document, options.genHeader);
+      text = await generateOpenApiTypes(options.document, options.genHeader, cache);
     }
-    emitted.push({ id: file.id, path: file.path, owner: file.owner, content: await formatCode(file.path, text) });
+    emitted.push({ id: file.id, path: file.path, owner: file.owner, content: await formatCode(file.path, text, cache) });
   }
   return emitted;
 }

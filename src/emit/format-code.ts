@@ -1,19 +1,31 @@
 import * as prettier from 'prettier';
 import { error, ScaffoldError } from '../diagnostics/diagnostic.js';
+import { noEmitCache, type EmitCache } from './emit-cache.js';
+import { formatInPieces } from './format-chunks.js';
 
 const PARSERS: Record<string, string> = { '.ts': 'typescript', '.json': 'json', '.md': 'markdown', '.yaml': 'yaml', '.yml': 'yaml' };
 
 /** The house style of generated files. */
 export const PRETTIER_OPTIONS: prettier.Options = { singleQuote: true, printWidth: 120, trailingComma: 'all' };
 
-/** Prettier runs last on every file it has a parser for; a failure here is a generator bug, reported with the file. */
-export async function formatCode(path: string, text: string): Promise<string> {
+/**
+ * Prettier runs last on every file it has a parser for; a failure here is a generator bug, reported with
+ * the file. A big file is formatted piece by piece (see format-chunks.ts); each piece's result is
+ * remembered by the cache under its text, the parser, prettier's version and options.
+ */
+export async function formatCode(path: string, text: string, cache: EmitCache = noEmitCache()): Promise<string> {
   const extension = path.slice(path.lastIndexOf('.'));
   const parser = PARSERS[extension];
   if (!parser) return text;
   try {
-    return await prettier.format(text, { ...PRETTIER_OPTIONS, parser });
+    const key = formatKey(parser);
+    return await formatInPieces(text, parser, (piece) => cache.memo(key, piece, (input) => prettier.format(input, { ...PRETTIER_OPTIONS, parser })));
   } catch (cause) {
     throw new ScaffoldError([error('SCF025', `could not format ${path}: ${(cause as Error).message.split('\n')[0]}`, { file: path })]);
   }
+}
+
+/** What prettier's output depends on besides the text. */
+export function formatKey(parser: string, options: prettier.Options = PRETTIER_OPTIONS, version: string = prettier.version): string[] {
+  return ['prettier', version, JSON.stringify(options), parser];
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { noEmitCache, type EmitCache } from './emit-cache.js';
 import { isMarked, isRecord } from '../model/json-schema.js';
 import { resolvePointer } from '../model/resolve-ref.js';
 import { prepareForOpenApiTypescript } from './openapi-types-input.js';
@@ -8,13 +11,22 @@ import { prepareForOpenApiTypescript } from './openapi-types-input.js';
  * make readOnly and writeOnly visible to the compiler: request bodies are `Writable<...>`, responses
  * `Readable<...>`, so a service cannot return a password the spec marks writeOnly.
  */
-export async function generateOpenApiTypes(document: unknown, header: string): Promise<string> {
+export async function generateOpenApiTypes(document: unknown, header: string, cache: EmitCache = noEmitCache()): Promise<string> {
   const input = prepareForOpenApiTypescript(markReferencedVisibility(document));
-  const ast = await openapiTS(input as Parameters<typeof openapiTS>[0], { alphabetize: false, silent: true, readWriteMarkers: true });
+  // openapi-typescript's output depends on its input, its options and its version only: a spec whose
+  // input here is unchanged reuses the previous run's output.
+  const generated = await cache.memo(['openapi-typescript', OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS)], JSON.stringify(input), async () =>
+    astToString(await openapiTS(input as Parameters<typeof openapiTS>[0], OPTIONS)),
+  );
   // The marker helpers test `$Write<any>`; `unknown` says the same without an `any` in generated code.
-  const text = astToString(ast).replace(/\$(Read|Write)<any>/g, '$$$1<unknown>');
-  return `${header}\n${text}`;
+  return `${header}\n${generated.replace(/\$(Read|Write)<any>/g, '$$$1<unknown>')}`;
 }
+
+const OPTIONS = { alphabetize: false, silent: true, readWriteMarkers: true } as const;
+
+const OPENAPI_TYPESCRIPT_VERSION = (
+  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('openapi-typescript/package.json'), 'utf8')) as { version: string }
+).version;
 
 /**
  * openapi-typescript marks only properties that say `readOnly`/`writeOnly` themselves. A property

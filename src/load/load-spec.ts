@@ -3,13 +3,13 @@ import {
   BaseResolver,
   bundle,
   createConfig,
-  getLineColLocation,
   lintDocument,
   Source,
   type Document,
   type NormalizedProblem,
 } from '@redocly/openapi-core';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { createProblemPositions } from './problem-position.js';
 import { readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
@@ -35,6 +35,7 @@ export async function loadSpec(specPath: string): Promise<LoadedSpec> {
   const resolver = new BaseResolver(config.resolve);
   const document: Document = { source: new Source(path, file.text), parsed: file.value };
   const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
+  const toDiagnostic = diagnosticsOf();
   const errors = problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
   if (errors.length > 0) throw new ScaffoldError(errors);
   const warnings = problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
@@ -97,22 +98,25 @@ function detectVersion(path: string, value: unknown): '3.0' | '3.1' {
   return match[1] === '0' ? '3.0' : '3.1';
 }
 
-function toDiagnostic(problem: NormalizedProblem): Diagnostic {
-  const location = problem.location[0];
-  const code = problem.ruleId === 'no-unresolved-refs' ? 'SCF006' : 'SCF005';
-  if (!location) return error(code, problem.message);
-  const lineCol = safeLineCol(location);
-  return error(code, problem.message, {
-    file: location.source.absoluteRef,
-    pointer: location.pointer,
-    ...(lineCol && { line: lineCol.line, column: lineCol.col }),
-  });
-}
-
-function safeLineCol(location: NormalizedProblem['location'][number]): { line: number; col: number } | undefined {
-  try {
-    return getLineColLocation(location).start;
-  } catch {
-    return undefined; // a location we cannot map back to text still has its pointer
-  }
+/** Turns Redocly's problems into diagnostics located by file, pointer, line and column. */
+function diagnosticsOf(): (problem: NormalizedProblem) => Diagnostic {
+  const positionOf = createProblemPositions();
+  const safeLineCol = (location: NormalizedProblem['location'][number]): { line: number; col: number } | undefined => {
+    try {
+      return positionOf(location);
+    } catch {
+      return undefined; // a location we cannot map back to text still has its pointer
+    }
+  };
+  return (problem) => {
+    const location = problem.location[0];
+    const code = problem.ruleId === 'no-unresolved-refs' ? 'SCF006' : 'SCF005';
+    if (!location) return error(code, problem.message);
+    const lineCol = safeLineCol(location);
+    return error(code, problem.message, {
+      file: location.source.absoluteRef,
+      pointer: location.pointer,
+      ...(lineCol && { line: lineCol.line, column: lineCol.col }),
+    });
+  };
 }

@@ -1,0 +1,41 @@
+import { BaseResolver, createConfig, getLineColLocation, lintDocument, Source } from '@redocly/openapi-core';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { parseText } from '../../../src/load/read-document.js';
+import { createProblemPositions } from '../../../src/load/problem-position.js';
+
+/** A spec with problems on many lines, keys and values, written as JSON or YAML. */
+function specWithProblems(): Record<string, unknown> {
+  const properties = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`p${i}`, i % 3 === 0 ? { nullable: true } : { type: 'string', minLength: 'one' }]));
+  return {
+    openapi: '3.0.3',
+    info: { title: 'positions', version: '1' },
+    paths: {
+      '/things': { get: { unknownKeyword: 1, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties } } } } } } },
+    },
+    components: { schemas: { Thing: { type: 'object', properties, required: 'p1' } } },
+  };
+}
+
+async function lint(path: string, text: string) {
+  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
+  const document = { source: new Source(path, text), parsed: parseText(path, text) };
+  return lintDocument({ document, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
+}
+
+describe('problem positions', () => {
+  it.each([
+    ['spec.json', JSON.stringify(specWithProblems(), null, 2)],
+    ['spec.yaml', stringify(specWithProblems())],
+    ['crlf.yaml', stringify(specWithProblems()).replace(/\n/g, '\r\n')],
+  ])("are Redocly's own line and column for every problem of %s", async (path, text) => {
+    const problems = await lint(path, text);
+    expect(problems.length).toBeGreaterThan(10);
+    const positionOf = createProblemPositions();
+    const ours = problems.map((problem) => positionOf(problem.location[0]!));
+    // Redocly's answer, computed on a fresh copy of each source so that nothing is shared with ours.
+    const theirs = problems.map((problem) => getLineColLocation({ ...problem.location[0]!, source: new Source(path, text) }).start);
+    expect(ours).toEqual(theirs);
+    expect(new Set(ours.map((p) => p.line)).size).toBeGreaterThan(5);
+  });
+});
