@@ -568,7 +568,7 @@ class TestFile {
   private listed(op: Bound, body: string): string {
     const data = this.data(op, body);
     const wrapper = op.crud.list?.wrapper;
-    return wrapper ? access(data, wrapper.items) : data;
+    return wrapper ? access(grouped(data), wrapper.items) : data;
   }
 
   /** Where a list response gives a page value (its total, the next cursor): the envelope's meta or the wrapper. */
@@ -577,7 +577,7 @@ class TestFile {
     const inMeta = op.crud.response.envelope ? list?.meta.find((m) => m.value === value) : undefined;
     if (inMeta) return access(`${body}.meta`, inMeta.property);
     const inWrapper = list?.wrapper?.members.find((m) => m.value === value);
-    return inWrapper && access(this.data(op, body), inWrapper.property);
+    return inWrapper && access(grouped(this.data(op, body)), inWrapper.property);
   }
 
   /** Expectations of a list response's page values, one per place they are in (the envelope's meta, the wrapper). */
@@ -1286,4 +1286,9 @@ export function buildUnitOfWorkView(persistence: PersistenceView, service: Servi
     sampleImports: [...imports].sort().join(', '),
     service,
   };
+}
+
+/** An expression a member access can follow: `await f()` needs parentheses, `page.data` does not. */
+function grouped(expression: string): string {
+  return /^[\w$.]+$/.test(expression) ? expression : `(${expression})`;
 }

@@ -31,14 +31,17 @@ async function writeDesign(dir: string, version: 1 | 2): Promise<void> {
   await writeFile(join(dir, 'domain.yaml'), domain);
 }
 
-/** path -> sha256 of every file of a project (the staging folder of an interrupted run aside). */
+/**
+ * path -> sha256 of every file of a project; left aside: the staging folder of an interrupted run, and
+ * the emit cache, which only speeds runs up (a stale or missing one changes no output).
+ */
 async function tree(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (at: string): Promise<void> => {
     for (const entry of await readdir(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
       const name = relative(dir, path);
-      if (name === '.scaffold/staging' || name === 'node_modules') continue;
+      if (name === '.scaffold/staging' || name === '.scaffold/cache' || name === 'node_modules') continue;
       if (entry.isDirectory()) await walk(path);
       else files.set(name, createHash('sha256').update(await readFile(path)).digest('hex'));
     }

@@ -356,12 +356,14 @@ function pageMembers(shape: ObjectShape, paging: Paging | undefined, where: 'met
     if (skip.has(property)) continue;
     const value = META[property];
     const fillable = value !== undefined && (value === 'total' || (paging !== undefined && (value !== 'nextCursor' || paging.style === 'cursor')));
+    // openapi-typescript types a response property with a default as always present.
+    const required = shape.required.has(property) || binder.reader.resolve(schema)?.default !== undefined;
     if (!fillable || (paging?.style === 'page' && value === 'offset')) {
-      if (shape.required.has(property)) throw new MappingError(`the list's ${where} requires "${property}", which scaffold cannot fill`);
+      if (required) throw new MappingError(`the list's ${where} requires "${property}", which scaffold cannot fill`);
       continue;
     }
     const nullable = binder.reader.valueType(schema).nullable;
-    if (value === 'nextCursor' && !nullable && shape.required.has(property)) throw new MappingError(`the list's ${where} requires "${property}" even on the last page (declare it nullable)`);
+    if (value === 'nextCursor' && !nullable && required) throw new MappingError(`the list's ${where} requires "${property}" even on the last page (declare it nullable)`);
     members.push({ property, value, nullable });
   }
   return members;

@@ -394,6 +394,18 @@ describe('list responses and their paging', () => {
       LIBRARY_DOMAIN,
     );
     expect(summary(unknown).listBooks).toBe('stub: the list\'s wrapper requires "facets", which scaffold cannot fill');
+    // A member with a default is typed as always present (openapi-typescript), so it counts as required.
+    const defaulted = await bindText(
+      bookList(
+        `                type: object
+                required: [items]
+                properties:
+                  items: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  meta: { type: object, default: { found: 0 } }`,
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(defaulted).listBooks).toBe('stub: the list\'s wrapper requires "meta", which scaffold cannot fill');
     const endless = await bindText(
       bookList(
         `                type: object
