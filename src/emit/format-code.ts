@@ -2,6 +2,7 @@ import * as prettier from 'prettier';
 import { error, ScaffoldError } from '../diagnostics/diagnostic.js';
 import { noEmitCache, type EmitCache } from './emit-cache.js';
 import { formatInPieces } from './format-chunks.js';
+import { formatAroundLongLiterals } from './format-long-literals.js';
 
 const PARSERS: Record<string, string> = { '.ts': 'typescript', '.json': 'json', '.md': 'markdown', '.yaml': 'yaml', '.yml': 'yaml' };
 
@@ -19,7 +20,8 @@ export async function formatCode(path: string, text: string, cache: EmitCache = 
   if (!parser) return text;
   try {
     const key = formatKey(parser);
-    return await formatInPieces(text, parser, (piece) => cache.memo(key, piece, (input) => prettier.format(input, { ...PRETTIER_OPTIONS, parser })));
+    const formatWhole = (whole: string) => formatInPieces(whole, parser, (piece) => cache.memo(key, piece, (input) => prettier.format(input, { ...PRETTIER_OPTIONS, parser })));
+    return await (parser === 'typescript' ? formatAroundLongLiterals(text, PRETTIER_OPTIONS.singleQuote === true, formatWhole) : formatWhole(text));
   } catch (cause) {
     throw new ScaffoldError([error('SCF025', `could not format ${path}: ${(cause as Error).message.split('\n')[0]}`, { file: path })]);
   }

@@ -5,19 +5,22 @@ import { noEmitCache, type EmitCache } from './emit-cache.js';
 import { isMarked, isRecord } from '../model/json-schema.js';
 import { resolvePointer } from '../model/resolve-ref.js';
 import { prepareForOpenApiTypescript } from './openapi-types-input.js';
+import { generateTypesInPieces } from './openapi-types-pieces.js';
 
 /**
  * The spec's types (`paths`, `components`, `operations`), from openapi-typescript. Read/write markers
  * make readOnly and writeOnly visible to the compiler: request bodies are `Writable<...>`, responses
  * `Readable<...>`, so a service cannot return a password the spec marks writeOnly.
  */
-export async function generateOpenApiTypes(document: unknown, header: string, cache: EmitCache = noEmitCache()): Promise<string> {
+export async function generateOpenApiTypes(document: unknown, header: string, cache: EmitCache = noEmitCache(), whole = false): Promise<string> {
   const input = prepareForOpenApiTypescript(markReferencedVisibility(document));
   // openapi-typescript's output depends on its input, its options and its version only: a spec whose
   // input here is unchanged reuses the previous run's output.
-  const generated = await cache.memo(['openapi-typescript', OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS)], JSON.stringify(input), async () =>
-    astToString(await openapiTS(input as Parameters<typeof openapiTS>[0], OPTIONS)),
-  );
+  const keyParts = ['openapi-typescript', OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS)];
+  // Piece by piece where the spec allows it (openapi-types-pieces.ts), else the whole run.
+  const generated =
+    (whole ? undefined : await generateTypesInPieces(input, OPTIONS, cache, keyParts)) ??
+    (await cache.memo(keyParts, JSON.stringify(input), async () => astToString(await openapiTS(input as Parameters<typeof openapiTS>[0], OPTIONS))));
   // The marker helpers test `$Write<any>`; `unknown` says the same without an `any` in generated code.
   return `${header}\n${generated.replace(/\$(Read|Write)<any>/g, '$$$1<unknown>')}`;
 }

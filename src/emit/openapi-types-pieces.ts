@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { astToString, resolveRef, scanDiscriminators, transformSchema, type GlobalContext, type OpenAPI3 } from 'openapi-typescript';
+import { isRecord } from '../model/json-schema.js';
+import type { EmitCache } from './emit-cache.js';
+
+/**
+ * openapi-typescript's output, assembled from pieces: one per path item and one per component, each
+ * transformed by openapi-typescript's own `transformSchema` on a document holding that piece alone (with
+ * refs resolved and discriminators scanned against the whole document, as the whole run does), printed,
+ * and cut out of the printed text. A one-operation change re-transforms one path item instead of the whole
+ * spec. Each piece's text is cached under the piece, every component (refs resolve into them) and the
+ * discriminators, so a hit is always what the transform would print.
+ *
+ * The whole run also lints and bundles its input. The input is already bundled by the load stage (so only
+ * local refs remain) and linted there with `struct` and `no-unresolved-refs` as errors; the one error of
+ * openapi-typescript's lint the load stage does not raise, a duplicate operationId, sends the spec to the
+ * whole run (which reports it), as does any construct this assembly does not cover: webhooks, `$defs`,
+ * path items among the components, refs outside `#/components/`. Returns undefined for those.
+ */
+export function generateTypesInPieces(input: unknown, options: PieceOptions, cache: EmitCache, keyParts: readonly string[]): Promise<string> | undefined {
+  if (!coveredByPieces(input)) return undefined;
+  return assemble(input, options, cache, keyParts);
+}
+
+export interface PieceOptions {
+  alphabetize: false;
+  silent: true;
+  readWriteMarkers: true;
+}
+
+const COLLECTIONS = ['schemas', 'responses', 'parameters', 'requestBodies', 'headers'] as const;
+
+async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: EmitCache, keyParts: readonly string[]): Promise<string> {
+  const schema = document as unknown as OpenAPI3;
+  const discriminators = scanDiscriminators(schema, options);
+  const components = isRecord(document.components) ? document.components : undefined;
+  const context = hash(JSON.stringify([discriminators, components ?? null]));
+  const print = (piece: Record<string, unknown>) => astToString(transformSchema(piece as unknown as OpenAPI3, createContext(schema, discriminators)));
+  const memo = (kind: string, piece: Record<string, unknown>, cut: (printed: string) => string) =>
+    cache.memo([...keyParts, 'piece', kind, context], JSON.stringify(piece), async () => cut(print(piece)));
+
+  // Path items, in order: the `paths` member and the `operations` members each one contributes.
+  const paths = isRecord(document.paths) ? Object.entries(document.paths) : [];
+  const pathPieces = await Promise.all(
+    paths.map(async ([url, item]) => {
+      const text = await memo('path', { paths: { [url]: item } }, (printed) =>
+        JSON.stringify([body(printed, 'export interface paths {', ''), body(printed, 'export interface operations {', '')]),
+      );
+      const [member, operations] = JSON.parse(text) as [string[] | undefined, string[] | undefined];
+      return { url, item, member: member ?? [], operations: operations ?? [] };
+    }),
+  );
+  const collections = await Promise.all(
+    COLLECTIONS.map(async (collection) => {
+      const entries = components && isRecord(components[collection]) ? Object.entries(components[collection]) : [];
+      const members = await Promise.all(
+        entries.map(async ([name, item]) => {
+          const text = await memo(collection, { components: { [collection]: { [name]: item } } }, (printed) => JSON.stringify(componentBody(printed, collection) ?? []));
+          return JSON.parse(text) as string[];
+        }),
+      );
+      return { collection, entries, members: members.flat() };
+    }),
+  );
+
+  // The frame: the document with one piece per non-empty part, whose bodies are then replaced by all of them.
+  const framePath = pathPieces.find((piece) => piece.operations.length > 0) ?? pathPieces.find((piece) => piece.member.length > 0);
+  const frame: Record<string, unknown> = {};
+  if (document.paths !== undefined) frame.paths = framePath ? { [framePath.url]: framePath.item } : document.paths;
+  if (components) {
+    frame.components = { ...components };
+    for (const { collection, entries, members } of collections) {
+      if (members.length > 0) (frame.components as Record<string, unknown>)[collection] = Object.fromEntries(entries.slice(0, 1));
+    }
+  }
+  let lines = print(frame).split('\n');
+  if (framePath) {
+    lines = replaceBody(lines, 'export interface paths {', '', 0, pathPieces.flatMap((piece) => piece.member));
+    const operations = pathPieces.flatMap((piece) => piece.operations);
+    if (operations.length > 0) lines = replaceBody(lines, 'export interface operations {', '', 0, operations);
+  }
+  const componentsAt = lines.indexOf('export interface components {');
+  for (const { collection, members } of collections) {
+    if (members.length > 0) lines = replaceBody(lines, `    ${collection}: {`, '    ', componentsAt, members);
+  }
+  return lines.join('\n');
+}
+
+/** What openapiTS builds from its options (openapi-typescript 7's defaults), for the options used here. */
+function createContext(schema: OpenAPI3, discriminators: GlobalContext['discriminators']): GlobalContext {
+  return {
+    additionalProperties: false,
+    alphabetize: false,
+    arrayLength: false,
+    defaultNonNullable: true,
+    discriminators,
+    emptyObjectsUnknown: false,
+    enum: false,
+    enumValues: false,
+    conditionalEnums: false,
+    dedupeEnums: false,
+    excludeDeprecated: false,
+    exportType: false,
+    immutable: false,
+    rootTypes: false,
+    rootTypesNoSchemaPrefix: false,
+    rootTypesKeepCasing: false,
+    injectFooter: [],
+    pathParamsAsTypes: false,
+    postTransform: undefined,
+    propertiesRequiredByDefault: false,
+    redoc: undefined as unknown as GlobalContext['redoc'], // not read by the transforms
+    silent: true,
+    inject: undefined,
+    transform: undefined,
+    transformProperty: undefined,
+    makePathsEnum: false,
+    generatePathParams: false,
+    readWriteMarkers: true,
+    resolve($ref: string) {
+      return resolveRef(schema, $ref, { silent: true });
+    },
+  } as GlobalContext;
+}
+
+/** The lines between `header` (at or after line `from`) and its closing `}`/`};` at `indent`. */
+function body(printed: string, header: string, indent: string, from = 0): string[] | undefined {
+  const lines = printed.split('\n');
+  const start = lines.indexOf(header, from);
+  if (start < 0) return undefined;
+  const end = closing(lines, start, indent);
+  return lines.slice(start + 1, end);
+}
+
+function componentBody(printed: string, collection: string): string[] | undefined {
+  const lines = printed.split('\n');
+  const at = lines.indexOf('export interface components {');
+  if (at < 0) return undefined;
+  return body(printed, `    ${collection}: {`, '    ', at);
+}
+
+function replaceBody(lines: string[], header: string, indent: string, from: number, members: string[]): string[] {
+  const start = lines.indexOf(header, Math.max(from, 0));
+  if (start < 0) throw new Error(`openapi-typescript printed no "${header.trim()}"`);
+  const end = closing(lines, start, indent);
+  return [...lines.slice(0, start + 1), ...members, ...lines.slice(end)];
+}
+
+function closing(lines: string[], start: number, indent: string): number {
+  for (let i = start + 1; i < lines.length; i++) {
+    if (lines[i] === `${indent}}` || lines[i] === `${indent}};`) return i;
+  }
+  throw new Error('unclosed block in openapi-typescript output');
+}
+
+/** Whether the document uses only what the assembly covers (see the module comment). */
+function coveredByPieces(document: unknown): document is Record<string, unknown> {
+  if (!isRecord(document)) return false;
+  if (document.webhooks !== undefined || document.$defs !== undefined) return false;
+  if (isRecord(document.components) && document.components.pathItems !== undefined) return false;
+  if (isRecord(document.components) && Object.keys(document.components).some((key) => !(COLLECTIONS as readonly string[]).includes(key) && !['examples', 'securitySchemes', 'links', 'callbacks'].includes(key) && !key.startsWith('x-'))) return false;
+  const operationIds = new Set<string>();
+  let covered = true;
+  const visit = (node: unknown, parentKey: string | undefined): void => {
+    if (!covered) return;
+    if (Array.isArray(node)) return node.forEach((value) => visit(value, undefined));
+    if (!isRecord(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && (typeof value !== 'string' || !value.startsWith('#/components/'))) covered = false;
+      else if (key === 'mapping' && parentKey === 'discriminator' && isRecord(value) && Object.values(value).some((target) => typeof target !== 'string' || !target.startsWith('#/components/'))) covered = false;
+      else visit(value, key);
+    }
+  };
+  visit(document, undefined);
+  if (isRecord(document.paths)) {
+    for (const item of Object.values(document.paths)) {
+      if (!isRecord(item)) continue;
+      for (const operation of Object.values(item)) {
+        if (!isRecord(operation) || typeof operation.operationId !== 'string') continue;
+        if (operationIds.has(operation.operationId)) return false; // the whole run reports it
+        operationIds.add(operation.operationId);
+      }
+    }
+  }
+  return covered;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEmitCache } from '../../../src/emit/emit-cache.js';
+import { generateOpenApiTypes } from '../../../src/emit/openapi-types.js';
+import { loadSpec } from '../../../src/load/load-spec.js';
+
+const EXAMPLES = ['ecommerce', 'petstore', 'user-management'].map((name) => join(import.meta.dirname, '..', '..', '..', 'examples', name, 'openapi.yaml'));
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+
+/** Constructs whose types depend on other parts of the document: discriminators, refs to parameters and bodies, markers. */
+const CROSS_REFERENCING = {
+  openapi: '3.0.3',
+  info: { title: 't', version: '1' },
+  paths: {
+    '/pets': {
+      parameters: [{ $ref: '#/components/parameters/Limit' }],
+      get: { operationId: 'listPets', responses: { '200': { description: 'ok', ...json({ type: 'array', items: { $ref: '#/components/schemas/Pet' } }) } } },
+      post: { operationId: 'addPet', requestBody: { $ref: '#/components/requestBodies/NewPet' }, responses: { '201': { $ref: '#/components/responses/Created' } } },
+    },
+    '/pets/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok', ...json({ $ref: '#/components/schemas/Cat' }) } } } },
+    '/health': { get: { operationId: 'health', responses: { '204': { description: 'none', headers: { 'X-Rate': { $ref: '#/components/headers/Rate' } } } } } },
+  },
+  components: {
+    schemas: {
+      Pet: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, id: { type: 'string', readOnly: true } }, discriminator: { propertyName: 'kind', mapping: { cat: '#/components/schemas/Cat' } } },
+      Cat: { allOf: [{ $ref: '#/components/schemas/Pet' }, { type: 'object', properties: { secret: { type: 'string', writeOnly: true }, owner: { $ref: '#/components/schemas/Owner' } } }] },
+      Owner: { type: 'object', readOnly: true, description: 'Who owns it.', properties: { name: { type: 'string' } } },
+    },
+    parameters: { Limit: { name: 'limit', in: 'query', schema: { type: 'integer' } } },
+    requestBodies: { NewPet: { required: true, ...json({ $ref: '#/components/schemas/Pet' }) } },
+    responses: { Created: { description: 'created', ...json({ $ref: '#/components/schemas/Pet' }) } },
+    headers: { Rate: { schema: { type: 'integer' } } },
+  },
+};
+
+describe('openapi-typescript run piece by piece', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scaffold-types-pieces-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(EXAMPLES)('prints exactly what the whole run prints for %s', async (path) => {
+    const { document } = await loadSpec(path);
+    expect(await generateOpenApiTypes(document, '// header')).toBe(await generateOpenApiTypes(document, '// header', undefined, true));
+  });
+
+  it('prints exactly what the whole run prints when types depend on other components', async () => {
+    const pieces = await generateOpenApiTypes(CROSS_REFERENCING, '');
+    expect(pieces).toBe(await generateOpenApiTypes(CROSS_REFERENCING, '', undefined, true));
+    expect(pieces).toContain('export interface operations {');
+  });
+
+  it('after a change to one operation, recomputes only that path item and the frame, and still equals the whole run', async () => {
+    const first = await openEmitCache(dir);
+    await generateOpenApiTypes(CROSS_REFERENCING, '', first);
+    await first.save();
+    const changed = structuredClone(CROSS_REFERENCING);
+    (changed.paths['/health'].get as Record<string, unknown>).parameters = [{ name: 'probe', in: 'query', schema: { type: 'string' } }];
+    const second = await openEmitCache(dir);
+    const types = await generateOpenApiTypes(changed, '', second);
+    expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
+    expect(types).toContain('probe?: string');
+    expect(second.stats.misses).toBe(1);
+  });
+
+  it('a changed component recomputes every piece (they may resolve into it)', async () => {
+    const first = await openEmitCache(dir);
+    await generateOpenApiTypes(CROSS_REFERENCING, '', first);
+    await first.save();
+    const changed = structuredClone(CROSS_REFERENCING);
+    changed.components.parameters.Limit.schema = { type: 'string' };
+    const second = await openEmitCache(dir);
+    const types = await generateOpenApiTypes(changed, '', second);
+    expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
+    expect(second.stats.hits).toBe(0);
+  });
+
+  it('leaves to the whole run what it does not cover, such as duplicate operationIds, which the whole run rejects', async () => {
+    const duplicate = structuredClone(CROSS_REFERENCING);
+    (duplicate.paths['/health'].get as Record<string, unknown>).operationId = 'listPets';
+    await expect(generateOpenApiTypes(duplicate, '')).rejects.toThrow(/operationId/);
+  });
+});
