@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { runCheckCommand } from '../check/check-command.js';
+import { runAddCommand } from './add-command.js';
 import { apiChangesLine } from '../plan/api-changes.js';
 import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
@@ -19,6 +20,7 @@ const MAIN_HELP = `Usage: scaffold <command> [options]
 Commands:
   generate    generate (or regenerate) a backend project from an OpenAPI document
   check       check a generated project is in step with its spec and models (for CI; writes nothing)
+  add         add a resource, endpoint, entity, middleware or error (or a generator of your plopfile)
 
 Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.
 In a terminal, \`scaffold\` alone asks what to generate, step by step.`;
@@ -44,6 +46,7 @@ export async function main(
       return command === undefined ? 2 : 0;
     }
     if (command === 'check') return await runCheckCommand(rest, print, printError);
+    if (command === 'add') return await runAddCommand(rest, print, printError, terminal);
     if (command !== 'generate') throw new UsageError(`unknown command "${command}"`);
     return await runGenerate(rest, out, terminal, printError);
   } catch (error) {
