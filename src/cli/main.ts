@@ -7,6 +7,7 @@ import { generate, toolVersion, type GenerateResult, type Stage } from '../engin
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
+import { runEjectCommand, ejectHelp } from './eject-command.js';
 import { regenerationNotes } from './regeneration-notes.js';
 import { generateHelp, parseGenerateFlags, UsageError } from './parse-options.js';
 import { nextSteps } from './prompts/next-steps.js';
@@ -19,6 +20,7 @@ const MAIN_HELP = `Usage: scaffold <command> [options]
 Commands:
   generate    generate (or regenerate) a backend project from an OpenAPI document
   check       check a generated project is in step with its spec and models (for CI; writes nothing)
+  eject       copy default templates into the project to customize them (--list shows them)
 
 Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.
 In a terminal, \`scaffold\` alone asks what to generate, step by step.`;
@@ -44,6 +46,7 @@ export async function main(
       return command === undefined ? 2 : 0;
     }
     if (command === 'check') return await runCheckCommand(rest, print, printError);
+    if (command === 'eject') return await runEjectCommand(rest, print);
     if (command !== 'generate') throw new UsageError(`unknown command "${command}"`);
     return await runGenerate(rest, out, terminal, printError);
   } catch (error) {
@@ -53,7 +56,7 @@ export async function main(
     }
     if (error instanceof UsageError) {
       printError(`scaffold: ${error.message}\n`);
-      printError(command === 'generate' ? generateHelp() : MAIN_HELP);
+      printError(command === 'generate' ? generateHelp() : command === 'eject' ? ejectHelp() : MAIN_HELP);
       return 2;
     }
     if (error instanceof ScaffoldError) {
