@@ -7,7 +7,7 @@ import { emitFiles, type EmittedFile } from './emit/emit-files.js';
 import { createTemplateRenderer } from './emit/render-template.js';
 import { loadDomainModel } from './load/load-domain-model.js';
 import { loadSpec } from './load/load-spec.js';
-import { listTemplates } from './load/list-templates.js';
+import { loadProjectTemplates } from './load/project-templates.js';
 import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
 import { bindOperations } from './model/crud/bind-operations.js';
@@ -82,6 +82,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const spec = await loadSpec(options.spec);
   const previousApi = await loadApiSnapshot(outDir);
   const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
+  const templates = await loadProjectTemplates(outDir, join(TEMPLATES_DIR, 'project'), version);
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec);
@@ -97,7 +98,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const schema = domain && relationalSchema(domain);
   const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
   const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model));
-  diagnostics.push(...previousApi.diagnostics);
+  diagnostics.push(...previousApi.diagnostics, ...templates.diagnostics);
   // Warnings first: the report lists them.
   diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas));
   const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
@@ -116,13 +117,13 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
   });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
-  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
+  const plan = buildPlan(view, templates.paths, [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
   const cache = await openEmitCache(outDir);
-  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache });
-  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName });
+  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache, templateSources: templates.sources, extensions: templates.extensions });
+  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
   files.push(
     // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
     { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: `${JSON.stringify(api.snapshot, null, 2)}\n` },

@@ -8,6 +8,7 @@ import { generate, toolVersion, type GenerateResult, type Stage } from '../engin
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
+import { runEjectCommand, ejectHelp } from './eject-command.js';
 import { regenerationNotes } from './regeneration-notes.js';
 import { generateHelp, parseGenerateFlags, UsageError } from './parse-options.js';
 import { nextSteps } from './prompts/next-steps.js';
@@ -21,6 +22,7 @@ Commands:
   generate    generate (or regenerate) a backend project from an OpenAPI document
   check       check a generated project is in step with its spec and models (for CI; writes nothing)
   add         add a resource, endpoint, entity, middleware or error (or a generator of your plopfile)
+  eject       copy default templates into the project to customize them (--list shows them)
 
 Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.
 In a terminal, \`scaffold\` alone asks what to generate, step by step.`;
@@ -47,6 +49,7 @@ export async function main(
     }
     if (command === 'check') return await runCheckCommand(rest, print, printError);
     if (command === 'add') return await runAddCommand(rest, print, printError, terminal);
+    if (command === 'eject') return await runEjectCommand(rest, print);
     if (command !== 'generate') throw new UsageError(`unknown command "${command}"`);
     return await runGenerate(rest, out, terminal, printError);
   } catch (error) {
@@ -56,7 +59,7 @@ export async function main(
     }
     if (error instanceof UsageError) {
       printError(`scaffold: ${error.message}\n`);
-      printError(command === 'generate' ? generateHelp() : MAIN_HELP);
+      printError(command === 'generate' ? generateHelp() : command === 'eject' ? ejectHelp() : MAIN_HELP);
       return 2;
     }
     if (error instanceof ScaffoldError) {

@@ -4,6 +4,8 @@ import type { Plan, PlannedFile } from '../plan/types.js';
 import { noEmitCache, type EmitCache } from './emit-cache.js';
 import { formatCode } from './format-code.js';
 import { generateOpenApiTypes } from './openapi-types.js';
+import type { TemplateExtensions } from '../load/template-extensions.js';
+import type { TemplateSource } from '../load/project-templates.js';
 import { createTemplateRenderer } from './render-template.js';
 
 /** A file ready to be written: its final bytes and who owns it. */
@@ -20,24 +22,29 @@ export interface EmitOptions {
   genHeader: string;
   /** The previous run's formatted output and types, reused where their inputs are unchanged. */
   cache?: EmitCache;
+  /** Where each template is read from (the project's own templates replace defaults); default: `templatesDir/project/`. */
+  templateSources?: ReadonlyMap<string, TemplateSource>;
+  /** The project's handlebars helpers and partials. */
+  extensions?: TemplateExtensions;
 }
 
 /** Produces every planned file's text: templates, then openapi-typescript, prettier last for all. */
 export async function emitFiles(plan: Plan, options: EmitOptions): Promise<EmittedFile[]> {
-  const renderer = createTemplateRenderer({ genHeader: await readFile(join(options.templatesDir, 'partials', 'gen-header.hbs'), 'utf8') });
+  const renderer = createTemplateRenderer({ genHeader: await readFile(join(options.templatesDir, 'partials', 'gen-header.hbs'), 'utf8') }, options.extensions);
   const sources = new Map<string, string>();
   const emitted: EmittedFile[] = [];
   const cache = options.cache ?? noEmitCache();
   for (const file of plan.files) {
     let text: string;
     if (file.source.kind === 'template') {
-      const templatePath = join(options.templatesDir, 'project', file.source.template);
-      let source = sources.get(templatePath);
+      const defaultPath = join(options.templatesDir, 'project', file.source.template);
+      const origin = options.templateSources?.get(file.source.template) ?? { file: defaultPath, shownAs: defaultPath, override: false };
+      let source = sources.get(origin.file);
       if (source === undefined) {
-        source = await readFile(templatePath, 'utf8');
-        sources.set(templatePath, source);
+        source = await readFile(origin.file, 'utf8');
+        sources.set(origin.file, source);
       }
-      text = renderer.render(templatePath, source, file.source.data);
+      text = renderer.render(origin.shownAs, source, file.source.data, origin.override ? 'SCF065' : 'SCF024');
     } else if (file.source.kind === 'text') {
       text = file.source.content;
     } else {

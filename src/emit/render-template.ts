@@ -1,23 +1,29 @@
 import Handlebars from 'handlebars';
-import { ScaffoldError, error } from '../diagnostics/diagnostic.js';
+import { ScaffoldError, type DiagnosticCode } from '../diagnostics/diagnostic.js';
+import { templateFailure } from '../diagnostics/template-error.js';
+import { NO_EXTENSIONS, type TemplateExtensions } from '../load/template-extensions.js';
 
 /**
  * Handlebars with the helpers templates use. Compiled with `noEscape`: the view model has made every
  * string safe for where it lands in TypeScript, and HTML escaping would corrupt it.
  */
 export interface TemplateRenderer {
-  render(templatePath: string, source: string, data: unknown): string;
+  /** `templatePath` names the template in errors; a project's own template fails with SCF065, a default one with SCF024. */
+  render(templatePath: string, source: string, data: unknown, code?: DiagnosticCode): string;
 }
 
-export function createTemplateRenderer(partials: Record<string, string>): TemplateRenderer {
+/** The project's helpers and partials come after the built-in ones: a project may replace them. */
+export function createTemplateRenderer(partials: Record<string, string>, extensions: TemplateExtensions = NO_EXTENSIONS): TemplateRenderer {
   const handlebars = Handlebars.create();
   handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
   handlebars.registerHelper('docComment', (lines: unknown) => docComment(Array.isArray(lines) ? lines.map(String) : [String(lines)]));
   for (const [name, source] of Object.entries(partials)) handlebars.registerPartial(name, source);
+  for (const [name, helper] of Object.entries(extensions.helpers)) handlebars.registerHelper(name, helper);
+  for (const [name, source] of Object.entries(extensions.partials)) handlebars.registerPartial(name, source);
   const cache = new Map<string, HandlebarsTemplateDelegate>();
 
   return {
-    render(templatePath, source, data) {
+    render(templatePath, source, data, code = 'SCF024') {
       let template = cache.get(templatePath);
       if (!template) {
         template = handlebars.compile(source, { noEscape: true, strict: true });
@@ -26,7 +32,8 @@ export function createTemplateRenderer(partials: Record<string, string>): Templa
       try {
         return template(data);
       } catch (cause) {
-        throw new ScaffoldError([error('SCF024', `template ${templatePath} failed: ${(cause as Error).message}`, { file: templatePath })]);
+        // Handlebars compiles on first use: syntax errors surface here too.
+        throw new ScaffoldError([templateFailure(code, templatePath, source, cause)]);
       }
     },
   };

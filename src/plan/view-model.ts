@@ -21,19 +21,27 @@ import { countGeneratedTests, MEASURED_TEST_RUNS, type TestCount } from './test-
  * (Templates are compiled with `noEscape`: HTML escaping would corrupt TypeScript.)
  */
 export interface ProjectView {
+  /** npm package name of the project. */
   packageName: string;
+  /** The spec's title, comment-safe. */
   title: string;
+  /** The first sentence of the spec's description (its title without one). */
   description: string;
   /** The spec file name, for headers and the README. */
   specFile: string;
+  /** The scaffold version generating the project. */
   toolVersion: string;
+  /** The path prefix of every route: the path of the spec's first server URL (`/v2`), `/api/v1` without servers. */
   basePath: string;
+  /** Whether the spec's bodies use a response envelope (src/model/envelope.ts). */
   usesEnvelope: boolean;
+  /** The API grouped by resource (a tag or the first path segment): one controller, service and DTO file each. */
   resources: ResourceView[];
   /** Error bodies the routes share, declared once as constants of routes.gen.ts. */
   errorBodies: { name: string; literal: string }[];
   /** Entities and value objects of the domain model (empty without one). */
   entities: EntityView[];
+  /** Value objects of the domain model (empty without one). */
   valueObjects: ValueObjectView[];
   /** Tables, repositories and test samples (undefined without a domain model). */
   persistence: PersistenceView | undefined;
@@ -43,13 +51,21 @@ export interface ProjectView {
   apiTests: ApiTestFile[];
   /** The transaction tests (undefined without a domain model or samples). */
   unitOfWork: UnitOfWorkView | undefined;
+  /** Every JSON Schema the routes validate with, by `$id`, as JSON text. */
   schemas: { id: string; schemaJson: string }[];
+  /** The error body most responses share, as an object literal (`undefined` when the spec has none). */
   sharedErrorBody: string;
+  /** The `$id` of that error body's schema, as a string literal (`undefined` when none). */
   sharedErrorSchemaId: string;
+  /** The spec's security schemes: key, key as a literal, JSON for the runtime, and kind. */
   securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
+  /** Whether the spec declares any security scheme. */
   hasSecurity: boolean;
+  /** package.json dependencies of the project, sorted by name. */
   dependencies: { name: string; version: string }[];
+  /** package.json devDependencies of the project, sorted by name. */
   devDependencies: { name: string; version: string }[];
+  /** How many operations the spec has. */
   operationCount: number;
   /** A concrete URL of one operation and its method (literals), for the 405 test; undefined if none fits. */
   firstRoute: { url: string; method: string } | undefined;
@@ -57,18 +73,26 @@ export interface ProjectView {
   documentLiteral: string;
   /** The tests the project's `npm test` runs, and a measured run of an example's tests for scale (README). */
   tests: TestCount;
+  /** A measured run of an example's tests, for the README. */
   measuredTestRun: (typeof MEASURED_TEST_RUNS)[keyof typeof MEASURED_TEST_RUNS];
   /** docs/ARCHITECTURE.md. */
   architecture: ArchitectureView;
 }
 
 export interface ResourceView {
+  /** The resource's file name stem: `pet` in `pet.controller.ts`. */
   fileStem: string;
+  /** The resource as a property name (`pet`, `orderItems`). */
   property: string;
+  /** The user-owned controller class (`PetController`). */
   controllerClass: string;
+  /** The generated controller base class it extends (`PetControllerBase`). */
   controllerBaseClass: string;
+  /** The user-owned service class (`PetService`). */
   serviceClass: string;
+  /** The generated service base class it extends (`PetServiceBase`). */
   serviceBaseClass: string;
+  /** The namespace the DTO types are imported under (`PetDto`). */
   dtoNamespace: string;
   /** Import declarations of the service base. */
   serviceImports: string[];
@@ -78,22 +102,32 @@ export interface ResourceView {
   dtoHelperImports: string[];
   /** What the DTO file imports from openapi.gen.ts: `paths` and the read/write helpers it uses. */
   dtoTypeImports: string[];
+  /** The resource's doc comment text (comment-safe). */
   doc: string;
+  /** The resource's operations, in spec order. */
   operations: OperationView[];
 }
 
 export interface OperationView {
+  /** The controller and service method name (`getPetById`). */
   methodName: string;
+  /** The spec's operationId (or the name derived from method and path). */
   operationId: string;
   /** The service method's doc: the operation's, plus what the generated implementation does. */
   serviceDoc: string[];
   /** The generated implementation (undefined: a 501 stub). */
   implementation: (ImplementedMethod & { usesInput: boolean }) | undefined;
+  /** The DTO type of the method's input (path, query, headers and body). */
   inputType: string;
+  /** The DTO type of the method's result (the responses by status). */
   resultType: string;
+  /** The operation's alias in the DTO file. */
   operationAlias: string;
+  /** The type expressions of the operation's parts (src/plan/operation-types.ts). */
   types: OperationTypes;
+  /** Lines of the method's doc comment (comment-safe). */
   doc: string[];
+  /** The route table entry: method, URL, schemas, statuses, security. */
   route: RouteEntry;
   /** The route entry's properties as object-literal text; error bodies refer to the shared constants. */
   routeProperties: string;
@@ -103,9 +137,13 @@ export interface OperationView {
   testTitle: string;
   /** The generated contract tests' requests, as object-literal text (undefined: no such test). */
   validRequest: string | undefined;
+  /** A request the route must reject with 400, as object-literal text (undefined: no such test). */
   invalidRequest: string | undefined;
+  /** Comment-safe title of the invalid-request test. */
   invalidTitle: string;
+  /** Whether the operation requires credentials (a security requirement applies). */
   requiresCredentials: boolean;
+  /** A request without body or credentials, as object-literal text, for the generated tests. */
   bareRequest: string;
   /** The URL of the bare request, with sample path parameters. */
   bareUrl: string;

@@ -16,11 +16,16 @@ export interface ProjectConfig {
   /** Without models: `infer` (default) or `none`. */
   persistence?: 'infer' | 'none';
   name: string;
+  /**
+   * An ES module exporting handlebars `helpers` and/or `partials` for the project's templates
+   * (docs/templates.md). Set by hand; every generation keeps it.
+   */
+  templateHelpers?: string;
 }
 
 export const CONFIG_SCHEMA_FILE = 'config.schema.json';
 
-export function createProjectConfig(outDir: string, input: { spec: string; models: string | undefined; persistence: 'infer' | 'none' | undefined; name: string }): ProjectConfig {
+export function createProjectConfig(outDir: string, input: { spec: string; models: string | undefined; persistence: 'infer' | 'none' | undefined; name: string; templateHelpers?: string }): ProjectConfig {
   const toProject = (path: string) => relative(outDir, resolve(path)).split('\\').join('/');
   return {
     $schema: `./${CONFIG_SCHEMA_FILE}`,
@@ -29,6 +34,7 @@ export function createProjectConfig(outDir: string, input: { spec: string; model
     ...(input.models !== undefined && { models: toProject(input.models) }),
     ...(input.models === undefined && input.persistence === 'none' && { persistence: 'none' as const }),
     name: input.name,
+    ...(input.templateHelpers !== undefined && { templateHelpers: input.templateHelpers }),
   };
 }
 
@@ -45,6 +51,7 @@ export async function readProjectConfig(projectDir: string): Promise<ProjectConf
   }
   if (value.schemaVersion !== 1) fail('SCF023', `${CONFIG_PATH} has unsupported schemaVersion ${JSON.stringify(value.schemaVersion)}`, { file: path });
   if (typeof value.spec !== 'string' || typeof value.name !== 'string') fail('SCF023', `${CONFIG_PATH} must name "spec" and "name"`, { file: path });
+  if (value.templateHelpers !== undefined && typeof value.templateHelpers !== 'string') fail('SCF023', `${CONFIG_PATH}: "templateHelpers" must be a path`, { file: path });
   return value as ProjectConfig;
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
+import { createTemplateRenderer } from '../../../src/emit/render-template.js';
+import { matchesTemplatePattern } from '../../../src/project/eject-templates.js';
+
+const renderError = (source: string, extensions = { helpers: {}, partials: {} }): string => {
+  try {
+    createTemplateRenderer({}, extensions).render('mine.ts.hbs', source, { name: 'pet' }, 'SCF065');
+  } catch (cause) {
+    return (cause as ScaffoldError).diagnostics.map(formatDiagnostic).join('\n');
+  }
+  throw new Error('rendered');
+};
+
+describe('template errors', () => {
+  it('name the template, line and cause', () => {
+    expect(renderError('a\nb\n{{#if name}}\nc')).toMatch(/^error SCF065: mine\.ts\.hbs:4: template syntax error: Expecting .*got 'EOF'/);
+    expect(renderError('a\n  {{shout name}}')).toMatch(/^error SCF065: mine\.ts\.hbs:2:5: "shout" is neither a helper nor a field/);
+    expect(renderError('a\nb\n{{> owner}}')).toMatch(/^error SCF065: mine\.ts\.hbs:3: unknown partial "owner"/);
+    const thrown = renderError('x\n{{boom name}}', { helpers: { boom: () => { throw new Error('helper blew up'); } }, partials: {} });
+    expect(thrown).toMatch(/^error SCF065: mine\.ts\.hbs: template failed: helper blew up/);
+  });
+
+  it('render with the project helpers and partials', () => {
+    const renderer = createTemplateRenderer({}, { helpers: { shout: (t: unknown) => String(t).toUpperCase() }, partials: { owner: 'by {{name}}' } });
+    expect(renderer.render('t.hbs', '{{shout name}} {{> owner}}', { name: 'pet' })).toBe('PET by pet');
+  });
+});
+
+describe('eject patterns', () => {
+  const path = 'src/controllers/__resource__.controller.gen.ts.hbs';
+  it.each([
+    ['controllers', true],
+    [path, true],
+    ['src/controllers/*.gen.ts.hbs', true],
+    ['src/*.hbs', false],
+    ['src/**/*.gen.ts.hbs', true],
+    ['**/__resource__.*', true],
+    ['services', false],
+  ])('%s matches: %s', (pattern, expected) => expect(matchesTemplatePattern(path, pattern)).toBe(expected));
+});
