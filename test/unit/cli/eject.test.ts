@@ -1,22 +1,12 @@
 import { readdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { contentHash, EJECTED_RECORD, type EjectedRecord } from '../../../src/project/ejected-templates.js';
 import { exampleSpec } from '../../support/fixtures.js';
+import { runCli } from '../../support/cli.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await main(args, out, err, { interactive: false } as never);
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const CONTROLLER_GEN = 'src/controllers/__resource__.controller.gen.ts.hbs';
 const ejectedPath = (project: string, template = CONTROLLER_GEN) => join(project, '.scaffold', 'templates', template);

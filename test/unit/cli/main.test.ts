@@ -3,23 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { exampleSpec, fixtureSpec, REPO_ROOT } from '../../support/fixtures.js';
 import { linkRuntimeModules } from '../../support/runtime-deps.js';
+import { runCli } from '../../support/cli.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await main(args, out, err);
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'scaffold-cli-'));
 

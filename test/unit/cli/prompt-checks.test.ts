@@ -4,29 +4,17 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { asValidator, checkDatabaseUrl, checkModels, checkOutDir, checkPackageName, checkSpec } from '../../../src/cli/prompts/checks.js';
 import { findDesignFiles } from '../../../src/cli/prompts/design-folder.js';
 import { promptedOptions } from '../../../src/cli/prompts/questions.js';
-import type { Terminal } from '../../../src/cli/prompts/terminal.js';
 import { GENERATE_OPTIONS } from '../../../src/options/options-schema.js';
 import { exampleSpec, fixtureSpec, REPO_ROOT } from '../../support/fixtures.js';
+import { NO_TERMINAL, runCli } from '../../support/cli.js';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'scaffold-prompts-'));
-const NO_TERMINAL: Terminal = { interactive: false, tty: false, color: false };
 
-async function cli(args: string[], terminal: Terminal = NO_TERMINAL): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await main(args, out, err, terminal);
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 /** Types an answer into an input prompt validated by `validate` and returns what the screen shows. */
 async function answer(validate: (value: string) => Promise<true | string>, typed: string): Promise<{ screen: string; accepted: Promise<string> }> {
