@@ -6,6 +6,7 @@ import { openEmitCache } from './emit/emit-cache.js';
 import { emitFiles, type EmittedFile } from './emit/emit-files.js';
 import { createTemplateRenderer } from './emit/render-template.js';
 import { loadDomainModel } from './load/load-domain-model.js';
+import { loadGuidelinesOption } from './load/load-guidelines.js';
 import { loadSpec } from './load/load-spec.js';
 import { listTemplates } from './load/list-templates.js';
 import { buildModel } from './model/build-model.js';
@@ -82,9 +83,11 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const spec = await loadSpec(options.spec);
   const previousApi = await loadApiSnapshot(outDir);
   const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
+  const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
 
   onStage('model');
-  const { model, diagnostics } = buildModel(spec);
+  const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix);
+  diagnostics.push(...guidelineNotes);
   const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model);
   const domain = modelled ?? inferred?.domain;
   const crud = domain && bindOperations(model, domain);
@@ -107,7 +110,8 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     toolVersion: version,
     document: spec.document,
     domain,
-    persistence: domain && schema && buildPersistenceView(domain, schema),
+    persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
+    classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
@@ -116,13 +120,13 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
   });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
-  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
+  const plan = buildPlan(view, await listTemplates(join(TEMPLATES_DIR, 'project')), [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile], guidelines);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
   const cache = await openEmitCache(outDir);
   const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache });
-  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName });
+  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName });
   files.push(
     // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
     { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: `${JSON.stringify(api.snapshot, null, 2)}\n` },

@@ -126,6 +126,8 @@ export interface ViewOptions {
   /** The tables of the domain model (undefined without one), and the migration files that create them. */
   schema: RelationalSchema | undefined;
   migrationFiles: string[];
+  /** Endings of the controller and service class names (guidelines; `Controller`, `Service` by default). */
+  classSuffixes?: { controller: string; service: string };
 }
 
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
@@ -135,11 +137,11 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const shared = sharedErrorSchemaId(model);
   const errorBodyNames: ErrorBodyNames = new Map();
   const implement = (resource: Resource) => implementations(resource, options, model.basePath);
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined));
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined, options.classSuffixes));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
-  const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence) : undefined;
+  const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence, options.classSuffixes?.service) : undefined;
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, apiTests: apiTests?.files ?? [], unitOfWork });
   const handlers = new Map(
@@ -213,6 +215,7 @@ function resourceView(
   errorBodyNames: ErrorBodyNames,
   implemented: ReturnType<typeof implementations>,
   persistence: boolean,
+  suffixes: { controller: string; service: string } = { controller: 'Controller', service: 'Service' },
 ): ResourceView {
   const pascal = resource.names.pascal;
   const operations = resource.operations.map((o) => {
@@ -230,10 +233,10 @@ function resourceView(
   return {
     fileStem: resource.names.kebab,
     property: resource.names.camel,
-    controllerClass: `${pascal}Controller`,
-    controllerBaseClass: `${pascal}ControllerBase`,
-    serviceClass: `${pascal}Service`,
-    serviceBaseClass: `${pascal}ServiceBase`,
+    controllerClass: `${pascal}${suffixes.controller}`,
+    controllerBaseClass: `${pascal}${suffixes.controller}Base`,
+    serviceClass: `${pascal}${suffixes.service}`,
+    serviceBaseClass: `${pascal}${suffixes.service}Base`,
     dtoNamespace: `${pascal}Dto`,
     serviceImports: serviceImports(implemented.code, { dtoNamespace: `${pascal}Dto`, fileStem: resource.names.kebab, hasStubs, persistence }),
     implementedCount: operations.filter((o) => o.implementation).length,
