@@ -22,6 +22,7 @@ import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
 import { API_SNAPSHOT_PATH, buildApiSnapshot } from './plan/api-snapshot.js';
 import { relationalSchema } from './model/domain/relational-schema.js';
 import { planMigrations } from './plan/migrations.js';
+import { buildLintView } from './plan/lint-view.js';
 import { buildPersistenceView } from './plan/persistence-view.js';
 import { reportSerializerFallbacks } from './plan/serializer-fallbacks.js';
 import { planSharedModules } from './plan/shared-modules.js';
@@ -112,6 +113,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     domain,
     persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
     classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
+    lint: buildLintView(guidelines),
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },

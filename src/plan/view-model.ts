@@ -1,3 +1,4 @@
+import type { LintView } from './lint-view.js';
 import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
@@ -22,6 +23,8 @@ import { countGeneratedTests, MEASURED_TEST_RUNS, type TestCount } from './test-
  */
 export interface ProjectView {
   packageName: string;
+  /** The layer rules the project's own lint enforces (eslint.config.js). */
+  lint: LintView;
   title: string;
   description: string;
   /** The spec file name, for headers and the README. */
@@ -128,6 +131,8 @@ export interface ViewOptions {
   migrationFiles: string[];
   /** Endings of the controller and service class names (guidelines; `Controller`, `Service` by default). */
   classSuffixes?: { controller: string; service: string };
+  /** The layer rules of eslint.config.js (src/plan/lint-view.ts). */
+  lint: LintView;
 }
 
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
@@ -154,6 +159,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     unitOfWork,
     crud: options.crud && options.domain ? { mappers: buildMappers(options.crud, options.domain, model.basePath) } : undefined,
     packageName: options.packageName,
+    lint: options.lint,
     title: commentText(model.title),
     description: firstSentence(model.description) || model.title,
     specFile: commentText(options.specFile),

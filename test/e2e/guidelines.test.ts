@@ -63,9 +63,31 @@ describe('a project generated under team guidelines', () => {
     expect(tests.code, tests.output).toBe(0);
   });
 
+  it('passes its own lint, whose layer rules follow the moved folders', async () => {
+    const lint = await runCommand('npm', ['run', 'lint'], { cwd: project });
+    expect(lint.code, lint.output).toBe(0);
+    expect(await readFile(join(project, 'eslint.config.js'), 'utf8')).toContain("files: ['src/api/controllers/**/*.ts']");
+  });
+
   it('passes its own scaffold check (exit 0)', async () => {
     const check = await scaffold(['check'], project);
     expect(check.code, check.output).toBe(0);
     expect(check.output).toMatch(/guidelines: pass \(0 failing of 7 rows\)/);
+  });
+
+  it('fails its lint and its check (exit 2) when a controller imports a repository', async () => {
+    const controller = join(project, 'src/api/controllers/orders.handler.ts');
+    const original = await readFile(controller, 'utf8');
+    await writeFile(controller, `import { DrizzleOrderStore } from '../../infrastructure/repositories/order.repo.js';\nvoid DrizzleOrderStore;\n${original}`);
+    try {
+      const lint = await runCommand('npm', ['run', 'lint'], { cwd: project });
+      expect(lint.code).not.toBe(0);
+      expect(lint.output).toMatch(/orders\.handler\.ts\s+1:1\s+error .*Controllers go through services/);
+      const check = await scaffold(['check'], project);
+      expect(check.code, check.output).toBe(2);
+      expect(check.output).toMatch(/controllers-no-repositories +fail +src\/api\/controllers\/orders\.handler\.ts:1 /);
+    } finally {
+      await writeFile(controller, original);
+    }
   });
 });
