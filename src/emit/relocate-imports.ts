@@ -23,12 +23,21 @@ export function relocateImports(text: string, defaultPath: string, projectPath: 
  * `src/controllers/`) to where the guidelines put them, so no text points at the default layout.
  */
 export function relocatePathMentions(text: string, moved: ReadonlyMap<string, string>, folders: ReadonlyMap<string, string>): string {
-  return text.replace(/\b(?:src|test)\/[A-Za-z0-9_./-]*[A-Za-z0-9_/]/g, (mention) => {
-    const file = moved.get(mention);
-    if (file !== undefined) return file;
-    const within = (folder: string) => mention === folder || mention.startsWith(`${folder}/`);
-    // A mention already in the new folder stays (it may sit inside the old one: src/services/domain).
-    for (const [from, to] of folders) if (within(from) && !within(to)) return to + mention.slice(from.length);
-    return mention;
+  return text.replace(/\b(?:src|test|dist)\/[A-Za-z0-9_./-]*[A-Za-z0-9_/]/g, (mention) => {
+    // dist/ mirrors src/ (`dist/repositories/migrate.js` is src/repositories/migrate.ts compiled).
+    if (mention.startsWith('dist/')) {
+      const source = relocateMention(`src/${mention.slice(5).replace(/\.js$/, '.ts')}`, moved, folders);
+      return `dist/${source.slice(4)}`.replace(/\.ts$/, mention.endsWith('.js') ? '.js' : '.ts');
+    }
+    return relocateMention(mention, moved, folders);
   });
+}
+
+function relocateMention(mention: string, moved: ReadonlyMap<string, string>, folders: ReadonlyMap<string, string>): string {
+  const file = moved.get(mention);
+  if (file !== undefined) return file;
+  const within = (folder: string) => mention === folder || mention.startsWith(`${folder}/`);
+  // A mention already in the new folder stays (it may sit inside the old one: src/services/domain).
+  for (const [from, to] of folders) if (within(from) && !within(to)) return to + mention.slice(from.length);
+  return mention;
 }

@@ -62,5 +62,6 @@ describe('imports that follow moved files', () => {
     expect(relocatePathMentions('Edit src/controllers/orders.controller.ts; routes live in src/controllers/routes.gen.ts.', moved, folders)).toBe(
       'Edit src/api/controllers/orders.handler.ts; routes live in src/api/controllers/routes.gen.ts.',
     );
+    expect(relocatePathMentions('run node dist/controllers/orders.controller.js, not dist/server.js', moved, folders)).toBe('run node dist/api/controllers/orders.handler.js, not dist/server.js');
   });
 });
