@@ -6,6 +6,7 @@ import { openEmitCache } from './emit/emit-cache.js';
 import { emitFiles, type EmittedFile } from './emit/emit-files.js';
 import { createTemplateRenderer } from './emit/render-template.js';
 import { loadDomainModel } from './load/load-domain-model.js';
+import { loadGuidelinesOption } from './load/load-guidelines.js';
 import { loadSpec } from './load/load-spec.js';
 import { loadProjectTemplates } from './load/project-templates.js';
 import { buildModel } from './model/build-model.js';
@@ -21,6 +22,7 @@ import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
 import { API_SNAPSHOT_PATH, buildApiSnapshot } from './plan/api-snapshot.js';
 import { relationalSchema } from './model/domain/relational-schema.js';
 import { planMigrations } from './plan/migrations.js';
+import { buildLintView } from './plan/lint-view.js';
 import { buildPersistenceView } from './plan/persistence-view.js';
 import { reportSerializerFallbacks } from './plan/serializer-fallbacks.js';
 import { planSharedModules } from './plan/shared-modules.js';
@@ -83,9 +85,11 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const previousApi = await loadApiSnapshot(outDir);
   const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
   const templates = await loadProjectTemplates(outDir, join(TEMPLATES_DIR, 'project'), version);
+  const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
 
   onStage('model');
-  const { model, diagnostics } = buildModel(spec);
+  const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix);
+  diagnostics.push(...guidelineNotes);
   const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model);
   const domain = modelled ?? inferred?.domain;
   const crud = domain && bindOperations(model, domain);
@@ -108,7 +112,9 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     toolVersion: version,
     document: spec.document,
     domain,
-    persistence: domain && schema && buildPersistenceView(domain, schema),
+    persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
+    classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
+    lint: buildLintView(guidelines),
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
@@ -117,13 +123,13 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
   });
   const reportFile: PlannedFile = { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', source: { kind: 'text', content: report.markdown } };
-  const plan = buildPlan(view, templates.paths, [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile]);
+  const plan = buildPlan(view, templates.paths, [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? []), reportFile], guidelines);
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
   const cache = await openEmitCache(outDir);
   const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache, templateSources: templates.sources, extensions: templates.extensions });
-  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
+  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
   files.push(
     // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
     { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: `${JSON.stringify(api.snapshot, null, 2)}\n` },

@@ -13,7 +13,7 @@ export interface CheckResult {
   /** `pass`: every check passed; `fail`: a check failed; `error`: the project could not be checked. */
   status: 'pass' | 'fail' | 'error';
   exitCode: CheckExitCode;
-  /** Named sections; today `drift`, later `guidelines`. Empty when the project could not be checked. */
+  /** Named sections: `drift`, then `guidelines`. Empty when the project could not be checked. */
   sections: CheckSection[];
   /** The semantic API changes since the last generation; absent when there is no snapshot to compare with. */
   apiChanges?: ApiChanges;
@@ -33,15 +33,20 @@ export type SectionName = 'drift' | 'guidelines';
 export type CheckStatus = 'pass' | 'fail';
 
 export interface CheckRow {
-  /** A stable id: `generated-files`, `hand-edits`, `pending-migrations`, `api-changes`, `interrupted-write`. */
+  /**
+   * A stable id. drift: `generated-files`, `hand-edits`, `pending-migrations`, `api-changes`, `interrupted-write`;
+   * guidelines: `layer-folders`, `file-case`, `file-suffixes` and the rules of docs/guidelines.md.
+   */
   check: string;
   status: CheckStatus;
   /** The project file (or, for API changes, the spec) the row is about, relative to the project. */
   file?: string;
+  /** The line in `file` the finding is at (guidelines: the import, the class). */
+  line?: number;
   detail: string;
 }
 
-/** 0 all pass, 1 drift, 2 guideline violations (reserved for the guidelines section), 3 could not check. */
+/** 0 all pass, 1 drift, 2 guideline violations, 3 could not check. */
 export type CheckExitCode = 0 | 1 | 2 | 3;
 
 export const EXIT_CODES = { pass: 0, drift: 1, guidelines: 2, error: 3 } as const;

@@ -8,7 +8,7 @@ export function formatCheck(result: CheckResult): string {
     return `Could not check ${result.project} (${[...new Set(codes)].join(', ')})\nResult: could not check (exit 3)`;
   }
   const header = ['Section', 'Check', 'Status', 'File', 'Detail'];
-  const rows = result.sections.flatMap((section) => section.results.map((row) => [section.name, row.check, row.status, row.file ?? '-', row.detail]));
+  const rows = result.sections.flatMap((section) => section.results.map((row) => [section.name, row.check, row.status, row.file === undefined ? '-' : row.line === undefined ? row.file : `${row.file}:${row.line}`, row.detail]));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   // The last column is not padded: no trailing spaces.
   const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');

@@ -5,6 +5,10 @@ import { readProjectConfig, resolveFromProject } from '../project/project-config
 import { CONFIG_PATH } from '../write/manifest.js';
 import { exitCodeOf, type CheckResult } from './check-result.js';
 import { driftSection } from './drift.js';
+import { guidelinesSection } from './guidelines.js';
+import { loadGuidelinesOption } from '../load/load-guidelines.js';
+import { loadSpec } from '../load/load-spec.js';
+import { buildModel } from '../model/build-model.js';
 
 /**
  * `scaffold check` on one project: the generation its `.scaffold/config.json` describes, as a dry run
@@ -21,17 +25,30 @@ export async function runCheck(projectDir: string): Promise<CheckResult> {
         error('SCF051', `${project} has no ${CONFIG_PATH}: it is not a project scaffold generated`, { file: project }, 'run `scaffold check` inside a generated project, or pass --project <dir>'),
       ]);
     }
+    const specPath = resolveFromProject(project, config.spec);
+    const guidelinesPath = config.guidelines === undefined ? undefined : resolveFromProject(project, config.guidelines);
     const run = await generate({
-      spec: resolveFromProject(project, config.spec),
+      spec: specPath,
       out: project,
       name: config.name,
       models: config.models === undefined ? undefined : resolveFromProject(project, config.models),
+      guidelines: guidelinesPath,
       persistence: config.persistence ?? 'infer',
       dryRun: true,
       // Report edited generator-owned files instead of refusing: a dry run writes no backup either.
       force: true,
     });
-    const sections = [driftSection(run, config.spec)];
+    const { guidelines } = await loadGuidelinesOption(guidelinesPath);
+    const { model } = buildModel(await loadSpec(specPath), guidelines.apiPrefix);
+    const sections = [
+      driftSection(run, config.spec),
+      await guidelinesSection({
+        project,
+        guidelines,
+        plannedPaths: run.files.map((f) => f.path),
+        operationIds: model.resources.flatMap((r) => r.operations.map((o) => o.operationId)),
+      }),
+    ];
     const exitCode = exitCodeOf(sections);
     return { ...base, status: exitCode === 0 ? 'pass' : 'fail', exitCode, sections, ...(run.apiChanges && { apiChanges: run.apiChanges }), diagnostics: run.diagnostics };
   } catch (cause) {

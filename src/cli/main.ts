@@ -104,6 +104,7 @@ async function resolveOptions(flags: ReturnType<typeof parseGenerateFlags>): Pro
     out: projectDir,
     name: typeof flags.name === 'string' ? flags.name : config?.name,
     models,
+    guidelines: typeof flags.guidelines === 'string' ? flags.guidelines : config?.guidelines ? resolveFromProject(projectDir, config.guidelines) : undefined,
     persistence: persistence as Persistence,
     dryRun: flags.dryRun === true,
     force: flags.force === true,

@@ -6,6 +6,7 @@ import { formatCode } from './format-code.js';
 import { generateOpenApiTypes } from './openapi-types.js';
 import type { TemplateExtensions } from '../load/template-extensions.js';
 import type { TemplateSource } from '../load/project-templates.js';
+import { relocateImports, relocatePathMentions } from './relocate-imports.js';
 import { createTemplateRenderer } from './render-template.js';
 
 /** A file ready to be written: its final bytes and who owns it. */
@@ -34,6 +35,8 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
   const sources = new Map<string, string>();
   const emitted: EmittedFile[] = [];
   const cache = options.cache ?? noEmitCache();
+  // Files the guidelines moved (none by default): every module's relative imports follow them.
+  const moved = new Map(plan.files.flatMap((file) => (file.defaultPath === undefined ? [] : [[file.defaultPath, file.path] as const])));
   for (const file of plan.files) {
     let text: string;
     if (file.source.kind === 'template') {
@@ -49,6 +52,10 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
       text = file.source.content;
     } else {
       text = await generateOpenApiTypes(options.document, options.genHeader, cache);
+    }
+    if (moved.size > 0) {
+      if (file.path.endsWith('.ts')) text = relocateImports(text, file.defaultPath ?? file.path, file.path, moved);
+      text = relocatePathMentions(text, moved, plan.movedFolders ?? new Map());
     }
     emitted.push({ id: file.id, path: file.path, owner: file.owner, content: await formatCode(file.path, text, cache) });
   }

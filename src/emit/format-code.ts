@@ -4,7 +4,7 @@ import { noEmitCache, type EmitCache } from './emit-cache.js';
 import { formatInPieces } from './format-chunks.js';
 import { formatAroundLongLiterals } from './format-long-literals.js';
 
-const PARSERS: Record<string, string> = { '.ts': 'typescript', '.json': 'json', '.md': 'markdown', '.yaml': 'yaml', '.yml': 'yaml' };
+const PARSERS: Record<string, string> = { '.ts': 'typescript', '.js': 'babel', '.json': 'json', '.md': 'markdown', '.yaml': 'yaml', '.yml': 'yaml' };
 
 /** The house style of generated files. */
 export const PRETTIER_OPTIONS: prettier.Options = { singleQuote: true, printWidth: 120, trailingComma: 'all' };

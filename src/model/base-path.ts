@@ -6,9 +6,9 @@ export const DEFAULT_BASE_PATH = '/api/v1';
  * The route prefix: the path of the first server URL, its variables at their defaults.
  * `http://petstore.swagger.io/v2` -> `/v2`; no servers -> the house default `/api/v1`.
  */
-export function basePathOf(document: OpenApiDocument): string {
+export function basePathOf(document: OpenApiDocument, defaultBasePath = DEFAULT_BASE_PATH): string {
   const server = document.servers?.[0];
-  if (!server) return DEFAULT_BASE_PATH;
+  if (!server) return defaultBasePath;
   const url = server.url.replace(/\{([^}]+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? '');
   let path: string;
   try {

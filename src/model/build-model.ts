@@ -19,10 +19,11 @@ const BASE_CLASS_MEMBERS = ['service', 'services', 'handle', 'toString', 'valueO
 /** Resource names that would collide with the project's own modules or folders. */
 const RESERVED_RESOURCE_NAMES = ['app', 'server', 'config', 'errors', 'routes', 'health', 'index', 'docs', 'openapi'];
 
-export function buildModel(spec: LoadedSpec): ModelResult {
+/** `defaultBasePath`: the route prefix when the spec has no server URL (a guideline; `/api/v1` otherwise). */
+export function buildModel(spec: LoadedSpec, defaultBasePath?: string): ModelResult {
   const { document } = spec;
   const diagnostics: Diagnostic[] = [...spec.warnings, ...reportIgnoredConstructs(document)];
-  const basePath = basePathOf(document);
+  const basePath = basePathOf(document, defaultBasePath);
   const components = buildComponentSchemas(document, spec.version, diagnostics);
   const drafts = buildOperations(document, basePath, components.converter, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -63,6 +63,13 @@ export const GENERATE_OPTIONS = {
     persisted: true,
     prompt: { message: 'Domain model', order: 2 },
   },
+  guidelines: {
+    type: 'string',
+    flag: 'guidelines',
+    valueName: '<file>',
+    description: 'team conventions (docs/guidelines.md): file name case, layer folders, file and class suffixes, API prefix, layer rules for `scaffold check`. Default: guidelines.(yaml|yml|json) of the --design folder',
+    persisted: true,
+  },
   persistence: {
     type: 'string',
     flag: 'persistence',
@@ -100,6 +107,8 @@ export interface GenerateOptions {
   out: string;
   name: string | undefined;
   models: string | undefined;
+  /** A guidelines file (docs/guidelines.md); undefined: the default conventions. */
+  guidelines?: string;
   /** Without models: infer entities from the spec (default) or generate no persistence. */
   persistence?: Persistence;
   dryRun: boolean;

@@ -77,6 +77,8 @@ export interface ApiTestsView {
 
 interface Context {
   model: ApiModel;
+  /** Ending of service class names (a guideline). */
+  serviceSuffix: string;
   domain: DomainModel;
   reader: SchemaReader;
   lookup: SchemaLookup;
@@ -136,10 +138,11 @@ const TESTABLE_SCHEMES = new Set<SecuritySchemeKind>(['bearer', 'oauth2', 'openI
 /** Names the generated tests use themselves; a parent record named like one gets another name. */
 const LOCALS = new Set(['api', 'n', 'next', 'created', 'read', 'response', 'updated', 'replaced', 'done', 'page', 'all', 'before', 'first', 'second', 'set', 'stored', 'parents', 'expect', 'it', 'describe', 'version', 'list', 'own', 'item', 'context', 'service', 'transactional']);
 
-export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainModel, persistence: PersistenceView): ApiTestsView {
+export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainModel, persistence: PersistenceView, serviceSuffix = 'Service'): ApiTestsView {
   const schemaById = new Map(model.schemas.map((s) => [s.id, s.schema]));
   const ctx: Context = {
     model,
+    serviceSuffix,
     domain,
     reader: createSchemaReader(model.schemas),
     lookup: (id) => schemaById.get(id),
@@ -185,7 +188,7 @@ function boundOperation(crud: CrudOperation, operation: Operation, resource: Res
     crud,
     operation,
     resource,
-    serviceClass: `${resource.names.pascal}Service`,
+    serviceClass: `${resource.names.pascal}${ctx.serviceSuffix}`,
     untestable: !canAuthenticate ? 'the tests cannot make credentials for its security schemes' : extra === undefined ? 'a required parameter has no sample value' : undefined,
     extra: extra ?? { query: {}, headers: {} },
     body: json?.schema === undefined ? undefined : { schema: json.schema, mediaType: json.mediaType },
@@ -1230,7 +1233,7 @@ function serviceRollback(bound: Bound[], creatorOf: (entity: Entity) => Creator 
     const creator = creatorOf(entity);
     if (typeof creator === 'string' || creator.bound !== op) continue;
     return {
-      baseClass: `${op.resource.names.pascal}ServiceBase`,
+      baseClass: `${op.resource.names.pascal}${ctx.serviceSuffix}Base`,
       baseFile: op.resource.names.kebab,
       methodName: op.operation.methodName,
       entity: entity.names.original,

@@ -1,3 +1,5 @@
+import { DEFAULT_GUIDELINES, type Guidelines } from '../load/guidelines-types.js';
+import { isDefaultLayout, layoutPath, movedLayerFolders } from './guidelines-layout.js';
 import type { FileOwner, Plan, PlannedFile } from './types.js';
 import type { ProjectView } from './view-model.js';
 
@@ -49,7 +51,7 @@ export function ownerOf(outputPath: string): FileOwner {
  * Lists every file of the project: one per template, per-resource templates once per resource,
  * plus the spec's types from openapi-typescript.
  */
-export function buildPlan(view: ProjectView, templatePaths: readonly string[], extra: PlannedFile[] = []): Plan {
+export function buildPlan(view: ProjectView, templatePaths: readonly string[], extra: PlannedFile[] = [], guidelines: Guidelines = DEFAULT_GUIDELINES): Plan {
   const files: PlannedFile[] = [];
   for (const template of [...templatePaths].sort()) {
     const output = template.replace(/\.hbs$/, '');
@@ -69,5 +71,13 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     }
   }
   files.push({ id: 'src/dto/openapi.gen.ts', path: 'src/dto/openapi.gen.ts', owner: 'generator', source: { kind: 'openapi-types' } }, ...extra);
-  return { files: files.sort((a, b) => a.path.localeCompare(b.path)) };
+  if (isDefaultLayout(guidelines)) return { files: files.sort((a, b) => a.path.localeCompare(b.path)) };
+  const placed = files.map((file) => placeByGuidelines(file, guidelines));
+  return { files: placed.sort((a, b) => a.path.localeCompare(b.path)), movedFolders: movedLayerFolders(guidelines) };
+}
+
+/** The file at the guidelines' place; `defaultPath` remembers where its imports were written from. */
+function placeByGuidelines(file: PlannedFile, guidelines: Guidelines): PlannedFile {
+  const path = layoutPath(file.path, guidelines);
+  return path === file.path ? file : { ...file, path, defaultPath: file.path };
 }

@@ -85,7 +85,8 @@ const BUILDERS: [RegExp, (column: Column, match: RegExpMatchArray) => string][] 
   [/^jsonb$/, (c) => `jsonb(${stringLiteral(c.name)})`],
 ];
 
-export function buildPersistenceView(domain: DomainModel, schema: RelationalSchema): PersistenceView {
+/** `classSuffix`: the ending of repository class names (a guideline; `Repository` by default). */
+export function buildPersistenceView(domain: DomainModel, schema: RelationalSchema, classSuffix = 'Repository'): PersistenceView {
   const entityByName = new Map(domain.entities.map((e) => [e.names.original, e]));
   const enumTypes = new Map<string, string>();
   const tables = schema.tables.map((table) => tableView(table, entityByName.get(table.entity ?? ''), enumTypes));
@@ -97,7 +98,7 @@ export function buildPersistenceView(domain: DomainModel, schema: RelationalSche
     tables,
     drizzleImports: ['pgTable', ...[...used].sort()].join(', '),
     enumTypeImports: [...byFile.entries()].map(([fileStem, names]) => ({ fileStem, names: names.sort().join(', ') })),
-    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain)),
+    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix)),
     ...sampleViews(domain),
   };
 }
@@ -186,7 +187,7 @@ function sqlLiteralToTs(literal: string): string {
   return literal;
 }
 
-function repositoryView(entity: Entity, table: Table, domain: DomainModel): RepositoryView {
+function repositoryView(entity: Entity, table: Table, domain: DomainModel, classSuffix: string): RepositoryView {
   const className = entity.names.pascal;
   const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
   const toModel: string[] = ['id: row.id'];
@@ -239,9 +240,9 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel): Repo
     entityClass: className,
     entityFile: kebabCase(entity.names.original, 'entity'),
     table: camelCase(table.name, 'table'),
-    interfaceName: `${className}Repository`,
-    baseClass: `Drizzle${className}RepositoryBase`,
-    className: `Drizzle${className}Repository`,
+    interfaceName: `${className}${classSuffix}`,
+    baseClass: `Drizzle${className}${classSuffix}Base`,
+    className: `Drizzle${className}${classSuffix}`,
     idType: entity.identity === 'serial' ? 'number' : 'string',
     versioned: entity.versioned,
     softDelete: entity.softDelete,

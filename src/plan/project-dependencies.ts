@@ -20,8 +20,12 @@ export const PROJECT_DEPENDENCIES: Record<string, string> = {
 
 export const PROJECT_DEV_DEPENDENCIES: Record<string, string> = {
   '@types/node': '^20.19.0',
+  // `npm run lint` (eslint.config.js): the layer rules of the guidelines. ESLint 9 and typescript-eslint 8
+  // allow Node 20 and TypeScript 5.9.
+  eslint: '^9.39.0',
   tsx: '^4.20.0',
   typescript: '~5.9.3',
+  'typescript-eslint': '^8.48.0',
   vitest: '^4.0.0',
 };
 

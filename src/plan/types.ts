@@ -18,10 +18,14 @@ export interface PlannedFile {
   id: string;
   /** Relative POSIX path inside the output directory. */
   path: string;
+  /** Where the default layout puts the file, when the guidelines moved it (its templates import from there). */
+  defaultPath?: string;
   owner: FileOwner;
   source: FileSource;
 }
 
 export interface Plan {
   files: PlannedFile[];
+  /** Default layer folders the guidelines moved (`src/controllers` -> `src/api/controllers`); absent by default. */
+  movedFolders?: ReadonlyMap<string, string>;
 }

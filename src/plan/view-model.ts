@@ -1,3 +1,4 @@
+import type { LintView } from './lint-view.js';
 import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
@@ -23,6 +24,8 @@ import { countGeneratedTests, MEASURED_TEST_RUNS, type TestCount } from './test-
 export interface ProjectView {
   /** npm package name of the project. */
   packageName: string;
+  /** The layer rules the project's own lint enforces (eslint.config.js). */
+  lint: LintView;
   /** The spec's title, comment-safe. */
   title: string;
   /** The first sentence of the spec's description (its title without one). */
@@ -164,6 +167,10 @@ export interface ViewOptions {
   /** The tables of the domain model (undefined without one), and the migration files that create them. */
   schema: RelationalSchema | undefined;
   migrationFiles: string[];
+  /** Endings of the controller and service class names (guidelines; `Controller`, `Service` by default). */
+  classSuffixes?: { controller: string; service: string };
+  /** The layer rules of eslint.config.js (src/plan/lint-view.ts). */
+  lint: LintView;
 }
 
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
@@ -173,11 +180,11 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const shared = sharedErrorSchemaId(model);
   const errorBodyNames: ErrorBodyNames = new Map();
   const implement = (resource: Resource) => implementations(resource, options, model.basePath);
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined));
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined, options.classSuffixes));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
-  const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence) : undefined;
+  const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence, options.classSuffixes?.service) : undefined;
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, apiTests: apiTests?.files ?? [], unitOfWork });
   const handlers = new Map(
@@ -190,6 +197,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     unitOfWork,
     crud: options.crud && options.domain ? { mappers: buildMappers(options.crud, options.domain, model.basePath) } : undefined,
     packageName: options.packageName,
+    lint: options.lint,
     title: commentText(model.title),
     description: firstSentence(model.description) || model.title,
     specFile: commentText(options.specFile),
@@ -251,6 +259,7 @@ function resourceView(
   errorBodyNames: ErrorBodyNames,
   implemented: ReturnType<typeof implementations>,
   persistence: boolean,
+  suffixes: { controller: string; service: string } = { controller: 'Controller', service: 'Service' },
 ): ResourceView {
   const pascal = resource.names.pascal;
   const operations = resource.operations.map((o) => {
@@ -268,10 +277,10 @@ function resourceView(
   return {
     fileStem: resource.names.kebab,
     property: resource.names.camel,
-    controllerClass: `${pascal}Controller`,
-    controllerBaseClass: `${pascal}ControllerBase`,
-    serviceClass: `${pascal}Service`,
-    serviceBaseClass: `${pascal}ServiceBase`,
+    controllerClass: `${pascal}${suffixes.controller}`,
+    controllerBaseClass: `${pascal}${suffixes.controller}Base`,
+    serviceClass: `${pascal}${suffixes.service}`,
+    serviceBaseClass: `${pascal}${suffixes.service}Base`,
     dtoNamespace: `${pascal}Dto`,
     serviceImports: serviceImports(implemented.code, { dtoNamespace: `${pascal}Dto`, fileStem: resource.names.kebab, hasStubs, persistence }),
     implementedCount: operations.filter((o) => o.implementation).length,

@@ -13,6 +13,8 @@ export interface ProjectConfig {
   schemaVersion: 1;
   spec: string;
   models?: string;
+  /** The guidelines file (docs/guidelines.md), relative to the project directory. */
+  guidelines?: string;
   /** Without models: `infer` (default) or `none`. */
   persistence?: 'infer' | 'none';
   name: string;
@@ -25,13 +27,14 @@ export interface ProjectConfig {
 
 export const CONFIG_SCHEMA_FILE = 'config.schema.json';
 
-export function createProjectConfig(outDir: string, input: { spec: string; models: string | undefined; persistence: 'infer' | 'none' | undefined; name: string; templateHelpers?: string }): ProjectConfig {
+export function createProjectConfig(outDir: string, input: { spec: string; models: string | undefined; guidelines?: string | undefined; persistence: 'infer' | 'none' | undefined; name: string; templateHelpers?: string }): ProjectConfig {
   const toProject = (path: string) => relative(outDir, resolve(path)).split('\\').join('/');
   return {
     $schema: `./${CONFIG_SCHEMA_FILE}`,
     schemaVersion: 1,
     spec: toProject(input.spec),
     ...(input.models !== undefined && { models: toProject(input.models) }),
+    ...(input.guidelines !== undefined && { guidelines: toProject(input.guidelines) }),
     ...(input.models === undefined && input.persistence === 'none' && { persistence: 'none' as const }),
     name: input.name,
     ...(input.templateHelpers !== undefined && { templateHelpers: input.templateHelpers }),

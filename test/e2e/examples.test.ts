@@ -47,6 +47,11 @@ describe.each(EXAMPLES)('the %s example, end to end', (example) => {
     expect(build.code, build.output).toBe(0);
   });
 
+  it('passes its own lint (the layer rules of eslint.config.js)', async () => {
+    const lint = await runCommand('npm', ['run', 'lint'], { cwd: project });
+    expect(lint.code, lint.output).toBe(0);
+  });
+
   it('passes its own tests, as many as its README says', async () => {
     const tests = await runCommand('npx', ['vitest', 'run'], { cwd: project, env: { CI: 'true' } });
     expect(tests.code, tests.output).toBe(0);

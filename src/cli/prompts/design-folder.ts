@@ -6,7 +6,7 @@ export interface DesignFiles {
   spec: string | undefined;
   /** Domain model files, the likeliest first (`domain.yaml` before `domain.overlay.yaml` or `domain.dbml`). */
   models: string[];
-  /** A guidelines/conventions file: detected and reported, not applied yet (SCF061). */
+  /** A guidelines/conventions file: applied when YAML/JSON (docs/guidelines.md), reported when prose (SCF061). */
   guidelines: string | undefined;
 }
 

@@ -111,11 +111,14 @@ async function applyDesignFolder(flags: ParsedFlags, folder: string, print: (tex
   }
   if (typeof flags.spec !== 'string') flags.spec = design.spec;
   if (typeof flags.models !== 'string' && design.models[0] !== undefined) flags.models = design.models[0];
-  if (design.guidelines) print(guidelinesNotice(design.guidelines));
+  if (design.guidelines === undefined || typeof flags.guidelines === 'string') return;
+  // YAML/JSON conventions are applied (docs/guidelines.md); a prose file is only reported.
+  if (/\.(?:ya?ml|json)$/i.test(design.guidelines)) flags.guidelines = design.guidelines;
+  else print(guidelinesNotice(design.guidelines));
 }
 
 function guidelinesNotice(path: string): string {
-  return formatDiagnostic({ code: 'SCF061', severity: 'info', message: 'guidelines file found; scaffold does not apply guidelines yet, the project follows the default conventions', location: { file: path } });
+  return formatDiagnostic({ code: 'SCF061', severity: 'info', message: 'guidelines file in prose: scaffold applies guidelines written as guidelines.yaml (docs/guidelines.md); the project follows the default conventions', location: { file: path } });
 }
 
 function missingMessage(missing: readonly ('spec' | 'out')[]): string {

@@ -51,12 +51,12 @@ async function tree(dir: string): Promise<Record<string, string>> {
 }
 
 describe('scaffold check', () => {
-  it('passes on a freshly generated project: exit 0, a drift section of passing checks, JSON that matches its schema', async () => {
+  it('passes on a freshly generated project: exit 0, a drift and a guidelines section of passing checks, JSON that matches its schema', async () => {
     const { project } = await generatedProject();
     const { code, result } = await checkJson(project);
     expect(code).toBe(0);
     expect(result.status).toBe('pass');
-    expect(result.sections.map((s) => [s.name, s.status])).toEqual([['drift', 'pass']]);
+    expect(result.sections.map((s) => [s.name, s.status])).toEqual([['drift', 'pass'], ['guidelines', 'pass']]);
     expect(result.sections[0]?.results.map((r) => r.check)).toEqual(['generated-files', 'hand-edits', 'pending-migrations', 'api-changes']);
     expect(result.apiChanges).toEqual({ added: [], removed: [], changed: [] });
 

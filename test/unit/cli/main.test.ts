@@ -132,7 +132,7 @@ describe('scaffold CLI', () => {
     const packageJson = join(out, 'package.json');
     await writeFile(readme, `${await readFile(readme, 'utf8')}\n## Our team\n\nAsk in #pets.\n`);
     const pkg = JSON.parse(await readFile(packageJson, 'utf8')) as { scripts: Record<string, string>; description: string };
-    await writeFile(packageJson, `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, lint: 'eslint .' } }, null, 2)}\n`);
+    await writeFile(packageJson, `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, format: 'prettier --write .' } }, null, 2)}\n`);
     await writeFile(spec, (await readFile(spec, 'utf8')).replace('title: Swagger Petstore', 'title: Pet Shop').replace('This is a sample server Petstore server.', 'The pet shop API.'));
 
     const again = await cli('generate', '--out', out);
@@ -143,7 +143,7 @@ describe('scaffold CLI', () => {
     expect(merged.endsWith('\n## Our team\n\nAsk in #pets.\n')).toBe(true);
     const mergedPkg = JSON.parse(await readFile(packageJson, 'utf8')) as typeof pkg;
     expect(mergedPkg.description).toBe('The pet shop API.');
-    expect(mergedPkg.scripts).toEqual({ ...pkg.scripts, lint: 'eslint .' });
+    expect(mergedPkg.scripts).toEqual({ ...pkg.scripts, format: 'prettier --write .' });
   });
 
   it('rejects an invalid package name', async () => {

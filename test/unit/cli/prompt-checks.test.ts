@@ -1,7 +1,7 @@
 import { input } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,15 +110,27 @@ describe('design folders', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('--design generates from the folder and reports its guidelines file (SCF061)', async () => {
+  it('--design applies its guidelines.yaml and records it in the project config', async () => {
     const design = await tempDir();
     await cp(exampleSpec('petstore'), join(design, 'openapi.yaml'));
-    await writeFile(join(design, 'conventions.yaml'), 'fileCase: kebab\n');
+    await writeFile(join(design, 'conventions.yaml'), 'layers:\n  controllers: { path: src/api/controllers }\n');
     const out = join(design, 'api');
     const result = await cli(['generate', '--design', design, '--out', out, '--persistence', 'none']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/info SCF061: .*conventions\.yaml: guidelines file found/);
-    expect(await readdir(out)).toContain('package.json');
+    expect(result.stdout).not.toContain('SCF061');
+    expect(await readdir(join(out, 'src', 'api', 'controllers'))).toContain('routes.gen.ts');
+    expect(JSON.parse(await readFile(join(out, '.scaffold', 'config.json'), 'utf8'))).toMatchObject({ guidelines: '../conventions.yaml' });
+  });
+
+  it('--design reports a guidelines file in prose (SCF061) and follows the defaults', async () => {
+    const design = await tempDir();
+    await cp(exampleSpec('petstore'), join(design, 'openapi.yaml'));
+    await writeFile(join(design, 'guidelines.md'), '# Controllers go under src/api\n');
+    const out = join(design, 'api');
+    const result = await cli(['generate', '--design', design, '--out', out, '--persistence', 'none']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/info SCF061: .*guidelines\.md: guidelines file in prose/);
+    expect(await readdir(join(out, 'src', 'controllers'))).toContain('routes.gen.ts');
   });
 });
 

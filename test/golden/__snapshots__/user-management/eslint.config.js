@@ -1,0 +1,58 @@
+import tseslint from 'typescript-eslint';
+
+/**
+ * `npm run lint`: the project's layer rules, the same `scaffold check` verifies. Controllers go through
+ * services and never import a repository; models import no framework code. Add your own rules below
+ * (`...tseslint.configs.recommended`, say).
+ */
+export default [
+  { ignores: ['dist/', 'coverage/', 'node_modules/'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    // Registered so that the generated code's eslint-disable comments name known rules.
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
+  },
+  {
+    files: ['src/controllers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)repositories/', message: 'Controllers go through services: never import a repository.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/models/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'fastify',
+                '@fastify/*',
+                'fastify-*',
+                'drizzle-orm',
+                'drizzle-orm/*',
+                'drizzle-kit',
+                'pg',
+                'pg/*',
+                'postgres',
+                '@electric-sql/pglite',
+                '@electric-sql/pglite/*',
+              ],
+              message: 'Models import no framework code (web server, database).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
