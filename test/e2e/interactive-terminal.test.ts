@@ -19,7 +19,7 @@ const tmux = (...args: string[]) => execFileSync(TMUX!, ['-L', socket, ...args],
 const screen = (raw = false) => tmux('capture-pane', '-p', ...(raw ? ['-e'] : []), '-t', 'cli');
 
 /** Polls the pane until it shows `text`: prompts appear after async checks, never at a fixed time. */
-async function waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const shown = screen();
@@ -45,7 +45,8 @@ describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
   it('guides from a design folder to a generated project, without colours under NO_COLOR', async () => {
     const work = await mkdtemp(join(tmpdir(), 'scaffold-tty-'));
     await cp(exampleSpec('petstore'), join(work, 'design', 'documents', 'openapi.yaml'), { recursive: true });
-    const command = `NO_COLOR=1 node ${join(REPO_ROOT, 'bin', 'scaffold.js')}; echo "exit code $?"; sleep 600`;
+    // A person at a terminal: CI's own CI=true (which turns the questions off) is not theirs.
+    const command = `env -u CI NO_COLOR=1 node ${join(REPO_ROOT, 'bin', 'scaffold.js')}; echo "exit code $?"; sleep 600`;
     tmux('new-session', '-d', '-s', 'cli', '-x', '120', '-y', '50', '-c', work, command);
     tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
 
