@@ -89,6 +89,7 @@ export const GENERATE_OPTIONS = {
     prompt: { message: 'Database', order: 7 },
   },
   yes: { type: 'boolean', flag: 'yes', short: 'y', description: 'ask nothing: take the default of every option not given (the spec from ./ or ./documents/)', default: false, persisted: false },
+  json: { type: 'boolean', flag: 'json', description: 'print one JSON object on stdout instead of the progress and summary (docs/json-output.md); asks nothing, errors included', default: false, persisted: false },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show the files that would be written and a unified diff of each one that would change; write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
   allowDataLoss: {
