@@ -81,4 +81,18 @@ describe('scaffold generate --json', () => {
     expect(broken.result).toMatchObject({ status: 'error', dryRun: true, changed: false });
     expect(broken.result.diagnostics[0]).toMatchObject({ code: 'SCF002', severity: 'error', location: { file: expect.stringContaining('broken-syntax.yaml'), line: expect.any(Number) } });
   });
+
+  it('a refused write exits 1 listing the refused file, and writes nothing', async () => {
+    const project = join(await mkdtemp(join(tmpdir(), 'scaffold-json-')), 'project');
+    expect((await generateJson('--spec', exampleSpec('petstore'), '--out', project)).code).toBe(0);
+    const edited = (await generateJson('--out', project, '--dry-run')).result.files.find((f) => f.owner === 'generator' && f.path.endsWith('.gen.ts'))!;
+    await writeFile(join(project, edited.path), '// edited by hand\n');
+
+    const refused = await generateJson('--out', project);
+    expect(refused.code).toBe(1);
+    expect(refused.result).toMatchObject({ status: 'error', changed: false });
+    expect(refused.result.diagnostics).toContainEqual(expect.objectContaining({ code: 'SCF026' }));
+    expect(refused.result.files).toContainEqual(expect.objectContaining({ path: edited.path, owner: 'generator', action: 'refuse' }));
+    expect(await readFile(join(project, edited.path), 'utf8')).toBe('// edited by hand\n');
+  }, 60_000);
 });

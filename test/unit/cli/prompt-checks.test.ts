@@ -185,6 +185,28 @@ describe('without a terminal', () => {
     }
   });
 
+  it('--yes takes the guidelines file of the design folder, and refuses a broken one naming it (exit 2)', async () => {
+    const design = await tempDir();
+    await cp(exampleSpec('petstore'), join(design, 'openapi.yaml'));
+    await writeFile(join(design, 'guidelines.yaml'), 'fileCase: shouty\n');
+    const cwd = process.cwd();
+    process.chdir(design);
+    try {
+      const broken = await cli(['generate', '--yes']);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toMatch(/--yes cannot take defaults for everything:\n  --guidelines \(default .*guidelines\.yaml\): guidelines\.yaml cannot be used:\nerror SCF070/);
+      expect(await readdir(design)).toEqual(['guidelines.yaml', 'openapi.yaml']);
+
+      await writeFile(join(design, 'guidelines.yaml'), 'fileCase: snake\n');
+      const result = await cli(['generate', '--yes', '--out', 'api']);
+      expect(result.code, result.stderr).toBe(0);
+      const config = JSON.parse(await readFile(join(design, 'api', '.scaffold', 'config.json'), 'utf8')) as { guidelines?: string };
+      expect(config.guidelines).toBe('../guidelines.yaml');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('--yes with nothing to default from names what is missing (exit 2)', async () => {
     const empty = await tempDir();
     const cwd = process.cwd();
