@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { runCheckCommand } from '../check/check-command.js';
 import { runAddCommand } from './add-command.js';
+import { generateFailureJson, generateResultJson, wantsJson } from './generate-json.js';
 import { apiChangesLine } from '../plan/api-changes.js';
 import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
@@ -53,6 +54,11 @@ export async function main(
     if (command !== 'generate') throw new UsageError(`unknown command "${command}"`);
     return await runGenerate(rest, out, terminal, printError);
   } catch (error) {
+    const failure = command === 'generate' && wantsJson(rest) ? await generateFailureJson(error, rest) : undefined;
+    if (failure) {
+      print(failure.text);
+      return failure.exitCode;
+    }
     if (error instanceof PromptCancelled) {
       printError(error.message);
       return error.exitCode;
@@ -79,8 +85,14 @@ async function runGenerate(args: string[], out: NodeJS.WritableStream, terminal:
     print(generateHelp());
     return 0;
   }
-  const flags = await completeGenerateFlags(parsed, { terminal, print });
+  // --json asks nothing and keeps stdout for the JSON: notices go to stderr.
+  const json = parsed.json === true;
+  const flags = await completeGenerateFlags(parsed, json ? { terminal: { ...terminal, interactive: false }, print: printError } : { terminal, print });
   const options = await resolveOptions(flags);
+  if (json) {
+    print(await generateResultJson(await generate(options), options.dryRun));
+    return 0;
+  }
   const started = Date.now();
   const result = await stageProgress(out, terminal).track((onStage: (stage: Stage) => void) => generate(options, onStage));
   printDiagnostics(result.diagnostics, printError);

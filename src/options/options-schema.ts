@@ -45,7 +45,7 @@ export const GENERATE_OPTIONS = {
     valueName: '<dir>',
     description: 'directory to generate the project into (new, empty, or a project scaffold generated)',
     persisted: false,
-    prompt: { message: 'Output directory', order: 4 },
+    prompt: { message: 'Output directory', order: 5 },
   },
   name: {
     type: 'string',
@@ -53,7 +53,7 @@ export const GENERATE_OPTIONS = {
     valueName: '<pkg>',
     description: 'npm package name (default: from the spec title)',
     persisted: true,
-    prompt: { message: 'Package name', order: 5 },
+    prompt: { message: 'Package name', order: 6 },
   },
   models: {
     type: 'string',
@@ -69,6 +69,7 @@ export const GENERATE_OPTIONS = {
     valueName: '<file>',
     description: 'team conventions (docs/guidelines.md): file name case, layer folders, file and class suffixes, API prefix, layer rules for `scaffold check`. Default: guidelines.(yaml|yml|json) of the --design folder',
     persisted: true,
+    prompt: { message: 'Naming conventions', order: 4 },
   },
   persistence: {
     type: 'string',
@@ -85,9 +86,10 @@ export const GENERATE_OPTIONS = {
     valueName: '<url>',
     description: 'PostgreSQL server for the next steps (`DATABASE_URL=<url> npm run dev`); the project reads DATABASE_URL from its environment, scaffold never stores it. Default: the embedded PGlite',
     persisted: false,
-    prompt: { message: 'Database', order: 6 },
+    prompt: { message: 'Database', order: 7 },
   },
   yes: { type: 'boolean', flag: 'yes', short: 'y', description: 'ask nothing: take the default of every option not given (the spec from ./ or ./documents/)', default: false, persisted: false },
+  json: { type: 'boolean', flag: 'json', description: 'print one JSON object on stdout instead of the progress and summary (docs/json-output.md); asks nothing, errors included', default: false, persisted: false },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show the files that would be written and a unified diff of each one that would change; write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
   allowDataLoss: {

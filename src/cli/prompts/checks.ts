@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError } from '../../diagnostics/diagnostic.js';
+import { loadGuidelines } from '../../load/load-guidelines.js';
 import { loadDomainModel } from '../../load/load-domain-model.js';
 import { loadSpec, type LoadedSpec } from '../../load/load-spec.js';
 import { buildDomainModel } from '../../model/domain/build-domain.js';
@@ -45,6 +46,18 @@ export async function checkModels(answer: string, cwd: string): Promise<Checked<
   const path = resolve(cwd, answer.trim());
   try {
     buildDomainModel(await loadDomainModel(path));
+    return { ok: true, value: path };
+  } catch (error) {
+    return { ok: false, message: failureMessage(error, basename(path)) };
+  }
+}
+
+/** A guidelines file (YAML or JSON), loaded and checked against its schema as the engine does. */
+export async function checkGuidelines(answer: string, cwd: string): Promise<Checked<string>> {
+  if (answer.trim() === '') return { ok: false, message: 'name a guidelines file (.yaml, .yml or .json; docs/guidelines.md)' };
+  const path = resolve(cwd, answer.trim());
+  try {
+    await loadGuidelines(path);
     return { ok: true, value: path };
   } catch (error) {
     return { ok: false, message: failureMessage(error, basename(path)) };

@@ -2,7 +2,7 @@ import { input, select } from '@inquirer/prompts';
 import { relative } from 'node:path';
 import { defaultPackageName, GENERATE_OPTIONS, PERSISTENCE_CHOICES, type GenerateOptionName, type OptionSpec } from '../../options/options-schema.js';
 import { readProjectConfig } from '../../project/project-config.js';
-import { asValidator, checkDatabaseUrl, checkModels, checkOutDir, checkPackageName, checkSpec, type Checked, type CheckedSpec } from './checks.js';
+import { asValidator, checkDatabaseUrl, checkGuidelines, checkModels, checkOutDir, checkPackageName, checkSpec, type Checked, type CheckedSpec } from './checks.js';
 import { findDesignFiles } from './design-folder.js';
 
 /** The options of GENERATE_OPTIONS that carry a `prompt`: the questions, in their order. */
@@ -42,6 +42,7 @@ export interface Question {
 }
 
 const EMBEDDED = '';
+const DEFAULT_CONVENTIONS = '';
 const OTHER_FILE = '\0other';
 
 export const QUESTIONS: Record<PromptedOption, Question> = {
@@ -110,6 +111,40 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
           { name: 'no database: the API with stubbed handlers', value: 'none' },
         ],
       }),
+  },
+  guidelines: {
+    applies: () => true,
+    // With --yes, the design folder's conventions apply, as with --design; none found: the defaults.
+    defaultAnswer: (state) => state.loaded?.design.conventions[0] ?? DEFAULT_CONVENTIONS,
+    async check(answer, state) {
+      return answer === DEFAULT_CONVENTIONS ? { ok: true, value: DEFAULT_CONVENTIONS } : checkGuidelines(answer, state.cwd);
+    },
+    async ask(message, state) {
+      const candidates = state.loaded?.design.conventions ?? [];
+      for (;;) {
+        const choice = await select({
+          message,
+          default: candidates[0] ?? DEFAULT_CONVENTIONS,
+          choices: [
+            ...candidates.map((path) => ({ name: display(state, path), value: path })),
+            { name: 'the default conventions (docs/guidelines.md)', value: DEFAULT_CONVENTIONS },
+            { name: 'another file...', value: OTHER_FILE },
+          ],
+        });
+        if (choice !== OTHER_FILE) {
+          // A file found beside the spec is only loaded now: a broken one is reported and asked again.
+          const checked = await this.check(choice, state);
+          if (checked.ok) return checked.value;
+          state.warn(checked.message);
+          continue;
+        }
+        const typed = await input({
+          message: `${message} file (.yaml, .yml, .json; empty for the defaults)`,
+          validate: asValidator((answer) => this.check(answer.trim(), state)),
+        });
+        return settled(await this.check(typed.trim(), state));
+      }
+    },
   },
   out: {
     applies: () => true,

@@ -84,8 +84,9 @@ async function runSession(flags: ParsedFlags, context: SessionContext, cwd: stri
   }
   if (problems.length > 0) throw new UsageError(`--yes cannot take defaults for everything:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
-  const guidelines = state.loaded?.design.guidelines;
-  if (guidelines) context.print(guidelinesNotice(guidelines));
+  // A prose guidelines file is reported when there was no guidelines file to offer in its place.
+  const design = state.loaded?.design;
+  if (design?.guidelines && design.conventions.length === 0) context.print(guidelinesNotice(design.guidelines));
   if (asked) {
     context.print(summary(state, paint));
     if (!(await confirm({ message: 'Generate the project?', default: true }))) throw new PromptCancelled('Nothing was written.', 1);
@@ -113,7 +114,7 @@ async function applyDesignFolder(flags: ParsedFlags, folder: string, print: (tex
   if (typeof flags.models !== 'string' && design.models[0] !== undefined) flags.models = design.models[0];
   if (design.guidelines === undefined || typeof flags.guidelines === 'string') return;
   // YAML/JSON conventions are applied (docs/guidelines.md); a prose file is only reported.
-  if (/\.(?:ya?ml|json)$/i.test(design.guidelines)) flags.guidelines = design.guidelines;
+  if (design.conventions[0] !== undefined) flags.guidelines = design.conventions[0];
   else print(guidelinesNotice(design.guidelines));
 }
 
@@ -141,6 +142,7 @@ function summary(state: SessionState, paint: ReturnType<typeof painter>): string
   const rows: [string, string][] = [
     ['Spec', `${display(state, spec.path)} (${spec.document.info.title}, OpenAPI ${spec.version}, ${operations} operations)`],
     ['Domain model', answers.models ? display(state, answers.models) : answers.persistence === 'none' ? 'none, no database' : 'none, entities inferred from the spec'],
+    ['Conventions', answers.guidelines ? display(state, answers.guidelines) : 'the default conventions'],
     ['Output', `${display(state, answers.out!)}${state.existingName ? ' (a scaffold project: regenerated in place)' : ''}`],
     ['Package name', answers.name!],
     ...(answers.databaseUrl !== undefined ? [['Database', answers.databaseUrl ? 'PostgreSQL server (DATABASE_URL, not stored)' : 'embedded PostgreSQL (PGlite)'] as [string, string]] : []),
@@ -148,6 +150,7 @@ function summary(state: SessionState, paint: ReturnType<typeof painter>): string
   const command = ['npx scaffold generate', `--spec ${quote(display(state, spec.path))}`, `--out ${quote(display(state, answers.out!))}`];
   if (answers.models) command.push(`--models ${quote(display(state, answers.models))}`);
   else if (answers.persistence === 'none') command.push('--persistence none');
+  if (answers.guidelines) command.push(`--guidelines ${quote(display(state, answers.guidelines))}`);
   command.push(`--name ${quote(answers.name!)}`);
   return [
     '',

@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asValidator, checkDatabaseUrl, checkModels, checkOutDir, checkPackageName, checkSpec } from '../../../src/cli/prompts/checks.js';
+import { asValidator, checkDatabaseUrl, checkGuidelines, checkModels, checkOutDir, checkPackageName, checkSpec } from '../../../src/cli/prompts/checks.js';
 import { findDesignFiles } from '../../../src/cli/prompts/design-folder.js';
 import { promptedOptions } from '../../../src/cli/prompts/questions.js';
 import { GENERATE_OPTIONS } from '../../../src/options/options-schema.js';
@@ -30,9 +30,9 @@ async function answer(validate: (value: string) => Promise<true | string>, typed
 
 describe('the questions come from the options schema', () => {
   it('every prompted option has a flag, and the persisted ones a config key, in a stable order', () => {
-    expect(promptedOptions()).toEqual(['spec', 'models', 'persistence', 'out', 'name', 'databaseUrl']);
+    expect(promptedOptions()).toEqual(['spec', 'models', 'persistence', 'guidelines', 'out', 'name', 'databaseUrl']);
     for (const name of promptedOptions()) expect(GENERATE_OPTIONS[name].flag).toMatch(/^[a-z-]+$/);
-    expect(promptedOptions().filter((name) => GENERATE_OPTIONS[name].persisted)).toEqual(['spec', 'models', 'persistence', 'name']);
+    expect(promptedOptions().filter((name) => GENERATE_OPTIONS[name].persisted)).toEqual(['spec', 'models', 'persistence', 'guidelines', 'name']);
   });
 });
 
@@ -95,11 +95,26 @@ describe('design folders', () => {
     await cp(exampleSpec('petstore'), join(design, 'documents', 'openapi.yaml'));
     await writeFile(join(design, 'documents', 'domain.sql'), 'CREATE TABLE pets (id uuid PRIMARY KEY);');
     await writeFile(join(design, 'guidelines.md'), '# Conventions');
+    await writeFile(join(design, 'documents', 'conventions.json'), '{}');
+    await writeFile(join(design, 'documents', 'guidelines.yaml'), 'fileCase: kebab\n');
     expect(await findDesignFiles(design)).toEqual({
       spec: join(design, 'documents', 'openapi.yaml'),
       models: [join(design, 'documents', 'domain.sql')],
       guidelines: join(design, 'guidelines.md'),
+      // Only YAML/JSON guidelines can be applied: the prose file is not offered.
+      conventions: [join(design, 'documents', 'conventions.json'), join(design, 'documents', 'guidelines.yaml')],
     });
+  });
+
+  it('a guidelines file is checked by the real loader: a valid one is taken, a broken one is located', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'guidelines.yaml'), 'fileCase: snake\n');
+    await writeFile(join(dir, 'broken.yaml'), 'fileCase: shouty\n');
+    expect(await checkGuidelines('guidelines.yaml', dir)).toEqual({ ok: true, value: join(dir, 'guidelines.yaml') });
+    const broken = await checkGuidelines('broken.yaml', dir);
+    expect(broken.ok).toBe(false);
+    expect(!broken.ok && broken.message).toMatch(/broken\.yaml cannot be used:\nerror SCF070: .*broken\.yaml:1:\d+ .*\/fileCase: must be one of/);
+    expect(await checkGuidelines('missing.yaml', dir)).toMatchObject({ ok: false, message: expect.stringContaining('SCF001') });
   });
 
   it('--design without an OpenAPI document fails with SCF060 and writes nothing', async () => {
@@ -165,6 +180,28 @@ describe('without a terminal', () => {
       expect(result.stdout).toMatch(/Next:\n  cd e-commerce-api\n  npm install && npm run dev/);
       const config = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(join(out, '.scaffold', 'config.json'), 'utf8')));
       expect(config).toMatchObject({ spec: '../openapi.yaml', models: '../domain.yaml', name: 'e-commerce-api' });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('--yes takes the guidelines file of the design folder, and refuses a broken one naming it (exit 2)', async () => {
+    const design = await tempDir();
+    await cp(exampleSpec('petstore'), join(design, 'openapi.yaml'));
+    await writeFile(join(design, 'guidelines.yaml'), 'fileCase: shouty\n');
+    const cwd = process.cwd();
+    process.chdir(design);
+    try {
+      const broken = await cli(['generate', '--yes']);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toMatch(/--yes cannot take defaults for everything:\n  --guidelines \(default .*guidelines\.yaml\): guidelines\.yaml cannot be used:\nerror SCF070/);
+      expect(await readdir(design)).toEqual(['guidelines.yaml', 'openapi.yaml']);
+
+      await writeFile(join(design, 'guidelines.yaml'), 'fileCase: snake\n');
+      const result = await cli(['generate', '--yes', '--out', 'api']);
+      expect(result.code, result.stderr).toBe(0);
+      const config = JSON.parse(await readFile(join(design, 'api', '.scaffold', 'config.json'), 'utf8')) as { guidelines?: string };
+      expect(config.guidelines).toBe('../guidelines.yaml');
     } finally {
       process.chdir(cwd);
     }

@@ -1,7 +1,7 @@
 // Imported first: it replaces inquirer's prompts with ones driven by `screen` (a virtual terminal).
 import { screen } from '@inquirer/testing/vitest';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -61,11 +61,14 @@ describe('scaffold on a terminal', () => {
     const models = await waitFor('Domain model');
     expect(models).toMatch(/❯ \.\/design\/domain\.yaml\n\s+\.\/design\/domain\.dbml\n\s+\.\/design\/domain\.overlay\.yaml/);
     screen.keypress('enter');
+    expect(await waitFor('Naming conventions')).toMatch(/❯ the default conventions/);
+    screen.keypress('enter');
     await answer('Output directory (./e-commerce-api)');
     await answer('Package name (e-commerce-api)');
     await answer('embedded PostgreSQL (PGlite)');
     await answer('Generate the project?');
     expect(await session.done, session.output()).toBe(0);
+    expect(session.output()).toMatch(/Conventions +the default conventions/);
     expect(session.output()).toContain('Same without questions: npx scaffold generate --spec ./design/openapi.yaml --out ./e-commerce-api --models ./design/domain.yaml --name e-commerce-api');
     expect(session.output()).toMatch(/Next:\n  cd e-commerce-api\n  npm install && npm run dev/);
 
@@ -83,6 +86,7 @@ describe('scaffold on a terminal', () => {
     const session = run(['generate']);
     await answer('Design folder or OpenAPI file', 'design');
     await answer('Domain model');
+    await answer('Naming conventions');
     await waitFor('Output directory');
     screen.keypress({ name: 'c', ctrl: true });
     expect(await session.done).toBe(130);
@@ -95,6 +99,7 @@ describe('scaffold on a terminal', () => {
     const session = run(['generate', '--out', 'empty-out', '--persistence', 'infer']);
     await answer('Design folder or OpenAPI file', 'design/openapi.yaml');
     await answer('Domain model');
+    await answer('Naming conventions');
     await answer('Package name');
     await waitFor('embedded PostgreSQL (PGlite)');
     screen.keypress('down');
@@ -110,4 +115,42 @@ describe('scaffold on a terminal', () => {
     expect(await readdir(join(workDir, 'empty-out'))).toEqual([]);
     expect(existsSync(join(workDir, 'e-commerce-api'))).toBe(false);
   }, 30_000);
+
+  it('offers the guidelines file found beside the spec; the chosen one shapes the project and is saved', async () => {
+    await writeFile(join(workDir, 'design', 'guidelines.yaml'), 'layers:\n  controllers: { path: src/api/controllers, fileSuffix: .handler, classSuffix: Handler }\n');
+    const session = run(['generate', '--out', 'shop', '--name', 'shop']);
+    await answer('Design folder or OpenAPI file', 'design');
+    await answer('Domain model');
+    expect(await waitFor('Naming conventions')).toMatch(/❯ \.\/design\/guidelines\.yaml\n\s+the default conventions.*\n\s+another file\.\.\./);
+    screen.keypress('enter');
+    await answer('embedded PostgreSQL (PGlite)');
+    await answer('Generate the project?');
+    expect(await session.done, session.output()).toBe(0);
+    expect(session.output()).toMatch(/Conventions +\.\/design\/guidelines\.yaml/);
+    expect(session.output()).toContain('--models ./design/domain.yaml --guidelines ./design/guidelines.yaml --name shop');
+    expect(existsSync(join(workDir, 'shop', 'src', 'api', 'controllers', 'orders.handler.ts'))).toBe(true);
+    const config = JSON.parse(await readFile(join(workDir, 'shop', '.scaffold', 'config.json'), 'utf8')) as { guidelines?: string };
+    expect(config.guidelines).toMatch(/design\/guidelines\.yaml$/);
+  }, 90_000);
+
+  it('a broken guidelines file is reported at its line and asked again; "another file..." is checked as typed', async () => {
+    await writeFile(join(workDir, 'design', 'conventions.yaml'), 'fileCase: shouty\n');
+    await writeFile(join(workDir, 'team.yaml'), 'fileCase: snake\n');
+    const session = run(['generate', '--out', 'shop', '--name', 'shop', '--persistence', 'none', '--models', '']);
+    await answer('Design folder or OpenAPI file', 'design');
+    await answer('Naming conventions');
+    await expect.poll(session.output, { timeout: 15_000 }).toMatch(/conventions\.yaml cannot be used:\nerror SCF070: .*conventions\.yaml:1:\d+ .*fileCase/);
+    await waitFor('Naming conventions');
+    screen.keypress('down');
+    screen.keypress('down');
+    screen.keypress('enter');
+    await answer('Naming conventions file', 'design/conventions.yaml');
+    expect(await waitFor(/> .*conventions\.yaml cannot be used/)).toMatch(/SCF070/);
+    screen.keypress({ name: 'u', ctrl: true });
+    await answer('Naming conventions file', 'team.yaml');
+    await answer('Generate the project?');
+    expect(await session.done, session.output()).toBe(0);
+    expect(session.output()).toMatch(/Conventions +\.\/team\.yaml/);
+    expect(existsSync(join(workDir, 'shop', 'src', 'app.ts'))).toBe(true);
+  }, 90_000);
 });
