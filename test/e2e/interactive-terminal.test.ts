@@ -58,6 +58,8 @@ describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
     tmux('send-keys', '-t', 'cli', 'Enter');
     await waitFor('? Without a domain model');
     tmux('send-keys', '-t', 'cli', 'Enter');
+    await waitFor('? Naming conventions');
+    tmux('send-keys', '-t', 'cli', 'Enter');
     await waitFor('? Output directory (./swagger-petstore)');
     tmux('send-keys', '-t', 'cli', 'Enter');
     await waitFor('? Package name (swagger-petstore)');
