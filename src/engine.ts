@@ -115,6 +115,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
     classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
     lint: buildLintView(guidelines),
+    errorEnvelope: guidelines.errorEnvelope ?? true,
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
