@@ -83,14 +83,14 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   onStage('load');
   const spec = await loadSpec(options.spec);
   const previousApi = await loadApiSnapshot(outDir);
-  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models));
-  const templates = await loadProjectTemplates(outDir, join(TEMPLATES_DIR, 'project'), version);
   const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
+  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models), { identity: guidelines.idType });
+  const templates = await loadProjectTemplates(outDir, join(TEMPLATES_DIR, 'project'), version);
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix);
   diagnostics.push(...guidelineNotes);
-  const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model);
+  const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model, guidelines.idType);
   const domain = modelled ?? inferred?.domain;
   const crud = domain && bindOperations(model, domain);
   const packageName = options.name ?? defaultPackageName(model.title);
@@ -115,6 +115,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
     classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
     lint: buildLintView(guidelines),
+    errorEnvelope: guidelines.errorEnvelope ?? true,
     crud,
     dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
     devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },

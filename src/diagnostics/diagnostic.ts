@@ -68,7 +68,8 @@ export const DIAGNOSTIC_CODES = {
   SCF068: 'no template matches the eject pattern',
   SCF069: 'invalid record of ejected templates',
   SCF070: 'invalid guidelines file',
-  SCF071: 'guideline recorded, not applied yet',
+  // Retired: errorEnvelope and idType are applied now. Kept so the code is never reused.
+  SCF071: 'guideline recorded, not applied yet (retired)',
   SCF080: 'scaffold add: the design cannot take the addition',
   SCF081: 'project plopfile could not be loaded',
   SCF082: 'generator that scaffold add cannot run',

@@ -12,6 +12,8 @@ export interface LoadedDomainModel {
   path: string;
   document: DomainModelDocument;
   locate: LocatedDocument['locate'];
+  /** Read from a structure (DBML, SQL): every table's id column says its identity, so no default applies. */
+  fromStructure?: true;
 }
 
 const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'domain-model.schema.json');
@@ -81,7 +83,7 @@ async function fromStructure(path: string, structure: Awaited<ReturnType<typeof 
     return { ...(found ?? { file: structure.file }), pointer: pointer(at) };
   };
   await validate(converted.document, locate);
-  return { path, document: converted.document, locate };
+  return { path, document: converted.document, locate, fromStructure: true };
 }
 
 /** How many leading segments of `path` exist in `value`. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { error, fail, ScaffoldError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_GUIDELINES, LAYER_NAMES, type Guidelines, type GuidelinesDocument, type LayerName } from './guidelines-types.js';
 import { locatedDocument, parseLocatedYaml, type LocatedDocument } from './located-yaml.js';
 
@@ -10,7 +10,7 @@ const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 's
 
 export interface LoadedGuidelines {
   guidelines: Guidelines;
-  /** Settings the file makes that the generator does not apply yet (SCF071). */
+  /** Notes on the file for the run's report (none today: every setting is applied). */
   diagnostics: Diagnostic[];
 }
 
@@ -34,7 +34,7 @@ export async function loadGuidelines(guidelinesPath: string): Promise<LoadedGuid
   await validate(value, located.locate);
   const written = value as GuidelinesDocument;
   checkLayersApart(written, located.locate);
-  return { guidelines: resolveGuidelines(written, path), diagnostics: notApplied(written, located.locate) };
+  return { guidelines: resolveGuidelines(written, path), diagnostics: [] };
 }
 
 /** The guidelines of a run: the named file's, or the defaults when none is named. */
@@ -70,12 +70,6 @@ function checkLayersApart(written: GuidelinesDocument, locate: LocatedDocument['
     }
   }
   if (problems.length > 0) throw new ScaffoldError(problems);
-}
-
-function notApplied(written: GuidelinesDocument, locate: LocatedDocument['locate']): Diagnostic[] {
-  return (['errorEnvelope', 'idType'] as const)
-    .filter((key) => written[key] !== undefined)
-    .map((key) => warning('SCF071', `${key} is recorded but not applied yet: the project follows the default`, locate([key])));
 }
 
 let compiled: ValidateFunction | undefined;

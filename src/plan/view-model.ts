@@ -58,6 +58,8 @@ export interface ProjectView {
   schemas: { id: string; schemaJson: string }[];
   /** The error body most responses share, as an object literal (`undefined` when the spec has none). */
   sharedErrorBody: string;
+  /** Whether the error bodies scaffold writes itself (no error schema in the spec) use the house envelope `{ success: false, error }`, else a plain `{ code, message, details, requestId }` (guidelines `errorEnvelope`). */
+  errorEnvelope: boolean;
   /** The `$id` of that error body's schema, as a string literal (`undefined` when none). */
   sharedErrorSchemaId: string;
   /** The spec's security schemes: key, key as a literal, JSON for the runtime, and kind. */
@@ -171,6 +173,8 @@ export interface ViewOptions {
   classSuffixes?: { controller: string; service: string };
   /** The layer rules of eslint.config.js (src/plan/lint-view.ts). */
   lint: LintView;
+  /** The guidelines' `errorEnvelope`; true (the house envelope) by default. */
+  errorEnvelope?: boolean;
 }
 
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
@@ -209,6 +213,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     firstRoute,
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
+    errorEnvelope: options.errorEnvelope ?? true,
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
     securitySchemes: model.securitySchemes.map((s) => ({
       key: s.key,

@@ -13,7 +13,12 @@ const SCALARS = new Set<string>(['string', 'text', 'integer', 'bigint', 'decimal
  * references do not form a cycle) and applies the defaults. Every problem is reported with its
  * location, all at once; nothing is generated from a model with errors.
  */
-export function buildDomainModel(loaded: LoadedDomainModel): DomainModel {
+/** What an entity that leaves a choice open gets: the guidelines' `idType`, else uuid (a structure's tables always say). */
+export interface DomainDefaults {
+  identity?: 'uuid' | 'serial';
+}
+
+export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefaults = {}): DomainModel {
   const { document, locate } = loaded;
   const diagnostics: Diagnostic[] = [];
   const report = (code: 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
@@ -85,7 +90,7 @@ export function buildDomainModel(loaded: LoadedDomainModel): DomainModel {
       table: entity.table ?? snake(plural(name)),
       renamedFrom: entity.renamedFrom,
       aggregate: entity.aggregate ?? name,
-      identity: entity.identity ?? 'uuid',
+      identity: entity.identity ?? (loaded.fromStructure ? undefined : defaults.identity) ?? 'uuid',
       timestamps: entity.timestamps ?? true,
       softDelete: entity.softDelete ?? false,
       versioned: entity.versioned ?? false,

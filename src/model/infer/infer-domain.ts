@@ -7,8 +7,8 @@ import type { ApiModel, JsonSchema } from '../types.js';
 
 /**
  * Entities inferred from a spec without a domain model: every component schema that an operation
- * returns (alone, in an array or in the envelope's `data`) and that has an `id` (integer or uuid)
- * becomes an entity whose fields are its properties. Scalars become columns; nested objects and
+ * returns (alone, in an array or in the envelope's `data`) and that has an `id` fitting an identity
+ * (`inferredIdentity`) becomes an entity whose fields are its properties. Scalars become columns; nested objects and
  * arrays become JSON columns. No relations, invariants or state machines are guessed: those need a
  * model file. What is inferred goes through the same checks as a written model.
  */
@@ -26,7 +26,8 @@ const GLOBAL_NAMES = new Set(['Array', 'Boolean', 'Date', 'Error', 'Function', '
 /** Member names the entity base class uses for itself. */
 const ENTITY_MEMBERS = new Set(['id', 'props', 'update', 'change', 'can', 'transition', 'toProps', 'pullEvents', 'pendingEvents', 'assertValid', 'constructor', 'storedId']);
 
-export function inferDomainModel(model: ApiModel): InferredDomain {
+/** `idType` of the guidelines: the identity where the spec's `id` leaves the choice open. */
+export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): InferredDomain {
   const reader = createSchemaReader(model.schemas);
   const skipped: InferredDomain['skipped'] = [];
   const entities: Record<string, EntityDocument> = {};
@@ -42,10 +43,9 @@ export function inferDomainModel(model: ApiModel): InferredDomain {
     }
     const shape = reader.objectShape({ $ref: model.schemas.find((s) => s.specName === component)?.id ?? component });
     const id = shape?.properties.get('id');
-    const idType = id === undefined || id === false ? undefined : reader.valueType(id);
-    const identity = idType?.types.has('integer') ? 'serial' : idType?.types.has('string') && idType.format === 'uuid' ? 'uuid' : undefined;
+    const identity = id === undefined || id === false ? undefined : inferredIdentity(reader.valueType(id), idType);
     if (!shape || !identity) {
-      skipped.push({ schema: component, reason: 'it has no integer or uuid "id" property' });
+      skipped.push({ schema: component, reason: idType === undefined ? 'it has no integer or uuid "id" property' : `it has no integer or uuid "id" property, nor one a ${idType} id fits` });
       continue;
     }
     const fields: Record<string, FieldDocument> = {};
@@ -76,6 +76,24 @@ export function inferDomainModel(model: ApiModel): InferredDomain {
   const document: DomainModelDocument = { schemaVersion: 1, entities, ...(Object.keys(mapping).length > 0 && { mapping }) };
   // Inferred names are checked like written ones; a problem points at the schema it came from.
   return { domain: buildDomainModel({ path: INFERRED, document, locate: (path) => ({ file: INFERRED, pointer: `/${path.join('/')}` }) }), skipped };
+}
+
+/**
+ * The identity an `id` of this type gets. The spec decides when it can: an integer is serial, a
+ * uuid-formatted string is uuid. Where it leaves the choice open, the guidelines' `idType` decides if
+ * the id's type takes it: an untyped id, or one both integer and string, takes either; a string of no
+ * format takes a uuid (a uuid is a string) but not a serial (a number would break the contract).
+ * With no `idType`, what the spec does not decide is not guessed, except integer-or-string: serial.
+ */
+export function inferredIdentity(type: { types: ReadonlySet<string>; format?: string }, idType?: 'uuid' | 'serial'): 'uuid' | 'serial' | undefined {
+  const integer = type.types.has('integer');
+  const string = type.types.has('string');
+  const open = type.types.size === 0 || (integer && string);
+  if (open && idType !== undefined) return idType;
+  if (integer) return 'serial';
+  if (string && type.format === 'uuid') return 'uuid';
+  if (string && type.format === undefined && idType === 'uuid') return 'uuid';
+  return undefined;
 }
 
 function fieldType(schema: JsonSchema, reader: SchemaReader): Omit<FieldDocument, 'required'> {

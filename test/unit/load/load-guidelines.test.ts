@@ -61,8 +61,9 @@ describe('loading a guidelines file', () => {
     expect(found[0]?.location?.line).toBeGreaterThan(1);
   });
 
-  it('warns that errorEnvelope and idType are recorded, not applied (SCF071)', async () => {
-    const { diagnostics } = await loadGuidelines(await guidelinesFile('fileCase: kebab\nidType: serial\n'));
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'SCF071', severity: 'warning', location: expect.objectContaining({ line: 2 }) })]);
+  it('reads errorEnvelope and idType, which the generator applies, without a warning', async () => {
+    const { guidelines, diagnostics } = await loadGuidelines(await guidelinesFile('fileCase: kebab\nidType: serial\nerrorEnvelope: false\n'));
+    expect(guidelines).toMatchObject({ idType: 'serial', errorEnvelope: false });
+    expect(diagnostics).toEqual([]);
   });
 });
