@@ -67,33 +67,15 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
     async check(answer, state) {
       return answer === '' ? { ok: true, value: '' } : checkModels(answer, state.cwd);
     },
-    async ask(message, state) {
-      const candidates = state.loaded?.design.models ?? [];
-      for (;;) {
-        const choice =
-          candidates.length === 0
-            ? OTHER_FILE
-            : await select({
-                message,
-                default: candidates[0],
-                choices: [
-                  ...candidates.map((path) => ({ name: display(state, path), value: path })),
-                  { name: 'none: entities from the spec, or no database', value: '' },
-                  { name: 'another file...', value: OTHER_FILE },
-                ],
-              });
-        if (choice !== OTHER_FILE) {
-          const checked = await this.check(choice, state);
-          if (checked.ok) return checked.value;
-          state.warn(checked.message);
-          continue;
-        }
-        const typed = await input({
-          message: `${message} file (.yaml, .json, .dbml, .sql; empty for none)`,
-          validate: asValidator((answer) => this.check(answer.trim(), state)),
-        });
-        return settled(await this.check(typed.trim(), state));
-      }
+    ask(message, state) {
+      return chooseFile(this, state, {
+        message,
+        candidates: state.loaded?.design.models ?? [],
+        fallback: { name: 'none: entities from the spec, or no database', value: '' },
+        typedMessage: `${message} file (.yaml, .json, .dbml, .sql; empty for none)`,
+        // With nothing found there is nothing to choose from: the file is asked for straight away.
+        typeWithoutCandidates: true,
+      });
     },
   },
   persistence: {
@@ -119,31 +101,14 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
     async check(answer, state) {
       return answer === DEFAULT_CONVENTIONS ? { ok: true, value: DEFAULT_CONVENTIONS } : checkGuidelines(answer, state.cwd);
     },
-    async ask(message, state) {
-      const candidates = state.loaded?.design.conventions ?? [];
-      for (;;) {
-        const choice = await select({
-          message,
-          default: candidates[0] ?? DEFAULT_CONVENTIONS,
-          choices: [
-            ...candidates.map((path) => ({ name: display(state, path), value: path })),
-            { name: 'the default conventions (docs/guidelines.md)', value: DEFAULT_CONVENTIONS },
-            { name: 'another file...', value: OTHER_FILE },
-          ],
-        });
-        if (choice !== OTHER_FILE) {
-          // A file found beside the spec is only loaded now: a broken one is reported and asked again.
-          const checked = await this.check(choice, state);
-          if (checked.ok) return checked.value;
-          state.warn(checked.message);
-          continue;
-        }
-        const typed = await input({
-          message: `${message} file (.yaml, .yml, .json; empty for the defaults)`,
-          validate: asValidator((answer) => this.check(answer.trim(), state)),
-        });
-        return settled(await this.check(typed.trim(), state));
-      }
+    ask(message, state) {
+      return chooseFile(this, state, {
+        message,
+        candidates: state.loaded?.design.conventions ?? [],
+        fallback: { name: 'the default conventions (docs/guidelines.md)', value: DEFAULT_CONVENTIONS },
+        typedMessage: `${message} file (.yaml, .yml, .json; empty for the defaults)`,
+        typeWithoutCandidates: false,
+      });
     },
   },
   out: {
@@ -188,6 +153,36 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
 };
 
 /** The check of an answer the prompt already validated. */
+/**
+ * A file found beside the spec, the fallback (none, the defaults), or one typed in. A file found is
+ * only loaded now: a broken one is reported and the question asked again.
+ */
+async function chooseFile(
+  question: Question,
+  state: SessionState,
+  options: { message: string; candidates: string[]; fallback: { name: string; value: string }; typedMessage: string; typeWithoutCandidates: boolean },
+): Promise<string> {
+  const { message, candidates, fallback } = options;
+  for (;;) {
+    const choice =
+      candidates.length === 0 && options.typeWithoutCandidates
+        ? OTHER_FILE
+        : await select({
+            message,
+            default: candidates[0] ?? fallback.value,
+            choices: [...candidates.map((path) => ({ name: display(state, path), value: path })), fallback, { name: 'another file...', value: OTHER_FILE }],
+          });
+    if (choice !== OTHER_FILE) {
+      const checked = await question.check(choice, state);
+      if (checked.ok) return checked.value;
+      state.warn(checked.message);
+      continue;
+    }
+    const typed = await input({ message: options.typedMessage, validate: asValidator((answer) => question.check(answer.trim(), state)) });
+    return settled(await question.check(typed.trim(), state));
+  }
+}
+
 function settled(checked: Checked<string>): string {
   if (!checked.ok) throw new Error(`an answer that passed validation failed its check: ${checked.message}`);
   return checked.value;

@@ -1,23 +1,13 @@
 import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, CheckRow } from '../../../src/check/check-result.js';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../support/cli.js';
 import { exampleSpec, REPO_ROOT } from '../../support/fixtures.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await main(args, out, err);
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 let validate: ReturnType<Ajv2020['compile']>;
 beforeAll(async () => {
