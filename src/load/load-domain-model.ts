@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, fail, ScaffoldError, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { DomainModelDocument, OverlayDocument } from './domain-model-types.js';
-import { locatedDocument, parseLocatedYaml, type LocatedDocument } from './located-yaml.js';
+import { readLocatedYaml, type LocatedDocument } from './located-yaml.js';
 import { readStructure, type StructureFormat } from './structure/read-structure.js';
 import { pointer, structureToDocument, type Overlay } from './structure/structure-to-document.js';
 
@@ -30,13 +30,7 @@ export async function loadDomainModel(modelPath: string): Promise<LoadedDomainMo
   if (format) return fromStructure(path, await readStructureFile(path, format), undefined);
 
   const text = await readInput(path, 'the domain model');
-  const { document, lineCounter } = parseLocatedYaml(text);
-  const first = document.errors[0];
-  if (first) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    fail('SCF002', `syntax error: ${first.message.split('\n')[0]}`, { file: path, line, column: col });
-  }
-  const located = locatedDocument(path, document, lineCounter);
+  const located = readLocatedYaml(path, text);
   await validate(located.value, located.locate);
 
   const structure = (located.value as Partial<OverlayDocument>).structure;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_GUIDELINES, LAYER_NAMES, type Guidelines, type GuidelinesDocument, type LayerName } from './guidelines-types.js';
-import { locatedDocument, parseLocatedYaml, type LocatedDocument } from './located-yaml.js';
+import { readLocatedYaml, type LocatedDocument } from './located-yaml.js';
 
 const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'guidelines.schema.json');
 
@@ -23,13 +23,7 @@ export async function loadGuidelines(guidelinesPath: string): Promise<LoadedGuid
   const text = await readFile(path, 'utf8').catch((cause: NodeJS.ErrnoException) =>
     fail('SCF001', `cannot read the guidelines file ${path}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, { file: path }),
   );
-  const { document, lineCounter } = parseLocatedYaml(text);
-  const first = document.errors[0];
-  if (first) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    fail('SCF002', `syntax error: ${first.message.split('\n')[0]}`, { file: path, line, column: col });
-  }
-  const located = locatedDocument(path, document, lineCounter);
+  const located = readLocatedYaml(path, text);
   const value = located.value ?? {};
   await validate(value, located.locate);
   const written = value as GuidelinesDocument;

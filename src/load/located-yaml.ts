@@ -1,5 +1,5 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import type { SourceLocation } from '../diagnostics/diagnostic.js';
+import { fail, type SourceLocation } from '../diagnostics/diagnostic.js';
 
 /**
  * A YAML (or JSON) file parsed so that any value in it can be pointed at by its path:
@@ -31,4 +31,15 @@ export function locatedDocument(file: string, document: Document, lineCounter: L
 export function parseLocatedYaml(text: string): { document: Document; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   return { document: parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false }), lineCounter };
+}
+
+/** Parses a YAML (or JSON) file for located diagnostics; a syntax error stops the run where it is (SCF002). */
+export function readLocatedYaml(file: string, text: string): LocatedDocument {
+  const { document, lineCounter } = parseLocatedYaml(text);
+  const first = document.errors[0];
+  if (first) {
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    fail('SCF002', `syntax error: ${first.message.split('\n')[0]}`, { file, line, column: col });
+  }
+  return locatedDocument(file, document, lineCounter);
 }

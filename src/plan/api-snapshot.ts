@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApiModel, JsonSchema, MediaBody, Operation, SchemaDefinition, SecurityRequirement } from '../model/types.js';
+import { isRecord } from '../model/json-schema.js';
 
 /**
  * `.scaffold/api-snapshot.json`: the API as the last generation saw it, one entry per operation, in a
@@ -265,8 +266,4 @@ function canonicalJson(value: unknown): string {
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
