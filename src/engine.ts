@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, type Diagnostic } from './diagnostics/diagnostic.js';
-import { openEmitCache } from './emit/emit-cache.js';
+import { openRunCache } from './cache/run-cache.js';
 import { emitFiles, type EmittedFile } from './emit/emit-files.js';
 import { createTemplateRenderer } from './emit/render-template.js';
 import { loadDomainModel } from './load/load-domain-model.js';
@@ -80,8 +80,11 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   // Before anything reads the project: a run killed while writing is finished or undone first.
   const interrupted = options.dryRun ? ((await hasInterruptedWrite(outDir)) ? 'pending' : undefined) : await recoverInterruptedWrite(outDir);
 
+  // One cache of expensive work for every stage; a dry run reads it but writes nothing, the cache included.
+  const cache = await openRunCache(outDir);
+
   onStage('load');
-  const spec = await loadSpec(options.spec);
+  const spec = await loadSpec(options.spec, cache);
   const previousApi = await loadApiSnapshot(outDir);
   const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
   const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models), { identity: guidelines.idType });
@@ -104,7 +107,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model));
   diagnostics.push(...previousApi.diagnostics, ...templates.diagnostics);
   // Warnings first: the report lists them.
-  diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas));
+  diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache));
   const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
   const view = buildProjectView(model, {
     packageName,
@@ -128,7 +131,6 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   onStage('emit');
   const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
-  const cache = await openEmitCache(outDir);
   const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache, templateSources: templates.sources, extensions: templates.extensions });
   const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
   files.push(
@@ -156,7 +158,6 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH],
   });
   diagnostics.push(...written.diagnostics);
-  // A dry run reads the cache but writes nothing, the cache included.
   if (!options.dryRun) await cache.save();
   return {
     outDir,

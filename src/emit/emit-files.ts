@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan, PlannedFile } from '../plan/types.js';
-import { noEmitCache, type EmitCache } from './emit-cache.js';
+import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { formatCode } from './format-code.js';
 import { generateOpenApiTypes } from './openapi-types.js';
 import type { TemplateExtensions } from '../load/template-extensions.js';
@@ -22,7 +22,7 @@ export interface EmitOptions {
   document: unknown;
   genHeader: string;
   /** The previous run's formatted output and types, reused where their inputs are unchanged. */
-  cache?: EmitCache;
+  cache?: RunCache;
   /** Where each template is read from (the project's own templates replace defaults); default: `templatesDir/project/`. */
   templateSources?: ReadonlyMap<string, TemplateSource>;
   /** The project's handlebars helpers and partials. */
@@ -34,7 +34,7 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
   const renderer = createTemplateRenderer({ genHeader: await readFile(join(options.templatesDir, 'partials', 'gen-header.hbs'), 'utf8') }, options.extensions);
   const sources = new Map<string, string>();
   const emitted: EmittedFile[] = [];
-  const cache = options.cache ?? noEmitCache();
+  const cache = options.cache ?? noRunCache();
   // Files the guidelines moved (none by default): every module's relative imports follow them.
   const moved = new Map(plan.files.flatMap((file) => (file.defaultPath === undefined ? [] : [[file.defaultPath, file.path] as const])));
   for (const file of plan.files) {

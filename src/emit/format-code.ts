@@ -1,6 +1,6 @@
 import * as prettier from 'prettier';
 import { error, ScaffoldError } from '../diagnostics/diagnostic.js';
-import { noEmitCache, type EmitCache } from './emit-cache.js';
+import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { formatInPieces } from './format-chunks.js';
 import { formatAroundLongLiterals } from './format-long-literals.js';
 
@@ -14,7 +14,7 @@ export const PRETTIER_OPTIONS: prettier.Options = { singleQuote: true, printWidt
  * the file. A big file is formatted piece by piece (see format-chunks.ts); each piece's result is
  * remembered by the cache under its text, the parser, prettier's version and options.
  */
-export async function formatCode(path: string, text: string, cache: EmitCache = noEmitCache()): Promise<string> {
+export async function formatCode(path: string, text: string, cache: RunCache = noRunCache()): Promise<string> {
   const extension = path.slice(path.lastIndexOf('.'));
   const parser = PARSERS[extension];
   if (!parser) return text;

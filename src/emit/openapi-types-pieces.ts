@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { astToString, resolveRef, scanDiscriminators, transformSchema, type GlobalContext, type OpenAPI3 } from 'openapi-typescript';
 import { isRecord } from '../model/json-schema.js';
-import type { EmitCache } from './emit-cache.js';
+import type { RunCache } from '../cache/run-cache.js';
 
 /**
  * openapi-typescript's output, assembled from pieces: one per path item and one per component, each
@@ -17,7 +17,7 @@ import type { EmitCache } from './emit-cache.js';
  * whole run (which reports it), as does any construct this assembly does not cover: webhooks, `$defs`,
  * path items among the components, refs outside `#/components/`. Returns undefined for those.
  */
-export function generateTypesInPieces(input: unknown, options: PieceOptions, cache: EmitCache, keyParts: readonly string[]): Promise<string> | undefined {
+export function generateTypesInPieces(input: unknown, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<string> | undefined {
   if (!coveredByPieces(input)) return undefined;
   return assemble(input, options, cache, keyParts);
 }
@@ -30,7 +30,7 @@ export interface PieceOptions {
 
 const COLLECTIONS = ['schemas', 'responses', 'parameters', 'requestBodies', 'headers'] as const;
 
-async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: EmitCache, keyParts: readonly string[]): Promise<string> {
+async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<string> {
   const schema = document as unknown as OpenAPI3;
   const discriminators = scanDiscriminators(schema, options);
   const components = isRecord(document.components) ? document.components : undefined;

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { noEmitCache, type EmitCache } from './emit-cache.js';
+import { packageVersion } from '../cache/package-version.js';
+import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { isMarked, isRecord } from '../model/json-schema.js';
 import { resolvePointer } from '../model/resolve-ref.js';
 import { prepareForOpenApiTypescript } from './openapi-types-input.js';
@@ -12,7 +11,7 @@ import { generateTypesInPieces } from './openapi-types-pieces.js';
  * make readOnly and writeOnly visible to the compiler: request bodies are `Writable<...>`, responses
  * `Readable<...>`, so a service cannot return a password the spec marks writeOnly.
  */
-export async function generateOpenApiTypes(document: unknown, header: string, cache: EmitCache = noEmitCache(), whole = false): Promise<string> {
+export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), whole = false): Promise<string> {
   const input = prepareForOpenApiTypescript(markReferencedVisibility(document));
   // openapi-typescript's output depends on its input, its options and its version only: a spec whose
   // input here is unchanged reuses the previous run's output.
@@ -27,9 +26,7 @@ export async function generateOpenApiTypes(document: unknown, header: string, ca
 
 const OPTIONS = { alphabetize: false, silent: true, readWriteMarkers: true } as const;
 
-const OPENAPI_TYPESCRIPT_VERSION = (
-  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('openapi-typescript/package.json'), 'utf8')) as { version: string }
-).version;
+const OPENAPI_TYPESCRIPT_VERSION = packageVersion('openapi-typescript');
 
 /**
  * openapi-typescript marks only properties that say `readOnly`/`writeOnly` themselves. A property

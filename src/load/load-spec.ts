@@ -1,14 +1,8 @@
 import { resolve } from 'node:path';
-import {
-  BaseResolver,
-  bundle,
-  createConfig,
-  lintDocument,
-  Source,
-  type Document,
-  type NormalizedProblem,
-} from '@redocly/openapi-core';
+import { BaseResolver, bundle, createConfig, Source, type NormalizedProblem } from '@redocly/openapi-core';
+import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkSpec, SPEC_RULES, type LocatedProblem } from './check-spec.js';
 import { createProblemPositions } from './problem-position.js';
 import { readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
@@ -16,7 +10,7 @@ import type { OpenApiDocument } from './openapi-types.js';
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
 export interface LoadedSpec {
   path: string;
-  /** The spec as written, for serving it back unchanged at /openapi.json (bundled but not dereferenced). */
+  /** The spec as written, for serving it back unchanged at /openapi.json (other files it references bundled in, nothing dereferenced). */
   document: OpenApiDocument;
   version: '3.0' | '3.1';
   warnings: Diagnostic[];
@@ -24,27 +18,40 @@ export interface LoadedSpec {
 
 /**
  * Reads, checks and bundles an OpenAPI 3.0/3.1 file. Every problem is reported with a location;
- * nothing downstream ever sees an invalid document.
+ * nothing downstream ever sees an invalid document. The cache lets a regeneration re-check only the
+ * path items that changed (src/load/check-spec.ts).
  */
-export async function loadSpec(specPath: string): Promise<LoadedSpec> {
+export async function loadSpec(specPath: string, cache: RunCache = noRunCache()): Promise<LoadedSpec> {
   const path = resolve(specPath);
   const file = await readDocument(path);
   const version = detectVersion(path, file.value);
 
-  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
-  const resolver = new BaseResolver(config.resolve);
-  const document: Document = { source: new Source(path, file.text), parsed: file.value };
-  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
-  const toDiagnostic = diagnosticsOf();
-  const errors = problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
+  const source = new Source(path, file.text);
+  const checked = await checkSpec(source, file.value as Record<string, unknown>, cache);
+  const toDiagnostic = diagnosticsOf(checked.problems);
+  const errors = checked.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
   if (errors.length > 0) throw new ScaffoldError(errors);
-  const warnings = problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
+  const warnings = checked.problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
+  if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings };
 
-  const bundled = await bundle({ config, doc: document, dereference: false, externalRefResolver: resolver });
-  const bundleErrors = bundled.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
+  const config = await createConfig({ rules: SPEC_RULES });
+  const bundled = await bundle({ config, doc: { source, parsed: file.value }, dereference: false, externalRefResolver: new BaseResolver(config.resolve) });
+  const bundleProblems = bundled.problems.map(locatedProblem).filter((p) => p.severity === 'error' && !isTolerated(p));
+  const bundleErrors = bundleProblems.map(diagnosticsOf(bundleProblems));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
-
   return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
+}
+
+function locatedProblem(problem: NormalizedProblem): LocatedProblem {
+  const location = problem.location[0];
+  return {
+    ruleId: problem.ruleId,
+    severity: problem.severity,
+    message: problem.message,
+    pointer: location?.pointer,
+    reportOnKey: location?.reportOnKey ?? false,
+    source: location?.source ?? new Source('', ''),
+  };
 }
 
 /**
@@ -52,8 +59,8 @@ export async function loadSpec(specPath: string): Promise<LoadedSpec> {
  * implements: 3.0 idioms in 3.1 documents (`nullable`, boolean `exclusiveMinimum`), `nullable` without
  * `type`, vendor extensions with a shape Redocly expects differently, and discriminator mappings by name.
  */
-function isTolerated(problem: NormalizedProblem): boolean {
-  const pointer = problem.location[0]?.pointer ?? '';
+function isTolerated(problem: LocatedProblem): boolean {
+  const pointer = problem.pointer ?? '';
   if (/\/x-[^/]*/.test(pointer)) return true;
   if (/\/discriminator\/mapping\//.test(pointer)) return true;
   if (/\/nullable$/.test(pointer)) return true;
@@ -99,23 +106,23 @@ function detectVersion(path: string, value: unknown): '3.0' | '3.1' {
 }
 
 /** Turns Redocly's problems into diagnostics located by file, pointer, line and column. */
-function diagnosticsOf(): (problem: NormalizedProblem) => Diagnostic {
-  const positionOf = createProblemPositions();
-  const safeLineCol = (location: NormalizedProblem['location'][number]): { line: number; col: number } | undefined => {
+function diagnosticsOf(problems: readonly LocatedProblem[]): (problem: LocatedProblem) => Diagnostic {
+  const located = problems.filter((p): p is LocatedProblem & { pointer: string } => p.pointer !== undefined);
+  const positionOf = createProblemPositions(located);
+  const safeLineCol = (problem: LocatedProblem & { pointer: string }): { line: number; col: number } | undefined => {
     try {
-      return positionOf(location);
+      return positionOf(problem);
     } catch {
       return undefined; // a location we cannot map back to text still has its pointer
     }
   };
   return (problem) => {
-    const location = problem.location[0];
     const code = problem.ruleId === 'no-unresolved-refs' ? 'SCF006' : 'SCF005';
-    if (!location) return error(code, problem.message);
-    const lineCol = safeLineCol(location);
+    if (problem.pointer === undefined) return error(code, problem.message);
+    const lineCol = safeLineCol({ ...problem, pointer: problem.pointer });
     return error(code, problem.message, {
-      file: location.source.absoluteRef,
-      pointer: location.pointer,
+      file: problem.source.absoluteRef,
+      pointer: problem.pointer,
       ...(lineCol && { line: lineCol.line, column: lineCol.col }),
     });
   };

@@ -1,4 +1,5 @@
 import { getAstNodeByPointer, getLineColLocation, type NormalizedProblem } from '@redocly/openapi-core';
+import { jsonPointerOffsets } from './json-pointer-offsets.js';
 
 type ProblemLocation = NormalizedProblem['location'][number];
 type Position = { line: number; col: number };
@@ -8,12 +9,20 @@ type Position = { line: number; col: number };
  * its cost on big specs: it counts lines by walking the text from the start for every problem (seconds
  * for the hundred warnings of a 10 MB spec). Here the first problem of a source goes through Redocly
  * (which parses the source's AST once and keeps it); the others look the same AST node up and turn its
- * offset into a line and column with an index of line starts.
+ * offset into a line and column with an index of line starts. The `expected` locations of JSON sources
+ * are found in one scan of the text instead (src/load/json-pointer-offsets.ts), with no AST at all.
  */
-export function createProblemPositions(): (location: ProblemLocation) => Position {
+export function createProblemPositions(expected: readonly ProblemLocation[] = []): (location: ProblemLocation) => Position {
   const indexes = new Map<ProblemLocation['source'], LineIndex | null>();
+  const scanned = scanJsonSources(expected);
   return (location) => {
     const { source } = location;
+    const offset = scanned.get(source)?.get(locationKey(location));
+    if (offset !== undefined) {
+      let index = indexes.get(source);
+      if (index === undefined) indexes.set(source, (index = lineIndex(source.body)));
+      if (index) return startOf(source.body, index, offset, offset + 1);
+    }
     let index = indexes.get(source);
     if (index === undefined) {
       const position = getLineColLocation(location).start;
@@ -29,6 +38,48 @@ export function createProblemPositions(): (location: ProblemLocation) => Positio
       | undefined;
     return startOf(source.body, index, node?.startPosition ?? 1, node?.endPosition ?? 1);
   };
+}
+
+/** For each JSON source among the locations (without `\n\r`, see below), the offset of every location's node. */
+function scanJsonSources(locations: readonly ProblemLocation[]): Map<ProblemLocation['source'], Map<string, number>> {
+  const bySource = new Map<ProblemLocation['source'], ProblemLocation[]>();
+  for (const location of locations) {
+    if (location.pointer === undefined) continue;
+    const found = bySource.get(location.source);
+    if (found) found.push(location);
+    else bySource.set(location.source, [location]);
+  }
+  const scanned = new Map<ProblemLocation['source'], Map<string, number>>();
+  for (const [source, found] of bySource) {
+    if (!/^\s*\{/.test(source.body) || source.body.includes('\n\r')) continue;
+    const queries = found.map((location) => ({ segments: pointerSegments(location.pointer!), onKey: !!location.reportOnKey }));
+    const offsets = jsonPointerOffsets(source.body, queries);
+    const byKey = new Map<string, number>();
+    found.forEach((location, i) => {
+      if (offsets[i] !== undefined) byKey.set(locationKey(location), offsets[i]!);
+    });
+    scanned.set(source, byKey);
+  }
+  return scanned;
+}
+
+function locationKey(location: ProblemLocation): string {
+  return `${location.reportOnKey ? 'key' : 'value'} ${location.pointer}`;
+}
+
+/** Redocly's parsePointer: `#/a~1b/c%20d` -> ['a/b', 'c d']. */
+function pointerSegments(pointer: string): string[] {
+  return pointer
+    .slice(2)
+    .split('/')
+    .map((segment) => {
+      const unescaped = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+      try {
+        return decodeURIComponent(unescaped);
+      } catch {
+        return unescaped;
+      }
+    });
 }
 
 interface LineIndex {

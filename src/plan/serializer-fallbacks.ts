@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import fastJson from 'fast-json-stringify';
+import { packageVersion } from '../cache/package-version.js';
+import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { escapePointer } from '../model/operations.js';
 import type { Resource, SchemaDefinition } from '../model/types.js';
@@ -14,25 +17,24 @@ import { serializedResponses } from './route-entry.js';
  * Fastify compiles them, routes as routes.gen.ts lists them and each route's responses in the order of
  * its `schema.response` keys. fast-json-stringify's answer for a schema depends on nothing else (its
  * references resolve against the same components every time), so each distinct schema is compiled
- * once: GitHub's 2,829 serialized responses have 476 distinct schemas.
+ * once: GitHub's 2,829 serialized responses have 476 distinct schemas. Across runs the cache keeps
+ * each verdict under the schema, the components it resolves against and fast-json-stringify's version.
  */
-export function reportSerializerFallbacks(resources: readonly Resource[], schemas: readonly SchemaDefinition[]): Diagnostic[] {
+export function reportSerializerFallbacks(resources: readonly Resource[], schemas: readonly SchemaDefinition[], cache: RunCache = noRunCache()): Diagnostic[] {
   // Registered as the generated app registers them (src/dto/schemas.gen.ts).
   const registered = schemas.map((s) => ({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }));
-  const outcomes = new Map<string, { refusal: unknown }>();
+  const keyParts = ['fast-json-stringify', FAST_JSON_STRINGIFY_VERSION, createHash('sha256').update(JSON.stringify(registered)).digest('hex')];
   const build: BuildSerializer = (schema, options) => {
-    const key = JSON.stringify(schema);
-    let outcome = outcomes.get(key);
-    if (outcome === undefined) {
+    // '' when it compiles, else why not (its error message, which the fallback's reason quotes).
+    const refusal = cache.memoSync(keyParts, JSON.stringify(schema), () => {
       try {
         (fastJson as unknown as BuildSerializer)(schema, options);
-        outcome = { refusal: undefined };
+        return '';
       } catch (error) {
-        outcome = { refusal: error };
+        return error instanceof Error ? error.message : String(error);
       }
-      outcomes.set(key, outcome);
-    }
-    if (outcome.refusal !== undefined) throw outcome.refusal;
+    });
+    if (refusal !== '') throw new Error(refusal);
     return () => '';
   };
   const unused = () => () => '';
@@ -58,3 +60,5 @@ export function reportSerializerFallbacks(resources: readonly Resource[], schema
   }
   return diagnostics;
 }
+
+const FAST_JSON_STRINGIFY_VERSION = packageVersion('fast-json-stringify');

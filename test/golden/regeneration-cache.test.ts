@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { CACHE_PATH } from '../../src/emit/emit-cache.js';
+import { CACHE_PATH } from '../../src/cache/run-cache.js';
 import { generate } from '../../src/engine.js';
 import { exampleModels, exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEmitCache } from '../../../src/emit/emit-cache.js';
+import { openRunCache } from '../../../src/cache/run-cache.js';
 import { generateOpenApiTypes } from '../../../src/emit/openapi-types.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
 
@@ -56,12 +56,12 @@ describe('openapi-typescript run piece by piece', () => {
   });
 
   it('after a change to one operation, recomputes only that path item and the frame, and still equals the whole run', async () => {
-    const first = await openEmitCache(dir);
+    const first = await openRunCache(dir);
     await generateOpenApiTypes(CROSS_REFERENCING, '', first);
     await first.save();
     const changed = structuredClone(CROSS_REFERENCING);
     (changed.paths['/health'].get as Record<string, unknown>).parameters = [{ name: 'probe', in: 'query', schema: { type: 'string' } }];
-    const second = await openEmitCache(dir);
+    const second = await openRunCache(dir);
     const types = await generateOpenApiTypes(changed, '', second);
     expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
     expect(types).toContain('probe?: string');
@@ -69,12 +69,12 @@ describe('openapi-typescript run piece by piece', () => {
   });
 
   it('a changed component recomputes every piece (they may resolve into it)', async () => {
-    const first = await openEmitCache(dir);
+    const first = await openRunCache(dir);
     await generateOpenApiTypes(CROSS_REFERENCING, '', first);
     await first.save();
     const changed = structuredClone(CROSS_REFERENCING);
     changed.components.parameters.Limit.schema = { type: 'string' };
-    const second = await openEmitCache(dir);
+    const second = await openRunCache(dir);
     const types = await generateOpenApiTypes(changed, '', second);
     expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
     expect(second.stats.hits).toBe(0);

@@ -17,6 +17,14 @@ function specWithProblems(): Record<string, unknown> {
   };
 }
 
+/** Keys a pointer must escape (`/`, `~`, `%`, quotes, unicode), and a duplicate key of which the first counts. */
+function withAwkwardKeys(spec: Record<string, unknown>): Record<string, unknown> {
+  const paths = spec.paths as Record<string, Record<string, unknown>>;
+  const item = paths['/things']!;
+  const awkward = { '/things/{a~b}/%20 "quoted" \u00e9\u4e2d': item, '/things': item };
+  return { ...spec, paths: awkward };
+}
+
 async function lint(path: string, text: string) {
   const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
   const document = { source: new Source(path, text), parsed: parseText(path, text) };
@@ -26,16 +34,20 @@ async function lint(path: string, text: string) {
 describe('problem positions', () => {
   it.each([
     ['spec.json', JSON.stringify(specWithProblems(), null, 2)],
+    ['minified.json', JSON.stringify(specWithProblems())],
+    ['tabs.json', JSON.stringify(specWithProblems(), null, '\t').replace(/\n/g, '\r\n')],
+    ['escaped-keys.json', JSON.stringify(withAwkwardKeys(specWithProblems()), null, 1)],
     ['spec.yaml', stringify(specWithProblems())],
     ['crlf.yaml', stringify(specWithProblems()).replace(/\n/g, '\r\n')],
   ])("are Redocly's own line and column for every problem of %s", async (path, text) => {
     const problems = await lint(path, text);
     expect(problems.length).toBeGreaterThan(10);
-    const positionOf = createProblemPositions();
+    // JSON sources: every expected location is found by one scan of the text.
+    const positionOf = createProblemPositions(problems.map((problem) => problem.location[0]!));
     const ours = problems.map((problem) => positionOf(problem.location[0]!));
     // Redocly's answer, computed on a fresh copy of each source so that nothing is shared with ours.
     const theirs = problems.map((problem) => getLineColLocation({ ...problem.location[0]!, source: new Source(path, text) }).start);
     expect(ours).toEqual(theirs);
-    expect(new Set(ours.map((p) => p.line)).size).toBeGreaterThan(5);
+    expect(new Set(ours.map((p) => `${p.line}:${p.col}`)).size).toBeGreaterThan(5);
   });
 });

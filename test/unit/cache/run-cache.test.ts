@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CACHE_PATH, openEmitCache } from '../../../src/emit/emit-cache.js';
+import { CACHE_PATH, openRunCache } from '../../../src/cache/run-cache.js';
 import { formatCode, formatKey, PRETTIER_OPTIONS } from '../../../src/emit/format-code.js';
 
 const UNFORMATTED = 'export const answer = {value: 42, "quoted": "text"}\n';
 
-describe('the emit cache', () => {
+describe('the run cache', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'scaffold-emit-cache-'));
+    dir = await mkdtemp(join(tmpdir(), 'scaffold-run-cache-'));
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -19,7 +19,7 @@ describe('the emit cache', () => {
 
   /** Runs `memo` once in a fresh cache over `dir` and saves it, as one generation does. */
   async function run(keyParts: string[], input: string, compute: (input: string) => Promise<string>) {
-    const cache = await openEmitCache(dir);
+    const cache = await openRunCache(dir);
     const value = await cache.memo(keyParts, input, compute);
     await cache.save();
     return { value, ...cache.stats };
@@ -63,10 +63,10 @@ describe('the emit cache', () => {
 
   it('formats through the cache to the same text prettier gives, and reuses it on the next run', async () => {
     const direct = await prettier.format(UNFORMATTED, { ...PRETTIER_OPTIONS, parser: 'typescript' });
-    const first = await openEmitCache(dir);
+    const first = await openRunCache(dir);
     expect(await formatCode('src/a.ts', UNFORMATTED, first)).toBe(direct);
     await first.save();
-    const second = await openEmitCache(dir);
+    const second = await openRunCache(dir);
     expect(await formatCode('src/a.ts', UNFORMATTED, second)).toBe(direct);
     expect(second.stats).toEqual({ hits: 1, misses: 0 });
   });

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { BaseResolver, createConfig, lintDocument, Source, type NormalizedProblem } from '@redocly/openapi-core';
+import { packageVersion } from '../cache/package-version.js';
+import type { RunCache } from '../cache/run-cache.js';
+import { componentClosure, cutSpec, type ComponentSubset, type SpecItem, type SpecPieces } from './spec-pieces.js';
+
+/** One of Redocly's problems, without its source: what the cache keeps. */
+export interface SpecProblem {
+  ruleId: string;
+  severity: NormalizedProblem['severity'];
+  message: string;
+  pointer: string | undefined;
+  reportOnKey: boolean;
+}
+
+/** A problem and the file it was found in (another file only when the spec references one). */
+export interface LocatedProblem extends SpecProblem {
+  source: Source;
+}
+
+export interface CheckedSpec {
+  problems: LocatedProblem[];
+  /** Whether every `$ref` stays inside the file (nothing to bundle). */
+  selfContained: boolean;
+}
+
+export const SPEC_RULES = { struct: 'error', 'no-unresolved-refs': 'error' } as const;
+
+/** More changed path items than this and one check of the whole spec is cheaper than checking them apart. */
+const MAX_SEPARATE_ITEMS = 50;
+
+/**
+ * Redocly's checks of a spec, redone only for what changed since the last run. Each path item and
+ * webhook keeps the problems found in it, under its own text and the text of everything it can
+ * reference (the top level and every component); the top level and the components keep theirs under
+ * their text. A regeneration after a change to a few path items checks just those, each with the
+ * components it references, so the problems found are the ones a check of the whole spec finds.
+ * Specs that reference other files, or whose path items reference each other, are checked whole.
+ */
+export async function checkSpec(source: Source, document: Record<string, unknown>, cache: RunCache): Promise<CheckedSpec> {
+  const pieces = cutSpec(document);
+  if (pieces.external || pieces.crossItem) return { problems: unique(await lint(source, document)), selfContained: !pieces.external };
+
+  const keyParts = ['redocly', REDOCLY_VERSION, JSON.stringify(SPEC_RULES), hash(JSON.stringify(pieces.root)), hash(JSON.stringify(pieces.components ?? null))];
+  const inputs = pieces.items.map((item) => `${item.section}\0${item.key}\0${JSON.stringify(item.value)}`);
+  const restKey = '\0top level and components';
+  const restKept = cache.lookup(keyParts, restKey);
+  const kept = inputs.map((input) => cache.lookup(keyParts, input));
+  const changed = pieces.items.filter((_, index) => kept[index] === undefined);
+  const fromScratch = restKept === undefined || changed.length > MAX_SEPARATE_ITEMS;
+  const closure = fromScratch ? undefined : componentClosure(pieces, changed, true);
+
+  let rest: SpecProblem[];
+  const found = new Map<SpecItem, SpecProblem[]>();
+  if (closure === undefined) {
+    // First run, a changed component or top level, or many changes: the whole spec, its problems shared out.
+    const problems = await lint(source, document);
+    const owners = itemsByPointer(pieces.items);
+    rest = [];
+    for (const item of pieces.items) found.set(item, []);
+    for (const problem of problems) {
+      const owner = owners.get(itemSegment(problem.pointer));
+      if (owner) found.get(owner)!.push(problem);
+      else rest.push(problem);
+    }
+    cache.store(keyParts, restKey, keepable(rest));
+  } else {
+    rest = JSON.parse(restKept!) as SpecProblem[];
+    if (changed.length > 0) {
+      for (const [item, problems] of await checkItems(source, pieces, changed, closure, rest)) found.set(item, problems);
+    }
+  }
+  pieces.items.forEach((item, index) => {
+    const problems = found.get(item);
+    if (problems) cache.store(keyParts, inputs[index]!, keepable(problems));
+  });
+
+  const all = [...rest, ...pieces.items.flatMap((item, index) => found.get(item) ?? (JSON.parse(kept[index]!) as SpecProblem[]))];
+  // Every problem of a self-contained spec is in its one file.
+  return { problems: unique(all.map((problem) => ({ ...problem, source }))), selfContained: true };
+}
+
+/** The problems as the cache keeps them: without their source, which is always the spec's file here. */
+function keepable(problems: readonly SpecProblem[]): string {
+  return JSON.stringify(problems.map(({ ruleId, severity, message, pointer, reportOnKey }) => ({ ruleId, severity, message, pointer, reportOnKey })));
+}
+
+async function lint(source: Source, parsed: unknown): Promise<LocatedProblem[]> {
+  const config = await createConfig({ rules: SPEC_RULES });
+  const problems = await lintDocument({ document: { source, parsed }, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
+  return problems.map((problem) => ({
+    ruleId: problem.ruleId,
+    severity: problem.severity,
+    message: problem.message,
+    pointer: problem.location[0]?.pointer,
+    reportOnKey: problem.location[0]?.reportOnKey ?? false,
+    source: problem.location[0]?.source ?? source,
+  }));
+}
+
+/**
+ * The problems of the changed items, checked with the top level and the components they reach. A
+ * problem found in a component that the components' own check did not find means an item uses it as
+ * something it is not (a parameter's `$ref` to a schema): with the empty schemas of a shallow subset
+ * that may be an artefact, so such items are checked again with the real components, and the problem
+ * is kept with every changed item (dedupe drops the copies).
+ */
+async function checkItems(source: Source, pieces: SpecPieces, changed: readonly SpecItem[], subset: ComponentSubset, rest: readonly SpecProblem[]): Promise<Map<SpecItem, SpecProblem[]>> {
+  const problems = await lint(source, reducedSpec(pieces, changed, subset.components));
+  const owners = itemsByPointer(changed);
+  const known = new Set(rest.map(problemKey));
+  const found = new Map<SpecItem, SpecProblem[]>(changed.map((item) => [item, []]));
+  for (const problem of problems) {
+    const owner = owners.get(itemSegment(problem.pointer));
+    if (owner) found.get(owner)!.push(problem);
+    else if (!known.has(problemKey(problem))) {
+      if (subset.shallow) return checkItems(source, pieces, changed, componentClosure(pieces, changed, false)!, rest);
+      for (const item of changed) found.get(item)!.push(problem);
+    }
+  }
+  return found;
+}
+
+/** The top level, the changed items and the components they reach: what checking those items needs. */
+function reducedSpec(pieces: SpecPieces, items: readonly SpecItem[], components: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const reduced: Record<string, unknown> = { ...pieces.root };
+  if (pieces.components) reduced.components = components;
+  for (const item of items) ((reduced[item.section] ??= {}) as Record<string, unknown>)[item.key] = item.value;
+  return reduced;
+}
+
+function itemsByPointer(items: readonly SpecItem[]): Map<string, SpecItem> {
+  return new Map(items.map((item) => [`#/${item.section}/${item.key.replace(/~/g, '~0').replace(/\//g, '~1')}`, item]));
+}
+
+/** `#/paths/~1users/get/...` -> `#/paths/~1users`. */
+function itemSegment(pointer: string | undefined): string {
+  return pointer?.split('/', 3).join('/') ?? '';
+}
+
+function problemKey(problem: SpecProblem): string {
+  return JSON.stringify([problem.pointer, problem.ruleId, problem.message, problem.reportOnKey]);
+}
+
+function unique(problems: readonly LocatedProblem[]): LocatedProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.source.absoluteRef}\0${problemKey(problem)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+const REDOCLY_VERSION = packageVersion('@redocly/openapi-core');

@@ -1,0 +1,142 @@
+import { isRecord } from '../model/json-schema.js';
+
+/**
+ * A single-file spec cut into the pieces its checks can be cached by: every path item and webhook on
+ * its own, and the rest (the top level and the components, which every path item may reference).
+ */
+export interface SpecPieces {
+  /** The top level without `paths`, `webhooks` and `components`. */
+  root: Record<string, unknown>;
+  rootRefs: PieceRefs;
+  components: Record<string, unknown> | undefined;
+  /** The components each component references directly, by `kind/name`. */
+  componentRefs: Map<string, PieceRefs>;
+  items: SpecItem[];
+  /** Whether any `$ref` names another file or URL: such a spec is checked and bundled whole. */
+  external: boolean;
+  /** Whether any `$ref` points into `paths` or `webhooks`, which makes path items depend on each other. */
+  crossItem: boolean;
+}
+
+export interface SpecItem {
+  section: 'paths' | 'webhooks';
+  key: string;
+  value: unknown;
+  /** The components it references directly (see componentKey). */
+  refs: PieceRefs;
+}
+
+export function cutSpec(document: Record<string, unknown>): SpecPieces {
+  const { paths, webhooks, components, ...root } = document;
+  const state = { external: false, crossItem: false };
+  const items: SpecItem[] = [];
+  for (const section of ['paths', 'webhooks'] as const) {
+    const entries = document[section];
+    if (!isRecord(entries)) continue;
+    for (const [key, value] of Object.entries(entries)) items.push({ section, key, value, refs: collectRefs(value, state) });
+  }
+  const componentRefs = new Map<string, PieceRefs>();
+  if (isRecord(components)) {
+    for (const [kind, group] of Object.entries(components)) {
+      if (!isRecord(group)) continue;
+      for (const [name, value] of Object.entries(group)) componentRefs.set(componentKey(kind, name), collectRefs(value, state));
+    }
+  }
+  const rootRefs = collectRefs(root, state);
+  return { root, rootRefs, components: isRecord(components) ? components : undefined, componentRefs, items, ...state };
+}
+
+/**
+ * The components the given items need to be checked apart from the rest: the ones they reference
+ * and, transitively, the ones those reference. Shallow, the schemas among them are empty schemas:
+ * enough for the items' own checks (a reference only has to resolve, and its target is checked with
+ * the components), unless a reference points inside a component. Undefined when a reference names a
+ * component that does not exist (the whole spec is then checked, which reports it where it is).
+ */
+export function componentClosure(pieces: SpecPieces, items: readonly SpecItem[], shallow: boolean): ComponentSubset | undefined {
+  const components: Record<string, Record<string, unknown>> = {};
+  let exact = !shallow;
+  const pending = [...pieces.rootRefs.components, ...items.flatMap((item) => [...item.refs.components])];
+  if (pieces.rootRefs.deep || items.some((item) => item.refs.deep)) exact = true;
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const ref = pending.pop()!;
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const refs = pieces.componentRefs.get(ref);
+    if (refs === undefined) return undefined;
+    const [kind, name] = JSON.parse(ref) as [string, string];
+    const stub = shallow && kind === 'schemas';
+    (components[kind] ??= {})[name] = stub ? {} : (pieces.components![kind] as Record<string, unknown>)[name];
+    if (stub) continue;
+    if (refs.deep) exact = true;
+    pending.push(...refs.components);
+  }
+  // A reference inside a component needs the real ones: start again without stubs.
+  if (shallow && exact) return componentClosure(pieces, items, false);
+  return { components, shallow };
+}
+
+export interface ComponentSubset {
+  components: Record<string, Record<string, unknown>>;
+  /** Whether schemas were replaced by empty ones. */
+  shallow: boolean;
+}
+
+/** The components a piece references, and whether any reference points inside one. */
+export interface PieceRefs {
+  components: Set<string>;
+  deep: boolean;
+}
+
+/** A component's identity in the maps above (kind and name can hold any character). */
+function componentKey(kind: string, name: string): string {
+  return JSON.stringify([kind, name]);
+}
+
+const COMPONENT_REF = /^#\/components\/([^/]+)\/([^/]+)(\/.*)?$/;
+
+/**
+ * Every reference under `value`: `$ref`s, and strings that look like one (discriminator mappings),
+ * as the component they land in. Refs into paths or webhooks set `crossItem`, refs to other files
+ * `external`; refs elsewhere in the top level need nothing (it is checked with every item).
+ */
+function collectRefs(value: unknown, state: { external: boolean; crossItem: boolean }): PieceRefs {
+  const refs: PieceRefs = { components: new Set<string>(), deep: false };
+  const note = (ref: string): void => {
+    if (/^#\/(paths|webhooks)(\/|$)/.test(ref)) state.crossItem = true;
+    const match = COMPONENT_REF.exec(ref);
+    if (match) {
+      refs.components.add(componentKey(unescapeSegment(match[1]!), unescapeSegment(match[2]!)));
+      if (match[3] !== undefined && match[3] !== '/') refs.deep = true;
+    } else if (ref.startsWith('#/components')) state.crossItem = true; // the components object itself: no one piece
+  };
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      if (node.startsWith('#/')) note(node);
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!isRecord(node)) return;
+    for (const key in node) {
+      const child = node[key];
+      if (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) state.external = true;
+      else visit(child);
+    }
+  };
+  visit(value);
+  return refs;
+}
+
+/** `a~1b%20c` -> `a/b c`, in the order Redocly undoes JSON pointer escapes and percent-encoding. */
+function unescapeSegment(segment: string): string {
+  const unescaped = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+  try {
+    return decodeURIComponent(unescaped);
+  } catch {
+    return unescaped; // a name the spec lacks: the closure is undefined and the whole spec is checked
+  }
+}
