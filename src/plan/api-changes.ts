@@ -1,4 +1,4 @@
-import { markdownText } from './markdown.js';
+import { markdownTable, markdownText } from './markdown.js';
 import type { ApiSnapshot, BodySnapshot, OperationSnapshot, ParameterSnapshot, PropertySnapshot, ResponseSnapshot, SchemaSnapshot } from './api-snapshot.js';
 
 /** An operation as the changes name it. */
@@ -248,26 +248,24 @@ export function apiChangesLine(changes: ApiChanges): string {
   return `API changes: ${parts.join(', ')}`;
 }
 
-/** The `## API changes` section of `.scaffold/report.md`. */
-export function apiChangesMarkdown(changes: ApiChanges): string[] {
+/** The `## API changes` section of `.scaffold/report.md` (`aligned` as markdownTable says). */
+export function apiChangesMarkdown(changes: ApiChanges): { lines: string[]; aligned: boolean } {
   const cell = markdownText;
   const rows = [
-    ...changes.added.map((op) => `| ${cell(signature(op))} | ${cell(op.operationId)} | added | |`),
-    ...changes.removed.map((op) => `| ${cell(signature(op))} | ${cell(op.operationId)} | removed (breaking) | |`),
-    ...changes.changed.map(
-      (c) =>
-        `| ${cell(signature(c.operation))} | ${cell(c.operation.operationId)} | ${c.breaking ? 'changed (breaking)' : 'changed'} | ${cell(
-          c.changes.map((change) => `${change.detail}${change.breaking ? ' (breaking)' : ''}`).join('; '),
-        )} |`,
-    ),
+    ...changes.added.map((op) => [cell(signature(op)), cell(op.operationId), 'added', '']),
+    ...changes.removed.map((op) => [cell(signature(op)), cell(op.operationId), 'removed (breaking)', '']),
+    ...changes.changed.map((c) => [
+      cell(signature(c.operation)),
+      cell(c.operation.operationId),
+      c.breaking ? 'changed (breaking)' : 'changed',
+      cell(c.changes.map((change) => `${change.detail}${change.breaking ? ' (breaking)' : ''}`).join('; ')),
+    ]),
   ];
-  return [
-    '## API changes',
-    '',
-    'What changed in the API the last time it changed, compared with the generation before (`.scaffold/api-snapshot.json`).',
-    '',
-    ...(rows.length === 0 ? ['None.'] : ['| Operation | operationId | Change | Details |', '| --- | --- | --- | --- |', ...rows]),
-  ];
+  const table = rows.length === 0 ? { lines: ['None.'], aligned: true } : markdownTable(['Operation', 'operationId', 'Change', 'Details'], rows);
+  return {
+    lines: ['## API changes', '', 'What changed in the API the last time it changed, compared with the generation before (`.scaffold/api-snapshot.json`).', '', ...table.lines],
+    aligned: table.aligned,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { apiChangesMarkdown, type ApiChanges } from './api-changes.js';
-import { markdownText } from './markdown.js';
+import { markdownTable, markdownText } from './markdown.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
 import type { InferredDomain } from '../model/infer/infer-domain.js';
@@ -18,6 +18,8 @@ export interface GenerationReport {
   entries: ImplementationEntry[];
   /** The report as markdown, written to `.scaffold/report.md`. */
   markdown: string;
+  /** Whether `markdown` is already as prettier writes it (its tables are aligned; see markdownTable). */
+  formatted: boolean;
 }
 
 export const REPORT_PATH = '.scaffold/report.md';
@@ -53,8 +55,10 @@ export function buildGenerationReport(
   const cell = markdownText;
   const rows = entries.map((entry) => {
     const { what, details } = describeImplementation(entry);
-    return `| ${cell(entry.operationId)} | ${cell(entry.signature)} | ${cell(what)} | ${cell(details.join('; '))} |`;
+    return [cell(entry.operationId), cell(entry.signature), cell(what), cell(details.join('; '))];
   });
+  const table = markdownTable(['Operation', 'Method and path', 'Implementation', 'Details'], rows);
+  const changes = sources.apiChanges && apiChangesMarkdown(sources.apiChanges);
   const lines = [
     '# Generation report',
     '',
@@ -68,9 +72,7 @@ export function buildGenerationReport(
     '',
     `${plural(entries.length, 'operation')}: ${counts.crud} CRUD, ${plural(counts.domain, 'domain action')}, ${plural(counts.stub, 'stub')}.`,
     '',
-    '| Operation | Method and path | Implementation | Details |',
-    '| --- | --- | --- | --- |',
-    ...rows,
+    ...table.lines,
   ];
   if (crud && crud.unmapped.length > 0) {
     lines.push('', '## Resources without an entity', '', ...crud.unmapped.map((u) => `- ${cell(u.resource)}: ${cell(u.reason)}`));
@@ -79,10 +81,10 @@ export function buildGenerationReport(
     lines.push('', '## Schemas not inferred as entities', '', ...sources.inferred.skipped.map((s) => `- ${cell(s.schema)}: ${cell(s.reason)}`));
   }
   // A first generation has nothing to compare with: no section.
-  if (sources.apiChanges) lines.push('', ...apiChangesMarkdown(sources.apiChanges));
+  if (changes) lines.push('', ...changes.lines);
   const warnings = diagnostics.filter((d) => d.severity !== 'error');
   lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));
-  return { counts, entries, markdown: `${lines.join('\n')}\n` };
+  return { counts, entries, markdown: `${lines.join('\n')}\n`, formatted: table.aligned && (changes?.aligned ?? true) };
 }
 
 /**

@@ -53,3 +53,18 @@ export function fencedBlock(content: string, info: string): string {
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}${info}\n${content.replace(/\n+$/, '')}\n${fence}`;
 }
+
+/**
+ * A GFM table laid out as prettier lays it out (columns padded to their widest cell, a row of dashes
+ * as wide), so that a big report needs no prettier run. Cells are markdown already (see markdownText).
+ * Prettier measures width in terminal columns (East Asian wide characters count two); rather than
+ * copy its tables, a table with any non-ASCII cell is left unaligned and `aligned` is false: the caller
+ * then formats the document with prettier.
+ */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): { lines: string[]; aligned: boolean } {
+  const all = [header, ...rows];
+  const aligned = all.every((row) => row.every((cell) => /^[\x20-\x7e]*$/.test(cell)));
+  const widths = header.map((_, column) => (aligned ? Math.max(3, ...all.map((row) => row[column]!.length)) : 3));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return { lines: [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)], aligned };
+}

@@ -241,12 +241,14 @@ describe('API changes between two generations', () => {
       delete spec.paths['/widgets/{id}'].delete;
       spec.paths['/widgets'].get.parameters[0].schema = { type: 'string' };
     });
-    expect(apiChangesMarkdown(changes).join('\n')).toContain(
+    const section = apiChangesMarkdown(changes);
+    expect(section.aligned).toBe(true);
+    expect(section.lines.join('\n')).toContain(
       [
-        '| Operation | operationId | Change | Details |',
-        '| --- | --- | --- | --- |',
-        '| DELETE /api/widgets/{id} | deleteWidget | removed (breaking) | |',
-        '| GET /api/widgets | listWidgets | changed (breaking) | query parameter limit: integer -\\> string (breaking) |',
+        '| Operation                | operationId  | Change             | Details                                              |',
+        '| ------------------------ | ------------ | ------------------ | ---------------------------------------------------- |',
+        '| DELETE /api/widgets/{id} | deleteWidget | removed (breaking) |                                                      |',
+        '| GET /api/widgets         | listWidgets  | changed (breaking) | query parameter limit: integer -\\> string (breaking) |',
       ].join('\n'),
     );
   });
