@@ -81,7 +81,7 @@ export function buildGenerationReport(
   // A first generation has nothing to compare with: no section.
   if (sources.apiChanges) lines.push('', ...apiChangesMarkdown(sources.apiChanges));
   const warnings = diagnostics.filter((d) => d.severity !== 'error');
-  lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));
+  lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic({ ...d, detail: undefined }))}`)));
   return { counts, entries, markdown: `${lines.join('\n')}\n` };
 }
 
