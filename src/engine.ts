@@ -82,10 +82,11 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const interrupted = options.dryRun ? ((await hasInterruptedWrite(outDir)) ? 'pending' : undefined) : await recoverInterruptedWrite(outDir);
 
   onStage('load');
-  const spec = await loadSpec(options.spec);
+  const designText = (path: string) => options.designTexts?.get(resolve(path));
+  const spec = await loadSpec(options.spec, designText(options.spec));
   const previousApi = await loadApiSnapshot(outDir);
   const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
-  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models), { identity: guidelines.idType });
+  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models)), { identity: guidelines.idType });
   const templates = await loadProjectTemplates(outDir, TEMPLATES_DIR, version);
   const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
 

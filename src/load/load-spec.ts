@@ -10,7 +10,7 @@ import {
 } from '@redocly/openapi-core';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { createProblemPositions } from './problem-position.js';
-import { readDocument } from './read-document.js';
+import { parseText, readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -23,12 +23,12 @@ export interface LoadedSpec {
 }
 
 /**
- * Reads, checks and bundles an OpenAPI 3.0/3.1 file. Every problem is reported with a location;
- * nothing downstream ever sees an invalid document.
+ * Reads, checks and bundles an OpenAPI 3.0/3.1 file (or `text`, given as that file's content). Every
+ * problem is reported with a location; nothing downstream ever sees an invalid document.
  */
-export async function loadSpec(specPath: string): Promise<LoadedSpec> {
+export async function loadSpec(specPath: string, text?: string): Promise<LoadedSpec> {
   const path = resolve(specPath);
-  const file = await readDocument(path);
+  const file = text === undefined ? await readDocument(path) : { path, text, value: parseText(path, text) };
   const version = detectVersion(path, file.value);
 
   const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
