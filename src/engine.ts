@@ -9,7 +9,7 @@ import { createTemplateRenderer } from './emit/render-template.js';
 import { loadDomainModel } from './load/load-domain-model.js';
 import { loadGuidelinesOption } from './load/load-guidelines.js';
 import { loadSpec } from './load/load-spec.js';
-import { loadProjectTemplates } from './load/project-templates.js';
+import { loadProjectTemplates, type ProjectTemplates } from './load/project-templates.js';
 import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
 import { bindOperations } from './model/crud/bind-operations.js';
@@ -30,6 +30,7 @@ import { planSharedModules } from './plan/shared-modules.js';
 import type { PlannedFile } from './plan/types.js';
 import { buildProjectView, type ProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
+import { UPSTREAM_NOTICES_PATH, upstreamNotices } from './project/upstream-notices.js';
 import { extendUserFiles } from './write/extend/extend-user-files.js';
 import { CONFIG_PATH } from './write/manifest.js';
 import { hasInterruptedWrite, recoverInterruptedWrite, writeProject, type WriteResult } from './write/write-project.js';
@@ -85,11 +86,13 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const cache = await openRunCache(outDir);
 
   onStage('load');
-  const spec = await loadSpec(options.spec, cache);
+  const designText = (path: string) => options.designTexts?.get(resolve(path));
+  const spec = await loadSpec(options.spec, { cache, text: designText(options.spec) });
   const previousApi = await loadApiSnapshot(outDir);
   const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
-  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models), { identity: guidelines.idType });
-  const templates = await loadProjectTemplates(outDir, join(TEMPLATES_DIR, 'project'), version);
+  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models)), { identity: guidelines.idType });
+  const templates = await loadProjectTemplates(outDir, TEMPLATES_DIR, version);
+  const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
 
   onStage('model');
   const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix);
@@ -106,7 +109,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const schema = domain && relationalSchema(domain);
   const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
   const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model));
-  diagnostics.push(...previousApi.diagnostics, ...templates.diagnostics);
+  diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);
   // Warnings first: the report lists them.
   diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache));
   const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
@@ -130,8 +133,9 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const plan = buildPlan(view, templates.paths, [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? [])], guidelines);
 
   onStage('emit');
-  const genHeader = createTemplateRenderer({}).render('partials/gen-header.hbs', await readFile(join(TEMPLATES_DIR, 'partials', 'gen-header.hbs'), 'utf8'), view);
-  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, cache, templateSources: templates.sources, extensions: templates.extensions });
+  const partials = Object.fromEntries([...templates.partials].map(([name, partial]) => [name, partial.text]));
+  const genHeader = renderGenHeader(templates, partials, view);
+  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, genHeader, partials, cache, templateSources: templates.sources, extensions: templates.extensions });
   const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
   files.push(
     // Not through prettier: on a large API the snapshot is megabytes, and JSON.stringify's layout is stable.
@@ -145,6 +149,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
       owner: 'generator',
       content: await readFile(join(PACKAGE_ROOT, 'schemas', 'project-config.schema.json'), 'utf8'),
     },
+    ...(upstream.file ? [upstream.file] : []),
   );
 
   onStage('write');
@@ -157,7 +162,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     dryRun: options.dryRun,
     force: options.force,
     // State the next run reads back: an edit there is an input that reaches the new output.
-    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH],
+    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH, UPSTREAM_NOTICES_PATH],
   });
   diagnostics.push(...written.diagnostics);
   if (!options.dryRun) await cache.save();
@@ -174,6 +179,17 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     implementations: report.counts,
     ...(api.changes && { apiChanges: api.changes }),
   };
+}
+
+/**
+ * The do-not-edit header, rendered once with the project's view for the files no template renders
+ * (openapi-typescript's types). Rendered before any template that includes it, so that a broken header
+ * of the project's is reported at its own path and line.
+ */
+function renderGenHeader(templates: ProjectTemplates, partials: Record<string, string>, view: ProjectView): string {
+  const header = templates.partials.get('genHeader');
+  if (!header) fail('SCF024', 'partials/gen-header.hbs is missing from the templates of scaffold');
+  return createTemplateRenderer(partials, templates.extensions).render(header.source.shownAs, header.text, view, header.source.override ? 'SCF065' : 'SCF024');
 }
 
 /**

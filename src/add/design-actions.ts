@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { generate, type GenerateResult } from '../engine.js';
 import { singular } from '../load/structure/structure-to-document.js';
@@ -17,15 +17,20 @@ export interface AddProject {
   config: ProjectConfig;
   specPath: string;
   modelsPath: string | undefined;
-  /** Set by a design action: the regeneration that followed the edit. */
+  /** `scaffold add --dry-run`: design actions edit the design in memory and regenerate as a dry run. */
+  dryRun: boolean;
+  /** Set by a design action: the regeneration that followed the edit (on a dry run, what it would do). */
   regeneration?: GenerateResult;
-  /** Design files an action changed (absolute paths). */
-  edited: string[];
+  /** The design files the actions changed (absolute paths): their text before the first action and after the last. */
+  edited: Map<string, { before: string; after: string }>;
 }
 
 export async function openProject(dir: string, config: ProjectConfig): Promise<AddProject> {
-  return { dir, config, specPath: resolveFromProject(dir, config.spec), modelsPath: config.models ? resolveFromProject(dir, config.models) : undefined, edited: [] };
+  return { dir, config, specPath: resolveFromProject(dir, config.spec), modelsPath: config.models ? resolveFromProject(dir, config.models) : undefined, dryRun: false, edited: new Map() };
 }
+
+/** The action types that only edit the design and regenerate: the ones a dry run can preview. */
+export const DESIGN_EDIT_ACTIONS: readonly string[] = ['scaffold:resource', 'scaffold:endpoint', 'scaffold:entity'];
 
 export async function projectResources(project: AddProject): Promise<string[]> {
   return specResources(designSource(await readFile(project.specPath, 'utf8'), project.specPath));
@@ -37,26 +42,31 @@ const text = (answers: Answers, key: string) => String(answers[key] ?? '').trim(
 /**
  * Design-first: the edit goes to the spec and the model, then the project is regenerated from them
  * as `scaffold generate` would. When the regeneration fails, the design files are put back as they
- * were, so a refused addition leaves nothing behind.
+ * were, so a refused addition leaves nothing behind. On a dry run the edited texts stay in memory
+ * (an earlier action's included) and the regeneration is a dry run on them: nothing is written.
  */
 async function editDesignAndRegenerate(project: AddProject, edits: Map<string, (before: string) => string>): Promise<string> {
-  const originals = new Map<string, string>();
+  const changes = new Map<string, { before: string; after: string }>();
   for (const [path, edit] of edits) {
-    const before = await readFile(path, 'utf8');
-    originals.set(path, before);
-    const after = edit(before);
+    const before = (project.dryRun ? project.edited.get(path)?.after : undefined) ?? (await readFile(path, 'utf8'));
     // All edits are computed (and may refuse) before any file is written.
-    edits.set(path, () => after);
+    changes.set(path, { before, after: edit(before) });
   }
-  try {
-    for (const [path, edit] of edits) await writeFile(path, edit(originals.get(path)!));
-    project.regeneration = await generate({ spec: project.specPath, out: project.dir, name: project.config.name, models: project.modelsPath, persistence: project.config.persistence ?? 'infer', dryRun: false, force: false });
-  } catch (error) {
-    for (const [path, before] of originals) await writeFile(path, before);
-    throw error;
+  const options = { spec: project.specPath, out: project.dir, name: project.config.name, models: project.modelsPath, persistence: project.config.persistence ?? 'infer', force: false };
+  if (project.dryRun) {
+    const pending = new Map([...project.edited, ...changes].map(([path, change]) => [resolve(path), change.after]));
+    project.regeneration = await generate({ ...options, dryRun: true, designTexts: pending });
+  } else {
+    try {
+      for (const [path, change] of changes) await writeFile(path, change.after);
+      project.regeneration = await generate({ ...options, dryRun: false });
+    } catch (error) {
+      for (const [path, change] of changes) await writeFile(path, change.before);
+      throw error;
+    }
   }
-  project.edited.push(...edits.keys());
-  return [...edits.keys()].join(', ');
+  for (const [path, change] of changes) project.edited.set(path, { before: project.edited.get(path)?.before ?? change.before, after: change.after });
+  return [...changes.keys()].join(', ');
 }
 
 export const DESIGN_ACTIONS = {

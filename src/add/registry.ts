@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nodePlop, { type NodePlopAPI, type PlopCfg } from 'node-plop';
 import { fail, ScaffoldError } from '../diagnostics/diagnostic.js';
 import { checkPrompts, type Answers, type PlopPrompt } from './ask.js';
-import { DESIGN_ACTIONS, type AddProject, type ScaffoldContext } from './design-actions.js';
+import { DESIGN_ACTIONS, DESIGN_EDIT_ACTIONS, type AddProject, type ScaffoldContext } from './design-actions.js';
 
 const actionErrors = new WeakMap<NodePlopAPI, { error?: unknown }>();
 
@@ -20,6 +20,11 @@ export interface AddGenerator {
   /** `scaffold`, or the project's plopfile (relative to the project). */
   source: string;
   prompts: PlopPrompt[];
+  /**
+   * Whether its actions (a list, not a function of the answers) only edit the design and regenerate
+   * (`scaffold:resource`, `:endpoint`, `:entity`): then `--dry-run` can preview it.
+   */
+  editsDesignOnly: boolean;
   /** Runs the generator's actions with these answers; returns what each action did. */
   run(answers: Answers): Promise<string[]>;
 }
@@ -90,6 +95,10 @@ function fromPlop(plop: NodePlopAPI, source: string, file: string): AddGenerator
       description: description ?? '',
       source,
       prompts: checkPrompts(name, generator.prompts, file),
+      editsDesignOnly:
+        Array.isArray(generator.actions) &&
+        generator.actions.length > 0 &&
+        generator.actions.every((action) => typeof action === 'object' && action !== null && 'type' in action && DESIGN_EDIT_ACTIONS.includes(action.type)),
       async run(answers) {
         // node-plop records a failed action (and skips the rest); a refused edit keeps its own diagnostic.
         const slot = actionErrors.get(plop)!;

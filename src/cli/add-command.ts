@@ -7,15 +7,17 @@ import { openProject, projectResources } from '../add/design-actions.js';
 import { errorClass } from '../add/project-edits.js';
 import { loadGenerators, PROJECT_PLOPFILES, type AddGenerator } from '../add/registry.js';
 import { fail, formatDiagnostic } from '../diagnostics/diagnostic.js';
+import type { GenerateResult } from '../engine.js';
 import { readProjectConfig } from '../project/project-config.js';
-import { summaryLine } from './main.js';
+import { unifiedDiff } from '../write/write-project.js';
+import { fileChangeLines, summaryLine } from './main.js';
 import { UsageError } from './parse-options.js';
 import { PromptCancelled } from './prompts/session.js';
 import type { Terminal } from './prompts/terminal.js';
 
 /**
- * `scaffold add [generator] [--<prompt> value ...] [--yes]`, inside a generated project: runs one of
- * scaffold's plop generators or of the project's own plopfile (docs/add.md).
+ * `scaffold add [generator] [--<prompt> value ...] [--yes] [--dry-run]`, inside a generated project:
+ * runs one of scaffold's plop generators or of the project's own plopfile (docs/add.md).
  */
 export async function runAddCommand(args: string[], print: (text: string) => void, printError: (text: string) => void, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const dir = resolve(cwd);
@@ -36,13 +38,22 @@ export async function runAddCommand(args: string[], print: (text: string) => voi
   }
   try {
     const chosen = generator ?? (await chooseGenerator(generators, terminal));
+    project.dryRun = flags['dry-run'] === true;
+    if (project.dryRun && !chosen.editsDesignOnly) {
+      throw new UsageError(`--dry-run previews the generators that only edit the design (resource, endpoint, entity); "${chosen.name}" writes files of yours directly`);
+    }
     const answers = await collectAnswers(chosen.name, chosen.prompts, flags, { interactive: terminal.interactive && flags.yes !== true, yes: flags.yes === true });
     const changes = await chosen.run(answers);
-    for (const change of changes) print(`  ${change}`);
     const regeneration = project.regeneration;
+    if (regeneration && project.dryRun) {
+      for (const diagnostic of regeneration.diagnostics.slice(0, 20)) printError(formatDiagnostic(diagnostic));
+      print(dryRunReport(dir, project.edited, regeneration));
+      return 0;
+    }
+    for (const change of changes) print(`  ${change}`);
     if (regeneration) {
       for (const diagnostic of regeneration.diagnostics.slice(0, 20)) printError(formatDiagnostic(diagnostic));
-      print(`\nEdited the design (${project.edited.map((path) => relative(dir, path)).join(', ')}) and regenerated: ${regeneration.resourceCount} resources, ${regeneration.operationCount} operations`);
+      print(`\nEdited the design (${[...project.edited.keys()].map((path) => relative(dir, path)).join(', ')}) and regenerated: ${regeneration.resourceCount} resources, ${regeneration.operationCount} operations`);
       print(summaryLine(regeneration.files, regeneration.changed ? 'written' : 'nothing-changed'));
     } else {
       print(`\nscaffold add ${chosen.name}: done`);
@@ -54,11 +65,28 @@ export async function runAddCommand(args: string[], print: (text: string) => voi
   }
 }
 
-type AddFlags = Record<string, string | boolean | undefined> & { yes?: boolean; help?: boolean };
+/** What `--dry-run` prints: the edit of each design file as a diff, then what the regeneration would write, file by file and as diffs. */
+function dryRunReport(dir: string, edited: ReadonlyMap<string, { before: string; after: string }>, regeneration: GenerateResult): string {
+  const designDiffs = [...edited].map(([path, { before, after }]) => unifiedDiff(relative(dir, path), before, after).replace(/\n$/, ''));
+  return [
+    `Would edit the design (${[...edited.keys()].map((path) => relative(dir, path)).join(', ')}):`,
+    ...designDiffs,
+    '',
+    `Would regenerate ${dir}: ${regeneration.resourceCount} resources, ${regeneration.operationCount} operations`,
+    ...fileChangeLines(regeneration.files, true),
+    ...(regeneration.diffs.length > 0 ? ['', ...regeneration.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
+    '',
+    summaryLine(regeneration.files, 'dry-run'),
+  ].join('\n');
+}
+
+type AddFlags = Record<string, string | boolean | undefined> & { yes?: boolean; help?: boolean; 'dry-run'?: boolean };
 
 function parseAddFlags(args: string[], generator: AddGenerator | undefined, all: AddGenerator[]): AddFlags {
   const options: NonNullable<ParseArgsConfig['options']> = { yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } };
   for (const prompt of generator?.prompts ?? []) options[flagOf(prompt)] = { type: isBooleanPrompt(prompt) ? 'boolean' : 'string' };
+  // After the questions' flags: a question named dryRun cannot take the option's place.
+  options['dry-run'] = { type: 'boolean' };
   try {
     return parseArgs({ args, options, allowPositionals: false, strict: true }).values as AddFlags;
   } catch (cause) {
@@ -75,12 +103,14 @@ async function chooseGenerator(generators: AddGenerator[], terminal: Terminal): 
 export function addHelp(generators: readonly AddGenerator[]): string {
   const width = Math.max(...generators.map((g) => g.name.length)) + 2;
   return [
-    'Usage: scaffold add [generator] [options] [--yes]',
+    'Usage: scaffold add [generator] [options] [--yes] [--dry-run]',
     '',
     'Adds to the project in the current directory. resource, endpoint and entity edit the spec and the',
     'domain model (keeping their comments), then regenerate; middleware and error write code of yours.',
     `The project's own generators come from ${PROJECT_PLOPFILES.join(', ')} at its root.`,
     'Every question is also a flag; without a terminal, missing flags are an error (exit 2).',
+    '--dry-run (resource, endpoint, entity) prints the edit of the design and what the regeneration',
+    'would change, as diffs, and writes nothing.',
     '',
     'Generators:',
     ...generators.map((g) => `  ${g.name.padEnd(width)}${g.description}${g.source === 'scaffold' ? '' : ` (${g.source})`}`),
@@ -100,6 +130,7 @@ function generatorHelp(generator: AddGenerator): string {
     'Options:',
     ...rows.map(([left, text]) => `  ${left.padEnd(width)}${text}`),
     `  ${'-y, --yes'.padEnd(width)}take the defaults of the questions no flag answers`,
+    ...(generator.editsDesignOnly ? [`  ${'--dry-run'.padEnd(width)}print the edit of the design and what the regeneration would change; write nothing`] : []),
     `  ${'-h, --help'.padEnd(width)}show this help`,
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TEMPLATES_DIR, toolVersion } from '../engine.js';
 import { acceptUpstream, ejectTemplates, templateRows, type TemplateRow } from '../project/eject-templates.js';
@@ -12,9 +12,11 @@ export function ejectHelp(): string {
     '       scaffold eject --accept <pattern>      record that ejected templates took in their default\'s upstream change',
     '',
     `Templates under ${OVERRIDES_DIR}/ replace the default of the same path on every generation.`,
-    'A pattern is a substring of a template path (`controllers`) or a glob (`src/**/*.gen.ts.hbs`).',
+    'A pattern is a substring of a template path (`controllers`) or a glob (`src/**/*.gen.ts.hbs`);',
+    'partials are ejected by their path too (`partials/gen-header.hbs`: the header of generated files).',
     `${EJECTED_RECORD} records the version and hash each one was copied from; when that default changes,`,
-    '`scaffold generate` warns (SCF067) and `--list` shows the upstream diff. See docs/templates.md.',
+    '`scaffold generate` warns (SCF067, with the upstream diff on the first run that sees it) and `--list`',
+    'shows the upstream diff. See docs/templates.md.',
     '',
     'Options:',
     `  ${'--project <dir>'.padEnd(22)}the generated project (default: the current directory)`,
@@ -40,23 +42,22 @@ export async function runEjectCommand(args: string[], print: (text: string) => v
     return 0;
   }
   const project = resolve(values.project ?? '.');
-  const defaults = join(TEMPLATES_DIR, 'project');
   const version = await toolVersion();
   const [pattern, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`eject takes one pattern, got ${positionals.length}`);
   if (values.list) {
     if (pattern !== undefined || values.accept || values.force) throw new UsageError('--list takes no pattern and no other option but --json and --project');
-    const rows = await templateRows(project, defaults, version);
+    const rows = await templateRows(project, TEMPLATES_DIR, version);
     print(values.json ? JSON.stringify({ toolVersion: version, templates: rows }, null, 2) : formatRows(rows, version));
     return 0;
   }
   if (pattern === undefined) throw new UsageError('name the templates to eject: a path, part of one, or a glob (`scaffold eject --list` shows them)');
   if (values.accept) {
-    const accepted = await acceptUpstream(project, defaults, version, pattern);
+    const accepted = await acceptUpstream(project, TEMPLATES_DIR, version, pattern);
     print(accepted.length === 0 ? 'No matching ejected template has an upstream change.' : `Recorded the defaults of scaffold ${version} as the base of:\n${accepted.map((p) => `  ${p}`).join('\n')}`);
     return 0;
   }
-  const result = await ejectTemplates(project, defaults, version, pattern, { force: values.force === true });
+  const result = await ejectTemplates(project, TEMPLATES_DIR, version, pattern, { force: values.force === true });
   print(
     [
       ...(result.ejected.length > 0 ? [`Ejected into ${OVERRIDES_DIR}/ (edit them; every generation uses them):`, ...result.ejected.map((p) => `  ${p}`)] : []),

@@ -138,22 +138,29 @@ const INTERRUPTED = {
 
 function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number, databaseUrl?: string): string {
   const verb = dryRun ? 'Would write' : result.changed ? 'Wrote' : 'Checked';
-  const changes = result.files.filter((f) => ['create', 'update', 'merge', 'conflict', 'move', 'extend'].includes(f.action));
   return [
     '',
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
     `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
     ...(result.interrupted ? [`  ${INTERRUPTED[result.interrupted]}`] : []),
     ...(result.backupDir ? [`  ${dryRun ? 'would save' : 'saved'} ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
-    ...(dryRun ? changes.map((f) => `  ${f.action.padEnd(8)} ${f.path} (${f.owner})`) : []),
-    ...result.files.filter((f) => f.action === 'extend').map((f) => `  ${dryRun ? 'would extend' : 'extended'}: ${f.path} (${f.additions?.join(', ')})`),
-    ...regenerationNotes(result.files, dryRun),
+    ...fileChangeLines(result.files, dryRun),
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
     ...(!dryRun && result.changed ? ['', nextSteps(result.outDir, databaseUrl)] : []),
     '',
     ...(result.apiChanges ? [apiChangesLine(result.apiChanges)] : []),
     summaryLine(result.files, dryRun ? 'dry-run' : result.changed ? 'written' : 'nothing-changed'),
   ].join('\n');
+}
+
+/** On a dry run, every file the run would change (action, path, owner); then what it extends, and the notes of regeneration-notes.ts. */
+export function fileChangeLines(files: readonly FileOutcome[], dryRun: boolean): string[] {
+  const changes = files.filter((f) => ['create', 'update', 'merge', 'conflict', 'move', 'extend'].includes(f.action));
+  return [
+    ...(dryRun ? changes.map((f) => `  ${f.action.padEnd(8)} ${f.path} (${f.owner})`) : []),
+    ...files.filter((f) => f.action === 'extend').map((f) => `  ${dryRun ? 'would extend' : 'extended'}: ${f.path} (${f.additions?.join(', ')})`),
+    ...regenerationNotes(files, dryRun),
+  ];
 }
 
 /**

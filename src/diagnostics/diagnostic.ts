@@ -15,6 +15,11 @@ export interface Diagnostic {
   message: string;
   location?: SourceLocation;
   hint?: string;
+  /**
+   * Supporting text too long for the message (an upstream diff): printed under it on the terminal, left
+   * out of `.scaffold/report.md`, whose warnings must not change from one run to the next on their own.
+   */
+  detail?: string;
 }
 
 /**
@@ -114,5 +119,5 @@ export function formatLocation(location: SourceLocation): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${formatLocation(d.location)}: ` : '';
-  return `${d.severity} ${d.code}: ${where}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}`;
+  return `${d.severity} ${d.code}: ${where}${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}${d.detail ? `\n${d.detail}` : ''}`;
 }

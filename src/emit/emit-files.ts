@@ -20,7 +20,10 @@ export interface EmittedFile {
 export interface EmitOptions {
   templatesDir: string;
   document: unknown;
+  /** The do-not-edit header, rendered (for files no template renders). */
   genHeader: string;
+  /** The partials templates include, by name (`genHeader`: the project's replaces the default). */
+  partials: Record<string, string>;
   /** The previous run's formatted output and types, reused where their inputs are unchanged. */
   cache?: RunCache;
   /** Where each template is read from (the project's own templates replace defaults); default: `templatesDir/project/`. */
@@ -31,7 +34,7 @@ export interface EmitOptions {
 
 /** Produces every planned file's text: templates, then openapi-typescript, prettier last for all. */
 export async function emitFiles(plan: Plan, options: EmitOptions): Promise<EmittedFile[]> {
-  const renderer = createTemplateRenderer({ genHeader: await readFile(join(options.templatesDir, 'partials', 'gen-header.hbs'), 'utf8') }, options.extensions);
+  const renderer = createTemplateRenderer(options.partials, options.extensions);
   const sources = new Map<string, string>();
   const emitted: EmittedFile[] = [];
   const cache = options.cache ?? noRunCache();

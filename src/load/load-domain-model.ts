@@ -23,13 +23,14 @@ const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 's
  * model is a YAML/JSON file in our format; or a DBML (`.dbml`) or PostgreSQL DDL (`.sql`) file, which
  * gives structure only; or an overlay in our format whose `structure` names such a file and which adds
  * the behaviour. All three give the same document, so everything after loading is the same.
+ * `modelText`, when given, is the file's content, read instead of the disk.
  */
-export async function loadDomainModel(modelPath: string): Promise<LoadedDomainModel> {
+export async function loadDomainModel(modelPath: string, modelText?: string): Promise<LoadedDomainModel> {
   const path = resolve(modelPath);
   const format = structureFormat(path);
-  if (format) return fromStructure(path, await readStructureFile(path, format), undefined);
+  if (format) return fromStructure(path, modelText === undefined ? await readStructureFile(path, format) : await readStructure(modelText, path, format), undefined);
 
-  const text = await readInput(path, 'the domain model');
+  const text = modelText ?? (await readInput(path, 'the domain model'));
   const located = readLocatedYaml(path, text);
   await validate(located.value, located.locate);
 

@@ -4,7 +4,7 @@ import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkSpec, SPEC_RULES, type LocatedProblem } from './check-spec.js';
 import { createProblemPositions } from './problem-position.js';
-import { readDocument } from './read-document.js';
+import { parseText, readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -17,13 +17,13 @@ export interface LoadedSpec {
 }
 
 /**
- * Reads, checks and bundles an OpenAPI 3.0/3.1 file. Every problem is reported with a location;
- * nothing downstream ever sees an invalid document. The cache lets a regeneration re-check only the
- * path items that changed (src/load/check-spec.ts).
+ * Reads, checks and bundles an OpenAPI 3.0/3.1 file (or `text`, given as that file's content). Every
+ * problem is reported with a location; nothing downstream ever sees an invalid document. The cache
+ * lets a regeneration re-check only the path items that changed (src/load/check-spec.ts).
  */
-export async function loadSpec(specPath: string, cache: RunCache = noRunCache()): Promise<LoadedSpec> {
+export async function loadSpec(specPath: string, { cache = noRunCache(), text }: { cache?: RunCache; text?: string | undefined } = {}): Promise<LoadedSpec> {
   const path = resolve(specPath);
-  const file = await readDocument(path);
+  const file = text === undefined ? await readDocument(path) : { path, text, value: parseText(path, text) };
   const version = detectVersion(path, file.value);
 
   const source = new Source(path, file.text);

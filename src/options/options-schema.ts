@@ -117,6 +117,11 @@ export interface GenerateOptions {
   force: boolean;
   /** Confirms migration steps that can fail on existing rows or lose data (never saved in the config). */
   allowDataLoss?: boolean;
+  /**
+   * The text of the spec or the model file to generate from instead of what is on disk (by absolute
+   * path): `scaffold add --dry-run` previews an edit of the design it does not write.
+   */
+  designTexts?: ReadonlyMap<string, string>;
 }
 
 export type Persistence = 'infer' | 'none';

@@ -83,7 +83,7 @@ export function buildGenerationReport(
   // A first generation has nothing to compare with: no section.
   if (changes) lines.push('', ...changes.lines);
   const warnings = diagnostics.filter((d) => d.severity !== 'error');
-  lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic(d))}`)));
+  lines.push('', '## Warnings', '', ...(warnings.length === 0 ? ['None.'] : warnings.map((d) => `- ${cell(formatDiagnostic({ ...d, detail: undefined }))}`)));
   return { counts, entries, markdown: `${lines.join('\n')}\n`, formatted: table.aligned && (changes?.aligned ?? true) };
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { error, fail, ScaffoldError } from '../diagnostics/diagnostic.js';
-import { listTemplates } from '../load/list-templates.js';
+import { defaultTemplateFile, listDefaultTemplates, listTemplates } from '../load/list-templates.js';
 import { CONFIG_PATH } from '../write/manifest.js';
 import { contentHash, ejectedStatus, EJECTED_RECORD, OVERRIDES_DIR, readEjectedRecord, serializeEjectedRecord, type EjectedRecord } from './ejected-templates.js';
 import { readProjectConfig } from './project-config.js';
@@ -29,10 +29,13 @@ export function matchesTemplatePattern(path: string, pattern: string): boolean {
   return new RegExp(`^${source}$`).test(path);
 }
 
-/** Every template of the project: the defaults, with which of them the project has ejected, and where each stands. */
-export async function templateRows(projectDir: string, defaultsRoot: string, toolVersion: string): Promise<TemplateRow[]> {
+/**
+ * Every template of the project (`templatesDir` is the tool's `templates/` folder): the defaults, partials
+ * included, with which of them the project has ejected, and where each stands.
+ */
+export async function templateRows(projectDir: string, templatesDir: string, toolVersion: string): Promise<TemplateRow[]> {
   await requireProject(projectDir);
-  const defaults = await listTemplates(defaultsRoot);
+  const defaults = await listDefaultTemplates(templatesDir);
   const overrides = await listTemplates(join(projectDir, OVERRIDES_DIR)).catch(() => [] as string[]);
   const record = await readEjectedRecord(projectDir);
   const rows: TemplateRow[] = [];
@@ -42,7 +45,7 @@ export async function templateRows(projectDir: string, defaultsRoot: string, too
       continue;
     }
     const text = await readFile(join(projectDir, OVERRIDES_DIR, path), 'utf8');
-    const current = defaults.includes(path) ? await readFile(join(defaultsRoot, path), 'utf8') : undefined;
+    const current = defaults.includes(path) ? await readFile(defaultTemplateFile(templatesDir, path), 'utf8') : undefined;
     const status = ejectedStatus(path, text, record.templates[path], current, toolVersion);
     rows.push({
       path,
@@ -63,9 +66,9 @@ export interface EjectResult {
 }
 
 /** Copies the default templates matching `pattern` into `.scaffold/templates/`, and records where each came from. */
-export async function ejectTemplates(projectDir: string, defaultsRoot: string, toolVersion: string, pattern: string, options: { force?: boolean } = {}): Promise<EjectResult> {
+export async function ejectTemplates(projectDir: string, templatesDir: string, toolVersion: string, pattern: string, options: { force?: boolean } = {}): Promise<EjectResult> {
   await requireProject(projectDir);
-  const matching = (await listTemplates(defaultsRoot)).filter((path) => matchesTemplatePattern(path, pattern));
+  const matching = (await listDefaultTemplates(templatesDir)).filter((path) => matchesTemplatePattern(path, pattern));
   if (matching.length === 0) noMatch(pattern);
   const record = await readEjectedRecord(projectDir);
   const result: EjectResult = { ejected: [], kept: [] };
@@ -79,7 +82,7 @@ export async function ejectTemplates(projectDir: string, defaultsRoot: string, t
       result.kept.push(path);
       continue;
     }
-    const text = await readFile(join(defaultsRoot, path), 'utf8');
+    const text = await readFile(defaultTemplateFile(templatesDir, path), 'utf8');
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, text);
     record.templates[path] = { toolVersion, hash: contentHash(text), original: text };
@@ -93,13 +96,13 @@ export async function ejectTemplates(projectDir: string, defaultsRoot: string, t
  * After merging an upstream change into ejected templates: records the current defaults as the ones
  * they came from, so that the change is no longer reported. Returns the templates whose record changed.
  */
-export async function acceptUpstream(projectDir: string, defaultsRoot: string, toolVersion: string, pattern: string): Promise<string[]> {
-  const rows = (await templateRows(projectDir, defaultsRoot, toolVersion)).filter((row) => row.state === 'ejected' && matchesTemplatePattern(row.path, pattern));
+export async function acceptUpstream(projectDir: string, templatesDir: string, toolVersion: string, pattern: string): Promise<string[]> {
+  const rows = (await templateRows(projectDir, templatesDir, toolVersion)).filter((row) => row.state === 'ejected' && matchesTemplatePattern(row.path, pattern));
   if (rows.length === 0) noMatch(pattern, 'ejected ');
   const record = await readEjectedRecord(projectDir);
   const accepted: string[] = [];
   for (const row of rows.filter((r) => r.upstreamChanged)) {
-    const text = await readFile(join(defaultsRoot, row.path), 'utf8').catch(() => undefined);
+    const text = await readFile(defaultTemplateFile(templatesDir, row.path), 'utf8').catch(() => undefined);
     if (text === undefined) delete record.templates[row.path];
     else record.templates[row.path] = { toolVersion, hash: contentHash(text), original: text };
     accepted.push(row.path);

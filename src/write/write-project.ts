@@ -353,7 +353,7 @@ async function readManifest(outDir: string): Promise<{ manifest: Manifest; text:
 }
 
 /** A unified diff with three lines of context, from the file on disk (or nothing; or where it was) to the new content. */
-function unifiedDiff(path: string, current: string | undefined, next: string, from = path): string {
+export function unifiedDiff(path: string, current: string | undefined, next: string, from = path): string {
   return createTwoFilesPatch(current === undefined ? '/dev/null' : `a/${from}`, `b/${path}`, current ?? '', next, undefined, undefined, { context: 3 })
     .replace(/^=+\n/, '');
 }

@@ -2,15 +2,17 @@
 import { screen } from '@inquirer/testing/vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
+import { applyPatch, diffLines } from 'diff';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { main } from '../../../src/cli/main.js';
 import type { Terminal } from '../../../src/cli/prompts/terminal.js';
-import { REPO_ROOT } from '../../support/fixtures.js';
+import { exampleSpec, REPO_ROOT } from '../../support/fixtures.js';
 import { linkRuntimeModules } from '../../support/runtime-deps.js';
 
 const NO_TERMINAL: Terminal = { interactive: false, tty: false, color: false };
@@ -53,6 +55,25 @@ function insertedLines(before: string, after: string): { inserted: string[]; res
     else inserted.push(line);
   }
   return { inserted, restOfFileUnchanged: i === a.length || (i === a.length - 1 && a[i] === '') };
+}
+
+/** Every file under `dir` and its text (node_modules left out): what "nothing was written" is checked against. */
+async function tree(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && !e.parentPath.includes('node_modules')).map((e) => join(e.parentPath, e.name));
+  return new Map(await Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')] as const)));
+}
+
+/**
+ * JSON has no comments to keep, but its other bytes are kept all the same: from `before` to `after`,
+ * lines are only added, and a line is only changed by the comma that a new member after it needs.
+ */
+function expectJsonAdditionsOnly(before: string, after: string): void {
+  const parts = diffLines(before, after);
+  const lines = (kind: 'added' | 'removed') => parts.filter((part) => part[kind]).flatMap((part) => part.value.split('\n').filter((line) => line !== ''));
+  expect(lines('added').length).toBeGreaterThan(0);
+  expect(lines('added')).toEqual(expect.arrayContaining(lines('removed').map((line) => `${line},`)));
+  expect(() => JSON.parse(after)).not.toThrow();
 }
 
 describe('scaffold add resource', () => {
@@ -111,6 +132,46 @@ describe('scaffold add, the other generators', () => {
   beforeAll(async () => {
     project = await generatedEcommerce();
   }, 120_000);
+
+  it('--dry-run prints the edit of the design and what the regeneration would change, and writes nothing', async () => {
+    const before = await tree(project.root);
+    const output = await succeeds(project.api, ['add', 'resource', '--name', 'reviews', '--fields', 'rating:integer', '--dry-run']);
+    expect(await tree(project.root)).toEqual(before);
+    expect(output).toContain('Would edit the design (../design/openapi.yaml, ../design/domain.yaml):');
+    expect(output).toMatch(/^\+ {2}\/reviews:$/m);
+    expect(output).toMatch(/^\+ {2}Review:$/m);
+    expect(output).toMatch(/^ {2}create +src\/controllers\/reviews\.controller\.ts \(user\)$/m);
+    expect(output).toMatch(/^\+\+\+ b\/src\/controllers\/reviews\.controller\.gen\.ts$/m);
+    expect(output).toMatch(/^Summary: .*; dry run: nothing was written$/m);
+
+    const refused = run(project.api, ['add', 'middleware', '--name', 'audit-log', '--dry-run']);
+    expect(await refused.done).toBe(2);
+    expect(refused.output()).toContain('--dry-run previews the generators that only edit the design');
+    expect(await tree(project.root)).toEqual(before);
+  }, 60_000);
+
+  it('entity: adds the entity to the domain model keeping every other byte, as its dry run showed, and the project gets it', async () => {
+    const modelFile = join(project.root, 'design', 'domain.yaml');
+    const modelBefore = await readFile(modelFile, 'utf8');
+    const preview = await succeeds(project.api, ['add', 'entity', '--name', 'Coupon', '--fields', 'code:string,percent:integer?', '--dry-run']);
+    expect(await readFile(modelFile, 'utf8')).toBe(modelBefore);
+    await succeeds(project.api, ['add', 'entity', '--name', 'Coupon', '--fields', 'code:string,percent:integer?']);
+
+    const model = await readFile(modelFile, 'utf8');
+    const { inserted, restOfFileUnchanged } = insertedLines(modelBefore, model);
+    expect(restOfFileUnchanged).toBe(true);
+    expect(inserted.filter((line) => line.trim() !== '')).toEqual(['  Coupon:', '    fields:', '      code: { type: string }', '      percent: { type: integer, required: false }']);
+    const previewedPatch = /^--- a\/\.\.\/design\/domain\.yaml\n[\s\S]*?(?=\n\nWould regenerate)/m.exec(preview);
+    expect(previewedPatch, preview).not.toBeNull();
+    expect(applyPatch(modelBefore, previewedPatch![0])).toBe(model);
+
+    for (const file of ['src/models/coupon.entity.ts', 'src/repositories/coupon.repository.ts', 'src/repositories/coupon.repository.gen.ts']) {
+      expect(existsSync(join(project.api, file)), file).toBe(true);
+    }
+    expect(await readFile(join(project.api, 'src', 'repositories', 'schema.gen.ts'), 'utf8')).toMatch(/pgTable\(\s*'coupons'/);
+    const migrations = (await readdir(join(project.api, 'migrations'))).filter((name) => name.endsWith('.sql')).sort();
+    expect(await readFile(join(project.api, 'migrations', migrations.at(-1)!), 'utf8')).toContain('CREATE TABLE "coupons"');
+  }, 60_000);
 
   it('endpoint: adds one operation to an existing resource and regenerates it as a stub', async () => {
     await succeeds(project.api, ['add', 'endpoint', '--resource', 'products', '--method', 'get', '--path', '/products/{id}/summary']);
@@ -226,3 +287,27 @@ async function waitFor(text: string, timeoutMs = 15_000): Promise<string> {
     await Promise.race([screen.next(), new Promise((resolve) => setTimeout(resolve, 50))]);
   }
 }
+
+describe('scaffold add on a JSON spec', () => {
+  it('adds a resource and an endpoint keeping the JSON valid and its other bytes, and regenerates from it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'scaffold-add-json-'));
+    const specFile = join(root, 'openapi.json');
+    const original = `${JSON.stringify(parse(await readFile(exampleSpec('petstore'), 'utf8')), null, 2)}\n`;
+    await writeFile(specFile, original);
+    await succeeds(root, ['generate', '--spec', 'openapi.json', '--out', 'api', '--persistence', 'none']);
+    const api = join(root, 'api');
+
+    await succeeds(api, ['add', 'resource', '--name', 'reviews', '--fields', 'rating:integer,comment:text?']);
+    const withResource = await readFile(specFile, 'utf8');
+    expectJsonAdditionsOnly(original, withResource);
+    await succeeds(api, ['add', 'endpoint', '--resource', 'pet', '--method', 'get', '--path', '/pet/{petId}/summary']);
+    const spec = await readFile(specFile, 'utf8');
+    expectJsonAdditionsOnly(withResource, spec);
+
+    const paths = Object.keys((JSON.parse(spec) as { paths: object }).paths);
+    expect(paths.slice(0, Object.keys((JSON.parse(original) as { paths: object }).paths).length)).toEqual(Object.keys((JSON.parse(original) as { paths: object }).paths));
+    expect(paths).toEqual(expect.arrayContaining(['/reviews', '/reviews/{id}', '/pet/{petId}/summary']));
+    const routes = await readFile(join(api, 'src', 'controllers', 'routes.gen.ts'), 'utf8');
+    for (const operationId of ['listReviews', 'createReview', 'getPetSummary']) expect(routes).toContain(operationId);
+  }, 120_000);
+});
