@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApiModel, JsonSchema, MediaBody, Operation, SchemaDefinition, SecurityRequirement } from '../model/types.js';
+import { canonicalJson } from './canonical-json.js';
 import { isRecord } from '../model/json-schema.js';
 
 /**
@@ -128,6 +129,8 @@ class SchemaSummarizer {
   private readonly byId: Map<string, SchemaDefinition>;
   private readonly ownHashes = new Map<string, string>();
   private readonly reachHashes = new Map<string, string>();
+  /** Schemas the model shares between operations and properties are hashed once. */
+  private readonly schemaHashes = new WeakMap<object, string>();
 
   constructor(definitions: readonly SchemaDefinition[]) {
     this.byId = new Map(definitions.map((d) => [d.id, d]));
@@ -178,8 +181,12 @@ class SchemaSummarizer {
 
   /** A hash of the schema and of every component schema it reaches, so a change deep inside shows. */
   hashOf(schema: unknown): string {
+    const known = typeof schema === 'object' && schema !== null ? this.schemaHashes.get(schema) : undefined;
+    if (known !== undefined) return known;
     const parts = [canonicalJson(schema), ...[...referencedIds(schema)].sort().map((id) => `${id}=${this.reachHash(id)}`)];
-    return shortHash(parts.join('\n'));
+    const hash = shortHash(parts.join('\n'));
+    if (typeof schema === 'object' && schema !== null) this.schemaHashes.set(schema, hash);
+    return hash;
   }
 
   /** A component's own schema and every component it reaches (cycles included), hashed once per component. */
@@ -257,12 +264,6 @@ function referencedIds(schema: unknown, found = new Set<string>()): Set<string> 
   return found;
 }
 
-/** JSON with sorted keys, so that key order in the spec is not a change. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    isRecord(v) && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  );
-}
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
