@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { EmittedFile } from '../emit/emit-files.js';
+import { FileReader } from './file-reader.js';
 import { hashContent, type Manifest, type ManifestEntry } from './manifest.js';
 import { plannedPathOf } from './pristine.js';
 import { resolveInside } from './safe-path.js';
@@ -38,8 +39,8 @@ const SCRIPT = /\.(?:[cm]?[jt]s|[jt]sx)$/;
  * changed (a layout change), a generator-owned file simply moves; a user-owned or template file moves
  * too when nothing of the user's imports it, else the run refuses and says which move to make.
  */
-export async function locateFiles(outDir: string, files: readonly EmittedFile[], manifest: Manifest | undefined): Promise<LocatedFiles> {
-  const project = new ProjectFiles(outDir);
+export async function locateFiles(outDir: string, files: readonly EmittedFile[], manifest: Manifest | undefined, reader = new FileReader(outDir)): Promise<LocatedFiles> {
+  const project = new ProjectFiles(outDir, reader);
   const byId = new Map((manifest?.files ?? []).map((entry) => [entry.id, entry]));
   const byPath = new Map((manifest?.files ?? []).map((entry) => [entry.path, entry]));
   const claimed = new Set([...files.map((f) => f.path), ...(manifest?.files ?? []).map((e) => e.path)]);
@@ -96,9 +97,11 @@ function layoutMoveRefusal(from: string, to: string, importers: readonly string[
 /** The project's files, listed and read at most once, and only when a file has to be looked for. */
 class ProjectFiles {
   private listing?: Promise<string[]>;
-  private readonly contents = new Map<string, Promise<string | undefined>>();
 
-  constructor(private readonly outDir: string) {}
+  constructor(
+    private readonly outDir: string,
+    private readonly reader: FileReader,
+  ) {}
 
   async exists(path: string): Promise<boolean> {
     return (await this.read(path)) !== undefined;
@@ -130,12 +133,7 @@ class ProjectFiles {
   }
 
   private read(path: string): Promise<string | undefined> {
-    let content = this.contents.get(path);
-    if (!content) {
-      content = readFile(resolveInside(this.outDir, path), 'utf8').catch(() => undefined);
-      this.contents.set(path, content);
-    }
-    return content;
+    return this.reader.read(path);
   }
 
   private list(): Promise<string[]> {

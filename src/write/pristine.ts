@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import type { FileReader } from './file-reader.js';
 import { hashContent, type ManifestEntry } from './manifest.js';
-import { resolveInside } from './safe-path.js';
 
 /**
  * The pristine copies: what scaffold last generated for each template file, the base of the next
@@ -26,9 +25,9 @@ export function plannedPathOf(entry: ManifestEntry): string {
  * the hash the manifest recorded), else the file on disk when the user has not edited it (same hash).
  * Undefined when neither holds, e.g. for a project generated before pristine copies were kept.
  */
-export async function readLastGenerated(outDir: string, previous: ManifestEntry | undefined, current: string): Promise<string | undefined> {
+export async function readLastGenerated(reader: FileReader, previous: ManifestEntry | undefined, current: string): Promise<string | undefined> {
   if (!previous) return undefined;
-  const pristine = await readFile(resolveInside(outDir, pristinePath(plannedPathOf(previous))), 'utf8').catch(() => undefined);
+  const pristine = await reader.read(pristinePath(plannedPathOf(previous)));
   if (pristine !== undefined && hashContent(pristine) === previous.hash) return pristine;
   return hashContent(current) === previous.hash ? current : undefined;
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { error, fail, ScaffoldError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { EmittedFile } from '../emit/emit-files.js';
+import { FileReader } from './file-reader.js';
 import { locateFiles } from './locate-files.js';
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest, type ManifestEntry } from './manifest.js';
 import { mergeTemplateFile, type TemplateConflict } from './merge-template-file.js';
@@ -120,7 +121,15 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
   }
   const readBack = new Set(options.readBack ?? []);
   const backupDir = `${BACKUP_DIR}/${(options.now ?? (() => new Date()))().toISOString().replace(/[:.]/g, '-')}`;
-  const located = await locateFiles(options.outDir, files, existingManifest?.manifest);
+  const reader = new FileReader(options.outDir);
+  const previousEntries = existingManifest?.manifest.files ?? [];
+  reader.prefetch([
+    ...files.map((f) => f.path),
+    ...previousEntries.map((e) => e.path),
+    ...files.filter((f) => f.owner === 'template').map((f) => pristinePath(f.path)),
+    ...previousEntries.filter((e) => e.owner === 'template').map((e) => pristinePath(plannedPathOf(e))),
+  ]);
+  const located = await locateFiles(options.outDir, files, existingManifest?.manifest, reader);
 
   const actions: FileOutcome[] = [];
   const pending: { path: string; content: string }[] = [];
@@ -132,7 +141,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
   const entries: ManifestEntry[] = [];
   for (const file of files) {
     const { at, previous, movedFrom, relocateFrom, ambiguous } = located.locations.get(file) ?? { at: file.path };
-    const current = await readFile(resolveInside(options.outDir, at), 'utf8').catch(() => undefined);
+    const current = await reader.read(at);
     const base = { path: at, owner: file.owner, ...(movedFrom && { movedFrom }) };
     let outcome: FileOutcome;
     let content: string | undefined = file.content;
@@ -147,7 +156,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
       } else outcome = { ...base, action: 'keep' };
     }
     else if (file.owner === 'template') {
-      const merged = mergeTemplateFile(at, await readLastGenerated(options.outDir, previous, current), current, file.content);
+      const merged = mergeTemplateFile(at, await readLastGenerated(reader, previous, current), current, file.content);
       outcome = { ...base, action: merged.action };
       content = 'content' in merged ? merged.content : merged.action === 'update' ? file.content : undefined;
       if (merged.action === 'keep' && merged.unmergeable) {
@@ -179,7 +188,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
     if (relocateFrom) {
       // A layout change: the file is written at its new planned path and the old one deleted, in one commit.
       const moved = file.owner === 'generator' ? file.content : (content ?? current ?? file.content);
-      const old = file.owner === 'generator' ? await readFile(resolveInside(options.outDir, relocateFrom), 'utf8') : current;
+      const old = file.owner === 'generator' ? await reader.read(relocateFrom) : current;
       if (file.owner === 'generator' && old !== undefined) {
         if (!readBack.has(file.path) && previous?.hash !== hashContent(old)) {
           if (options.force) backups.push({ target: resolveInside(options.outDir, `${backupDir}/${relocateFrom}`), content: old });
@@ -199,7 +208,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
   }
   if (refusals.length > 0) throw new WriteRefusedError(refusals, actions);
 
-  const pristine = await pristineChanges(options.outDir, files, existingManifest?.manifest);
+  const pristine = await pristineChanges(options.outDir, reader, files, existingManifest?.manifest);
   pending.push(...pristine.writes);
   deletions.push(...pristine.deletions);
   const manifest: Manifest = { schemaVersion: 1, toolVersion: options.toolVersion, files: entries };
@@ -217,12 +226,12 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
  * The pristine copies this run writes (each template file's new output, when it differs from the one on
  * disk) and deletes (those of template files no longer planned at that path).
  */
-async function pristineChanges(outDir: string, files: readonly EmittedFile[], previous: Manifest | undefined): Promise<{ writes: { path: string; content: string }[]; deletions: string[] }> {
+async function pristineChanges(outDir: string, reader: FileReader, files: readonly EmittedFile[], previous: Manifest | undefined): Promise<{ writes: { path: string; content: string }[]; deletions: string[] }> {
   const templates = files.filter((f) => f.owner === 'template');
   const writes: { path: string; content: string }[] = [];
   for (const file of templates) {
     const path = pristinePath(file.path);
-    if ((await readFile(resolveInside(outDir, path), 'utf8').catch(() => undefined)) !== file.content) writes.push({ path, content: file.content });
+    if ((await reader.read(path)) !== file.content) writes.push({ path, content: file.content });
   }
   const planned = new Set(templates.map((f) => f.path));
   const stale = (previous?.files ?? []).filter((e) => e.owner === 'template' && !planned.has(plannedPathOf(e))).map((e) => pristinePath(plannedPathOf(e)));
