@@ -14,7 +14,8 @@ import ts from 'typescript';
 
 /**
  * Each module's runtime imports, read once per ESLint process; the linted file's own entry is
- * refreshed from its text, so an editor sees its unsaved edits.
+ * refreshed from its text, so an editor sees its unsaved edits (a module changed on disk by other
+ * means is read anew by the next ESLint process).
  * @type {Map<string, { text: string, imports: ModuleImport[] }>}
  */
 const modules = new Map();
