@@ -1,5 +1,6 @@
 import { DEFAULT_GUIDELINES, type Guidelines } from '../load/guidelines-types.js';
 import { isDefaultLayout, layoutPath, movedLayerFolders } from './guidelines-layout.js';
+import { CIRCULAR_IMPORTS_RULE_FILE } from './lint-view.js';
 import type { FileOwner, Plan, PlannedFile } from './types.js';
 import type { ProjectView } from './view-model.js';
 
@@ -56,6 +57,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
   for (const template of [...templatePaths].sort()) {
     const output = template.replace(/\.hbs$/, '');
     if (DOMAIN_ONLY.test(output) && view.entities.length === 0) continue;
+    if (output === CIRCULAR_IMPORTS_RULE_FILE && !view.lint.circularImports) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {
       for (const item of placeholder.items(view)) {

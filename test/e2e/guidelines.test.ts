@@ -66,7 +66,9 @@ describe('a project generated under team guidelines', () => {
   it('passes its own lint, whose layer rules follow the moved folders', async () => {
     const lint = await runCommand('npm', ['run', 'lint'], { cwd: project });
     expect(lint.code, lint.output).toBe(0);
-    expect(await readFile(join(project, 'eslint.config.js'), 'utf8')).toContain("files: ['src/api/controllers/**/*.ts']");
+    const config = await readFile(join(project, 'eslint.config.js'), 'utf8');
+    expect(config).toContain("files: ['src/api/controllers/**/*.ts']");
+    expect(config).toContain("'guidelines/no-circular-imports': 'error'");
   });
 
   it('passes its own scaffold check (exit 0)', async () => {
@@ -88,6 +90,30 @@ describe('a project generated under team guidelines', () => {
       expect(check.output).toMatch(/controllers-no-repositories +fail +src\/api\/controllers\/orders\.handler\.ts:1 /);
     } finally {
       await writeFile(controller, original);
+    }
+  });
+
+  it('fails its lint and its check (exit 2) naming the cycle when a service and a controller import each other', async () => {
+    const service = join(project, 'src/domain/services/orders.service.ts');
+    const controller = join(project, 'src/api/controllers/orders.handler.ts');
+    const originals = { service: await readFile(service, 'utf8'), controller: await readFile(controller, 'utf8') };
+    await writeFile(service, `import { OrdersHandler } from '../../api/controllers/orders.handler.js';\nvoid OrdersHandler;\n${originals.service}`);
+    await writeFile(controller, `import { OrdersUseCases } from '../../domain/services/orders.service.js';\nvoid OrdersUseCases;\n${originals.controller}`);
+    try {
+      const cycle = 'src/api/controllers/orders.handler.ts -> src/domain/services/orders.service.ts -> src/api/controllers/orders.handler.ts';
+      const lint = await runCommand('npm', ['run', 'lint'], { cwd: project });
+      expect(lint.code).not.toBe(0);
+      expect(lint.output).toContain(`orders.handler.ts\n  1:1  error  Import cycle: ${cycle}  guidelines/no-circular-imports`);
+      expect(lint.output).toContain(
+        'orders.service.ts\n  1:1  error  Import cycle: src/domain/services/orders.service.ts -> src/api/controllers/orders.handler.ts -> src/domain/services/orders.service.ts  ',
+      );
+      const check = await scaffold(['check'], project);
+      expect(check.code, check.output).toBe(2);
+      expect(check.output).toMatch(/no-circular-imports +fail +src\/api\/controllers\/orders\.handler\.ts:1 /);
+      expect(check.output).toContain(`import cycle: ${cycle}`);
+    } finally {
+      await writeFile(service, originals.service);
+      await writeFile(controller, originals.controller);
     }
   });
 });

@@ -9,18 +9,20 @@ describe("the layer rules of the project's own lint", () => {
     expect(view.controllers).toEqual({ files: 'src/controllers/**/*.ts', regex: '(^|/)repositories/' });
     expect(view.models?.files).toBe('src/models/**/*.ts');
     expect(view.models?.packages).toEqual(expect.arrayContaining(['fastify', 'drizzle-orm', '@electric-sql/pglite']));
+    expect(view.circularImports).toBe(true);
   });
 
   it('follows the folders the guidelines move, and leaves out the rules they turn off', () => {
     const view = buildLintView(
       resolveGuidelines({
         layers: { controllers: { path: 'src/api/controllers' }, repositories: { path: 'src/infrastructure/repositories' } },
-        rules: { 'models-no-framework': false },
+        rules: { 'models-no-framework': false, 'no-circular-imports': false },
       }),
     );
     expect(view.controllers).toEqual({ files: 'src/api/controllers/**/*.ts', regex: '(^|/)infrastructure/repositories/' });
     expect(new RegExp(view.controllers?.regex ?? '$^').test('../../infrastructure/repositories/order.repo.js')).toBe(true);
     expect(new RegExp(view.controllers?.regex ?? '$^').test('../../domain/services/orders.service.js')).toBe(false);
     expect(view.models).toBeUndefined();
+    expect(view.circularImports).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import tseslint from 'typescript-eslint';
+import noCircularImports from './eslint/no-circular-imports.js';
 
 /**
  * `npm run lint`: the project's layer rules, the same `scaffold check` verifies. Controllers go through
- * services and never import a repository; models import no framework code. Add your own rules below
- * (`...tseslint.configs.recommended`, say).
+ * services and never import a repository; models import no framework code; no module imports itself
+ * back through others. Add your own rules below (`...tseslint.configs.recommended`, say).
  */
 export default [
   { ignores: ['dist/', 'coverage/', 'node_modules/'] },
@@ -54,5 +55,10 @@ export default [
         },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { guidelines: { rules: { 'no-circular-imports': noCircularImports } } },
+    rules: { 'guidelines/no-circular-imports': 'error' },
   },
 ];
