@@ -1,14 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
-import { runCommand } from '../support/run.js';
+import { freePort, runCommand } from '../support/run.js';
+import { linkRuntimeModules } from '../support/runtime-deps.js';
 
 /**
- * The real binary in a real pseudo-terminal (tmux): what a newcomer typing `npx scaffold` sees.
+ * The real binary in a real pseudo-terminal (tmux): what a newcomer typing `npx scaffold` sees, up to
+ * the running project the printed next steps start.
  * A private tmux server (its own socket) keeps the test away from any session of the user's.
  */
 const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((path) => existsSync(path));
@@ -26,6 +28,33 @@ async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<strin
     if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${shown}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `npm run dev` in its own process group (npm, tsx watch and the server), stopped as a whole. */
+async function startDevServer(project: string): Promise<{ baseUrl: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn('npm', ['run', 'dev'], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' } });
+  let logs = '';
+  child.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm run dev exited with ${child.exitCode}:\n${logs}`);
+    if (await fetch(`${baseUrl}/health/ready`).then((r) => r.status === 200, () => false)) return { baseUrl, stop };
+    if (Date.now() > deadline) {
+      stop();
+      throw new Error(`npm run dev did not become ready in 60 s:\n${logs}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -74,7 +103,19 @@ describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
     const end = await waitFor(/exit code \d+/, 120_000);
     expect(end).toContain('exit code 0');
     expect(end).toMatch(/Next:\n  cd swagger-petstore\n  npm install && npm run dev/);
-    const config = JSON.parse(await readFile(join(work, 'swagger-petstore', '.scaffold', 'config.json'), 'utf8'));
+    const project = join(work, 'swagger-petstore');
+    const config = JSON.parse(await readFile(join(project, '.scaffold', 'config.json'), 'utf8'));
     expect(config).toMatchObject({ spec: '../design/documents/openapi.yaml', name: 'swagger-petstore' });
+
+    // The next steps printed, as the newcomer runs them (the shared install stands in for `npm install`).
+    await linkRuntimeModules(project);
+    const dev = await startDevServer(project);
+    try {
+      expect((await fetch(`${dev.baseUrl}/health/ready`)).status).toBe(200);
+      const spec = (await (await fetch(`${dev.baseUrl}/openapi.json`)).json()) as { info: { title: string } };
+      expect(spec.info.title).toBe('Swagger Petstore');
+    } finally {
+      dev.stop();
+    }
   }, 300_000);
 });
