@@ -129,8 +129,9 @@ class SchemaSummarizer {
   private readonly byId: Map<string, SchemaDefinition>;
   private readonly ownHashes = new Map<string, string>();
   private readonly reachHashes = new Map<string, string>();
-  /** Schemas the model shares between operations and properties are hashed once. */
+  /** Schemas the model shares between operations and properties (components' own) are hashed and walked once. */
   private readonly schemaHashes = new WeakMap<object, string>();
+  private readonly propertyLists = new WeakMap<object, (PropertySnapshot[] | undefined)[]>();
 
   constructor(definitions: readonly SchemaDefinition[]) {
     this.byId = new Map(definitions.map((d) => [d.id, d]));
@@ -143,6 +144,14 @@ class SchemaSummarizer {
 
   /** A list compares by the properties of its items (`[].name`), so that a field added to them is not a new list. */
   private propertiesOf(schema: unknown, depth: number): PropertySnapshot[] | undefined {
+    if (typeof schema !== 'object' || schema === null) return this.listProperties(schema, depth);
+    let byDepth = this.propertyLists.get(schema);
+    if (!byDepth) this.propertyLists.set(schema, (byDepth = []));
+    if (!(depth in byDepth)) byDepth[depth] = this.listProperties(schema, depth);
+    return byDepth[depth];
+  }
+
+  private listProperties(schema: unknown, depth: number): PropertySnapshot[] | undefined {
     const resolved = this.resolve(schema);
     const items = resolved?.type === 'array' ? resolved.items : undefined;
     const object = this.objectShape(items ?? schema);
