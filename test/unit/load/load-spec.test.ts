@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
@@ -25,6 +28,30 @@ describe('load stage', () => {
     expect(spec.version).toBe('3.1');
     expect(spec.document.components?.schemas).toHaveProperty('Widget');
     expect(JSON.stringify(spec.document.paths)).toContain('#/components/schemas/Widget');
+  });
+
+  it('keeps a spec without references to other files exactly as written, literal values included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-load-'));
+    const written = {
+      openapi: '3.0.3',
+      info: { title: 'as written', version: '1' },
+      paths: {
+        '/things': {
+          get: {
+            responses: {
+              '200': {
+                description: 'ok',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' }, examples: { one: { value: { $ref: '#/components/examples/one' } } } } },
+              },
+            },
+          },
+        },
+      },
+      components: { schemas: { Thing: { type: 'object' } }, examples: { one: { value: { id: 1 } } } },
+    };
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(written));
+    // An example's value is a literal: a `$ref` in it is data, not a reference to inline.
+    expect((await loadSpec(join(dir, 'openapi.json'))).document).toEqual(written);
   });
 
   it('says a missing file is missing (SCF001)', async () => {
