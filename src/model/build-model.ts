@@ -49,7 +49,9 @@ function groupIntoResources(drafts: DraftOperation[], tags: { name: string; desc
   const groups = new Map<string, DraftOperation[]>();
   for (const draft of drafts) {
     const key = draft.tags[0] ?? draft.path.split('/').find((s) => s !== '' && !s.startsWith('{')) ?? 'root';
-    groups.set(key, [...(groups.get(key) ?? []), draft]);
+    const group = groups.get(key);
+    if (group) group.push(draft);
+    else groups.set(key, [draft]);
   }
   const resourceNames = new NameRegistry(RESERVED_RESOURCE_NAMES);
   const typeNames = new NameRegistry();

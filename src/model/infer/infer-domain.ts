@@ -129,7 +129,19 @@ function returnedComponents(model: ApiModel, reader: SchemaReader): string[] {
   return found;
 }
 
-function returnedComponent(operation: ApiModel['resources'][number]['operations'][number], reader: SchemaReader): string | undefined {
+type ModelOperation = ApiModel['resources'][number]['operations'][number];
+
+/** Asked for every pair of resource and component: each operation's answer is worked out once per reader. */
+const returnedByReader = new WeakMap<SchemaReader, Map<ModelOperation, string | undefined>>();
+
+function returnedComponent(operation: ModelOperation, reader: SchemaReader): string | undefined {
+  let known = returnedByReader.get(reader);
+  if (!known) returnedByReader.set(reader, (known = new Map()));
+  if (!known.has(operation)) known.set(operation, findReturnedComponent(operation, reader));
+  return known.get(operation);
+}
+
+function findReturnedComponent(operation: ModelOperation, reader: SchemaReader): string | undefined {
   const success = operation.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => a.status.localeCompare(b.status))[0];
   const json = success?.contents.find((c) => c.kind === 'json');
   if (!success || !json) return undefined;
