@@ -1,5 +1,5 @@
 import openapiTS, { astToString } from 'openapi-typescript';
-import { packageVersion } from '../cache/package-version.js';
+import { packageVersion, SCAFFOLD_VERSION } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { isMarked, isRecord } from '../model/json-schema.js';
 import { resolvePointer } from '../model/resolve-ref.js';
@@ -12,6 +12,13 @@ import { generateTypesInPieces } from './openapi-types-pieces.js';
  * `Readable<...>`, so a service cannot return a password the spec marks writeOnly.
  */
 export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), whole = false): Promise<string> {
+  // The same document gives the same types: an unchanged spec costs one serialization and a hash instead
+  // of preparing the whole document and looking up every piece (which the hit keeps alive for the next change).
+  const key = ['openapi-types', SCAFFOLD_VERSION, OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header];
+  return cache.memo(key, JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole));
+}
+
+async function generateUncached(document: unknown, header: string, cache: RunCache, whole: boolean): Promise<string> {
   const input = prepareForOpenApiTypescript(markReferencedVisibility(document));
   // openapi-typescript's output depends on its input, its options and its version only: a spec whose
   // input here is unchanged reuses the previous run's output.
