@@ -82,7 +82,12 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
   let changed = false;
   // The keys found or kept while an entry is being computed: they become its `deps`.
   const scope = new AsyncLocalStorage<Set<string>>();
-  const keyOf = (keyParts: readonly string[], input: string) => hash([...keyParts, input].join('\0'));
+  // The hash of the parts and the input joined by NULs, without building the joined copy of a big input.
+  const keyOf = (keyParts: readonly string[], input: string) => {
+    const digest = createHash('sha256');
+    for (const part of keyParts) digest.update(part).update('\0');
+    return digest.update(input).digest('hex').slice(0, 40);
+  };
   const valueOf = (entry: StoredEntry): string | undefined => {
     if (entry.value !== undefined) return entry.value;
     const pending = newBlobs.get(entry.sum);
