@@ -178,7 +178,8 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 async function readEntries(file: string): Promise<Map<string, StoredEntry>> {
   try {
     const stored = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown };
-    if (stored.version !== FORMAT_VERSION || typeof stored.entries !== 'object' || stored.entries === null) return new Map();
+    // Version 1 entries are version 2 entries without deps or blobs: an upgrade keeps its cache.
+    if ((stored.version !== FORMAT_VERSION && stored.version !== 1) || typeof stored.entries !== 'object' || stored.entries === null) return new Map();
     const entries = new Map<string, StoredEntry>();
     for (const [key, entry] of Object.entries(stored.entries as Record<string, unknown>)) {
       const { sum, value, deps } = (entry ?? {}) as Partial<StoredEntry>;

@@ -54,6 +54,16 @@ describe('the run cache', () => {
     expect(await run(['k'], 'abc', async (input) => input.toUpperCase())).toEqual({ value: 'ABC', hits: 0, misses: 1 });
   });
 
+  it('reads a cache written in the previous format (an upgrade does not start from nothing), but not an unknown one', async () => {
+    await run(['k'], 'abc', async (input) => input.toUpperCase());
+    const stored = JSON.parse(await readFile(join(dir, CACHE_PATH), 'utf8')) as { version: number };
+    // Version 1 stored the same entries, without what version 2 adds (deps, values in blob files).
+    await writeFile(join(dir, CACHE_PATH), JSON.stringify({ ...stored, version: 1 }));
+    expect(await run(['k'], 'abc', async () => 'not called')).toEqual({ value: 'ABC', hits: 1, misses: 0 });
+    await writeFile(join(dir, CACHE_PATH), JSON.stringify({ ...stored, version: 99 }));
+    expect(await run(['k'], 'abc', async (input) => input.toUpperCase())).toEqual({ value: 'ABC', hits: 0, misses: 1 });
+  });
+
   it('keeps only the entries the last run used', async () => {
     await run(['k'], 'old', async (input) => input);
     await run(['k'], 'new', async (input) => input);
