@@ -161,8 +161,9 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
       await mkdir(dirname(file), { recursive: true });
       const blobs = new Set(entries.flatMap(([, entry]) => (entry.value === undefined ? [entry.sum] : [])));
       if (blobs.size > 0) await mkdir(blobDir, { recursive: true });
-      for (const [sum, value] of newBlobs) if (blobs.has(sum)) await writeAtomically(join(blobDir, sum), value);
-      await writeAtomically(file, text);
+      // All at once: an index naming a blob not yet written (a crash in between) only makes that entry a miss.
+      const written = [...newBlobs].filter(([sum]) => blobs.has(sum));
+      await Promise.all([...written.map(([sum, value]) => writeAtomically(join(blobDir, sum), value)), writeAtomically(file, text)]);
       const stale = (await readdir(blobDir).catch(() => [] as string[])).filter((name) => !blobs.has(name));
       await Promise.all(stale.map((name) => rm(join(blobDir, name), { force: true })));
     },
