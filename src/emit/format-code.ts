@@ -1,7 +1,7 @@
 import * as prettier from 'prettier';
 import { error, ScaffoldError } from '../diagnostics/diagnostic.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
-import { formatInPieces } from './format-chunks.js';
+import { CHUNKED_FORMAT_THRESHOLD, formatInPieces } from './format-chunks.js';
 import { formatAroundLongLiterals } from './format-long-literals.js';
 
 const PARSERS: Record<string, string> = { '.ts': 'typescript', '.js': 'babel', '.json': 'json', '.md': 'markdown', '.yaml': 'yaml', '.yml': 'yaml' };
@@ -11,8 +11,8 @@ export const PRETTIER_OPTIONS: prettier.Options = { singleQuote: true, printWidt
 
 /**
  * Prettier runs last on every file it has a parser for; a failure here is a generator bug, reported with
- * the file. A big file is formatted piece by piece (see format-chunks.ts); each piece's result is
- * remembered by the cache under its text, the parser, prettier's version and options.
+ * the file. A big file is formatted piece by piece (see format-chunks.ts); each piece's result, and a big
+ * file's whole result, is remembered by the cache under its text, the parser, prettier's version and options.
  */
 export async function formatCode(path: string, text: string, cache: RunCache = noRunCache()): Promise<string> {
   const extension = path.slice(path.lastIndexOf('.'));
@@ -21,7 +21,10 @@ export async function formatCode(path: string, text: string, cache: RunCache = n
   try {
     const key = formatKey(parser);
     const formatWhole = (whole: string) => formatInPieces(whole, parser, (piece) => cache.memo(key, piece, (input) => prettier.format(input, { ...PRETTIER_OPTIONS, parser })));
-    return await (parser === 'typescript' ? formatAroundLongLiterals(text, PRETTIER_OPTIONS.singleQuote === true, formatWhole) : formatWhole(text));
+    const format = (whole: string) => (parser === 'typescript' ? formatAroundLongLiterals(whole, PRETTIER_OPTIONS.singleQuote === true, formatWhole) : formatWhole(whole));
+    // A big file is remembered whole too (its value is prettier's output all the same, so it shares the
+    // key): an unchanged one costs a hash instead of a cut and a lookup per piece, and keeps its pieces.
+    return await (text.length >= CHUNKED_FORMAT_THRESHOLD ? cache.memo(key, text, format) : format(text));
   } catch (cause) {
     throw new ScaffoldError([error('SCF025', `could not format ${path}: ${(cause as Error).message.split('\n')[0]}`, { file: path })]);
   }

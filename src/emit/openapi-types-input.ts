@@ -1,4 +1,5 @@
-import { decodePointerSegment, isRecord } from '../model/json-schema.js';
+import { decodePointerSegment, isMarked, isRecord } from '../model/json-schema.js';
+import { resolvePointer } from '../model/resolve-ref.js';
 import { NameRegistry } from '../model/naming.js';
 
 /**
@@ -14,9 +15,13 @@ import { NameRegistry } from '../model/naming.js';
  * - A schema inheriting a discriminator through `allOf` gets the discriminator property written by
  *   openapi-typescript, so its own declaration of that property is left out (it would be a duplicate).
  */
-export function prepareForOpenApiTypescript(document: unknown): unknown {
+export function prepareForOpenApiTypescript(document: unknown, { inPlace = false }: { inPlace?: boolean } = {}): unknown {
   if (!isRecord(document)) return document;
-  const prepared = structuredClone(document);
+  // In place when the caller hands over a copy of its own (markReferencedVisibility's): no second copy of a
+  // big spec. Hoisted targets are then copied before anything is rewritten, so either way they are copies of
+  // the document as it came in.
+  const originals = inPlace ? hoistedTargets(document) : undefined;
+  const prepared = inPlace ? document : structuredClone(document);
   const components = isRecord(prepared.components) ? prepared.components : (prepared.components = {});
   const schemas = isRecord(components.schemas) ? components.schemas : (components.schemas = {});
   const names = new NameRegistry(Object.keys(schemas));
@@ -25,12 +30,12 @@ export function prepareForOpenApiTypescript(document: unknown): unknown {
   const hoist = (ref: string): string | undefined => {
     const known = hoisted.get(ref);
     if (known !== undefined) return known;
-    const target = resolveLocal(document, ref);
+    const target = originals ? originals.get(ref) : resolveLocal(document, ref);
     if (target === undefined) return undefined;
     const name = names.claim(nameFor(ref));
     const replacement = `#/components/schemas/${escapePointerSegment(name)}`;
     hoisted.set(ref, replacement);
-    const copy = structuredClone(target);
+    const copy = originals ? target : structuredClone(target);
     schemas[name] = copy;
     pending.push(copy);
     return replacement;
@@ -49,6 +54,57 @@ export function prepareForOpenApiTypescript(document: unknown): unknown {
     });
   }
   return prepared;
+}
+
+/** A copy of the target of every ref in the document that will be hoisted, by ref. */
+function hoistedTargets(document: Record<string, unknown>): Map<string, unknown> {
+  const targets = new Map<string, unknown>();
+  visitRecords(document, (record) => {
+    const ref = record.$ref;
+    if (typeof ref !== 'string' || targets.has(ref) || !needsHoisting(ref)) return;
+    const target = resolveLocal(document, ref);
+    if (target !== undefined) targets.set(ref, structuredClone(target));
+  });
+  return targets;
+}
+
+/**
+ * openapi-typescript marks only properties that say `readOnly`/`writeOnly` themselves. A property
+ * that references a readOnly schema is readOnly too (the validators treat it so), so such properties
+ * are rewritten as `allOf: [$ref]` with the marker before the types are made. Only the input of the
+ * type generator changes; the served spec stays as written. The result is a copy sharing nothing with
+ * `document` (what prepareForOpenApiTypescript may rewrite in place).
+ */
+export function markReferencedVisibility(document: unknown): unknown {
+  const resolve = (ref: string) => resolvePointer(document, ref);
+  const wrappers: { allOf: unknown[] }[] = [];
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!isRecord(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' && isRecord(value)) {
+        out[key] = Object.fromEntries(
+          Object.entries(value).map(([name, property]) => {
+            for (const marker of ['readOnly', 'writeOnly'] as const) {
+              if (isRecord(property) && property[marker] !== true && isMarked(property, marker, resolve)) {
+                const wrapper = { allOf: [property], [marker]: true };
+                wrappers.push(wrapper);
+                return [name, wrapper];
+              }
+            }
+            return [name, visit(property)];
+          }),
+        );
+      } else out[key] = visit(value);
+    }
+    return out;
+  };
+  const marked = visit(document);
+  // The wrapped properties are copied together, so that what they share in the document they share in the copy.
+  const copies = structuredClone(wrappers.map((wrapper) => wrapper.allOf[0]));
+  wrappers.forEach((wrapper, i) => (wrapper.allOf = [copies[i]]));
+  return marked;
 }
 
 /** Refs to a whole component (`#/components/schemas/Pet`) are what openapi-typescript expects. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { astToString, resolveRef, scanDiscriminators, transformSchema, type GlobalContext, type OpenAPI3 } from 'openapi-typescript';
+import { astToString, resolveRef, transformSchema, type GlobalContext, type OpenAPI3 } from 'openapi-typescript';
 import { isRecord } from '../model/json-schema.js';
 import type { RunCache } from '../cache/run-cache.js';
+import { scanDiscriminatorsOnce } from './scan-discriminators.js';
 
 /**
  * openapi-typescript's output, assembled from pieces: one per path item and one per component, each
@@ -32,7 +33,7 @@ const COLLECTIONS = ['schemas', 'responses', 'parameters', 'requestBodies', 'hea
 
 async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<string> {
   const schema = document as unknown as OpenAPI3;
-  const discriminators = scanDiscriminators(schema, options);
+  const discriminators = scanDiscriminatorsOnce(schema, options);
   const components = isRecord(document.components) ? document.components : undefined;
   const context = hash(JSON.stringify([discriminators, components ?? null]));
   const print = (piece: Record<string, unknown>) => astToString(transformSchema(piece as unknown as OpenAPI3, createContext(schema, discriminators)));

@@ -65,7 +65,22 @@ describe('openapi-typescript run piece by piece', () => {
     const types = await generateOpenApiTypes(changed, '', second);
     expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
     expect(types).toContain('probe?: string');
-    expect(second.stats.misses).toBe(1);
+    expect(second.stats.misses).toBe(2); // the whole document's types, and the one path item
+  });
+
+  it('an unchanged document is one hit, which keeps its pieces for the next change', async () => {
+    const first = await openRunCache(dir);
+    const types = await generateOpenApiTypes(CROSS_REFERENCING, '', first);
+    await first.save();
+    const unchanged = await openRunCache(dir);
+    expect(await generateOpenApiTypes(structuredClone(CROSS_REFERENCING), '', unchanged)).toBe(types);
+    expect(unchanged.stats).toEqual({ hits: 1, misses: 0 });
+    await unchanged.save();
+    const changed = structuredClone(CROSS_REFERENCING);
+    (changed.paths['/health'].get as Record<string, unknown>).parameters = [{ name: 'probe', in: 'query', schema: { type: 'string' } }];
+    const next = await openRunCache(dir);
+    await generateOpenApiTypes(changed, '', next);
+    expect(next.stats.misses).toBe(2);
   });
 
   it('a changed component recomputes every piece (they may resolve into it)', async () => {

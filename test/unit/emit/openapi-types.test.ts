@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { generateOpenApiTypes } from '../../../src/emit/openapi-types.js';
-import { prepareForOpenApiTypescript } from '../../../src/emit/openapi-types-input.js';
+import { markReferencedVisibility, prepareForOpenApiTypescript } from '../../../src/emit/openapi-types-input.js';
 
 /** Type errors of the generated types, checked in memory with the same strictness as a generated project. */
 function typeErrors(source: string): string[] {
@@ -70,5 +70,64 @@ describe('the spec types from openapi-typescript compile for constructs real spe
     );
     const types = await generateOpenApiTypes(spec, '');
     expect(typeErrors(types)).toEqual([]);
+  });
+});
+
+/** Every construct the input preparation rewrites, several of them on objects the spec shares between places. */
+function everythingPrepared() {
+  const owner = { type: 'object', readOnly: true, properties: { name: { type: 'string' } } };
+  const line = { type: 'object', properties: { sku: { type: 'string' }, owner: { $ref: '#/components/schemas/Owner' } } };
+  return document(
+    {
+      '/a': {
+        post: {
+          requestBody: json({ type: 'object', properties: { circular: { type: 'object', properties: { next: { $ref: '#/paths/~1a/post/requestBody/content/application~1json/schema/properties/circular' } } } } }),
+          responses: { '200': { description: 'ok', ...json({ $ref: '#/paths/~1a/post/requestBody/content/application~1json/schema/properties/circular' }) } },
+        },
+      },
+      '/pets': { patch: { requestBody: json({ oneOf: [{ $ref: '#/components/schemas/Cat' }], discriminator: { propertyName: 'kind', mapping: { cat: 'Cat', fish: 'Fish' } } }), responses: { '204': { description: 'ok' } } } },
+      '/both': { get: { responses: { '200': { description: 'ok', ...json({ $ref: '#/components/schemas/Order/definitions/both' }) } } } },
+    },
+    {
+      Owner: owner,
+      Order: {
+        allOf: [{ type: 'object', properties: { id: { type: 'string' }, owner: { $ref: '#/components/schemas/Owner' } } }, { type: 'object', properties: { line: { $ref: '#/components/schemas/Order/definitions/line' }, again: line } }],
+        definitions: {
+          line,
+          other: { type: 'object', properties: { ref: { $ref: '#/components/schemas/Order/allOf/0' }, stamp: { $ref: '#/components/schemas/Order/definitions/stamp' } } },
+          stamp: { type: 'string', readOnly: true },
+          // Inherits two discriminators, each property declared again: each copy of it drops the first only.
+          both: { allOf: [{ $ref: '#/components/schemas/Pet' }, { $ref: '#/components/schemas/Animal' }], properties: { kind: { type: 'string' }, species: { type: 'string' } } },
+        },
+      },
+      Animal: { type: 'object', properties: { species: { type: 'string' } }, discriminator: { propertyName: 'species' } },
+      Pet: { type: 'object', properties: { kind: { type: 'string' } }, discriminator: { propertyName: 'kind' } },
+      Cat: { allOf: [{ $ref: '#/components/schemas/Pet' }], type: 'object', properties: { kind: { type: 'string' }, owner: { $ref: '#/components/schemas/Owner' }, shared: line } },
+    },
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+describe('the input handed to openapi-typescript', () => {
+  it('is prepared in place exactly as on a copy, shared objects included', () => {
+    const spec = everythingPrepared();
+    const onCopy = JSON.stringify(prepareForOpenApiTypescript(spec));
+    expect(JSON.stringify(prepareForOpenApiTypescript(markReferencedVisibility(spec), { inPlace: true }))).toBe(
+      JSON.stringify(prepareForOpenApiTypescript(structuredClone(markReferencedVisibility(spec)))),
+    );
+    expect(JSON.stringify(prepareForOpenApiTypescript(structuredClone(spec), { inPlace: true }))).toBe(onCopy);
+    expect(onCopy).toContain('"$ref":"#/components/schemas/components.schemas.Order.definitions.line"');
+  });
+
+  it('is made without touching the spec (which is also served as written)', async () => {
+    const spec = deepFreeze(everythingPrepared()); // any write to it throws
+    expect(await generateOpenApiTypes(spec, '')).toBe(await generateOpenApiTypes(everythingPrepared(), ''));
   });
 });
