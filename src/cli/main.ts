@@ -17,6 +17,14 @@ import { stageProgress } from './prompts/progress.js';
 import { completeGenerateFlags, PromptCancelled } from './prompts/session.js';
 import { detectTerminal, type Terminal } from './prompts/terminal.js';
 
+/** What follows a usage error: the help of the command it was given to (add's own messages carry its generators). */
+function usageFor(command: string | undefined): string {
+  if (command === 'generate') return generateHelp();
+  if (command === 'eject') return ejectHelp();
+  if (command === 'add') return 'Run `scaffold add --help` for the generators and their options.';
+  return MAIN_HELP;
+}
+
 const MAIN_HELP = `Usage: scaffold <command> [options]
 
 Commands:
@@ -65,7 +73,7 @@ export async function main(
     }
     if (error instanceof UsageError) {
       printError(`scaffold: ${error.message}\n`);
-      printError(command === 'generate' ? generateHelp() : command === 'eject' ? ejectHelp() : MAIN_HELP);
+      printError(usageFor(command));
       return 2;
     }
     if (error instanceof ScaffoldError) {

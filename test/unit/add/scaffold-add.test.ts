@@ -147,6 +147,8 @@ describe('scaffold add, the other generators', () => {
     const refused = run(project.api, ['add', 'middleware', '--name', 'audit-log', '--dry-run']);
     expect(await refused.done).toBe(2);
     expect(refused.output()).toContain('--dry-run previews the generators that only edit the design');
+    expect(refused.output()).toContain('Run `scaffold add --help`');
+    expect(refused.output()).not.toContain('Usage: scaffold <command>');
     expect(await tree(project.root)).toEqual(before);
   }, 60_000);
 
