@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import type TypeScript from 'typescript';
 
 /**
  * Formatting a TypeScript file that holds a huge string literal (openapi-document.gen.ts carries the whole
@@ -18,6 +18,8 @@ export async function formatAroundLongLiterals(text: string, singleQuote: boolea
   if (literals.length === 0) return format(text);
   const placeholders = literals.map((_, i) => `__scaffold_long_literal_${i}_${'x'.repeat(PLACEHOLDER_WIDTH)}`);
   if (placeholders.some((placeholder) => text.includes(placeholder))) return format(text);
+  // Imported here: the compiler is big, and most runs never get this far (small files, cache hits).
+  const { default: ts } = await import('typescript');
   let swapped = '';
   let at = 0;
   literals.forEach(({ start, end }, i) => {
@@ -25,7 +27,7 @@ export async function formatAroundLongLiterals(text: string, singleQuote: boolea
     at = end;
   });
   swapped += text.slice(at);
-  if (!scansAsStrings(swapped, placeholders)) return format(text);
+  if (!scansAsStrings(ts, swapped, placeholders)) return format(text);
   let formatted = await format(swapped);
   for (const [i, { start, end }] of literals.entries()) {
     const placeholder = placeholders[i]!;
@@ -80,23 +82,16 @@ function literalEnd(text: string, start: number, lineEnd: number): number {
 }
 
 /** Whether TypeScript's scanner reads each placeholder, and nothing unreliable, in `swapped`. */
-function scansAsStrings(swapped: string, placeholders: string[]): boolean {
+function scansAsStrings(ts: typeof TypeScript, swapped: string, placeholders: string[]): boolean {
+  const unreliable = new Set([ts.SyntaxKind.SlashToken, ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.TemplateHead, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.Unknown]);
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, swapped);
   const seen: string[] = [];
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
     if (token === ts.SyntaxKind.StringLiteral && scanner.getTokenValue().startsWith('__scaffold_long_literal_')) seen.push(scanner.getTokenValue());
-    else if (UNRELIABLE.has(token)) return false;
+    else if (unreliable.has(token)) return false;
   }
   return seen.length === placeholders.length && seen.every((value, i) => value === placeholders[i]);
 }
-
-const UNRELIABLE = new Set([
-  ts.SyntaxKind.SlashToken,
-  ts.SyntaxKind.SlashEqualsToken,
-  ts.SyntaxKind.TemplateHead,
-  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
-  ts.SyntaxKind.Unknown,
-]);
 
 /**
  * Prettier's normalization of a double-quoted literal whose escapes are JSON's (what stringLiteral writes):

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { astToString, resolveRef, transformSchema, type GlobalContext, type OpenAPI3 } from 'openapi-typescript';
+import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
 import { isRecord } from '../model/json-schema.js';
 import type { RunCache } from '../cache/run-cache.js';
+import { loadOpenApiTypescript, openApiTypescript } from './openapi-typescript-lib.js';
 import { scanDiscriminatorsOnce } from './scan-discriminators.js';
 
 /**
@@ -32,6 +33,7 @@ export interface PieceOptions {
 const COLLECTIONS = ['schemas', 'responses', 'parameters', 'requestBodies', 'headers'] as const;
 
 async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<string> {
+  const { astToString, transformSchema } = await loadOpenApiTypescript();
   const schema = document as unknown as OpenAPI3;
   const discriminators = scanDiscriminatorsOnce(schema, options);
   const components = isRecord(document.components) ? document.components : undefined;
@@ -119,7 +121,7 @@ function createContext(schema: OpenAPI3, discriminators: GlobalContext['discrimi
     generatePathParams: false,
     readWriteMarkers: true,
     resolve($ref: string) {
-      return resolveRef(schema, $ref, { silent: true });
+      return openApiTypescript().resolveRef(schema, $ref, { silent: true });
     },
   } as GlobalContext;
 }

@@ -1,8 +1,8 @@
-import openapiTS, { astToString } from 'openapi-typescript';
 import { packageVersion, SCAFFOLD_VERSION } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi-types-input.js';
 import { generateTypesInPieces } from './openapi-types-pieces.js';
+import { loadOpenApiTypescript } from './openapi-typescript-lib.js';
 
 /**
  * The spec's types (`paths`, `components`, `operations`), from openapi-typescript. Read/write markers
@@ -24,7 +24,10 @@ async function generateUncached(document: unknown, header: string, cache: RunCac
   // Piece by piece where the spec allows it (openapi-types-pieces.ts), else the whole run.
   const generated =
     (whole ? undefined : await generateTypesInPieces(input, OPTIONS, cache, keyParts)) ??
-    (await cache.memo(keyParts, JSON.stringify(input), async () => astToString(await openapiTS(input as Parameters<typeof openapiTS>[0], OPTIONS))));
+    (await cache.memo(keyParts, JSON.stringify(input), async () => {
+      const { default: openapiTS, astToString } = await loadOpenApiTypescript();
+      return astToString(await openapiTS(input as Parameters<typeof openapiTS>[0], OPTIONS));
+    }));
   // The marker helpers test `$Write<any>`; `unknown` says the same without an `any` in generated code.
   return `${header}\n${generated.replace(/\$(Read|Write)<any>/g, '$$$1<unknown>')}`;
 }

@@ -1,5 +1,6 @@
-import { createRef, resolveRef, scanDiscriminators, warn, type DiscriminatorObject, type OpenAPI3, type OpenAPITSOptions, type ReferenceObject, type SchemaObject } from 'openapi-typescript';
+import type { DiscriminatorObject, OpenAPI3, OpenAPITSOptions, ReferenceObject, SchemaObject, scanDiscriminators } from 'openapi-typescript';
 import { packageVersion } from '../cache/package-version.js';
+import { openApiTypescript } from './openapi-typescript-lib.js';
 
 /**
  * openapi-typescript's `scanDiscriminators`, minus its cost on a big spec: the library's walk copies the
@@ -8,10 +9,10 @@ import { packageVersion } from '../cache/package-version.js';
  * VERIFIED_VERSION, MIT licence) with a walk that keeps one path array and copies nothing; the callbacks
  * are unchanged, so it finds, patches and returns the same. Tests compare it with the library on real
  * specs. Another installed version of the library gets its own function, until this copy is checked
- * against it.
+ * against it. Runs after loadOpenApiTypescript().
  */
 export function scanDiscriminatorsOnce(schema: OpenAPI3, options: OpenAPITSOptions): ReturnType<typeof scanDiscriminators> {
-  return INSTALLED_VERSION === VERIFIED_VERSION ? scan(schema, options) : scanDiscriminators(schema, options);
+  return INSTALLED_VERSION === VERIFIED_VERSION ? scan(schema, options) : openApiTypescript().scanDiscriminators(schema, options);
 }
 
 export const VERIFIED_VERSION = '7.13.0';
@@ -29,7 +30,7 @@ function scan(schema: OpenAPI3, options: OpenAPITSOptions): ReturnType<typeof sc
     if (!discriminator?.propertyName) {
       return;
     }
-    const ref = createRef(path);
+    const ref = openApiTypescript().createRef(path);
     objects[ref] = discriminator;
     if (!obj?.oneOf || !Array.isArray(obj.oneOf)) {
       return;
@@ -82,7 +83,7 @@ function scan(schema: OpenAPI3, options: OpenAPITSOptions): ReturnType<typeof sc
         if (!objects[item.$ref]) {
           return;
         }
-        const ref = createRef(path);
+        const ref = openApiTypescript().createRef(path);
         const discriminator = objects[item.$ref]!;
         const mappedValues: string[] = [];
         if (discriminator.mapping) {
@@ -101,7 +102,7 @@ function scan(schema: OpenAPI3, options: OpenAPITSOptions): ReturnType<typeof sc
           ...objects[item.$ref]!,
         };
       } else if (item.discriminator?.propertyName) {
-        objects[createRef(path)] = { ...item.discriminator };
+        objects[openApiTypescript().createRef(path)] = { ...item.discriminator };
       }
     }
   });
@@ -138,7 +139,7 @@ function createDiscriminatorEnum(values: string[], prevSchema?: SchemaObject): S
 }
 
 function patchDiscriminatorEnum(schema: OpenAPI3, ref: string, values: string[], discriminator: DiscriminatorObject, discriminatorRef: string, options: OpenAPITSOptions): boolean {
-  const resolvedSchema = resolveRef<Node>(schema, ref, {
+  const resolvedSchema = openApiTypescript().resolveRef<Node>(schema, ref, {
     silent: options.silent ?? false,
   });
   if (resolvedSchema?.allOf) {
@@ -163,6 +164,6 @@ function patchDiscriminatorEnum(schema: OpenAPI3, ref: string, values: string[],
     resolvedSchema.properties[discriminator.propertyName] = createDiscriminatorEnum(values, resolvedSchema.properties[discriminator.propertyName]);
     return true;
   }
-  warn(`Discriminator mapping has an invalid schema (neither an object schema nor an allOf array): ${ref} => ${values.join(', ')} (Discriminator: ${discriminatorRef})`, options.silent);
+  openApiTypescript().warn(`Discriminator mapping has an invalid schema (neither an object schema nor an allOf array): ${ref} => ${values.join(', ')} (Discriminator: ${discriminatorRef})`, options.silent);
   return false;
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { scanDiscriminators, type OpenAPI3 } from 'openapi-typescript';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { packageVersion } from '../../../src/cache/package-version.js';
+import { loadOpenApiTypescript } from '../../../src/emit/openapi-typescript-lib.js';
 import { scanDiscriminatorsOnce, VERIFIED_VERSION } from '../../../src/emit/scan-discriminators.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
 
@@ -41,6 +42,11 @@ function bothScans(document: unknown) {
 }
 
 describe("scanning a spec's discriminators", () => {
+  // The generator loads the library on first use (openapi-types-pieces.ts does before it scans).
+  beforeAll(async () => {
+    await loadOpenApiTypescript();
+  });
+
   it('finds, patches and returns what openapi-typescript does, for every way discriminators are written', () => {
     const { library, copy } = bothScans(DISCRIMINATORS);
     expect(copy).toBe(library);
