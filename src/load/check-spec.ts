@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BaseResolver, createConfig, lintDocument, Source, type NormalizedProblem } from '@redocly/openapi-core';
+import type { NormalizedProblem } from '@redocly/openapi-core';
 import { packageVersion } from '../cache/package-version.js';
 import type { RunCache } from '../cache/run-cache.js';
 import { componentClosure, cutSpec, type ComponentSubset, type SpecItem, type SpecPieces } from './spec-pieces.js';
@@ -13,9 +13,15 @@ export interface SpecProblem {
   reportOnKey: boolean;
 }
 
+/** A file's text and path: what locating a problem needs (Redocly's own Source, or the spec's file before Redocly is loaded). */
+export interface SpecSource {
+  absoluteRef: string;
+  body: string;
+}
+
 /** A problem and the file it was found in (another file only when the spec references one). */
 export interface LocatedProblem extends SpecProblem {
-  source: Source;
+  source: SpecSource;
 }
 
 export interface CheckedSpec {
@@ -37,7 +43,7 @@ const MAX_SEPARATE_ITEMS = 50;
  * components it references, so the problems found are the ones a check of the whole spec finds.
  * Specs that reference other files, or whose path items reference each other, are checked whole.
  */
-export async function checkSpec(source: Source, document: Record<string, unknown>, cache: RunCache): Promise<CheckedSpec> {
+export async function checkSpec(source: SpecSource, document: Record<string, unknown>, cache: RunCache): Promise<CheckedSpec> {
   const pieces = cutSpec(document);
   if (pieces.external || pieces.crossItem) return { problems: unique(await lint(source, document)), selfContained: !pieces.external };
 
@@ -85,17 +91,24 @@ function keepable(problems: readonly SpecProblem[]): string {
   return JSON.stringify(problems.map(({ ruleId, severity, message, pointer, reportOnKey }) => ({ ruleId, severity, message, pointer, reportOnKey })));
 }
 
-async function lint(source: Source, parsed: unknown): Promise<LocatedProblem[]> {
+/** Redocly's check. Redocly is imported here, on first use: a regeneration with nothing new to check never loads it. */
+async function lint(source: SpecSource, parsed: unknown): Promise<LocatedProblem[]> {
+  const { BaseResolver, createConfig, lintDocument, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
-  const problems = await lintDocument({ document: { source, parsed }, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
-  return problems.map((problem) => ({
-    ruleId: problem.ruleId,
-    severity: problem.severity,
-    message: problem.message,
-    pointer: problem.location[0]?.pointer,
-    reportOnKey: problem.location[0]?.reportOnKey ?? false,
-    source: problem.location[0]?.source ?? source,
-  }));
+  const document = { source: new Source(source.absoluteRef, source.body), parsed };
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
+  return problems.map((problem) => {
+    const found = problem.location[0]?.source;
+    return {
+      ruleId: problem.ruleId,
+      severity: problem.severity,
+      message: problem.message,
+      pointer: problem.location[0]?.pointer,
+      reportOnKey: problem.location[0]?.reportOnKey ?? false,
+      // The spec's own problems keep its one source object, which positions are computed once for.
+      source: !found || found === document.source ? source : found,
+    };
+  });
 }
 
 /**
@@ -105,7 +118,7 @@ async function lint(source: Source, parsed: unknown): Promise<LocatedProblem[]> 
  * that may be an artefact, so such items are checked again with the real components, and the problem
  * is kept with every changed item (dedupe drops the copies).
  */
-async function checkItems(source: Source, pieces: SpecPieces, changed: readonly SpecItem[], subset: ComponentSubset, rest: readonly SpecProblem[]): Promise<Map<SpecItem, SpecProblem[]>> {
+async function checkItems(source: SpecSource, pieces: SpecPieces, changed: readonly SpecItem[], subset: ComponentSubset, rest: readonly SpecProblem[]): Promise<Map<SpecItem, SpecProblem[]>> {
   const problems = await lint(source, reducedSpec(pieces, changed, subset.components));
   const owners = itemsByPointer(changed);
   const known = new Set(rest.map(problemKey));

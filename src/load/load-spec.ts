@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { BaseResolver, bundle, createConfig, Source, type NormalizedProblem } from '@redocly/openapi-core';
+import type { NormalizedProblem } from '@redocly/openapi-core';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkSpec, SPEC_RULES, type LocatedProblem } from './check-spec.js';
+import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecSource } from './check-spec.js';
 import { createProblemPositions } from './problem-position.js';
 import { parseText, readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
@@ -26,23 +26,25 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text }:
   const file = text === undefined ? await readDocument(path) : { path, text, value: parseText(path, text) };
   const version = detectVersion(path, file.value);
 
-  const source = new Source(path, file.text);
+  const source: SpecSource = { absoluteRef: path, body: file.text };
   const checked = await checkSpec(source, file.value as Record<string, unknown>, cache);
-  const toDiagnostic = diagnosticsOf(checked.problems);
+  const toDiagnostic = await diagnosticsOf(checked.problems);
   const errors = checked.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
   if (errors.length > 0) throw new ScaffoldError(errors);
   const warnings = checked.problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
   if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings };
 
+  const { BaseResolver, bundle, createConfig, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
-  const bundled = await bundle({ config, doc: { source, parsed: file.value }, dereference: false, externalRefResolver: new BaseResolver(config.resolve) });
-  const bundleProblems = bundled.problems.map(locatedProblem).filter((p) => p.severity === 'error' && !isTolerated(p));
-  const bundleErrors = bundleProblems.map(diagnosticsOf(bundleProblems));
+  const doc = { source: new Source(path, file.text), parsed: file.value };
+  const bundled = await bundle({ config, doc, dereference: false, externalRefResolver: new BaseResolver(config.resolve) });
+  const bundleProblems = bundled.problems.map((problem) => locatedProblem(problem, source)).filter((p) => p.severity === 'error' && !isTolerated(p));
+  const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
   return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
 }
 
-function locatedProblem(problem: NormalizedProblem): LocatedProblem {
+function locatedProblem(problem: NormalizedProblem, spec: SpecSource): LocatedProblem {
   const location = problem.location[0];
   return {
     ruleId: problem.ruleId,
@@ -50,7 +52,7 @@ function locatedProblem(problem: NormalizedProblem): LocatedProblem {
     message: problem.message,
     pointer: location?.pointer,
     reportOnKey: location?.reportOnKey ?? false,
-    source: location?.source ?? new Source('', ''),
+    source: location && location.source.absoluteRef !== spec.absoluteRef ? location.source : spec,
   };
 }
 
@@ -106,9 +108,9 @@ function detectVersion(path: string, value: unknown): '3.0' | '3.1' {
 }
 
 /** Turns Redocly's problems into diagnostics located by file, pointer, line and column. */
-function diagnosticsOf(problems: readonly LocatedProblem[]): (problem: LocatedProblem) => Diagnostic {
+async function diagnosticsOf(problems: readonly LocatedProblem[]): Promise<(problem: LocatedProblem) => Diagnostic> {
   const located = problems.filter((p): p is LocatedProblem & { pointer: string } => p.pointer !== undefined);
-  const positionOf = createProblemPositions(located);
+  const positionOf = await createProblemPositions(located);
   const safeLineCol = (problem: LocatedProblem & { pointer: string }): { line: number; col: number } | undefined => {
     try {
       return positionOf(problem);

@@ -1,7 +1,13 @@
-import { getAstNodeByPointer, getLineColLocation, type NormalizedProblem } from '@redocly/openapi-core';
+import type { Source } from '@redocly/openapi-core';
+import type { SpecSource } from './check-spec.js';
 import { jsonPointerOffsets } from './json-pointer-offsets.js';
 
-type ProblemLocation = NormalizedProblem['location'][number];
+/** Where a problem is: Redocly's location, whose source may be the spec's file before Redocly was loaded. */
+export interface ProblemLocation {
+  source: SpecSource;
+  pointer: string;
+  reportOnKey?: boolean;
+}
 type Position = { line: number; col: number };
 
 /**
@@ -10,11 +16,23 @@ type Position = { line: number; col: number };
  * for the hundred warnings of a 10 MB spec). Here the first problem of a source goes through Redocly
  * (which parses the source's AST once and keeps it); the others look the same AST node up and turn its
  * offset into a line and column with an index of line starts. The `expected` locations of JSON sources
- * are found in one scan of the text instead (src/load/json-pointer-offsets.ts), with no AST at all.
+ * are found in one scan of the text instead (src/load/json-pointer-offsets.ts), with no AST at all, and
+ * then Redocly is not even loaded. Other locations are answered only when Redocly was needed for one
+ * of the expected ones (else the call throws, and the problem keeps its pointer without a line).
  */
-export function createProblemPositions(expected: readonly ProblemLocation[] = []): (location: ProblemLocation) => Position {
-  const indexes = new Map<ProblemLocation['source'], LineIndex | null>();
+export async function createProblemPositions(expected: readonly ProblemLocation[] = []): Promise<(location: ProblemLocation) => Position> {
+  const indexes = new Map<SpecSource, LineIndex | null>();
   const scanned = scanJsonSources(expected);
+  const redocly = expected.some((location) => scanned.get(location.source)?.get(locationKey(location)) === undefined) ? await import('@redocly/openapi-core') : undefined;
+  // Redocly's Source for each source (the spec's file may be a plain one): it parses and keeps the AST.
+  const sources = new Map<SpecSource, Source>();
+  const redoclySource = (source: SpecSource): Source => {
+    if (!redocly) throw new Error('no position: Redocly was not loaded for this location');
+    if (source instanceof redocly.Source) return source;
+    let real = sources.get(source);
+    if (!real) sources.set(source, (real = new redocly.Source(source.absoluteRef, source.body)));
+    return real;
+  };
   return (location) => {
     const { source } = location;
     const offset = scanned.get(source)?.get(locationKey(location));
@@ -23,6 +41,8 @@ export function createProblemPositions(expected: readonly ProblemLocation[] = []
       if (index === undefined) indexes.set(source, (index = lineIndex(source.body)));
       if (index) return startOf(source.body, index, offset, offset + 1);
     }
+    const real = redoclySource(source);
+    const getLineColLocation = (at: ProblemLocation) => redocly!.getLineColLocation({ ...at, source: real });
     let index = indexes.get(source);
     if (index === undefined) {
       const position = getLineColLocation(location).start;
@@ -31,9 +51,10 @@ export function createProblemPositions(expected: readonly ProblemLocation[] = []
       indexes.set(source, index);
       return position;
     }
-    const ast = index && location.pointer !== undefined ? (source.getAst((() => undefined) as unknown as Parameters<typeof source.getAst>[0]) as unknown) : undefined;
+    const ast = index && location.pointer !== undefined ? (real.getAst((() => undefined) as unknown as Parameters<typeof real.getAst>[0]) as unknown) : undefined;
     if (!index || ast === undefined) return getLineColLocation(location).start;
-    const node = getAstNodeByPointer(ast as Parameters<typeof getAstNodeByPointer>[0], location.pointer!, !!location.reportOnKey) as
+    type Ast = Parameters<NonNullable<typeof redocly>['getAstNodeByPointer']>[0];
+    const node = redocly!.getAstNodeByPointer(ast as Ast, location.pointer, !!location.reportOnKey) as
       | { startPosition?: number; endPosition?: number }
       | undefined;
     return startOf(source.body, index, node?.startPosition ?? 1, node?.endPosition ?? 1);
@@ -41,15 +62,15 @@ export function createProblemPositions(expected: readonly ProblemLocation[] = []
 }
 
 /** For each JSON source among the locations (without `\n\r`, see below), the offset of every location's node. */
-function scanJsonSources(locations: readonly ProblemLocation[]): Map<ProblemLocation['source'], Map<string, number>> {
-  const bySource = new Map<ProblemLocation['source'], ProblemLocation[]>();
+function scanJsonSources(locations: readonly ProblemLocation[]): Map<SpecSource, Map<string, number>> {
+  const bySource = new Map<SpecSource, ProblemLocation[]>();
   for (const location of locations) {
     if (location.pointer === undefined) continue;
     const found = bySource.get(location.source);
     if (found) found.push(location);
     else bySource.set(location.source, [location]);
   }
-  const scanned = new Map<ProblemLocation['source'], Map<string, number>>();
+  const scanned = new Map<SpecSource, Map<string, number>>();
   for (const [source, found] of bySource) {
     if (!/^\s*\{/.test(source.body) || source.body.includes('\n\r')) continue;
     const queries = found.map((location) => ({ segments: pointerSegments(location.pointer!), onKey: !!location.reportOnKey }));

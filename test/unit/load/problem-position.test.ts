@@ -42,9 +42,12 @@ describe('problem positions', () => {
   ])("are Redocly's own line and column for every problem of %s", async (path, text) => {
     const problems = await lint(path, text);
     expect(problems.length).toBeGreaterThan(10);
-    // JSON sources: every expected location is found by one scan of the text.
-    const positionOf = createProblemPositions(problems.map((problem) => problem.location[0]!));
-    const ours = problems.map((problem) => positionOf(problem.location[0]!));
+    // The spec's file as the load stage gives it: text and path, no Redocly Source (JSON is found by one
+    // scan of the text; YAML through Redocly's AST).
+    const spec = { absoluteRef: path, body: text };
+    const locations = problems.map((problem) => ({ source: spec, pointer: problem.location[0]!.pointer!, reportOnKey: problem.location[0]!.reportOnKey }));
+    const positionOf = await createProblemPositions(locations);
+    const ours = locations.map((location) => positionOf(location));
     // Redocly's answer, computed on a fresh copy of each source so that nothing is shared with ours.
     const theirs = problems.map((problem) => getLineColLocation({ ...problem.location[0]!, source: new Source(path, text) }).start);
     expect(ours).toEqual(theirs);
