@@ -1,4 +1,5 @@
-import { packageVersion, SCAFFOLD_VERSION } from '../cache/package-version.js';
+import { codeFingerprint } from '../cache/code-fingerprint.js';
+import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi-types-input.js';
 import { generateTypesInPieces } from './openapi-types-pieces.js';
@@ -12,7 +13,7 @@ import { loadOpenApiTypescript } from './openapi-typescript-lib.js';
 export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), whole = false): Promise<string> {
   // The same document gives the same types: an unchanged spec costs one serialization and a hash instead
   // of preparing the whole document and looking up every piece (which the hit keeps alive for the next change).
-  const key = ['openapi-types', SCAFFOLD_VERSION, OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header];
+  const key = ['openapi-types', codeFingerprint(), OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header];
   return cache.memo(key, JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole));
 }
 
