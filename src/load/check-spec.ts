@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NormalizedProblem } from '@redocly/openapi-core';
 import { packageVersion } from '../cache/package-version.js';
 import type { RunCache } from '../cache/run-cache.js';
+import { escapeSegment } from './redocly-pointer.js';
 import { componentClosure, cutSpec, type ComponentSubset, type SpecItem, type SpecPieces } from './spec-pieces.js';
 
 /** One of Redocly's problems, without its source: what the cache keeps. */
@@ -143,7 +144,7 @@ function reducedSpec(pieces: SpecPieces, items: readonly SpecItem[], components:
 }
 
 function itemsByPointer(items: readonly SpecItem[]): Map<string, SpecItem> {
-  return new Map(items.map((item) => [`#/${item.section}/${item.key.replace(/~/g, '~0').replace(/\//g, '~1')}`, item]));
+  return new Map(items.map((item) => [`#/${item.section}/${escapeSegment(item.key)}`, item]));
 }
 
 /** `#/paths/~1users/get/...` -> `#/paths/~1users`. */

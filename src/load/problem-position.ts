@@ -1,6 +1,7 @@
 import type { Source } from '@redocly/openapi-core';
 import type { SpecSource } from './check-spec.js';
 import { jsonPointerOffsets } from './json-pointer-offsets.js';
+import { pointerSegments } from './redocly-pointer.js';
 
 /** Where a problem is: Redocly's location, whose source may be the spec's file before Redocly was loaded. */
 export interface ProblemLocation {
@@ -86,21 +87,6 @@ function scanJsonSources(locations: readonly ProblemLocation[]): Map<SpecSource,
 
 function locationKey(location: ProblemLocation): string {
   return `${location.reportOnKey ? 'key' : 'value'} ${location.pointer}`;
-}
-
-/** Redocly's parsePointer: `#/a~1b/c%20d` -> ['a/b', 'c d']. */
-function pointerSegments(pointer: string): string[] {
-  return pointer
-    .slice(2)
-    .split('/')
-    .map((segment) => {
-      const unescaped = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-      try {
-        return decodeURIComponent(unescaped);
-      } catch {
-        return unescaped;
-      }
-    });
 }
 
 interface LineIndex {

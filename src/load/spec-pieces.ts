@@ -1,4 +1,5 @@
 import { isRecord } from '../model/json-schema.js';
+import { unescapeSegment } from './redocly-pointer.js';
 
 /**
  * A single-file spec cut into the pieces its checks can be cached by: every path item and webhook on
@@ -129,14 +130,4 @@ function collectRefs(value: unknown, state: { external: boolean; crossItem: bool
   };
   visit(value);
   return refs;
-}
-
-/** `a~1b%20c` -> `a/b c`, in the order Redocly undoes JSON pointer escapes and percent-encoding. */
-function unescapeSegment(segment: string): string {
-  const unescaped = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-  try {
-    return decodeURIComponent(unescaped);
-  } catch {
-    return unescaped; // a name the spec lacks: the closure is undefined and the whole spec is checked
-  }
 }
