@@ -32,6 +32,7 @@ import { buildProjectView, type ProjectView } from './plan/view-model.js';
 import { CONFIG_SCHEMA_FILE, createProjectConfig } from './project/project-config.js';
 import { UPSTREAM_NOTICES_PATH, upstreamNotices } from './project/upstream-notices.js';
 import { extendUserFiles } from './write/extend/extend-user-files.js';
+import { FileReader } from './write/file-reader.js';
 import { CONFIG_PATH } from './write/manifest.js';
 import { hasInterruptedWrite, recoverInterruptedWrite, writeProject, type WriteResult } from './write/write-project.js';
 
@@ -153,10 +154,13 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   );
 
   onStage('write');
-  const extension = await extendUserFiles(files, outDir, breakingMethods(api.changes, view));
+  // One reader of the project's files for the extension and the write: each file is read once.
+  const reader = new FileReader(outDir);
+  const extension = await extendUserFiles(files, outDir, breakingMethods(api.changes, view), reader);
   diagnostics.push(...extension.diagnostics);
   const written = await writeProject(files, {
     extended: extension.extended,
+    reader,
     outDir,
     toolVersion: version,
     dryRun: options.dryRun,

@@ -22,7 +22,7 @@ export async function formatCode(path: string, text: string, cache: RunCache = n
   try {
     const key = formatKey(parser);
     const formatWhole = (whole: string) => formatInPieces(whole, parser, (piece) => cache.memo(key, piece, async (input) => (await loadPrettier()).format(input, { ...PRETTIER_OPTIONS, parser })));
-    const format = (whole: string) => (parser === 'typescript' ? formatAroundLongLiterals(whole, PRETTIER_OPTIONS.singleQuote === true, formatWhole) : formatWhole(whole));
+    const format = (whole: string) => (parser === 'typescript' ? formatAroundLongLiterals(whole, PRETTIER_OPTIONS.singleQuote === true, formatWhole, cache) : formatWhole(whole));
     // A big file is remembered whole too (its value is prettier's output all the same, so it shares the
     // key): an unchanged one costs a hash instead of a cut and a lookup per piece, and keeps its pieces.
     return await (text.length >= CHUNKED_FORMAT_THRESHOLD ? cache.memo(key, text, format) : format(text));

@@ -1,4 +1,7 @@
 import type TypeScript from 'typescript';
+import { packageVersion } from '../cache/package-version.js';
+import { noRunCache, type RunCache } from '../cache/run-cache.js';
+import { typescriptCompiler } from './openapi-typescript-lib.js';
 
 /**
  * Formatting a TypeScript file that holds a huge string literal (openapi-document.gen.ts carries the whole
@@ -13,13 +16,11 @@ export const LONG_LITERAL = 64 * 1024;
 /** Wider than the print width: every "does it fit" prettier asks about it is answered as for the literal. */
 const PLACEHOLDER_WIDTH = 400;
 
-export async function formatAroundLongLiterals(text: string, singleQuote: boolean, format: (text: string) => Promise<string>): Promise<string> {
+export async function formatAroundLongLiterals(text: string, singleQuote: boolean, format: (text: string) => Promise<string>, cache: RunCache = noRunCache()): Promise<string> {
   const literals = longStringLiterals(text);
   if (literals.length === 0) return format(text);
   const placeholders = literals.map((_, i) => `__scaffold_long_literal_${i}_${'x'.repeat(PLACEHOLDER_WIDTH)}`);
   if (placeholders.some((placeholder) => text.includes(placeholder))) return format(text);
-  // Imported here: the compiler is big, and most runs never get this far (small files, cache hits).
-  const { default: ts } = await import('typescript');
   let swapped = '';
   let at = 0;
   literals.forEach(({ start, end }, i) => {
@@ -27,7 +28,10 @@ export async function formatAroundLongLiterals(text: string, singleQuote: boolea
     at = end;
   });
   swapped += text.slice(at);
-  if (!scansAsStrings(ts, swapped, placeholders)) return format(text);
+  // The verdict depends on the code around the literals only: a change inside them (the spec) reuses it,
+  // and the compiler, which is big, is loaded only when that code changed.
+  const verdict = cache.memoSync(['long-literal-scan', TYPESCRIPT_VERSION], swapped, (input) => String(scansAsStrings(typescriptCompiler(), input, placeholders)));
+  if (verdict !== 'true') return format(text);
   let formatted = await format(swapped);
   for (const [i, { start, end }] of literals.entries()) {
     const placeholder = placeholders[i]!;
@@ -80,6 +84,8 @@ function literalEnd(text: string, start: number, lineEnd: number): number {
     from = at + 1;
   }
 }
+
+const TYPESCRIPT_VERSION = packageVersion('typescript');
 
 /** Whether TypeScript's scanner reads each placeholder, and nothing unreliable, in `swapped`. */
 function scansAsStrings(ts: typeof TypeScript, swapped: string, placeholders: string[]): boolean {

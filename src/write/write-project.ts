@@ -71,6 +71,8 @@ export interface WriteOptions {
   readBack?: readonly string[];
   /** New content for user-owned files that exist, extended with what their new version adds (src/write/extend/). */
   extended?: ReadonlyMap<string, { content: string; additions: string[] }>;
+  /** The project's files as the run found them, when something before the write already read some. */
+  reader?: FileReader;
   /** The clock that names the backup folder (tests pin it). */
   now?: () => Date;
   /**
@@ -121,7 +123,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
   }
   const readBack = new Set(options.readBack ?? []);
   const backupDir = `${BACKUP_DIR}/${(options.now ?? (() => new Date()))().toISOString().replace(/[:.]/g, '-')}`;
-  const reader = new FileReader(options.outDir);
+  const reader = options.reader ?? new FileReader(options.outDir);
   const previousEntries = existingManifest?.manifest.files ?? [];
   reader.prefetch([
     ...files.map((f) => f.path),

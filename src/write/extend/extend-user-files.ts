@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { EmittedFile } from '../../emit/emit-files.js';
+import { FileReader } from '../file-reader.js';
 import { hashContent, MANIFEST_PATH, parseManifest } from '../manifest.js';
 import { applyEdits, lineOf, offsetAfterEdits, type TextEdit } from './text-edits.js';
 
@@ -34,8 +35,8 @@ interface Candidate {
  * Only files whose generated version or base changed since the last run are looked at, so a run that
  * changes nothing (or nothing the user's files build on) costs a read of each and no parsing.
  */
-export async function extendUserFiles(files: readonly EmittedFile[], outDir: string, changedOperations: ReadonlySet<string> = new Set()): Promise<UserFileExtension> {
-  const candidates = await findCandidates(files, outDir, changedOperations);
+export async function extendUserFiles(files: readonly EmittedFile[], outDir: string, changedOperations: ReadonlySet<string> = new Set(), reader = new FileReader(outDir)): Promise<UserFileExtension> {
+  const candidates = await findCandidates(files, outDir, changedOperations, reader);
   if (candidates.length === 0) return { extended: new Map(), diagnostics: [] };
 
   // ts-morph (and the compiler it bundles) loads only for a run that has something to extend.
@@ -109,14 +110,15 @@ export async function extendUserFiles(files: readonly EmittedFile[], outDir: str
  * or that mention a method whose operation changed in a breaking way (its types may have changed
  * while the base's text did not).
  */
-async function findCandidates(files: readonly EmittedFile[], outDir: string, changedOperations: ReadonlySet<string>): Promise<Candidate[]> {
+async function findCandidates(files: readonly EmittedFile[], outDir: string, changedOperations: ReadonlySet<string>, reader: FileReader): Promise<Candidate[]> {
   const recorded = await readFile(join(outDir, MANIFEST_PATH), 'utf8').then(parseManifest, () => undefined);
   const hashes = new Map((recorded?.files ?? []).map((entry) => [entry.path, entry.hash]));
   const byPath = new Map(files.map((file) => [file.path, file]));
-  const read = (path: string) => readFile(join(outDir, path), 'utf8').catch(() => undefined);
+  const userFiles = files.filter((file) => file.owner === 'user' && file.path.endsWith('.ts') && !file.path.endsWith('.d.ts'));
+  reader.prefetch(userFiles.flatMap((file) => [file.path, baseOf(file.path)]));
+  const read = (path: string) => reader.read(path);
   const candidates: Candidate[] = [];
-  for (const file of files) {
-    if (file.owner !== 'user' || !file.path.endsWith('.ts') || file.path.endsWith('.d.ts')) continue;
+  for (const file of userFiles) {
     const current = await read(file.path);
     if (current === undefined) continue;
     const generatedChanged = current !== file.content && hashes.get(file.path) !== hashContent(file.content);

@@ -3,10 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BLOB_DIR, BLOB_SIZE, CACHE_PATH, openRunCache, type RunCache } from '../../../src/cache/run-cache.js';
+import { BLOB_DIR, BLOB_SIZE, CACHE_PATH, openRunCache, PACK_DIR, type RunCache } from '../../../src/cache/run-cache.js';
 import { formatCode, formatKey, PRETTIER_OPTIONS } from '../../../src/emit/format-code.js';
 
 const UNFORMATTED = 'export const answer = {value: 42, "quoted": "text"}\n';
+
+interface StoredIndex {
+  version: number;
+  packs: { name: string; size: number }[];
+  entries: Record<string, { sum: string; pack?: number; at?: number; length?: number; deps?: string[] }>;
+}
+
+const readIndex = async (dir: string) => JSON.parse(await readFile(join(dir, CACHE_PATH), 'utf8')) as StoredIndex;
+
+/** Every packed value of the cache in `dir`, by key, read as the index says. */
+async function packedValues(dir: string): Promise<Record<string, string>> {
+  const index = await readIndex(dir);
+  const packs = await Promise.all(index.packs.map(({ name }) => readFile(join(dir, PACK_DIR, name))));
+  const values: Record<string, string> = {};
+  for (const [key, { pack, at, length }] of Object.entries(index.entries)) {
+    if (pack !== undefined) values[key] = packs[pack]!.toString('utf8', at, at! + length!);
+  }
+  return values;
+}
 
 describe('the run cache', () => {
   let dir: string;
@@ -48,18 +67,23 @@ describe('the run cache', () => {
 
   it('never returns an entry whose value was damaged (its checksum no longer matches)', async () => {
     await run(['k'], 'abc', async (input) => input.toUpperCase());
-    const stored = JSON.parse(await readFile(join(dir, CACHE_PATH), 'utf8')) as { entries: Record<string, { value: string }> };
-    for (const entry of Object.values(stored.entries)) entry.value = 'DAMAGED';
-    await writeFile(join(dir, CACHE_PATH), JSON.stringify(stored));
+    const [pack] = (await readIndex(dir)).packs;
+    await writeFile(join(dir, PACK_DIR, pack!.name), 'XYZ'); // same length, other bytes
     expect(await run(['k'], 'abc', async (input) => input.toUpperCase())).toEqual({ value: 'ABC', hits: 0, misses: 1 });
   });
 
   it('reads a cache written in the previous format (an upgrade does not start from nothing), but not an unknown one', async () => {
     await run(['k'], 'abc', async (input) => input.toUpperCase());
-    const stored = JSON.parse(await readFile(join(dir, CACHE_PATH), 'utf8')) as { version: number };
-    // Version 1 stored the same entries, without what version 2 adds (deps, values in blob files).
-    await writeFile(join(dir, CACHE_PATH), JSON.stringify({ ...stored, version: 1 }));
-    expect(await run(['k'], 'abc', async () => 'not called')).toEqual({ value: 'ABC', hits: 1, misses: 0 });
+    const stored = await readIndex(dir);
+    const values = await packedValues(dir);
+    // Versions 1 and 2 kept the values in the index itself (version 1 without deps and blob files).
+    const inline = { entries: Object.fromEntries(Object.entries(stored.entries).map(([key, { sum }]) => [key, { sum, value: values[key] }])) };
+    for (const version of [1, 2]) {
+      await writeFile(join(dir, CACHE_PATH), JSON.stringify({ ...inline, version }));
+      await rm(join(dir, PACK_DIR), { recursive: true });
+      expect(await run(['k'], 'abc', async () => 'not called')).toEqual({ value: 'ABC', hits: 1, misses: 0 });
+      expect(await readIndex(dir)).toEqual(stored); // rewritten in the current format, though nothing was computed
+    }
     await writeFile(join(dir, CACHE_PATH), JSON.stringify({ ...stored, version: 99 }));
     expect(await run(['k'], 'abc', async (input) => input.toUpperCase())).toEqual({ value: 'ABC', hits: 0, misses: 1 });
   });
@@ -67,8 +91,8 @@ describe('the run cache', () => {
   it('keeps only the entries the last run used', async () => {
     await run(['k'], 'old', async (input) => input);
     await run(['k'], 'new', async (input) => input);
-    const stored = JSON.parse(await readFile(join(dir, CACHE_PATH), 'utf8')) as { entries: Record<string, { value: string }> };
-    expect(Object.values(stored.entries).map((entry) => entry.value)).toEqual(['new']);
+    expect(Object.values(await packedValues(dir))).toEqual(['new']);
+    expect(await readdir(join(dir, PACK_DIR))).toHaveLength(1); // the old value's pack, no longer used, is gone
   });
 
   it('formats through the cache to the same text prettier gives, and reuses it on the next run', async () => {
@@ -222,5 +246,78 @@ describe('big values', () => {
     const third = await openRunCache(dir);
     expect(await third.memo(['k'], 'b', async () => 'not called')).toBe(big('b'));
     expect(await readdir(join(dir, BLOB_DIR))).toHaveLength(1);
+  });
+});
+
+describe('packs of values', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scaffold-run-cache-packs-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** One run: looks up every input (computing the misses as `value:input`) and saves. */
+  async function runWith(inputs: string[]) {
+    const cache = await openRunCache(dir);
+    for (const input of inputs) expect(await cache.memo(['k'], input, async (text) => `value:${text}`)).toBe(`value:${input}`);
+    await cache.save();
+    return cache.stats;
+  }
+  const packFiles = async () => (await readdir(join(dir, PACK_DIR))).sort();
+  const many = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+  it('a run that adds a few values writes them to a pack of their own and leaves the others untouched', async () => {
+    await runWith(many('a', 100));
+    const [first] = await packFiles();
+    const before = await readFile(join(dir, PACK_DIR, first!));
+    expect(await runWith([...many('a', 100), 'b'])).toEqual({ hits: 100, misses: 1 });
+    expect(await packFiles()).toHaveLength(2);
+    expect(await readFile(join(dir, PACK_DIR, first!))).toEqual(before);
+    expect(await runWith([...many('a', 100), 'b'])).toEqual({ hits: 101, misses: 0 });
+  });
+
+  it('moves what is still used out of a pack mostly of values no longer used, and deletes it', async () => {
+    await runWith(many('a', 100));
+    const [first] = await packFiles();
+    await runWith([...many('a', 10), ...many('b', 90)]);
+    expect(await packFiles()).not.toContain(first);
+    expect(await packFiles()).toHaveLength(1);
+    expect(await runWith([...many('a', 10), ...many('b', 90)])).toEqual({ hits: 100, misses: 0 });
+  });
+
+  it('merges the small packs when a long series of small changes made too many', async () => {
+    const inputs = many('a', 100);
+    await runWith(inputs);
+    for (let change = 0; change < 20; change++) {
+      inputs.push(`change${change}`);
+      await runWith(inputs);
+      expect((await packFiles()).length).toBeLessThanOrEqual(8);
+    }
+    expect(await runWith(inputs)).toEqual({ hits: 120, misses: 0 });
+  });
+
+  it('treats a missing or truncated pack as misses, computes them again and repairs the cache', async () => {
+    await runWith(many('a', 10));
+    const [first] = await packFiles();
+    const bytes = await readFile(join(dir, PACK_DIR, first!));
+    await writeFile(join(dir, PACK_DIR, first!), bytes.subarray(0, bytes.length / 2));
+    const truncated = await runWith(many('a', 10)); // each value still checks out as what it computes to
+    expect(truncated.hits).toBeGreaterThan(0);
+    expect(truncated.misses).toBeGreaterThan(0);
+    await rm(join(dir, PACK_DIR), { recursive: true });
+    expect(await runWith(many('a', 10))).toEqual({ hits: 0, misses: 10 });
+    expect(await runWith(many('a', 10))).toEqual({ hits: 10, misses: 0 });
+  });
+
+  it('writes the same files for the same values, whatever order they were computed in', async () => {
+    await runWith(many('a', 50));
+    const index = await readFile(join(dir, CACHE_PATH), 'utf8');
+    const packs = await packFiles();
+    await rm(join(dir, '.scaffold'), { recursive: true });
+    await runWith(many('a', 50).reverse());
+    expect(await readFile(join(dir, CACHE_PATH), 'utf8')).toBe(index);
+    expect(await packFiles()).toEqual(packs);
   });
 });

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { formatAroundLongLiterals, LONG_LITERAL, prettierString } from '../../../src/emit/format-long-literals.js';
+import { openRunCache } from '../../../src/cache/run-cache.js';
 import { PRETTIER_OPTIONS } from '../../../src/emit/format-code.js';
 import { stringLiteral } from '../../../src/model/naming.js';
 
@@ -41,6 +45,18 @@ describe('formatting around long string literals', () => {
     });
     expect(result).toBe(await format(text));
     expect(formatted.every((input) => input.length < 1000)).toBe(true); // prettier never saw the literal
+  });
+
+  it('reuses the check of the code around the literals when only a literal changed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-long-literals-'));
+    try {
+      const cache = await openRunCache(dir);
+      const file = (title: string) => `export const spec = JSON.parse(${stringLiteral(JSON.stringify({ title, padding: 'p'.repeat(LONG_LITERAL) }))});\n`;
+      for (const title of ['v1', 'v2']) expect(await formatAroundLongLiterals(file(title), true, format, cache)).toBe(await format(file(title)));
+      expect(cache.stats).toEqual({ hits: 1, misses: 1 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('formats whole when the long line is not plainly a string (here, inside a template literal)', async () => {
