@@ -6,9 +6,9 @@ for (const path of process.argv.slice(2)) {
   try {
     const spec = await loadSpec(path);
     let t = performance.now();
-    const whole = await generateOpenApiTypes(spec.document, '//h', undefined, true);
+    const whole = await generateOpenApiTypes(spec.document, '//h', undefined, { whole: true });
     const tw = performance.now() - t; t = performance.now();
-    const pieces = await generateOpenApiTypes(spec.document, '//h', undefined, false);
+    const pieces = await generateOpenApiTypes(spec.document, '//h');
     const tp = performance.now() - t;
     console.log(whole === pieces ? 'SAME' : 'DIFF', path, `whole ${tw.toFixed(0)} ms pieces ${tp.toFixed(0)} ms`, whole.length);
     if (whole !== pieces) {

@@ -20,6 +20,8 @@ export interface EmittedFile {
 export interface EmitOptions {
   templatesDir: string;
   document: unknown;
+  /** The load stage's fingerprint of the document, when it has one (see LoadedSpec). */
+  documentFingerprint?: string | undefined;
   /** The do-not-edit header, rendered (for files no template renders). */
   genHeader: string;
   /** The partials templates include, by name (`genHeader`: the project's replaces the default). */
@@ -54,7 +56,7 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
     } else if (file.source.kind === 'text') {
       text = file.source.content;
     } else {
-      text = await generateOpenApiTypes(options.document, options.genHeader, cache);
+      text = await generateOpenApiTypes(options.document, options.genHeader, cache, { fingerprint: options.documentFingerprint });
     }
     if (moved.size > 0) {
       if (file.path.endsWith('.ts')) text = relocateImports(text, file.defaultPath ?? file.path, file.path, moved);

@@ -10,11 +10,12 @@ import { loadOpenApiTypescript } from './openapi-typescript-lib.js';
  * make readOnly and writeOnly visible to the compiler: request bodies are `Writable<...>`, responses
  * `Readable<...>`, so a service cannot return a password the spec marks writeOnly.
  */
-export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), whole = false): Promise<string> {
-  // The same document gives the same types: an unchanged spec costs one serialization and a hash instead
-  // of preparing the whole document and looking up every piece (which the hit keeps alive for the next change).
-  const key = ['openapi-types', codeFingerprint(), OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header];
-  return cache.memo(key, JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole));
+export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), { whole = false, fingerprint }: { whole?: boolean; fingerprint?: string | undefined } = {}): Promise<string> {
+  // The same document gives the same types: an unchanged spec costs a hash (of its text when the load stage
+  // fingerprinted it, else of its serialization) instead of preparing the whole document and looking up
+  // every piece (which the hit keeps alive for the next change).
+  const key = ['openapi-types', codeFingerprint(), OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header, fingerprint === undefined ? 'document' : 'fingerprint'];
+  return cache.memo(key, fingerprint ?? JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole));
 }
 
 async function generateUncached(document: unknown, header: string, cache: RunCache, whole: boolean): Promise<string> {

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import type { NormalizedProblem } from '@redocly/openapi-core';
+import { contentHash } from '../cache/content-hash.js';
+import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecSource } from './check-spec.js';
 import { createProblemPositions } from './problem-position.js';
-import { parseText, readDocument } from './read-document.js';
+import { isJsonText, parseText, readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -14,6 +16,12 @@ export interface LoadedSpec {
   document: OpenApiDocument;
   version: '3.0' | '3.1';
   warnings: Diagnostic[];
+  /**
+   * For a spec in one file, a hash of its text and of how it was parsed: equal fingerprints mean equal
+   * documents, which is far cheaper to know than by serializing a large document. Undefined for a
+   * bundled spec (its document also depends on the files it references).
+   */
+  fingerprint?: string;
 }
 
 /**
@@ -32,7 +40,7 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text }:
   const errors = checked.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
   if (errors.length > 0) throw new ScaffoldError(errors);
   const warnings = checked.problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
-  if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings };
+  if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings, fingerprint: contentHash(YAML_VERSION, isJsonText(path, file.text) ? 'json' : 'yaml', file.text) };
 
   const { BaseResolver, bundle, createConfig, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
@@ -43,6 +51,8 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text }:
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
   return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
 }
+
+const YAML_VERSION = packageVersion('yaml');
 
 function locatedProblem(problem: NormalizedProblem, spec: SpecSource): LocatedProblem {
   const location = problem.location[0];

@@ -22,9 +22,14 @@ export async function readDocument(path: string): Promise<ParsedFile> {
   return { path, text, value: parseText(path, text) };
 }
 
+/** Whether parseText reads the text as JSON. */
+export function isJsonText(path: string, text: string): boolean {
+  return text.trimStart().startsWith('{') || path.endsWith('.json');
+}
+
 /** JSON goes through JSON.parse (fast on multi-megabyte specs); everything else through the YAML 1.2 parser. */
 export function parseText(path: string, text: string): unknown {
-  if (text.trimStart().startsWith('{') || path.endsWith('.json')) {
+  if (isJsonText(path, text)) {
     try {
       return JSON.parse(text) as unknown;
     } catch (cause) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openRunCache } from '../../../src/cache/run-cache.js';
 import { generateOpenApiTypes } from '../../../src/emit/openapi-types.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
@@ -46,12 +46,12 @@ describe('openapi-typescript run piece by piece', () => {
 
   it.each(EXAMPLES)('prints exactly what the whole run prints for %s', async (path) => {
     const { document } = await loadSpec(path);
-    expect(await generateOpenApiTypes(document, '// header')).toBe(await generateOpenApiTypes(document, '// header', undefined, true));
+    expect(await generateOpenApiTypes(document, '// header')).toBe(await generateOpenApiTypes(document, '// header', undefined, { whole: true }));
   });
 
   it('prints exactly what the whole run prints when types depend on other components', async () => {
     const pieces = await generateOpenApiTypes(CROSS_REFERENCING, '');
-    expect(pieces).toBe(await generateOpenApiTypes(CROSS_REFERENCING, '', undefined, true));
+    expect(pieces).toBe(await generateOpenApiTypes(CROSS_REFERENCING, '', undefined, { whole: true }));
     expect(pieces).toContain('export interface operations {');
   });
 
@@ -63,9 +63,24 @@ describe('openapi-typescript run piece by piece', () => {
     (changed.paths['/health'].get as Record<string, unknown>).parameters = [{ name: 'probe', in: 'query', schema: { type: 'string' } }];
     const second = await openRunCache(dir);
     const types = await generateOpenApiTypes(changed, '', second);
-    expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
+    expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, { whole: true }));
     expect(types).toContain('probe?: string');
     expect(second.stats.misses).toBe(2); // the whole document's types, and the one path item
+  });
+
+  it("a document the load stage fingerprinted is looked up by its fingerprint, without serializing it", async () => {
+    const first = await openRunCache(dir);
+    const types = await generateOpenApiTypes(CROSS_REFERENCING, '', first, { fingerprint: 'text-hash' });
+    await first.save();
+    const unchanged = await openRunCache(dir);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(await generateOpenApiTypes(structuredClone(CROSS_REFERENCING), '', unchanged, { fingerprint: 'text-hash' })).toBe(types);
+      expect(stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'paths' in value)).toEqual([]);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(unchanged.stats).toEqual({ hits: 1, misses: 0 });
   });
 
   it('an unchanged document is one hit, which keeps its pieces for the next change', async () => {
@@ -91,7 +106,7 @@ describe('openapi-typescript run piece by piece', () => {
     changed.components.parameters.Limit.schema = { type: 'string' };
     const second = await openRunCache(dir);
     const types = await generateOpenApiTypes(changed, '', second);
-    expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, true));
+    expect(types).toBe(await generateOpenApiTypes(changed, '', undefined, { whole: true }));
     expect(second.stats.hits).toBe(0);
   });
 

@@ -54,6 +54,22 @@ describe('load stage', () => {
     expect((await loadSpec(join(dir, 'openapi.json'))).document).toEqual(written);
   });
 
+  it('fingerprints a one-file spec by its text and how it is parsed, and leaves a bundled spec without one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-load-'));
+    const spec = { openapi: '3.0.3', info: { title: 'fingerprinted', version: '1' }, paths: {} };
+    const load = async (name: string, text: string) => {
+      await writeFile(join(dir, name), text);
+      return loadSpec(join(dir, name));
+    };
+    const json = await load('openapi.json', JSON.stringify(spec));
+    expect(json.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect((await load('openapi.json', JSON.stringify(spec))).fingerprint).toBe(json.fingerprint);
+    expect((await load('openapi.json', JSON.stringify({ ...spec, info: { ...spec.info, version: '2' } }))).fingerprint).not.toBe(json.fingerprint);
+    // The same text read as YAML is another parse, so another fingerprint.
+    expect((await load('openapi.yaml', `# a comment first\n${JSON.stringify(spec)}`)).fingerprint).not.toBe(json.fingerprint);
+    expect((await loadSpec(fixtureSpec('multi-file/openapi.yaml'))).fingerprint).toBeUndefined();
+  });
+
   it('says a missing file is missing (SCF001)', async () => {
     const [d] = await diagnosticsOf(fixtureSpec('does-not-exist.yaml'));
     expect(d?.code).toBe('SCF001');
