@@ -137,7 +137,8 @@ async function checkItems(source: SpecSource, pieces: SpecPieces, changed: reado
 
 /** The top level, the changed items and the components they reach: what checking those items needs. */
 function reducedSpec(pieces: SpecPieces, items: readonly SpecItem[], components: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  const reduced: Record<string, unknown> = { ...pieces.root };
+  // The top level's vendor extensions (GitHub's x-webhooks: half a megabyte) are checked with the top level, unless an item references into them.
+  const reduced: Record<string, unknown> = pieces.rootReferenced ? { ...pieces.root } : Object.fromEntries(Object.entries(pieces.root).filter(([key]) => !key.startsWith('x-')));
   if (pieces.components) reduced.components = components;
   for (const item of items) ((reduced[item.section] ??= {}) as Record<string, unknown>)[item.key] = item.value;
   return reduced;

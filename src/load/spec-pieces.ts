@@ -17,6 +17,8 @@ export interface SpecPieces {
   external: boolean;
   /** Whether any `$ref` points into `paths` or `webhooks`, which makes path items depend on each other. */
   crossItem: boolean;
+  /** Whether any `$ref` points into the top level outside the components (a vendor extension there). */
+  rootReferenced: boolean;
 }
 
 export interface SpecItem {
@@ -29,7 +31,7 @@ export interface SpecItem {
 
 export function cutSpec(document: Record<string, unknown>): SpecPieces {
   const { paths, webhooks, components, ...root } = document;
-  const state = { external: false, crossItem: false };
+  const state = { external: false, crossItem: false, rootReferenced: false };
   const items: SpecItem[] = [];
   for (const section of ['paths', 'webhooks'] as const) {
     const entries = document[section];
@@ -49,9 +51,9 @@ export function cutSpec(document: Record<string, unknown>): SpecPieces {
 
 /**
  * The components the given items need to be checked apart from the rest: the ones they reference
- * and, transitively, the ones those reference. Shallow, the schemas among them are empty schemas:
- * enough for the items' own checks (a reference only has to resolve, and its target is checked with
- * the components), unless a reference points inside a component. Undefined when a reference names a
+ * and, transitively, the ones those reference. Shallow, the schemas and examples among them are
+ * empty: enough for the items' own checks (a reference only has to resolve, and its target is checked
+ * with the components), unless a reference points inside a component. Undefined when a reference names a
  * component that does not exist (the whole spec is then checked, which reports it where it is).
  */
 export function componentClosure(pieces: SpecPieces, items: readonly SpecItem[], shallow: boolean): ComponentSubset | undefined {
@@ -67,7 +69,8 @@ export function componentClosure(pieces: SpecPieces, items: readonly SpecItem[],
     const refs = pieces.componentRefs.get(ref);
     if (refs === undefined) return undefined;
     const [kind, name] = JSON.parse(ref) as [string, string];
-    const stub = shallow && kind === 'schemas';
+    // Schemas and examples are the bulk of large specs' components, and what is inside them is checked with the components.
+    const stub = shallow && (kind === 'schemas' || kind === 'examples');
     (components[kind] ??= {})[name] = stub ? {} : (pieces.components![kind] as Record<string, unknown>)[name];
     if (stub) continue;
     if (refs.deep) exact = true;
@@ -100,21 +103,26 @@ const COMPONENT_REF = /^#\/components\/([^/]+)\/([^/]+)(\/.*)?$/;
 /**
  * Every reference under `value`: `$ref`s, and strings that look like one (discriminator mappings),
  * as the component they land in. Refs into paths or webhooks set `crossItem`, refs to other files
- * `external`; refs elsewhere in the top level need nothing (it is checked with every item).
+ * `external`, refs elsewhere in the top level `rootReferenced`.
  */
-function collectRefs(value: unknown, state: { external: boolean; crossItem: boolean }): PieceRefs {
+function collectRefs(value: unknown, state: { external: boolean; crossItem: boolean; rootReferenced: boolean }): PieceRefs {
   const refs: PieceRefs = { components: new Set<string>(), deep: false };
-  const note = (ref: string): void => {
+  /** `asExample`: the ref is an entry of an `examples` map, the one place an example component fits. */
+  const note = (ref: string, asExample: boolean): void => {
     if (/^#\/(paths|webhooks)(\/|$)/.test(ref)) state.crossItem = true;
     const match = COMPONENT_REF.exec(ref);
     if (match) {
-      refs.components.add(componentKey(unescapeSegment(match[1]!), unescapeSegment(match[2]!)));
+      const kind = unescapeSegment(match[1]!);
+      refs.components.add(componentKey(kind, unescapeSegment(match[2]!)));
       if (match[3] !== undefined && match[3] !== '/') refs.deep = true;
+      // An example used as something else is checked as that something: against the real example, not a stub.
+      if (kind === 'examples' && !asExample) refs.deep = true;
     } else if (ref.startsWith('#/components')) state.crossItem = true; // the components object itself: no one piece
+    else if (!/^#\/(paths|webhooks)(\/|$)/.test(ref)) state.rootReferenced = true;
   };
-  const visit = (node: unknown): void => {
+  const visit = (node: unknown, place?: 'examples' | 'example'): void => {
     if (typeof node === 'string') {
-      if (node.startsWith('#/')) note(node);
+      if (node.startsWith('#/')) note(node, false);
       return;
     }
     if (Array.isArray(node)) {
@@ -125,7 +133,8 @@ function collectRefs(value: unknown, state: { external: boolean; crossItem: bool
     for (const key in node) {
       const child = node[key];
       if (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) state.external = true;
-      else visit(child);
+      else if (key === '$ref' && typeof child === 'string') note(child, place === 'example');
+      else visit(child, place === 'examples' ? 'example' : key === 'examples' ? 'examples' : undefined);
     }
   };
   visit(value);

@@ -97,6 +97,46 @@ describe('checking a spec again after a change', () => {
     expect(problems.some((p) => p.startsWith('error struct #/components/schemas/Owner'))).toBe(true);
   });
 
+  /** The base spec with example components (one with a problem in it) and a vendor extension at the top level. */
+  function withExamplesAndExtensions(): Spec {
+    const spec = baseSpec();
+    spec.components.examples = { Good: { value: { id: 'a' } }, Odd: { value: { id: 'b' }, externalValue: 42 } };
+    spec['x-shared'] = { owner: { type: 'object', properties: { name: { type: 'string' } } } };
+    for (const path of Object.keys(spec.paths)) {
+      spec.paths[path].get.responses['200'].content['application/json'].examples = { good: { $ref: '#/components/examples/Good' }, odd: { $ref: '#/components/examples/Odd' } };
+    }
+    return spec;
+  }
+
+  it('finds what the whole check finds when a changed path item uses examples, checking it against stubs of them', async () => {
+    const after = withExamplesAndExtensions();
+    after.paths['/things3/{id}'].get.summary = 42;
+    after.paths['/things6/{id}'].get.responses['200'].content['application/json'].examples.bad = { $ref: '#/components/examples/Missing' };
+    const { problems, stats } = await recheck(withExamplesAndExtensions(), after);
+    expect(problems).toEqual(await check(after));
+    expect(problems.some((p) => p.includes('#/components/examples/Odd/externalValue'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('error no-unresolved-refs #/paths/~1things6~1{id}'))).toBe(true);
+    expect(stats.hits).toBe(9);
+  });
+
+  it('finds an example used as something it is not, as the whole check does', async () => {
+    const after = withExamplesAndExtensions();
+    after.paths['/things2/{id}'].parameters = [{ $ref: '#/components/examples/Good' }];
+    const { problems } = await recheck(withExamplesAndExtensions(), after);
+    expect(problems).toEqual(await check(after));
+    expect(problems.some((p) => p.startsWith('error struct #/components/examples/Good'))).toBe(true);
+  });
+
+  it('resolves a changed path item\'s reference into a vendor extension of the top level', async () => {
+    const after = withExamplesAndExtensions();
+    after.paths['/things5/{id}'].get.responses['200'].content['application/json'].schema = { $ref: '#/x-shared/owner' };
+    after.paths['/things7/{id}'].get.responses['200'].content['application/json'].schema = { $ref: '#/x-shared/missing' };
+    const { problems } = await recheck(withExamplesAndExtensions(), after);
+    expect(problems).toEqual(await check(after));
+    expect(problems.some((p) => p.includes('~1things5~1{id}') && p.includes('no-unresolved-refs'))).toBe(false);
+    expect(problems.some((p) => p.includes('~1things7~1{id}') && p.includes('no-unresolved-refs'))).toBe(true);
+  });
+
   it('finds a reference to a component that does not exist, in the changed path item', async () => {
     const after = baseSpec();
     after.paths['/things4/{id}'].get.responses['200'].content['application/json'].schema = { $ref: '#/components/schemas/Missing' };

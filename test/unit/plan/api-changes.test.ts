@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../../src/load/load-spec.js';
 import { buildModel } from '../../../src/model/build-model.js';
 import { apiChangesLine, apiChangesMarkdown, diffApiSnapshots, planApiChanges, type ApiChanges } from '../../../src/plan/api-changes.js';
-import { buildApiSnapshot, type ApiSnapshot } from '../../../src/plan/api-snapshot.js';
+import { buildApiSnapshot, serializeApiSnapshot, type ApiSnapshot } from '../../../src/plan/api-snapshot.js';
 
 type Spec = Record<string, any>;
 
@@ -274,5 +274,18 @@ describe('the snapshot a generation records', () => {
     expect(again.changes).toEqual({ added: [], removed: [], changed: [] });
     expect(again.reported).toEqual(v2.changes);
     expect(JSON.stringify(again.snapshot)).toBe(JSON.stringify(v2.snapshot));
+  });
+
+  it('is written one operation per line, and reads back as it was', async () => {
+    const v1 = await snapshotOf(baseSpec());
+    const next = baseSpec();
+    delete next.paths['/widgets/{id}'].delete;
+    const { snapshot } = planApiChanges(v1, await snapshotOf(next));
+    const text = serializeApiSnapshot(snapshot);
+    expect(JSON.parse(text)).toEqual(snapshot);
+    const lines = text.split('\n');
+    for (const operation of snapshot.operations) expect(lines).toContain(`${JSON.stringify(operation)}${operation === snapshot.operations.at(-1) ? '' : ','}`);
+    expect(lines).toHaveLength(snapshot.operations.length + 5); // head, "[", operations, "]", lastChanges, final newline
+    expect(JSON.parse(serializeApiSnapshot({ schemaVersion: 1, operations: [] }))).toEqual({ schemaVersion: 1, operations: [] });
   });
 });
