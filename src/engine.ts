@@ -109,7 +109,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   onStage('plan');
   const schema = domain && relationalSchema(domain);
   const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
-  const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model));
+  const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model, { cache, pieceHashes: spec.pieceHashes }));
   diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);
   // Warnings first: the report lists them.
   diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache));

@@ -29,6 +29,19 @@ export interface CheckedSpec {
   problems: LocatedProblem[];
   /** Whether every `$ref` stays inside the file (nothing to bundle). */
   selfContained: boolean;
+  /** Hashes of the pieces the spec was checked in, when it was cut into pieces (see SpecPieceHashes). */
+  pieceHashes?: SpecPieceHashes;
+}
+
+/**
+ * What a path item's meaning depends on, hashed: its own text, and everything else it can reference
+ * (the top level and every component). A later stage can key per-operation work by the two.
+ */
+export interface SpecPieceHashes {
+  /** The top level and the components. */
+  rest: string;
+  /** Each path item, by its path as written. */
+  paths: ReadonlyMap<string, string>;
 }
 
 export const SPEC_RULES = { struct: 'error', 'no-unresolved-refs': 'error' } as const;
@@ -49,7 +62,8 @@ export async function checkSpec(source: SpecSource, document: Record<string, unk
   if (pieces.external || pieces.crossItem) return { problems: unique(await lint(source, document)), selfContained: !pieces.external };
 
   const keyParts = ['redocly', REDOCLY_VERSION, JSON.stringify(SPEC_RULES), hash(JSON.stringify(pieces.root)), hash(JSON.stringify(pieces.components ?? null))];
-  const inputs = pieces.items.map((item) => `${item.section}\0${item.key}\0${JSON.stringify(item.value)}`);
+  const itemHashes = pieces.items.map((item) => hash(JSON.stringify(item.value)));
+  const inputs = pieces.items.map((item, index) => `${item.section}\0${item.key}\0${itemHashes[index]}`);
   const restKey = '\0top level and components';
   const restKept = cache.lookup(keyParts, restKey);
   const kept = inputs.map((input) => cache.lookup(keyParts, input));
@@ -83,8 +97,9 @@ export async function checkSpec(source: SpecSource, document: Record<string, unk
   });
 
   const all = [...rest, ...pieces.items.flatMap((item, index) => found.get(item) ?? (JSON.parse(kept[index]!) as SpecProblem[]))];
+  const pieceHashes = { rest: hash(keyParts.join('\0')), paths: new Map(pieces.items.flatMap((item, index) => (item.section === 'paths' ? [[item.key, itemHashes[index]!] as const] : []))) };
   // Every problem of a self-contained spec is in its one file.
-  return { problems: unique(all.map((problem) => ({ ...problem, source }))), selfContained: true };
+  return { problems: unique(all.map((problem) => ({ ...problem, source }))), selfContained: true, pieceHashes };
 }
 
 /** The problems as the cache keeps them: without their source, which is always the spec's file here. */

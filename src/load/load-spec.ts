@@ -4,7 +4,7 @@ import { contentHash } from '../cache/content-hash.js';
 import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecSource } from './check-spec.js';
+import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecPieceHashes, type SpecSource } from './check-spec.js';
 import { createProblemPositions } from './problem-position.js';
 import { isJsonText, parseText, readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
@@ -22,6 +22,8 @@ export interface LoadedSpec {
    * bundled spec (its document also depends on the files it references).
    */
   fingerprint?: string;
+  /** For a spec in one file cut into pieces, hashes of the pieces (per-operation work is keyed by them). */
+  pieceHashes?: SpecPieceHashes;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text }:
   const errors = checked.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
   if (errors.length > 0) throw new ScaffoldError(errors);
   const warnings = checked.problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
-  if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings, fingerprint: contentHash(YAML_VERSION, isJsonText(path, file.text) ? 'json' : 'yaml', file.text) };
+  if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings, fingerprint: contentHash(YAML_VERSION, isJsonText(path, file.text) ? 'json' : 'yaml', file.text), ...(checked.pieceHashes && { pieceHashes: checked.pieceHashes }) };
 
   const { BaseResolver, bundle, createConfig, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });

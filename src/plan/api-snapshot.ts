@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ApiModel, JsonSchema, MediaBody, Operation, SchemaDefinition, SecurityRequirement } from '../model/types.js';
+import { codeFingerprint } from '../cache/code-fingerprint.js';
+import type { RunCache } from '../cache/run-cache.js';
+import type { SpecPieceHashes } from '../load/check-spec.js';
 import { canonicalJson } from './canonical-json.js';
 import { isRecord } from '../model/json-schema.js';
 
@@ -78,12 +81,33 @@ export interface ResponseSnapshot {
   schema?: SchemaSnapshot;
 }
 
-export function buildApiSnapshot(model: ApiModel): ApiSnapshot {
+export interface SnapshotCache {
+  cache: RunCache;
+  /** The load stage's hashes of the spec's pieces (undefined when it did not cut the spec into pieces). */
+  pieceHashes: SpecPieceHashes | undefined;
+}
+
+/**
+ * The snapshot of the model's API. With the spec's piece hashes, the operations of each path item are
+ * remembered under the item's hash and the rest's (an operation's model is built from nothing else), so a
+ * regeneration summarizes again only the operations of the path items that changed.
+ */
+export function buildApiSnapshot(model: ApiModel, cached?: SnapshotCache): ApiSnapshot {
   const schemas = new SchemaSummarizer(model.schemas);
-  const operations = model.resources
-    .flatMap((resource) => resource.operations)
-    .map((operation) => snapshotOperation(operation, model.basePath, schemas))
-    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  const byPath = new Map<string, Operation[]>();
+  for (const operation of model.resources.flatMap((resource) => resource.operations)) {
+    const operations = byPath.get(operation.path);
+    if (operations) operations.push(operation);
+    else byPath.set(operation.path, [operation]);
+  }
+  const keyParts = cached?.pieceHashes && ['api-snapshot', codeFingerprint(), cached.pieceHashes.rest, model.basePath];
+  const operations = [...byPath].flatMap(([path, pathOperations]) => {
+    const summarize = () => pathOperations.map((operation) => snapshotOperation(operation, model.basePath, schemas));
+    const itemHash = cached?.pieceHashes?.paths.get(path);
+    if (!keyParts || itemHash === undefined) return summarize();
+    return JSON.parse(cached!.cache.memoSync(keyParts, `${path}\0${itemHash}`, () => JSON.stringify(summarize()))) as OperationSnapshot[];
+  });
+  operations.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   return { schemaVersion: 1, operations };
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openRunCache } from '../../../src/cache/run-cache.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
 import { buildModel } from '../../../src/model/build-model.js';
 import { apiChangesLine, apiChangesMarkdown, diffApiSnapshots, planApiChanges, type ApiChanges } from '../../../src/plan/api-changes.js';
@@ -287,5 +288,32 @@ describe('the snapshot a generation records', () => {
     for (const operation of snapshot.operations) expect(lines).toContain(`${JSON.stringify(operation)}${operation === snapshot.operations.at(-1) ? '' : ','}`);
     expect(lines).toHaveLength(snapshot.operations.length + 5); // head, "[", operations, "]", lastChanges, final newline
     expect(JSON.parse(serializeApiSnapshot({ schemaVersion: 1, operations: [] }))).toEqual({ schemaVersion: 1, operations: [] });
+  });
+
+  it('remembers the operations of each path item, and summarizes again only those of the items that changed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-api-cache-'));
+    const file = join(dir, 'openapi.json');
+    const snapshot = async (spec: Spec) => {
+      await writeFile(file, JSON.stringify(spec));
+      const cache = await openRunCache(dir);
+      const loaded = await loadSpec(file, { cache });
+      const { model } = buildModel(loaded);
+      const result = { cached: buildApiSnapshot(model, { cache, pieceHashes: loaded.pieceHashes }), fresh: buildApiSnapshot(model), stats: { ...cache.stats } };
+      await cache.save();
+      return result;
+    };
+    await snapshot(baseSpec());
+    const next = baseSpec();
+    next.paths['/widgets/{id}'].get.parameters.push({ name: 'expand', in: 'query', schema: { type: 'boolean' } });
+    const before = (await snapshot(baseSpec())).stats;
+    const { cached, fresh, stats } = await snapshot(next);
+    expect(cached).toEqual(fresh);
+    expect(cached.operations.find((op) => op.operationId === 'getWidget')?.parameters.map((p) => p.name)).toEqual(['id', 'expand']);
+    // One lookup more missed than in the unchanged run: the changed path item's (its Redocly check misses too).
+    expect(stats.misses - before.misses).toBe(2);
+    const component = baseSpec();
+    component.components.schemas.Part.properties.sku.maxLength = 30;
+    const changed = await snapshot(component);
+    expect(changed.cached).toEqual(changed.fresh);
   });
 });
