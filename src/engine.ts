@@ -112,7 +112,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model, { cache, pieceHashes: spec.pieceHashes }));
   diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);
   // Warnings first: the report lists them.
-  diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache));
+  diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache, spec.pieceHashes));
   const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
   const view = buildProjectView(model, {
     packageName,

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { openRunCache } from '../../../src/cache/run-cache.js';
 import { generate } from '../../../src/engine.js';
+import { loadSpec } from '../../../src/load/load-spec.js';
+import { buildModel } from '../../../src/model/build-model.js';
+import { reportSerializerFallbacks } from '../../../src/plan/serializer-fallbacks.js';
 import { PROJECT_DEPENDENCIES } from '../../../src/plan/project-dependencies.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
@@ -118,6 +122,40 @@ describe('responses serialized by the fallback (SCF012)', () => {
     const own = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const major = (range: string | undefined) => /\d+/.exec(range ?? '')?.[0];
     expect(major(own.dependencies['fast-json-stringify'])).toBe(major(PROJECT_DEPENDENCIES['fast-json-stringify']));
+  });
+});
+
+describe('the fallback warnings of a regeneration', () => {
+  it('are those of the whole spec, with only the operations of changed path items looked at again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-serializer-cache-'));
+    const file = join(dir, 'openapi.json');
+    const refused = { type: 'object', properties: { total: { allOf: [{ $ref: '#/components/schemas/Money' }, { type: 'integer' }] } } };
+    const spec = (extra: unknown[]) => ({
+      openapi: '3.1.0',
+      info: { title: 'Fallbacks', version: '1' },
+      paths: Object.fromEntries(
+        ['a', 'b', 'c'].map((name) => [`/${name}`, { get: { operationId: `get${name}`, parameters: name === 'b' ? extra : [], responses: { '200': jsonResponse(refused), '201': jsonResponse({ type: 'string' }) } } }]),
+      ),
+      components: { schemas: { Money: { type: 'number' } } },
+    });
+    const warningsOf = async (document: unknown) => {
+      await writeFile(file, JSON.stringify(document));
+      const cache = await openRunCache(dir);
+      const loaded = await loadSpec(file, { cache });
+      const { model } = buildModel(loaded);
+      const before = { ...cache.stats };
+      const cached = reportSerializerFallbacks(model.resources, model.schemas, cache, loaded.pieceHashes);
+      const lookups = { hits: cache.stats.hits - before.hits, misses: cache.stats.misses - before.misses };
+      await cache.save();
+      return { cached, fresh: reportSerializerFallbacks(model.resources, model.schemas), lookups };
+    };
+    const first = await warningsOf(spec([]));
+    expect(first.cached).toEqual(first.fresh);
+    expect(first.cached).toHaveLength(3);
+    const changed = await warningsOf(spec([{ name: 'probe', in: 'query', schema: { type: 'string' } }]));
+    expect(changed.cached).toEqual(changed.fresh);
+    // The two unchanged operations are hits; the changed one misses and is looked at again, its two responses' verdicts hits.
+    expect(changed.lookups).toEqual({ hits: 4, misses: 1 });
   });
 });
 
