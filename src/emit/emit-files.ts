@@ -36,10 +36,10 @@ export interface EmitOptions {
 
 /** Produces every planned file's text: templates, then openapi-typescript, prettier last for all. */
 export async function emitFiles(plan: Plan, options: EmitOptions): Promise<EmittedFile[]> {
-  const renderer = createTemplateRenderer(options.partials, options.extensions);
+  const cache = options.cache ?? noRunCache();
+  const renderer = createTemplateRenderer(options.partials, options.extensions, cache);
   const sources = new Map<string, string>();
   const emitted: EmittedFile[] = [];
-  const cache = options.cache ?? noRunCache();
   // Files the guidelines moved (none by default): every module's relative imports follow them.
   const moved = new Map(plan.files.flatMap((file) => (file.defaultPath === undefined ? [] : [[file.defaultPath, file.path] as const])));
   for (const file of plan.files) {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRunCache } from '../../../src/cache/run-cache.js';
 import { formatDiagnostic, ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { createTemplateRenderer } from '../../../src/emit/render-template.js';
 import { matchesTemplatePattern } from '../../../src/project/eject-templates.js';
@@ -24,6 +28,35 @@ describe('template errors', () => {
   it('render with the project helpers and partials', () => {
     const renderer = createTemplateRenderer({}, { helpers: { shout: (t: unknown) => String(t).toUpperCase() }, partials: { owner: 'by {{name}}' } });
     expect(renderer.render('t.hbs', '{{shout name}} {{> owner}}', { name: 'pet' })).toBe('PET by pet');
+  });
+});
+
+describe('compiled templates kept in the run cache', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scaffold-templates-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('render as freshly compiled ones do, and are compiled once', async () => {
+    const source = '{{#each items}}{{shout this}}{{#unless @last}}, {{/unless}}{{/each}} <{{{raw}}}> {{> owner}}';
+    const data = { items: ['a', 'b'], raw: '<&>', name: 'pet' };
+    const extensions = { helpers: { shout: (t: unknown) => String(t).toUpperCase() }, partials: { owner: 'by {{name}}' } };
+    const expected = createTemplateRenderer({}, extensions).render('t.hbs', source, data);
+    expect(expected).toBe('A, B <<&>> by pet');
+    for (const run of [1, 2]) {
+      const cache = await openRunCache(dir);
+      expect(createTemplateRenderer({}, extensions, cache).render('t.hbs', source, data)).toBe(expected);
+      expect(cache.stats).toEqual(run === 1 ? { hits: 0, misses: 1 } : { hits: 1, misses: 0 });
+      await cache.save();
+    }
+  });
+
+  it('still name the template and line of a syntax error', async () => {
+    const cache = await openRunCache(dir);
+    expect(() => createTemplateRenderer({}, undefined, cache).render('mine.ts.hbs', 'a\n{{#if x}}', {}, 'SCF065')).toThrow(/mine\.ts\.hbs:2: template syntax error/);
   });
 });
 
