@@ -23,9 +23,10 @@ export function buildComponentSchemas(document: OpenApiDocument, version: '3.0' 
   const baseIds = new Map(componentNames.map((name) => [name, registry.claim(pascalCase(name, 'Schema'))]));
 
   const resolve = (ref: string) => resolvePointer(document, ref);
+  const referencedBy = referrers(componentNames, components);
   const needs = {
-    request: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'readOnly', resolve), components),
-    response: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'writeOnly', resolve), components),
+    request: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'readOnly', resolve), referencedBy),
+    response: closure(componentNames, (name) => hasVisibilityMarker(components[name], 'writeOnly', resolve), referencedBy),
   };
 
   function idFor(name: string, view: SchemaView): string | undefined {
@@ -54,18 +55,29 @@ export function buildComponentSchemas(document: OpenApiDocument, version: '3.0' 
 }
 
 /** Components that have the marker themselves or reach one that does through their refs. */
-function closure(names: string[], direct: (name: string) => boolean, components: Record<string, unknown>): Set<string> {
-  const refs = new Map(names.map((name) => [name, referencedComponents(components[name])]));
+function closure(names: string[], direct: (name: string) => boolean, referencedBy: ReadonlyMap<string, string[]>): Set<string> {
   const result = new Set(names.filter(direct));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const name of names) {
-      if (result.has(name)) continue;
-      if ([...(refs.get(name) ?? [])].some((target) => result.has(target))) {
-        result.add(name);
-        changed = true;
-      }
+  // Outward from the marked ones along the reversed refs: each component is reached at most once.
+  const pending = [...result];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const referrer of referencedBy.get(name) ?? []) {
+      if (result.has(referrer)) continue;
+      result.add(referrer);
+      pending.push(referrer);
     }
   }
   return result;
+}
+
+/** For each component, the components that reference it directly. */
+function referrers(names: string[], components: Record<string, unknown>): Map<string, string[]> {
+  const referencedBy = new Map<string, string[]>();
+  for (const name of names) {
+    for (const target of referencedComponents(components[name])) {
+      const list = referencedBy.get(target);
+      if (list) list.push(name);
+      else referencedBy.set(target, [name]);
+    }
+  }
+  return referencedBy;
 }
