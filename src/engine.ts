@@ -119,6 +119,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     specFile: basename(spec.path),
     toolVersion: version,
     document: spec.document,
+    documentPieces: spec.pieceHashes && { cache, hashes: spec.pieceHashes },
     domain,
     persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
     classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },

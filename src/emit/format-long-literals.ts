@@ -1,6 +1,7 @@
 import type TypeScript from 'typescript';
 import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
+import { countQuotes, requote } from '../model/naming.js';
 import { typescriptCompiler } from './openapi-typescript-lib.js';
 
 /**
@@ -100,28 +101,22 @@ function scansAsStrings(ts: typeof TypeScript, swapped: string, placeholders: st
 }
 
 /**
- * Prettier's normalization of a double-quoted literal whose escapes are JSON's (what stringLiteral writes):
- * the preferred quote unless the text holds more of it, `\\"` unescaped, the enclosing quote escaped.
- * Undefined for any other literal (those are left to prettier); tests compare with prettier.
+ * Prettier's normalization of a double-quoted literal whose escapes are JSON's (what stringLiteral
+ * writes): the preferred quote unless the text holds more of it, the other quote unescaped, the
+ * enclosing one escaped; a single-quoted one already so normalized is kept. Undefined for any other
+ * literal (those are left to prettier); tests compare with prettier.
  */
 export function prettierString(raw: string, singleQuote: boolean): string | undefined {
-  if (!raw.startsWith('"')) return undefined;
+  const quote = raw[0];
+  if ((quote !== '"' && quote !== "'") || raw.at(-1) !== quote || raw.length < 2) return undefined;
   const content = raw.slice(1, -1);
-  const [preferred, alternate] = singleQuote ? ["'", '"'] : ['"', "'"];
-  let preferredCount = 0;
-  let alternateCount = 0;
-  const [preferredCode, alternateCode] = [preferred.charCodeAt(0), alternate.charCodeAt(0)];
-  for (let i = 0; i < content.length; i++) {
-    const code = content.charCodeAt(i);
-    if (code === preferredCode) preferredCount++;
-    else if (code === alternateCode) alternateCount++;
+  const [preferred, alternate] = singleQuote ? (["'", '"'] as const) : (['"', "'"] as const);
+  const enclosing = countQuotes(content, preferred) > countQuotes(content, alternate) ? alternate : preferred;
+  if (quote === "'") {
+    // Single-quoted literals arrive already requoted (the spec's, see plan/document-literal.ts): every quote
+    // inside escaped (or it would have ended), none of the other escaped needlessly; left to prettier otherwise.
+    return quote === enclosing && content.split('\\\\').every((piece) => !/\\(?:[^'bfnrtu]|$)/.test(piece)) ? raw : undefined;
   }
-  const enclosing = preferredCount > alternateCount ? alternate : preferred;
-  const other = enclosing === '"' ? "'" : '"';
-  const pieces = content.split('\\\\');
-  // A literal whose escapes are JSON's (as stringLiteral writes them): only the quotes change, done natively.
-  if (pieces.every((piece) => !/\\(?:[^"'bfnrtu]|$)/.test(piece))) {
-    return enclosing + pieces.map((piece) => piece.replaceAll(`\\${other}`, other).replaceAll(enclosing, `\\${enclosing}`).replaceAll(`\\\\${enclosing}`, `\\${enclosing}`)).join('\\\\') + enclosing;
-  }
-  return undefined;
+  const requoted = requote(content, enclosing);
+  return requoted === undefined ? undefined : enclosing + requoted + enclosing;
 }

@@ -76,6 +76,32 @@ export function stringLiteral(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/**
+ * The content of a string literal (what lies between its quotes, with JSON's escapes as stringLiteral
+ * writes them, or already requoted) as it reads between `enclosing` quotes, the way prettier requotes:
+ * the other quote unescaped, `enclosing` escaped. Undefined when the content has escapes other than
+ * JSON's (prettier would rewrite those too).
+ */
+export function requote(content: string, enclosing: '"' | "'"): string | undefined {
+  const other = enclosing === '"' ? "'" : '"';
+  if (!hasOnlyJsonEscapes(content)) return undefined;
+  // Escaped backslashes apart, so that `\\"` is read as an escaped backslash before a quote.
+  const pieces = content.split('\\\\');
+  return pieces.map((piece) => piece.replaceAll(`\\${other}`, other).replaceAll(enclosing, `\\${enclosing}`).replaceAll(`\\\\${enclosing}`, `\\${enclosing}`)).join('\\\\');
+}
+
+/** Whether every escape in a literal's content is one of JSON's (or an escaped single quote). */
+export function hasOnlyJsonEscapes(content: string): boolean {
+  return !content.split('\\\\').some((piece) => /\\(?:[^"'bfnrtu]|$)/.test(piece));
+}
+
+/** How many times `quote` occurs in `text` (a literal's content; escaped quotes count, as prettier counts them). */
+export function countQuotes(text: string, quote: '"' | "'"): number {
+  let count = 0;
+  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) count++;
+  return count;
+}
+
 /** Text safe inside a `/** ... *\/` comment: no terminator, no stray control characters, one line per line. */
 export function commentText(value: string): string {
   return value

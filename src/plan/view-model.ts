@@ -10,6 +10,7 @@ import { buildDomainViews, type EntityView, type ValueObjectView } from './entit
 import type { PersistenceView } from './persistence-view.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
+import { documentLiteral, type DocumentLiteralPieces } from './document-literal.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
 import type { RelationalSchema } from '../model/domain/relational-schema.js';
 import { buildArchitectureView, type ArchitectureView } from './architecture-view.js';
@@ -159,6 +160,8 @@ export interface ViewOptions {
   specFile: string;
   toolVersion: string;
   document: unknown;
+  /** The run cache and the spec's piece hashes, to put the document's literal together from pieces. */
+  documentPieces?: DocumentLiteralPieces | undefined;
   domain: DomainModel | undefined;
   persistence: PersistenceView | undefined;
   crud: CrudModel | undefined;
@@ -225,7 +228,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     dependencies: sortedEntries(options.dependencies),
     devDependencies: sortedEntries(options.devDependencies),
     operationCount: model.resources.reduce((n, r) => n + r.operations.length, 0),
-    documentLiteral: stringLiteral(JSON.stringify(options.document)),
+    documentLiteral: documentLiteral(options.document, options.documentPieces),
     tests,
     measuredTestRun: MEASURED_TEST_RUNS.withDatabase,
     architecture: buildArchitectureView({

@@ -21,6 +21,8 @@ const SAMPLES = [
   stringLiteral(`''' more single quotes than "double"`),
   `"\\\\\\"odd \\\\ backslashes\\\\"`,
   `"unicode \\u00e9 \\b\\f\\r"`,
+  // A literal already in single quotes, as the spec's arrives (plan/document-literal.ts): kept.
+  `'it\\'s "quoted"'`,
 ];
 
 describe('formatting around long string literals', () => {
@@ -31,6 +33,8 @@ describe('formatting around long string literals', () => {
   it('leaves literals with other escapes or quotes to prettier', () => {
     expect(prettierString(`'single \\d'`, true)).toBeUndefined();
     expect(prettierString(`"octal \\0 and \\x41"`, true)).toBeUndefined();
+    expect(prettierString(`'a needless \\" escape'`, true)).toBeUndefined();
+    expect(prettierString(`'more \\' \\' \\' singles than "doubles"'`, true)).toBeUndefined();
   });
 
   it('formats a file holding a literal above the threshold exactly as prettier formats it whole', async () => {
