@@ -1,4 +1,5 @@
 import type TypeScript from 'typescript';
+import { codeFingerprint } from '../cache/code-fingerprint.js';
 import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { countQuotes, requote } from '../model/naming.js';
@@ -31,7 +32,7 @@ export async function formatAroundLongLiterals(text: string, singleQuote: boolea
   swapped += text.slice(at);
   // The verdict depends on the code around the literals only: a change inside them (the spec) reuses it,
   // and the compiler, which is big, is loaded only when that code changed.
-  const verdict = cache.memoSync(['long-literal-scan', TYPESCRIPT_VERSION], swapped, (input) => String(scansAsStrings(typescriptCompiler(), input, placeholders)));
+  const verdict = cache.memoSync(['long-literal-scan', codeFingerprint(), TYPESCRIPT_VERSION], swapped, (input) => String(scansAsStrings(typescriptCompiler(), input, placeholders)));
   if (verdict !== 'true') return format(text);
   let formatted = await format(swapped);
   for (const [i, { start, end }] of literals.entries()) {

@@ -32,8 +32,11 @@ export function createTemplateRenderer(partials: Record<string, string>, extensi
         let template = cache.get(templatePath);
         if (!template) {
           const code = compiled.memoSync(COMPILE_KEY, source, (text) => String(handlebars.precompile(text, COMPILE_OPTIONS)));
-          // The code Handlebars' own compile runs: a function-free object literal of its compiler's making.
-          template = handlebars.template(new Function(`return ${code};`)() as TemplateSpecification);
+          // The code Handlebars' own compile runs, of its compiler's making. Its compile also hands the options
+          // on to the partials a template includes (compiled on first use), which the precompiled code does not carry.
+          const spec = new Function(`return ${code};`)() as TemplateSpecification & { compilerOptions?: unknown };
+          spec.compilerOptions = COMPILE_OPTIONS;
+          template = handlebars.template(spec);
           cache.set(templatePath, template);
         }
         return template(data);

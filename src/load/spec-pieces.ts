@@ -36,13 +36,13 @@ export function cutSpec(document: Record<string, unknown>): SpecPieces {
   for (const section of ['paths', 'webhooks'] as const) {
     const entries = document[section];
     if (!isRecord(entries)) continue;
-    for (const [key, value] of Object.entries(entries)) items.push({ section, key, value, refs: collectRefs(value, state) });
+    for (const [key, value] of Object.entries(entries)) items.push({ section, key, value, refs: collectRefs(value, state, 'path-item') });
   }
   const componentRefs = new Map<string, PieceRefs>();
   if (isRecord(components)) {
     for (const [kind, group] of Object.entries(components)) {
       if (!isRecord(group)) continue;
-      for (const [name, value] of Object.entries(group)) componentRefs.set(componentKey(kind, name), collectRefs(value, state));
+      for (const [name, value] of Object.entries(group)) componentRefs.set(componentKey(kind, name), collectRefs(value, state, COMPONENT_ROLES.get(kind)));
     }
   }
   const rootRefs = collectRefs(root, state);
@@ -101,13 +101,56 @@ function componentKey(kind: string, name: string): string {
 const COMPONENT_REF = /^#\/components\/([^/]+)\/([^/]+)(\/.*)?$/;
 
 /**
+ * Where a node stands in the OpenAPI structure, as far as it matters to tell an examples map (of a
+ * media type, parameter or header) from a schema property or header that happens to be named `examples`.
+ */
+type Role = 'path-item' | 'operation' | 'parameter-list' | 'parameter' | 'body' | 'responses' | 'response' | 'headers' | 'header' | 'content' | 'media-type' | 'examples' | 'example';
+
+const COMPONENT_ROLES = new Map<string, Role>([
+  ['parameters', 'parameter'],
+  ['headers', 'header'],
+  ['responses', 'response'],
+  ['requestBodies', 'body'],
+  ['pathItems', 'path-item'],
+]);
+const OPERATION_KEYS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+function childRole(role: Role | undefined, key: string): Role | undefined {
+  switch (role) {
+    case 'path-item':
+      return OPERATION_KEYS.has(key) ? 'operation' : key === 'parameters' ? 'parameter-list' : undefined;
+    case 'operation':
+      return key === 'parameters' ? 'parameter-list' : key === 'requestBody' ? 'body' : key === 'responses' ? 'responses' : undefined;
+    case 'responses':
+      return 'response';
+    case 'response':
+      return key === 'content' ? 'content' : key === 'headers' ? 'headers' : undefined;
+    case 'body':
+      return key === 'content' ? 'content' : undefined;
+    case 'headers':
+      return 'header';
+    case 'parameter':
+    case 'header':
+      return key === 'content' ? 'content' : key === 'examples' ? 'examples' : undefined;
+    case 'content':
+      return 'media-type';
+    case 'media-type':
+      return key === 'examples' ? 'examples' : undefined;
+    case 'examples':
+      return 'example';
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Every reference under `value`: `$ref`s, and strings that look like one (discriminator mappings),
  * as the component they land in. Refs into paths or webhooks set `crossItem`, refs to other files
  * `external`, refs elsewhere in the top level `rootReferenced`.
  */
-function collectRefs(value: unknown, state: { external: boolean; crossItem: boolean; rootReferenced: boolean }): PieceRefs {
+function collectRefs(value: unknown, state: { external: boolean; crossItem: boolean; rootReferenced: boolean }, role?: Role): PieceRefs {
   const refs: PieceRefs = { components: new Set<string>(), deep: false };
-  /** `asExample`: the ref is an entry of an `examples` map, the one place an example component fits. */
+  /** `asExample`: the ref is an entry of an examples map, the one place an example component fits. */
   const note = (ref: string, asExample: boolean): void => {
     if (/^#\/(paths|webhooks)(\/|$)/.test(ref)) state.crossItem = true;
     const match = COMPONENT_REF.exec(ref);
@@ -120,23 +163,23 @@ function collectRefs(value: unknown, state: { external: boolean; crossItem: bool
     } else if (ref.startsWith('#/components')) state.crossItem = true; // the components object itself: no one piece
     else if (!/^#\/(paths|webhooks)(\/|$)/.test(ref)) state.rootReferenced = true;
   };
-  const visit = (node: unknown, place?: 'examples' | 'example'): void => {
+  const visit = (node: unknown, role: Role | undefined): void => {
     if (typeof node === 'string') {
       if (node.startsWith('#/')) note(node, false);
       return;
     }
     if (Array.isArray(node)) {
-      for (const child of node) visit(child);
+      for (const child of node) visit(child, role === 'parameter-list' ? 'parameter' : undefined);
       return;
     }
     if (!isRecord(node)) return;
     for (const key in node) {
       const child = node[key];
       if (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) state.external = true;
-      else if (key === '$ref' && typeof child === 'string') note(child, place === 'example');
-      else visit(child, place === 'examples' ? 'example' : key === 'examples' ? 'examples' : undefined);
+      else if (key === '$ref' && typeof child === 'string') note(child, role === 'example');
+      else visit(child, childRole(role, key));
     }
   };
-  visit(value);
+  visit(value, role);
   return refs;
 }

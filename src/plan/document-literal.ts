@@ -47,7 +47,11 @@ export function documentLiteral(document: unknown, pieces?: DocumentLiteralPiece
   members.forEach(([member, value], index) => {
     add(() => `${index === 0 ? '{' : ','}${JSON.stringify(member)}:`);
     if (member === 'paths' && isRecord(value) && itemHashes.every((hash) => hash !== undefined)) {
-      Object.entries(value).forEach(([path, item], i) => add(() => `${i === 0 ? '{' : ','}${JSON.stringify(path)}:${JSON.stringify(item)}`, `path\0${path}\0${itemHashes[i]}`));
+      // Separators apart from the remembered pieces: an item's place among the others may change.
+      Object.entries(value).forEach(([path, item], i) => {
+        add(() => (i === 0 ? '{' : ','));
+        add(() => `${JSON.stringify(path)}:${JSON.stringify(item)}`, `path\0${path}\0${itemHashes[i]}`);
+      });
       add(() => (Object.keys(value).length === 0 ? '{}' : '}'));
     } else {
       // The top level and the components are covered by the rest's hash; webhooks (items of their own) are not.

@@ -127,6 +127,23 @@ describe('checking a spec again after a change', () => {
     expect(problems.some((p) => p.startsWith('error struct #/components/examples/Good'))).toBe(true);
   });
 
+  it('tells an examples map from a schema property or a header named examples', async () => {
+    const asPropertyItems = withExamplesAndExtensions();
+    asPropertyItems.components.examples.Odd = { summary: 'not a schema', value: 1 };
+    const before = structuredClone(asPropertyItems);
+    asPropertyItems.paths['/things3/{id}'].get.responses['200'].content['application/json'].schema = {
+      type: 'object',
+      properties: { examples: { type: 'array', items: { $ref: '#/components/examples/Odd' } } },
+    };
+    const asHeader = structuredClone(before);
+    asHeader.paths['/things4/{id}'].get.responses['200'].headers = { examples: { schema: { $ref: '#/components/examples/Odd' } } };
+    for (const after of [asPropertyItems, asHeader]) {
+      const { problems } = await recheck(before, after);
+      expect(problems).toEqual(await check(after));
+      expect(problems.some((p) => p.startsWith('error struct #/components/examples/Odd'))).toBe(true);
+    }
+  });
+
   it('resolves a changed path item\'s reference into a vendor extension of the top level', async () => {
     const after = withExamplesAndExtensions();
     after.paths['/things5/{id}'].get.responses['200'].content['application/json'].schema = { $ref: '#/x-shared/owner' };

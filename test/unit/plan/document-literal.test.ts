@@ -75,6 +75,21 @@ describe("the spec's literal put together from pieces", () => {
     expect(components.literal).toBe(prettierString(stringLiteral(JSON.stringify(components.document)), true));
   });
 
+  it('stays right when path items are removed, added before the others or reordered', async () => {
+    await literalOf(spec());
+    const removed = spec();
+    delete removed.paths['/p0'];
+    const inserted = spec();
+    inserted.paths = { '/first': { get: { responses: { '200': { description: 'new' } } } }, ...inserted.paths };
+    const reordered = spec();
+    reordered.paths = Object.fromEntries(Object.entries(reordered.paths).reverse());
+    const emptied = spec({ paths: {} });
+    for (const document of [removed, inserted, reordered, emptied]) {
+      const { literal, document: loaded } = await literalOf(document);
+      expect(literal).toBe(prettierString(stringLiteral(JSON.stringify(loaded)), true));
+    }
+  });
+
   it('is the plain JSON-escaped text where prettier would pick double quotes', async () => {
     const { literal, document } = await literalOf(spec({ 'x-apostrophes': "'".repeat(5000) }));
     expect(literal).toBe(stringLiteral(JSON.stringify(document)));

@@ -54,6 +54,13 @@ describe('compiled templates kept in the run cache', () => {
     }
   });
 
+  it('hand the compile options on to partials: nothing HTML-escaped, a missing field an error', async () => {
+    const cache = await openRunCache(dir);
+    const renderer = createTemplateRenderer({ header: '// from {{specFile}}' }, { helpers: {}, partials: { mine: '{{missing}}' } }, cache);
+    expect(renderer.render('t.hbs', '{{> header}}', { specFile: "a&b'c=.yaml" })).toBe("// from a&b'c=.yaml");
+    expect(() => renderer.render('u.hbs', '{{> mine}}', {}, 'SCF065')).toThrow(/"missing" is neither a helper nor a field/);
+  });
+
   it('still name the template and line of a syntax error', async () => {
     const cache = await openRunCache(dir);
     expect(() => createTemplateRenderer({}, undefined, cache).render('mine.ts.hbs', 'a\n{{#if x}}', {}, 'SCF065')).toThrow(/mine\.ts\.hbs:2: template syntax error/);
