@@ -8,7 +8,10 @@ import { unescapeSegment } from './redocly-pointer.js';
 export interface SpecPieces {
   /** The top level without `paths`, `webhooks` and `components`. */
   root: Record<string, unknown>;
+  /** The references of the top level outside its vendor extensions. */
   rootRefs: PieceRefs;
+  /** The references of the top level's vendor extensions (which path items are checked without, unless `rootReferenced`). */
+  extensionRefs: PieceRefs;
   components: Record<string, unknown> | undefined;
   /** The components each component references directly, by `kind/name`. */
   componentRefs: Map<string, PieceRefs>;
@@ -45,8 +48,10 @@ export function cutSpec(document: Record<string, unknown>): SpecPieces {
       for (const [name, value] of Object.entries(group)) componentRefs.set(componentKey(kind, name), collectRefs(value, state, COMPONENT_ROLES.get(kind)));
     }
   }
-  const rootRefs = collectRefs(root, state);
-  return { root, rootRefs, components: isRecord(components) ? components : undefined, componentRefs, items, ...state };
+  const isExtension = ([key]: [string, unknown]) => key.startsWith('x-');
+  const rootRefs = collectRefs(Object.fromEntries(Object.entries(root).filter((entry) => !isExtension(entry))), state);
+  const extensionRefs = collectRefs(Object.fromEntries(Object.entries(root).filter(isExtension)), state);
+  return { root, rootRefs, extensionRefs, components: isRecord(components) ? components : undefined, componentRefs, items, ...state };
 }
 
 /**
@@ -59,8 +64,10 @@ export function cutSpec(document: Record<string, unknown>): SpecPieces {
 export function componentClosure(pieces: SpecPieces, items: readonly SpecItem[], shallow: boolean): ComponentSubset | undefined {
   const components: Record<string, Record<string, unknown>> = {};
   let exact = !shallow;
-  const pending = [...pieces.rootRefs.components, ...items.flatMap((item) => [...item.refs.components])];
-  if (pieces.rootRefs.deep || items.some((item) => item.refs.deep)) exact = true;
+  // The top level's vendor extensions are part of the check only when something references into them (see checkItems).
+  const rootRefs = pieces.rootReferenced ? [pieces.rootRefs, pieces.extensionRefs] : [pieces.rootRefs];
+  const pending = [...rootRefs.flatMap((refs) => [...refs.components]), ...items.flatMap((item) => [...item.refs.components])];
+  if (rootRefs.some((refs) => refs.deep) || items.some((item) => item.refs.deep)) exact = true;
   const seen = new Set<string>();
   while (pending.length > 0) {
     const ref = pending.pop()!;

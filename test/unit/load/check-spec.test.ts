@@ -101,7 +101,7 @@ describe('checking a spec again after a change', () => {
   function withExamplesAndExtensions(): Spec {
     const spec = baseSpec();
     spec.components.examples = { Good: { value: { id: 'a' } }, Odd: { value: { id: 'b' }, externalValue: 42 } };
-    spec['x-shared'] = { owner: { type: 'object', properties: { name: { type: 'string' } } } };
+    spec['x-shared'] = { owner: { type: 'object', properties: { name: { type: 'string' } } }, sample: { $ref: '#/components/examples/Odd' } };
     for (const path of Object.keys(spec.paths)) {
       spec.paths[path].get.responses['200'].content['application/json'].examples = { good: { $ref: '#/components/examples/Good' }, odd: { $ref: '#/components/examples/Odd' } };
     }
