@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentHash } from '../cache/content-hash.js';
 import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
 import { isRecord } from '../model/json-schema.js';
 import type { RunCache } from '../cache/run-cache.js';
@@ -37,7 +37,7 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
   const schema = document as unknown as OpenAPI3;
   const discriminators = scanDiscriminatorsOnce(schema, options);
   const components = isRecord(document.components) ? document.components : undefined;
-  const context = hash(JSON.stringify([discriminators, components ?? null]));
+  const context = contentHash(JSON.stringify([discriminators, components ?? null]));
   const print = (piece: Record<string, unknown>) => astToString(transformSchema(piece as unknown as OpenAPI3, createContext(schema, discriminators)));
   const memo = (kind: string, piece: Record<string, unknown>, cut: (printed: string) => string) =>
     cache.memo([...keyParts, 'piece', kind, context], JSON.stringify(piece), async () => cut(print(piece)));
@@ -188,6 +188,3 @@ function coveredByPieces(document: unknown): document is Record<string, unknown>
   return covered;
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}

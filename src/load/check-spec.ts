@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentHash } from '../cache/content-hash.js';
 import type { NormalizedProblem } from '@redocly/openapi-core';
 import { packageVersion } from '../cache/package-version.js';
 import type { RunCache } from '../cache/run-cache.js';
@@ -61,8 +61,8 @@ export async function checkSpec(source: SpecSource, document: Record<string, unk
   const pieces = cutSpec(document);
   if (pieces.external || pieces.crossItem) return { problems: unique(await lint(source, document)), selfContained: !pieces.external };
 
-  const keyParts = ['redocly', REDOCLY_VERSION, JSON.stringify(SPEC_RULES), hash(JSON.stringify(pieces.root)), hash(JSON.stringify(pieces.components ?? null))];
-  const itemHashes = pieces.items.map((item) => hash(JSON.stringify(item.value)));
+  const keyParts = ['redocly', REDOCLY_VERSION, JSON.stringify(SPEC_RULES), contentHash(JSON.stringify(pieces.root)), contentHash(JSON.stringify(pieces.components ?? null))];
+  const itemHashes = pieces.items.map((item) => contentHash(JSON.stringify(item.value)));
   const inputs = pieces.items.map((item, index) => `${item.section}\0${item.key}\0${itemHashes[index]}`);
   const restKey = '\0top level and components';
   const restKept = cache.lookup(keyParts, restKey);
@@ -97,7 +97,7 @@ export async function checkSpec(source: SpecSource, document: Record<string, unk
   });
 
   const all = [...rest, ...pieces.items.flatMap((item, index) => found.get(item) ?? (JSON.parse(kept[index]!) as SpecProblem[]))];
-  const pieceHashes = { rest: hash(keyParts.join('\0')), paths: new Map(pieces.items.flatMap((item, index) => (item.section === 'paths' ? [[item.key, itemHashes[index]!] as const] : []))) };
+  const pieceHashes = { rest: contentHash(...keyParts), paths: new Map(pieces.items.flatMap((item, index) => (item.section === 'paths' ? [[item.key, itemHashes[index]!] as const] : []))) };
   // Every problem of a self-contained spec is in its one file.
   return { problems: unique(all.map((problem) => ({ ...problem, source }))), selfContained: true, pieceHashes };
 }
@@ -182,8 +182,5 @@ function unique(problems: readonly LocatedProblem[]): LocatedProblem[] {
   });
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 const REDOCLY_VERSION = packageVersion('@redocly/openapi-core');

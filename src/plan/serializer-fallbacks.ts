@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentHash } from '../cache/content-hash.js';
 import fastJson from 'fast-json-stringify';
 import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
@@ -29,7 +29,7 @@ export function reportSerializerFallbacks(resources: readonly Resource[], schema
   const registered = schemas.map((s) => ({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }));
   let keyParts: string[] | undefined; // on first use: hashing every schema costs, and a run whose operations all hit needs none
   const build: BuildSerializer = (schema, options) => {
-    keyParts ??= ['fast-json-stringify', FAST_JSON_STRINGIFY_VERSION, createHash('sha256').update(JSON.stringify(registered)).digest('hex')];
+    keyParts ??= ['fast-json-stringify', FAST_JSON_STRINGIFY_VERSION, contentHash(JSON.stringify(registered))];
     // '' when it compiles, else why not (its error message, which the fallback's reason quotes).
     const refusal = cache.memoSync(keyParts, JSON.stringify(schema), () => {
       try {
