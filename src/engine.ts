@@ -137,7 +137,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   onStage('emit');
   const partials = Object.fromEntries([...templates.partials].map(([name, partial]) => [name, partial.text]));
   const genHeader = renderGenHeader(templates, partials, view);
-  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, documentFingerprint: spec.fingerprint, genHeader, partials, cache, templateSources: templates.sources, extensions: templates.extensions });
+  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, documentFingerprint: spec.fingerprint, documentPieceHashes: spec.pieceHashes, genHeader, partials, cache, templateSources: templates.sources, extensions: templates.extensions });
   const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
   files.push(
     // Not through prettier: on a large API the snapshot is megabytes, and its layout is stable.

@@ -4,6 +4,7 @@ import type { Plan, PlannedFile } from '../plan/types.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { formatCode } from './format-code.js';
 import { generateOpenApiTypes } from './openapi-types.js';
+import type { SpecPieceHashes } from '../load/check-spec.js';
 import type { TemplateExtensions } from '../load/template-extensions.js';
 import type { TemplateSource } from '../load/project-templates.js';
 import { relocateImports, relocatePathMentions } from './relocate-imports.js';
@@ -22,6 +23,8 @@ export interface EmitOptions {
   document: unknown;
   /** The load stage's fingerprint of the document, when it has one (see LoadedSpec). */
   documentFingerprint?: string | undefined;
+  /** The load stage's hashes of the document's pieces, when it cut it into pieces (see LoadedSpec). */
+  documentPieceHashes?: SpecPieceHashes | undefined;
   /** The do-not-edit header, rendered (for files no template renders). */
   genHeader: string;
   /** The partials templates include, by name (`genHeader`: the project's replaces the default). */
@@ -56,7 +59,7 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
     } else if (file.source.kind === 'text') {
       text = file.source.content;
     } else {
-      text = await generateOpenApiTypes(options.document, options.genHeader, cache, { fingerprint: options.documentFingerprint });
+      text = await generateOpenApiTypes(options.document, options.genHeader, cache, { fingerprint: options.documentFingerprint, pieceHashes: options.documentPieceHashes });
     }
     if (moved.size > 0) {
       if (file.path.endsWith('.ts')) text = relocateImports(text, file.defaultPath ?? file.path, file.path, moved);

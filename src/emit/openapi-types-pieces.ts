@@ -19,9 +19,22 @@ import { scanDiscriminatorsOnce } from './scan-discriminators.js';
  * whole run (which reports it), as does any construct this assembly does not cover: webhooks, `$defs`,
  * path items among the components, refs outside `#/components/`. Returns undefined for those.
  */
-export function generateTypesInPieces(input: unknown, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<string> | undefined {
+export function generateTypesInPieces(input: unknown, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<AssembledTypes> | undefined {
   if (!coveredByPieces(input)) return undefined;
   return assemble(input, options, cache, keyParts);
+}
+
+/** The assembled types, and what each path item contributed to them (see openapi-types-by-item.ts). */
+export interface AssembledTypes {
+  text: string;
+  items: PathItemTypes[];
+}
+
+/** A path item's lines in the `paths` interface (its member) and in the `operations` interface. */
+export interface PathItemTypes {
+  url: string;
+  member: string[];
+  operations: string[];
 }
 
 export interface PieceOptions {
@@ -32,23 +45,37 @@ export interface PieceOptions {
 
 const COLLECTIONS = ['schemas', 'responses', 'parameters', 'requestBodies', 'headers'] as const;
 
-async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<string> {
+/**
+ * Prints pieces of a prepared document with openapi-typescript's transforms, against the whole of it:
+ * its discriminators are scanned once (which patches the schemas they map, as the whole run does).
+ */
+export async function createPiecePrinter(document: Record<string, unknown>, options: PieceOptions) {
   const { astToString, transformSchema } = await loadOpenApiTypescript();
   const schema = document as unknown as OpenAPI3;
   const discriminators = scanDiscriminatorsOnce(schema, options);
+  const print = (piece: Record<string, unknown>) => astToString(transformSchema(piece as unknown as OpenAPI3, createContext(schema, discriminators)));
+  return {
+    discriminators,
+    print,
+    /** The lines one path item contributes, as JSON `[member, operations]` (each undefined when absent). */
+    pathItem: (url: string, item: unknown) => {
+      const printed = print({ paths: { [url]: item } });
+      return JSON.stringify([body(printed, 'export interface paths {', ''), body(printed, 'export interface operations {', '')]);
+    },
+  };
+}
+
+async function assemble(document: Record<string, unknown>, options: PieceOptions, cache: RunCache, keyParts: readonly string[]): Promise<AssembledTypes> {
+  const { discriminators, print, pathItem } = await createPiecePrinter(document, options);
   const components = isRecord(document.components) ? document.components : undefined;
   const context = contentHash(JSON.stringify([discriminators, components ?? null]));
-  const print = (piece: Record<string, unknown>) => astToString(transformSchema(piece as unknown as OpenAPI3, createContext(schema, discriminators)));
-  const memo = (kind: string, piece: Record<string, unknown>, cut: (printed: string) => string) =>
-    cache.memo([...keyParts, 'piece', kind, context], JSON.stringify(piece), async () => cut(print(piece)));
+  const memo = (kind: string, piece: Record<string, unknown>, compute: () => string) => cache.memo([...keyParts, 'piece', kind, context], JSON.stringify(piece), async () => compute());
 
   // Path items, in order: the `paths` member and the `operations` members each one contributes.
   const paths = isRecord(document.paths) ? Object.entries(document.paths) : [];
   const pathPieces = await Promise.all(
     paths.map(async ([url, item]) => {
-      const text = await memo('path', { paths: { [url]: item } }, (printed) =>
-        JSON.stringify([body(printed, 'export interface paths {', ''), body(printed, 'export interface operations {', '')]),
-      );
+      const text = await memo('path', { paths: { [url]: item } }, () => pathItem(url, item));
       const [member, operations] = JSON.parse(text) as [string[] | undefined, string[] | undefined];
       return { url, item, member: member ?? [], operations: operations ?? [] };
     }),
@@ -58,7 +85,8 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
       const entries = components && isRecord(components[collection]) ? Object.entries(components[collection]) : [];
       const members = await Promise.all(
         entries.map(async ([name, item]) => {
-          const text = await memo(collection, { components: { [collection]: { [name]: item } } }, (printed) => JSON.stringify(componentBody(printed, collection) ?? []));
+          const piece = { components: { [collection]: { [name]: item } } };
+          const text = await memo(collection, piece, () => JSON.stringify(componentBody(print(piece), collection) ?? []));
           return JSON.parse(text) as string[];
         }),
       );
@@ -86,7 +114,7 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
   for (const { collection, members } of collections) {
     if (members.length > 0) lines = replaceBody(lines, `    ${collection}: {`, '    ', componentsAt, members);
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), items: pathPieces.map(({ url, member, operations }) => ({ url, member, operations })) };
 }
 
 /** What openapiTS builds from its options (openapi-typescript 7's defaults), for the options used here. */
@@ -149,7 +177,7 @@ function replaceBody(lines: string[], header: string, indent: string, from: numb
   return [...lines.slice(0, start + 1), ...members, ...lines.slice(end)];
 }
 
-function closing(lines: string[], start: number, indent: string): number {
+export function closing(lines: string[], start: number, indent: string): number {
   for (let i = start + 1; i < lines.length; i++) {
     if (lines[i] === `${indent}}` || lines[i] === `${indent}};`) return i;
   }
@@ -158,11 +186,7 @@ function closing(lines: string[], start: number, indent: string): number {
 
 /** Whether the document uses only what the assembly covers (see the module comment). */
 function coveredByPieces(document: unknown): document is Record<string, unknown> {
-  if (!isRecord(document)) return false;
-  if (document.webhooks !== undefined || document.$defs !== undefined) return false;
-  if (isRecord(document.components) && document.components.pathItems !== undefined) return false;
-  if (isRecord(document.components) && Object.keys(document.components).some((key) => !(COLLECTIONS as readonly string[]).includes(key) && !['examples', 'securitySchemes', 'links', 'callbacks'].includes(key) && !key.startsWith('x-'))) return false;
-  const operationIds = new Set<string>();
+  if (!coveredAtTopLevel(document) || hasDuplicateOperationIds(document)) return false;
   let covered = true;
   const visit = (node: unknown, parentKey: string | undefined): void => {
     if (!covered) return;
@@ -175,16 +199,28 @@ function coveredByPieces(document: unknown): document is Record<string, unknown>
     }
   };
   visit(document, undefined);
-  if (isRecord(document.paths)) {
-    for (const item of Object.values(document.paths)) {
-      if (!isRecord(item)) continue;
-      for (const operation of Object.values(item)) {
-        if (!isRecord(operation) || typeof operation.operationId !== 'string') continue;
-        if (operationIds.has(operation.operationId)) return false; // the whole run reports it
-        operationIds.add(operation.operationId);
-      }
-    }
-  }
   return covered;
 }
 
+/** No webhooks, `$defs`, path items among the components or components of a kind the assembly does not know. */
+export function coveredAtTopLevel(document: unknown): document is Record<string, unknown> {
+  if (!isRecord(document)) return false;
+  if (document.webhooks !== undefined || document.$defs !== undefined) return false;
+  if (isRecord(document.components) && document.components.pathItems !== undefined) return false;
+  return !(isRecord(document.components) && Object.keys(document.components).some((key) => !(COLLECTIONS as readonly string[]).includes(key) && !['examples', 'securitySchemes', 'links', 'callbacks'].includes(key) && !key.startsWith('x-')));
+}
+
+/** Two operations with one operationId: the whole run reports it. */
+export function hasDuplicateOperationIds(document: Record<string, unknown>): boolean {
+  if (!isRecord(document.paths)) return false;
+  const operationIds = new Set<string>();
+  for (const item of Object.values(document.paths)) {
+    if (!isRecord(item)) continue;
+    for (const operation of Object.values(item)) {
+      if (!isRecord(operation) || typeof operation.operationId !== 'string') continue;
+      if (operationIds.has(operation.operationId)) return true;
+      operationIds.add(operation.operationId);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,129 @@
+import { contentHash } from '../cache/content-hash.js';
+import type { RunCache } from '../cache/run-cache.js';
+import type { SpecPieceHashes } from '../load/check-spec.js';
+import { isRecord } from '../model/json-schema.js';
+import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi-types-input.js';
+import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, type AssembledTypes, type PieceOptions } from './openapi-types-pieces.js';
+
+/**
+ * The spec's types put together from the previous run's lines for each path item, when the load stage
+ * hashed the spec's pieces (SpecPieceHashes): a one-operation change prints one path item, without
+ * preparing, serializing and looking up every piece of the document as the assembly does.
+ *
+ * What a path item prints depends on the item, the top level and the components (which its refs reach),
+ * and on the discriminators of the whole document, which can patch the components they map. So the
+ * types are cut in two: the frame (every line but the path items' own), kept under the hash of the top
+ * level and the components together with the path items that hold a discriminator; and each path item's
+ * lines, kept under that same context and the item's own hash. A path item whose refs are not all whole
+ * components (ones the preparation moves into the components, or refs into other path items) makes the
+ * types depend on more than that: such a spec goes the assembly's way every time.
+ *
+ * The frame is taken from an assembly of the whole document; the first regeneration after a change to a
+ * component or to a path item with a discriminator assembles again. A path item missing from the cache
+ * is printed against a document of the top level, the components and the path items with a
+ * discriminator (those the scan for discriminators reads), prepared as the whole would be.
+ */
+export async function typesByItem(
+  document: unknown,
+  hashes: SpecPieceHashes,
+  options: PieceOptions,
+  cache: RunCache,
+  keyParts: readonly string[],
+  assembled: () => Promise<AssembledTypes | undefined>,
+): Promise<string | undefined> {
+  if (!coveredAtTopLevel(document) || !isRecord(document.paths) || hasDuplicateOperationIds(document)) return undefined;
+  const paths = document.paths;
+  if (Object.keys(paths).length !== hashes.paths.size) return undefined;
+  const items: { url: string; hash: string; kind: ItemKind }[] = [];
+  for (const [url, hash] of hashes.paths) {
+    if (!(url in paths)) return undefined;
+    const kind = cache.memoSync([...keyParts, 'by-item', 'kind'], hash, () => itemKind(paths[url])) as ItemKind;
+    if (kind === 'other') return undefined;
+    items.push({ url, hash, kind });
+  }
+  const context = contentHash(hashes.rest, ...items.flatMap(({ url, hash, kind }) => (kind === 'discriminator' ? [url, hash] : [])));
+  const itemKey = [...keyParts, 'by-item', 'item', context];
+
+  // The frame; on a miss, the assembly of the whole document, whose lines for each path item are kept too.
+  let whole: string | undefined;
+  const frame = await cache.memo([...keyParts, 'by-item', 'frame'], context, async () => {
+    const types = await assembled();
+    const cut = types && cutFrame(types.text);
+    if (!types || !cut) return INELIGIBLE;
+    whole = types.text;
+    types.items.forEach((item, index) => {
+      if (item.url === items[index]?.url) cache.store(itemKey, `${item.url}\0${items[index].hash}`, JSON.stringify([item.member, item.operations]));
+    });
+    return JSON.stringify(cut);
+  });
+  if (whole !== undefined) return whole;
+  if (frame === INELIGIBLE) return undefined;
+
+  const kept = items.map(({ url, hash }) => cache.lookup(itemKey, `${url}\0${hash}`));
+  const missing = items.filter((_, index) => kept[index] === undefined);
+  const printed = new Map<string, string>();
+  if (missing.length > 0) {
+    const partial = prepareForOpenApiTypescript(markReferencedVisibility(partialDocument(document, paths, items, new Set(missing.map((item) => item.url)))), { inPlace: true }) as Record<string, unknown>;
+    const { pathItem } = await createPiecePrinter(partial, options);
+    const prepared = partial.paths as Record<string, unknown>;
+    for (const { url, hash } of missing) {
+      const lines = pathItem(url, prepared[url]);
+      cache.store(itemKey, `${url}\0${hash}`, lines);
+      printed.set(url, lines);
+    }
+  }
+  const members: string[] = [];
+  const operations: string[] = [];
+  items.forEach(({ url }, index) => {
+    const [member, operationLines] = JSON.parse(kept[index] ?? printed.get(url)!) as [string[] | undefined, string[] | undefined];
+    members.push(...(member ?? []));
+    operations.push(...(operationLines ?? []));
+  });
+  // Without any member or operation, openapi-typescript prints those interfaces another way: the assembly knows how.
+  if (members.length === 0 || operations.length === 0) return undefined;
+  const [head, middle, tail] = JSON.parse(frame) as [string, string, string];
+  return [head, ...members, middle, ...operations, tail].join('\n');
+}
+
+const INELIGIBLE = 'ineligible';
+
+type ItemKind = 'plain' | 'discriminator' | 'other';
+
+/**
+ * `other` for a path item with a ref that is not to a whole component (the preparation may move its
+ * target into the components, or it reaches into another path item), `discriminator` for one that
+ * holds a discriminator (the scan may patch the components from it), else `plain`.
+ */
+function itemKind(item: unknown): ItemKind {
+  let kind: ItemKind = 'plain';
+  const stack: unknown[] = [item];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (isRecord(node)) {
+      if ('$ref' in node && !(typeof node.$ref === 'string' && WHOLE_COMPONENT.test(node.$ref))) return 'other';
+      if ('discriminator' in node) kind = 'discriminator';
+      stack.push(...Object.values(node));
+    }
+  }
+  return kind;
+}
+
+const WHOLE_COMPONENT = /^#\/components\/[^/]+\/[^/]+$/;
+
+/** The lines before the path items' members, between them and their operations, and after those. */
+function cutFrame(text: string): [string, string, string] | undefined {
+  const lines = text.split('\n');
+  const pathsAt = lines.indexOf('export interface paths {');
+  const operationsAt = lines.indexOf('export interface operations {');
+  if (pathsAt < 0 || operationsAt < pathsAt) return undefined;
+  const pathsEnd = closing(lines, pathsAt, '');
+  const operationsEnd = closing(lines, operationsAt, '');
+  if (operationsAt < pathsEnd) return undefined;
+  return [lines.slice(0, pathsAt + 1).join('\n'), lines.slice(pathsEnd, operationsAt + 1).join('\n'), lines.slice(operationsEnd).join('\n')];
+}
+
+/** The document with only the path items to print and those with a discriminator, in their order. */
+function partialDocument(document: Record<string, unknown>, paths: Record<string, unknown>, items: readonly { url: string; kind: ItemKind }[], toPrint: ReadonlySet<string>): Record<string, unknown> {
+  const kept = Object.fromEntries(items.filter(({ url, kind }) => kind === 'discriminator' || toPrint.has(url)).map(({ url }) => [url, paths[url]]));
+  return Object.fromEntries(Object.entries(document).map(([key, value]) => [key, key === 'paths' ? kept : value]));
+}

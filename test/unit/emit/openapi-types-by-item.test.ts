@@ -1,0 +1,157 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { openRunCache } from '../../../src/cache/run-cache.js';
+import { generateOpenApiTypes } from '../../../src/emit/openapi-types.js';
+import { loadSpec } from '../../../src/load/load-spec.js';
+
+type Spec = Record<string, any>;
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const EXAMPLES = ['ecommerce', 'petstore', 'user-management'].map((name) => join(import.meta.dirname, '..', '..', '..', 'examples', name, 'openapi.yaml'));
+
+/** Path items of every kind the reassembly tells apart: plain ones, one with a discriminator, refs to every kind of component. */
+const SPEC: Spec = {
+  openapi: '3.0.3',
+  info: { title: 't', version: '1' },
+  paths: {
+    '/pets': {
+      parameters: [{ $ref: '#/components/parameters/Limit' }],
+      get: { operationId: 'listPets', responses: { '200': { description: 'ok', ...json({ type: 'array', items: { $ref: '#/components/schemas/Pet' } }) } } },
+      post: { operationId: 'addPet', requestBody: { $ref: '#/components/requestBodies/NewPet' }, responses: { '201': { $ref: '#/components/responses/Created' } } },
+    },
+    '/pets/{id}': { get: { operationId: 'getPet', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok', ...json({ $ref: '#/components/schemas/Cat' }) } } } },
+    '/animals': {
+      get: {
+        operationId: 'listAnimals',
+        responses: { '200': { description: 'ok', ...json({ oneOf: [{ $ref: '#/components/schemas/Cat' }, { $ref: '#/components/schemas/Dog' }], discriminator: { propertyName: 'kind', mapping: { cat: '#/components/schemas/Cat', dog: 'Dog' } } }) } },
+      },
+    },
+    '/owners': { post: { operationId: 'addOwner', requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { owner: { $ref: '#/components/schemas/Owner' }, password: { type: 'string', writeOnly: true } } } } } }, responses: { '204': { description: 'none' } } } },
+    '/health': { get: { operationId: 'health', responses: { '204': { description: 'none', headers: { 'X-Rate': { $ref: '#/components/headers/Rate' } } } } } },
+  },
+  components: {
+    schemas: {
+      Pet: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, id: { type: 'string', readOnly: true } }, discriminator: { propertyName: 'kind', mapping: { cat: '#/components/schemas/Cat' } } },
+      Cat: { allOf: [{ $ref: '#/components/schemas/Pet' }, { type: 'object', properties: { secret: { type: 'string', writeOnly: true }, owner: { $ref: '#/components/schemas/Owner' } } }] },
+      Dog: { type: 'object', properties: { kind: { type: 'string' }, barks: { type: 'boolean' } } },
+      Owner: { type: 'object', readOnly: true, description: 'Who owns it.', properties: { name: { type: 'string' } } },
+    },
+    parameters: { Limit: { name: 'limit', in: 'query', schema: { type: 'integer' } } },
+    requestBodies: { NewPet: { required: true, ...json({ $ref: '#/components/schemas/Pet' }) } },
+    responses: { Created: { description: 'created', ...json({ $ref: '#/components/schemas/Pet' }) } },
+    headers: { Rate: { schema: { type: 'integer' } } },
+  },
+};
+
+describe("the spec's types put together from each path item's lines", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scaffold-types-by-item-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Generates the types of `document` as a generation does (loaded with the cache of `dir`, pieces hashed), and the whole run's. */
+  async function typesOf(document: Spec) {
+    const file = join(dir, 'openapi.json');
+    await writeFile(file, JSON.stringify(document));
+    const cache = await openRunCache(dir);
+    const loaded = await loadSpec(file, { cache });
+    expect(loaded.pieceHashes).toBeDefined();
+    const before = { ...cache.stats };
+    const types = await generateOpenApiTypes(loaded.document, '// header', cache, { fingerprint: loaded.fingerprint, pieceHashes: loaded.pieceHashes });
+    const stats = { hits: cache.stats.hits - before.hits, misses: cache.stats.misses - before.misses };
+    await cache.save();
+    return { types, stats, whole: await generateOpenApiTypes(loaded.document, '// header', undefined, { whole: true }) };
+  }
+
+  it('prints on the first run what the whole run prints', async () => {
+    const { types, whole } = await typesOf(SPEC);
+    expect(types).toBe(whole);
+    expect(types).toContain('listAnimals: {');
+  });
+
+  it('after a change to a plain path item, prints only that item, and equals the whole run', async () => {
+    await typesOf(SPEC);
+    const changed = structuredClone(SPEC);
+    changed.paths['/health'].get.parameters = [{ name: 'probe', in: 'query', schema: { type: 'string' } }];
+    const { types, whole, stats } = await typesOf(changed);
+    expect(types).toBe(whole);
+    expect(types).toContain('probe?: string');
+    // Misses: the document's types (under its text), the changed item's kind and its lines; nothing else is looked up twice.
+    expect(stats.misses).toBe(3);
+  });
+
+  it('a path item that references readOnly and writeOnly components gets their markers when printed alone', async () => {
+    await typesOf(SPEC);
+    const changed = structuredClone(SPEC);
+    changed.paths['/owners'].post.requestBody.content['application/json'].schema.properties.backup = { $ref: '#/components/schemas/Owner' };
+    const { types, whole } = await typesOf(changed);
+    expect(types).toBe(whole);
+  });
+
+  it('a new path item, a removed one and a reordered spec still equal the whole run', async () => {
+    await typesOf(SPEC);
+    const changed = structuredClone(SPEC);
+    delete changed.paths['/pets/{id}'];
+    changed.paths = { '/vets': { get: { operationId: 'listVets', responses: { '200': { description: 'ok', ...json({ $ref: '#/components/schemas/Owner' }) } } } }, ...changed.paths };
+    const { types, whole } = await typesOf(changed);
+    expect(types).toBe(whole);
+    expect(types).toContain('listVets: {');
+    expect(types).not.toContain('getPet: {');
+  });
+
+  it('a change to a path item with a discriminator (which can patch the components) assembles the whole document again', async () => {
+    await typesOf(SPEC);
+    const changed = structuredClone(SPEC);
+    changed.paths['/animals'].get.responses['200'].content['application/json'].schema.discriminator.mapping = { cat: '#/components/schemas/Cat' };
+    const { types, whole } = await typesOf(changed);
+    expect(types).toBe(whole);
+    // Then a plain change goes by item again.
+    const next = structuredClone(changed);
+    next.paths['/health'].get.summary = 'Liveness';
+    const again = await typesOf(next);
+    expect(again.types).toBe(again.whole);
+    expect(again.stats.misses).toBe(3);
+  });
+
+  it('a changed component assembles the whole document again', async () => {
+    await typesOf(SPEC);
+    const changed = structuredClone(SPEC);
+    changed.components.parameters.Limit.schema = { type: 'string' };
+    const { types, whole } = await typesOf(changed);
+    expect(types).toBe(whole);
+    expect(types).toContain('Limit: string;');
+  });
+
+  it('path items with refs to parts of other pieces go the assembly way, every time', async () => {
+    const partRef = structuredClone(SPEC);
+    partRef.paths['/owners'].post.responses['204'] = { description: 'ok', ...json({ $ref: '#/components/schemas/Cat/allOf/1' }) };
+    await typesOf(partRef);
+    const changed = structuredClone(partRef);
+    changed.paths['/health'].get.summary = 'Liveness';
+    const { types, whole } = await typesOf(changed);
+    expect(types).toBe(whole);
+  });
+
+  it('a change that leaves no operation at all is printed as the whole run prints it', async () => {
+    await typesOf(SPEC);
+    const bare = { ...structuredClone(SPEC), paths: { '/pets': { parameters: [{ $ref: '#/components/parameters/Limit' }] } } };
+    const { types, whole } = await typesOf(bare);
+    expect(types).toBe(whole);
+  });
+
+  it.each(EXAMPLES)('equals the whole run for %s after a change to each of its path items in turn', async (path) => {
+    const document = parse(await readFile(path, 'utf8')) as Spec;
+    await typesOf(document);
+    for (const url of Object.keys(document.paths)) {
+      const changed = structuredClone(document);
+      for (const operation of Object.values(changed.paths[url]) as Spec[]) if (operation && typeof operation === 'object' && 'responses' in operation) operation.description = `changed ${url}`;
+      const { types, whole } = await typesOf(changed);
+      expect(types, url).toBe(whole);
+    }
+  });
+});
