@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as OpenApiTypescript from 'openapi-typescript';
 import type TypeScript from 'typescript';
+import { requireWithCodeCache } from '../cache/code-cache.js';
 
 // Through require(), not import(): Node's ESM loader reads a package without a "type" field (the
 // TypeScript compiler) twice before running it, once to guess its module format and once to list its
@@ -15,6 +16,7 @@ let loaded: typeof OpenApiTypescript | undefined;
  * never needs either.
  */
 export async function loadOpenApiTypescript(): Promise<typeof OpenApiTypescript> {
+  typescriptCompiler(); // the one openapi-typescript requires, loaded with V8's cached code
   loaded ??= require('openapi-typescript') as typeof OpenApiTypescript;
   return loaded;
 }
@@ -27,5 +29,5 @@ export function openApiTypescript(): typeof OpenApiTypescript {
 
 /** The TypeScript compiler, loaded on first use (the one openapi-typescript uses). */
 export function typescriptCompiler(): typeof TypeScript {
-  return require('typescript') as typeof TypeScript;
+  return requireWithCodeCache(require, 'typescript') as typeof TypeScript;
 }
