@@ -35,12 +35,30 @@ const patternEngine = Object.assign(
 export function createSchemaCheck(schemas: readonly SchemaDefinition[]): SchemaCheck {
   const ajv = new Ajv2020({ allErrors: false, coerceTypes: false, useDefaults: true, strict: false, validateSchema: false, code: { regExp: patternEngine } });
   addFormats.default(ajv, { mode: 'full' });
-  for (const s of schemas) ajv.addSchema({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) });
+  // The spec's schemas are registered as the checked ones first reference them: a big spec has many
+  // more than its tests use, and registering one costs a walk of it.
+  const byId = new Map(schemas.map((definition) => [definition.id, definition]));
+  const registered = new Set<string>();
+  const register = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(register);
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') {
+        const definition = byId.get(value.split('#')[0]!);
+        if (definition && !registered.has(definition.id)) {
+          registered.add(definition.id);
+          ajv.addSchema({ $id: definition.id, ...(typeof definition.schema === 'boolean' ? {} : definition.schema) });
+          register(definition.schema);
+        }
+      } else register(value);
+    }
+  };
   const compiled = new Map<string, ValidateFunction | undefined>();
   return (schema, value) => {
     const key = JSON.stringify(schema);
     if (!compiled.has(key)) {
       try {
+        register(schema);
         compiled.set(key, ajv.compile(schema));
       } catch {
         compiled.set(key, undefined);
