@@ -141,6 +141,38 @@ function hashOf(text: string, line: Line): number {
   return hash >>> 0;
 }
 
+const enum Mode {
+  Code,
+  LineComment,
+  BlockComment,
+  Single,
+  Double,
+  Template,
+  Regex,
+}
+
+// Character codes: the scan reads codes, not one-character strings.
+const NEWLINE = 10;
+const TAB = 9;
+const CARRIAGE_RETURN = 13;
+const SPACE = 32;
+const DOUBLE_QUOTE = 34;
+const DOLLAR = 36;
+const QUOTE = 39;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const STAR = 42;
+const SLASH = 47;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const BACKTICK = 96;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+/** Characters after which a `/` starts a regular expression, not a division. */
+const BEFORE_REGEX = new Set('(,=:[!&|?{};+-*%<>~^');
+
 /**
  * Splits the text into lines, tracking bracket depth outside strings, comments, template literals and
  * regular expressions. Only as precise as cutting needs: any mistake makes a piece that does not parse,
@@ -148,90 +180,111 @@ function hashOf(text: string, line: Line): number {
  */
 function scanLines(text: string): Line[] {
   const lines: Line[] = [];
-  type Mode = 'code' | 'line-comment' | 'block-comment' | "'" | '"' | '`' | 'regex';
-  let mode: Mode = 'code';
+  let mode = Mode.Code;
   let depth = 0;
   const templateDepths: number[] = []; // bracket depth at each `${` inside a template literal
   let lineStart = 0;
   let lineDepth = 0;
   let lineClean = true;
+  let lineEmpty = true; // only whitespace so far on this line
   let last = '';
   let lastSignificant = '';
-  for (let i = 0; i <= text.length; i++) {
-    const c = text[i];
-    if (c === '\n' || c === undefined) {
-      const clean = mode === 'code' || mode === 'line-comment';
-      if (mode === 'line-comment') mode = 'code';
-      const end = c === undefined ? i : i + 1;
-      lines.push({
-        start: lineStart,
-        end,
-        depth: lineClean ? lineDepth : -1,
-        endDepth: clean ? depth : -1,
-        last,
-        blank: lineClean && text.slice(lineStart, i).trim() === '' && clean,
-      });
+  const length = text.length;
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? text.charCodeAt(i) : -1;
+    if (c === NEWLINE || c === -1) {
+      const clean = mode === Mode.Code || mode === Mode.LineComment;
+      if (mode === Mode.LineComment) mode = Mode.Code;
+      lines.push({ start: lineStart, end: c === -1 ? i : i + 1, depth: lineClean ? lineDepth : -1, endDepth: clean ? depth : -1, last, blank: lineClean && lineEmpty && clean });
       lineStart = i + 1;
       lineDepth = depth;
-      lineClean = mode === 'code';
+      lineClean = mode === Mode.Code;
+      lineEmpty = true;
       last = '';
       continue;
     }
+    if (lineEmpty && !isWhitespace(c)) lineEmpty = false;
     switch (mode) {
-      case 'line-comment':
+      case Mode.LineComment:
         break;
-      case 'block-comment':
-        if (c === '*' && text[i + 1] === '/') {
-          mode = 'code';
+      case Mode.BlockComment:
+        if (c === STAR && text.charCodeAt(i + 1) === SLASH) {
+          mode = Mode.Code;
           i++;
         }
         break;
-      case "'":
-      case '"':
-        if (c === '\\') i++;
-        else if (c === mode) mode = 'code';
+      case Mode.Single:
+      case Mode.Double:
+        if (c === BACKSLASH) i++;
+        else if (c === (mode === Mode.Single ? QUOTE : DOUBLE_QUOTE)) mode = Mode.Code;
         break;
-      case 'regex':
-        if (c === '\\') i++;
-        else if (c === '[') {
-          while (i + 1 < text.length && text[i + 1] !== ']' && text[i + 1] !== '\n') i += text[i + 1] === '\\' ? 2 : 1;
-        } else if (c === '/') mode = 'code';
+      case Mode.Regex:
+        if (c === BACKSLASH) i++;
+        else if (c === OPEN_BRACKET) {
+          while (i + 1 < length && text.charCodeAt(i + 1) !== CLOSE_BRACKET && text.charCodeAt(i + 1) !== NEWLINE) i += text.charCodeAt(i + 1) === BACKSLASH ? 2 : 1;
+        } else if (c === SLASH) mode = Mode.Code;
         break;
-      case '`':
-        if (c === '\\') i++;
-        else if (c === '`') mode = 'code';
-        else if (c === '$' && text[i + 1] === '{') {
+      case Mode.Template:
+        if (c === BACKSLASH) i++;
+        else if (c === BACKTICK) mode = Mode.Code;
+        else if (c === DOLLAR && text.charCodeAt(i + 1) === OPEN_BRACE) {
           templateDepths.push(depth);
           depth++;
           i++;
-          mode = 'code';
+          mode = Mode.Code;
         }
         break;
-      case 'code':
-        if (c === '/' && text[i + 1] === '/') {
-          mode = 'line-comment';
-          i++;
-        } else if (c === '/' && text[i + 1] === '*') {
-          mode = 'block-comment';
-          i++;
-        } else if (c === '/' && (lastSignificant === '' || '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant))) mode = 'regex';
-        else if (c === "'" || c === '"' || c === '`') mode = c;
-        else if (c === '{' || c === '(' || c === '[') depth++;
-        else if (c === '}' || c === ')' || c === ']') {
-          depth--;
-          if (c === '}' && templateDepths.length > 0 && templateDepths.at(-1) === depth) {
-            templateDepths.pop();
-            mode = '`';
+      case Mode.Code:
+        switch (c) {
+          case SLASH: {
+            const next = text.charCodeAt(i + 1);
+            if (next === SLASH) {
+              mode = Mode.LineComment;
+              i++;
+            } else if (next === STAR) {
+              mode = Mode.BlockComment;
+              i++;
+            } else if (lastSignificant === '' || BEFORE_REGEX.has(lastSignificant)) mode = Mode.Regex;
+            break;
           }
+          case QUOTE:
+            mode = Mode.Single;
+            break;
+          case DOUBLE_QUOTE:
+            mode = Mode.Double;
+            break;
+          case BACKTICK:
+            mode = Mode.Template;
+            break;
+          case OPEN_BRACE:
+          case OPEN_PAREN:
+          case OPEN_BRACKET:
+            depth++;
+            break;
+          case CLOSE_BRACE:
+          case CLOSE_PAREN:
+          case CLOSE_BRACKET:
+            depth--;
+            if (c === CLOSE_BRACE && templateDepths.length > 0 && templateDepths[templateDepths.length - 1] === depth) {
+              templateDepths.pop();
+              mode = Mode.Template;
+            }
+            break;
         }
-        if (c !== ' ' && c !== '\t' && c !== '\r' && mode !== 'line-comment' && mode !== 'block-comment') {
-          last = c;
-          lastSignificant = c;
+        if (c !== SPACE && c !== TAB && c !== CARRIAGE_RETURN && mode !== Mode.LineComment && mode !== Mode.BlockComment) {
+          last = text[i]!;
+          lastSignificant = last;
         }
         break;
     }
   }
   return lines;
+}
+
+/** What String.prototype.trim removes. */
+function isWhitespace(c: number): boolean {
+  if (c < 128) return c === SPACE || (c >= TAB && c <= CARRIAGE_RETURN);
+  return /\s/.test(String.fromCharCode(c));
 }
 
 // ---------------------------------------------------------------------------------------------
