@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan, PlannedFile } from '../plan/types.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
-import { formatCode } from './format-code.js';
+import { formatCode, formatKey } from './format-code.js';
 import { generateOpenApiTypes } from './openapi-types.js';
 import type { SpecPieceHashes } from '../load/check-spec.js';
 import type { TemplateExtensions } from '../load/template-extensions.js';
@@ -47,6 +47,7 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
   const moved = new Map(plan.files.flatMap((file) => (file.defaultPath === undefined ? [] : [[file.defaultPath, file.path] as const])));
   for (const file of plan.files) {
     let text: string;
+    let formatted = false;
     if (file.source.kind === 'template') {
       const defaultPath = join(options.templatesDir, 'project', file.source.template);
       const origin = options.templateSources?.get(file.source.template) ?? { file: defaultPath, shownAs: defaultPath, override: false };
@@ -59,13 +60,18 @@ export async function emitFiles(plan: Plan, options: EmitOptions): Promise<Emitt
     } else if (file.source.kind === 'text') {
       text = file.source.content;
     } else {
-      text = await generateOpenApiTypes(options.document, options.genHeader, cache, { fingerprint: options.documentFingerprint, pieceHashes: options.documentPieceHashes });
+      // Formatted as they are put together (a one-operation change formats one path item's types).
+      const format = { key: formatKey('typescript'), apply: (generated: string) => formatCode(file.path, generated, cache) };
+      text = await generateOpenApiTypes(options.document, options.genHeader, cache, { fingerprint: options.documentFingerprint, pieceHashes: options.documentPieceHashes, format });
+      formatted = true;
     }
     if (moved.size > 0) {
+      const before = text;
       if (file.path.endsWith('.ts')) text = relocateImports(text, file.defaultPath ?? file.path, file.path, moved);
       text = relocatePathMentions(text, moved, plan.movedFolders ?? new Map());
+      formatted &&= text === before;
     }
-    emitted.push({ id: file.id, path: file.path, owner: file.owner, content: await formatCode(file.path, text, cache) });
+    emitted.push({ id: file.id, path: file.path, owner: file.owner, content: formatted ? text : await formatCode(file.path, text, cache) });
   }
   return emitted;
 }

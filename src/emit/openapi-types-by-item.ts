@@ -6,9 +6,10 @@ import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi
 import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, type AssembledTypes, type PieceOptions } from './openapi-types-pieces.js';
 
 /**
- * The spec's types put together from the previous run's lines for each path item, when the load stage
- * hashed the spec's pieces (SpecPieceHashes): a one-operation change prints one path item, without
- * preparing, serializing and looking up every piece of the document as the assembly does.
+ * The spec's types, finished (header, prettier), put together from the previous run's lines for each path
+ * item when the load stage hashed the spec's pieces (SpecPieceHashes): a one-operation change prints and
+ * formats one path item, without preparing, serializing and looking up every piece of the document as the
+ * assembly does, nor cutting and looking up every piece of the formatted file.
  *
  * What a path item prints depends on the item, the top level and the components (which its refs reach),
  * and on the discriminators of the whole document, which can patch the components they map. So the
@@ -18,6 +19,8 @@ import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationId
  * components (ones the preparation moves into the components, or refs into other path items) makes the
  * types depend on more than that: such a spec goes the assembly's way every time.
  *
+ * Prettier lays out each member of an interface on its own, so the finished frame (the members replaced
+ * by a placeholder) and the finished members of each path item make the finished whole; tests compare.
  * The frame is taken from an assembly of the whole document; the first regeneration after a change to a
  * component or to a path item with a discriminator assembles again. A path item missing from the cache
  * is printed against a document of the top level, the components and the path items with a
@@ -29,7 +32,7 @@ export async function typesByItem(
   options: PieceOptions,
   cache: RunCache,
   keyParts: readonly string[],
-  assembled: () => Promise<AssembledTypes | undefined>,
+  { assembled, header, finish }: { assembled: () => Promise<AssembledTypes | undefined>; header: string; finish: (generated: string) => Promise<string> },
 ): Promise<string | undefined> {
   if (!coveredAtTopLevel(document) || !isRecord(document.paths) || hasDuplicateOperationIds(document)) return undefined;
   const paths = document.paths;
@@ -43,20 +46,23 @@ export async function typesByItem(
   }
   const context = contentHash(hashes.rest, ...items.flatMap(({ url, hash, kind }) => (kind === 'discriminator' ? [url, hash] : [])));
   const itemKey = [...keyParts, 'by-item', 'item', context];
+  const itemLines = async (member: string[], operations: string[]) => {
+    const finished = await Promise.all([finishMembers(PATHS, member, finish), finishMembers(OPERATIONS, operations, finish)]);
+    return finished.every((lines) => lines !== undefined) ? JSON.stringify(finished) : undefined;
+  };
 
   // The frame; on a miss, the assembly of the whole document, whose lines for each path item are kept too.
-  let whole: string | undefined;
   const frame = await cache.memo([...keyParts, 'by-item', 'frame'], context, async () => {
     const types = await assembled();
-    const cut = types && cutFrame(types.text);
-    if (!types || !cut) return INELIGIBLE;
-    whole = types.text;
-    types.items.forEach((item, index) => {
-      if (item.url === items[index]?.url) cache.store(itemKey, `${item.url}\0${items[index].hash}`, JSON.stringify([item.member, item.operations]));
-    });
-    return JSON.stringify(cut);
+    const frame = types && (await finishFrame(header, types.text, finish));
+    if (!types || !frame || types.items.length !== items.length) return INELIGIBLE;
+    for (const [index, item] of types.items.entries()) {
+      const lines = item.url === items[index]!.url ? await itemLines(item.member, item.operations) : undefined;
+      if (lines === undefined) return INELIGIBLE;
+      cache.store(itemKey, `${item.url}\0${items[index]!.hash}`, lines);
+    }
+    return frame;
   });
-  if (whole !== undefined) return whole;
   if (frame === INELIGIBLE) return undefined;
 
   const kept = items.map(({ url, hash }) => cache.lookup(itemKey, `${url}\0${hash}`));
@@ -67,7 +73,9 @@ export async function typesByItem(
     const { pathItem } = await createPiecePrinter(partial, options);
     const prepared = partial.paths as Record<string, unknown>;
     for (const { url, hash } of missing) {
-      const lines = pathItem(url, prepared[url]);
+      const [member, operations] = JSON.parse(pathItem(url, prepared[url])) as [string[] | undefined, string[] | undefined];
+      const lines = await itemLines(member ?? [], operations ?? []);
+      if (lines === undefined) return undefined;
       cache.store(itemKey, `${url}\0${hash}`, lines);
       printed.set(url, lines);
     }
@@ -75,14 +83,14 @@ export async function typesByItem(
   const members: string[] = [];
   const operations: string[] = [];
   items.forEach(({ url }, index) => {
-    const [member, operationLines] = JSON.parse(kept[index] ?? printed.get(url)!) as [string[] | undefined, string[] | undefined];
-    members.push(...(member ?? []));
-    operations.push(...(operationLines ?? []));
+    const [member, operationLines] = JSON.parse(kept[index] ?? printed.get(url)!) as [string[], string[]];
+    members.push(...member);
+    operations.push(...operationLines);
   });
   // Without any member or operation, openapi-typescript prints those interfaces another way: the assembly knows how.
   if (members.length === 0 || operations.length === 0) return undefined;
   const [head, middle, tail] = JSON.parse(frame) as [string, string, string];
-  return [head, ...members, middle, ...operations, tail].join('\n');
+  return `${head}${members.map((line) => `${line}\n`).join('')}${middle}${operations.map((line) => `${line}\n`).join('')}${tail}`;
 }
 
 const INELIGIBLE = 'ineligible';
@@ -110,16 +118,41 @@ function itemKind(item: unknown): ItemKind {
 
 const WHOLE_COMPONENT = /^#\/components\/[^/]+\/[^/]+$/;
 
-/** The lines before the path items' members, between them and their operations, and after those. */
-function cutFrame(text: string): [string, string, string] | undefined {
+const PATHS = 'export interface paths {';
+const OPERATIONS = 'export interface operations {';
+/** Stand for the members in the frame: prettier lays out the frame around them as around the members. */
+const PATHS_PLACEHOLDER = '__scaffold_path_items__: never;';
+const OPERATIONS_PLACEHOLDER = '__scaffold_operations__: never;';
+
+/**
+ * The finished frame (header, replacements, prettier) as JSON `[before the members, between, after the
+ * operations]`: the path items' lines replaced by placeholder members, finished, and cut at them.
+ */
+async function finishFrame(header: string, text: string, finish: (generated: string) => Promise<string>): Promise<string | undefined> {
   const lines = text.split('\n');
-  const pathsAt = lines.indexOf('export interface paths {');
-  const operationsAt = lines.indexOf('export interface operations {');
+  const pathsAt = lines.indexOf(PATHS);
+  const operationsAt = lines.indexOf(OPERATIONS);
   if (pathsAt < 0 || operationsAt < pathsAt) return undefined;
   const pathsEnd = closing(lines, pathsAt, '');
   const operationsEnd = closing(lines, operationsAt, '');
   if (operationsAt < pathsEnd) return undefined;
-  return [lines.slice(0, pathsAt + 1).join('\n'), lines.slice(pathsEnd, operationsAt + 1).join('\n'), lines.slice(operationsEnd).join('\n')];
+  const frame = [header, ...lines.slice(0, pathsAt + 1), `    ${PATHS_PLACEHOLDER}`, ...lines.slice(pathsEnd, operationsAt + 1), `    ${OPERATIONS_PLACEHOLDER}`, ...lines.slice(operationsEnd)].join('\n');
+  const finished = await finish(frame);
+  const [before, rest, ...more] = finished.split(`  ${PATHS_PLACEHOLDER}\n`);
+  const [between, after, ...others] = (rest ?? '').split(`  ${OPERATIONS_PLACEHOLDER}\n`);
+  if (rest === undefined || after === undefined || more.length > 0 || others.length > 0) return undefined;
+  return JSON.stringify([before, between, after]);
+}
+
+/**
+ * Members of the `paths` or `operations` interface, finished (replacements, prettier) inside the
+ * interface alone: prettier lays out each member on its own, so they read as in the whole file.
+ */
+async function finishMembers(header: string, lines: readonly string[], finish: (generated: string) => Promise<string>): Promise<string[] | undefined> {
+  if (lines.length === 0) return [];
+  const finished = (await finish(`${header}\n${lines.join('\n')}\n}\n`)).split('\n');
+  if (finished[0] !== header || finished.at(-2) !== '}' || finished.at(-1) !== '') return undefined;
+  return finished.slice(1, -2);
 }
 
 /** The document with only the path items to print and those with a discriminator, in their order. */

@@ -14,6 +14,8 @@ export interface OpenApiTypesOptions {
   fingerprint?: string | undefined;
   /** The load stage's hashes of the document's pieces, when it cut it into pieces (see LoadedSpec). */
   pieceHashes?: SpecPieceHashes | undefined;
+  /** Formats the types (what its output depends on, and how); the types are then returned formatted. */
+  format?: { key: readonly string[]; apply: (text: string) => Promise<string> } | undefined;
 }
 
 /**
@@ -21,15 +23,15 @@ export interface OpenApiTypesOptions {
  * make readOnly and writeOnly visible to the compiler: request bodies are `Writable<...>`, responses
  * `Readable<...>`, so a service cannot return a password the spec marks writeOnly.
  */
-export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), { whole = false, fingerprint, pieceHashes }: OpenApiTypesOptions = {}): Promise<string> {
+export async function generateOpenApiTypes(document: unknown, header: string, cache: RunCache = noRunCache(), { whole = false, fingerprint, pieceHashes, format }: OpenApiTypesOptions = {}): Promise<string> {
   // The same document gives the same types: an unchanged spec costs a hash (of its text when the load stage
   // fingerprinted it, else of its serialization) instead of preparing the whole document and looking up
   // every piece (which the hit keeps alive for the next change).
-  const key = ['openapi-types', codeFingerprint(), OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header, fingerprint === undefined ? 'document' : 'fingerprint'];
-  return cache.memo(key, fingerprint ?? JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole, pieceHashes));
+  const key = ['openapi-types', codeFingerprint(), OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header, fingerprint === undefined ? 'document' : 'fingerprint', JSON.stringify(format?.key ?? 'unformatted')];
+  return cache.memo(key, fingerprint ?? JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole, pieceHashes, format?.apply));
 }
 
-async function generateUncached(document: unknown, header: string, cache: RunCache, whole: boolean, pieceHashes: SpecPieceHashes | undefined): Promise<string> {
+async function generateUncached(document: unknown, header: string, cache: RunCache, whole: boolean, pieceHashes: SpecPieceHashes | undefined, format: ((text: string) => Promise<string>) | undefined): Promise<string> {
   let input: unknown;
   const prepared = () => (input ??= prepareForOpenApiTypescript(markReferencedVisibility(document), { inPlace: true }));
   // openapi-typescript's output depends on its input, its options and its version only: a spec whose
@@ -37,17 +39,22 @@ async function generateUncached(document: unknown, header: string, cache: RunCac
   const keyParts = ['openapi-typescript', OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS)];
   let pieces: Promise<AssembledTypes | undefined> | undefined;
   const assembled = () => (pieces ??= whole ? Promise.resolve(undefined) : (generateTypesInPieces(prepared(), OPTIONS, cache, keyParts) ?? Promise.resolve(undefined)));
-  // By path item where the load stage hashed them (openapi-types-by-item.ts), else piece by piece where the
-  // spec allows it (openapi-types-pieces.ts), else the whole run.
+  // The marker helpers test `$Write<any>`; `unknown` says the same without an `any` in generated code.
+  const finish = async (generated: string) => {
+    const text = generated.replace(/\$(Read|Write)<any>/g, '$$$1<unknown>');
+    return format ? format(text) : text;
+  };
+  // Formatted, by path item where the load stage hashed them (openapi-types-by-item.ts); else piece by piece
+  // where the spec allows it (openapi-types-pieces.ts), else the whole run.
+  const byItem = whole || !pieceHashes || !format ? undefined : await typesByItem(document, pieceHashes, OPTIONS, cache, [...keyParts, codeFingerprint(), header], { assembled, header, finish });
+  if (byItem !== undefined) return byItem;
   const generated =
-    (whole || !pieceHashes ? undefined : await typesByItem(document, pieceHashes, OPTIONS, cache, [...keyParts, codeFingerprint()], assembled)) ??
     (await assembled())?.text ??
     (await cache.memo(keyParts, JSON.stringify(prepared()), async () => {
       const { default: openapiTS, astToString } = await loadOpenApiTypescript();
       return astToString(await openapiTS(prepared() as Parameters<typeof openapiTS>[0], OPTIONS));
     }));
-  // The marker helpers test `$Write<any>`; `unknown` says the same without an `any` in generated code.
-  return `${header}\n${generated.replace(/\$(Read|Write)<any>/g, '$$$1<unknown>')}`;
+  return finish(`${header}\n${generated}`);
 }
 
 const OPTIONS = { alphabetize: false, silent: true, readWriteMarkers: true } as const;
