@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -96,8 +96,8 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
   const used = new Map<string, StoredEntry>();
   /** Values computed by this run that go to blobs on save, by checksum. */
   const newBlobs = new Map<string, string>();
-  /** The packs read so far (undefined: unreadable), each read whole at its first hit. */
-  const packs = new Map<string, Buffer | undefined>();
+  /** The packs opened so far (undefined: unreadable): values are read one by one, so a run reads what it hits, not whole packs. */
+  const packs = new Map<string, { fd: number; size: number } | undefined>();
   const stats = { hits: 0, misses: 0 };
   // A cache in an older format is rewritten in this one by the next save, even if nothing new was computed.
   let changed = upgraded;
@@ -109,23 +109,27 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
     for (const part of keyParts) digest.update(part).update('\0');
     return digest.update(input).digest('hex').slice(0, 40);
   };
-  const packed = (name: string): Buffer | undefined => {
+  const packed = (name: string, at: number, length: number): string | undefined => {
     if (!packs.has(name)) {
       try {
-        packs.set(name, readFileSync(join(packDir, name)));
+        const fd = openSync(join(packDir, name), 'r');
+        packs.set(name, { fd, size: fstatSync(fd).size });
       } catch {
         packs.set(name, undefined);
       }
     }
-    return packs.get(name);
+    const pack = packs.get(name);
+    if (!pack || at + length > pack.size) return undefined;
+    const bytes = Buffer.allocUnsafe(length);
+    return readSync(pack.fd, bytes, 0, length, at) === length ? bytes.toString('utf8') : undefined;
+  };
+  const closePacks = () => {
+    for (const pack of packs.values()) if (pack) closeSync(pack.fd);
+    packs.clear();
   };
   const valueOf = (entry: StoredEntry): string | undefined => {
     if (entry.value !== undefined) return entry.value;
-    if (entry.packed) {
-      const { pack, at, length } = entry.packed;
-      const bytes = packed(pack);
-      return bytes && at + length <= bytes.length ? bytes.toString('utf8', at, at + length) : undefined;
-    }
+    if (entry.packed) return packed(entry.packed.pack, entry.packed.at, entry.packed.length);
     const pending = newBlobs.get(entry.sum);
     if (pending !== undefined) return pending;
     try {
@@ -190,7 +194,7 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
       keep(keyOf(keyParts, input), value);
     },
     async save() {
-      if (!changed) return;
+      if (!changed) return closePacks();
       // Sorted, so that the same entries always make the same files whatever order the run used them in.
       const entries = [...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const repack = packsToMerge(entries, packSizes);
@@ -205,6 +209,7 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
         const value = valueOf(entry);
         if (value !== undefined && hash(value) === entry.sum) toPack.push({ key, entry, value }); // else unreadable now: dropped
       }
+      closePacks(); // every value still needed is read: the packs merged are about to go
       const pack = Buffer.concat(toPack.map(({ value }) => Buffer.from(value, 'utf8')));
       const packName = hash(pack);
       let at = 0;
