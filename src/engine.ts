@@ -96,7 +96,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
 
   onStage('model');
-  const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix);
+  const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix, cache);
   diagnostics.push(...guidelineNotes);
   const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model, guidelines.idType);
   const domain = modelled ?? inferred?.domain;

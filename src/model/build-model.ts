@@ -1,4 +1,5 @@
 import { ScaffoldError, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RunCache } from '../cache/run-cache.js';
 import type { LoadedSpec } from '../load/load-spec.js';
 import { basePathOf } from './base-path.js';
 import { buildComponentSchemas } from './components.js';
@@ -19,12 +20,15 @@ const BASE_CLASS_MEMBERS = ['service', 'services', 'handle', 'toString', 'valueO
 /** Resource names that would collide with the project's own modules or folders. */
 const RESERVED_RESOURCE_NAMES = ['app', 'server', 'config', 'errors', 'routes', 'health', 'index', 'docs', 'openapi'];
 
-/** `defaultBasePath`: the route prefix when the spec has no server URL (a guideline; `/api/v1` otherwise). */
-export function buildModel(spec: LoadedSpec, defaultBasePath?: string): ModelResult {
+/**
+ * `defaultBasePath`: the route prefix when the spec has no server URL (a guideline; `/api/v1` otherwise).
+ * `cache`: the run cache, for what depends on the components alone (with the spec's piece hashes).
+ */
+export function buildModel(spec: LoadedSpec, defaultBasePath?: string, cache?: RunCache): ModelResult {
   const { document } = spec;
   const diagnostics: Diagnostic[] = [...spec.warnings, ...reportIgnoredConstructs(document)];
   const basePath = basePathOf(document, defaultBasePath);
-  const components = buildComponentSchemas(document, spec.version, diagnostics);
+  const components = buildComponentSchemas(document, spec.version, diagnostics, { ...(cache && { cache }), restHash: spec.pieceHashes?.rest });
   const drafts = buildOperations(document, basePath, components.converter, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new ScaffoldError(errors);
