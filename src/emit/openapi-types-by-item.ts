@@ -1,7 +1,7 @@
 import { contentHash } from '../cache/content-hash.js';
 import type { RunCache } from '../cache/run-cache.js';
 import type { SpecPieceHashes } from '../load/check-spec.js';
-import { isRecord } from '../model/json-schema.js';
+import { decodePointerSegment, isRecord } from '../model/json-schema.js';
 import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi-types-input.js';
 import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, type AssembledTypes, type PieceOptions } from './openapi-types-pieces.js';
 
@@ -155,8 +155,63 @@ async function finishMembers(header: string, lines: readonly string[], finish: (
   return finished.slice(1, -2);
 }
 
-/** The document with only the path items to print and those with a discriminator, in their order. */
+/**
+ * The document with only the path items to print and those with a discriminator, in their order, and of
+ * the components only those they reach through refs (directly or through other components, the top
+ * level's refs included): printing a path item reads no other component, and preparing, marking and
+ * scanning the rest of a big spec's components is most of what printing one item would cost.
+ */
 function partialDocument(document: Record<string, unknown>, paths: Record<string, unknown>, items: readonly { url: string; kind: ItemKind }[], toPrint: ReadonlySet<string>): Record<string, unknown> {
   const kept = Object.fromEntries(items.filter(({ url, kind }) => kind === 'discriminator' || toPrint.has(url)).map(({ url }) => [url, paths[url]]));
-  return Object.fromEntries(Object.entries(document).map(([key, value]) => [key, key === 'paths' ? kept : value]));
+  const { paths: _paths, components, ...root } = document;
+  const reached = isRecord(components) ? reachedComponents(components, [kept, root]) : undefined;
+  return Object.fromEntries(
+    Object.entries(document).map(([key, value]) => {
+      if (key === 'paths') return [key, kept];
+      if (key !== 'components' || !isRecord(value) || !reached) return [key, value];
+      const partial = Object.entries(value).map(([kind, group]) => [kind, isRecord(group) && !kind.startsWith('x-') ? Object.fromEntries(Object.entries(group).filter(([name]) => reached.has(`${kind}/${name}`))) : group]);
+      return [key, Object.fromEntries(partial)];
+    }),
+  );
+}
+
+/**
+ * The components (`kind/name`) the roots reach through refs and discriminator mappings (by ref or by
+ * schema name), transitively; a ref into part of a component reaches all of it. Undefined when a ref
+ * names a component that is not there (then nothing is left out).
+ */
+function reachedComponents(components: Record<string, unknown>, roots: readonly unknown[]): Set<string> | undefined {
+  const reached = new Set<string>();
+  const stack: unknown[] = [...roots];
+  const reach = (kind: string | undefined, name: string | undefined): boolean => {
+    const group = kind === undefined ? undefined : components[kind];
+    if (name === undefined || !isRecord(group) || !Object.hasOwn(group, name)) return false;
+    if (!reached.has(`${kind}/${name}`)) {
+      reached.add(`${kind}/${name}`);
+      stack.push(group[name]);
+    }
+    return true;
+  };
+  const reachRef = (ref: string): boolean => {
+    try {
+      const [kind, name] = ref.slice('#/components/'.length).split('/').map(decodePointerSegment);
+      return reach(kind, name);
+    } catch {
+      return false; // a segment that does not decode
+    }
+  };
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (isRecord(node)) {
+      if (typeof node.$ref === 'string' && node.$ref.startsWith('#/components/') && !reachRef(node.$ref)) return undefined;
+      if (isRecord(node.discriminator) && isRecord(node.discriminator.mapping)) {
+        for (const target of Object.values(node.discriminator.mapping)) {
+          if (typeof target !== 'string') continue;
+          if (target.startsWith('#/components/') ? !reachRef(target) : !target.includes('/') && !target.startsWith('#') && !reach('schemas', target)) return undefined;
+        }
+      }
+      stack.push(...Object.values(node));
+    }
+  }
+  return reached;
 }

@@ -123,6 +123,22 @@ describe("the spec's types put together from each path item's formatted lines", 
     expect(again.stats.misses).toBe(4);
   });
 
+  it('a path item printed with only the components it reaches (through other components, parts of them, mappings) equals the whole run', async () => {
+    const spec = structuredClone(SPEC);
+    spec.components.schemas.Bird = { type: 'object', properties: { kind: { type: 'string' }, wings: { type: 'integer', readOnly: true } } };
+    spec.components.schemas.Flock = { type: 'object', properties: { leader: { $ref: '#/components/schemas/Cat/allOf/1' }, size: { type: 'integer' } } };
+    spec.paths['/animals'].get.responses['200'].content['application/json'].schema.discriminator.mapping.bird = 'Bird';
+    spec.paths['/flocks'] = { get: { operationId: 'listFlocks', parameters: [{ $ref: '#/components/parameters/Limit' }], responses: { '200': { description: 'ok', ...json({ $ref: '#/components/schemas/Flock' }) } } } };
+    await typesOf(spec);
+    for (const url of ['/flocks', '/health', '/pets']) {
+      const changed = structuredClone(spec);
+      changed.paths[url].get.summary = `changed ${url}`;
+      const { types, whole, stats } = await typesOf(changed);
+      expect(types, url).toBe(whole);
+      expect(stats.misses, url).toBeLessThanOrEqual(5);
+    }
+  });
+
   it('a changed component assembles the whole document again', async () => {
     await typesOf(SPEC);
     const changed = structuredClone(SPEC);
