@@ -23,8 +23,8 @@ import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationId
  * by a placeholder) and the finished members of each path item make the finished whole; tests compare.
  * The frame is taken from an assembly of the whole document; the first regeneration after a change to a
  * component or to a path item with a discriminator assembles again. A path item missing from the cache
- * is printed against a document of the top level, the components and the path items with a
- * discriminator (those the scan for discriminators reads), prepared as the whole would be.
+ * is printed against a document of the top level, the path items with a discriminator (those the scan
+ * for discriminators reads) and the components these and the item reach, prepared as the whole would be.
  */
 export async function typesByItem(
   document: unknown,
