@@ -3,7 +3,7 @@ import type { RunCache } from '../cache/run-cache.js';
 import type { SpecPieceHashes } from '../load/check-spec.js';
 import { decodePointerSegment, isRecord } from '../model/json-schema.js';
 import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi-types-input.js';
-import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, type AssembledTypes, type PieceOptions } from './openapi-types-pieces.js';
+import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, mergeFooters, type AssembledTypes, type Footer, type PieceOptions } from './openapi-types-pieces.js';
 
 /**
  * The spec's types, finished (header, prettier), put together from the previous run's lines for each path
@@ -22,9 +22,11 @@ import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationId
  * Prettier lays out each member of an interface on its own, so the finished frame (the members replaced
  * by a placeholder) and the finished members of each path item make the finished whole; tests compare.
  * The frame is taken from an assembly of the whole document; the first regeneration after a change to a
- * component or to a path item with a discriminator assembles again. A path item missing from the cache
- * is printed against a document of the top level, the path items with a discriminator (those the scan
- * for discriminators reads) and the components these and the item reach, prepared as the whole would be.
+ * component or to a path item with a discriminator assembles again, as does a change to what the path
+ * items ask of openapi-typescript's footer (Footer: the frame holds those declarations). A path item
+ * missing from the cache is printed against a document of the top level, the path items and components
+ * with a discriminator (those the scan for discriminators reads) and the components these and the item
+ * reach, prepared as the whole would be.
  */
 export async function typesByItem(
   document: unknown,
@@ -46,35 +48,39 @@ export async function typesByItem(
   }
   const context = contentHash(hashes.rest, ...items.flatMap(({ url, hash, kind }) => (kind === 'discriminator' ? [url, hash] : [])));
   const itemKey = [...keyParts, 'by-item', 'item', context];
-  const itemLines = async (member: string[], operations: string[]) => {
+  const itemLines = async (member: string[], operations: string[], footer: Footer[]) => {
     const finished = await Promise.all([finishMembers(PATHS, member, finish), finishMembers(OPERATIONS, operations, finish)]);
-    return finished.every((lines) => lines !== undefined) ? JSON.stringify(finished) : undefined;
+    return finished.every((lines) => lines !== undefined) ? JSON.stringify([...finished, footer]) : undefined;
   };
 
-  // The frame; on a miss, the assembly of the whole document, whose lines for each path item are kept too.
-  const frame = await cache.memo([...keyParts, 'by-item', 'frame'], context, async () => {
+  // The frame, with the footer the path items asked for (see Footer); on a miss, the assembly of the whole
+  // document, whose lines for each path item are kept too.
+  const frameKey = [...keyParts, 'by-item', 'frame'];
+  const assembleFrame = async () => {
     const types = await assembled();
     const frame = types && (await finishFrame(header, types.text, finish));
     if (!types || !frame || types.items.length !== items.length) return INELIGIBLE;
     for (const [index, item] of types.items.entries()) {
-      const lines = item.url === items[index]!.url ? await itemLines(item.member, item.operations) : undefined;
+      const lines = item.url === items[index]!.url ? await itemLines(item.member, item.operations, item.footer) : undefined;
       if (lines === undefined) return INELIGIBLE;
       cache.store(itemKey, `${item.url}\0${items[index]!.hash}`, lines);
     }
-    return frame;
-  });
-  if (frame === INELIGIBLE) return undefined;
+    return JSON.stringify([...frame, mergeFooters(types.items.map((item) => item.footer)), componentsWithDiscriminator(document)] satisfies FrameParts);
+  };
+  const storedFrame = await cache.memo(frameKey, context, assembleFrame);
+  if (storedFrame === INELIGIBLE) return undefined;
+  let frame = JSON.parse(storedFrame) as FrameParts;
 
   const kept = items.map(({ url, hash }) => cache.lookup(itemKey, `${url}\0${hash}`));
   const missing = items.filter((_, index) => kept[index] === undefined);
   const printed = new Map<string, string>();
   if (missing.length > 0) {
-    const partial = prepareForOpenApiTypescript(markReferencedVisibility(partialDocument(document, paths, items, new Set(missing.map((item) => item.url)))), { inPlace: true }) as Record<string, unknown>;
+    const partial = prepareForOpenApiTypescript(markReferencedVisibility(partialDocument(document, paths, items, new Set(missing.map((item) => item.url)), frame[4])), { inPlace: true }) as Record<string, unknown>;
     const { pathItem } = await createPiecePrinter(partial, options);
     const prepared = partial.paths as Record<string, unknown>;
     for (const { url, hash } of missing) {
-      const [member, operations] = JSON.parse(pathItem(url, prepared[url])) as [string[] | undefined, string[] | undefined];
-      const lines = await itemLines(member ?? [], operations ?? []);
+      const [member, operations, footer] = JSON.parse(pathItem(url, prepared[url])) as [string[] | undefined, string[] | undefined, Footer[]];
+      const lines = await itemLines(member ?? [], operations ?? [], footer);
       if (lines === undefined) return undefined;
       cache.store(itemKey, `${url}\0${hash}`, lines);
       printed.set(url, lines);
@@ -82,18 +88,33 @@ export async function typesByItem(
   }
   const members: string[] = [];
   const operations: string[] = [];
+  const footers: Footer[][] = [];
   items.forEach(({ url }, index) => {
-    const [member, operationLines] = JSON.parse(kept[index] ?? printed.get(url)!) as [string[], string[]];
+    const [member, operationLines, footer] = JSON.parse(kept[index] ?? printed.get(url)!) as [string[], string[], Footer[]];
     members.push(...member);
     operations.push(...operationLines);
+    footers.push(footer);
   });
   // Without any member or operation, openapi-typescript prints those interfaces another way: the assembly knows how.
   if (members.length === 0 || operations.length === 0) return undefined;
-  const [head, middle, tail] = JSON.parse(frame) as [string, string, string];
+  // A changed path item that asks for the footer in another order (or for more or less of it) needs another frame.
+  if (JSON.stringify(mergeFooters(footers)) !== JSON.stringify(frame[3])) {
+    const assembledAgain = await assembleFrame();
+    if (assembledAgain === INELIGIBLE) return undefined;
+    cache.store(frameKey, context, assembledAgain);
+    frame = JSON.parse(assembledAgain) as FrameParts;
+  }
+  const [head, middle, tail] = frame;
   return `${head}${members.map((line) => `${line}\n`).join('')}${middle}${operations.map((line) => `${line}\n`).join('')}${tail}`;
 }
 
 const INELIGIBLE = 'ineligible';
+
+/**
+ * The finished frame cut at the members (before the paths', between, after the operations'), the footer
+ * it was printed with, and the components with a discriminator (which the frame's key covers too).
+ */
+type FrameParts = [string, string, string, Footer[], string[]];
 
 type ItemKind = 'plain' | 'discriminator' | 'other';
 
@@ -125,10 +146,10 @@ const PATHS_PLACEHOLDER = '__scaffold_path_items__: never;';
 const OPERATIONS_PLACEHOLDER = '__scaffold_operations__: never;';
 
 /**
- * The finished frame (header, replacements, prettier) as JSON `[before the members, between, after the
+ * The finished frame (header, replacements, prettier) as `[before the members, between, after the
  * operations]`: the path items' lines replaced by placeholder members, finished, and cut at them.
  */
-async function finishFrame(header: string, text: string, finish: (generated: string) => Promise<string>): Promise<string | undefined> {
+async function finishFrame(header: string, text: string, finish: (generated: string) => Promise<string>): Promise<[string, string, string] | undefined> {
   const lines = text.split('\n');
   const pathsAt = lines.indexOf(PATHS);
   const operationsAt = lines.indexOf(OPERATIONS);
@@ -140,8 +161,8 @@ async function finishFrame(header: string, text: string, finish: (generated: str
   const finished = await finish(frame);
   const [before, rest, ...more] = finished.split(`  ${PATHS_PLACEHOLDER}\n`);
   const [between, after, ...others] = (rest ?? '').split(`  ${OPERATIONS_PLACEHOLDER}\n`);
-  if (rest === undefined || after === undefined || more.length > 0 || others.length > 0) return undefined;
-  return JSON.stringify([before, between, after]);
+  if (before === undefined || between === undefined || after === undefined || more.length > 0 || others.length > 0) return undefined;
+  return [before, between, after];
 }
 
 /**
@@ -157,14 +178,16 @@ async function finishMembers(header: string, lines: readonly string[], finish: (
 
 /**
  * The document with only the path items to print and those with a discriminator, in their order, and of
- * the components only those they reach through refs (directly or through other components, the top
- * level's refs included): printing a path item reads no other component, and preparing, marking and
- * scanning the rest of a big spec's components is most of what printing one item would cost.
+ * the components only those they and the components with a discriminator reach through refs (directly
+ * or through other components, the top level's refs included): printing a path item reads no other
+ * component (a discriminator can patch the components it maps, which decides whether an `allOf` of one
+ * needs `WithRequired`), and preparing, marking and scanning the rest of a big spec's components is most
+ * of what printing one item would cost.
  */
-function partialDocument(document: Record<string, unknown>, paths: Record<string, unknown>, items: readonly { url: string; kind: ItemKind }[], toPrint: ReadonlySet<string>): Record<string, unknown> {
+function partialDocument(document: Record<string, unknown>, paths: Record<string, unknown>, items: readonly { url: string; kind: ItemKind }[], toPrint: ReadonlySet<string>, withDiscriminator: readonly string[]): Record<string, unknown> {
   const kept = Object.fromEntries(items.filter(({ url, kind }) => kind === 'discriminator' || toPrint.has(url)).map(({ url }) => [url, paths[url]]));
   const { paths: _paths, components, ...root } = document;
-  const reached = isRecord(components) ? reachedComponents(components, [kept, root]) : undefined;
+  const reached = isRecord(components) ? reachedComponents(components, [kept, root], withDiscriminator) : undefined;
   return Object.fromEntries(
     Object.entries(document).map(([key, value]) => {
       if (key === 'paths') return [key, kept];
@@ -177,10 +200,10 @@ function partialDocument(document: Record<string, unknown>, paths: Record<string
 
 /**
  * The components (`kind/name`) the roots reach through refs and discriminator mappings (by ref or by
- * schema name), transitively; a ref into part of a component reaches all of it. Undefined when a ref
- * names a component that is not there (then nothing is left out).
+ * schema name), transitively, the `seeds` (`kind/name`) included; a ref into part of a component reaches
+ * all of it. Undefined when a ref names a component that is not there (then nothing is left out).
  */
-function reachedComponents(components: Record<string, unknown>, roots: readonly unknown[]): Set<string> | undefined {
+function reachedComponents(components: Record<string, unknown>, roots: readonly unknown[], seeds: readonly string[]): Set<string> | undefined {
   const reached = new Set<string>();
   const stack: unknown[] = [...roots];
   const reach = (kind: string | undefined, name: string | undefined): boolean => {
@@ -200,6 +223,10 @@ function reachedComponents(components: Record<string, unknown>, roots: readonly 
       return false; // a segment that does not decode
     }
   };
+  for (const seed of seeds) {
+    const slash = seed.indexOf('/');
+    reach(seed.slice(0, slash), seed.slice(slash + 1));
+  }
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (Array.isArray(node)) stack.push(...(node as unknown[]));
     else if (isRecord(node)) {
@@ -214,4 +241,27 @@ function reachedComponents(components: Record<string, unknown>, roots: readonly 
     }
   }
   return reached;
+}
+
+/** The components (`kind/name`) holding a discriminator anywhere in them. */
+function componentsWithDiscriminator(document: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const components = isRecord(document.components) ? document.components : {};
+  for (const [kind, group] of Object.entries(components)) {
+    if (!isRecord(group) || kind.startsWith('x-')) continue;
+    for (const [name, component] of Object.entries(group)) if (holdsDiscriminator(component)) names.push(`${kind}/${name}`);
+  }
+  return names;
+}
+
+function holdsDiscriminator(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (isRecord(node)) {
+      if ('discriminator' in node) return true;
+      stack.push(...Object.values(node));
+    }
+  }
+  return false;
 }

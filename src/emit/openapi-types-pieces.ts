@@ -35,7 +35,17 @@ export interface PathItemTypes {
   url: string;
   member: string[];
   operations: string[];
+  /** What printing it added to openapi-typescript's footer, in order. */
+  footer: Footer[];
 }
+
+/**
+ * The declarations openapi-typescript adds after the components as the transforms ask for them (with
+ * these options): the `operations` interface, at the first operation with an operationId, and the
+ * `WithRequired` helper, at the first `allOf` that requires properties of a ref. Their order in the whole
+ * file is the order the whole run first asked for them, piece by piece in the document's order.
+ */
+export type Footer = 'operations' | 'WithRequired';
 
 export interface PieceOptions {
   alphabetize: false;
@@ -57,10 +67,10 @@ export async function createPiecePrinter(document: Record<string, unknown>, opti
   return {
     discriminators,
     print,
-    /** The lines one path item contributes, as JSON `[member, operations]` (each undefined when absent). */
+    /** The lines one path item contributes and its footer, as JSON `[member, operations, footer]` (the lines undefined when absent). */
     pathItem: (url: string, item: unknown) => {
       const printed = print({ paths: { [url]: item } });
-      return JSON.stringify([body(printed, 'export interface paths {', ''), body(printed, 'export interface operations {', '')]);
+      return JSON.stringify([body(printed, 'export interface paths {', ''), body(printed, OPERATIONS, ''), footerOf(printed.split('\n'))]);
     },
   };
 }
@@ -69,15 +79,15 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
   const { discriminators, print, pathItem } = await createPiecePrinter(document, options);
   const components = isRecord(document.components) ? document.components : undefined;
   const context = contentHash(JSON.stringify([discriminators, components ?? null]));
-  const memo = (kind: string, piece: Record<string, unknown>, compute: () => string) => cache.memo([...keyParts, 'piece', kind, context], JSON.stringify(piece), async () => compute());
+  const memo = (kind: string, piece: Record<string, unknown>, compute: () => string) => cache.memo([...keyParts, 'piece', PIECE_FORMAT, kind, context], JSON.stringify(piece), async () => compute());
 
   // Path items, in order: the `paths` member and the `operations` members each one contributes.
   const paths = isRecord(document.paths) ? Object.entries(document.paths) : [];
   const pathPieces = await Promise.all(
     paths.map(async ([url, item]) => {
       const text = await memo('path', { paths: { [url]: item } }, () => pathItem(url, item));
-      const [member, operations] = JSON.parse(text) as [string[] | undefined, string[] | undefined];
-      return { url, item, member: member ?? [], operations: operations ?? [] };
+      const [member, operations, footer] = JSON.parse(text) as [string[] | undefined, string[] | undefined, Footer[]];
+      return { url, item, member: member ?? [], operations: operations ?? [], footer };
     }),
   );
   const collections = await Promise.all(
@@ -86,11 +96,14 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
       const members = await Promise.all(
         entries.map(async ([name, item]) => {
           const piece = { components: { [collection]: { [name]: item } } };
-          const text = await memo(collection, piece, () => JSON.stringify(componentBody(print(piece), collection) ?? []));
-          return JSON.parse(text) as string[];
+          const text = await memo(collection, piece, () => {
+            const printed = print(piece);
+            return JSON.stringify([componentBody(printed, collection) ?? [], footerOf(printed.split('\n'))]);
+          });
+          return JSON.parse(text) as [string[], Footer[]];
         }),
       );
-      return { collection, entries, members: members.flat() };
+      return { collection, entries, members: members.flatMap(([lines]) => lines), footer: members.flatMap(([, footer]) => footer) };
     }),
   );
 
@@ -104,7 +117,9 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
       if (members.length > 0) (frame.components as Record<string, unknown>)[collection] = Object.fromEntries(entries.slice(0, 1));
     }
   }
-  let lines = print(frame).split('\n');
+  // The frame's footer is its own pieces'; the whole file's is every piece's, in the order they came.
+  const footer = mergeFooters([...pathPieces.map((piece) => piece.footer), ...collections.map((collection) => collection.footer)]);
+  let lines = withFooter(print(frame).split('\n'), footer);
   if (framePath) {
     lines = replaceBody(lines, 'export interface paths {', '', 0, pathPieces.flatMap((piece) => piece.member));
     const operations = pathPieces.flatMap((piece) => piece.operations);
@@ -114,7 +129,43 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
   for (const { collection, members } of collections) {
     if (members.length > 0) lines = replaceBody(lines, `    ${collection}: {`, '    ', componentsAt, members);
   }
-  return { text: lines.join('\n'), items: pathPieces.map(({ url, member, operations }) => ({ url, member, operations })) };
+  return { text: lines.join('\n'), items: pathPieces.map(({ url, member, operations, footer }) => ({ url, member, operations, footer })) };
+}
+
+/** Cached pieces are `[lines, footer]`; entries of an earlier layout are not read as this one. */
+const PIECE_FORMAT = 'with-footer';
+const OPERATIONS = 'export interface operations {';
+/** openapi-typescript's `WithRequired` helper, as it prints it. */
+const WITH_REQUIRED = ['type WithRequired<T, K extends keyof T> = T & {', '    [P in K]-?: T[P];', '};'];
+
+/** What a printed piece's footer holds, in order. */
+function footerOf(lines: readonly string[]): Footer[] {
+  const found = ([['operations', lines.indexOf(OPERATIONS)], ['WithRequired', lines.indexOf(WITH_REQUIRED[0]!)]] as const).filter(([, at]) => at >= 0);
+  return found.sort(([, a], [, b]) => a - b).map(([name]) => name);
+}
+
+/** The footer of pieces printed together: each declaration where a piece first asked for it. */
+export function mergeFooters(footers: readonly (readonly Footer[])[]): Footer[] {
+  return [...new Set(footers.flat())];
+}
+
+/**
+ * Printed lines with `WithRequired` where `footer` has it: before the operations when it came first,
+ * else after them (the `operations` alias of a document without operations comes after the whole footer).
+ */
+function withFooter(lines: string[], footer: readonly Footer[]): string[] {
+  const declared = lines.indexOf(WITH_REQUIRED[0]!);
+  const without = declared < 0 ? lines : [...lines.slice(0, declared), ...lines.slice(declared + WITH_REQUIRED.length)];
+  if (!footer.includes('WithRequired')) return without;
+  const operationsAt = without.indexOf(OPERATIONS);
+  const at =
+    operationsAt < 0
+      ? without.indexOf('export type operations = Record<string, never>;')
+      : footer.indexOf('WithRequired') < footer.indexOf('operations')
+        ? operationsAt
+        : closing(without, operationsAt, '') + 1;
+  if (at < 0) throw new Error('openapi-typescript printed no "operations"');
+  return [...without.slice(0, at), ...WITH_REQUIRED, ...without.slice(at)];
 }
 
 /** What openapiTS builds from its options (openapi-typescript 7's defaults), for the options used here. */

@@ -28,10 +28,10 @@ export async function generateOpenApiTypes(document: unknown, header: string, ca
   // fingerprinted it, else of its serialization) instead of preparing the whole document and looking up
   // every piece (which the hit keeps alive for the next change).
   const key = ['openapi-types', codeFingerprint(), OPENAPI_TYPESCRIPT_VERSION, JSON.stringify(OPTIONS), whole ? 'whole' : 'pieces', header, fingerprint === undefined ? 'document' : 'fingerprint', JSON.stringify(format?.key ?? 'unformatted')];
-  return cache.memo(key, fingerprint ?? JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole, pieceHashes, format?.apply));
+  return cache.memo(key, fingerprint ?? JSON.stringify(document) ?? 'undefined', () => generateUncached(document, header, cache, whole, pieceHashes, format));
 }
 
-async function generateUncached(document: unknown, header: string, cache: RunCache, whole: boolean, pieceHashes: SpecPieceHashes | undefined, format: ((text: string) => Promise<string>) | undefined): Promise<string> {
+async function generateUncached(document: unknown, header: string, cache: RunCache, whole: boolean, pieceHashes: SpecPieceHashes | undefined, format: OpenApiTypesOptions['format']): Promise<string> {
   let input: unknown;
   const prepared = () => (input ??= prepareForOpenApiTypescript(markReferencedVisibility(document), { inPlace: true }));
   // openapi-typescript's output depends on its input, its options and its version only: a spec whose
@@ -42,11 +42,12 @@ async function generateUncached(document: unknown, header: string, cache: RunCac
   // The marker helpers test `$Write<any>`; `unknown` says the same without an `any` in generated code.
   const finish = async (generated: string) => {
     const text = generated.replace(/\$(Read|Write)<any>/g, '$$$1<unknown>');
-    return format ? format(text) : text;
+    return format ? format.apply(text) : text;
   };
-  // Formatted, by path item where the load stage hashed them (openapi-types-by-item.ts); else piece by piece
+  // Formatted (the lines kept by path item are prettier's: its version and options are in their key), by
+  // path item where the load stage hashed them (openapi-types-by-item.ts); else piece by piece
   // where the spec allows it (openapi-types-pieces.ts), else the whole run.
-  const byItem = whole || !pieceHashes || !format ? undefined : await typesByItem(document, pieceHashes, OPTIONS, cache, [...keyParts, codeFingerprint(), header], { assembled, header, finish });
+  const byItem = whole || !pieceHashes || !format ? undefined : await typesByItem(document, pieceHashes, OPTIONS, cache, [...keyParts, codeFingerprint(), header, JSON.stringify(format.key)], { assembled, header, finish });
   if (byItem !== undefined) return byItem;
   const generated =
     (await assembled())?.text ??

@@ -59,17 +59,17 @@ describe("the spec's types put together from each path item's formatted lines", 
   });
 
   /** The formatted types of `document` as a generation makes them (loaded with the cache of `dir`, pieces hashed), and the whole run's, formatted whole. */
-  async function typesOf(document: Spec) {
+  async function typesOf(document: Spec, format: (cache: RunCache) => { key: string[]; apply: (text: string) => Promise<string> } = formatted) {
     const file = join(dir, 'openapi.json');
     await writeFile(file, JSON.stringify(document));
     const cache = await openRunCache(dir);
     const loaded = await loadSpec(file, { cache });
     expect(loaded.pieceHashes).toBeDefined();
     const before = { ...cache.stats };
-    const types = await generateOpenApiTypes(loaded.document, '// header', cache, { fingerprint: loaded.fingerprint, pieceHashes: loaded.pieceHashes, format: formatted(cache) });
+    const types = await generateOpenApiTypes(loaded.document, '// header', cache, { fingerprint: loaded.fingerprint, pieceHashes: loaded.pieceHashes, format: format(cache) });
     const stats = { hits: cache.stats.hits - before.hits, misses: cache.stats.misses - before.misses };
     await cache.save();
-    return { types, stats, whole: await formatCode(FILE, await generateOpenApiTypes(loaded.document, '// header', undefined, { whole: true })) };
+    return { types, stats, whole: await format(cache).apply(await generateOpenApiTypes(loaded.document, '// header', undefined, { whole: true })) };
   }
 
   it('prints on the first run what the whole run prints', async () => {
@@ -163,6 +163,76 @@ describe("the spec's types put together from each path item's formatted lines", 
     const bare = { ...structuredClone(SPEC), paths: { '/pets': { parameters: [{ $ref: '#/components/parameters/Limit' }] } } };
     const { types, whole } = await typesOf(bare);
     expect(types).toBe(whole);
+  });
+
+  it('another formatter (another prettier, other options) formats every line again, those of unchanged path items included', async () => {
+    await typesOf(SPEC);
+    const changed = structuredClone(SPEC);
+    changed.paths['/health'].get.summary = 'Liveness';
+    const otherPrettier = (cache: RunCache) => ({ key: ['prettier', 'another version'], apply: async (text: string) => (await formatCode(FILE, text, cache)).replaceAll(': never;', ': never /* formatted again */;') });
+    const { types, whole } = await typesOf(changed, otherPrettier);
+    expect(types).toBe(whole);
+    expect(types).not.toContain(': never;');
+  });
+
+  describe("openapi-typescript's WithRequired helper, declared once after the members that need it", () => {
+    // Toy: a component no discriminator maps, so requiring its properties takes the helper.
+    const SPEC_WITH_TOY: Spec = { ...SPEC, components: { ...SPEC.components, schemas: { ...SPEC.components.schemas, Toy: { type: 'object', properties: { name: { type: 'string' }, squeaks: { type: 'boolean' } } } } } };
+    const withRequired = (schema: string, required: string[]) => json({ allOf: [{ $ref: `#/components/schemas/${schema}` }], required });
+
+    it('is declared when a path item other than the first needs it, on the first run and after the item that needs it changes', async () => {
+      const spec = structuredClone(SPEC_WITH_TOY);
+      spec.paths['/health'].get.responses['200'] = { description: 'ok', ...withRequired('Toy', ['name']) };
+      const first = await typesOf(spec);
+      expect(first.types).toBe(first.whole);
+      expect(first.types).toContain('type WithRequired<');
+      const changed = structuredClone(spec);
+      changed.paths['/health'].get.summary = 'Liveness';
+      const { types, whole } = await typesOf(changed);
+      expect(types).toBe(whole);
+    });
+
+    it('appears when a changed path item starts to need it, and goes when none needs it any more', async () => {
+      await typesOf(SPEC_WITH_TOY);
+      const needing = structuredClone(SPEC_WITH_TOY);
+      needing.paths['/health'].get.responses['200'] = { description: 'ok', ...withRequired('Toy', ['name']) };
+      const added = await typesOf(needing);
+      expect(added.types).toBe(added.whole);
+      expect(added.types).toContain('type WithRequired<');
+      const { types, whole } = await typesOf(SPEC_WITH_TOY);
+      expect(types).toBe(whole);
+      expect(types).not.toContain('type WithRequired<');
+    });
+
+    it('comes before the operations when a path item without an operationId needs it first', async () => {
+      const spec = structuredClone(SPEC_WITH_TOY);
+      spec.paths = { '/first': { get: { responses: { '200': { description: 'ok', ...withRequired('Toy', ['name']) } } } }, ...spec.paths };
+      const first = await typesOf(spec);
+      expect(first.types).toBe(first.whole);
+      expect(first.types.indexOf('type WithRequired<')).toBeLessThan(first.types.indexOf('export interface operations {'));
+      await typesOf(SPEC_WITH_TOY);
+      const { types, whole } = await typesOf(spec);
+      expect(types).toBe(whole);
+    });
+
+    it('is declared when only a component needs it', async () => {
+      const spec = structuredClone(SPEC_WITH_TOY);
+      spec.components.schemas.Kennel = { type: 'object', properties: { dog: { allOf: [{ $ref: '#/components/schemas/Toy' }], required: ['name'] } } };
+      const { types, whole } = await typesOf(spec);
+      expect(types).toBe(whole);
+      expect(types).toContain('type WithRequired<');
+    });
+
+    it("is left out, as in the whole run, where a component's discriminator elsewhere already made the properties required", async () => {
+      const spec = structuredClone(SPEC_WITH_TOY);
+      spec.components.schemas.Animal = { oneOf: [{ $ref: '#/components/schemas/Toy' }], discriminator: { propertyName: 'kind' } };
+      spec.paths['/dogs'] = { get: { operationId: 'listDogs', responses: { '200': { description: 'ok', ...withRequired('Toy', ['name']) } } } };
+      await typesOf(spec);
+      const changed = structuredClone(spec);
+      changed.paths['/dogs'].get.summary = 'Dogs';
+      const { types, whole } = await typesOf(changed);
+      expect(types).toBe(whole);
+    });
   });
 
   it.each(EXAMPLES)('equals the whole run for %s after a change to each of its path items in turn', async (path) => {

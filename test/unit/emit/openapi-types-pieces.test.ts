@@ -55,6 +55,20 @@ describe('openapi-typescript run piece by piece', () => {
     expect(pieces).toContain('export interface operations {');
   });
 
+  it.each([
+    ['a component', (spec: any) => (spec.components.schemas.Kennel = { type: 'object', properties: { toy: { allOf: [{ $ref: '#/components/schemas/Toy' }], required: ['name'] } } })],
+    ['a path item after the first', (spec: any) => (spec.paths['/health'].get.responses['200'] = { description: 'ok', ...json({ allOf: [{ $ref: '#/components/schemas/Toy' }], required: ['name'] }) })],
+    ['a path item before any operationId', (spec: any) => (spec.paths = { '/first': { get: { responses: { '200': { description: 'ok', ...json({ allOf: [{ $ref: '#/components/schemas/Toy' }], required: ['name'] }) } } } }, ...spec.paths })],
+    ['a document without operationIds', (spec: any) => (spec.paths = { '/first': { get: { responses: { '200': { description: 'ok', ...json({ allOf: [{ $ref: '#/components/schemas/Toy' }], required: ['name'] }) } } } } })],
+  ])("declares openapi-typescript's WithRequired helper where the whole run does when %s requires a ref's properties", async (_where, change) => {
+    const spec = structuredClone(CROSS_REFERENCING) as any;
+    spec.components.schemas.Toy = { type: 'object', properties: { name: { type: 'string' } } };
+    change(spec);
+    const pieces = await generateOpenApiTypes(spec, '');
+    expect(pieces).toBe(await generateOpenApiTypes(spec, '', undefined, { whole: true }));
+    expect(pieces.match(/type WithRequired</g)).toHaveLength(1);
+  });
+
   it('after a change to one operation, recomputes only that path item and the frame, and still equals the whole run', async () => {
     const first = await openRunCache(dir);
     await generateOpenApiTypes(CROSS_REFERENCING, '', first);
