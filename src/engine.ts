@@ -85,105 +85,108 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
 
   // One cache of expensive work for every stage; a dry run reads it but writes nothing, the cache included.
   const cache = await openRunCache(outDir);
+  try {
+    onStage('load');
+    const designText = (path: string) => options.designTexts?.get(resolve(path));
+    const spec = await loadSpec(options.spec, { cache, text: designText(options.spec) });
+    const previousApi = await loadApiSnapshot(outDir);
+    const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
+    const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models)), { identity: guidelines.idType });
+    const templates = await loadProjectTemplates(outDir, TEMPLATES_DIR, version);
+    const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
 
-  onStage('load');
-  const designText = (path: string) => options.designTexts?.get(resolve(path));
-  const spec = await loadSpec(options.spec, { cache, text: designText(options.spec) });
-  const previousApi = await loadApiSnapshot(outDir);
-  const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
-  const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models)), { identity: guidelines.idType });
-  const templates = await loadProjectTemplates(outDir, TEMPLATES_DIR, version);
-  const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
+    onStage('model');
+    const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix, cache);
+    diagnostics.push(...guidelineNotes);
+    const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model, guidelines.idType);
+    const domain = modelled ?? inferred?.domain;
+    const crud = domain && bindOperations(model, domain);
+    const packageName = options.name ?? defaultPackageName(model.title);
+    if (!PACKAGE_NAME.test(packageName)) {
+      fail('SCF022', `--name ${JSON.stringify(packageName)} is not a valid npm package name`, undefined, 'use lowercase letters, digits, - . _ ~ and an optional @scope/');
+    }
 
-  onStage('model');
-  const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix, cache);
-  diagnostics.push(...guidelineNotes);
-  const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model, guidelines.idType);
-  const domain = modelled ?? inferred?.domain;
-  const crud = domain && bindOperations(model, domain);
-  const packageName = options.name ?? defaultPackageName(model.title);
-  if (!PACKAGE_NAME.test(packageName)) {
-    fail('SCF022', `--name ${JSON.stringify(packageName)} is not a valid npm package name`, undefined, 'use lowercase letters, digits, - . _ ~ and an optional @scope/');
+    onStage('plan');
+    const schema = domain && relationalSchema(domain);
+    const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
+    const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model, { cache, pieceHashes: spec.pieceHashes }));
+    diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);
+    // Warnings first: the report lists them.
+    diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache, spec.pieceHashes));
+    const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
+    const view = buildProjectView(model, {
+      packageName,
+      specFile: basename(spec.path),
+      toolVersion: version,
+      document: spec.document,
+      documentPieces: spec.pieceHashes && { cache, hashes: spec.pieceHashes },
+      domain,
+      persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
+      classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
+      lint: buildLintView(guidelines),
+      errorEnvelope: guidelines.errorEnvelope ?? true,
+      crud,
+      dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
+      devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
+      report,
+      schema,
+      migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
+    });
+    const plan = buildPlan(view, templates.paths, [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? [])], guidelines);
+
+    onStage('emit');
+    const partials = Object.fromEntries([...templates.partials].map(([name, partial]) => [name, partial.text]));
+    const genHeader = renderGenHeader(templates, partials, view);
+    const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, documentFingerprint: spec.fingerprint, documentPieceHashes: spec.pieceHashes, genHeader, partials, cache, templateSources: templates.sources, extensions: templates.extensions });
+    const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
+    files.push(
+      // Not through prettier: on a large API the snapshot is megabytes, and its layout is stable.
+      { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: serializeApiSnapshot(api.snapshot) },
+      // Usually written as prettier would write it (tested): on a large API its tables take prettier a second.
+      { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', content: report.formatted ? report.markdown : await formatCode(REPORT_PATH, report.markdown, cache) },
+      { id: CONFIG_PATH, path: CONFIG_PATH, owner: 'generator', content: `${JSON.stringify(config, null, 2)}\n` },
+      {
+        id: `.scaffold/${CONFIG_SCHEMA_FILE}`,
+        path: `.scaffold/${CONFIG_SCHEMA_FILE}`,
+        owner: 'generator',
+        content: await readFile(join(PACKAGE_ROOT, 'schemas', 'project-config.schema.json'), 'utf8'),
+      },
+      ...(upstream.file ? [upstream.file] : []),
+    );
+
+    onStage('write');
+    // One reader of the project's files for the extension and the write: each file is read once.
+    const reader = new FileReader(outDir);
+    const extension = await extendUserFiles(files, outDir, breakingMethods(api.changes, view), reader);
+    diagnostics.push(...extension.diagnostics);
+    const written = await writeProject(files, {
+      extended: extension.extended,
+      reader,
+      outDir,
+      toolVersion: version,
+      dryRun: options.dryRun,
+      force: options.force,
+      // State the next run reads back: an edit there is an input that reaches the new output.
+      readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH, UPSTREAM_NOTICES_PATH],
+    });
+    diagnostics.push(...written.diagnostics);
+    if (!options.dryRun) await cache.save();
+    return {
+      outDir,
+      diagnostics,
+      files: written.actions,
+      changed: written.changed,
+      diffs: written.diffs,
+      ...(written.backupDir && { backupDir: written.backupDir }),
+      ...(interrupted && { interrupted }),
+      operationCount: view.operationCount,
+      resourceCount: view.resources.length,
+      implementations: report.counts,
+      ...(api.changes && { apiChanges: api.changes }),
+    };
+  } finally {
+    cache.close(); // after save(), a no-op; after a dry or failed run, the cache's files are let go all the same
   }
-
-  onStage('plan');
-  const schema = domain && relationalSchema(domain);
-  const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
-  const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model, { cache, pieceHashes: spec.pieceHashes }));
-  diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);
-  // Warnings first: the report lists them.
-  diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache, spec.pieceHashes));
-  const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
-  const view = buildProjectView(model, {
-    packageName,
-    specFile: basename(spec.path),
-    toolVersion: version,
-    document: spec.document,
-    documentPieces: spec.pieceHashes && { cache, hashes: spec.pieceHashes },
-    domain,
-    persistence: domain && schema && buildPersistenceView(domain, schema, guidelines.layers.repositories.classSuffix),
-    classSuffixes: { controller: guidelines.layers.controllers.classSuffix, service: guidelines.layers.services.classSuffix },
-    lint: buildLintView(guidelines),
-    errorEnvelope: guidelines.errorEnvelope ?? true,
-    crud,
-    dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
-    devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
-    report,
-    schema,
-    migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),
-  });
-  const plan = buildPlan(view, templates.paths, [...(await planSharedModules(SHARED_DIR)), ...(persisted ?? [])], guidelines);
-
-  onStage('emit');
-  const partials = Object.fromEntries([...templates.partials].map(([name, partial]) => [name, partial.text]));
-  const genHeader = renderGenHeader(templates, partials, view);
-  const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, documentFingerprint: spec.fingerprint, documentPieceHashes: spec.pieceHashes, genHeader, partials, cache, templateSources: templates.sources, extensions: templates.extensions });
-  const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
-  files.push(
-    // Not through prettier: on a large API the snapshot is megabytes, and its layout is stable.
-    { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: serializeApiSnapshot(api.snapshot) },
-    // Usually written as prettier would write it (tested): on a large API its tables take prettier a second.
-    { id: REPORT_PATH, path: REPORT_PATH, owner: 'generator', content: report.formatted ? report.markdown : await formatCode(REPORT_PATH, report.markdown, cache) },
-    { id: CONFIG_PATH, path: CONFIG_PATH, owner: 'generator', content: `${JSON.stringify(config, null, 2)}\n` },
-    {
-      id: `.scaffold/${CONFIG_SCHEMA_FILE}`,
-      path: `.scaffold/${CONFIG_SCHEMA_FILE}`,
-      owner: 'generator',
-      content: await readFile(join(PACKAGE_ROOT, 'schemas', 'project-config.schema.json'), 'utf8'),
-    },
-    ...(upstream.file ? [upstream.file] : []),
-  );
-
-  onStage('write');
-  // One reader of the project's files for the extension and the write: each file is read once.
-  const reader = new FileReader(outDir);
-  const extension = await extendUserFiles(files, outDir, breakingMethods(api.changes, view), reader);
-  diagnostics.push(...extension.diagnostics);
-  const written = await writeProject(files, {
-    extended: extension.extended,
-    reader,
-    outDir,
-    toolVersion: version,
-    dryRun: options.dryRun,
-    force: options.force,
-    // State the next run reads back: an edit there is an input that reaches the new output.
-    readBack: [CONFIG_PATH, JOURNAL_PATH, SCHEMA_SNAPSHOT_PATH, API_SNAPSHOT_PATH, UPSTREAM_NOTICES_PATH],
-  });
-  diagnostics.push(...written.diagnostics);
-  if (!options.dryRun) await cache.save();
-  return {
-    outDir,
-    diagnostics,
-    files: written.actions,
-    changed: written.changed,
-    diffs: written.diffs,
-    ...(written.backupDir && { backupDir: written.backupDir }),
-    ...(interrupted && { interrupted }),
-    operationCount: view.operationCount,
-    resourceCount: view.resources.length,
-    implementations: report.counts,
-    ...(api.changes && { apiChanges: api.changes }),
-  };
 }
 
 /**

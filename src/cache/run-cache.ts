@@ -32,6 +32,8 @@ export interface RunCache {
    * dropped, so the cache never grows stale); nothing when the run computed nothing new.
    */
   save(): Promise<void>;
+  /** Lets go of the files the cache reads from, without saving (a dry run, a failed run); save() does too. */
+  close(): void;
   readonly stats: { hits: number; misses: number };
 }
 
@@ -85,6 +87,7 @@ export function noRunCache(): RunCache {
     },
     store() {},
     async save() {},
+    close() {},
   };
 }
 
@@ -121,7 +124,11 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
     const pack = packs.get(name);
     if (!pack || at + length > pack.size) return undefined;
     const bytes = Buffer.allocUnsafe(length);
-    return readSync(pack.fd, bytes, 0, length, at) === length ? bytes.toString('utf8') : undefined;
+    try {
+      return readSync(pack.fd, bytes, 0, length, at) === length ? bytes.toString('utf8') : undefined;
+    } catch {
+      return undefined; // a pack that cannot be read is a miss, as a damaged value is
+    }
   };
   const closePacks = () => {
     for (const pack of packs.values()) if (pack) closeSync(pack.fd);
@@ -193,6 +200,7 @@ export async function openRunCache(outDir: string): Promise<RunCache> {
     store(keyParts, input, value) {
       keep(keyOf(keyParts, input), value);
     },
+    close: closePacks,
     async save() {
       if (!changed) return closePacks();
       // Sorted, so that the same entries always make the same files whatever order the run used them in.

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
@@ -309,6 +309,19 @@ describe('packs of values', () => {
     await rm(join(dir, PACK_DIR), { recursive: true });
     expect(await runWith(many('a', 10))).toEqual({ hits: 0, misses: 10 });
     expect(await runWith(many('a', 10))).toEqual({ hits: 10, misses: 0 });
+  });
+
+  it.skipIf(process.platform !== 'linux')('a run that does not save (a dry run, a failed one) lets go of the packs it read when closed', async () => {
+    await runWith(many('a', 10));
+    const openPacks = async () => (await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(join('/proc/self/fd', fd)).catch(() => '')))).filter((target) => target.startsWith(join(dir, PACK_DIR))).length;
+    const cache = await openRunCache(dir);
+    expect(await cache.memo(['k'], 'a1', async () => 'computed')).toBe('value:a1');
+    expect(await openPacks()).toBe(1);
+    cache.close();
+    expect(await openPacks()).toBe(0);
+    expect(await cache.memo(['k'], 'a2', async () => 'computed')).toBe('value:a2'); // a closed cache still reads
+    cache.close();
+    expect(await openPacks()).toBe(0);
   });
 
   it('writes the same files for the same values, whatever order they were computed in', async () => {
