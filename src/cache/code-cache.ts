@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
+import { threadId } from 'node:worker_threads';
 
 /**
  * Loading the TypeScript compiler (9 MB of JavaScript, needed to print any type) costs ~0.3 s, most of
@@ -58,14 +59,21 @@ export function loadWithCodeCache(file: string, cacheDir: string): { exports: un
   return { exports: module.exports, outcome: keep(cacheFile, script.createCachedData()) ? 'written' : 'off' };
 }
 
+/** Written beside and renamed into place: a reader sees a whole file or none, whoever else is writing it. */
 function keep(file: string, data: Buffer): boolean {
+  // The thread too: workers (vitest's, a caller's) share the process id.
+  const temporary = `${file}.${process.pid}.${threadId}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, data);
     renameSync(temporary, file);
     return true;
   } catch {
+    try {
+      rmSync(temporary, { force: true }); // written, but not renamed
+    } catch {
+      // nothing was written there
+    }
     return false;
   }
 }
