@@ -17,7 +17,7 @@ import { inferDomainModel } from './model/infer/infer-domain.js';
 import { defaultPackageName, PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
 import { buildGenerationReport, REPORT_PATH, type ImplementationCounts } from './plan/generation-report.js';
-import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from './plan/project-dependencies.js';
+import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from './plan/project-dependencies.js';
 import { JOURNAL_PATH, loadApiSnapshot, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
 import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
 import { API_SNAPSHOT_PATH, buildApiSnapshot, serializeApiSnapshot } from './plan/api-snapshot.js';
@@ -128,6 +128,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
       crud,
       dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
       devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
+      overrides: PROJECT_OVERRIDES,
       report,
       schema,
       migrationFiles: (persisted ?? []).filter((file) => /^migrations\/[^/]+\.sql$/.test(file.path)).map((file) => file.path),

@@ -30,6 +30,16 @@ export const PROJECT_DEV_DEPENDENCIES: Record<string, string> = {
   vitest: '^4.0.0',
 };
 
+/**
+ * npm overrides: what a dependency of these dependencies is held at, where the newest in range would
+ * leave the Node 20 floor. Fastify 5 takes light-my-request ^6 (its `inject()`, which the project's tests
+ * use); light-my-request 6.8 moved to cookie 2, whose `engines` ask for Node 22 (npm warned EBADENGINE on
+ * every install), for one function cookie 1.1 has too (`stringifySetCookie`).
+ */
+export const PROJECT_OVERRIDES: Record<string, string | Record<string, string>> = {
+  'light-my-request': { cookie: '^1.1.1' },
+};
+
 /** With a domain model: Drizzle over PGlite (embedded PostgreSQL) or node-postgres. */
 export const DATABASE_DEPENDENCIES: Record<string, string> = {
   '@electric-sql/pglite': '^0.5.0',

@@ -71,6 +71,8 @@ export interface ProjectView {
   dependencies: { name: string; version: string }[];
   /** package.json devDependencies of the project, sorted by name. */
   devDependencies: { name: string; version: string }[];
+  /** package.json overrides of the project (what its dependencies' dependencies are held at), sorted by name; `value` is a version or, for the dependencies of one package, an object of them. */
+  overrides: { name: string; value: string | Record<string, string> }[];
   /** How many operations the spec has. */
   operationCount: number;
   /** A concrete URL of one operation and its method (literals), for the 405 test; undefined if none fits. */
@@ -167,6 +169,7 @@ export interface ViewOptions {
   crud: CrudModel | undefined;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  overrides: Record<string, string | Record<string, string>>;
   /** What the generation report says of each operation; docs/ARCHITECTURE.md lists the same. */
   report: Pick<GenerationReport, 'entries' | 'counts'>;
   /** The tables of the domain model (undefined without one), and the migration files that create them. */
@@ -227,6 +230,9 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     hasSecurity: model.securitySchemes.length > 0,
     dependencies: sortedEntries(options.dependencies),
     devDependencies: sortedEntries(options.devDependencies),
+    overrides: Object.keys(options.overrides)
+      .sort()
+      .map((name) => ({ name, value: options.overrides[name]! })),
     operationCount: model.resources.reduce((n, r) => n + r.operations.length, 0),
     documentLiteral: documentLiteral(options.document, options.documentPieces),
     tests,

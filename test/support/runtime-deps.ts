@@ -4,22 +4,24 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES } from '../../src/plan/project-dependencies.js';
+import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from '../../src/plan/project-dependencies.js';
 
 const run = promisify(execFile);
 export const CACHE_DIR = resolve(import.meta.dirname, '..', '.cache');
+
+/** What a generated project with a domain model installs (the part of its package.json npm reads for that). */
+export const RUNTIME_PACKAGES = {
+  dependencies: { ...PROJECT_DEPENDENCIES, ...DATABASE_DEPENDENCIES },
+  devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...DATABASE_DEV_DEPENDENCIES },
+  overrides: PROJECT_OVERRIDES,
+};
 
 /**
  * Every generated project has the same dependencies, so tests install them once (keyed by their
  * hash) and link each generated project's node_modules to that install.
  */
 export async function sharedRuntimeModules(): Promise<string> {
-  const manifest = {
-    name: 'scaffold-runtime-cache',
-    private: true,
-    dependencies: { ...PROJECT_DEPENDENCIES, ...DATABASE_DEPENDENCIES },
-    devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...DATABASE_DEV_DEPENDENCIES },
-  };
+  const manifest = { name: 'scaffold-runtime-cache', private: true, ...RUNTIME_PACKAGES };
   const key = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
   const dir = join(CACHE_DIR, `runtime-${key}`);
   const marker = join(dir, '.installed');
