@@ -3,7 +3,7 @@ import type { RunCache } from '../cache/run-cache.js';
 import type { SpecPieceHashes } from '../load/check-spec.js';
 import { decodePointerSegment, isRecord } from '../model/json-schema.js';
 import { markReferencedVisibility, prepareForOpenApiTypescript } from './openapi-types-input.js';
-import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, mergeFooters, type AssembledTypes, type Footer, type PieceOptions } from './openapi-types-pieces.js';
+import { closing, coveredAtTopLevel, createPiecePrinter, hasDuplicateOperationIds, mergeFooters, OPERATIONS, PATHS, type AssembledTypes, type Footer, type PieceOptions } from './openapi-types-pieces.js';
 
 /**
  * The spec's types, finished (header, prettier), put together from the previous run's lines for each path
@@ -139,8 +139,6 @@ function itemKind(item: unknown): ItemKind {
 
 const WHOLE_COMPONENT = /^#\/components\/[^/]+\/[^/]+$/;
 
-const PATHS = 'export interface paths {';
-const OPERATIONS = 'export interface operations {';
 /** Stand for the members in the frame: prettier lays out the frame around them as around the members. */
 const PATHS_PLACEHOLDER = '__scaffold_path_items__: never;';
 const OPERATIONS_PLACEHOLDER = '__scaffold_operations__: never;';

@@ -70,7 +70,7 @@ export async function createPiecePrinter(document: Record<string, unknown>, opti
     /** The lines one path item contributes and its footer, as JSON `[member, operations, footer]` (the lines undefined when absent). */
     pathItem: (url: string, item: unknown) => {
       const printed = print({ paths: { [url]: item } });
-      return JSON.stringify([body(printed, 'export interface paths {', ''), body(printed, OPERATIONS, ''), footerOf(printed.split('\n'))]);
+      return JSON.stringify([body(printed, PATHS, ''), body(printed, OPERATIONS, ''), footerOf(printed.split('\n'))]);
     },
   };
 }
@@ -121,9 +121,9 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
   const footer = mergeFooters([...pathPieces.map((piece) => piece.footer), ...collections.map((collection) => collection.footer)]);
   let lines = withFooter(print(frame).split('\n'), footer);
   if (framePath) {
-    lines = replaceBody(lines, 'export interface paths {', '', 0, pathPieces.flatMap((piece) => piece.member));
+    lines = replaceBody(lines, PATHS, '', 0, pathPieces.flatMap((piece) => piece.member));
     const operations = pathPieces.flatMap((piece) => piece.operations);
-    if (operations.length > 0) lines = replaceBody(lines, 'export interface operations {', '', 0, operations);
+    if (operations.length > 0) lines = replaceBody(lines, OPERATIONS, '', 0, operations);
   }
   const componentsAt = lines.indexOf('export interface components {');
   for (const { collection, members } of collections) {
@@ -134,7 +134,9 @@ async function assemble(document: Record<string, unknown>, options: PieceOptions
 
 /** Cached pieces are `[lines, footer]`; entries of an earlier layout are not read as this one. */
 const PIECE_FORMAT = 'with-footer';
-const OPERATIONS = 'export interface operations {';
+/** The first lines of the interfaces the path items print into, as openapi-typescript prints them. */
+export const PATHS = 'export interface paths {';
+export const OPERATIONS = 'export interface operations {';
 /** openapi-typescript's `WithRequired` helper, as it prints it. */
 const WITH_REQUIRED = ['type WithRequired<T, K extends keyof T> = T & {', '    [P in K]-?: T[P];', '};'];
 
