@@ -65,17 +65,17 @@ export async function typesByItem(
       if (lines === undefined) return INELIGIBLE;
       cache.store(itemKey, `${item.url}\0${items[index]!.hash}`, lines);
     }
-    return JSON.stringify([...frame, mergeFooters(types.items.map((item) => item.footer)), componentsWithDiscriminator(document)] satisfies FrameParts);
+    return JSON.stringify({ ...frame, footer: mergeFooters(types.items.map((item) => item.footer)), withDiscriminator: componentsWithDiscriminator(document) } satisfies Frame);
   };
   const storedFrame = await cache.memo(frameKey, context, assembleFrame);
   if (storedFrame === INELIGIBLE) return undefined;
-  let frame = JSON.parse(storedFrame) as FrameParts;
+  let frame = JSON.parse(storedFrame) as Frame;
 
   const kept = items.map(({ url, hash }) => cache.lookup(itemKey, `${url}\0${hash}`));
   const missing = items.filter((_, index) => kept[index] === undefined);
   const printed = new Map<string, string>();
   if (missing.length > 0) {
-    const partial = prepareForOpenApiTypescript(markReferencedVisibility(partialDocument(document, paths, items, new Set(missing.map((item) => item.url)), frame[4])), { inPlace: true }) as Record<string, unknown>;
+    const partial = prepareForOpenApiTypescript(markReferencedVisibility(partialDocument(document, paths, items, new Set(missing.map((item) => item.url)), frame.withDiscriminator)), { inPlace: true }) as Record<string, unknown>;
     const { pathItem } = await createPiecePrinter(partial, options);
     const prepared = partial.paths as Record<string, unknown>;
     for (const { url, hash } of missing) {
@@ -98,23 +98,28 @@ export async function typesByItem(
   // Without any member or operation, openapi-typescript prints those interfaces another way: the assembly knows how.
   if (members.length === 0 || operations.length === 0) return undefined;
   // A changed path item that asks for the footer in another order (or for more or less of it) needs another frame.
-  if (JSON.stringify(mergeFooters(footers)) !== JSON.stringify(frame[3])) {
+  if (JSON.stringify(mergeFooters(footers)) !== JSON.stringify(frame.footer)) {
     const assembledAgain = await assembleFrame();
     if (assembledAgain === INELIGIBLE) return undefined;
     cache.store(frameKey, context, assembledAgain);
-    frame = JSON.parse(assembledAgain) as FrameParts;
+    frame = JSON.parse(assembledAgain) as Frame;
   }
-  const [head, middle, tail] = frame;
-  return `${head}${members.map((line) => `${line}\n`).join('')}${middle}${operations.map((line) => `${line}\n`).join('')}${tail}`;
+  return `${frame.before}${members.map((line) => `${line}\n`).join('')}${frame.between}${operations.map((line) => `${line}\n`).join('')}${frame.after}`;
 }
 
 const INELIGIBLE = 'ineligible';
 
-/**
- * The finished frame cut at the members (before the paths', between, after the operations'), the footer
- * it was printed with, and the components with a discriminator (which the frame's key covers too).
- */
-type FrameParts = [string, string, string, Footer[], string[]];
+/** The frame as kept: the finished text around the members, and what it was made for. */
+interface Frame {
+  /** Up to the path items' members, between them and the operations', and after those. */
+  before: string;
+  between: string;
+  after: string;
+  /** The footer the path items asked for when it was made. */
+  footer: Footer[];
+  /** The components (`kind/name`) holding a discriminator: the frame's key covers them too. */
+  withDiscriminator: string[];
+}
 
 type ItemKind = 'plain' | 'discriminator' | 'other';
 
@@ -144,10 +149,10 @@ const PATHS_PLACEHOLDER = '__scaffold_path_items__: never;';
 const OPERATIONS_PLACEHOLDER = '__scaffold_operations__: never;';
 
 /**
- * The finished frame (header, replacements, prettier) as `[before the members, between, after the
- * operations]`: the path items' lines replaced by placeholder members, finished, and cut at them.
+ * The finished frame (header, replacements, prettier) around the members: the path items' lines replaced
+ * by placeholder members, finished, and cut at them.
  */
-async function finishFrame(header: string, text: string, finish: (generated: string) => Promise<string>): Promise<[string, string, string] | undefined> {
+async function finishFrame(header: string, text: string, finish: (generated: string) => Promise<string>): Promise<Pick<Frame, 'before' | 'between' | 'after'> | undefined> {
   const lines = text.split('\n');
   const pathsAt = lines.indexOf(PATHS);
   const operationsAt = lines.indexOf(OPERATIONS);
@@ -160,7 +165,7 @@ async function finishFrame(header: string, text: string, finish: (generated: str
   const [before, rest, ...more] = finished.split(`  ${PATHS_PLACEHOLDER}\n`);
   const [between, after, ...others] = (rest ?? '').split(`  ${OPERATIONS_PLACEHOLDER}\n`);
   if (before === undefined || between === undefined || after === undefined || more.length > 0 || others.length > 0) return undefined;
-  return [before, between, after];
+  return { before, between, after };
 }
 
 /**
