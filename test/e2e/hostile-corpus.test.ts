@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScaffoldError } from '../../src/diagnostics/diagnostic.js';
+import { generate } from '../../src/engine.js';
+import { REPO_ROOT } from '../support/fixtures.js';
+import { HOSTILE_DIR, hostileCases, type HostileCase } from '../support/hostile-corpus.js';
+import { runCommand } from '../support/run.js';
+import { linkRuntimeModules } from '../support/runtime-deps.js';
+
+/**
+ * Every case of the hostile corpus (test/fixtures/hostile/) either generates a project that
+ * type-checks and starts, or stops with the diagnostic its case.json names, writing nothing. Never an
+ * uncaught exception, never a file outside --out, never a byte of a file the design must not reach.
+ */
+const SANDBOX = resolve(REPO_ROOT, 'test', '.cache', 'hostile-corpus');
+const cases = hostileCases();
+const generated: { hostile: HostileCase; out: string }[] = [];
+let corpusBefore: string;
+
+beforeAll(async () => {
+  await rm(SANDBOX, { recursive: true, force: true });
+  await mkdir(SANDBOX, { recursive: true });
+  corpusBefore = await treeDigest(HOSTILE_DIR);
+});
+
+afterAll(async () => {
+  expect(await treeDigest(HOSTILE_DIR), 'a case wrote into the corpus (outside --out)').toBe(corpusBefore);
+});
+
+describe('the hostile corpus', () => {
+  it('holds at least 60 cases, each saying what it attacks', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(cases.map((hostile) => [hostile.id, hostile] as const))('%s', async (_id, hostile) => {
+    const sandbox = join(SANDBOX, hostile.id);
+    const out = join(sandbox, 'out');
+    await mkdir(sandbox, { recursive: true });
+    let thrown: unknown;
+    try {
+      await generate({ spec: hostile.spec, out, name: 'hostile-case', models: hostile.models, dryRun: false, force: false, ...hostile.options });
+    } catch (caught) {
+      thrown = caught;
+    }
+
+    if (hostile.expect === 'compiles') {
+      expect(thrown === undefined ? undefined : describeFailure(thrown), hostile.about).toBeUndefined();
+      generated.push({ hostile, out });
+    } else {
+      expect(thrown === undefined ? 'generated without an error' : describeFailure(thrown), hostile.about).toMatch(new RegExp(`^ScaffoldError: .*\\b${hostile.expect.diagnostic}\\b`, 's'));
+      expect(await filesUnder(out), 'a refused run wrote files').toEqual([]);
+    }
+    expect((await readdir(sandbox)).filter((name) => name !== 'out'), 'files written beside --out').toEqual([]);
+    for (const secret of hostile.mustNotContain) expect(await filesContaining(out, secret), `files holding ${JSON.stringify(secret)}`).toEqual([]);
+  }, 30_000);
+
+  it('type-checks every project it generated and starts each one', async () => {
+    expect(generated.length).toBeGreaterThan(0);
+    const failures: string[] = [];
+    const queue = [...generated];
+    // Two at a time: the machine has two cores.
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const problem = await typeCheckAndStart(next.hostile, next.out);
+          if (problem) failures.push(`${next.hostile.id}: ${problem}`);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+  }, 900_000);
+});
+
+function describeFailure(thrown: unknown): string {
+  if (thrown instanceof ScaffoldError) return `ScaffoldError: ${thrown.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`;
+  return `uncaught ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`;
+}
+
+/**
+ * Starts the app in-process as its own tests do, asks it for its spec, and for each path of the
+ * case's `served` checks that the page holds none of the given texts (argv[2], as JSON).
+ */
+const START_CHECK = `
+import { pathToFileURL } from 'node:url';
+const src = (path) => pathToFileURL(process.cwd() + '/src/' + path).href;
+const { buildApp } = await import(src('app.ts'));
+const { loadConfig } = await import(src('config/env.ts'));
+const app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' }));
+await app.ready();
+const problems = [];
+const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
+if (spec.statusCode !== 200) problems.push('GET /openapi.json answered ' + spec.statusCode);
+for (const [url, texts] of Object.entries(JSON.parse(process.argv[2]))) {
+  const page = await app.inject({ method: 'GET', url });
+  for (const text of texts) if (page.body.includes(text)) problems.push('GET ' + url + ' holds ' + JSON.stringify(text));
+}
+await app.close();
+if (problems.length > 0) throw new Error(problems.join('\\n'));
+`;
+
+async function typeCheckAndStart(hostile: HostileCase, out: string): Promise<string | undefined> {
+  await linkRuntimeModules(out);
+  const typecheck = await runCommand('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: out });
+  if (typecheck.code !== 0) return `does not type-check:\n${typecheck.output.slice(0, 4000)}`;
+  const script = join(out, '..', 'start-check.mjs');
+  await writeFile(script, START_CHECK);
+  const started = await runCommand(process.execPath, ['--import', 'tsx', script, JSON.stringify(hostile.served)], { cwd: out, timeoutMs: 60_000 });
+  await rm(script);
+  if (started.code !== 0) return `does not start:\n${started.output.slice(0, 4000)}`;
+  return undefined;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile() || entry.isSymbolicLink()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+}
+
+async function filesContaining(dir: string, text: string): Promise<string[]> {
+  const holding: string[] = [];
+  for (const file of await filesUnder(dir)) {
+    if (file.startsWith('node_modules')) continue;
+    if ((await readFile(join(dir, file), 'utf8')).includes(text)) holding.push(file);
+  }
+  return holding;
+}
+
+async function treeDigest(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await filesUnder(dir)) hash.update(file).update('\0').update(await readFile(join(dir, file))).update('\0');
+  return hash.digest('hex');
+}
