@@ -24,6 +24,8 @@ export const PROJECT_DEV_DEPENDENCIES: Record<string, string> = {
   // allow Node 20 and TypeScript 5.9. The import-cycle rule (eslint/no-circular-imports.js) parses with
   // `typescript` itself, so it needs no package of its own.
   eslint: '^9.39.0',
+  // test/fuzz: hostile requests per operation, seeded so that a failure is found again.
+  'fast-check': '^4.3.0',
   tsx: '^4.20.0',
   typescript: '~5.9.3',
   'typescript-eslint': '^8.48.0',

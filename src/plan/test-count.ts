@@ -11,6 +11,8 @@ export interface TestCount {
   total: number;
   /** test/contract: per operation, a valid request, an invalid one, one without credentials. */
   contract: number;
+  /** test/fuzz: per operation, hostile requests that must not cause a server error. */
+  fuzz: number;
   /** test/app.test.ts: health, spec, 404, 405, configuration. */
   application: number;
   /** test/models: each entity's rules and transitions. */
@@ -35,6 +37,7 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   const contract = view.resources
     .flatMap((r) => r.operations)
     .reduce((n, o) => n + (o.validRequest ? 1 : 0) + (o.invalidRequest ? 1 : 0) + (o.requiresCredentials ? 1 : 0), 0);
+  const fuzz = view.resources.reduce((n, r) => n + r.operations.length, 0);
   // test/app.test.ts: alive, spec, 404, configuration; 405 with a route to probe; ready with a database.
   const application = 4 + (view.firstRoute ? 1 : 0) + (view.persistence ? 1 : 0);
   const model = view.entities.reduce(
@@ -49,7 +52,7 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   const api = view.apiTests.reduce((n, file) => n + file.groups.reduce((m, group) => m + group.cases.length, 0), 0);
   // test/repositories/unit-of-work.gen.ts: commit, rollback, nesting, current(); a service inside a run.
   const unitOfWork = view.unitOfWork ? 4 + (view.unitOfWork.service ? 1 : 0) : 0;
-  return { total: contract + application + model + repository + api + unitOfWork, contract, application, model, repository, api, unitOfWork };
+  return { total: contract + fuzz + application + model + repository + api + unitOfWork, contract, fuzz, application, model, repository, api, unitOfWork };
 }
 
 /**

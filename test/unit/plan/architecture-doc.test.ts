@@ -278,7 +278,7 @@ describe('docs/ARCHITECTURE.md', () => {
       migrationFiles: [],
       basePath: '/v1|`',
       securitySchemes: [{ key: 'key|`<!--', kind: 'apiKey' }],
-      tests: { total: 7, contract: 2, application: 5, model: 0, repository: 0, api: 0, unitOfWork: 0 },
+      tests: { total: 9, contract: 2, fuzz: 2, application: 5, model: 0, repository: 0, api: 0, unitOfWork: 0 },
     };
     const view = { architecture: buildArchitectureView(input), persistence: undefined, tests: input.tests };
     const path = join(TEMPLATES_DIR, 'project', 'docs', 'ARCHITECTURE.md.hbs');
