@@ -82,9 +82,9 @@ export class DesignReferences {
     return { ...failure.diagnostic, ...(from && { hint: `referenced from ${from}${failure.diagnostic.hint ? `; ${failure.diagnostic.hint}` : ''}` }) };
   }
 
-  /** Refusals no report of Redocly's carried (a `$ref` in a place its rules do not visit): errors all the same. */
-  unreported(): Diagnostic[] {
-    return [...this.failures].filter(([key]) => !this.reported.has(key)).map(([, failure]) => failure.diagnostic);
+  /** Refusals no report of Redocly's carried (a `$ref` in a place its rules do not visit, an example's `externalValue`): errors all the same, located at the spec. */
+  unreported(spec: string): Diagnostic[] {
+    return [...this.failures].filter(([key]) => !this.reported.has(key)).map(([, { diagnostic }]) => ({ ...diagnostic, location: diagnostic.location ?? { file: spec } }));
   }
 
   private async read(absoluteRef: string): Promise<{ text: string; mimeType?: string }> {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { CONFIG_PATH } from '../write/manifest.js';
 
@@ -43,7 +43,8 @@ export function createProjectConfig(
     ...(input.models !== undefined && { models: toProject(input.models) }),
     ...(input.guidelines !== undefined && { guidelines: toProject(input.guidelines) }),
     ...(input.models === undefined && input.persistence === 'none' && { persistence: 'none' as const }),
-    ...(input.design !== undefined && { design: toProject(input.design) }),
+    // Only a design folder that reaches further than the spec's own folder changes what references may name.
+    ...(input.design !== undefined && resolve(input.design) !== dirname(resolve(input.spec)) && { design: toProject(input.design) }),
     ...(input.allowRemoteRefs === true && { allowRemoteRefs: true as const }),
     name: input.name,
     ...(input.templateHelpers !== undefined && { templateHelpers: input.templateHelpers }),
