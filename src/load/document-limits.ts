@@ -56,64 +56,94 @@ export function tooDeep(location: SourceLocation): never {
 /** What measuring a parsed document found over a limit, and where (segments from the top). */
 export type Excess = { kind: 'depth' | 'aliases'; path: (string | number)[] };
 
+interface Frame {
+  node: object;
+  /** The keys of a mapping; undefined for a sequence (walked by index). */
+  keys: string[] | undefined;
+  length: number;
+  next: number;
+  size: number;
+  height: number;
+}
+
 /**
- * Measures a parsed value without recursion: its depth, and how many nodes it has once YAML aliases
- * are expanded. An alias parses to the same object as its anchor, so a node met again is an alias:
- * its expanded size is counted from memo, and the walk never enters it twice (a 68 KB file can alias
- * a thousand items nine thousand times). A node that contains itself (a recursive alias) counts as
- * too many nodes, since expanding it never ends.
+ * Measures a parsed value without recursion: its depth and, when `aliased` (YAML that may hold
+ * aliases), how many nodes it has once they are expanded. An alias parses to the same object as its
+ * anchor, so a node met again is an alias: its expanded size comes from memo, and the walk never
+ * enters it twice (a 68 KB file can alias a thousand items nine thousand times). A node that contains
+ * itself (a recursive alias) counts as too many nodes, since expanding it never ends.
  */
-export function measureDocument(value: unknown): Excess | undefined {
-  const sizes = new Map<object, { size: number; height: number }>();
-  let added = 0;
-  type Frame = { node: object; path: (string | number)[]; children: [string | number, unknown][]; next: number; size: number; height: number };
-  const open = new Set<object>();
-  const enter = (node: object, path: (string | number)[]): Frame => {
-    open.add(node);
-    const children: [string | number, unknown][] = Array.isArray(node) ? node.map((child, index) => [index, child]) : Object.entries(node);
-    return { node, path, children, next: 0, size: 1, height: 0 };
-  };
+export function measureDocument(value: unknown, aliased: boolean): Excess | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const stack: Frame[] = [enter(value, [])];
+  const sizes = aliased ? new Map<object, { size: number; height: number }>() : undefined;
+  const open = aliased ? new Set<object>() : undefined;
+  let added = 0;
+  const enter = (node: object): Frame => {
+    open?.add(node);
+    const keys = Array.isArray(node) ? undefined : Object.keys(node);
+    return { node, keys, length: keys ? keys.length : (node as unknown[]).length, next: 0, size: 1, height: 0 };
+  };
+  const stack: Frame[] = [enter(value)];
+  const pathTo = (): (string | number)[] => stack.map((frame) => (frame.keys ? frame.keys[frame.next - 1]! : frame.next - 1));
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
-    if (frame.next === frame.children.length) {
+    if (frame.next === frame.length) {
       stack.pop();
-      open.delete(frame.node);
-      sizes.set(frame.node, { size: frame.size, height: frame.height });
+      open?.delete(frame.node);
+      sizes?.set(frame.node, { size: frame.size, height: frame.height });
       const parent = stack[stack.length - 1];
       if (parent) {
         parent.size += frame.size;
-        parent.height = Math.max(parent.height, frame.height + 1);
+        if (frame.height + 1 > parent.height) parent.height = frame.height + 1;
       }
       continue;
     }
-    const [key, child] = frame.children[frame.next++]!;
+    const index = frame.next++;
+    const child: unknown = frame.keys ? (frame.node as Record<string, unknown>)[frame.keys[index]!] : (frame.node as unknown[])[index];
     if (typeof child !== 'object' || child === null) {
       frame.size += 1;
       continue;
     }
-    const path = [...frame.path, key];
-    if (open.has(child)) return { kind: 'aliases', path };
-    const known = sizes.get(child);
+    if (open?.has(child)) return { kind: 'aliases', path: pathTo() };
+    const known = sizes?.get(child);
     if (known !== undefined) {
       // Expanded in place, the aliased node's own depth adds to where it is used.
-      if (path.length + known.height > DOCUMENT_LIMITS.maxDepth) return { kind: 'depth', path };
+      if (stack.length + known.height > DOCUMENT_LIMITS.maxDepth) return { kind: 'depth', path: pathTo() };
       added += known.size;
-      if (added > DOCUMENT_LIMITS.maxAliasNodes) return { kind: 'aliases', path };
+      if (added > DOCUMENT_LIMITS.maxAliasNodes) return { kind: 'aliases', path: pathTo() };
       frame.size += known.size;
-      frame.height = Math.max(frame.height, known.height + 1);
+      if (known.height + 1 > frame.height) frame.height = known.height + 1;
       continue;
     }
-    if (path.length > DOCUMENT_LIMITS.maxDepth) return { kind: 'depth', path };
-    stack.push(enter(child, path));
+    if (stack.length >= DOCUMENT_LIMITS.maxDepth) return { kind: 'depth', path: pathTo() };
+    stack.push(enter(child));
   }
   return undefined;
 }
 
-/** Stops a document over the depth or alias limit, located by `locate` (SCF015, SCF014). */
-export function checkDocumentShape(file: string, value: unknown, locate: (path: (string | number)[]) => SourceLocation): void {
-  const excess = measureDocument(value);
+/**
+ * The deepest nesting of brackets in a JSON text, strings skipped: a linear scan far cheaper than a
+ * walk of the parsed value, which is then needed only to locate a document over the limit.
+ */
+export function jsonNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text.charCodeAt(index);
+    if (char === 0x22) {
+      // Skip the string, escapes included.
+      for (index += 1; index < text.length && text.charCodeAt(index) !== 0x22; index += 1) if (text.charCodeAt(index) === 0x5c) index += 1;
+    } else if (char === 0x5b || char === 0x7b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (char === 0x5d || char === 0x7d) depth -= 1;
+  }
+  return deepest;
+}
+
+/** Stops a document over the depth or alias limit (`aliased`: it may hold YAML aliases), located by `locate` (SCF015, SCF014). */
+export function checkDocumentShape(file: string, value: unknown, aliased: boolean, locate: (path: (string | number)[]) => SourceLocation): void {
+  const excess = measureDocument(value, aliased);
   if (excess === undefined) return;
   const location = { file, ...locate(excess.path), pointer: toPointer(excess.path) };
   if (excess.kind === 'depth') tooDeep(location);

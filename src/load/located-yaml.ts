@@ -1,7 +1,7 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { fail, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { checkDocumentShape, checkDocumentSize, checkFlowNesting, tooDeep } from './document-limits.js';
-import { yamlLocation, yamlValue } from './read-document.js';
+import { mayHoldAliases, yamlLocation, yamlValue } from './read-document.js';
 
 /**
  * A YAML (or JSON) file parsed so that any value in it can be pointed at by its path:
@@ -12,9 +12,9 @@ export interface LocatedDocument {
   locate(path: readonly (string | number)[]): SourceLocation;
 }
 
-export function locatedDocument(file: string, document: Document, lineCounter: LineCounter): LocatedDocument {
+export function locatedDocument(file: string, document: Document, lineCounter: LineCounter, text: string): LocatedDocument {
   const value = yamlValue(file, document);
-  checkDocumentShape(file, value, (at) => yamlLocation(document, lineCounter, at));
+  checkDocumentShape(file, value, mayHoldAliases(text), (at) => yamlLocation(document, lineCounter, at));
   return {
     value,
     locate(path) {
@@ -48,5 +48,5 @@ export function readLocatedYaml(file: string, text: string): LocatedDocument {
     if (/Maximum call stack size exceeded/.test(first.message)) tooDeep({ file, line, column: col });
     fail('SCF002', `syntax error: ${first.message.split('\n')[0]}`, { file, line, column: col });
   }
-  return locatedDocument(file, document, lineCounter);
+  return locatedDocument(file, document, lineCounter, text);
 }

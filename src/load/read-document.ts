@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { fail, type SourceLocation } from '../diagnostics/diagnostic.js';
-import { checkDocumentShape, checkDocumentSize, checkFlowNesting, formatBytes, DOCUMENT_LIMITS, tooDeep } from './document-limits.js';
+import { checkDocumentShape, checkDocumentSize, checkFlowNesting, DOCUMENT_LIMITS, formatBytes, jsonNesting, tooDeep } from './document-limits.js';
 import { jsonPointerOffsets } from './json-pointer-offsets.js';
 import { readRegularFile } from './read-regular-file.js';
 
@@ -49,7 +49,8 @@ export function parseText(path: string, text: string): unknown {
         ...(line !== undefined && { line, column }),
       });
     }
-    checkDocumentShape(path, value, (at) => jsonLocation(text, at));
+    // JSON has no aliases: only its depth can be over a limit, and a scan of the text tells.
+    if (jsonNesting(text) > DOCUMENT_LIMITS.maxDepth) checkDocumentShape(path, value, false, (at) => jsonLocation(text, at));
     return value;
   }
   checkFlowNesting(path, text);
@@ -63,7 +64,7 @@ export function parseText(path: string, text: string): unknown {
     fail('SCF002', `YAML syntax error: ${first.message.split('\n')[0]}`, { file: path, line, column: col });
   }
   const value = yamlValue(path, document);
-  checkDocumentShape(path, value, (at) => yamlLocation(document, lineCounter, at));
+  checkDocumentShape(path, value, mayHoldAliases(text), (at) => yamlLocation(document, lineCounter, at));
   return value;
 }
 
@@ -78,6 +79,11 @@ export function yamlValue(path: string, document: Document): unknown {
     if (cause instanceof RangeError) tooDeep({ file: path });
     throw cause;
   }
+}
+
+/** Whether a YAML text may use an alias (`*name`): without one, no node is shared and only depth is measured. */
+export function mayHoldAliases(text: string): boolean {
+  return /(?:^|[\s[{,:-])\*[^\s[\]{},]/.test(text);
 }
 
 /** The line and column of the deepest node on `path` that the YAML document has. */
