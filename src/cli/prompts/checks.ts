@@ -24,7 +24,7 @@ export interface CheckedSpec {
 }
 
 /** A design folder (its `openapi.*`, also under `documents/`) or an OpenAPI file, loaded and validated. */
-export async function checkSpec(answer: string, cwd: string): Promise<Checked<CheckedSpec>> {
+export async function checkSpec(answer: string, cwd: string, allowRemoteRefs = false): Promise<Checked<CheckedSpec>> {
   if (answer.trim() === '') return { ok: false, message: 'name a design folder or an OpenAPI file (YAML or JSON)' };
   const path = resolve(cwd, answer.trim());
   const kind = await stat(path).then(
@@ -38,7 +38,7 @@ export async function checkSpec(answer: string, cwd: string): Promise<Checked<Ch
   try {
     // A folder answered is the design folder, as with --design: its files are what the spec's references may reach.
     const folder = kind === 'folder' ? path : undefined;
-    return { ok: true, value: { spec: await loadSpec(specPath, { designFolder: folder }), design: { ...design, spec: specPath }, ...(folder && { folder }) } };
+    return { ok: true, value: { spec: await loadSpec(specPath, { designFolder: folder, allowRemoteRefs }), design: { ...design, spec: specPath }, ...(folder && { folder }) } };
   } catch (error) {
     return { ok: false, message: failureMessage(error, basename(specPath)) };
   }

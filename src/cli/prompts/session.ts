@@ -53,7 +53,7 @@ export async function completeGenerateFlags(flags: ParsedFlags, context: Session
 async function runSession(flags: ParsedFlags, context: SessionContext, cwd: string): Promise<ParsedFlags> {
   const paint = painter(context.terminal);
   const interactive = flags.yes !== true;
-  const state: SessionState = { cwd, force: flags.force === true, answers: {}, warn: (text) => context.print(paint('red', text)) };
+  const state: SessionState = { cwd, force: flags.force === true, allowRemoteRefs: flags.allowRemoteRefs === true, answers: {}, warn: (text) => context.print(paint('red', text)) };
   const problems: string[] = [];
   let asked = false;
 

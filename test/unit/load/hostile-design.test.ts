@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { generate } from '../../../src/engine.js';
+import { runCli } from '../../support/cli.js';
 import { hostileCases } from '../../support/hostile-corpus.js';
 
 /**
@@ -33,6 +34,15 @@ describe('hostile designs at the load stage', () => {
     }
     for (const secret of hostile.mustNotContain) expect(await filesContaining(out, secret)).toEqual([]);
   }, 30_000);
+
+  const refused = cases.filter((hostile) => hostile.expect !== 'compiles');
+  it.each(refused.map((hostile) => [hostile.id, hostile] as const))('%s: scaffold generate exits 1 with the diagnostic, no stack trace', async (_id, hostile) => {
+    const flags = Object.entries(hostile.options).flatMap(([name, value]) => (name === 'allowRemoteRefs' && value === true ? ['--allow-remote-refs'] : []));
+    const run = await runCli(['generate', '--spec', hostile.spec, '--out', join(sandbox, `cli-${hostile.id}`), ...(hostile.models ? ['--models', hostile.models] : []), ...flags]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error ${hostile.expect !== 'compiles' && hostile.expect.diagnostic}: `, 'm'));
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
 });
 
 function describeFailure(thrown: unknown): string {
