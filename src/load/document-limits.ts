@@ -108,7 +108,7 @@ export function measureDocument(value: unknown, aliased: boolean): Excess | unde
     const known = sizes?.get(child);
     if (known !== undefined) {
       // Expanded in place, the aliased node's own depth adds to where it is used.
-      if (stack.length + known.height > DOCUMENT_LIMITS.maxDepth) return { kind: 'depth', path: pathTo() };
+      if (stack.length + known.height >= DOCUMENT_LIMITS.maxDepth) return { kind: 'depth', path: pathTo() };
       added += known.size;
       if (added > DOCUMENT_LIMITS.maxAliasNodes) return { kind: 'aliases', path: pathTo() };
       frame.size += known.size;
