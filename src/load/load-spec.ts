@@ -9,7 +9,7 @@ import { DesignReferences } from './design-references.js';
 import { designRootOf } from './design-root.js';
 import { createProblemPositions } from './problem-position.js';
 import { isJsonText, parseText, readDocument } from './read-document.js';
-import { findRefLoop } from './ref-loops.js';
+import { findRefLoop, MAX_CHAIN } from './ref-loops.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -82,6 +82,9 @@ async function refuseRefLoop(document: unknown, source: SpecSource): Promise<voi
   if (!loop) return;
   const problem: LocatedProblem = { ruleId: 'ref-loop', severity: 'error', message: '', pointer: loop.pointer, reportOnKey: false, source };
   const { location } = (await diagnosticsOf([problem]))(problem);
+  if (loop.tooLong) {
+    fail('SCF015', `this $ref starts a chain of more than ${MAX_CHAIN} $refs that each name only the next (${loop.chain[0]} -> ${loop.chain[1]} -> ...)`, location, 'point the $refs at the schema the chain ends in');
+  }
   fail(
     'SCF015',
     `this $ref leads back to itself through references only (${[...loop.chain, loop.chain[0]].join(' -> ')}), so it describes no value`,

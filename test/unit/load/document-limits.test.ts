@@ -66,6 +66,13 @@ describe('$ref loops', () => {
     expect(findRefLoop(schemas({ A: { $ref: '#/components/schemas/A/properties/x' } }))).toBeDefined();
   });
 
+  it('refuse a chain of more than 64 $refs that each name only the next, however it is walked', () => {
+    const chain = (links: number) => schemas(Object.fromEntries([...Array.from({ length: links }, (_, i) => [`S${i}`, ref(`S${i + 1}`)]), [`S${links}`, { type: 'string' }]]));
+    expect(findRefLoop(chain(64))).toBeUndefined();
+    expect(findRefLoop(chain(65))).toMatchObject({ tooLong: true });
+    expect(findRefLoop(chain(2000))).toMatchObject({ tooLong: true });
+  });
+
   it('leave recursion, chains that end, and pointers through references alone', () => {
     expect(findRefLoop(schemas({ A: { type: 'object', properties: { a: ref('A'), b: ref('B') } }, B: { type: 'array', items: ref('A') } }))).toBeUndefined();
     expect(findRefLoop(schemas({ A: ref('B'), B: ref('C'), C: { type: 'string' } }))).toBeUndefined();
