@@ -83,7 +83,7 @@ async function refuseRefLoop(document: unknown, source: SpecSource): Promise<voi
   const problem: LocatedProblem = { ruleId: 'ref-loop', severity: 'error', message: '', pointer: loop.pointer, reportOnKey: false, source };
   const { location } = (await diagnosticsOf([problem]))(problem);
   if (loop.tooLong) {
-    fail('SCF015', `this $ref starts a chain of more than ${MAX_CHAIN} $refs that each name only the next (${loop.chain[0]} -> ${loop.chain[1]} -> ...)`, location, 'point the $refs at the schema the chain ends in');
+    fail('SCF015', `this $ref (${loop.chain[0]}) starts a chain of more than ${MAX_CHAIN} $refs that each name only the next`, location, 'point the $refs at the schema the chain ends in');
   }
   fail(
     'SCF015',
