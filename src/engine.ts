@@ -88,10 +88,10 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
   try {
     onStage('load');
     const designText = (path: string) => options.designTexts?.get(resolve(path));
-    const spec = await loadSpec(options.spec, { cache, text: designText(options.spec) });
+    const spec = await loadSpec(options.spec, { cache, text: designText(options.spec), designFolder: options.design, allowRemoteRefs: options.allowRemoteRefs });
     const previousApi = await loadApiSnapshot(outDir);
     const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
-    const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models)), { identity: guidelines.idType });
+    const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models), options.design), { identity: guidelines.idType });
     const templates = await loadProjectTemplates(outDir, TEMPLATES_DIR, version);
     const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
 
@@ -139,7 +139,16 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     const partials = Object.fromEntries([...templates.partials].map(([name, partial]) => [name, partial.text]));
     const genHeader = renderGenHeader(templates, partials, view);
     const files: EmittedFile[] = await emitFiles(plan, { templatesDir: TEMPLATES_DIR, document: spec.document, documentFingerprint: spec.fingerprint, documentPieceHashes: spec.pieceHashes, genHeader, partials, cache, templateSources: templates.sources, extensions: templates.extensions });
-    const config = createProjectConfig(outDir, { spec: spec.path, models: options.models, guidelines: options.guidelines, persistence: options.persistence, name: packageName, templateHelpers: templates.helpersModule });
+    const config = createProjectConfig(outDir, {
+      spec: spec.path,
+      models: options.models,
+      guidelines: options.guidelines,
+      persistence: options.persistence,
+      design: options.design,
+      allowRemoteRefs: options.allowRemoteRefs,
+      name: packageName,
+      templateHelpers: templates.helpersModule,
+    });
     files.push(
       // Not through prettier: on a large API the snapshot is megabytes, and its layout is stable.
       { id: API_SNAPSHOT_PATH, path: API_SNAPSHOT_PATH, owner: 'generator', content: serializeApiSnapshot(api.snapshot) },

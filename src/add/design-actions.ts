@@ -52,7 +52,16 @@ async function editDesignAndRegenerate(project: AddProject, edits: Map<string, (
     // All edits are computed (and may refuse) before any file is written.
     changes.set(path, { before, after: edit(before) });
   }
-  const options = { spec: project.specPath, out: project.dir, name: project.config.name, models: project.modelsPath, persistence: project.config.persistence ?? 'infer', force: false };
+  const options = {
+    spec: project.specPath,
+    out: project.dir,
+    name: project.config.name,
+    models: project.modelsPath,
+    persistence: project.config.persistence ?? 'infer',
+    design: project.config.design === undefined ? undefined : resolveFromProject(project.dir, project.config.design),
+    allowRemoteRefs: project.config.allowRemoteRefs === true,
+    force: false,
+  };
   if (project.dryRun) {
     const pending = new Map([...project.edited, ...changes].map(([path, change]) => [resolve(path), change.after]));
     project.regeneration = await generate({ ...options, dryRun: true, designTexts: pending });

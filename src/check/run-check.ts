@@ -34,12 +34,14 @@ export async function runCheck(projectDir: string): Promise<CheckResult> {
       models: config.models === undefined ? undefined : resolveFromProject(project, config.models),
       guidelines: guidelinesPath,
       persistence: config.persistence ?? 'infer',
+      design: config.design === undefined ? undefined : resolveFromProject(project, config.design),
+      allowRemoteRefs: config.allowRemoteRefs === true,
       dryRun: true,
       // Report edited generator-owned files instead of refusing: a dry run writes no backup either.
       force: true,
     });
     const { guidelines } = await loadGuidelinesOption(guidelinesPath);
-    const { model } = buildModel(await loadSpec(specPath), guidelines.apiPrefix);
+    const { model } = buildModel(await loadSpec(specPath, { designFolder: config.design === undefined ? undefined : resolveFromProject(project, config.design), allowRemoteRefs: config.allowRemoteRefs === true }), guidelines.apiPrefix);
     const sections = [
       driftSection(run, config.spec),
       await guidelinesSection({

@@ -126,6 +126,8 @@ async function resolveOptions(flags: ReturnType<typeof parseGenerateFlags>): Pro
     models,
     guidelines: typeof flags.guidelines === 'string' ? flags.guidelines : config?.guidelines ? resolveFromProject(projectDir, config.guidelines) : undefined,
     persistence: persistence as Persistence,
+    design: typeof flags.design === 'string' ? resolve(flags.design) : config?.design ? resolveFromProject(projectDir, config.design) : undefined,
+    allowRemoteRefs: flags.allowRemoteRefs === true || config?.allowRemoteRefs === true,
     dryRun: flags.dryRun === true,
     force: flags.force === true,
     allowDataLoss: flags.allowDataLoss === true,

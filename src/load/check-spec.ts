@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
 import { contentHash } from '../cache/content-hash.js';
 import type { NormalizedProblem } from '@redocly/openapi-core';
 import { packageVersion } from '../cache/package-version.js';
 import type { RunCache } from '../cache/run-cache.js';
 import { escapeSegment } from './redocly-pointer.js';
+import { DesignReferences } from './design-references.js';
 import { componentClosure, cutSpec, type ComponentSubset, type SpecItem, type SpecPieces } from './spec-pieces.js';
 
 /** One of Redocly's problems, without its source: what the cache keeps. */
@@ -57,9 +59,9 @@ const MAX_SEPARATE_ITEMS = 50;
  * components it references, so the problems found are the ones a check of the whole spec finds.
  * Specs that reference other files, or whose path items reference each other, are checked whole.
  */
-export async function checkSpec(source: SpecSource, document: Record<string, unknown>, cache: RunCache): Promise<CheckedSpec> {
+export async function checkSpec(source: SpecSource, document: Record<string, unknown>, cache: RunCache, references = defaultReferences(source)): Promise<CheckedSpec> {
   const pieces = cutSpec(document);
-  if (pieces.external || pieces.crossItem) return { problems: unique(await lint(source, document)), selfContained: !pieces.external };
+  if (pieces.external || pieces.crossItem) return { problems: unique(await lint(source, document, references)), selfContained: !pieces.external };
 
   const keyParts = ['redocly', REDOCLY_VERSION, JSON.stringify(SPEC_RULES), contentHash(JSON.stringify(pieces.root)), contentHash(JSON.stringify(pieces.components ?? null))];
   const itemHashes = pieces.items.map((item) => contentHash(JSON.stringify(item.value)));
@@ -75,7 +77,7 @@ export async function checkSpec(source: SpecSource, document: Record<string, unk
   const found = new Map<SpecItem, SpecProblem[]>();
   if (closure === undefined) {
     // First run, a changed component or top level, or many changes: the whole spec, its problems shared out.
-    const problems = await lint(source, document);
+    const problems = await lint(source, document, references);
     const owners = itemsByPointer(pieces.items);
     rest = [];
     for (const item of pieces.items) found.set(item, []);
@@ -88,7 +90,7 @@ export async function checkSpec(source: SpecSource, document: Record<string, unk
   } else {
     rest = JSON.parse(restKept!) as SpecProblem[];
     if (changed.length > 0) {
-      for (const [item, problems] of await checkItems(source, pieces, changed, closure, rest)) found.set(item, problems);
+      for (const [item, problems] of await checkItems(source, pieces, changed, closure, rest, references)) found.set(item, problems);
     }
   }
   pieces.items.forEach((item, index) => {
@@ -107,12 +109,17 @@ function keepable(problems: readonly SpecProblem[]): string {
   return JSON.stringify(problems.map(({ ruleId, severity, message, pointer, reportOnKey }) => ({ ruleId, severity, message, pointer, reportOnKey })));
 }
 
+/** References confined to the spec's folder, none remote: what a spec may reach when nothing else is said. */
+function defaultReferences(source: SpecSource): DesignReferences {
+  return new DesignReferences({ root: dirname(source.absoluteRef), allowRemote: false });
+}
+
 /** Redocly's check. Redocly is imported here, on first use: a regeneration with nothing new to check never loads it. */
-async function lint(source: SpecSource, parsed: unknown): Promise<LocatedProblem[]> {
-  const { BaseResolver, createConfig, lintDocument, Source } = await import('@redocly/openapi-core');
+async function lint(source: SpecSource, parsed: unknown, references: DesignReferences): Promise<LocatedProblem[]> {
+  const { createConfig, lintDocument, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
   const document = { source: new Source(source.absoluteRef, source.body), parsed };
-  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: await references.redoclyResolver() });
   return problems.map((problem) => {
     const found = problem.location[0]?.source;
     return {
@@ -134,8 +141,8 @@ async function lint(source: SpecSource, parsed: unknown): Promise<LocatedProblem
  * that may be an artefact, so such items are checked again with the real components, and the problem
  * is kept with every changed item (dedupe drops the copies).
  */
-async function checkItems(source: SpecSource, pieces: SpecPieces, changed: readonly SpecItem[], subset: ComponentSubset, rest: readonly SpecProblem[]): Promise<Map<SpecItem, SpecProblem[]>> {
-  const problems = await lint(source, reducedSpec(pieces, changed, subset.components));
+async function checkItems(source: SpecSource, pieces: SpecPieces, changed: readonly SpecItem[], subset: ComponentSubset, rest: readonly SpecProblem[], references: DesignReferences): Promise<Map<SpecItem, SpecProblem[]>> {
+  const problems = await lint(source, reducedSpec(pieces, changed, subset.components), references);
   const owners = itemsByPointer(changed);
   const known = new Set(rest.map(problemKey));
   const found = new Map<SpecItem, SpecProblem[]>(changed.map((item) => [item, []]));
@@ -143,7 +150,7 @@ async function checkItems(source: SpecSource, pieces: SpecPieces, changed: reado
     const owner = owners.get(itemSegment(problem.pointer));
     if (owner) found.get(owner)!.push(problem);
     else if (!known.has(problemKey(problem))) {
-      if (subset.shallow) return checkItems(source, pieces, changed, componentClosure(pieces, changed, false)!, rest);
+      if (subset.shallow) return checkItems(source, pieces, changed, componentClosure(pieces, changed, false)!, rest, references);
       for (const item of changed) found.get(item)!.push(problem);
     }
   }

@@ -3,7 +3,9 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, fail, ScaffoldError, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { designRootOf, placeInRoot } from './design-root.js';
 import type { DomainModelDocument, OverlayDocument } from './domain-model-types.js';
+import { readInputFile } from './read-document.js';
 import { readLocatedYaml, type LocatedDocument } from './located-yaml.js';
 import { readStructure, type StructureFormat } from './structure/read-structure.js';
 import { pointer, structureToDocument, type Overlay } from './structure/structure-to-document.js';
@@ -25,18 +27,23 @@ const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 's
  * the behaviour. All three give the same document, so everything after loading is the same.
  * `modelText`, when given, is the file's content, read instead of the disk.
  */
-export async function loadDomainModel(modelPath: string, modelText?: string): Promise<LoadedDomainModel> {
+export async function loadDomainModel(modelPath: string, modelText?: string, designFolder?: string): Promise<LoadedDomainModel> {
   const path = resolve(modelPath);
   const format = structureFormat(path);
   if (format) return fromStructure(path, modelText === undefined ? await readStructureFile(path, format) : await readStructure(modelText, path, format), undefined);
 
-  const text = modelText ?? (await readInput(path, 'the domain model'));
+  const text = modelText ?? (await readInputFile(path, 'the domain model'));
   const located = readLocatedYaml(path, text);
   await validate(located.value, located.locate);
 
   const structure = (located.value as Partial<OverlayDocument>).structure;
   if (typeof structure !== 'string') return { path, document: located.value as DomainModelDocument, locate: located.locate };
   const structurePath = resolve(dirname(path), structure);
+  const root = designRootOf(path, designFolder);
+  const place = await placeInRoot(root, structurePath);
+  if (place === 'outside') {
+    fail('SCF007', `the structure ${structurePath} is not a file inside the design root ${root}: a model may only name files in that folder`, located.locate(['structure']), 'move the structure file into the design folder, or pass --design with the folder that holds every file of the design');
+  }
   const structureFile = await readStructureFile(structurePath, structureFormat(structurePath) ?? 'dbml', located.locate(['structure']));
   return fromStructure(path, structureFile, { document: located.value as OverlayDocument, locate: located.locate, value: located.value });
 }
@@ -46,17 +53,8 @@ function structureFormat(path: string): StructureFormat | undefined {
   return extension === '.dbml' ? 'dbml' : extension === '.sql' ? 'postgres' : undefined;
 }
 
-async function readInput(path: string, what: string, from?: SourceLocation): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
-    return fail('SCF001', `cannot read ${what} ${path}: ${reason}`, from ?? { file: path });
-  }
-}
-
 async function readStructureFile(path: string, format: StructureFormat, from?: SourceLocation) {
-  return readStructure(await readInput(path, `the ${format === 'dbml' ? 'DBML' : 'SQL'} structure`, from), path, format);
+  return readStructure(await readInputFile(path, `the ${format === 'dbml' ? 'DBML' : 'SQL'} structure`, from), path, format);
 }
 
 /**

@@ -5,6 +5,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_GUIDELINES, LAYER_NAMES, type Guidelines, type GuidelinesDocument, type LayerName } from './guidelines-types.js';
 import { readLocatedYaml, type LocatedDocument } from './located-yaml.js';
+import { readInputFile } from './read-document.js';
 
 const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'guidelines.schema.json');
 
@@ -20,9 +21,7 @@ export interface LoadedGuidelines {
  */
 export async function loadGuidelines(guidelinesPath: string): Promise<LoadedGuidelines> {
   const path = resolve(guidelinesPath);
-  const text = await readFile(path, 'utf8').catch((cause: NodeJS.ErrnoException) =>
-    fail('SCF001', `cannot read the guidelines file ${path}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, { file: path }),
-  );
+  const text = await readInputFile(path, 'the guidelines file');
   const located = readLocatedYaml(path, text);
   const value = located.value ?? {};
   await validate(value, located.locate);

@@ -5,8 +5,11 @@ import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecPieceHashes, type SpecSource } from './check-spec.js';
+import { DesignReferences } from './design-references.js';
+import { designRootOf } from './design-root.js';
 import { createProblemPositions } from './problem-position.js';
 import { isJsonText, parseText, readDocument } from './read-document.js';
+import { findRefLoop, MAX_CHAIN } from './ref-loops.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -26,32 +29,84 @@ export interface LoadedSpec {
   pieceHashes?: SpecPieceHashes;
 }
 
+export interface LoadSpecOptions {
+  cache?: RunCache;
+  /** The spec's content, read instead of its file. */
+  text?: string | undefined;
+  /** The design folder (`--design`): references may reach any file in it; without it, the spec's folder only. */
+  designFolder?: string | undefined;
+  /** Fetch `http(s)://` references (`--allow-remote-refs`); off, they are refused (SCF008). */
+  allowRemoteRefs?: boolean | undefined;
+}
+
 /**
  * Reads, checks and bundles an OpenAPI 3.0/3.1 file (or `text`, given as that file's content). Every
  * problem is reported with a location; nothing downstream ever sees an invalid document. The cache
- * lets a regeneration re-check only the path items that changed (src/load/check-spec.ts).
+ * lets a regeneration re-check only the path items that changed (src/load/check-spec.ts). Files the
+ * spec references are read only inside its design root, URLs only when allowed (design-references.ts).
  */
-export async function loadSpec(specPath: string, { cache = noRunCache(), text }: { cache?: RunCache; text?: string | undefined } = {}): Promise<LoadedSpec> {
+export async function loadSpec(specPath: string, { cache = noRunCache(), text, designFolder, allowRemoteRefs = false }: LoadSpecOptions = {}): Promise<LoadedSpec> {
   const path = resolve(specPath);
-  const file = text === undefined ? await readDocument(path) : { path, text, value: parseText(path, text) };
+  const file = text === undefined ? await readDocument(path, 'the spec') : { path, text, value: parseText(path, text) };
   const version = detectVersion(path, file.value);
 
   const source: SpecSource = { absoluteRef: path, body: file.text };
-  const checked = await checkSpec(source, file.value as Record<string, unknown>, cache);
-  const toDiagnostic = await diagnosticsOf(checked.problems);
-  const errors = checked.problems.filter((p) => p.severity === 'error' && !isTolerated(p)).map((p) => toDiagnostic(p));
+  await refuseRefLoop(file.value, source);
+  const references = new DesignReferences({ root: designRootOf(path, designFolder), allowRemote: allowRemoteRefs });
+  const checked = await redocly(path, () => checkSpec(source, file.value as Record<string, unknown>, cache, references));
+  const toDiagnostic = await diagnosticsOf(checked.problems, references);
+  const problems = checked.problems.map((problem) => ({ problem, diagnostic: toDiagnostic(problem) }));
+  // A refused reference is an error wherever it is, vendor extensions included.
+  const refused = ({ diagnostic }: (typeof problems)[number]) => diagnostic.code !== 'SCF005' && diagnostic.code !== 'SCF006';
+  const errors = problems.filter((p) => refused(p) || (p.problem.severity === 'error' && !isTolerated(p.problem))).map((p) => p.diagnostic);
+  errors.push(...references.unreported(path));
   if (errors.length > 0) throw new ScaffoldError(errors);
-  const warnings = checked.problems.filter(isTolerated).map((p) => ({ ...toDiagnostic(p), code: 'SCF105' as const, severity: 'warning' as const }));
+  const warnings = problems.filter((p) => isTolerated(p.problem)).map((p) => ({ ...p.diagnostic, code: 'SCF105' as const, severity: 'warning' as const }));
   if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings, fingerprint: contentHash(YAML_VERSION, isJsonText(path, file.text) ? 'json' : 'yaml', file.text), ...(checked.pieceHashes && { pieceHashes: checked.pieceHashes }) };
 
-  const { BaseResolver, bundle, createConfig, Source } = await import('@redocly/openapi-core');
+  const { bundle, createConfig, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
   const doc = { source: new Source(path, file.text), parsed: file.value };
-  const bundled = await bundle({ config, doc, dereference: false, externalRefResolver: new BaseResolver(config.resolve) });
+  const externalRefResolver = await references.redoclyResolver();
+  const bundled = await redocly(path, () => bundle({ config, doc, dereference: false, externalRefResolver }));
   const bundleProblems = bundled.problems.map((problem) => locatedProblem(problem, source)).filter((p) => p.severity === 'error' && !isTolerated(p));
-  const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems));
+  const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems, references));
+  bundleErrors.push(...references.unreported(path));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
   return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
+}
+
+/** A `$ref` that leads back to itself, located (SCF015): Redocly would throw on it. */
+async function refuseRefLoop(document: unknown, source: SpecSource): Promise<void> {
+  const loop = findRefLoop(document);
+  if (!loop) return;
+  const problem: LocatedProblem = { ruleId: 'ref-loop', severity: 'error', message: '', pointer: loop.pointer, reportOnKey: false, source };
+  const { location } = (await diagnosticsOf([problem]))(problem);
+  if (loop.tooLong) {
+    fail('SCF015', `this $ref (${loop.chain[0]}) starts a chain of more than ${MAX_CHAIN} $refs that each name only the next`, location, 'point the $refs at the schema the chain ends in');
+  }
+  fail(
+    'SCF015',
+    `this $ref leads back to itself through references only (${[...loop.chain, loop.chain[0]].join(' -> ')}), so it describes no value`,
+    location,
+    'point it at a schema; a schema may contain a $ref to itself (a property, items), which is recursion',
+  );
+}
+
+/**
+ * Runs Redocly, turning what it throws on loops across files into a diagnostic (SCF015); loops inside
+ * the spec are found before (refuseRefLoop), with their place.
+ */
+async function redocly<T>(path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (cause) {
+    if (cause instanceof Error && /circular pointer/i.test(cause.message)) {
+      fail('SCF015', 'a $ref leads back to itself through references only (across files), so it describes no value', { file: path }, 'point each $ref at a schema');
+    }
+    if (cause instanceof RangeError) fail('SCF015', 'the design nests too deep to be checked (its files and references together)', { file: path });
+    throw cause;
+  }
 }
 
 const YAML_VERSION = packageVersion('yaml');
@@ -119,8 +174,8 @@ function detectVersion(path: string, value: unknown): '3.0' | '3.1' {
   return match[1] === '0' ? '3.0' : '3.1';
 }
 
-/** Turns Redocly's problems into diagnostics located by file, pointer, line and column. */
-async function diagnosticsOf(problems: readonly LocatedProblem[]): Promise<(problem: LocatedProblem) => Diagnostic> {
+/** Turns Redocly's problems into diagnostics located by file, pointer, line and column; a reference `references` refused, into its own. */
+async function diagnosticsOf(problems: readonly LocatedProblem[], references?: DesignReferences): Promise<(problem: LocatedProblem) => Diagnostic> {
   const located = problems.filter((p): p is LocatedProblem & { pointer: string } => p.pointer !== undefined);
   const positionOf = await createProblemPositions(located);
   const safeLineCol = (problem: LocatedProblem & { pointer: string }): { line: number; col: number } | undefined => {
@@ -132,12 +187,13 @@ async function diagnosticsOf(problems: readonly LocatedProblem[]): Promise<(prob
   };
   return (problem) => {
     const code = problem.ruleId === 'no-unresolved-refs' ? 'SCF006' : 'SCF005';
-    if (problem.pointer === undefined) return error(code, problem.message);
+    if (problem.pointer === undefined) return (code === 'SCF006' && references?.diagnosticOf(problem.message, undefined)) || error(code, problem.message);
     const lineCol = safeLineCol({ ...problem, pointer: problem.pointer });
-    return error(code, problem.message, {
+    const location = {
       file: problem.source.absoluteRef,
       pointer: problem.pointer,
       ...(lineCol && { line: lineCol.line, column: lineCol.col }),
-    });
+    };
+    return (code === 'SCF006' && references?.diagnosticOf(problem.message, location)) || error(code, problem.message, location);
   };
 }

@@ -36,8 +36,8 @@ export const GENERATE_OPTIONS = {
     type: 'string',
     flag: 'design',
     valueName: '<dir>',
-    description: 'design folder (or its documents/ subfolder) holding openapi.(yaml|yml|json), optionally domain.(yaml|yml|json|dbml|sql) and a guidelines file',
-    persisted: false,
+    description: 'design folder (or its documents/ subfolder) holding openapi.(yaml|yml|json), optionally domain.(yaml|yml|json|dbml|sql) and a guidelines file. A $ref may name any file in it (without it: files in the spec\'s folder)',
+    persisted: true,
   },
   out: {
     type: 'string',
@@ -92,6 +92,13 @@ export const GENERATE_OPTIONS = {
   json: { type: 'boolean', flag: 'json', description: 'print one JSON object on stdout instead of the progress and summary (docs/json-output.md); asks nothing, errors included', default: false, persisted: false },
   dryRun: { type: 'boolean', flag: 'dry-run', description: 'show the files that would be written and a unified diff of each one that would change; write nothing', default: false, persisted: false },
   force: { type: 'boolean', flag: 'force', description: 'overwrite what a run would otherwise refuse to: files in a non-empty directory scaffold did not generate, generator-owned files you edited (SCF026); each overwritten file is first saved under .scaffold/backup/<timestamp>/', default: false, persisted: false },
+  allowRemoteRefs: {
+    type: 'boolean',
+    flag: 'allow-remote-refs',
+    description: 'fetch $refs to http(s) URLs (each within 10 s and 16 MiB); without it a remote $ref is refused (SCF008). Other schemes are never read',
+    default: false,
+    persisted: true,
+  },
   allowDataLoss: {
     type: 'boolean',
     flag: 'allow-data-loss',
@@ -113,6 +120,13 @@ export interface GenerateOptions {
   guidelines?: string;
   /** Without models: infer entities from the spec (default) or generate no persistence. */
   persistence?: Persistence;
+  /**
+   * The design folder: a `$ref` may name any file in it (src/load/design-root.ts). Undefined: the
+   * spec's folder (for a domain model's `structure`, the model's folder).
+   */
+  design?: string | undefined;
+  /** Fetch `http(s)://` references; off, a remote `$ref` is refused (SCF008). */
+  allowRemoteRefs?: boolean;
   dryRun: boolean;
   force: boolean;
   /** Confirms migration steps that can fail on existing rows or lose data (never saved in the config). */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { CONFIG_PATH } from '../write/manifest.js';
 
@@ -17,6 +17,10 @@ export interface ProjectConfig {
   guidelines?: string;
   /** Without models: `infer` (default) or `none`. */
   persistence?: 'infer' | 'none';
+  /** The design folder (`--design`), relative to the project directory: the files a `$ref` may name. */
+  design?: string;
+  /** `--allow-remote-refs`: http(s) references are fetched. */
+  allowRemoteRefs?: true;
   name: string;
   /**
    * An ES module exporting handlebars `helpers` and/or `partials` for the project's templates
@@ -27,7 +31,10 @@ export interface ProjectConfig {
 
 export const CONFIG_SCHEMA_FILE = 'config.schema.json';
 
-export function createProjectConfig(outDir: string, input: { spec: string; models: string | undefined; guidelines?: string | undefined; persistence: 'infer' | 'none' | undefined; name: string; templateHelpers?: string }): ProjectConfig {
+export function createProjectConfig(
+  outDir: string,
+  input: { spec: string; models: string | undefined; guidelines?: string | undefined; persistence: 'infer' | 'none' | undefined; design?: string | undefined; allowRemoteRefs?: boolean | undefined; name: string; templateHelpers?: string },
+): ProjectConfig {
   const toProject = (path: string) => relative(outDir, resolve(path)).split('\\').join('/');
   return {
     $schema: `./${CONFIG_SCHEMA_FILE}`,
@@ -36,6 +43,9 @@ export function createProjectConfig(outDir: string, input: { spec: string; model
     ...(input.models !== undefined && { models: toProject(input.models) }),
     ...(input.guidelines !== undefined && { guidelines: toProject(input.guidelines) }),
     ...(input.models === undefined && input.persistence === 'none' && { persistence: 'none' as const }),
+    // Only a design folder that reaches further than the spec's own folder changes what references may name.
+    ...(input.design !== undefined && resolve(input.design) !== dirname(resolve(input.spec)) && { design: toProject(input.design) }),
+    ...(input.allowRemoteRefs === true && { allowRemoteRefs: true as const }),
     name: input.name,
     ...(input.templateHelpers !== undefined && { templateHelpers: input.templateHelpers }),
   };
@@ -55,6 +65,8 @@ export async function readProjectConfig(projectDir: string): Promise<ProjectConf
   if (value.schemaVersion !== 1) fail('SCF023', `${CONFIG_PATH} has unsupported schemaVersion ${JSON.stringify(value.schemaVersion)}`, { file: path });
   if (typeof value.spec !== 'string' || typeof value.name !== 'string') fail('SCF023', `${CONFIG_PATH} must name "spec" and "name"`, { file: path });
   if (value.templateHelpers !== undefined && typeof value.templateHelpers !== 'string') fail('SCF023', `${CONFIG_PATH}: "templateHelpers" must be a path`, { file: path });
+  if (value.design !== undefined && typeof value.design !== 'string') fail('SCF023', `${CONFIG_PATH}: "design" must be a path`, { file: path });
+  if (value.allowRemoteRefs !== undefined && value.allowRemoteRefs !== true) fail('SCF023', `${CONFIG_PATH}: "allowRemoteRefs" can only be true`, { file: path });
   return value as ProjectConfig;
 }
 

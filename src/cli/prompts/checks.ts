@@ -19,10 +19,12 @@ export interface CheckedSpec {
   spec: LoadedSpec;
   /** The design folder the spec sits in: domain model candidates and a guidelines file beside it. */
   design: DesignFiles;
+  /** The folder answered, when the answer was one: the design root, as with --design. */
+  folder?: string;
 }
 
 /** A design folder (its `openapi.*`, also under `documents/`) or an OpenAPI file, loaded and validated. */
-export async function checkSpec(answer: string, cwd: string): Promise<Checked<CheckedSpec>> {
+export async function checkSpec(answer: string, cwd: string, allowRemoteRefs = false): Promise<Checked<CheckedSpec>> {
   if (answer.trim() === '') return { ok: false, message: 'name a design folder or an OpenAPI file (YAML or JSON)' };
   const path = resolve(cwd, answer.trim());
   const kind = await stat(path).then(
@@ -34,7 +36,9 @@ export async function checkSpec(answer: string, cwd: string): Promise<Checked<Ch
   const specPath = kind === 'folder' ? design.spec : path;
   if (specPath === undefined) return { ok: false, message: `${answer} holds no openapi.yaml, openapi.yml or openapi.json (nor does its documents/ folder)` };
   try {
-    return { ok: true, value: { spec: await loadSpec(specPath), design: { ...design, spec: specPath } } };
+    // A folder answered is the design folder, as with --design: its files are what the spec's references may reach.
+    const folder = kind === 'folder' ? path : undefined;
+    return { ok: true, value: { spec: await loadSpec(specPath, { designFolder: folder, allowRemoteRefs }), design: { ...design, spec: specPath }, ...(folder && { folder }) } };
   } catch (error) {
     return { ok: false, message: failureMessage(error, basename(specPath)) };
   }

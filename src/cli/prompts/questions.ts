@@ -19,6 +19,8 @@ export function promptedOptions(): PromptedOption[] {
 export interface SessionState {
   cwd: string;
   force: boolean;
+  /** `--allow-remote-refs`: the spec's check fetches its http(s) references, as the generation will. */
+  allowRemoteRefs?: boolean;
   answers: Partial<Record<PromptedOption, string>>;
   /** The loaded spec and the design folder around it, once the spec question is settled. */
   loaded?: CheckedSpec;
@@ -50,7 +52,7 @@ export const QUESTIONS: Record<PromptedOption, Question> = {
     applies: () => true,
     defaultAnswer: async (state) => (await findDesignFiles(state.cwd)).spec,
     async check(answer, state) {
-      const checked = await checkSpec(answer, state.cwd);
+      const checked = await checkSpec(answer, state.cwd, state.allowRemoteRefs === true);
       if (!checked.ok) return checked;
       state.loaded = checked.value;
       return { ok: true, value: checked.value.spec.path };

@@ -1,6 +1,6 @@
 import { confirm } from '@inquirer/prompts';
 import { ExitPromptError } from '@inquirer/core';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fail, formatDiagnostic } from '../../diagnostics/diagnostic.js';
 import { GENERATE_OPTIONS, type OptionSpec } from '../../options/options-schema.js';
 import { readProjectConfig } from '../../project/project-config.js';
@@ -53,7 +53,7 @@ export async function completeGenerateFlags(flags: ParsedFlags, context: Session
 async function runSession(flags: ParsedFlags, context: SessionContext, cwd: string): Promise<ParsedFlags> {
   const paint = painter(context.terminal);
   const interactive = flags.yes !== true;
-  const state: SessionState = { cwd, force: flags.force === true, answers: {}, warn: (text) => context.print(paint('red', text)) };
+  const state: SessionState = { cwd, force: flags.force === true, allowRemoteRefs: flags.allowRemoteRefs === true, answers: {}, warn: (text) => context.print(paint('red', text)) };
   const problems: string[] = [];
   let asked = false;
 
@@ -91,7 +91,10 @@ async function runSession(flags: ParsedFlags, context: SessionContext, cwd: stri
     context.print(summary(state, paint));
     if (!(await confirm({ message: 'Generate the project?', default: true }))) throw new PromptCancelled('Nothing was written.', 1);
   }
-  return toFlags(flags, state.answers);
+  const completed = toFlags(flags, state.answers);
+  const folder = designFolderAnswered(state);
+  if (folder !== undefined && typeof completed.design !== 'string') completed.design = folder;
+  return completed;
 }
 
 /** The answers as the flags that would have given them ('' answers, "none", become no flag). */
@@ -135,6 +138,12 @@ function missingMessage(missing: readonly ('spec' | 'out')[]): string {
   ].join('\n');
 }
 
+/** The folder answered for the spec when the spec is not directly in it (`documents/`): the design root, as --design gives it. */
+function designFolderAnswered(state: SessionState): string | undefined {
+  const folder = state.loaded?.folder;
+  return folder !== undefined && folder !== dirname(state.loaded!.spec.path) ? folder : undefined;
+}
+
 function summary(state: SessionState, paint: ReturnType<typeof painter>): string {
   const { answers, loaded } = state;
   const spec = loaded!.spec;
@@ -148,6 +157,8 @@ function summary(state: SessionState, paint: ReturnType<typeof painter>): string
     ...(answers.databaseUrl !== undefined ? [['Database', answers.databaseUrl ? 'PostgreSQL server (DATABASE_URL, not stored)' : 'embedded PostgreSQL (PGlite)'] as [string, string]] : []),
   ];
   const command = ['npx scaffold generate', `--spec ${quote(display(state, spec.path))}`, `--out ${quote(display(state, answers.out!))}`];
+  const folder = designFolderAnswered(state);
+  if (folder !== undefined) command.push(`--design ${quote(display(state, folder))}`);
   if (answers.models) command.push(`--models ${quote(display(state, answers.models))}`);
   else if (answers.persistence === 'none') command.push('--persistence none');
   if (answers.guidelines) command.push(`--guidelines ${quote(display(state, answers.guidelines))}`);
