@@ -10,6 +10,7 @@ import { designRootOf } from './design-root.js';
 import { createProblemPositions } from './problem-position.js';
 import { isJsonText, parseText, readDocument } from './read-document.js';
 import { findRefLoop, MAX_CHAIN } from './ref-loops.js';
+import { findNonStringRef } from './ref-values.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -51,6 +52,7 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
   const version = detectVersion(path, file.value);
 
   const source: SpecSource = { absoluteRef: path, body: file.text };
+  await refuseNonStringRef(file.value, source);
   await refuseRefLoop(file.value, source);
   const references = new DesignReferences({ root: designRootOf(path, designFolder), allowRemote: allowRemoteRefs });
   const checked = await redocly(path, () => checkSpec(source, file.value as Record<string, unknown>, cache, references));
@@ -74,6 +76,15 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
   bundleErrors.push(...references.unreported(path));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
   return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
+}
+
+/** A `$ref` whose value is not a string, located (SCF005). */
+async function refuseNonStringRef(document: unknown, source: SpecSource): Promise<void> {
+  const pointer = findNonStringRef(document);
+  if (pointer === undefined) return;
+  const problem: LocatedProblem = { ruleId: 'ref-value', severity: 'error', message: '', pointer, reportOnKey: false, source };
+  const { location } = (await diagnosticsOf([problem]))(problem);
+  fail('SCF005', '`$ref` must be a string: a reference such as `#/components/schemas/Pet` or `pet.yaml`', location);
 }
 
 /** A `$ref` that leads back to itself, located (SCF015): Redocly would throw on it. */
