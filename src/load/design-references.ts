@@ -82,9 +82,15 @@ export class DesignReferences {
     return { ...failure.diagnostic, ...(from && { hint: `referenced from ${from}${failure.diagnostic.hint ? `; ${failure.diagnostic.hint}` : ''}` }) };
   }
 
-  /** Refusals no report of Redocly's carried (a `$ref` in a place its rules do not visit, an example's `externalValue`): errors all the same, located at the spec. */
+  /**
+   * Refusals no report of Redocly's carried, as warnings located at the spec: only reads that are not
+   * `$ref`s go unreported (an example's `externalValue`, which Redocly reads to check it and the bundle
+   * leaves as written), so refusing them withholds nothing the generation uses. Each is given once.
+   */
   unreported(spec: string): Diagnostic[] {
-    return [...this.failures].filter(([key]) => !this.reported.has(key)).map(([, { diagnostic }]) => ({ ...diagnostic, location: diagnostic.location ?? { file: spec } }));
+    const left = [...this.failures].filter(([key]) => !this.reported.has(key));
+    for (const [key] of left) this.reported.add(key);
+    return left.map(([, { diagnostic }]) => ({ ...diagnostic, severity: 'warning', message: `${diagnostic.message} (not read)`, location: diagnostic.location ?? { file: spec } }));
   }
 
   private async read(absoluteRef: string): Promise<{ text: string; mimeType?: string }> {

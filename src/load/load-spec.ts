@@ -61,9 +61,9 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
   // A refused reference is an error wherever it is, vendor extensions included.
   const refused = ({ diagnostic }: (typeof problems)[number]) => diagnostic.code !== 'SCF005' && diagnostic.code !== 'SCF006';
   const errors = problems.filter((p) => refused(p) || (p.problem.severity === 'error' && !isTolerated(p.problem))).map((p) => p.diagnostic);
-  errors.push(...references.unreported(path));
   if (errors.length > 0) throw new ScaffoldError(errors);
-  const warnings = problems.filter((p) => isTolerated(p.problem)).map((p) => ({ ...p.diagnostic, code: 'SCF105' as const, severity: 'warning' as const }));
+  const warnings: Diagnostic[] = problems.filter((p) => isTolerated(p.problem)).map((p) => ({ ...p.diagnostic, code: 'SCF105' as const, severity: 'warning' as const }));
+  warnings.push(...references.unreported(path));
   if (checked.selfContained) return { path, document: file.value as OpenApiDocument, version, warnings, fingerprint: contentHash(YAML_VERSION, isJsonText(path, file.text) ? 'json' : 'yaml', file.text), ...(checked.pieceHashes && { pieceHashes: checked.pieceHashes }) };
 
   const { bundle, createConfig, Source } = await import('@redocly/openapi-core');
@@ -73,9 +73,8 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
   const bundled = await redocly(path, () => bundle({ config, doc, dereference: false, externalRefResolver }));
   const bundleProblems = bundled.problems.map((problem) => locatedProblem(problem, source)).filter((p) => p.severity === 'error' && !isTolerated(p));
   const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems, references));
-  bundleErrors.push(...references.unreported(path));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
-  return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
+  return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings: [...warnings, ...references.unreported(path)] };
 }
 
 /** A `$ref` whose value is not a string, located (SCF005). */

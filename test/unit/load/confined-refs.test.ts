@@ -52,6 +52,13 @@ describe('references confined to the design root', () => {
     expect(await message(join(outside, 'secret.yaml'))).toBe(await message(join(outside, 'absent.yaml')));
   });
 
+  it('leave an example\'s externalValue outside the root unread, with a warning (the bundle keeps it as written)', async () => {
+    const dir = await design({ 'openapi.yaml': SPEC('#/components/schemas/Thing').replace("$ref: '#/components/schemas/Thing'\n", "$ref: '#/components/schemas/Thing'\n              examples:\n                leak:\n                  externalValue: /etc/passwd\n") + 'components:\n  schemas:\n    Thing: { type: string }\n' });
+    const spec = await loadSpec(join(dir, 'openapi.yaml'));
+    expect(JSON.stringify(spec.document)).not.toContain('root:');
+    expect(spec.warnings).toEqual([expect.objectContaining({ code: 'SCF007', severity: 'warning', message: expect.stringMatching(/^\/etc\/passwd is not a file inside the design root .*\(not read\)$/) })]);
+  });
+
   it('say plainly that a file inside the root is missing (SCF006)', async () => {
     const dir = await design({ 'openapi.yaml': SPEC('./nope.yaml') });
     expect(await refused(loadSpec(join(dir, 'openapi.yaml')))).toMatchObject({ code: 'SCF006', message: expect.stringContaining('no such file') });
