@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../src/diagnostics/diagnostic.js';
@@ -130,6 +130,11 @@ async function filesContaining(dir: string, text: string): Promise<string[]> {
 
 async function treeDigest(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of await filesUnder(dir)) hash.update(file).update('\0').update(await readFile(join(dir, file))).update('\0');
+  for (const file of await filesUnder(dir)) {
+    const path = join(dir, file);
+    // Some cases hold links out of the corpus (to /etc, /dev/zero, nowhere): the link is the content.
+    const content = (await lstat(path)).isSymbolicLink() ? await readlink(path) : await readFile(path);
+    hash.update(file).update('\0').update(content).update('\0');
+  }
   return hash.digest('hex');
 }
