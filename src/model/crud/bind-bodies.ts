@@ -395,7 +395,7 @@ function filterFor(parameter: Parameter, fieldFor: (name: string) => MemberType 
     return conversion === undefined ? undefined : { parameter: name, operator, fields: [member.name], conversion };
   };
   if (SEARCH.includes(name) && api.types.has('string')) {
-    const fields = [...members.values()].filter((m) => (m.type === 'string' || m.type === 'text') && !m.readOnly).map((m) => m.name);
+    const fields = [...members.values()].filter((m) => (m.type === 'string' || m.type === 'text') && !m.readOnly && !m.secret).map((m) => m.name);
     return fields.length > 0 ? { parameter: name, operator: 'search', fields, conversion: 'none' } : undefined;
   }
   if (api.types.has('array')) {
