@@ -108,12 +108,12 @@ export function fieldBounds(field: Field): Bounds | undefined {
     case 'string':
       return maxLength === undefined ? NO_NUL : { ...NO_NUL, maxLength };
     case 'text':
-    case 'enum':
     case 'json':
       return NO_NUL;
     case 'uuid':
       return { format: 'uuid' };
     default:
+      // An enum's values are the spec's own (the binding checks it), dates and booleans are checked by their format and type.
       return undefined;
   }
 }
