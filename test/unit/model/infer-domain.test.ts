@@ -163,8 +163,8 @@ describe('what inference must not get wrong (issue 14, item 12)', () => {
     expect(persistence.repositories.find((r) => r.entityClass === 'User')?.searchColumns).toEqual(['email', 'displayName']);
   });
 
-  it('takes a secret from its name in a written model too, unless the model says otherwise', async () => {
-    const { domain } = await inferText(`
+  it('takes a secret from its name or writeOnly, and neither searches nor filters by it', async () => {
+    const { model, domain } = await inferText(`
 openapi: 3.0.3
 info: { title: t, version: '1' }
 paths:
@@ -172,7 +172,10 @@ paths:
     get:
       operationId: listKeys
       tags: [Keys]
-      parameters: [{ name: q, in: query, schema: { type: string } }]
+      parameters:
+        - { name: q, in: query, schema: { type: string } }
+        - { name: tokenHash, in: query, schema: { type: string } }
+        - { name: label, in: query, schema: { type: string } }
       responses:
         '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Key' } } } } }
 components:
@@ -188,6 +191,11 @@ components:
         pin: { type: string, writeOnly: true }
 `);
     expect(domain?.entities[0]?.fields.map((f) => `${f.names.camel}${f.secret ? ' (secret)' : ''}`)).toEqual(['label', 'tokenHash (secret)', 'apiKey (secret)', 'pin (secret)']);
+    const crud = bindOperations(model, domain as NonNullable<typeof domain>);
+    const list = crud.operations.get('listKeys')?.implementation;
+    const filters = list?.kind === 'crud' ? list.operation.list : undefined;
+    expect(filters?.filters.map((f) => `${f.parameter}: ${f.fields.join(', ')}`)).toEqual(['q: label', 'label: label']);
+    expect(filters?.unsupported).toEqual(['tokenHash']);
   });
 
   it('leaves HATEOAS links out of the stored fields: they are computed', async () => {
