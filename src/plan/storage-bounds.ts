@@ -1,6 +1,7 @@
 import type { CrudOperation, InputProperty } from '../model/crud/types.js';
 import type { DomainModel, Entity, Field } from '../model/domain/types.js';
 import { isRecord } from '../model/json-schema.js';
+import type { JsonSchema, Operation, Parameter } from '../model/types.js';
 import type { RouteEntry } from './route-entry.js';
 
 /**
@@ -156,4 +157,19 @@ export function withBounds(schema: unknown, bounds: Bounds): unknown {
     }
   }
   return merged;
+}
+
+/**
+ * The operation with the parameters whose bounded schema adds a format (a uuid for an id the spec
+ * calls a string), so that the contract tests' samples pass the route's validation. Numeric bounds
+ * leave the spec's sample as it is: it fits them, and a sample at a bound would read oddly.
+ */
+export function withRouteParameters(operation: Operation, route: RouteEntry): Operation {
+  const bounded = (parameter: Parameter): JsonSchema | undefined => {
+    const group = parameter.in === 'path' ? route.schema.params : parameter.in === 'query' ? route.schema.querystring : undefined;
+    const schema = isRecord(group) && isRecord(group.properties) ? group.properties[parameter.name] : undefined;
+    const addsFormat = isRecord(schema) && schema.format !== undefined && !(isRecord(parameter.schema) && parameter.schema.format !== undefined);
+    return addsFormat ? (schema as JsonSchema) : undefined;
+  };
+  return { ...operation, parameters: operation.parameters.map((p) => ({ ...p, schema: bounded(p) ?? p.schema })) };
 }

@@ -10,7 +10,7 @@ import { buildDomainViews, type EntityView, type ValueObjectView } from './entit
 import type { PersistenceView } from './persistence-view.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
-import { withStorageBounds } from './storage-bounds.js';
+import { withRouteParameters, withStorageBounds } from './storage-bounds.js';
 import { documentLiteral, type DocumentLiteralPieces } from './document-literal.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
 import type { RelationalSchema } from '../model/domain/relational-schema.js';
@@ -324,7 +324,7 @@ function operationView(
   const alias = `${operation.typeName}Operation`;
   const specified = buildRouteEntry(operation, lookup, specNameOf);
   const route = storage ? withStorageBounds(specified, storage.operation, storage.domain) : specified;
-  const cases = contractCases(operation, basePath, lookup);
+  const cases = contractCases(storage ? withRouteParameters(operation, route) : operation, basePath, lookup);
   const signature = `${operation.method.toUpperCase()} ${operation.path}`;
   const doc = [operation.summary, operation.description].map(commentText).filter(Boolean);
   return {

@@ -5,7 +5,8 @@ import { buildModel } from '../../../src/model/build-model.js';
 import { bindOperations } from '../../../src/model/crud/bind-operations.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
 import { buildRouteEntry } from '../../../src/plan/route-entry.js';
-import { withBounds, withStorageBounds } from '../../../src/plan/storage-bounds.js';
+import { contractCases } from '../../../src/plan/contract-cases.js';
+import { withBounds, withRouteParameters, withStorageBounds } from '../../../src/plan/storage-bounds.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 /** The route schemas of an implemented operation carry what its columns can hold. */
@@ -19,7 +20,9 @@ async function routes(design: string) {
     const bound = crud.operations.get(operationId)?.implementation;
     if (!operation || !bound || bound.kind === 'stub') throw new Error(`${operationId} is not implemented`);
     const specified = buildRouteEntry(operation, (id) => schemaById.get(id));
-    return { specified: structuredClone(specified.schema), bounded: withStorageBounds(specified, bound.operation, domain).schema, original: specified.schema };
+    const route = withStorageBounds(specified, bound.operation, domain);
+    const validRequest = contractCases(withRouteParameters(operation, route), model.basePath, (id) => schemaById.get(id)).valid;
+    return { specified: structuredClone(specified.schema), bounded: route.schema, original: specified.schema, validRequest };
   };
 }
 
@@ -30,6 +33,10 @@ describe('storage bounds in the request schemas', async () => {
   it('gives a plain-string id stored as a uuid the uuid format', () => {
     const { bounded } = notes('getNote');
     expect(bounded.params).toEqual({ type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] });
+  });
+
+  it('gives the contract tests a sample the bounded route accepts: a uuid for that id', () => {
+    expect(notes('getNote').validRequest?.url).toMatch(/^\/api\/v1\/notes\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   it('bounds integers stored in int4 and keeps the tighter of the spec and the column', () => {
