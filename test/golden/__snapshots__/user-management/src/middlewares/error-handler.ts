@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBodyTemplate, OperationRoute } from '../controllers/operation-route.js';
+import { clientDatabaseError, withoutQueryValues } from '../errors/database-error.js';
 import {
   AppError,
   AuthenticationError,
@@ -13,7 +14,6 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '../errors/index.js';
-import { clientDatabaseError, withoutQueryValues } from '../errors/database-error.js';
 import { ENVELOPE_ERROR_TEMPLATE, fillErrorBody } from '../utils/error-body.js';
 
 /**
@@ -37,8 +37,11 @@ export function registerErrorHandler(
     );
     // An expected error is part of the request's one log line; only a programmer error gets its own, with its stack.
     request.errorCode = error.code;
-    if (!error.isOperational)
-      request.log.error({ err: options.logQueryValues ? raw : withoutQueryValues(raw) }, 'unhandled error');
+    if (!error.isOperational) {
+      // A failed query's parameters and PostgreSQL's detail quote request values (personal data).
+      const logged = options.logQueryValues ? raw : withoutQueryValues(raw);
+      request.log.error({ err: logged }, 'unhandled error');
+    }
 
     if (error instanceof AuthenticationError && error.challenges.length > 0) {
       void reply.header('www-authenticate', error.challenges.join(', '));
