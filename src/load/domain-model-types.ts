@@ -60,6 +60,8 @@ export interface FieldDocument {
   scale?: number;
   column?: string;
   renamedFrom?: string;
+  /** A credential or other secret: never searched by a list's free-text query. Default: whether the name looks like one. */
+  secret?: boolean;
   /** Set on creation: `product.priceCents` (copied from a reference) or `sum(items.lineTotalCents)`. */
   from?: string;
 }

@@ -39,7 +39,7 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
 ];
 
 /** Templates that only make sense with a domain model. */
-const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/dto\/mappers\.gen\.ts$|src\/services\/crud-support\.ts$|test\/models\/|test\/repositories\/|test\/api\/|test\/support\/(domain-rules|database|global-setup|samples\.gen|api-client)\.ts$)/;
+const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/errors\/database-error\.ts$|src\/dto\/mappers\.gen\.ts$|src\/services\/crud-support\.ts$|test\/models\/|test\/repositories\/|test\/api\/|test\/support\/(domain-rules|database|global-setup|samples\.gen|api-client)\.ts$)/;
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {

@@ -327,7 +327,15 @@ class MethodWriter {
     const filter: string[] = [];
     if (op.scope) filter.push(`${op.scope.relation}Id: ${this.param(op.scope.parameter)}`);
     let search: string | undefined;
-    const ranges = new Map<string, string[]>();
+    // A field several parameters filter on (`priority` and `maxPriority`) gets one condition with every part.
+    const conditions = new Map<string, Map<string, string>>();
+    const single = new Map<string, string>();
+    const add = (field: string, part: string, code: string, alone: string) => {
+      if (!conditions.has(field)) conditions.set(field, new Map());
+      const byPart = conditions.get(field) as Map<string, string>;
+      if (!byPart.has(part)) byPart.set(part, code);
+      if (byPart.size === 1 && !single.has(field)) single.set(field, alone);
+    };
     for (const f of list.filters) {
       const value = query(f.parameter);
       const field = f.fields[0] as string;
@@ -335,23 +343,26 @@ class MethodWriter {
       const converted = date ? `${value} === undefined ? undefined : new Date(${value})` : value;
       switch (f.operator) {
         case 'eq':
+          add(field, 'in', `in: ${converted} === undefined ? undefined : [${converted}]`, converted);
+          break;
         case 'range':
-          filter.push(`${key(field)}: ${converted}`);
+          add(field, 'range', `...${converted}`, converted);
           break;
-        case 'in':
-          filter.push(`${key(field)}: { in: ${date ? `${value}?.map((value) => new Date(value))` : value} }`);
+        case 'in': {
+          const values = date ? `${value}?.map((value) => new Date(value))` : value;
+          add(field, 'in', `in: ${values}`, `{ in: ${values} }`);
           break;
+        }
         case 'gte':
         case 'lte':
-          if (!ranges.has(field)) ranges.set(field, []);
-          ranges.get(field)?.push(`${f.operator}: ${converted}`);
+          add(field, f.operator, `${f.operator}: ${converted}`, `{ ${f.operator}: ${converted} }`);
           break;
         case 'search':
           search = `${value} === undefined ? undefined : { text: ${value}, fields: [${f.fields.map(stringLiteral).join(', ')}] }`;
           break;
       }
     }
-    for (const [field, bounds] of ranges) filter.push(`${key(field)}: { ${bounds.join(', ')} }`);
+    for (const [field, byPart] of conditions) filter.push(`${key(field)}: ${byPart.size === 1 ? single.get(field) : `{ ${[...byPart.values()].join(', ')} }`}`);
     const queryParts = [`filter: { ${filter.join(', ')} }`];
     if (search) queryParts.push(`search: ${search}`);
     if (list.sort) {

@@ -231,7 +231,7 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     ...(entity.timestamps ? ['createdAt', 'updatedAt'].map((property) => ({ property, type: 'Date', nullable: false })) : []),
   ];
   const sortColumns = filterable.map((f) => f.property);
-  const searchColumns = entity.fields.filter((f) => f.type === 'string' || f.type === 'text').map((f) => f.names.camel);
+  const searchColumns = entity.fields.filter((f) => (f.type === 'string' || f.type === 'text') && !f.secret).map((f) => f.names.camel);
   const tableConstant = camelCase(table.name, 'table');
   return {
     fileStem: kebabCase(entity.names.original, 'entity'),

@@ -2,7 +2,7 @@ import type { LintView } from './lint-view.js';
 import { commentText, stringLiteral } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
-import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
+import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
 import { buildApiTests, buildUnitOfWorkView, type ApiTestFile, type UnitOfWorkView } from './api-tests.js';
 import { buildMappers, buildServiceCode, serviceImports, type ImplementedMethod, type MappersView } from './crud-code.js';
 import { contractCases } from './contract-cases.js';
@@ -10,6 +10,7 @@ import { buildDomainViews, type EntityView, type ValueObjectView } from './entit
 import type { PersistenceView } from './persistence-view.js';
 import { operationTypes, type OperationTypes } from './operation-types.js';
 import { buildRouteEntry, type RouteEntry } from './route-entry.js';
+import { withRouteParameters, withStorageBounds } from './storage-bounds.js';
 import { documentLiteral, type DocumentLiteralPieces } from './document-literal.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
 import type { RelationalSchema } from '../model/domain/relational-schema.js';
@@ -254,15 +255,19 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
 }
 
 /** The generated service code of a resource's implemented operations, and each operation's report entry. */
-function implementations(resource: Resource, options: ViewOptions, basePath: string): { code: ReturnType<typeof buildServiceCode> | undefined; entries: Map<string, ImplementationEntry> } {
+function implementations(
+  resource: Resource,
+  options: ViewOptions,
+  basePath: string,
+): { code: ReturnType<typeof buildServiceCode> | undefined; entries: Map<string, ImplementationEntry>; domain: DomainModel | undefined } {
   const entries = new Map<string, ImplementationEntry>();
-  if (!options.crud || !options.domain) return { code: undefined, entries };
+  if (!options.crud || !options.domain) return { code: undefined, entries, domain: undefined };
   const bound = resource.operations.flatMap((o) => {
     const entry = options.crud?.operations.get(o.operationId);
     if (entry) entries.set(o.operationId, entry);
     return entry && entry.implementation.kind !== 'stub' ? [entry.implementation.operation] : [];
   });
-  return { code: buildServiceCode(bound, options.crud, options.domain, basePath), entries };
+  return { code: buildServiceCode(bound, options.crud, options.domain, basePath), entries, domain: options.domain };
 }
 
 function resourceView(
@@ -277,7 +282,9 @@ function resourceView(
 ): ResourceView {
   const pascal = resource.names.pascal;
   const operations = resource.operations.map((o) => {
-    const view = operationView(o, lookup, basePath, specNameOf, errorBodyNames);
+    const bound = implemented.entries.get(o.operationId)?.implementation;
+    const storage = bound && bound.kind !== 'stub' && implemented.domain ? { operation: bound.operation, domain: implemented.domain } : undefined;
+    const view = operationView(o, lookup, basePath, specNameOf, errorBodyNames, storage);
     const method = implemented.code?.methods.get(o.operationId);
     const entry = implemented.entries.get(o.operationId);
     return {
@@ -305,10 +312,19 @@ function resourceView(
   };
 }
 
-function operationView(operation: Operation, lookup: SchemaLookup, basePath: string, specNameOf: (id: string) => string | undefined, errorBodyNames: ErrorBodyNames): OperationView {
+/** `storage`: the implemented operation's binding to the domain model, whose columns bound the request values. */
+function operationView(
+  operation: Operation,
+  lookup: SchemaLookup,
+  basePath: string,
+  specNameOf: (id: string) => string | undefined,
+  errorBodyNames: ErrorBodyNames,
+  storage?: { operation: CrudOperation; domain: DomainModel },
+): OperationView {
   const alias = `${operation.typeName}Operation`;
-  const route = buildRouteEntry(operation, lookup, specNameOf);
-  const cases = contractCases(operation, basePath, lookup);
+  const specified = buildRouteEntry(operation, lookup, specNameOf);
+  const route = storage ? withStorageBounds(specified, storage.operation, storage.domain) : specified;
+  const cases = contractCases(storage ? withRouteParameters(operation, route) : operation, basePath, lookup);
   const signature = `${operation.method.toUpperCase()} ${operation.path}`;
   const doc = [operation.summary, operation.description].map(commentText).filter(Boolean);
   return {

@@ -390,12 +390,13 @@ function filterFor(parameter: Parameter, fieldFor: (name: string) => MemberType 
   const name = parameter.name;
   const api = binder.reader.valueType(parameter.schema);
   const make = (operator: FilterMapping['operator'], member: MemberType | undefined, value = api): FilterMapping | undefined => {
-    if (!member) return undefined;
+    // A filter on a credential would let anyone guess it a request at a time.
+    if (!member || member.secret) return undefined;
     const conversion = conversionBetween(member, value, 'input');
     return conversion === undefined ? undefined : { parameter: name, operator, fields: [member.name], conversion };
   };
   if (SEARCH.includes(name) && api.types.has('string')) {
-    const fields = [...members.values()].filter((m) => (m.type === 'string' || m.type === 'text') && !m.readOnly).map((m) => m.name);
+    const fields = [...members.values()].filter((m) => (m.type === 'string' || m.type === 'text') && !m.readOnly && !m.secret).map((m) => m.name);
     return fields.length > 0 ? { parameter: name, operator: 'search', fields, conversion: 'none' } : undefined;
   }
   if (api.types.has('array')) {

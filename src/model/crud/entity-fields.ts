@@ -17,13 +17,15 @@ export interface MemberType {
   computed: boolean;
   /** Set on creation from a reference or the children (never from a request). */
   derived: Field['derivedFrom'];
+  /** A credential: never searched. */
+  secret: boolean;
 }
 
 /** Every property of an entity, under the name its class exposes. */
 export function entityMembers(entity: Entity, domain: DomainModel): Map<string, MemberType> {
   const members = new Map<string, MemberType>();
-  const add = (member: Omit<MemberType, 'values' | 'readOnly' | 'hasDefault' | 'relation' | 'computed' | 'derived'> & Partial<MemberType>) =>
-    members.set(member.name, { values: [], readOnly: false, hasDefault: false, relation: undefined, computed: false, derived: undefined, ...member });
+  const add = (member: Omit<MemberType, 'values' | 'readOnly' | 'hasDefault' | 'relation' | 'computed' | 'derived' | 'secret'> & Partial<MemberType>) =>
+    members.set(member.name, { values: [], readOnly: false, hasDefault: false, relation: undefined, computed: false, derived: undefined, secret: false, ...member });
   add({ name: 'id', type: entity.identity === 'serial' ? 'integer' : 'uuid', nullable: false, readOnly: true });
   for (const field of entity.fields) add(fieldMember(field, entity.stateMachine?.field === field.names.camel));
   for (const relation of entity.relations) {
@@ -56,6 +58,7 @@ function fieldMember(field: Field, isState: boolean): MemberType {
     relation: undefined,
     computed: false,
     derived: field.derivedFrom,
+    secret: field.secret,
   };
 }
 

@@ -47,6 +47,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
         values: field.values ?? [],
         constraints: pick(field, ['min', 'max', 'minLength', 'maxLength', 'pattern', 'precision', 'scale']),
         renamedFrom: field.renamedFrom,
+        secret: field.secret ?? looksSecret(name),
         derivedFrom: parseDerivation(field.from),
         description: field.description ?? '',
       };
@@ -268,4 +269,12 @@ function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T
 
 function isValidPattern(pattern: string): boolean {
   return compilePattern(pattern) !== undefined;
+}
+
+const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'secret', 'token', 'hash', 'salt', 'credential', 'credentials', 'otp']);
+
+/** Whether a field's name says it holds a credential (`password`, `passwordHash`, `apiKey`, `refresh_token`). */
+export function looksSecret(name: string): boolean {
+  const parts = words(name);
+  return parts.some((w) => SECRET_WORDS.has(w)) || parts.join(' ').includes('api key');
 }

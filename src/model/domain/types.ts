@@ -28,6 +28,8 @@ export interface Field {
   values: string[];
   constraints: { min?: number; max?: number; minLength?: number; maxLength?: number; pattern?: string; precision?: number; scale?: number };
   renamedFrom: string | undefined;
+  /** A credential or other secret (`secret: true`, a write-only API property, or a name such as `passwordHash`): never searched. */
+  secret: boolean;
   /** Set on creation from a referenced entity's field, or the sum of the children's. */
   derivedFrom: { kind: 'copy' | 'sum'; relation: string; field: string } | undefined;
   description: string;

@@ -41,6 +41,11 @@ export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): I
       skipped.push({ schema: component, reason: `"${name}" cannot name an entity class` });
       continue;
     }
+    const view = viewOnly(model, component, reader);
+    if (view) {
+      skipped.push({ schema: component, reason: `only ${view} returns it, with no id in its path and not in a list: a view, not a stored resource` });
+      continue;
+    }
     const shape = reader.objectShape({ $ref: model.schemas.find((s) => s.specName === component)?.id ?? component });
     const id = shape?.properties.get('id');
     const identity = id === undefined || id === false ? undefined : inferredIdentity(reader.valueType(id), idType);
@@ -50,9 +55,11 @@ export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): I
     }
     const fields: Record<string, FieldDocument> = {};
     const aliases: Record<string, string> = {};
-    const timestamps = ['createdAt', 'updatedAt'].every((p) => reader.valueType(shape.properties.get(p)).format === 'date-time');
+    const timestamps = serverTimestamps(shape.properties, reader);
     for (const [property, schema] of shape.properties) {
       if (schema === false || property === 'id' || (timestamps && (property === 'createdAt' || property === 'updatedAt'))) continue;
+      // HATEOAS links are computed from the entity and the spec's paths on every response.
+      if (property === 'links' && reader.objectShape(schema)) continue;
       let field = camelCase(property, 'field');
       if (RESERVED_WORDS.has(field) || ENTITY_MEMBERS.has(field)) field = `${field}Value`;
       if (field in fields || !/^[a-z][A-Za-z0-9]{0,62}$/.test(field)) continue;
@@ -60,9 +67,11 @@ export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): I
       const defaultValue = reader.resolve(schema)?.default;
       const scalarDefault = typeof defaultValue === 'string' || typeof defaultValue === 'number' || typeof defaultValue === 'boolean' ? defaultValue : undefined;
       const type = fieldType(schema, reader);
+      const nullable = reader.valueType(schema).nullable;
       fields[field] = {
         ...type,
-        required: shape.required.has(property) || scalarDefault !== undefined,
+        required: !nullable && (shape.required.has(property) || scalarDefault !== undefined),
+        ...(reader.resolve(schema)?.writeOnly === true && { secret: true }),
         ...(scalarDefault !== undefined && type.type !== 'json' && { default: scalarDefault }),
         ...(naturalKeys.get(component)?.has(property) && { unique: true }),
       };
@@ -117,6 +126,41 @@ function fieldType(schema: JsonSchema, reader: SchemaReader): Omit<FieldDocument
     default:
       return { type: 'json' };
   }
+}
+
+/**
+ * Timestamps the server sets: `createdAt` and `updatedAt` both date-times, or one of them alone when
+ * the spec marks it read-only (the entity then keeps the other one too, unseen by the API).
+ */
+function serverTimestamps(properties: Map<string, JsonSchema | false>, reader: SchemaReader): boolean {
+  const isDateTime = (name: string) => reader.valueType(properties.get(name)).format === 'date-time';
+  const readOnly = (name: string) => {
+    const schema = properties.get(name);
+    return schema !== false && reader.resolve(schema)?.readOnly === true;
+  };
+  if (isDateTime('createdAt') && isDateTime('updatedAt')) return true;
+  const [alone, other] = properties.has('createdAt') ? ['createdAt', 'updatedAt'] : ['updatedAt', 'createdAt'];
+  return !properties.has(other) && isDateTime(alone) && readOnly(alone);
+}
+
+/**
+ * A response-only view (the current user at `GET /me`): every operation returning the component
+ * has no parameter in its path, lists nothing and creates nothing. Its method and path, else undefined.
+ */
+function viewOnly(model: ApiModel, component: string, reader: SchemaReader): string | undefined {
+  const returning = model.resources.flatMap((r) => r.operations).filter((o) => returnedComponent(o, reader) === component);
+  const stored = returning.some((o) => o.path.includes('{') || o.method === 'post' || returnedInList(o, reader));
+  const first = returning[0];
+  return stored || !first ? undefined : `${first.method.toUpperCase()} ${first.path}`;
+}
+
+function returnedInList(operation: ModelOperation, reader: SchemaReader): boolean {
+  const success = operation.responses.filter((r) => /^2/.test(r.status)).sort((a, b) => a.status.localeCompare(b.status))[0];
+  const json = success?.contents.find((c) => c.kind === 'json');
+  if (!success || !json) return false;
+  const data = success.envelope ? reader.objectShape(json.schema)?.properties.get('data') : json.schema;
+  const object = reader.objectShape(data);
+  return reader.arrayItems(data) !== undefined || (object !== undefined && !object.properties.has('id') && [...object.properties.values()].some((p) => p !== false && reader.arrayItems(p) !== undefined));
 }
 
 /** Component schemas that operations return, in the order of the spec. */

@@ -203,7 +203,7 @@ describe('scaffold add, the other generators', () => {
     await succeeds(project.api, ['add', 'error', '--name', 'PaymentDeclined', '--status', '422']);
     expect(await readFile(join(project.api, 'src', 'errors', 'payment-declined.error.ts'), 'utf8')).toMatch(/export class PaymentDeclinedError extends AppError \{\n {2}readonly code = 'PAYMENT_DECLINED';/);
     const table = await readFile(join(project.api, 'src', 'errors', 'error-status.ts'), 'utf8');
-    expect(table).toMatch(/\[UnsupportedMediaTypeError, 415\],\n {2}\[PaymentDeclinedError, 422\],\n {2}\[RateLimitError, 429\]/);
+    expect(table).toMatch(/\[UnprocessableEntityError, 422\],\n {2}\[PaymentDeclinedError, 422\],\n {2}\[RateLimitError, 429\]/);
     expect(table).toContain("import { PaymentDeclinedError } from './payment-declined.error.js';");
     expect(await readFile(join(project.api, 'src', 'errors', 'index.ts'), 'utf8')).toContain("export * from './payment-declined.error.js';");
   }, 60_000);

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../../src/load/load-spec.js';
 import { buildModel } from '../../../src/model/build-model.js';
 import { bindOperations } from '../../../src/model/crud/bind-operations.js';
+import { relationalSchema } from '../../../src/model/domain/relational-schema.js';
 import { inferDomainModel } from '../../../src/model/infer/infer-domain.js';
+import { buildPersistenceView } from '../../../src/plan/persistence-view.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -143,5 +145,115 @@ components:
       paging: { style: 'cursor', cursor: 'cursor', limit: 'limit' },
       wrapper: { items: 'items', members: [{ property: 'next_cursor', value: 'nextCursor', nullable: true }] },
     });
+  });
+});
+
+describe('what inference must not get wrong (issue 14, item 12)', () => {
+  const USER_MANAGEMENT = `${REPO_ROOT}/examples/user-management/openapi.yaml`;
+
+  it('never searches a write-only or secret-looking field with the free-text `q`', async () => {
+    const { model, domain } = await infer(USER_MANAGEMENT);
+    const user = domain?.entities.find((e) => e.names.original === 'User');
+    expect(user?.fields.find((f) => f.names.camel === 'password')?.secret).toBe(true);
+    const crud = bindOperations(model, domain as NonNullable<typeof domain>);
+    const list = crud.operations.get('listUsers')?.implementation;
+    const search = list?.kind === 'crud' ? list.operation.list?.filters.find((f) => f.operator === 'search') : undefined;
+    expect(search?.fields).toEqual(['email', 'displayName']);
+    const persistence = buildPersistenceView(domain as NonNullable<typeof domain>, relationalSchema(domain as NonNullable<typeof domain>));
+    expect(persistence.repositories.find((r) => r.entityClass === 'User')?.searchColumns).toEqual(['email', 'displayName']);
+  });
+
+  it('takes a secret from its name or writeOnly, and neither searches nor filters by it', async () => {
+    const { model, domain } = await inferText(`
+openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /keys:
+    get:
+      operationId: listKeys
+      tags: [Keys]
+      parameters:
+        - { name: q, in: query, schema: { type: string } }
+        - { name: tokenHash, in: query, schema: { type: string } }
+        - { name: label, in: query, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Key' } } } } }
+components:
+  schemas:
+    Key:
+      type: object
+      required: [id, label, tokenHash, apiKey, pin]
+      properties:
+        id: { type: integer }
+        label: { type: string }
+        tokenHash: { type: string }
+        apiKey: { type: string }
+        pin: { type: string, writeOnly: true }
+`);
+    expect(domain?.entities[0]?.fields.map((f) => `${f.names.camel}${f.secret ? ' (secret)' : ''}`)).toEqual(['label', 'tokenHash (secret)', 'apiKey (secret)', 'pin (secret)']);
+    const crud = bindOperations(model, domain as NonNullable<typeof domain>);
+    const list = crud.operations.get('listKeys')?.implementation;
+    const filters = list?.kind === 'crud' ? list.operation.list : undefined;
+    expect(filters?.filters.map((f) => `${f.parameter}: ${f.fields.join(', ')}`)).toEqual(['q: label', 'label: label']);
+    expect(filters?.unsupported).toEqual(['tokenHash']);
+  });
+
+  it('leaves HATEOAS links out of the stored fields: they are computed', async () => {
+    const { domain } = await infer(USER_MANAGEMENT);
+    for (const entity of domain?.entities ?? []) expect(entity.fields.map((f) => f.names.camel)).not.toContain('links');
+  });
+
+  it('stores a nullable property in a column that may be empty', async () => {
+    const { domain } = await infer(USER_MANAGEMENT);
+    const user = domain?.entities.find((e) => e.names.original === 'User');
+    const session = domain?.entities.find((e) => e.names.original === 'Session');
+    expect(user?.fields.find((f) => f.names.camel === 'lastLoginAt')?.required).toBe(false);
+    expect(session?.fields.find((f) => f.names.camel === 'ipAddress')?.required).toBe(false);
+    expect(session?.fields.find((f) => f.names.camel === 'current')?.required).toBe(true);
+    const users = relationalSchema(domain as NonNullable<typeof domain>).tables.find((t) => t.name === 'users');
+    expect(users?.columns.find((c) => c.name === 'last_login_at')?.nullable).toBe(true);
+    expect(users?.columns.map((c) => c.name)).not.toContain('links');
+  });
+
+  it('makes no table of a response-only schema such as the current user', async () => {
+    const { domain, skipped } = await infer(USER_MANAGEMENT);
+    expect(domain?.entities.map((e) => e.names.original)).toEqual(['User', 'Session', 'Role']);
+    expect(skipped).toContainEqual({ schema: 'CurrentUser', reason: 'only GET /auth/me returns it, with no id in its path and not in a list: a view, not a stored resource' });
+  });
+
+  it('sets a read-only createdAt on the server, so creating needs no value for it', async () => {
+    const { model, domain } = await inferText(`
+openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /notes:
+    post:
+      operationId: createNote
+      tags: [Notes]
+      requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Note' } } } }
+      responses:
+        '201': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Note' } } } }
+  /notes/{id}:
+    get:
+      operationId: getNote
+      tags: [Notes]
+      parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Note' } } } }
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id, text, createdAt]
+      properties:
+        id: { type: integer, readOnly: true }
+        text: { type: string }
+        createdAt: { type: string, format: date-time, readOnly: true }
+`);
+    const note = domain?.entities[0];
+    expect(note).toMatchObject({ timestamps: true });
+    expect(note?.fields.map((f) => f.names.camel)).toEqual(['text']);
+    const crud = bindOperations(model, domain as NonNullable<typeof domain>);
+    expect(crud.operations.get('createNote')?.implementation.kind).toBe('crud');
   });
 });

@@ -83,7 +83,7 @@ async function configureApp(app: FastifyInstance, config: Config, database: Data
   for (const schema of componentSchemas) app.addSchema(schema);
 
   registerRequestIdHeader(app);
-  registerErrorHandler(app, sharedErrorBody, routes);
+  registerErrorHandler(app, sharedErrorBody, routes, { logQueryValues: config.logQueryValues });
   const crossCutting = await registerCrossCuttingConcerns(app, config);
   app.addHook('onClose', crossCutting.close);
   await registerBodyParsers(app, config.bodyLimitBytes);

@@ -10,6 +10,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Where the embedded database keeps its data when DATABASE_URL is unset (`memory://` keeps it in memory). */
   readonly dataDir: string;
+  /** Whether error logs quote a failed query's values (request data, personal data): for debugging only. */
+  readonly logQueryValues: boolean;
   readonly redisUrl: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly jwt: {
@@ -47,6 +49,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: read.string('DATA_DIR', '.data/pglite'),
+    logQueryValues: read.flag('LOG_QUERY_VALUES'),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     corsOrigins: read.list('CORS_ORIGINS'),
     jwt: {
@@ -100,6 +103,13 @@ class EnvReader {
       return fallback;
     }
     return parsed;
+  }
+
+  flag(name: string): boolean {
+    const value = this.raw(name);
+    if (value === undefined || value === 'false') return false;
+    if (value !== 'true') this.problems.push(`${name} must be true or false, got "${value}"`);
+    return value === 'true';
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

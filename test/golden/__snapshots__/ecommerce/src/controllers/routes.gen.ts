@@ -69,10 +69,10 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             enum: ['name', '-name', 'price', '-price', 'createdAt', '-createdAt'],
             default: '-createdAt',
           },
-          category: { type: 'string', minLength: 1, maxLength: 64 },
-          minPrice: { type: 'integer', minimum: 0 },
-          maxPrice: { type: 'integer', minimum: 0 },
-          q: { type: 'string', minLength: 2, maxLength: 100 },
+          category: { type: 'string', minLength: 1, maxLength: 64, noNulCharacters: true },
+          minPrice: { type: 'integer', minimum: 0, maximum: 2147483647 },
+          maxPrice: { type: 'integer', minimum: 0, maximum: 2147483647 },
+          q: { type: 'string', minLength: 2, maxLength: 100, noNulCharacters: true },
           active: { type: 'boolean' },
           ids: { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string', format: 'uuid' } },
           fields: {
@@ -118,7 +118,27 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Create a product',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'ProductCreate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'ProductCreate' },
+                {
+                  properties: {
+                    sku: { noNulCharacters: true },
+                    name: { noNulCharacters: true, maxLength: 200 },
+                    description: { noNulCharacters: true },
+                    category: { noNulCharacters: true, maxLength: 100 },
+                    priceCents: { minimum: -2147483648, maximum: 2147483647 },
+                    currency: { noNulCharacters: true, maxLength: 3 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'ProductEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -206,7 +226,27 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     schema: {
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
       headers: { type: 'object', properties: { 'if-match': { type: 'string', maxLength: 64 } } },
-      body: { content: { 'application/json': { schema: { $ref: 'ProductUpdate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'ProductUpdate' },
+                {
+                  properties: {
+                    sku: { noNulCharacters: true },
+                    name: { noNulCharacters: true, maxLength: 200 },
+                    description: { noNulCharacters: true },
+                    category: { noNulCharacters: true, maxLength: 100 },
+                    priceCents: { minimum: -2147483648, maximum: 2147483647 },
+                    currency: { noNulCharacters: true, maxLength: 3 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'ProductEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -280,7 +320,18 @@ export const routes: readonly OperationRoute<Controllers>[] = [
         properties: { productId: { type: 'string', format: 'uuid' } },
         required: ['productId'],
       },
-      body: { content: { 'application/json': { schema: { $ref: 'InventoryUpdate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'InventoryUpdate' },
+                { properties: { onHand: { minimum: -2147483648, maximum: 2147483647 } } },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'InventoryEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -330,8 +381,8 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             enum: ['name', '-name', 'email', '-email', 'createdAt', '-createdAt'],
             default: '-createdAt',
           },
-          email: { type: 'string', format: 'email' },
-          q: { type: 'string', minLength: 2, maxLength: 100 },
+          email: { type: 'string', format: 'email', noNulCharacters: true, maxLength: 254 },
+          q: { type: 'string', minLength: 2, maxLength: 100, noNulCharacters: true },
         },
       },
       response: {
@@ -358,7 +409,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Create a customer',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'CustomerCreate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'CustomerCreate' },
+                {
+                  properties: {
+                    email: { noNulCharacters: true, maxLength: 254 },
+                    name: { noNulCharacters: true, maxLength: 200 },
+                    phone: { noNulCharacters: true, maxLength: 32 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'CustomerEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -410,7 +478,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     parameters: [{ name: 'id', routeName: 'id', in: 'path', style: 'simple', explode: false, shape: 'primitive' }],
     schema: {
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
-      body: { content: { 'application/json': { schema: { $ref: 'CustomerReplace' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'CustomerReplace' },
+                {
+                  properties: {
+                    email: { noNulCharacters: true, maxLength: 254 },
+                    name: { noNulCharacters: true, maxLength: 200 },
+                    phone: { noNulCharacters: true, maxLength: 32 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'CustomerEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -566,7 +651,10 @@ export const routes: readonly OperationRoute<Controllers>[] = [
           totalCents: {
             type: 'object',
             additionalProperties: false,
-            properties: { gte: { type: 'integer', minimum: 0 }, lte: { type: 'integer', minimum: 0 } },
+            properties: {
+              gte: { type: 'integer', minimum: 0, maximum: 2147483647 },
+              lte: { type: 'integer', minimum: 0, maximum: 2147483647 },
+            },
           },
         },
       },
@@ -604,7 +692,41 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     ],
     schema: {
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 128 } } },
-      body: { content: { 'application/json': { schema: { $ref: 'OrderCreate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'OrderCreate' },
+                {
+                  properties: {
+                    customerId: { format: 'uuid' },
+                    currency: { noNulCharacters: true, maxLength: 3 },
+                    shippingAddress: {
+                      properties: {
+                        line1: { noNulCharacters: true, maxLength: 200 },
+                        line2: { noNulCharacters: true, maxLength: 200 },
+                        city: { noNulCharacters: true, maxLength: 100 },
+                        postalCode: { noNulCharacters: true, maxLength: 20 },
+                        country: { noNulCharacters: true },
+                      },
+                    },
+                    note: { noNulCharacters: true, maxLength: 500 },
+                    items: {
+                      items: {
+                        properties: {
+                          productId: { format: 'uuid' },
+                          quantity: { minimum: -2147483648, maximum: 2147483647 },
+                        },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'OrderEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -667,7 +789,31 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     parameters: [{ name: 'id', routeName: 'id', in: 'path', style: 'simple', explode: false, shape: 'primitive' }],
     schema: {
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
-      body: { content: { 'application/json': { schema: { $ref: 'OrderUpdate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'OrderUpdate' },
+                {
+                  properties: {
+                    shippingAddress: {
+                      properties: {
+                        line1: { noNulCharacters: true, maxLength: 200 },
+                        line2: { noNulCharacters: true, maxLength: 200 },
+                        city: { noNulCharacters: true, maxLength: 100 },
+                        postalCode: { noNulCharacters: true, maxLength: 20 },
+                        country: { noNulCharacters: true },
+                      },
+                    },
+                    note: { noNulCharacters: true, maxLength: 500 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'OrderEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -702,7 +848,15 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     parameters: [{ name: 'id', routeName: 'id', in: 'path', style: 'simple', explode: false, shape: 'primitive' }],
     schema: {
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
-      body: { content: { 'application/json': { schema: { $ref: 'OrderCancel' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [{ $ref: 'OrderCancel' }, { properties: { reason: { noNulCharacters: true, maxLength: 500 } } }],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'OrderEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -737,7 +891,23 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     parameters: [{ name: 'id', routeName: 'id', in: 'path', style: 'simple', explode: false, shape: 'primitive' }],
     schema: {
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
-      body: { content: { 'application/json': { schema: { $ref: 'OrderShip' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'OrderShip' },
+                {
+                  properties: {
+                    carrier: { noNulCharacters: true, maxLength: 64 },
+                    trackingNumber: { noNulCharacters: true, maxLength: 64 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'OrderEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -818,7 +988,23 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     schema: {
       params: { type: 'object', properties: { orderId: { type: 'string', format: 'uuid' } }, required: ['orderId'] },
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 128 } } },
-      body: { content: { 'application/json': { schema: { $ref: 'PaymentCreate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'PaymentCreate' },
+                {
+                  properties: {
+                    amountCents: { minimum: -2147483648, maximum: 2147483647 },
+                    currency: { noNulCharacters: true, maxLength: 3 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'PaymentEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },

@@ -90,11 +90,11 @@ export abstract class OrdersServiceBase {
       filter: {
         status: input.query.status,
         customerId: input.query.customerId,
-        totalCents: input.query.totalCents,
         createdAt: {
           gte: input.query.createdAfter === undefined ? undefined : new Date(input.query.createdAfter),
           lte: input.query.createdBefore === undefined ? undefined : new Date(input.query.createdBefore),
         },
+        totalCents: input.query.totalCents,
       },
       sort: sortOf(input.query.sort ?? '-createdAt', {
         createdAt: 'createdAt',

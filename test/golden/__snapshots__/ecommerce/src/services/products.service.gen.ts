@@ -47,9 +47,9 @@ export abstract class ProductsServiceBase {
     const result = await this.repositories.products.list({
       filter: {
         category: input.query.category,
+        priceCents: { gte: input.query.minPrice, lte: input.query.maxPrice },
         active: input.query.active,
         id: { in: input.query.ids },
-        priceCents: { gte: input.query.minPrice, lte: input.query.maxPrice },
       },
       search:
         input.query.q === undefined

@@ -1,4 +1,4 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type FuncKeywordDefinition, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fastJson from 'fast-json-stringify';
 import type { FastifySchemaCompiler } from 'fastify';
@@ -78,6 +78,38 @@ function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'a
     validateSchema: false,
   });
   addFormats.default(ajv, { mode: 'full' });
+  ajv.addKeyword(NO_NUL_CHARACTERS);
   for (const schema of schemas) ajv.addSchema(schema);
   return ajv;
+}
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000: `noNulCharacters: true` (added by scaffold to the
+ * request schemas of values that are stored) turns such a value into a 400 before it reaches the database.
+ */
+const NO_NUL_CHARACTERS: FuncKeywordDefinition = {
+  keyword: 'noNulCharacters',
+  schemaType: 'boolean',
+  errors: false,
+  error: { message: 'must not contain the NUL character (\\u0000)' },
+  validate: (enabled: boolean, data: unknown) => !enabled || !containsNul(data),
+};
+
+/** Looks through strings, and the keys and values of objects and arrays, without recursion (JSON may nest deep). */
+function containsNul(data: unknown): boolean {
+  const pending: unknown[] = [data];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value as unknown[]) pending.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(inner);
+      }
+    }
+  }
+  return false;
 }

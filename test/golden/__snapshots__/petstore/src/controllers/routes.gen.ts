@@ -41,7 +41,27 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     url: '/v2/pet',
     summary: 'Add a new pet to the store',
     parameters: [],
-    schema: { body: { content: { 'application/json': { schema: { $ref: 'Pet.request' } } } } },
+    schema: {
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'Pet.request' },
+                {
+                  properties: {
+                    category: { noNulCharacters: true },
+                    name: { noNulCharacters: true },
+                    photoUrls: { noNulCharacters: true },
+                    tags: { noNulCharacters: true },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
     requestMediaTypes: ['application/json', 'application/xml'],
     bodyRequired: true,
     successes: [],
@@ -124,7 +144,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'petId', routeName: 'petId', in: 'path', style: 'simple', explode: false, shape: 'primitive' },
     ],
     schema: {
-      params: { type: 'object', properties: { petId: { type: 'integer', format: 'int64' } }, required: ['petId'] },
+      params: {
+        type: 'object',
+        properties: { petId: { type: 'integer', format: 'int64', minimum: -2147483648, maximum: 2147483647 } },
+        required: ['petId'],
+      },
       response: { '200': { $ref: 'Pet' } },
     },
     requestMediaTypes: [],
@@ -180,7 +204,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'petId', routeName: 'petId', in: 'path', style: 'simple', explode: false, shape: 'primitive' },
     ],
     schema: {
-      params: { type: 'object', properties: { petId: { type: 'integer', format: 'int64' } }, required: ['petId'] },
+      params: {
+        type: 'object',
+        properties: { petId: { type: 'integer', format: 'int64', minimum: -2147483648, maximum: 2147483647 } },
+        required: ['petId'],
+      },
       headers: { type: 'object', properties: { api_key: { type: 'string' } } },
     },
     requestMediaTypes: [],
@@ -243,7 +271,23 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Place an order for a pet',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'Order' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'Order' },
+                {
+                  properties: {
+                    petId: { minimum: -2147483648, maximum: 2147483647 },
+                    quantity: { minimum: -2147483648, maximum: 2147483647 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: { '200': { $ref: 'Order' } },
     },
     requestMediaTypes: ['application/json'],
@@ -305,7 +349,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     schema: {
       params: {
         type: 'object',
-        properties: { orderId: { type: 'integer', format: 'int64', minimum: 1 } },
+        properties: { orderId: { type: 'integer', format: 'int64', minimum: 1, maximum: 2147483647 } },
         required: ['orderId'],
       },
     },
@@ -324,7 +368,30 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     url: '/v2/user',
     summary: 'Create user',
     parameters: [],
-    schema: { body: { content: { 'application/json': { schema: { $ref: 'User' } } } } },
+    schema: {
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'User' },
+                {
+                  properties: {
+                    username: { noNulCharacters: true },
+                    firstName: { noNulCharacters: true },
+                    lastName: { noNulCharacters: true },
+                    email: { noNulCharacters: true },
+                    password: { noNulCharacters: true },
+                    phone: { noNulCharacters: true },
+                    userStatus: { minimum: -2147483648, maximum: 2147483647 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
     successes: [{ status: 200, mediaTypes: [], envelope: false }],
@@ -424,7 +491,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'username', routeName: 'username', in: 'path', style: 'simple', explode: false, shape: 'primitive' },
     ],
     schema: {
-      params: { type: 'object', properties: { username: { type: 'string' } }, required: ['username'] },
+      params: {
+        type: 'object',
+        properties: { username: { type: 'string', noNulCharacters: true } },
+        required: ['username'],
+      },
       response: { '200': { $ref: 'User' } },
     },
     requestMediaTypes: [],
@@ -452,8 +523,33 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       { name: 'username', routeName: 'username', in: 'path', style: 'simple', explode: false, shape: 'primitive' },
     ],
     schema: {
-      params: { type: 'object', properties: { username: { type: 'string' } }, required: ['username'] },
-      body: { content: { 'application/json': { schema: { $ref: 'User' } } } },
+      params: {
+        type: 'object',
+        properties: { username: { type: 'string', noNulCharacters: true } },
+        required: ['username'],
+      },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'User' },
+                {
+                  properties: {
+                    username: { noNulCharacters: true },
+                    firstName: { noNulCharacters: true },
+                    lastName: { noNulCharacters: true },
+                    email: { noNulCharacters: true },
+                    password: { noNulCharacters: true },
+                    phone: { noNulCharacters: true },
+                    userStatus: { minimum: -2147483648, maximum: 2147483647 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
     },
     requestMediaTypes: ['application/json'],
     bodyRequired: true,
@@ -472,7 +568,13 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     parameters: [
       { name: 'username', routeName: 'username', in: 'path', style: 'simple', explode: false, shape: 'primitive' },
     ],
-    schema: { params: { type: 'object', properties: { username: { type: 'string' } }, required: ['username'] } },
+    schema: {
+      params: {
+        type: 'object',
+        properties: { username: { type: 'string', noNulCharacters: true } },
+        required: ['username'],
+      },
+    },
     requestMediaTypes: [],
     bodyRequired: false,
     successes: [],

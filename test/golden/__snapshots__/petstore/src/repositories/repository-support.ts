@@ -1,5 +1,5 @@
 import { eq, gte, ilike, inArray, isNull, lte, or, type Column, type SQL } from 'drizzle-orm';
-import { ConflictError } from '../errors/index.js';
+import { clientDatabaseError } from '../errors/database-error.js';
 
 /** A page of results and how many there are in all. */
 export interface Page<T> {
@@ -49,50 +49,9 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * Turns PostgreSQL's constraint errors into domain errors: a duplicate (unique violation) or a
- * reference to something missing or still referenced (foreign key violation) is a 409 Conflict,
- * a CHECK violation means the data broke a rule. Anything else is passed on as is.
+ * Turns the database errors a client can cause (a duplicate, a missing reference, a value that does
+ * not fit its column) into the app's errors (src/errors/database-error.ts); anything else is passed on as is.
  */
 export function translateDatabaseError(error: unknown): unknown {
-  const cause = findPostgresError(error);
-  if (!cause) return error;
-  switch (cause.code) {
-    case '23505':
-      return new ConflictError('A record with the same unique value already exists', {
-        details: { constraint: cause.constraint },
-        cause: error,
-      });
-    case '23503': // foreign_key_violation
-    case '23001': // restrict_violation: ON DELETE RESTRICT on PostgreSQL 17+ (PGlite)
-      return new ConflictError('The record refers to, or is referred to by, another record', {
-        details: { constraint: cause.constraint },
-        cause: error,
-      });
-    case '23514':
-      return new ConflictError('The record breaks a rule of the data model', {
-        details: { constraint: cause.constraint },
-        cause: error,
-      });
-    default:
-      return error;
-  }
-}
-
-interface PostgresError {
-  code: string;
-  constraint?: string;
-}
-
-function findPostgresError(error: unknown): PostgresError | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
-    if (
-      typeof current === 'object' &&
-      typeof (current as { code?: unknown }).code === 'string' &&
-      /^\d{5}$/.test((current as { code: string }).code)
-    ) {
-      return current as PostgresError;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return clientDatabaseError(error) ?? error;
 }

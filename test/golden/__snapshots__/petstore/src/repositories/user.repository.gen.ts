@@ -33,7 +33,7 @@ export type UserSortField =
   'id' | 'username' | 'firstName' | 'lastName' | 'email' | 'password' | 'phone' | 'userStatus';
 
 /** The text fields a search looks in. */
-export type UserSearchField = 'username' | 'firstName' | 'lastName' | 'email' | 'password' | 'phone';
+export type UserSearchField = 'username' | 'firstName' | 'lastName' | 'email' | 'phone';
 
 export type UserQuery = ListQuery<UserFields, UserSortField, UserSearchField>;
 
@@ -75,7 +75,6 @@ const SEARCH_COLUMNS = {
   firstName: users.firstName,
   lastName: users.lastName,
   email: users.email,
-  password: users.password,
   phone: users.phone,
 } as const;
 

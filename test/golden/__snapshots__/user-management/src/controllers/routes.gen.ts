@@ -275,7 +275,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
           },
           status: { $ref: 'UserStatus' },
           roleId: { type: 'string', format: 'uuid' },
-          q: { type: 'string', minLength: 2, maxLength: 100 },
+          q: { type: 'string', minLength: 2, maxLength: 100, noNulCharacters: true },
           createdAfter: { type: 'string', format: 'date-time' },
         },
       },
@@ -427,7 +427,18 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     schema: {
       params: { type: 'object', properties: { userId: { type: 'string', format: 'uuid' } }, required: ['userId'] },
       headers: { type: 'object', properties: { 'if-match': { type: 'string' } } },
-      body: { content: { 'application/json': { schema: { $ref: 'UserUpdate' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'UserUpdate' },
+                { properties: { email: { noNulCharacters: true }, displayName: { noNulCharacters: true } } },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'UserEnvelope.response' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -752,7 +763,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     schema: {
       params: { type: 'object', properties: { roleId: { type: 'string', format: 'uuid' } }, required: ['roleId'] },
       headers: { type: 'object', properties: { 'if-match': { type: 'string' } } },
-      body: { content: { 'application/json': { schema: { $ref: 'Role.request' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'Role.request' },
+                {
+                  properties: {
+                    name: { noNulCharacters: true },
+                    description: { noNulCharacters: true },
+                    permissions: { noNulCharacters: true },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '200': { $ref: 'RoleEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },

@@ -17,7 +17,9 @@ export function toRole(role: Role): Readable<components['schemas']['Role']> {
     builtIn: role.builtIn,
     createdAt: role.createdAt.toISOString(),
     updatedAt: role.updatedAt.toISOString(),
-    links: role.links as Readable<components['schemas']['Role']>['links'],
+    links: {
+      self: `/api/v1/roles/${encodeURIComponent(role.id)}`,
+    },
   };
 }
 
@@ -30,9 +32,13 @@ export function toUser(user: User): Readable<components['schemas']['User']> {
     status: user.status,
     roles: user.roles as Readable<components['schemas']['User']>['roles'],
     emailVerified: user.emailVerified,
-    lastLoginAt: user.lastLoginAt.toISOString(),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
-    links: user.links as Readable<components['schemas']['User']>['links'],
+    links: {
+      self: `/api/v1/users/${encodeURIComponent(user.id)}`,
+      password: `/api/v1/users/${encodeURIComponent(user.id)}/password`,
+      sessions: `/api/v1/users/${encodeURIComponent(user.id)}/sessions`,
+    },
   };
 }

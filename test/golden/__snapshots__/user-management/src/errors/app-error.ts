@@ -75,6 +75,11 @@ export class PreconditionFailedError extends AppError {
   readonly code = 'PRECONDITION_FAILED';
 }
 
+/** Well-formed input the data model cannot take: a reference to a record that does not exist, a broken rule. */
+export class UnprocessableEntityError extends AppError {
+  readonly code = 'UNPROCESSABLE_ENTITY';
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }

@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   PreconditionFailedError,
   RateLimitError,
+  UnprocessableEntityError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './app-error.js';
@@ -29,6 +30,7 @@ const STATUS_BY_CLASS: ReadonlyArray<readonly [AppErrorClass, number]> = [
   [PreconditionFailedError, 412],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
+  [UnprocessableEntityError, 422],
   [RateLimitError, 429],
   [InternalError, 500],
   [NotImplementedError, 501],

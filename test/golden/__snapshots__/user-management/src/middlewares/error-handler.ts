@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBodyTemplate, OperationRoute } from '../controllers/operation-route.js';
+import { clientDatabaseError, withoutQueryValues } from '../errors/database-error.js';
 import {
   AppError,
   AuthenticationError,
@@ -25,6 +26,7 @@ export function registerErrorHandler(
   app: FastifyInstance,
   sharedErrorBody: ErrorBodyTemplate | undefined,
   routes: ReadonlyArray<{ method: string; url: string }>,
+  options: ErrorLogOptions = {},
 ): void {
   const allowedMethods = createMethodLookup(routes);
   app.setErrorHandler((raw: FastifyError | Error, request, reply) => {
@@ -35,7 +37,11 @@ export function registerErrorHandler(
     );
     // An expected error is part of the request's one log line; only a programmer error gets its own, with its stack.
     request.errorCode = error.code;
-    if (!error.isOperational) request.log.error({ err: raw }, 'unhandled error');
+    if (!error.isOperational) {
+      // A failed query's parameters and PostgreSQL's detail quote request values (personal data).
+      const logged = options.logQueryValues ? raw : withoutQueryValues(raw);
+      request.log.error({ err: logged }, 'unhandled error');
+    }
 
     if (error instanceof AuthenticationError && error.challenges.length > 0) {
       void reply.header('www-authenticate', error.challenges.join(', '));
@@ -59,6 +65,11 @@ export function registerErrorHandler(
     }
     return sendError(request, reply, 404, new NotFoundError(`No route for ${request.method} ${path}`), sharedErrorBody);
   });
+}
+
+export interface ErrorLogOptions {
+  /** Log a failed query's parameters and PostgreSQL's message and detail (they quote request values): for debugging only. */
+  logQueryValues?: boolean;
 }
 
 /** For a path no route matched: the methods that other routes serve on it (a 405 rather than a 404). */
@@ -134,6 +145,9 @@ declare module 'fastify' {
 /** Fastify's own errors (bad JSON, body too large, schema validation) become the app's error classes. */
 export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
+  // A value the database cannot take (out of range, NUL, malformed), a duplicate, a missing reference.
+  const fromDatabase = clientDatabaseError(error);
+  if (fromDatabase) return fromDatabase;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const where = fastifyError.validationContext ?? 'request';

@@ -12,7 +12,6 @@ export interface RoleProps {
   description: string | null;
   permissions: unknown;
   builtIn: boolean;
-  links: unknown;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,10 +60,6 @@ export abstract class RoleBase {
 
   get builtIn(): boolean {
     return this.props.builtIn;
-  }
-
-  get links(): unknown {
-    return this.props.links;
   }
 
   get createdAt(): Date {

@@ -10,19 +10,19 @@ export interface SessionProps {
   id: string;
   userId: string;
   current: boolean;
-  ipAddress: string;
-  userAgent: string;
-  createdAt: Date;
+  ipAddress: string | null;
+  userAgent: string | null;
   lastSeenAt: Date;
   expiresAt: Date;
-  links: unknown;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-/** What creating a Session takes: identity are assigned, defaulted fields may be left out. */
-export type NewSession = Omit<SessionProps, 'id'>;
+/** What creating a Session takes: identity, timestamps are assigned, defaulted fields may be left out. */
+export type NewSession = Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>;
 
 /** What may change after creation. */
-export type SessionChanges = Partial<Omit<SessionProps, 'id'>>;
+export type SessionChanges = Partial<Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /**
  * The Session entity.
@@ -44,7 +44,8 @@ export abstract class SessionBase {
     input: NewSession,
     id: string = randomUUID(),
   ): T {
-    return new this({ ...input, id: id });
+    const now = new Date();
+    return new this({ ...input, id: id, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -59,16 +60,12 @@ export abstract class SessionBase {
     return this.props.current;
   }
 
-  get ipAddress(): string {
+  get ipAddress(): string | null {
     return this.props.ipAddress;
   }
 
-  get userAgent(): string {
+  get userAgent(): string | null {
     return this.props.userAgent;
-  }
-
-  get createdAt(): Date {
-    return this.props.createdAt;
   }
 
   get lastSeenAt(): Date {
@@ -79,8 +76,12 @@ export abstract class SessionBase {
     return this.props.expiresAt;
   }
 
-  get links(): unknown {
-    return this.props.links;
+  get createdAt(): Date {
+    return this.props.createdAt;
+  }
+
+  get updatedAt(): Date {
+    return this.props.updatedAt;
   }
 
   /** Changes fields (not identity, version, timestamps); the rules are checked again. */
@@ -99,9 +100,9 @@ export abstract class SessionBase {
   }
 
   /** Applies a change and checks the rules again; a change that breaks one is undone and rejected. */
-  protected change(patch: Partial<Omit<SessionProps, 'id'>>): void {
+  protected change(patch: Partial<Omit<SessionProps, 'id' | 'createdAt'>>): void {
     const previous = this.props;
-    this.props = { ...previous, ...patch };
+    this.props = { ...previous, ...patch, updatedAt: new Date() };
     try {
       this.assertValid();
     } catch (error) {

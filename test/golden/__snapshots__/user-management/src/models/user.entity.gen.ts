@@ -17,8 +17,7 @@ export interface UserProps {
   status: UserStatus;
   roles: unknown;
   emailVerified: boolean;
-  lastLoginAt: Date;
-  links: unknown;
+  lastLoginAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -77,12 +76,8 @@ export abstract class UserBase {
     return this.props.emailVerified;
   }
 
-  get lastLoginAt(): Date {
+  get lastLoginAt(): Date | null {
     return this.props.lastLoginAt;
-  }
-
-  get links(): unknown {
-    return this.props.links;
   }
 
   get createdAt(): Date {

@@ -2,8 +2,6 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from './database.js';
-import type { CurrentUserRepository } from './current-user.repository.gen.js';
-import { DrizzleCurrentUserRepository } from './current-user.repository.js';
 import type { UserRepository } from './user.repository.gen.js';
 import { DrizzleUserRepository } from './user.repository.js';
 import type { SessionRepository } from './session.repository.gen.js';
@@ -13,7 +11,6 @@ import { DrizzleRoleRepository } from './role.repository.js';
 
 /** Every repository, bound to one database or one transaction. */
 export interface Repositories {
-  currentUsers: CurrentUserRepository;
   users: UserRepository;
   sessions: SessionRepository;
   roles: RoleRepository;
@@ -21,7 +18,6 @@ export interface Repositories {
 
 export function createRepositories(db: Database): Repositories {
   return {
-    currentUsers: new DrizzleCurrentUserRepository(db),
     users: new DrizzleUserRepository(db),
     sessions: new DrizzleSessionRepository(db),
     roles: new DrizzleRoleRepository(db),

@@ -182,7 +182,6 @@ export abstract class DrizzleRoleRepositoryBase implements RoleRepository {
       description: row.description,
       permissions: row.permissions,
       builtIn: row.builtIn,
-      links: row.links,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
@@ -195,7 +194,6 @@ export abstract class DrizzleRoleRepositoryBase implements RoleRepository {
       description: props.description,
       permissions: props.permissions,
       builtIn: props.builtIn,
-      links: props.links,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,
     };

@@ -24,13 +24,14 @@ export interface SessionFields {
   current: SessionProps['current'];
   ipAddress: SessionProps['ipAddress'];
   userAgent: SessionProps['userAgent'];
-  createdAt: SessionProps['createdAt'];
   lastSeenAt: SessionProps['lastSeenAt'];
   expiresAt: SessionProps['expiresAt'];
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export type SessionSortField =
-  'id' | 'userId' | 'current' | 'ipAddress' | 'userAgent' | 'createdAt' | 'lastSeenAt' | 'expiresAt';
+  'id' | 'userId' | 'current' | 'ipAddress' | 'userAgent' | 'lastSeenAt' | 'expiresAt' | 'createdAt' | 'updatedAt';
 
 /** The text fields a search looks in. */
 export type SessionSearchField = 'ipAddress' | 'userAgent';
@@ -65,9 +66,10 @@ const SORT_COLUMNS = {
   current: sessions.current,
   ipAddress: sessions.ipAddress,
   userAgent: sessions.userAgent,
-  createdAt: sessions.createdAt,
   lastSeenAt: sessions.lastSeenAt,
   expiresAt: sessions.expiresAt,
+  createdAt: sessions.createdAt,
+  updatedAt: sessions.updatedAt,
 } as const;
 
 const SEARCH_COLUMNS = {
@@ -122,7 +124,7 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
         query.search.text,
       );
     const where = and(...this.conditions(query.filter ?? {}), ...(search ? [search] : []));
-    const sortColumn = SORT_COLUMNS[query.sort?.field ?? 'id'];
+    const sortColumn = SORT_COLUMNS[query.sort?.field ?? 'createdAt'];
     const order = query.sort?.direction === 'desc' ? desc(sortColumn) : asc(sortColumn);
     const [rows, [totals]] = await Promise.all([
       this.db.select().from(sessions).where(where).orderBy(order, asc(sessions.id)).limit(limit).offset(offset),
@@ -176,9 +178,10 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
       ...fieldConditions(sessions.current, filter.current),
       ...fieldConditions(sessions.ipAddress, filter.ipAddress),
       ...fieldConditions(sessions.userAgent, filter.userAgent),
-      ...fieldConditions(sessions.createdAt, filter.createdAt),
       ...fieldConditions(sessions.lastSeenAt, filter.lastSeenAt),
       ...fieldConditions(sessions.expiresAt, filter.expiresAt),
+      ...fieldConditions(sessions.createdAt, filter.createdAt),
+      ...fieldConditions(sessions.updatedAt, filter.updatedAt),
     ];
   }
 
@@ -189,10 +192,10 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
       current: row.current,
       ipAddress: row.ipAddress,
       userAgent: row.userAgent,
-      createdAt: row.createdAt,
       lastSeenAt: row.lastSeenAt,
       expiresAt: row.expiresAt,
-      links: row.links,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
     });
   }
 
@@ -203,10 +206,10 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
       current: props.current,
       ipAddress: props.ipAddress,
       userAgent: props.userAgent,
-      createdAt: props.createdAt,
       lastSeenAt: props.lastSeenAt,
       expiresAt: props.expiresAt,
-      links: props.links,
+      createdAt: props.createdAt,
+      updatedAt: props.updatedAt,
     };
   }
 }

@@ -34,7 +34,7 @@ export type UserSortField =
   'id' | 'email' | 'displayName' | 'password' | 'status' | 'emailVerified' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
 
 /** The text fields a search looks in. */
-export type UserSearchField = 'email' | 'displayName' | 'password';
+export type UserSearchField = 'email' | 'displayName';
 
 export type UserQuery = ListQuery<UserFields, UserSortField, UserSearchField>;
 
@@ -75,7 +75,6 @@ const SORT_COLUMNS = {
 const SEARCH_COLUMNS = {
   email: users.email,
   displayName: users.displayName,
-  password: users.password,
 } as const;
 
 /**
@@ -196,7 +195,6 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       roles: row.roles,
       emailVerified: row.emailVerified,
       lastLoginAt: row.lastLoginAt,
-      links: row.links,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
@@ -212,7 +210,6 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       roles: props.roles,
       emailVerified: props.emailVerified,
       lastLoginAt: props.lastLoginAt,
-      links: props.links,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,
     };

@@ -34,7 +34,7 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/login (operationId: login)
    *
-   * Not generated: the response requires "accessToken", which CurrentUser does not have (add a field or a computed value, or map it in the model's mapping).
+   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
    */
   async login(_input: AuthDto.LoginInput, _context: RequestContext): Promise<AuthDto.LoginResult> {
     throw new NotImplementedError('login');
@@ -50,7 +50,7 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/refresh (operationId: refreshToken)
    *
-   * Not generated: the response requires "accessToken", which CurrentUser does not have (add a field or a computed value, or map it in the model's mapping).
+   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
    */
   async refreshToken(_input: AuthDto.RefreshTokenInput, _context: RequestContext): Promise<AuthDto.RefreshTokenResult> {
     throw new NotImplementedError('refreshToken');
@@ -63,7 +63,7 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/logout (operationId: logout)
    *
-   * Not generated: a create operation without a JSON request body.
+   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
    */
   async logout(_input: AuthDto.LogoutInput, _context: RequestContext): Promise<AuthDto.LogoutResult> {
     throw new NotImplementedError('logout');
@@ -76,7 +76,7 @@ export abstract class AuthServiceBase {
    *
    * GET /auth/me (operationId: getCurrentUser)
    *
-   * Not generated: its 200 response holds no array of CurrentUser.
+   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
    */
   async getCurrentUser(
     _input: AuthDto.GetCurrentUserInput,
@@ -95,7 +95,7 @@ export abstract class AuthServiceBase {
    *
    * GET /auth/password-policy (operationId: getPasswordPolicy)
    *
-   * Not generated: its 200 response holds no array of CurrentUser.
+   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
    */
   async getPasswordPolicy(
     _input: AuthDto.GetPasswordPolicyInput,
@@ -115,7 +115,7 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/impersonate (operationId: impersonateUser)
    *
-   * Not generated: the response requires "accessToken", which CurrentUser does not have (add a field or a computed value, or map it in the model's mapping).
+   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
    */
   async impersonateUser(
     _input: AuthDto.ImpersonateUserInput,

@@ -45,8 +45,7 @@ export abstract class UsersServiceBase {
         status: input.query.status,
         createdAt: { gte: input.query.createdAfter === undefined ? undefined : new Date(input.query.createdAfter) },
       },
-      search:
-        input.query.q === undefined ? undefined : { text: input.query.q, fields: ['email', 'displayName', 'password'] },
+      search: input.query.q === undefined ? undefined : { text: input.query.q, fields: ['email', 'displayName'] },
       sort: sortOf(input.query.sort ?? '-createdAt', {
         email: 'email',
         displayName: 'displayName',

@@ -6,7 +6,7 @@ import type { NewRole } from '../../src/models/role.entity.gen.js';
 
 /** The rules of Role as the domain model declares them; they hold whatever behaviour you add. */
 describe('Role (domain model)', () => {
-  const valid = (): NewRole => ({ name: 'sample', description: null, permissions: {}, builtIn: true, links: {} });
+  const valid = (): NewRole => ({ name: 'sample', description: null, permissions: {}, builtIn: true });
 
   it('is created from valid input, with identity and defaults assigned', () => {
     const created = Role.create(valid());

@@ -9,12 +9,10 @@ describe('Session (domain model)', () => {
   const valid = (): NewSession => ({
     userId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
     current: true,
-    ipAddress: 'sample',
-    userAgent: 'sample',
-    createdAt: new Date('2024-01-15T09:30:00Z'),
+    ipAddress: null,
+    userAgent: null,
     lastSeenAt: new Date('2024-01-15T09:30:00Z'),
     expiresAt: new Date('2024-01-15T09:30:00Z'),
-    links: {},
   });
 
   it('is created from valid input, with identity and defaults assigned', () => {

@@ -13,8 +13,7 @@ describe('User (domain model)', () => {
     status: 'active',
     roles: {},
     emailVerified: true,
-    lastLoginAt: new Date('2024-01-15T09:30:00Z'),
-    links: {},
+    lastLoginAt: null,
   });
 
   it('is created from valid input, with identity and defaults assigned', () => {
