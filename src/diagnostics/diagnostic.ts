@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   SCF010: 'unsupported construct',
   SCF011: 'route collision',
   SCF012: 'response serialized by the fallback',
+  SCF017: 'pattern that can backtrack super-linearly (ReDoS)',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

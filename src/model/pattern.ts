@@ -1,3 +1,5 @@
+import { isSafePattern } from 'redos-detector';
+
 /**
  * A spec's `pattern` as JavaScript runs it. Specs are written for many regex dialects: a pattern is
  * compiled with the `u` flag when it can be (so `\p{L}` means a letter) and without it otherwise
@@ -12,4 +14,35 @@ export function compilePattern(pattern: string): RegExp | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The analysis is bounded by steps rather than time, so that its verdict does not depend on the
+ * machine; a pattern whose analysis runs out of steps is not proven safe and counts as super-linear.
+ */
+const MAX_ANALYSIS_STEPS = 2_000;
+const verdicts = new Map<string, boolean>();
+
+/**
+ * Whether a backtracking engine (JavaScript's) can take super-linear time on some input to test this
+ * pattern: nested quantifiers (`^(a+)+$`), overlapping alternatives under a quantifier (`^(a|a)*$`),
+ * adjacent quantifiers over the same characters. The generated server checks such patterns with a
+ * linear-time engine (src/utils/validation.ts). Invalid patterns are not super-linear: they are never run.
+ */
+export function isSuperLinearPattern(pattern: string): boolean {
+  let verdict = verdicts.get(pattern);
+  if (verdict === undefined) {
+    const unicode = compilePattern(pattern)?.unicode;
+    verdict = unicode !== undefined && !analysedSafe(pattern, unicode);
+    verdicts.set(pattern, verdict);
+  }
+  return verdict;
+}
+
+function analysedSafe(pattern: string, unicode: boolean): boolean {
+  try {
+    return isSafePattern(pattern, { unicode, maxSteps: MAX_ANALYSIS_STEPS, timeout: Infinity }).safe;
+  } catch {
+    return false; // a construct the analysis cannot follow: not proven safe
+  }
 }

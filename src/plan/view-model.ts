@@ -16,6 +16,7 @@ import type { RelationalSchema } from '../model/domain/relational-schema.js';
 import { buildArchitectureView, type ArchitectureView } from './architecture-view.js';
 import type { GenerationReport } from './generation-report.js';
 import { countGeneratedTests, MEASURED_TEST_RUNS, type TestCount } from './test-count.js';
+import { superLinearPatterns } from './super-linear-patterns.js';
 
 /**
  * The data every template receives. All strings are already safe where they land: identifiers come
@@ -57,6 +58,8 @@ export interface ProjectView {
   unitOfWork: UnitOfWorkView | undefined;
   /** Every JSON Schema the routes validate with, by `$id`, as JSON text. */
   schemas: { id: string; schemaJson: string }[];
+  /** The patterns that can backtrack super-linearly (src/plan/super-linear-patterns.ts), as a JSON array of strings. */
+  superLinearPatterns: string;
   /** The error body most responses share, as an object literal (`undefined` when the spec has none). */
   sharedErrorBody: string;
   /** Whether the error bodies scaffold writes itself (no error schema in the spec) use the house envelope `{ success: false, error }`, else a plain `{ code, message, details, requestId }` (guidelines `errorEnvelope`). */
@@ -67,6 +70,10 @@ export interface ProjectView {
   securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
   /** Whether the spec declares any security scheme. */
   hasSecurity: boolean;
+  /** The keys of the bearer, oauth2 and openIdConnect schemes some operation requires: their tokens are JWTs. */
+  jwtSchemes: string[];
+  /** The HTTP methods the routes answer (HEAD with GET), upper case and sorted, as a JSON array for CORS. */
+  corsMethods: string;
   /** package.json dependencies of the project, sorted by name. */
   dependencies: { name: string; version: string }[];
   /** package.json devDependencies of the project, sorted by name. */
@@ -218,6 +225,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
     firstRoute,
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
+    superLinearPatterns: JSON.stringify(superLinearPatterns(model.schemas, model.resources)),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
     errorEnvelope: options.errorEnvelope ?? true,
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
@@ -228,6 +236,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
     })),
     hasSecurity: model.securitySchemes.length > 0,
+    jwtSchemes: jwtSchemes(model),
+    corsMethods: JSON.stringify(routeMethods(model)),
     dependencies: sortedEntries(options.dependencies),
     devDependencies: sortedEntries(options.devDependencies),
     overrides: Object.keys(options.overrides)
@@ -355,6 +365,20 @@ function implementationDoc(entry: ImplementationEntry): string[] {
  * The spec's shared error schema: the component referenced most often by error responses
  * (4xx, 5xx, default), if any is referenced by more than one.
  */
+const JWT_SCHEME_KINDS: ReadonlySet<SecurityScheme['kind']> = new Set(['bearer', 'oauth2', 'openIdConnect']);
+
+function jwtSchemes(model: ApiModel): string[] {
+  const required = new Set(model.resources.flatMap((r) => r.operations.flatMap((o) => o.security.flatMap((s) => s.schemes.map(({ key }) => key)))));
+  return model.securitySchemes.filter((s) => JWT_SCHEME_KINDS.has(s.kind) && required.has(s.key)).map((s) => s.key);
+}
+
+/** A browser's preflight asks for the method it is about to send; Fastify answers HEAD on every GET route. */
+function routeMethods(model: ApiModel): string[] {
+  const methods = new Set(model.resources.flatMap((r) => r.operations.map((o) => o.method.toUpperCase())));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
 function sharedErrorSchemaId(model: ApiModel): string | undefined {
   const counts = new Map<string, number>();
   for (const resource of model.resources) {

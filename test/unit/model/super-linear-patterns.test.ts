@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { loadSpec } from '../../../src/load/load-spec.js';
+import { buildModel } from '../../../src/model/build-model.js';
+import { createSchemaConverter } from '../../../src/model/json-schema.js';
+import { isSuperLinearPattern } from '../../../src/model/pattern.js';
+import { superLinearPatterns } from '../../../src/plan/super-linear-patterns.js';
+import { buildProjectView } from '../../../src/plan/view-model.js';
+import { REPO_ROOT } from '../../support/fixtures.js';
+
+/** Issue 14 item 7: patterns a backtracking engine can take seconds to test are found at generation. */
+describe('super-linear patterns', () => {
+  it.each([
+    ['^(a+)+$', 'nested quantifiers'],
+    ['^(a|a)*$', 'alternatives matching the same text under a star'],
+    ['^(a|aa)+$', 'overlapping alternatives'],
+    ['^([a-z]+)*$', 'a class repeated inside a repetition'],
+    ['^(\\w+\\s?)*$', 'an optional separator between repetitions'],
+    ['^(.*a){12}$', 'polynomial: a wildcard repeated a fixed number of times'],
+    ['^(a+)+\\1$', 'a backreference after nested quantifiers'],
+  ])('flags %s (%s)', (pattern) => {
+    expect(isSuperLinearPattern(pattern)).toBe(true);
+  });
+
+  it.each(['^[A-Z]{2}$', '^[a-z0-9-]+$', '^[A-Z0-9]+(?:-[A-Z0-9]+)*$', '^\\+[1-9][0-9]{1,14}$', '^\\p{L}+$', '^[\\-a-z]+$', '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', '(', '^(a)\\1$'])(
+    'leaves %s alone',
+    (pattern) => {
+      expect(isSuperLinearPattern(pattern)).toBe(false);
+    },
+  );
+
+  it('warns (SCF017) where a pattern or a patternProperties key sits, once per place whatever the views', () => {
+    const diagnostics: Diagnostic[] = [];
+    const converter = createSchemaConverter({ version: '3.1', componentIdFor: (name) => name, resolvePointer: () => ({}), diagnostics });
+    const schema = { type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$' }, b: { type: 'string', pattern: '^[a-z]+$' } }, patternProperties: { '^(a|a)*$': {} } };
+    for (const view of ['neutral', 'request', 'response'] as const) converter.convert(schema, view, '/components/schemas/Word');
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.pointer])).toEqual([
+      ['SCF017', 'warning', '/components/schemas/Word/properties/a/pattern'],
+      ['SCF017', 'warning', '/components/schemas/Word/patternProperties/^(a|a)*$'],
+    ]);
+    expect(diagnostics[0]?.message).toContain('"^(a+)+$"');
+  });
+
+  it('names the spec file and the pointer of every super-linear pattern: body, path, query, header, patternProperties', async () => {
+    const file = resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-every-place/openapi.yaml');
+    const { diagnostics } = buildModel(await loadSpec(file));
+    const found = diagnostics.filter((d) => d.code === 'SCF017').map((d) => [d.location?.file, d.location?.pointer]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        [file, '/components/schemas/Word/properties/text/pattern'],
+        [file, '/components/schemas/Word/properties/labels/patternProperties/^(a|aa)+$'],
+        [file, '/components/schemas/Word/properties/twice/pattern'],
+        [file, '/paths/~1words~1{slug}/put/parameters/0/schema/pattern'],
+        [file, '/paths/~1words~1{slug}/put/parameters/1/schema/pattern'],
+        [file, '/paths/~1words~1{slug}/put/parameters/2/schema/pattern'],
+      ]),
+    );
+    expect(found).toHaveLength(6);
+  });
+
+  it('lists them for the generated server, each once and sorted, the safe ones left out', async () => {
+    const { model } = buildModel(await loadSpec(resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-every-place/openapi.yaml')));
+    expect(superLinearPatterns(model.schemas, model.resources)).toEqual(['^([a-z]+)*$', '^(a+)+$', '^(a+)+\\1$', '^(a|a)*$', '^(a|aa)+$']);
+  });
+});
