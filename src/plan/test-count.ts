@@ -11,7 +11,7 @@ export interface TestCount {
   total: number;
   /** test/contract: per operation, a valid request, an invalid one, one without credentials. */
   contract: number;
-  /** test/app.test.ts: health, spec, 404, 405, configuration. */
+  /** test/app.test.ts: health, spec, 404, 405, CORS, configuration, JWT verification. */
   application: number;
   /** test/models: each entity's rules and transitions. */
   model: number;
@@ -27,6 +27,7 @@ export interface TestCountInput {
   entities: EntityView[];
   persistence: PersistenceView | undefined;
   firstRoute: unknown;
+  jwtSchemes: string | undefined;
   apiTests: { groups: { cases: unknown[] }[] }[];
   unitOfWork: { service: unknown } | undefined;
 }
@@ -35,8 +36,9 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   const contract = view.resources
     .flatMap((r) => r.operations)
     .reduce((n, o) => n + (o.validRequest ? 1 : 0) + (o.invalidRequest ? 1 : 0) + (o.requiresCredentials ? 1 : 0), 0);
-  // test/app.test.ts: alive, spec, 404, configuration; 405 with a route to probe; ready with a database.
-  const application = 4 + (view.firstRoute ? 1 : 0) + (view.persistence ? 1 : 0);
+  // test/app.test.ts: alive, spec, 404, two of CORS, configuration; 405 with a route to probe; ready
+  // with a database; three of JWT verification when operations take JWTs.
+  const application = 6 + (view.firstRoute ? 1 : 0) + (view.persistence ? 1 : 0) + (view.jwtSchemes ? 3 : 0);
   const model = view.entities.reduce(
     (n, e) => n + (e.sampleInput ? 1 + e.violations.length + (e.stateMachine ? e.transitionTests.length : 0) : 0),
     0,

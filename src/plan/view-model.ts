@@ -70,8 +70,8 @@ export interface ProjectView {
   securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
   /** Whether the spec declares any security scheme. */
   hasSecurity: boolean;
-  /** The keys of the bearer, oauth2 and openIdConnect schemes some operation requires: their tokens are JWTs. */
-  jwtSchemes: string[];
+  /** The bearer, oauth2 and openIdConnect schemes some operation requires (their tokens are JWTs), named in a string literal; undefined when none. */
+  jwtSchemes: string | undefined;
   /** The HTTP methods the routes answer (HEAD with GET), upper case and sorted, as a JSON array for CORS. */
   corsMethods: string;
   /** package.json dependencies of the project, sorted by name. */
@@ -203,7 +203,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
   const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence, options.classSuffixes?.service) : undefined;
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
-  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, apiTests: apiTests?.files ?? [], unitOfWork });
+  const jwt = jwtSchemes(model);
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork });
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -236,7 +237,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
     })),
     hasSecurity: model.securitySchemes.length > 0,
-    jwtSchemes: jwtSchemes(model),
+    jwtSchemes: jwt,
     corsMethods: JSON.stringify(routeMethods(model)),
     dependencies: sortedEntries(options.dependencies),
     devDependencies: sortedEntries(options.devDependencies),
@@ -367,9 +368,10 @@ function implementationDoc(entry: ImplementationEntry): string[] {
  */
 const JWT_SCHEME_KINDS: ReadonlySet<SecurityScheme['kind']> = new Set(['bearer', 'oauth2', 'openIdConnect']);
 
-function jwtSchemes(model: ApiModel): string[] {
+function jwtSchemes(model: ApiModel): string | undefined {
   const required = new Set(model.resources.flatMap((r) => r.operations.flatMap((o) => o.security.flatMap((s) => s.schemes.map(({ key }) => key)))));
-  return model.securitySchemes.filter((s) => JWT_SCHEME_KINDS.has(s.kind) && required.has(s.key)).map((s) => s.key);
+  const keys = model.securitySchemes.filter((s) => JWT_SCHEME_KINDS.has(s.kind) && required.has(s.key)).map((s) => s.key);
+  return keys.length === 0 ? undefined : stringLiteral(keys.join(', '));
 }
 
 /** A browser's preflight asks for the method it is about to send; Fastify answers HEAD on every GET route. */
