@@ -1,4 +1,4 @@
-import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { JsonSchema } from './types.js';
 import { compilePattern, isSuperLinearPattern } from './pattern.js';
 
@@ -55,7 +55,7 @@ export function createSchemaConverter(options: ConverterOptions): SchemaConverte
   function checkBacktracking(pattern: string, pointer: string): void {
     if (reportedPatterns.has(pointer) || !isSuperLinearPattern(pattern)) return;
     reportedPatterns.add(pointer);
-    options.diagnostics.push(superLinearPatternWarning(pattern, pointer));
+    options.diagnostics.push(superLinearPatternWarning(pattern, { pointer }));
   }
 
   function convert(schema: unknown, view: SchemaView, pointer: string): JsonSchema {
@@ -178,11 +178,11 @@ function withNullable(out: JsonSchema, source: Record<string, unknown>): JsonSch
 }
 
 /** SCF017: where a pattern that can backtrack super-linearly sits, and what the server does about it. */
-export function superLinearPatternWarning(pattern: string, pointer: string, file?: string): Diagnostic {
+export function superLinearPatternWarning(pattern: string, location: SourceLocation): Diagnostic {
   return warning(
     'SCF017',
     `pattern ${JSON.stringify(pattern)} can take super-linear time to test (nested or overlapping repetition): a short crafted input could block a backtracking engine for seconds; the generated server tests it with RE2's linear-time engine, or, where RE2 cannot express it (a backreference, a lookaround), only on values of at most 16 characters`,
-    { ...(file !== undefined && { file }), pointer },
+    location,
     'rewrite it so that no two repetitions can match the same text (`^(a+)+$` is `^a+$`, `^(a|ab)*$` is `^(ab?)*$`)',
   );
 }

@@ -27,7 +27,7 @@ const verdicts = new Map<string, boolean>();
  * Whether a backtracking engine (JavaScript's) can take super-linear time on some input to test this
  * pattern: nested quantifiers (`^(a+)+$`), overlapping alternatives under a quantifier (`^(a|a)*$`),
  * adjacent quantifiers over the same characters. The generated server checks such patterns with a
- * linear-time engine (src/utils/validation.ts). Invalid patterns are not super-linear: they are never run.
+ * linear-time engine (src/utils/patterns.ts). Invalid patterns are not super-linear: they are never run.
  */
 export function isSuperLinearPattern(pattern: string): boolean {
   let verdict = verdicts.get(pattern);

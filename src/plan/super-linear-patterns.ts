@@ -3,7 +3,7 @@ import { isSuperLinearPattern } from '../model/pattern.js';
 /**
  * The `pattern`s and `patternProperties` keys, anywhere in the given schemas and operations, that can
  * backtrack super-linearly: the generated server tests these with a linear-time engine
- * (src/dto/schemas.gen.ts, read by src/utils/validation.ts). Sorted, each once.
+ * (src/dto/schemas.gen.ts, read by src/utils/patterns.ts). Sorted, each once.
  */
 export function superLinearPatterns(...roots: readonly unknown[]): string[] {
   const found = new Set<string>();

@@ -226,7 +226,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
     firstRoute,
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
-    superLinearPatterns: JSON.stringify(superLinearPatterns(model.schemas, model.resources)),
+    superLinearPatterns: JSON.stringify(superLinearPatterns(model.schemas, model.resources, options.domain)),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
     errorEnvelope: options.errorEnvelope ?? true,
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),

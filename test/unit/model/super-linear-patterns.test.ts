@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { loadDomainModel } from '../../../src/load/load-domain-model.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
 import { buildModel } from '../../../src/model/build-model.js';
+import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
+import { reportSuperLinearDomainPatterns } from '../../../src/model/domain/domain-patterns.js';
+import { buildDomainViews } from '../../../src/plan/entity-view.js';
 import { createSchemaConverter } from '../../../src/model/json-schema.js';
 import { isSuperLinearPattern } from '../../../src/model/pattern.js';
 import { superLinearPatterns } from '../../../src/plan/super-linear-patterns.js';
-import { buildProjectView } from '../../../src/plan/view-model.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 /** Issue 14 item 7: patterns a backtracking engine can take seconds to test are found at generation. */
@@ -62,5 +65,26 @@ describe('super-linear patterns', () => {
   it('lists them for the generated server, each once and sorted, the safe ones left out', async () => {
     const { model } = buildModel(await loadSpec(resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-every-place/openapi.yaml')));
     expect(superLinearPatterns(model.schemas, model.resources)).toEqual(['^([a-z]+)*$', '^(a+)+$', '^(a+)+\\1$', '^(a|a)*$', '^(a|aa)+$']);
+  });
+
+  describe('in the domain model', () => {
+    const folder = resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-domain-field');
+
+    it('warns (SCF017) at the line of the field pattern in the model file', async () => {
+      const found = reportSuperLinearDomainPatterns(await loadDomainModel(resolve(folder, 'domain.yaml')));
+      expect(found.map((d) => [d.code, d.location?.file, d.location?.line, d.location?.pointer])).toEqual([
+        ['SCF017', resolve(folder, 'domain.yaml'), 6, '/entities/Tag/fields/slug/pattern'],
+        ['SCF017', resolve(folder, 'domain.yaml'), 10, '/valueObjects/Label/fields/text/pattern'],
+      ]);
+    });
+
+    it('has the entities test their patterns through the project engine, which lists these for RE2', async () => {
+      const domain = buildDomainModel(await loadDomainModel(resolve(folder, 'domain.yaml')));
+      const { entities, valueObjects } = buildDomainViews(domain);
+      expect(entities[0]?.usesPatterns).toBe(true);
+      expect(entities[0]?.checks.map((c) => c.condition)).toContainEqual(expect.stringMatching(/^compilePattern\(.*\)\.test\(this\.props\.slug\)$/));
+      expect(valueObjects[0]?.usesPatterns).toBe(true);
+      expect(superLinearPatterns(domain)).toEqual(['^([a-z]+-?)*$', '^(a|a)*$']);
+    });
   });
 });
