@@ -1,4 +1,5 @@
 import { isSafePattern } from 'redos-detector';
+import { RE2JS } from 're2js';
 
 /**
  * A spec's `pattern` as JavaScript runs it. Specs are written for many regex dialects: a pattern is
@@ -44,5 +45,38 @@ function analysedSafe(pattern: string, unicode: boolean): boolean {
     return isSafePattern(pattern, { unicode, maxSteps: MAX_ANALYSIS_STEPS, timeout: Infinity }).safe;
   } catch {
     return false; // a construct the analysis cannot follow: not proven safe
+  }
+}
+
+export interface PatternTester {
+  test(value: string): boolean;
+}
+
+/**
+ * A super-linear pattern that RE2 cannot express (a backreference, a lookaround) is run only on values
+ * this short; longer ones do not match. The generated server's src/utils/patterns.ts holds the same bound.
+ */
+export const BACKTRACKING_INPUT_LIMIT = 16;
+
+/**
+ * A pattern as the generated server tests it (src/utils/patterns.ts): natively, or with RE2's
+ * linear-time engine when it can backtrack super-linearly, so that the generator, which tests sample
+ * values against the spec's patterns, cannot be held for minutes by one either. Undefined when invalid.
+ */
+export function patternTester(pattern: string): PatternTester | undefined {
+  if (!testers.has(pattern)) testers.set(pattern, buildTester(pattern));
+  return testers.get(pattern);
+}
+
+const testers = new Map<string, PatternTester | undefined>();
+
+function buildTester(pattern: string): PatternTester | undefined {
+  const native = compilePattern(pattern);
+  if (native === undefined || !isSuperLinearPattern(pattern)) return native;
+  try {
+    const re2 = RE2JS.compile(RE2JS.translateRegExp(pattern));
+    return { test: (value) => re2.test(value) };
+  } catch {
+    return { test: (value) => value.length <= BACKTRACKING_INPUT_LIMIT && native.test(value) };
   }
 }

@@ -6,9 +6,10 @@ import { loadSpec } from '../../../src/load/load-spec.js';
 import { buildModel } from '../../../src/model/build-model.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
 import { reportSuperLinearDomainPatterns } from '../../../src/model/domain/domain-patterns.js';
+import { sampleFields } from '../../../src/plan/domain-samples.js';
 import { buildDomainViews } from '../../../src/plan/entity-view.js';
 import { createSchemaConverter } from '../../../src/model/json-schema.js';
-import { isSuperLinearPattern } from '../../../src/model/pattern.js';
+import { isSuperLinearPattern, patternTester } from '../../../src/model/pattern.js';
 import { superLinearPatterns } from '../../../src/plan/super-linear-patterns.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
@@ -86,5 +87,16 @@ describe('super-linear patterns', () => {
       expect(valueObjects[0]?.usesPatterns).toBe(true);
       expect(superLinearPatterns(domain)).toEqual(['^([a-z]+-?)*$', '^(a|a)*$']);
     });
+  });
+
+  it('does not hold the generator: sample values are tested as the server tests them', async () => {
+    const domain = buildDomainModel(await loadDomainModel(resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-generator-samples/domain.yaml')));
+    const started = performance.now();
+    // "sample" padded to 40 characters fails ^([a-z]+)*[0-9]$ at its end: 2^40 steps for Node's RegExp.
+    expect(sampleFields(domain.entities[0]?.fields ?? [], new Map())).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(patternTester('^([a-z]+)*[0-9]$')?.test(`${'a'.repeat(40)}1`)).toBe(true);
+    expect(patternTester('^(a+)+\\1$')?.test(`${'a'.repeat(40)}!`)).toBe(false); // RE2 cannot: bounded
+    expect(patternTester('(')).toBeUndefined();
   });
 });
