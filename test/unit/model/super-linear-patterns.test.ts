@@ -10,6 +10,7 @@ import { sampleFields } from '../../../src/plan/domain-samples.js';
 import { buildDomainViews } from '../../../src/plan/entity-view.js';
 import { createSchemaConverter } from '../../../src/model/json-schema.js';
 import { isSuperLinearPattern, patternTester } from '../../../src/model/pattern.js';
+import { reportSerializerFallbacks } from '../../../src/plan/serializer-fallbacks.js';
 import { superLinearPatterns } from '../../../src/plan/super-linear-patterns.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
@@ -66,6 +67,13 @@ describe('super-linear patterns', () => {
   it('lists them for the generated server, each once and sorted, the safe ones left out', async () => {
     const { model } = buildModel(await loadSpec(resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-every-place/openapi.yaml')));
     expect(superLinearPatterns(model.schemas, model.resources)).toEqual(['^([a-z]+)*$', '^(a+)+$', '^(a+)+\\1$', '^(a|a)*$', '^(a|aa)+$']);
+  });
+
+  it('keeps a response whose patternProperties key backtracks away from fast-json-stringify (SCF012)', async () => {
+    const { model } = buildModel(await loadSpec(resolve(REPO_ROOT, 'test/fixtures/hostile/07-redos-every-place/openapi.yaml')));
+    const fallbacks = reportSerializerFallbacks(model.resources, model.schemas);
+    expect(fallbacks.map((d) => [d.code, d.location?.pointer])).toEqual([['SCF012', '/paths/~1words~1{slug}/put/responses/200/content/application~1json/schema']]);
+    expect(fallbacks[0]?.message).toContain('its patternProperties key "^(a|aa)+$" can backtrack super-linearly');
   });
 
   describe('in the domain model', () => {

@@ -22,12 +22,17 @@ export const BACKTRACKING_INPUT_LIMIT = 16;
 
 const compiled = new Map<string, PatternTester>();
 
+/** Whether the generator found that the pattern can backtrack super-linearly (scaffold's SCF017). */
+export function backtracksSuperLinearly(pattern: string): boolean {
+  return superLinearPatterns.has(pattern);
+}
+
 /** The tester of a pattern, compiled once. */
 export function compilePattern(pattern: string, flags = 'u'): PatternTester {
   const key = `${flags}/${pattern}`;
   let tester = compiled.get(key);
   if (tester === undefined) {
-    tester = superLinearPatterns.has(pattern)
+    tester = backtracksSuperLinearly(pattern)
       ? (linearTimePattern(pattern) ?? boundedPattern(nativePattern(pattern, flags)))
       : nativePattern(pattern, flags);
     compiled.set(key, tester);

@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import fastJson from 'fast-json-stringify';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { JsonSchema } from '../controllers/operation-route.js';
-import { compilePattern } from './patterns.js';
+import { backtracksSuperLinearly, compilePattern } from './patterns.js';
 import {
   compileResponseSerializer,
   stripUndeclared,
@@ -49,6 +49,7 @@ export function createValidation(schemas: readonly RegisteredSchema[]): Validati
         schemas,
         fastJson as unknown as BuildSerializer,
         (fallbackSchema) => (data) => JSON.stringify(stripUndeclared(data, fallbackSchema, byId)),
+        backtracksSuperLinearly,
       ),
   };
 }
