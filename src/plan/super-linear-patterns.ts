@@ -7,21 +7,21 @@ import { isSuperLinearPattern } from '../model/pattern.js';
  */
 export function superLinearPatterns(...roots: readonly unknown[]): string[] {
   const found = new Set<string>();
+  // Each object once: the model shares schema objects between operations.
+  const seen = new Set<object>();
   const pending: unknown[] = [...roots];
   while (pending.length > 0) {
     const value = pending.pop();
-    if (typeof value !== 'object' || value === null) continue;
-    if (Array.isArray(value)) {
-      pending.push(...(value as unknown[]));
-      continue;
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    const children: unknown[] = Array.isArray(value) ? value : Object.values(value);
+    if (!Array.isArray(value)) {
+      const record = value as Record<string, unknown>;
+      if (typeof record.pattern === 'string' && isSuperLinearPattern(record.pattern)) found.add(record.pattern);
+      if (isRecord(record.patternProperties)) for (const key of Object.keys(record.patternProperties)) if (isSuperLinearPattern(key)) found.add(key);
     }
-    const record = value as Record<string, unknown>;
-    const candidates = [
-      ...(typeof record.pattern === 'string' ? [record.pattern] : []),
-      ...(isRecord(record.patternProperties) ? Object.keys(record.patternProperties) : []),
-    ];
-    for (const pattern of candidates) if (isSuperLinearPattern(pattern)) found.add(pattern);
-    pending.push(...Object.values(record));
+    // One at a time: spreading a huge enum into push() would overflow the stack.
+    for (const child of children) pending.push(child);
   }
   return [...found].sort();
 }
