@@ -347,6 +347,8 @@ async function startServer(project, logLevel) {
     PORT: String(port),
     LOG_LEVEL: logLevel,
     API_KEYS: API_KEY,
+    // Petstore's operations take JWTs: in production the server refuses to start without a key.
+    JWT_SECRET: 'bench-secret-0123456789abcdef-0123456789',
     RATE_LIMIT_MAX: '1000000000', // the default (100/min) would turn the load into 429s
   };
   const child = spawn(process.execPath, ['dist/server.js'], { cwd: project, env, stdio: 'ignore' });

@@ -12,6 +12,7 @@ import { loadSpec } from './load/load-spec.js';
 import { loadProjectTemplates, type ProjectTemplates } from './load/project-templates.js';
 import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
+import { reportSuperLinearDomainPatterns } from './model/domain/domain-patterns.js';
 import { bindOperations } from './model/crud/bind-operations.js';
 import { inferDomainModel } from './model/infer/infer-domain.js';
 import { defaultPackageName, PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
@@ -91,13 +92,14 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     const spec = await loadSpec(options.spec, { cache, text: designText(options.spec), designFolder: options.design, allowRemoteRefs: options.allowRemoteRefs });
     const previousApi = await loadApiSnapshot(outDir);
     const { guidelines, diagnostics: guidelineNotes } = await loadGuidelinesOption(options.guidelines);
-    const modelled = options.models === undefined ? undefined : buildDomainModel(await loadDomainModel(options.models, designText(options.models), options.design), { identity: guidelines.idType });
+    const loadedModels = options.models === undefined ? undefined : await loadDomainModel(options.models, designText(options.models), options.design);
+    const modelled = loadedModels && buildDomainModel(loadedModels, { identity: guidelines.idType });
     const templates = await loadProjectTemplates(outDir, TEMPLATES_DIR, version);
     const upstream = await upstreamNotices(outDir, templates.upstreamChanges, version);
 
     onStage('model');
     const { model, diagnostics } = buildModel(spec, guidelines.apiPrefix, cache);
-    diagnostics.push(...guidelineNotes);
+    diagnostics.push(...guidelineNotes, ...(loadedModels ? reportSuperLinearDomainPatterns(loadedModels) : []));
     const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model, guidelines.idType);
     const domain = modelled ?? inferred?.domain;
     const crud = domain && bindOperations(model, domain);

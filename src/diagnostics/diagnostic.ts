@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = {
   SCF012: 'response serialized by the fallback',
   SCF014: 'YAML aliases expand too far',
   SCF015: 'document nested too deep, or a $ref chain that loops',
+  SCF017: 'pattern that can backtrack super-linearly (ReDoS)',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

@@ -33,6 +33,10 @@ export function buildModel(spec: LoadedSpec, defaultBasePath?: string, cache?: R
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new ScaffoldError(errors);
 
+  for (const [index, diagnostic] of diagnostics.entries()) {
+    // A super-linear pattern is for whoever owns the spec to rewrite: name the file beside the pointer.
+    if (diagnostic.code === 'SCF017' && diagnostic.location?.file === undefined) diagnostics[index] = { ...diagnostic, location: { file: spec.path, ...diagnostic.location } };
+  }
   const resources = groupIntoResources(drafts, document.tags ?? [], diagnostics);
   const model: ApiModel = {
     title: document.info.title,

@@ -1,6 +1,6 @@
-import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { JsonSchema } from './types.js';
-import { compilePattern } from './pattern.js';
+import { compilePattern, isSuperLinearPattern } from './pattern.js';
 
 /**
  * Rewrites an OpenAPI schema object into JSON Schema 2020-12 for Ajv2020 and fast-json-stringify:
@@ -49,6 +49,14 @@ export function decodePointerSegment(segment: string): string {
 
 export function createSchemaConverter(options: ConverterOptions): SchemaConverter {
   const inlining = new Set<string>();
+  // A schema converted in several views (request, response) is reported once.
+  const reportedPatterns = new Set<string>();
+
+  function checkBacktracking(pattern: string, pointer: string): void {
+    if (reportedPatterns.has(pointer) || !isSuperLinearPattern(pattern)) return;
+    reportedPatterns.add(pointer);
+    options.diagnostics.push(superLinearPatternWarning(pattern, { pointer }));
+  }
 
   function convert(schema: unknown, view: SchemaView, pointer: string): JsonSchema {
     if (typeof schema === 'boolean') return schema;
@@ -92,6 +100,7 @@ export function createSchemaConverter(options: ConverterOptions): SchemaConverte
     for (const [key, value] of Object.entries(source)) {
       if (value === undefined || DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
       if (SCHEMA_MAP_KEYWORDS.includes(key) && isRecord(value)) {
+        if (key === 'patternProperties') for (const pattern of Object.keys(value)) checkBacktracking(pattern, `${pointer}/patternProperties/${escapePointerSegment(pattern)}`);
         out[key] = Object.fromEntries(
           Object.entries(value).map(([name, sub]) => [name, convert(sub, view, `${pointer}/${key}/${name}`)]),
         );
@@ -104,8 +113,10 @@ export function createSchemaConverter(options: ConverterOptions): SchemaConverte
       } else if (key === 'format') {
         if (typeof value === 'string' && KNOWN_FORMATS.has(value)) out.format = value;
       } else if (key === 'pattern') {
-        if (typeof value === 'string' && isValidPattern(value)) out.pattern = value;
-        else options.diagnostics.push(warning('SCF105', `pattern ${JSON.stringify(value)} is not a valid regular expression; it is not enforced`, { pointer: `${pointer}/pattern` }));
+        if (typeof value === 'string' && isValidPattern(value)) {
+          out.pattern = value;
+          checkBacktracking(value, `${pointer}/pattern`);
+        } else options.diagnostics.push(warning('SCF105', `pattern ${JSON.stringify(value)} is not a valid regular expression; it is not enforced`, { pointer: `${pointer}/pattern` }));
       } else if (key === 'type' && value === 'file') {
         out.type = 'string'; // Swagger 2 leftover
       } else if (key === 'required' && !Array.isArray(value)) {
@@ -164,6 +175,20 @@ function withNullable(out: JsonSchema, source: Record<string, unknown>): JsonSch
   }
   if (Array.isArray(type)) return type.includes('null') ? out : { ...out, type: [...type, 'null'] };
   return { anyOf: [out, { type: 'null' }] };
+}
+
+/** SCF017: where a pattern that can backtrack super-linearly sits, and what the server does about it. */
+export function superLinearPatternWarning(pattern: string, location: SourceLocation): Diagnostic {
+  return warning(
+    'SCF017',
+    `pattern ${JSON.stringify(pattern)} can take super-linear time to test (nested or overlapping repetition): a short crafted input could block a backtracking engine for seconds; the generated server tests it with RE2's linear-time engine, or, where RE2 cannot express it (a backreference, a lookaround), only on values of at most 16 characters`,
+    location,
+    'rewrite it so that no two repetitions can match the same text (`^(a+)+$` is `^a+$`, `^(a|ab)*$` is `^(ab?)*$`)',
+  );
+}
+
+function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function isValidPattern(pattern: string): boolean {

@@ -2,7 +2,7 @@ import { isRecord } from '../model/json-schema.js';
 import type { JsonSchema, MediaBody, Operation, Parameter } from '../model/types.js';
 import { flatten, type SchemaLookup } from './error-template.js';
 import { sampleValue } from './sample-value.js';
-import { compilePattern } from '../model/pattern.js';
+import { patternTester } from '../model/pattern.js';
 
 /**
  * The requests the generated contract tests send for one operation: a valid one built from samples
@@ -113,7 +113,7 @@ function rejectsWord(schema: JsonSchema, lookup: SchemaLookup): boolean {
   const flat = flatten(schema, lookup, 0);
   if (!flat) return false;
   const types = Array.isArray(flat.type) ? flat.type : [flat.type];
-  if (types.includes('string')) return Array.isArray(flat.enum) || flat.format === 'uuid' || flat.format === 'date-time' || flat.format === 'date' || typeof flat.pattern === 'string' && compilePattern(flat.pattern)?.test('not-valid') === false;
+  if (types.includes('string')) return Array.isArray(flat.enum) || flat.format === 'uuid' || flat.format === 'date-time' || flat.format === 'date' || typeof flat.pattern === 'string' && patternTester(flat.pattern)?.test('not-valid') === false;
   return types.some((t) => t === 'integer' || t === 'number' || t === 'boolean');
 }
 

@@ -1,7 +1,7 @@
 import { evaluate } from '../model/domain/expression.js';
 import type { Entity, Field, ValueObject } from '../model/domain/types.js';
 import { pascalCase, stringLiteral } from '../model/naming.js';
-import { compilePattern } from '../model/pattern.js';
+import { patternTester } from '../model/pattern.js';
 
 /**
  * Test data for the generated model tests: a valid input for each entity (every field constraint and
@@ -76,7 +76,7 @@ export function sampleValue(field: Field, valueObjects: Map<string, ValueObject>
     case 'json':
       return { value: {}, code: '{}' };
     default: {
-      const value = STRING_CANDIDATES.map((candidate) => fitLength(candidate, c.minLength, c.maxLength)).find((candidate) => c.pattern === undefined || compilePattern(c.pattern)?.test(candidate) === true);
+      const value = STRING_CANDIDATES.map((candidate) => fitLength(candidate, c.minLength, c.maxLength)).find((candidate) => c.pattern === undefined || patternTester(c.pattern)?.test(candidate) === true);
       return value === undefined ? undefined : { value, code: stringLiteral(value) };
     }
   }

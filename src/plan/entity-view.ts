@@ -52,6 +52,8 @@ export interface EntityView {
   changesExpression: string;
   valueObjectImports: { className: string; fileStem: string }[];
   usesConflictError: boolean;
+  /** Whether a field has a `pattern`: the entity imports the project's pattern engine. */
+  usesPatterns: boolean;
   isUuid: boolean;
   hasTimestamps: boolean;
   isVersioned: boolean;
@@ -88,6 +90,8 @@ export interface ValueObjectView {
   checks: CheckView[];
   enums: EnumView[];
   equalsExpression: string;
+  /** Whether a field has a `pattern`: the value object imports the project's pattern engine. */
+  usesPatterns: boolean;
 }
 
 export function buildDomainViews(domain: DomainModel): { entities: EntityView[]; valueObjects: ValueObjectView[] } {
@@ -178,6 +182,7 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
       fileStem: kebabCase(name, 'value'),
     })),
     usesConflictError: machine !== undefined,
+    usesPatterns: usesPatterns(entity.fields),
     isUuid: entity.identity === 'uuid',
     hasTimestamps: entity.timestamps,
     isVersioned: entity.versioned,
@@ -212,7 +217,12 @@ function valueObjectView(valueObject: ValueObject): ValueObjectView {
     checks: [...valueObject.fields.flatMap((f) => fieldChecks(f, className)), ...valueObject.invariants.map((i) => invariantCheck(i, optionalFields))],
     enums: valueObject.fields.filter((f) => f.type === 'enum').map((f) => enumView(className, f)),
     equalsExpression: valueObject.fields.map((f) => `this.props.${f.names.camel} === other.props.${f.names.camel}`).join(' && '),
+    usesPatterns: usesPatterns(valueObject.fields),
   };
+}
+
+function usesPatterns(fields: readonly Field[]): boolean {
+  return fields.some((f) => f.constraints.pattern !== undefined);
 }
 
 function idType(entity: Entity): string {
@@ -263,7 +273,8 @@ function fieldChecks(field: Field, owner: string): CheckView[] {
   if (c.max !== undefined) add(`${value} <= ${c.max}`, `must be at most ${c.max}`);
   if (c.minLength !== undefined) add(`${value}.length >= ${c.minLength}`, `must have at least ${c.minLength} characters`);
   if (c.maxLength !== undefined) add(`${value}.length <= ${c.maxLength}`, `must have at most ${c.maxLength} characters`);
-  if (c.pattern !== undefined) add(`new RegExp(${stringLiteral(c.pattern)}, ${stringLiteral(compilePattern(c.pattern)?.flags ?? '')}).test(${value})`, `must match ${c.pattern}`);
+  // Through the project's pattern engine: a pattern that backtracks super-linearly runs in linear time.
+  if (c.pattern !== undefined) add(`compilePattern(${stringLiteral(c.pattern)}, ${stringLiteral(compilePattern(c.pattern)?.flags ?? '')}).test(${value})`, `must match ${c.pattern}`);
   if (field.type === 'integer') add(`Number.isInteger(${value})`, 'must be an integer');
   if (field.type === 'enum') {
     add(`(${enumConstName(`${owner}${pascalCase(field.names.original)}`)} as readonly string[]).includes(${value})`, `must be one of ${field.values.join(', ')}`);

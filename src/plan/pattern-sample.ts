@@ -1,4 +1,4 @@
-import { compilePattern } from '../model/pattern.js';
+import { patternTester } from '../model/pattern.js';
 
 /**
  * Strings that match a regular expression of the common, simple kind (`^[A-Z]{3}$`,
@@ -8,7 +8,7 @@ import { compilePattern } from '../model/pattern.js';
  * classes) gives no sample rather than a guess.
  */
 export function patternSamples(pattern: string): string[] {
-  const regex = compilePattern(pattern);
+  const regex = patternTester(pattern);
   if (!regex) return [];
   let tree: Node | undefined;
   try {

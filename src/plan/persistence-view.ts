@@ -3,7 +3,7 @@ import { plural } from '../model/domain/build-domain.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { sampleFields, sampleSatisfiesInvariants } from './domain-samples.js';
-import { compilePattern } from '../model/pattern.js';
+import { patternTester } from '../model/pattern.js';
 
 /**
  * What the persistence templates receive: Drizzle column builders for each table, and for each
@@ -121,7 +121,7 @@ function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sa
       if (definition?.unique && typeof field.value === 'string') {
         const withNumber = `${field.value}123`;
         const c = definition.constraints;
-        if ((c.pattern !== undefined && compilePattern(c.pattern)?.test(withNumber) !== true) || (c.maxLength !== undefined && withNumber.length > c.maxLength)) unique = false;
+        if ((c.pattern !== undefined && patternTester(c.pattern)?.test(withNumber) !== true) || (c.maxLength !== undefined && withNumber.length > c.maxLength)) unique = false;
         parts.push(`${field.name}: \`${field.value.replace(/[`\\$]/g, '\\$&')}\${next()}\``);
       } else if (definition?.unique) unique = false;
       else parts.push(`${field.name}: ${field.code}`);

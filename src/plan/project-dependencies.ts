@@ -1,6 +1,6 @@
 /**
  * The generated project's dependencies. Fastify 5 with its own plugins; Ajv for OpenAPI 3.1 (2020-12)
- * validation; jose for JWT; ioredis for the shared rate-limit store. Node 20 is the floor, so each
+ * validation, with re2js for patterns that backtrack; jose for JWT; ioredis for the shared rate-limit store. Node 20 is the floor, so each
  * range stays on a major whose `engines` allow it (vitest 4, not 5).
  */
 export const PROJECT_DEPENDENCIES: Record<string, string> = {
@@ -16,6 +16,8 @@ export const PROJECT_DEPENDENCIES: Record<string, string> = {
   fastify: '^5.12.0',
   ioredis: '^5.8.0',
   jose: '^6.1.0',
+  // RE2's linear-time engine in plain JavaScript, for the spec's patterns that could backtrack for seconds.
+  re2js: '^2.10.0',
 };
 
 export const PROJECT_DEV_DEPENDENCIES: Record<string, string> = {

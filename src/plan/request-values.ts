@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { evaluate } from '../model/domain/expression.js';
 import type { Entity, Field, ValueObject } from '../model/domain/types.js';
 import { RESERVED_WORDS, stringLiteral } from '../model/naming.js';
-import { compilePattern } from '../model/pattern.js';
+import { patternTester } from '../model/pattern.js';
 import type { JsonSchema, SchemaDefinition } from '../model/types.js';
 import { fitLength, sampleValue as sampleFieldValue, STRING_CANDIDATES } from './domain-samples.js';
 import { flatten, type SchemaLookup } from './error-template.js';
@@ -146,7 +146,7 @@ export function fitsField(field: Field, value: unknown): boolean {
     const length = [...v].length;
     if (c.minLength !== undefined && length < c.minLength) return false;
     if (c.maxLength !== undefined && length > c.maxLength) return false;
-    return c.pattern === undefined || compilePattern(c.pattern)?.test(v) === true;
+    return c.pattern === undefined || patternTester(c.pattern)?.test(v) === true;
   };
   switch (field.type) {
     case 'string':

@@ -1,7 +1,7 @@
 import { isRecord } from '../model/json-schema.js';
 import type { JsonSchema } from '../model/types.js';
 import { flatten, type SchemaLookup } from './error-template.js';
-import { compilePattern } from '../model/pattern.js';
+import { patternTester } from '../model/pattern.js';
 
 /**
  * A value that validates against a schema, for the generated contract tests: the spec's own
@@ -88,7 +88,7 @@ const FORMAT_SAMPLES: Record<string, string> = {
 function sampleString(schema: Record<string, unknown>): string | undefined {
   const format = typeof schema.format === 'string' ? schema.format : undefined;
   let value = (format && FORMAT_SAMPLES[format]) ?? 'sample';
-  if (typeof schema.pattern === 'string' && compilePattern(schema.pattern)?.test(value) !== true) return undefined;
+  if (typeof schema.pattern === 'string' && patternTester(schema.pattern)?.test(value) !== true) return undefined;
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
   if (value.length < min) value = value.padEnd(min, 'x');

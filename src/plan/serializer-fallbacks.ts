@@ -4,6 +4,7 @@ import { packageVersion } from '../cache/package-version.js';
 import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { escapePointer } from '../model/operations.js';
+import { isSuperLinearPattern } from '../model/pattern.js';
 import type { Operation, Resource, SchemaDefinition } from '../model/types.js';
 import type { SpecPieceHashes } from '../load/check-spec.js';
 import { codeFingerprint } from '../cache/code-fingerprint.js';
@@ -63,7 +64,7 @@ function fallbacksOf(operation: Operation, registered: readonly { $id: string }[
   const diagnostics: Diagnostic[] = [];
   for (const [key, response] of Object.entries(serializedResponses(operation))) {
     const schema = JSON.parse(JSON.stringify(response.schema)) as JsonSchema;
-    const { fallback } = compileResponseSerializer(schema, registered, build, unused);
+    const { fallback } = compileResponseSerializer(schema, registered, build, unused, isSuperLinearPattern);
     if (fallback === undefined) continue;
     const served = key === response.status.toLowerCase() ? response.status : `${response.status} (served as ${key})`;
     diagnostics.push(

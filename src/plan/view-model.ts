@@ -17,6 +17,7 @@ import type { RelationalSchema } from '../model/domain/relational-schema.js';
 import { buildArchitectureView, type ArchitectureView } from './architecture-view.js';
 import type { GenerationReport } from './generation-report.js';
 import { countGeneratedTests, MEASURED_TEST_RUNS, type TestCount } from './test-count.js';
+import { superLinearPatterns } from './super-linear-patterns.js';
 
 /**
  * The data every template receives. All strings are already safe where they land: identifiers come
@@ -58,6 +59,8 @@ export interface ProjectView {
   unitOfWork: UnitOfWorkView | undefined;
   /** Every JSON Schema the routes validate with, by `$id`, as JSON text. */
   schemas: { id: string; schemaJson: string }[];
+  /** The patterns that can backtrack super-linearly (src/plan/super-linear-patterns.ts), as a JSON array of strings. */
+  superLinearPatterns: string;
   /** The error body most responses share, as an object literal (`undefined` when the spec has none). */
   sharedErrorBody: string;
   /** Whether the error bodies scaffold writes itself (no error schema in the spec) use the house envelope `{ success: false, error }`, else a plain `{ code, message, details, requestId }` (guidelines `errorEnvelope`). */
@@ -68,6 +71,10 @@ export interface ProjectView {
   securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
   /** Whether the spec declares any security scheme. */
   hasSecurity: boolean;
+  /** The bearer, oauth2 and openIdConnect schemes some operation requires (their tokens are JWTs), named in a string literal; undefined when none. */
+  jwtSchemes: string | undefined;
+  /** The HTTP methods the routes answer (HEAD with GET), upper case and sorted, as a JSON array for CORS. */
+  corsMethods: string;
   /** package.json dependencies of the project, sorted by name. */
   dependencies: { name: string; version: string }[];
   /** package.json devDependencies of the project, sorted by name. */
@@ -197,7 +204,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
   const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence, options.classSuffixes?.service) : undefined;
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
-  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, apiTests: apiTests?.files ?? [], unitOfWork });
+  const jwt = jwtSchemes(model);
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork });
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -219,6 +227,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
     firstRoute,
     schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
+    superLinearPatterns: JSON.stringify(superLinearPatterns(model.schemas, model.resources, options.domain)),
     sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
     errorEnvelope: options.errorEnvelope ?? true,
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
@@ -229,6 +238,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
     })),
     hasSecurity: model.securitySchemes.length > 0,
+    jwtSchemes: jwt,
+    corsMethods: JSON.stringify(routeMethods(model)),
     dependencies: sortedEntries(options.dependencies),
     devDependencies: sortedEntries(options.devDependencies),
     overrides: Object.keys(options.overrides)
@@ -371,6 +382,21 @@ function implementationDoc(entry: ImplementationEntry): string[] {
  * The spec's shared error schema: the component referenced most often by error responses
  * (4xx, 5xx, default), if any is referenced by more than one.
  */
+const JWT_SCHEME_KINDS: ReadonlySet<SecurityScheme['kind']> = new Set(['bearer', 'oauth2', 'openIdConnect']);
+
+function jwtSchemes(model: ApiModel): string | undefined {
+  const required = new Set(model.resources.flatMap((r) => r.operations.flatMap((o) => o.security.flatMap((s) => s.schemes.map(({ key }) => key)))));
+  const keys = model.securitySchemes.filter((s) => JWT_SCHEME_KINDS.has(s.kind) && required.has(s.key)).map((s) => s.key);
+  return keys.length === 0 ? undefined : stringLiteral(keys.join(', '));
+}
+
+/** A browser's preflight asks for the method it is about to send; Fastify answers HEAD on every GET route. */
+function routeMethods(model: ApiModel): string[] {
+  const methods = new Set(model.resources.flatMap((r) => r.operations.map((o) => o.method.toUpperCase())));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
 function sharedErrorSchemaId(model: ApiModel): string | undefined {
   const counts = new Map<string, number>();
   for (const resource of model.resources) {

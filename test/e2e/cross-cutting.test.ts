@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, generateExample } from '../support/generated-project.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
@@ -9,6 +10,7 @@ import { isReachable, redisCommand } from '../support/services.js';
  * Needs Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 (this machine starts both).
  */
 const REDIS_PORT = 6379;
+const JWT_SECRET = 'e2e-secret-of-at-least-32-characters';
 let project: string;
 const servers: RunningServer[] = [];
 
@@ -16,7 +18,7 @@ async function start(env: Record<string, string>): Promise<RunningServer> {
   const server = await startServer(process.execPath, ['dist/server.js'], {
     cwd: project,
     // Each instance its own in-memory database unless the test gives them a shared PostgreSQL.
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', API_KEYS: 'key-1', DATA_DIR: 'memory://', ...env },
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', API_KEYS: 'key-1', JWT_SECRET, DATA_DIR: 'memory://', ...env },
     readyPath: '/health/live',
   });
   servers.push(server);
@@ -83,6 +85,50 @@ describe('a generated server', () => {
     const other = await fetch(`${server.baseUrl}/health/live`, { headers: { origin: 'https://evil.example.com' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it("lets a browser on an allowed origin send the spec's PUT and DELETE (preflight), with credentials", async () => {
+    const server = await start({ CORS_ORIGINS: 'https://app.example.com' });
+    const preflight = await fetch(`${server.baseUrl}/v2/pet/1`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(preflight.headers.get('access-control-allow-methods')?.split(', ')).toEqual(['DELETE', 'GET', 'HEAD', 'POST', 'PUT']);
+    const other = await fetch(`${server.baseUrl}/v2/pet/1`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'DELETE' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('allows any origin with CORS_ORIGINS=*, never with credentials', async () => {
+    const server = await start({ CORS_ORIGINS: '*' });
+    const preflight = await fetch(`${server.baseUrl}/v2/pet/1`, { method: 'OPTIONS', headers: { origin: 'https://any.example.com', 'access-control-request-method': 'PUT' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+  });
+
+  it('refuses a JWT that never expires (no exp claim), unless JWT_REQUIRE_EXP=false', async () => {
+    const token = (expires: boolean) => {
+      const jwt = new SignJWT({ scope: 'read:pets write:pets' }).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1');
+      return (expires ? jwt.setExpirationTime('5m') : jwt).sign(new TextEncoder().encode(JWT_SECRET));
+    };
+    const findPets = async (server: RunningServer, expires: boolean) =>
+      (await fetch(`${server.baseUrl}/v2/pet/findByStatus?status=available`, { headers: { authorization: `Bearer ${await token(expires)}` } })).status;
+    const strict = await start({});
+    expect(await findPets(strict, false)).toBe(401);
+    expect(await findPets(strict, true)).not.toBe(401);
+    const lenient = await start({ JWT_REQUIRE_EXP: 'false' });
+    expect(await findPets(lenient, false)).not.toBe(401);
+  });
+
+  it('refuses to start in production when the spec takes JWTs and no key is configured', async () => {
+    const result = await runCommand(process.execPath, ['dist/server.js'], { cwd: project, env: { NODE_ENV: 'production', DATA_DIR: 'memory://' }, timeoutMs: 20_000 });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('JWT_SECRET or JWT_JWKS_URL must be set in production');
   });
 
   it('refuses a body over the size limit with 413', async () => {

@@ -51,6 +51,22 @@ describe('response serializers', () => {
     expect(result.serialize([{ a: 1 }])).toBe('fallback:[{"a":1}]');
   });
 
+  it('does not hand fast-json-stringify a patternProperties key that backtracks super-linearly, even behind a reference', () => {
+    // fast-json-stringify would test every key of a body against it with a native RegExp (issue 14 item 7).
+    const schemas = [{ $id: 'Labels', type: 'object', patternProperties: { '^(a+)+$': { type: 'string' } } }];
+    let built = false;
+    const build: Build = () => {
+      built = true;
+      return () => 'fast';
+    };
+    const backtracks = (pattern: string) => pattern === '^(a+)+$';
+    const result = serializer.compileResponseSerializer({ type: 'object', properties: { labels: { $ref: 'Labels' } } }, schemas, build, fallback, backtracks);
+    expect(built).toBe(false);
+    expect(result.fallback).toBe('its patternProperties key "^(a+)+$" can backtrack super-linearly, and fast-json-stringify would test every key of a body against it with a native RegExp');
+    expect(result.serialize({ labels: { [`${'a'.repeat(28)}!`]: 'x' } })).toBe(`fallback:{"labels":{"${'a'.repeat(28)}!":"x"}}`);
+    expect(serializer.compileResponseSerializer({ $ref: 'Labels' }, schemas, build, fallback).fallback).toBeUndefined();
+  });
+
   it('does not try fast-json-stringify on schemas with more paths through references than the budget', () => {
     // Each level references the next twice: 2^depth paths, the shape of Stripe's expandable fields.
     const schemas = Array.from({ length: 20 }, (_, i) => ({

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
+import { createJwtVerifier } from '../src/middlewares/jwt.js';
 import type { DatabaseConnection } from '../src/repositories/database.js';
 import { testDatabase } from './support/database.js';
+
+/** The one origin CORS_ORIGINS allows in these tests. */
+const BROWSER_ORIGIN = 'https://app.example.com';
 
 describe('the application', () => {
   let app: FastifyInstance;
@@ -11,7 +16,9 @@ describe('the application', () => {
 
   beforeAll(async () => {
     database = await testDatabase();
-    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), { database });
+    app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CORS_ORIGINS: BROWSER_ORIGIN }), {
+      database,
+    });
     await app.ready();
   });
 
@@ -46,6 +53,35 @@ describe('the application', () => {
     expect(response.headers['x-request-id']).toBe('req-123');
   });
 
+  it('answers a browser preflight from an allowed origin with the methods of the spec, and credentials', async () => {
+    const response = await app.inject({
+      method: 'OPTIONS',
+      url: '/health/live',
+      headers: { origin: BROWSER_ORIGIN, 'access-control-request-method': 'GET' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe(BROWSER_ORIGIN);
+    expect(response.headers['access-control-allow-credentials']).toBe('true');
+    expect(String(response.headers['access-control-allow-methods']).split(', ')).toEqual([
+      'DELETE',
+      'GET',
+      'HEAD',
+      'PATCH',
+      'POST',
+      'PUT',
+    ]);
+  });
+
+  it('gives an origin it does not allow no CORS headers, and no credentials', async () => {
+    const response = await app.inject({
+      method: 'OPTIONS',
+      url: '/health/live',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET' },
+    });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
   it('answers a known path with an unsupported method with 405 and Allow', async () => {
     const response = await app.inject({ method: 'TRACE', url: '/api/v1/auth/login' });
     expect(response.statusCode).toBe(405);
@@ -57,5 +93,36 @@ describe('configuration', () => {
   it('refuses to start with an invalid variable and names it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+  });
+});
+
+describe('JWT verification', () => {
+  const secret = 'a-test-secret-of-at-least-32-characters';
+  const verifier = (env: Record<string, string> = {}) =>
+    createJwtVerifier(loadConfig({ JWT_SECRET: secret, ...env }).jwt);
+  const sign = (claims: { exp?: number | string }) => {
+    const token = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1');
+    if (claims.exp !== undefined) token.setExpirationTime(claims.exp);
+    return token.sign(new TextEncoder().encode(secret));
+  };
+
+  it('refuses a token that never expires (no exp claim) unless JWT_REQUIRE_EXP=false', async () => {
+    const forever = await sign({});
+    expect(await verifier().verify(forever)).toBeNull();
+    expect(await verifier({ JWT_REQUIRE_EXP: 'false' }).verify(forever)).toMatchObject({ subject: 'user-1' });
+    expect(await verifier().verify(await sign({ exp: '5m' }))).toMatchObject({ subject: 'user-1' });
+  });
+
+  it('tolerates clocks apart by up to JWT_CLOCK_TOLERANCE_SECONDS', async () => {
+    const justExpired = await sign({ exp: Math.floor(Date.now() / 1000) - 10 });
+    expect(await verifier().verify(justExpired)).toMatchObject({ subject: 'user-1' });
+    expect(await verifier({ JWT_CLOCK_TOLERANCE_SECONDS: '0' }).verify(justExpired)).toBeNull();
+  });
+
+  it('refuses to start in production without a key to verify tokens', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET or JWT_JWKS_URL must be set in production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret })).not.toThrow();
   });
 });

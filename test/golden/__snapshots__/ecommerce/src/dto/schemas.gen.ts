@@ -632,3 +632,6 @@ export const sharedErrorBody: ErrorBodyTemplate | undefined = {
     requestId: { $fill: 'requestId' },
   },
 };
+
+/** Patterns that can backtrack super-linearly: src/utils/patterns.ts tests them with a linear-time engine. */
+export const superLinearPatterns: ReadonlySet<string> = new Set<string>([]);

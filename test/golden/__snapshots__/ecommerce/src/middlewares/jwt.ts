@@ -8,7 +8,10 @@ export interface JwtVerifier {
   readonly configured: boolean;
 }
 
-/** JWTs are verified with a JWKS URL when one is set (any asymmetric algorithm), else with the HS256 secret. */
+/**
+ * JWTs are verified with a JWKS URL when one is set (any asymmetric algorithm), else with the HS256 secret.
+ * A token must expire (`exp`) unless JWT_REQUIRE_EXP=false: a stolen one that never expires is valid forever.
+ */
 export function createJwtVerifier(config: Config['jwt']): JwtVerifier {
   const key: Uint8Array | JWTVerifyGetKey | undefined = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
@@ -19,6 +22,8 @@ export function createJwtVerifier(config: Config['jwt']): JwtVerifier {
     ...(config.issuer !== undefined && { issuer: config.issuer }),
     ...(config.audience !== undefined && { audience: config.audience }),
     ...(!config.jwksUrl && { algorithms: ['HS256'] }),
+    requiredClaims: config.requireExpiry ? ['exp'] : [],
+    clockTolerance: config.clockToleranceSeconds,
   };
 
   return {

@@ -2,6 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
+import { compilePattern } from '../utils/patterns.js';
 import type { DomainEvent } from './domain-event.js';
 
 /** The state of a Product: what is stored, and what repositories map rows to and from. */
@@ -126,7 +127,7 @@ export abstract class ProductBase {
   /** The field constraints and invariants of the domain model. */
   protected assertValid(): void {
     const issues: ValidationIssue[] = [];
-    if (!new RegExp('^[A-Z0-9][A-Z0-9-]{2,31}$', 'u').test(this.props.sku)) {
+    if (!compilePattern('^[A-Z0-9][A-Z0-9-]{2,31}$', 'u').test(this.props.sku)) {
       issues.push({ location: 'sku', message: 'must match ^[A-Z0-9][A-Z0-9-]{2,31}$' });
     }
     if (!(this.props.name.length >= 1)) {

@@ -10,8 +10,6 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Where the embedded database keeps its data when DATABASE_URL is unset (`memory://` keeps it in memory). */
   readonly dataDir: string;
-  /** Whether error logs quote a failed query's values (request data, personal data): for debugging only. */
-  readonly logQueryValues: boolean;
   readonly redisUrl: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly jwt: {
@@ -19,6 +17,10 @@ export interface Config {
     readonly jwksUrl: string | undefined;
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
+    /** Whether a token without an `exp` claim (one that never expires) is refused. */
+    readonly requireExpiry: boolean;
+    /** How far `exp` and `nbf` may be off, for clocks that differ between the issuer and this server. */
+    readonly clockToleranceSeconds: number;
   };
   readonly apiKeys: readonly string[];
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
@@ -37,6 +39,9 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** The spec's security schemes whose tokens are JWTs: without a key to verify them, they refuse everyone. */
+const JWT_SECURITY_SCHEMES = 'petstore_auth';
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
@@ -49,7 +54,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: read.string('DATA_DIR', '.data/pglite'),
-    logQueryValues: read.flag('LOG_QUERY_VALUES'),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     corsOrigins: read.list('CORS_ORIGINS'),
     jwt: {
@@ -57,6 +61,8 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl: read.optionalUrl('JWT_JWKS_URL', ['https:', 'http:']),
       issuer: read.optionalString('JWT_ISSUER'),
       audience: read.optionalString('JWT_AUDIENCE'),
+      requireExpiry: read.boolean('JWT_REQUIRE_EXP', true),
+      clockToleranceSeconds: read.integer('JWT_CLOCK_TOLERANCE_SECONDS', 30, { min: 0, max: 3600 }),
     },
     apiKeys: read.list('API_KEYS'),
     rateLimit: {
@@ -69,6 +75,12 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (config.jwt.secret !== undefined && config.jwt.secret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
+  }
+  if (nodeEnv === 'production' && config.jwt.secret === undefined && config.jwt.jwksUrl === undefined) {
+    // Without a key every token is refused: a server that answers 401 to everyone, silently.
+    problems.push(
+      `JWT_SECRET or JWT_JWKS_URL must be set in production: the spec's security schemes ${JWT_SECURITY_SCHEMES} take JWTs, and without a key to verify them every secured request is refused`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
@@ -105,11 +117,12 @@ class EnvReader {
     return parsed;
   }
 
-  flag(name: string): boolean {
-    const value = this.raw(name);
-    if (value === undefined || value === 'false') return false;
-    if (value !== 'true') this.problems.push(`${name} must be true or false, got "${value}"`);
-    return value === 'true';
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === 'false') return value === 'true';
+    this.problems.push(`${name} must be true or false, got "${value}"`);
+    return fallback;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

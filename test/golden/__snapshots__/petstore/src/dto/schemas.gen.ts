@@ -75,3 +75,6 @@ export const sharedErrorSchemaId: string | undefined = undefined;
 
 /** The body of errors for which an operation declares no schema of its own, built to match the shared error schema. */
 export const sharedErrorBody: ErrorBodyTemplate | undefined = undefined;
+
+/** Patterns that can backtrack super-linearly: src/utils/patterns.ts tests them with a linear-time engine. */
+export const superLinearPatterns: ReadonlySet<string> = new Set<string>([]);

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import fastJson from 'fast-json-stringify';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { JsonSchema } from '../controllers/operation-route.js';
+import { backtracksSuperLinearly, compilePattern } from './patterns.js';
 import {
   compileResponseSerializer,
   stripUndeclared,
@@ -48,24 +49,15 @@ export function createValidation(schemas: readonly RegisteredSchema[]): Validati
         schemas,
         fastJson as unknown as BuildSerializer,
         (fallbackSchema) => (data) => JSON.stringify(stripUndeclared(data, fallbackSchema, byId)),
+        backtracksSuperLinearly,
       ),
   };
 }
 
-/**
- * Spec patterns come in two dialects: with the `u` flag where they compile (`\p{L}`), without it
- * where they do not (the common `\-`); the generator checks them the same way.
- */
-const patternEngine = Object.assign(
-  (pattern: string, flags: string): RegExp => {
-    try {
-      return new RegExp(pattern, flags);
-    } catch {
-      return new RegExp(pattern, flags.replace('u', ''));
-    }
-  },
-  { code: 'new RegExp' },
-);
+/** Ajv compiles each `pattern` and `patternProperties` key through this engine (src/utils/patterns.ts). */
+const patternEngine = Object.assign((pattern: string, flags: string) => compilePattern(pattern, flags), {
+  code: 'compilePattern',
+});
 
 function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'array'): Ajv2020 {
   const ajv = new Ajv2020({

@@ -561,3 +561,6 @@ export const sharedErrorBody: ErrorBodyTemplate | undefined = {
   success: false,
   error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
 };
+
+/** Patterns that can backtrack super-linearly: src/utils/patterns.ts tests them with a linear-time engine. */
+export const superLinearPatterns: ReadonlySet<string> = new Set<string>([]);

@@ -1,7 +1,7 @@
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import type { ReadinessCheck } from '../controllers/system.controller.js';
@@ -23,9 +23,7 @@ export async function registerCrossCuttingConcerns(
   config: Config,
 ): Promise<CrossCuttingConcerns> {
   await app.register(cors, {
-    origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
-    credentials: !config.corsOrigins.includes('*'),
-    exposedHeaders: ['x-request-id', 'location', 'retry-after'],
+    delegator: async (request: FastifyRequest) => corsOptionsFor(request.headers.origin, config.corsOrigins),
   });
   await app.register(helmet, {
     // The API reference page at /docs uses inline styles; everything else is JSON.
@@ -52,4 +50,19 @@ export async function registerCrossCuttingConcerns(
       if (redis) await redis.quit();
     },
   };
+}
+
+/** The methods the spec's operations use: a browser's preflight for any other is refused. */
+const CORS_METHODS: readonly string[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'];
+
+/**
+ * CORS per request. An origin CORS_ORIGINS names is answered with credentials (cookies, Authorization);
+ * `*` allows any origin, never with credentials, which would let every site act as the signed-in user;
+ * any other origin gets no CORS headers at all, and its preflight is refused.
+ */
+function corsOptionsFor(origin: string | undefined, allowed: readonly string[]): FastifyCorsOptions {
+  const shared = { methods: [...CORS_METHODS], exposedHeaders: ['x-request-id', 'location', 'retry-after'] };
+  if (allowed.includes('*')) return { ...shared, origin: '*', credentials: false };
+  if (origin !== undefined && allowed.includes(origin)) return { ...shared, origin, credentials: true };
+  return { origin: false };
 }

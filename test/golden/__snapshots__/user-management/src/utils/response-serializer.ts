@@ -5,7 +5,9 @@
  * - it merges allOf parts and anyOf branches keyword by keyword and refuses `integer` with `number`,
  *   two formats, or types that exclude each other, all of which real specs contain;
  * - it looks for recursion by walking every path through the referenced schemas, which is exponential
- *   on densely cross-referenced specs (Stripe's take minutes), so past a budget it is not tried.
+ *   on densely cross-referenced specs (Stripe's take minutes), so past a budget it is not tried;
+ * - it tests every key of an object against its `patternProperties` with a native RegExp, so a schema
+ *   with a key that can backtrack super-linearly (`^(a+)+$`) would let a stored key block the server.
  *
  * This module is scaffold's own (src/shared/response-serializer.ts), copied verbatim into every
  * generated project, and it imports nothing: the generator runs the same decision on the same schemas
@@ -43,6 +45,7 @@ export function compileResponseSerializer(
   schemas: readonly { $id: string }[],
   build: BuildSerializer,
   buildFallback: (schema: JsonSchema) => (data: unknown) => string,
+  backtracks: (pattern: string) => boolean = () => false,
 ): ResponseSerializer {
   let graph = graphs.get(schemas);
   if (graph === undefined) {
@@ -53,7 +56,7 @@ export function compileResponseSerializer(
   const stringify = (data: unknown): string => fallback(data);
   let compiledFallback: ((data: unknown) => string) | undefined;
   const fallback = (data: unknown): string => (compiledFallback ??= buildFallback(schema))(data);
-  const { steps, referenced } = walkSchemaPaths(schema, byId, SERIALIZER_PATH_BUDGET, overBudget);
+  const { steps, referenced, patternKeys } = walkSchemaPaths(schema, byId, SERIALIZER_PATH_BUDGET, overBudget);
   if (steps > SERIALIZER_PATH_BUDGET) {
     // A schema that is just a reference: whatever else reaches that schema is over the budget too.
     if (typeof schema === 'object' && typeof schema.$ref === 'string' && Object.keys(schema).length === 1)
@@ -61,6 +64,13 @@ export function compileResponseSerializer(
     return {
       serialize: stringify,
       fallback: `its schema has more than ${SERIALIZER_PATH_BUDGET} paths through references, too many to try fast-json-stringify`,
+    };
+  }
+  const backtracking = [...patternKeys].find(backtracks);
+  if (backtracking !== undefined) {
+    return {
+      serialize: stringify,
+      fallback: `its patternProperties key ${JSON.stringify(backtracking)} can backtrack super-linearly, and fast-json-stringify would test every key of a body against it with a native RegExp`,
     };
   }
   try {
@@ -82,16 +92,17 @@ const SUBSCHEMAS = ['items', 'additionalProperties', 'not', 'if', 'then', 'else'
 
 /**
  * Walks every path through the schema and its references (cycles cut), up to `budget` steps, and
- * collects the ids of the registered schemas it reaches.
+ * collects the ids of the registered schemas it reaches and the `patternProperties` keys it meets.
  */
 export function walkSchemaPaths(
   root: unknown,
   byId: ReadonlyMap<string, unknown>,
   budget: number,
   overBudget: ReadonlySet<string> = new Set(),
-): { steps: number; referenced: Set<string> } {
+): { steps: number; referenced: Set<string>; patternKeys: Set<string> } {
   let steps = 0;
   const referenced = new Set<string>();
+  const patternKeys = new Set<string>();
   const onPath = new Set<unknown>();
   const resolve = (ref: string): unknown => {
     const [id = '', fragment = ''] = ref.split('#');
@@ -111,6 +122,7 @@ export function walkSchemaPaths(
       else walk(resolve(node.$ref));
     }
     for (const [keyword, value] of Object.entries(node)) {
+      if (keyword === 'patternProperties' && isObject(value)) Object.keys(value).forEach((key) => patternKeys.add(key));
       if (SUBSCHEMA_MAPS.includes(keyword) && isObject(value)) Object.values(value).forEach(walk);
       else if (SUBSCHEMA_LISTS.includes(keyword) && Array.isArray(value)) value.forEach(walk);
       else if (SUBSCHEMAS.includes(keyword)) walk(value);
@@ -118,7 +130,7 @@ export function walkSchemaPaths(
     onPath.delete(node);
   };
   walk(root);
-  return { steps, referenced };
+  return { steps, referenced, patternKeys };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
