@@ -13,7 +13,7 @@ import { createAuthenticator } from './middlewares/authenticate.js';
 import { registerBodyParsers } from './middlewares/body-parsers.js';
 import { createCredentialVerifiers } from './middlewares/credential-verifiers.js';
 import { registerCrossCuttingConcerns } from './middlewares/cross-cutting.js';
-import { registerErrorHandler } from './middlewares/error-handler.js';
+import { answerRouterError, registerErrorHandler } from './middlewares/error-handler.js';
 import { createJwtVerifier } from './middlewares/jwt.js';
 import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
 import { securitySchemes } from './middlewares/security-schemes.gen.js';
@@ -72,6 +72,7 @@ function createFastify(config: Config): FastifyInstance {
     trustProxy: (_address: string, hop: number) => hop < config.trustedProxies,
     requestTimeout: config.requestTimeoutMs,
     exposeHeadRoutes: false,
+    frameworkErrors: answerRouterError(sharedErrorBody),
   });
 }
 

@@ -67,6 +67,25 @@ export function registerErrorHandler(
   });
 }
 
+/**
+ * Errors the router meets before any route is chosen (Fastify's `frameworkErrors`): a path that is not
+ * valid UTF-8 once decoded, a path parameter longer than the router keeps. Answered like every other
+ * client error, with the error body, instead of Fastify's own.
+ */
+export function answerRouterError(
+  sharedErrorBody: ErrorBodyTemplate | undefined,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (raw, request, reply) => {
+    const message =
+      raw.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'A path parameter is too long'
+        : 'The path is not valid: a segment does not decode to UTF-8 text';
+    const error = new ValidationError(message, [{ location: 'path', message }]);
+    request.errorCode = error.code;
+    return sendError(request, reply, 400, error, sharedErrorBody);
+  };
+}
+
 export interface ErrorLogOptions {
   /** Log a failed query's parameters and PostgreSQL's message and detail (they quote request values): for debugging only. */
   logQueryValues?: boolean;

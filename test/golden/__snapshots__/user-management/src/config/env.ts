@@ -10,6 +10,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Where the embedded database keeps its data when DATABASE_URL is unset (`memory://` keeps it in memory). */
   readonly dataDir: string;
+  /** Whether error logs quote a failed query's values (request data, personal data): for debugging only. */
+  readonly logQueryValues: boolean;
   readonly redisUrl: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly jwt: {
@@ -54,6 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: read.string('DATA_DIR', '.data/pglite'),
+    logQueryValues: read.boolean('LOG_QUERY_VALUES', false),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     corsOrigins: read.list('CORS_ORIGINS'),
     jwt: {
