@@ -3,6 +3,7 @@ import type { NormalizedProblem } from '@redocly/openapi-core';
 import { packageVersion } from '../cache/package-version.js';
 import type { RunCache } from '../cache/run-cache.js';
 import { escapeSegment } from './redocly-pointer.js';
+import { escapeKeys, escapeParsedDocuments, unescapeMessage, unescapePointer } from './redocly-keys.js';
 import { componentClosure, cutSpec, type ComponentSubset, type SpecItem, type SpecPieces } from './spec-pieces.js';
 
 /** One of Redocly's problems, without its source: what the cache keeps. */
@@ -111,15 +112,16 @@ function keepable(problems: readonly SpecProblem[]): string {
 async function lint(source: SpecSource, parsed: unknown): Promise<LocatedProblem[]> {
   const { BaseResolver, createConfig, lintDocument, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
-  const document = { source: new Source(source.absoluteRef, source.body), parsed };
-  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
+  const document = { source: new Source(source.absoluteRef, source.body), parsed: escapeKeys(parsed) };
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: escapeParsedDocuments(new BaseResolver(config.resolve)) });
   return problems.map((problem) => {
     const found = problem.location[0]?.source;
+    const pointer = problem.location[0]?.pointer;
     return {
       ruleId: problem.ruleId,
       severity: problem.severity,
-      message: problem.message,
-      pointer: problem.location[0]?.pointer,
+      message: unescapeMessage(problem.message),
+      pointer: pointer && unescapePointer(pointer),
       reportOnKey: problem.location[0]?.reportOnKey ?? false,
       // The spec's own problems keep its one source object, which positions are computed once for.
       source: !found || found === document.source ? source : found,

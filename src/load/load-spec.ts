@@ -6,6 +6,7 @@ import { noRunCache, type RunCache } from '../cache/run-cache.js';
 import { error, fail, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecPieceHashes, type SpecSource } from './check-spec.js';
 import { createProblemPositions } from './problem-position.js';
+import { escapeKeys, escapeParsedDocuments, unescapeKeys, unescapeMessage, unescapePointer } from './redocly-keys.js';
 import { isJsonText, parseText, readDocument } from './read-document.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
@@ -46,12 +47,12 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text }:
 
   const { BaseResolver, bundle, createConfig, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
-  const doc = { source: new Source(path, file.text), parsed: file.value };
-  const bundled = await bundle({ config, doc, dereference: false, externalRefResolver: new BaseResolver(config.resolve) });
+  const doc = { source: new Source(path, file.text), parsed: escapeKeys(file.value) };
+  const bundled = await bundle({ config, doc, dereference: false, externalRefResolver: escapeParsedDocuments(new BaseResolver(config.resolve)) });
   const bundleProblems = bundled.problems.map((problem) => locatedProblem(problem, source)).filter((p) => p.severity === 'error' && !isTolerated(p));
   const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
-  return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings };
+  return { path, document: unescapeKeys(bundled.bundle.parsed) as OpenApiDocument, version, warnings };
 }
 
 const YAML_VERSION = packageVersion('yaml');
@@ -61,8 +62,8 @@ function locatedProblem(problem: NormalizedProblem, spec: SpecSource): LocatedPr
   return {
     ruleId: problem.ruleId,
     severity: problem.severity,
-    message: problem.message,
-    pointer: location?.pointer,
+    message: unescapeMessage(problem.message),
+    pointer: location?.pointer && unescapePointer(location.pointer),
     reportOnKey: location?.reportOnKey ?? false,
     source: location && location.source.absoluteRef !== spec.absoluteRef ? location.source : spec,
   };

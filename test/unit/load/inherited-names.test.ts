@@ -1,0 +1,69 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
+import { loadSpec } from '../../../src/load/load-spec.js';
+
+/** Names every plain object inherits: a spec may use each as a schema, a property, an example key. */
+const INHERITED = ['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', 'toString', '__proto__', 'constructor'];
+
+function specNaming(name: string): Record<string, unknown> {
+  const schemas = {};
+  Object.defineProperty(schemas, name, { enumerable: true, value: { type: 'object', properties: JSON.parse(`{"${name}": {"type": "string"}}`), example: JSON.parse(`{"${name}": "x"}`) } });
+  Object.defineProperty(schemas, 'Wrapper', { enumerable: true, value: { type: 'object', properties: { inner: { $ref: `#/components/schemas/${name}` } } } });
+  return {
+    openapi: '3.0.3',
+    info: { title: 'inherited names', version: '1' },
+    paths: { '/things': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Wrapper' } } } } } } } },
+    components: { schemas },
+  };
+}
+
+async function writeSpec(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'scaffold-inherited-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return join(dir, Object.keys(files)[0]!);
+}
+
+describe('names an object inherits', () => {
+  it.each(INHERITED)('loads a spec with a schema, a property and an example key named %s, as written', async (name) => {
+    const text = JSON.stringify(specNaming(name));
+    const spec = await loadSpec(await writeSpec({ 'openapi.json': text }));
+    expect(JSON.stringify(spec.document)).toBe(text);
+    expect(Object.hasOwn(spec.document.components!.schemas!, name)).toBe(true);
+  });
+
+  it('reports a problem inside such a schema at its own pointer, with the name as written', async () => {
+    const spec = specNaming('valueOf');
+    ((spec.components as { schemas: Record<string, { type: unknown }> }).schemas.valueOf!).type = 'obj';
+    try {
+      await loadSpec(await writeSpec({ 'openapi.json': JSON.stringify(spec) }));
+      expect.unreachable('an invalid type is an error');
+    } catch (error) {
+      if (!(error instanceof ScaffoldError)) throw error;
+      expect(error.diagnostics.map((d) => [d.code, d.location?.pointer])).toEqual([['SCF005', '#/components/schemas/valueOf/type']]);
+      expect(error.diagnostics[0]!.message).not.toContain('\u0000');
+    }
+  });
+
+  it('bundles a schema so named from another file under its own name', async () => {
+    const path = await writeSpec({
+      'openapi.yaml': [
+        'openapi: 3.0.3',
+        'info: { title: bundled, version: "1" }',
+        'paths:',
+        '  /things:',
+        '    get:',
+        '      responses:',
+        "        '200': { description: ok, content: { application/json: { schema: { $ref: 'schemas.yaml#/constructor' } } } }",
+      ].join('\n'),
+      'schemas.yaml': 'constructor:\n  type: object\n  properties:\n    hasOwnProperty: { $ref: "#/toString" }\ntoString:\n  type: string\n',
+    });
+    const spec = await loadSpec(path);
+    expect(JSON.stringify(spec.document)).not.toContain('\\u0000');
+    const schemas = spec.document.components!.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    expect(Object.keys(schemas).sort()).toEqual(['constructor', 'toString']);
+    expect(Object.hasOwn(schemas.constructor!.properties!, 'hasOwnProperty')).toBe(true);
+  });
+});
