@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   SCF010: 'unsupported construct',
   SCF011: 'route collision',
   SCF012: 'response serialized by the fallback',
+  SCF013: 'a domain model name the generated class needs for itself',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

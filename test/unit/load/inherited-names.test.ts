@@ -35,8 +35,9 @@ describe('names an object inherits', () => {
   });
 
   it('reports a problem inside such a schema at its own pointer, with the name as written', async () => {
-    const spec = specNaming('valueOf');
-    ((spec.components as { schemas: Record<string, { type: unknown }> }).schemas.valueOf!).type = 'obj';
+    const name: string = 'valueOf';
+    const spec = specNaming(name);
+    (spec.components as { schemas: Record<string, { type: unknown }> }).schemas[name]!.type = 'obj';
     try {
       await loadSpec(await writeSpec({ 'openapi.json': JSON.stringify(spec) }));
       expect.unreachable('an invalid type is an error');
@@ -62,8 +63,8 @@ describe('names an object inherits', () => {
     });
     const spec = await loadSpec(path);
     expect(JSON.stringify(spec.document)).not.toContain('\\u0000');
-    const schemas = spec.document.components!.schemas as Record<string, { properties?: Record<string, unknown> }>;
-    expect(Object.keys(schemas).sort()).toEqual(['constructor', 'toString']);
-    expect(Object.hasOwn(schemas.constructor!.properties!, 'hasOwnProperty')).toBe(true);
+    const schemas = new Map(Object.entries(spec.document.components!.schemas as Record<string, { properties?: Record<string, unknown> }>));
+    expect([...schemas.keys()].sort()).toEqual(['constructor', 'toString']);
+    expect(Object.hasOwn(schemas.get('constructor')!.properties!, 'hasOwnProperty')).toBe(true);
   });
 });
