@@ -129,7 +129,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"`, path);
     const target = document.entities[entity];
     for (const [apiName, field] of Object.entries(fields)) {
-      if (target && !(field in target.fields) && !(field in (target.computed ?? {}))) {
+      if (target && !Object.hasOwn(target.fields, field) && !Object.hasOwn(target.computed ?? {}, field)) {
         report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}`, ['mapping', resource, 'fields', apiName]);
       }
     }
@@ -152,12 +152,11 @@ function checkMemberNames(owner: string, path: string[], members: [MemberKind, s
     const where = (name: string) => [...path, ...(kind === 'transitions' ? ['stateMachine'] : []), kind, name];
     for (const name of names) {
       const singular = kind === 'computed' ? 'computed value' : kind.slice(0, -1);
+      const earlier = seen.get(name);
       if (taken.has(name)) {
         const whose = Object.hasOwn(Object.prototype, name) ? 'every JavaScript object has' : `the generated class of ${owner} has for itself`;
         report('SCF013', `${singular} "${name}" of ${owner} has the name of a member ${whose}; rename it`, where(name));
-      }
-      const earlier = seen.get(name);
-      else if (earlier !== undefined && !(earlier === 'fields' && kind === 'computed')) report('SCF013', `${singular} "${name}" of ${owner} has the name of one of its ${earlier}; rename one of them`, where(name));
+      } else if (earlier !== undefined && !(earlier === 'fields' && kind === 'computed')) report('SCF013', `${singular} "${name}" of ${owner} has the name of one of its ${earlier}; rename one of them`, where(name));
       seen.set(name, earlier ?? kind);
     }
   }
