@@ -37,6 +37,7 @@ export const DIAGNOSTIC_CODES = {
   SCF011: 'route collision',
   SCF012: 'response serialized by the fallback',
   SCF013: 'a domain model name the generated class needs for itself',
+  SCF016: 'a property or parameter named __proto__',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

@@ -1,5 +1,5 @@
 import type { LintView } from './lint-view.js';
-import { commentText, stringLiteral } from '../model/naming.js';
+import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
 import type { CrudModel, ImplementationEntry } from '../model/crud/types.js';
@@ -217,8 +217,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     resources,
     errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
     firstRoute,
-    schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
-    sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
+    schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: jsonAsCode({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
+    sharedErrorBody: shared === undefined ? 'undefined' : jsonAsCode(errorTemplate({ $ref: shared }, lookup)),
     errorEnvelope: options.errorEnvelope ?? true,
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
     securitySchemes: model.securitySchemes.map((s) => ({
