@@ -157,7 +157,8 @@ function reducedSpec(pieces: SpecPieces, items: readonly SpecItem[], components:
   // The top level's vendor extensions (GitHub's x-webhooks: half a megabyte) are checked with the top level, unless an item references into them.
   const reduced: Record<string, unknown> = pieces.rootReferenced ? { ...pieces.root } : Object.fromEntries(Object.entries(pieces.root).filter(([key]) => !key.startsWith('x-')));
   if (pieces.components) reduced.components = components;
-  for (const item of items) ((reduced[item.section] ??= {}) as Record<string, unknown>)[item.key] = item.value;
+  // Without a prototype: a webhook named `__proto__` is a key like any other.
+  for (const item of items) ((reduced[item.section] ??= Object.create(null)) as Record<string, unknown>)[item.key] = item.value;
   return reduced;
 }
 

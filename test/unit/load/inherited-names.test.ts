@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
+import { openRunCache } from '../../../src/cache/run-cache.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
 
 /** Names every plain object inherits: a spec may use each as a schema, a property, an example key. */
@@ -66,5 +67,21 @@ describe('names an object inherits', () => {
     const schemas = new Map(Object.entries(spec.document.components!.schemas as Record<string, { properties?: Record<string, unknown> }>));
     expect([...schemas.keys()].sort()).toEqual(['constructor', 'toString']);
     expect(Object.hasOwn(schemas.get('constructor')!.properties!, 'hasOwnProperty')).toBe(true);
+  });
+
+  it.each(['__proto__', 'constructor'])('re-checks a changed path item that references a schema named %s from the cache', async (name) => {
+    const spec = specNaming(name);
+    const path = await writeSpec({ 'openapi.json': JSON.stringify(spec) });
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-inherited-cache-'));
+    const first = await openRunCache(dir);
+    await loadSpec(path, { cache: first });
+    await first.save();
+    // One path item changes and references the schema itself: it is checked with the components it reaches.
+    const paths = spec.paths as Record<string, { get: { summary?: string; responses: Record<string, unknown> } }>;
+    paths['/things']!.get.summary = 'changed';
+    paths['/things']!.get.responses['201'] = { description: 'also', content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } };
+    await writeFile(path, JSON.stringify(spec));
+    const second = await openRunCache(dir);
+    await expect(loadSpec(path, { cache: second })).resolves.toMatchObject({ version: '3.0' });
   });
 });
