@@ -196,7 +196,7 @@ function buildRelations(name: string, entity: EntityDocument, owner: string[], e
     const path = [...owner, 'relations', relationName];
     if (!entityNames.has(relation.target)) report('SCF031', `relation "${relationName}" of ${name} targets unknown entity "${relation.target}"`, [...path, 'target']);
     const target = all[relation.target];
-    if (relation.inverse !== undefined && target && !(relation.inverse in (target.relations ?? {}))) {
+    if (relation.inverse !== undefined && target && !Object.hasOwn(target.relations ?? {}, relation.inverse)) {
       report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have`, [...path, 'inverse']);
     }
     if (relation.kind === 'one-to-many' && relation.inverse === undefined) {
