@@ -24,8 +24,11 @@ export class ProjectRoot {
   /** Throws SCF021, one diagnostic per link, when any of the paths (relative to the project) leads outside it. */
   async assertInside(paths: Iterable<string>): Promise<void> {
     const byLink = new Map<string, { escape: Escape; paths: string[] }>();
-    for (const path of new Set(paths)) {
-      const escape = await this.escape(path);
+    // All at once: the checks of shared folders are shared, and the lstat calls overlap in libuv's pool.
+    const unique = [...new Set(paths)];
+    const escapes = await Promise.all(unique.map((path) => this.escape(path)));
+    for (const [index, path] of unique.entries()) {
+      const escape = escapes[index];
       if (!escape) continue;
       const group = byLink.get(escape.link) ?? { escape, paths: [] };
       group.paths.push(path);
