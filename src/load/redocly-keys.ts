@@ -53,7 +53,7 @@ function transform(value: unknown, key: (key: string) => string, ref: (ref: stri
   names.forEach((name, index) => {
     const item = record[name];
     const renamed = key(name);
-    const next = name === '$ref' && typeof item === 'string' ? ref(item) : transform(item, key, ref);
+    const next = name === '$ref' && typeof item === 'string' ? ref(item) : name === 'discriminator' && isMapping(item) ? transformDiscriminator(item, key, ref) : transform(item, key, ref);
     if (!copy && (renamed !== name || next !== item)) copy = names.slice(0, index).map((kept) => [kept, record[kept]]);
     copy?.push([renamed, next]);
   });
@@ -62,6 +62,21 @@ function transform(value: unknown, key: (key: string) => string, ref: (ref: stri
   // defineProperty: an unescaped `__proto__` is an own key, as the parser made it, not a prototype.
   for (const [name, item] of copy) Object.defineProperty(result, name, { value: item, enumerable: true, writable: true, configurable: true });
   return result;
+}
+
+function isMapping(discriminator: unknown): discriminator is { mapping: Record<string, unknown> } {
+  const mapping = (discriminator as { mapping?: unknown } | null)?.mapping;
+  return typeof mapping === 'object' && mapping !== null && !Array.isArray(mapping);
+}
+
+/** A discriminator: its mapping's values are references too (Redocly resolves them), its keys keys. */
+function transformDiscriminator(discriminator: { mapping: Record<string, unknown> }, key: (key: string) => string, ref: (ref: string) => string): unknown {
+  const { mapping, ...rest } = discriminator;
+  const transformed = transform(rest, key, ref) as Record<string, unknown>;
+  const values = Object.keys(mapping);
+  const entries = values.map((value) => [key(value), typeof mapping[value] === 'string' ? ref(mapping[value]) : mapping[value]] as const);
+  const unchanged = transformed === rest && entries.every(([name, target], index) => name === values[index] && target === mapping[values[index]!]);
+  return unchanged ? discriminator : { ...transformed, mapping: Object.fromEntries(entries) };
 }
 
 /** `other.yaml#/components/schemas/valueOf`: each segment of the fragment escaped as the key it names. */

@@ -84,4 +84,27 @@ describe('names an object inherits', () => {
     const second = await openRunCache(dir);
     await expect(loadSpec(path, { cache: second })).resolves.toMatchObject({ version: '3.0' });
   });
+
+  it('resolves a discriminator mapping to a schema so named, under a value so named, as written', async () => {
+    const schemas = {
+      Pet: { oneOf: [{ $ref: '#/components/schemas/toString' }], discriminator: { propertyName: 'kind', mapping: { toString: '#/components/schemas/toString' } } },
+      toString: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
+    };
+    const spec = { openapi: '3.0.3', info: { title: 'mapped', version: '1' }, paths: {}, components: { schemas } };
+    const text = JSON.stringify(spec);
+    const loaded = await loadSpec(await writeSpec({ 'openapi.json': text }));
+    expect(loaded.warnings).toEqual([]);
+    expect(JSON.stringify(loaded.document)).toBe(text);
+  });
+
+  it('bundles a discriminator mapping from another file with its values and keys as written', async () => {
+    const path = await writeSpec({
+      'openapi.yaml': ['openapi: 3.0.3', 'info: { title: bundled, version: "1" }', 'paths: {}', 'components:', '  schemas:', "    Pet: { $ref: 'pets.yaml#/Pet' }", "    valueOf: { $ref: 'pets.yaml#/valueOf' }"].join('\n'),
+      'pets.yaml': 'Pet:\n  oneOf: [{ $ref: "#/valueOf" }]\n  discriminator: { propertyName: kind, mapping: { valueOf: "#/valueOf" } }\nvalueOf:\n  type: object\n  properties: { kind: { type: string } }\n',
+    });
+    const spec = await loadSpec(path);
+    expect(JSON.stringify(spec.document)).not.toContain('\\u0000');
+    const pet = new Map(Object.entries(spec.document.components!.schemas!)).get('Pet') as { discriminator: { mapping: Record<string, string> } };
+    expect(Object.keys(pet.discriminator.mapping)).toEqual(['valueOf']);
+  });
 });
