@@ -64,7 +64,8 @@ export interface ProjectView {
   /** The `$id` of that error body's schema, as a string literal (`undefined` when none). */
   sharedErrorSchemaId: string;
   /** The spec's security schemes: key, key as a literal, JSON for the runtime, and kind. */
-  securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
+  /** `inherited`: the key names a member every object has (`toString`): TypeScript types such an entry only with `satisfies`. */
+  securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind']; inherited: boolean }[];
   /** Whether the spec declares any security scheme. */
   hasSecurity: boolean;
   /** package.json dependencies of the project, sorted by name. */
@@ -226,6 +227,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       literal: stringLiteral(s.key),
       kind: s.kind,
       specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
+      inherited: Object.hasOwn(Object.prototype, s.key),
     })),
     hasSecurity: model.securitySchemes.length > 0,
     dependencies: sortedEntries(options.dependencies),
