@@ -81,10 +81,11 @@ export function markReferencedVisibility(document: unknown): unknown {
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
     if (!isRecord(node)) return node;
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'properties' && isRecord(value)) {
-        out[key] = Object.fromEntries(
+    // Built from entries: a component or property named `__proto__` stays a key of the copy.
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => {
+        if (key !== 'properties' || !isRecord(value)) return [key, visit(value)];
+        const properties = Object.fromEntries(
           Object.entries(value).map(([name, property]) => {
             for (const marker of ['readOnly', 'writeOnly'] as const) {
               if (isRecord(property) && property[marker] !== true && isMarked(property, marker, resolve)) {
@@ -96,9 +97,9 @@ export function markReferencedVisibility(document: unknown): unknown {
             return [name, visit(property)];
           }),
         );
-      } else out[key] = visit(value);
-    }
-    return out;
+        return [key, properties];
+      }),
+    );
   };
   const marked = visit(document);
   // The wrapped properties are copied together, so that what they share in the document they share in the copy.
@@ -120,7 +121,7 @@ function mappingAsRefs(mapping: Record<string, unknown>, schemas: Record<string,
   for (const [value, target] of Object.entries(mapping)) {
     if (typeof target !== 'string') continue;
     if (target.includes('/') || target.startsWith('#')) result[value] = target;
-    else if (target in schemas) result[value] = `#/components/schemas/${escapePointerSegment(target)}`;
+    else if (Object.hasOwn(schemas, target)) result[value] = `#/components/schemas/${escapePointerSegment(target)}`;
   }
   return result;
 }
@@ -130,7 +131,7 @@ function dropInheritedDiscriminatorProperty(record: Record<string, unknown>, doc
   for (const member of record.allOf) {
     const parent = isRecord(member) && typeof member.$ref === 'string' ? resolveLocal(document, member.$ref) : member;
     const propertyName = isRecord(parent) && isRecord(parent.discriminator) ? parent.discriminator.propertyName : undefined;
-    if (typeof propertyName === 'string' && propertyName in record.properties) {
+    if (typeof propertyName === 'string' && Object.hasOwn(record.properties, propertyName)) {
       const { [propertyName]: _inherited, ...rest } = record.properties;
       record.properties = rest;
       return;

@@ -5,6 +5,7 @@ import { packageVersion } from '../cache/package-version.js';
 import type { RunCache } from '../cache/run-cache.js';
 import { escapeSegment } from './redocly-pointer.js';
 import { DesignReferences } from './design-references.js';
+import { escapeKeys, unescapeMessage, unescapePointer } from './redocly-keys.js';
 import { componentClosure, cutSpec, type ComponentSubset, type SpecItem, type SpecPieces } from './spec-pieces.js';
 
 /** One of Redocly's problems, without its source: what the cache keeps. */
@@ -118,15 +119,16 @@ function defaultReferences(source: SpecSource): DesignReferences {
 async function lint(source: SpecSource, parsed: unknown, references: DesignReferences): Promise<LocatedProblem[]> {
   const { createConfig, lintDocument, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
-  const document = { source: new Source(source.absoluteRef, source.body), parsed };
+  const document = { source: new Source(source.absoluteRef, source.body), parsed: escapeKeys(parsed) };
   const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: await references.redoclyResolver() });
   return problems.map((problem) => {
     const found = problem.location[0]?.source;
+    const pointer = problem.location[0]?.pointer;
     return {
       ruleId: problem.ruleId,
       severity: problem.severity,
-      message: problem.message,
-      pointer: problem.location[0]?.pointer,
+      message: unescapeMessage(problem.message),
+      pointer: pointer && unescapePointer(pointer),
       reportOnKey: problem.location[0]?.reportOnKey ?? false,
       // The spec's own problems keep its one source object, which positions are computed once for.
       source: !found || found === document.source ? source : found,
@@ -162,7 +164,8 @@ function reducedSpec(pieces: SpecPieces, items: readonly SpecItem[], components:
   // The top level's vendor extensions (GitHub's x-webhooks: half a megabyte) are checked with the top level, unless an item references into them.
   const reduced: Record<string, unknown> = pieces.rootReferenced ? { ...pieces.root } : Object.fromEntries(Object.entries(pieces.root).filter(([key]) => !key.startsWith('x-')));
   if (pieces.components) reduced.components = components;
-  for (const item of items) ((reduced[item.section] ??= {}) as Record<string, unknown>)[item.key] = item.value;
+  // Without a prototype: a webhook named `__proto__` is a key like any other.
+  for (const item of items) ((reduced[item.section] ??= Object.create(null)) as Record<string, unknown>)[item.key] = item.value;
   return reduced;
 }
 

@@ -6,6 +6,7 @@ import { placeInRoot } from './design-root.js';
 import { fetchDocument, REMOTE_TIMEOUT_MS } from './fetch-document.js';
 import { parseText } from './read-document.js';
 import { readRegularFile } from './read-regular-file.js';
+import { escapeParsedDocuments } from './redocly-keys.js';
 
 /** What a design's `$ref`s may reach. */
 export interface ReferencePolicy {
@@ -64,7 +65,8 @@ export class DesignReferences {
         }
       }
     }
-    this.resolver = new ConfinedResolver();
+    // Referenced files get the same escaping of inherited names as the spec (redocly-keys.ts).
+    this.resolver = escapeParsedDocuments(new ConfinedResolver());
     return this.resolver;
   }
 

@@ -8,6 +8,7 @@ import { checkSpec, SPEC_RULES, type LocatedProblem, type SpecPieceHashes, type 
 import { DesignReferences } from './design-references.js';
 import { designRootOf } from './design-root.js';
 import { createProblemPositions } from './problem-position.js';
+import { escapeKeys, unescapeKeys, unescapeMessage, unescapePointer } from './redocly-keys.js';
 import { isJsonText, parseText, readDocument } from './read-document.js';
 import { findRefLoop, MAX_CHAIN } from './ref-loops.js';
 import { findNonStringRef } from './ref-values.js';
@@ -68,13 +69,13 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
 
   const { bundle, createConfig, Source } = await import('@redocly/openapi-core');
   const config = await createConfig({ rules: SPEC_RULES });
-  const doc = { source: new Source(path, file.text), parsed: file.value };
+  const doc = { source: new Source(path, file.text), parsed: escapeKeys(file.value) };
   const externalRefResolver = await references.redoclyResolver();
   const bundled = await redocly(path, () => bundle({ config, doc, dereference: false, externalRefResolver }));
   const bundleProblems = bundled.problems.map((problem) => locatedProblem(problem, source)).filter((p) => p.severity === 'error' && !isTolerated(p));
   const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems, references));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
-  return { path, document: bundled.bundle.parsed as OpenApiDocument, version, warnings: [...warnings, ...references.unreported(path)] };
+  return { path, document: unescapeKeys(bundled.bundle.parsed) as OpenApiDocument, version, warnings: [...warnings, ...references.unreported(path)] };
 }
 
 /** A `$ref` whose value is not a string, located (SCF005). */
@@ -126,8 +127,8 @@ function locatedProblem(problem: NormalizedProblem, spec: SpecSource): LocatedPr
   return {
     ruleId: problem.ruleId,
     severity: problem.severity,
-    message: problem.message,
-    pointer: location?.pointer,
+    message: unescapeMessage(problem.message),
+    pointer: location?.pointer && unescapePointer(location.pointer),
     reportOnKey: location?.reportOnKey ?? false,
     source: location && location.source.absoluteRef !== spec.absoluteRef ? location.source : spec,
   };

@@ -62,7 +62,8 @@ export function cutSpec(document: Record<string, unknown>): SpecPieces {
  * component that does not exist (the whole spec is then checked, which reports it where it is).
  */
 export function componentClosure(pieces: SpecPieces, items: readonly SpecItem[], shallow: boolean): ComponentSubset | undefined {
-  const components: Record<string, Record<string, unknown>> = {};
+  // Without prototypes: a component named `__proto__` is a key like any other.
+  const components = Object.create(null) as Record<string, Record<string, unknown>>;
   let exact = !shallow;
   // The top level's vendor extensions are part of the check only when something references into them (see checkItems).
   const rootRefs = pieces.rootReferenced ? [pieces.rootRefs, pieces.extensionRefs] : [pieces.rootRefs];
@@ -78,7 +79,7 @@ export function componentClosure(pieces: SpecPieces, items: readonly SpecItem[],
     const [kind, name] = JSON.parse(ref) as [string, string];
     // Schemas and examples are the bulk of large specs' components, and what is inside them is checked with the components.
     const stub = shallow && (kind === 'schemas' || kind === 'examples');
-    (components[kind] ??= {})[name] = stub ? {} : (pieces.components![kind] as Record<string, unknown>)[name];
+    (components[kind] ??= Object.create(null) as Record<string, unknown>)[name] = stub ? {} : (pieces.components![kind] as Record<string, unknown>)[name];
     if (stub) continue;
     if (refs.deep) exact = true;
     pending.push(...refs.components);

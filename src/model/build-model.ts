@@ -6,6 +6,7 @@ import { buildComponentSchemas } from './components.js';
 import { reportIgnoredConstructs } from './ignored-constructs.js';
 import { camelCase, NameRegistry, names, pascalCase, RESERVED_WORDS } from './naming.js';
 import { buildOperations, type DraftOperation } from './operations.js';
+import { reportProtoNames } from './proto-names.js';
 import { buildSecuritySchemes } from './security.js';
 import type { ApiModel, Operation, Resource } from './types.js';
 
@@ -15,7 +16,7 @@ export interface ModelResult {
 }
 
 /** Members of the generated base classes; an operation method must not shadow them. */
-const BASE_CLASS_MEMBERS = ['service', 'services', 'handle', 'toString', 'valueOf', 'hasOwnProperty'];
+const BASE_CLASS_MEMBERS = ['service', 'services', 'handle', ...Object.getOwnPropertyNames(Object.prototype)];
 
 /** Resource names that would collide with the project's own modules or folders. */
 const RESERVED_RESOURCE_NAMES = ['app', 'server', 'config', 'errors', 'routes', 'health', 'index', 'docs', 'openapi'];
@@ -26,7 +27,7 @@ const RESERVED_RESOURCE_NAMES = ['app', 'server', 'config', 'errors', 'routes', 
  */
 export function buildModel(spec: LoadedSpec, defaultBasePath?: string, cache?: RunCache): ModelResult {
   const { document } = spec;
-  const diagnostics: Diagnostic[] = [...spec.warnings, ...reportIgnoredConstructs(document)];
+  const diagnostics: Diagnostic[] = [...spec.warnings, ...reportIgnoredConstructs(document), ...reportProtoNames(document)];
   const basePath = basePathOf(document, defaultBasePath);
   const components = buildComponentSchemas(document, spec.version, diagnostics, { ...(cache && { cache }), restHash: spec.pieceHashes?.rest });
   const drafts = buildOperations(document, basePath, components.converter, diagnostics);

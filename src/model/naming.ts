@@ -77,6 +77,15 @@ export function stringLiteral(value: string): string {
 }
 
 /**
+ * A JSON value as a TypeScript expression. In an object literal `"__proto__": v` sets the prototype
+ * instead of a key; written computed (`["__proto__"]: v`), it is a key like any other. Outside strings,
+ * JSON has a bare `"` only where a string starts or ends, so `{"__proto__":` or `,"__proto__":` is a key.
+ */
+export function jsonAsCode(value: unknown): string {
+  return JSON.stringify(value).replace(/([{,])"__proto__":/g, '$1["__proto__"]:');
+}
+
+/**
  * The content of a string literal (what lies between its quotes, with JSON's escapes as stringLiteral
  * writes them, or already requoted) as it reads between `enclosing` quotes, the way prettier requotes:
  * the other quote unescaped, `enclosing` escaped. Undefined when the content has escapes other than

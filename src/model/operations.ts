@@ -31,6 +31,8 @@ export function buildOperations(
   const operations: DraftOperation[] = [];
   for (const [path, rawItem] of Object.entries(document.paths ?? {})) {
     const item = deref<PathItem>(document, rawItem);
+    const unroutable = unroutableLiteral(path);
+    if (unroutable) diagnostics.push(error('SCF010', `${path}: ${unroutable}`, { pointer: `/paths/${escapePointer(path)}` }, 'rename the path; a literal `:` or `(` is served as written'));
     for (const method of HTTP_METHODS) {
       const raw = item[method];
       if (!raw) continue;
@@ -146,6 +148,17 @@ function buildContents(content: Record<string, MediaTypeObject> | undefined, con
     kind: mediaKind(mediaType),
     schema: media.schema === undefined ? undefined : converter.convert(media.schema, view, `${pointer}/${escapePointer(mediaType)}/schema`),
   }));
+}
+
+/**
+ * Why Fastify's router (find-my-way) cannot serve the path's literal text as written, if it cannot. It
+ * reads `*` as a wildcard, which must end a route and then matches anything, and has no escape for it.
+ * (`:` is escaped as `::` by toRoutePath; `(` is a pattern only right after a parameter's name, and
+ * every parameter followed by other text gets an explicit pattern, so a literal `(` stays literal.)
+ */
+export function unroutableLiteral(path: string): string | undefined {
+  const literal = path.replace(/\{[^}]*\}/g, '');
+  return literal.includes('*') ? 'a `*` in the path is a wildcard to the router of the generated server (it would match any text, or refuse to start), and it cannot be escaped' : undefined;
 }
 
 /** A path parameter followed by more text in its segment: the shortest run of characters other than `/`. */

@@ -1,5 +1,5 @@
 import type { LintView } from './lint-view.js';
-import { commentText, stringLiteral } from '../model/naming.js';
+import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
@@ -68,7 +68,8 @@ export interface ProjectView {
   /** The `$id` of that error body's schema, as a string literal (`undefined` when none). */
   sharedErrorSchemaId: string;
   /** The spec's security schemes: key, key as a literal, JSON for the runtime, and kind. */
-  securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind'] }[];
+  /** `inherited`: the key names a member every object has (`toString`): TypeScript types such an entry only with `satisfies`. */
+  securitySchemes: { key: string; literal: string; specJson: string; kind: SecurityScheme['kind']; inherited: boolean }[];
   /** Whether the spec declares any security scheme. */
   hasSecurity: boolean;
   /** The bearer, oauth2 and openIdConnect schemes some operation requires (their tokens are JWTs), named in a string literal; undefined when none. */
@@ -226,9 +227,9 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     resources,
     errorBodies: [...errorBodyNames.entries()].map(([literal, name]) => ({ name, literal })),
     firstRoute,
-    schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: JSON.stringify({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
+    schemas: model.schemas.map((s) => ({ id: s.id, schemaJson: jsonAsCode({ $id: s.id, ...(typeof s.schema === 'boolean' ? {} : s.schema) }) })),
     superLinearPatterns: JSON.stringify(superLinearPatterns(model.schemas, model.resources, options.domain)),
-    sharedErrorBody: shared === undefined ? 'undefined' : JSON.stringify(errorTemplate({ $ref: shared }, lookup)),
+    sharedErrorBody: shared === undefined ? 'undefined' : jsonAsCode(errorTemplate({ $ref: shared }, lookup)),
     errorEnvelope: options.errorEnvelope ?? true,
     sharedErrorSchemaId: shared === undefined ? 'undefined' : stringLiteral(shared),
     securitySchemes: model.securitySchemes.map((s) => ({
@@ -236,6 +237,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       literal: stringLiteral(s.key),
       kind: s.kind,
       specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
+      inherited: Object.hasOwn(Object.prototype, s.key),
     })),
     hasSecurity: model.securitySchemes.length > 0,
     jwtSchemes: jwt,

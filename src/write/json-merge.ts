@@ -55,12 +55,13 @@ function mergeObject(base: JsonObject, yours: JsonObject, generated: JsonObject,
     previous = key;
   }
 
-  const merged: JsonObject = {};
+  const merged: [string, Json][] = [];
   for (const key of keys) {
     const value = mergeValue(own(base, key), own(yours, key), own(generated, key), `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, conflicts);
-    if (value !== undefined) merged[key] = value;
+    if (value !== undefined) merged.push([key, value]);
   }
-  return merged;
+  // From entries: a key `__proto__` (JSON.parse makes it an own key) stays a key instead of setting the prototype.
+  return Object.fromEntries(merged);
 }
 
 const own = (object: JsonObject, key: string): Json | undefined => (Object.hasOwn(object, key) ? object[key] : undefined);

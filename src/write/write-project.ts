@@ -10,6 +10,7 @@ import { hashContent, MANIFEST_PATH, parseManifest, type Manifest, type Manifest
 import { mergeTemplateFile, type TemplateConflict } from './merge-template-file.js';
 import { plannedPathOf, pristinePath, readLastGenerated } from './pristine.js';
 import { resolveInside } from './safe-path.js';
+import { ProjectRoot } from './symlink-guard.js';
 
 /**
  * What a run does to one file: `create` a missing file, `update` a generator-owned one (or a template file
@@ -132,12 +133,19 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
     ...previousEntries.filter((e) => e.owner === 'template').map((e) => pristinePath(plannedPathOf(e))),
   ]);
   const located = await locateFiles(options.outDir, files, existingManifest?.manifest, reader);
+  // The project's files, where this run found or plans them, must be inside it: checked before any of them
+  // is compared (an edited file behind a link is not this project's), and the writes again below.
+  const root = new ProjectRoot(options.outDir);
+  await root.assertInside(files.flatMap((file) => {
+    const location = located.locations.get(file);
+    return [location?.at ?? file.path, ...(location?.relocateFrom ? [file.path, location.relocateFrom] : [])];
+  }));
 
   const actions: FileOutcome[] = [];
   const pending: { path: string; content: string }[] = [];
   const deletions: string[] = [];
   const diffs: FileDiff[] = [];
-  const backups: { target: string; content: string }[] = [];
+  const backups: { path: string; target: string; content: string }[] = [];
   const refusals: Diagnostic[] = [...located.refusals];
   const diagnostics: Diagnostic[] = [...located.warnings];
   const entries: ManifestEntry[] = [];
@@ -180,7 +188,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
       if (!edited) outcome = { ...base, action: 'update' };
       else if (options.force) {
         const backup = `${backupDir}/${at}`;
-        backups.push({ target: resolveInside(options.outDir, backup), content: current });
+        backups.push({ path: backup, target: resolveInside(options.outDir, backup), content: current });
         outcome = { ...base, action: 'update', backup };
       } else {
         outcome = { ...base, action: 'refuse' };
@@ -193,7 +201,7 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
       const old = file.owner === 'generator' ? await reader.read(relocateFrom) : current;
       if (file.owner === 'generator' && old !== undefined) {
         if (!readBack.has(file.path) && previous?.hash !== hashContent(old)) {
-          if (options.force) backups.push({ target: resolveInside(options.outDir, `${backupDir}/${relocateFrom}`), content: old });
+          if (options.force) backups.push({ path: `${backupDir}/${relocateFrom}`, target: resolveInside(options.outDir, `${backupDir}/${relocateFrom}`), content: old });
           else refusals.push(editedFileDiagnostic(relocateFrom, false, files));
         }
       }
@@ -213,6 +221,9 @@ export async function writeProject(files: EmittedFile[], options: WriteOptions):
   const pristine = await pristineChanges(options.outDir, reader, files, existingManifest?.manifest);
   pending.push(...pristine.writes);
   deletions.push(...pristine.deletions);
+  // Every path this run writes, deletes or backs up to, checked before the first write (on a dry run too:
+  // its diffs would show what lies behind a link).
+  await root.assertInside(commitPaths([...pending.map((p) => p.path), MANIFEST_PATH], deletions, backups.map((b) => b.path)));
   const manifest: Manifest = { schemaVersion: 1, toolVersion: options.toolVersion, files: entries };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   // An identical manifest is not rewritten either: a run with nothing new writes nothing.
@@ -289,8 +300,15 @@ interface CommitRecord {
   deletions?: string[];
 }
 
+/** The paths a commit touches: its staging files, the files it moves into place or deletes, and backups. */
+function commitPaths(files: readonly string[], deletions: readonly string[] = [], backups: readonly string[] = []): string[] {
+  return [COMMIT_RECORD, ...files.flatMap((path) => [path, `${STAGED_FILES}/${path}`]), ...deletions, ...backups];
+}
+
 /** Moves the staged files into place and deletes what the commit removes; the last file (the manifest) goes last. */
 async function applyCommit(outDir: string, record: CommitRecord, onStep: WriteOptions['onStep'] = () => {}): Promise<void> {
+  // A recorded commit is finished by the next run: its paths are checked again, the links may have changed since.
+  await new ProjectRoot(outDir).assertInside(commitPaths(record.files, record.deletions));
   await moveStagedFiles(outDir, record.files.slice(0, -1), onStep);
   for (const path of record.deletions ?? []) await rm(resolveInside(outDir, path), { force: true });
   await moveStagedFiles(outDir, record.files.slice(-1), onStep);

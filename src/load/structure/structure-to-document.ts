@@ -183,7 +183,8 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
     if (deleted) record([...owner, 'softDelete'], deleted.location);
 
     // Value objects the overlay embeds take their prefixed columns.
-    const fields: Record<string, FieldDocument> = {};
+    // Without prototypes: a column named to_string or constructor finds only itself here.
+    const fields = Object.create(null) as Record<string, FieldDocument>;
     const embedded = new Map<string, { field: string; document: FieldDocument }>();
     for (const [fieldName, field] of Object.entries(extra.fields ?? {})) {
       if (field.type === undefined) continue;
@@ -222,7 +223,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
     }
 
     // Column fields and foreign-key relations, in the order of the columns.
-    const relations: Record<string, RelationDocument> = {};
+    const relations = Object.create(null) as Record<string, RelationDocument>;
     const memberOfColumn = new Map<string, string>();
     const renamed = new Map<string, string>();
     for (const [fieldName, field] of Object.entries(extra.fields ?? {})) if (field.type === undefined && field.column !== undefined) renamed.set(field.column, fieldName);
@@ -263,7 +264,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
         const columnName = field.column ?? snake(fieldName);
         const relation = memberOfColumn.get(columnName);
         unknown(
-          relation !== undefined && relation in relations
+          relation !== undefined && Object.hasOwn(relations, relation)
             ? `field "${fieldName}" of ${name}: column ${columnName} is the foreign key of relation "${relation}" (describe it under relations)`
             : `field "${fieldName}" of ${name} is not a column of table ${t}${column(columnName) ? ` (${columnName} is the ${conventionRole(columnName)})` : ''}`,
           path,

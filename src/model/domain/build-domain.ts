@@ -5,6 +5,8 @@ import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression } from './expression.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
+import { nullPrototypeRecord, withNullPrototypes } from '../null-prototype.js';
+import { ENTITY_MEMBERS, VALUE_OBJECT_MEMBERS } from './member-names.js';
 
 const SCALARS = new Set<string>(['string', 'text', 'integer', 'bigint', 'decimal', 'number', 'boolean', 'date', 'datetime', 'uuid', 'json', 'enum']);
 
@@ -19,9 +21,11 @@ export interface DomainDefaults {
 }
 
 export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefaults = {}): DomainModel {
-  const { document, locate } = loaded;
+  const { locate } = loaded;
+  // Every name of the model is looked up in these records: none may find what an object inherits.
+  const document = withNullPrototypes(loaded.document);
   const diagnostics: Diagnostic[] = [];
-  const report = (code: 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const report = (code: 'SCF013' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
   const entityNames = new Set(Object.keys(document.entities));
   const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
 
@@ -72,17 +76,25 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
 
   const valueObjects: ValueObject[] = Object.entries(document.valueObjects ?? {}).map(([name, vo]) => {
     const owner = ['valueObjects', name];
+    checkMemberNames(name, owner, [['fields', Object.keys(vo.fields)]], VALUE_OBJECT_MEMBERS, report);
     const fields = buildFields(owner, vo.fields);
     return { names: names(name, 'value'), fields, invariants: buildInvariants(owner, vo.invariants, new Set(Object.keys(vo.fields))), description: vo.description ?? '' };
   });
 
   const entities: Entity[] = Object.entries(document.entities).map(([name, entity]) => {
     const owner = ['entities', name];
+    const members: [MemberKind, string[]][] = [
+      ['fields', Object.keys(entity.fields)],
+      ['relations', Object.keys(entity.relations ?? {})],
+      ['computed', Object.keys(entity.computed ?? {})],
+      ['transitions', Object.keys(entity.stateMachine?.transitions ?? {})],
+    ];
+    checkMemberNames(name, owner, members, ENTITY_MEMBERS, report);
     const fields = buildFields(owner, entity.fields);
     const relations = buildRelations(name, entity, owner, entityNames, document.entities, report);
-    const members = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
+    const indexable = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
     (entity.indexes ?? []).forEach((index, i) => {
-      for (const field of index.fields) if (!members.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}`, [...owner, 'indexes', i, 'fields']);
+      for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}`, [...owner, 'indexes', i, 'fields']);
     });
     if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity`, [...owner, 'aggregate']);
     const known = new Set([...Object.keys(entity.fields), 'id', ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt'])]);
@@ -104,28 +116,51 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       })),
       invariants: buildInvariants(owner, entity.invariants, known),
       stateMachine: buildStateMachine(entity, owner, report),
-      computed: buildComputed(entity, owner, known, members, report),
+      computed: buildComputed(entity, owner, known, indexable, report),
       description: entity.description ?? '',
     };
   });
 
   reportRequiredCycles(entities, report);
   checkDerivations(entities, report);
-  const mapping: DomainModel['mapping'] = {};
+  const mapping: DomainModel['mapping'] = nullPrototypeRecord();
   for (const [resource, declared] of Object.entries(document.mapping ?? {})) {
     const { entity, fields = {} } = typeof declared === 'string' ? { entity: declared } : declared;
     const path = typeof declared === 'string' ? ['mapping', resource] : ['mapping', resource, 'entity'];
     if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"`, path);
     const target = document.entities[entity];
     for (const [apiName, field] of Object.entries(fields)) {
-      if (target && !(field in target.fields) && !(field in (target.computed ?? {}))) {
+      if (target && !Object.hasOwn(target.fields, field) && !Object.hasOwn(target.computed ?? {}, field)) {
         report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}`, ['mapping', resource, 'fields', apiName]);
       }
     }
-    mapping[resource] = { entity, fields: { ...fields } };
+    mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
   }
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
   return { entities, valueObjects, mapping };
+}
+
+type MemberKind = 'fields' | 'relations' | 'computed' | 'transitions';
+
+/**
+ * Fields, relations, computed values and transitions all become members of one generated class: a
+ * name the class has for itself, or one two of them share, would not compile or would break the class.
+ * (A computed value named like a field is SCF033's.)
+ */
+function checkMemberNames(owner: string, path: string[], members: [MemberKind, string[]][], taken: ReadonlySet<string>, report: Report): void {
+  const seen = new Map<string, MemberKind>();
+  for (const [kind, names] of members) {
+    const where = (name: string) => [...path, ...(kind === 'transitions' ? ['stateMachine'] : []), kind, name];
+    for (const name of names) {
+      const singular = kind === 'computed' ? 'computed value' : kind.slice(0, -1);
+      const earlier = seen.get(name);
+      if (taken.has(name)) {
+        const whose = Object.hasOwn(Object.prototype, name) ? 'every JavaScript object has' : `the generated class of ${owner} has for itself`;
+        report('SCF013', `${singular} "${name}" of ${owner} has the name of a member ${whose}; rename it`, where(name));
+      } else if (earlier !== undefined && !(earlier === 'fields' && kind === 'computed')) report('SCF013', `${singular} "${name}" of ${owner} has the name of one of its ${earlier}; rename one of them`, where(name));
+      seen.set(name, earlier ?? kind);
+    }
+  }
 }
 
 function parseDerivation(from: string | undefined): Field['derivedFrom'] {
@@ -155,14 +190,14 @@ function checkDerivations(entities: Entity[], report: Report): void {
   }
 }
 
-type Report = (code: 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => void;
+type Report = (code: 'SCF013' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => void;
 
 function buildRelations(name: string, entity: EntityDocument, owner: string[], entityNames: Set<string>, all: Record<string, EntityDocument>, report: Report): Relation[] {
   return Object.entries(entity.relations ?? {}).map(([relationName, relation]) => {
     const path = [...owner, 'relations', relationName];
     if (!entityNames.has(relation.target)) report('SCF031', `relation "${relationName}" of ${name} targets unknown entity "${relation.target}"`, [...path, 'target']);
     const target = all[relation.target];
-    if (relation.inverse !== undefined && target && !(relation.inverse in (target.relations ?? {}))) {
+    if (relation.inverse !== undefined && target && !Object.hasOwn(target.relations ?? {}, relation.inverse)) {
       report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have`, [...path, 'inverse']);
     }
     if (relation.kind === 'one-to-many' && relation.inverse === undefined) {

@@ -59,7 +59,7 @@ export function parseExpression(source: string): Expression {
 
   function binaryOperatorOf(token: Token): BinaryOperator | undefined {
     const text = token.type === 'operator' || (token.type === 'name' && (token.text === 'and' || token.text === 'or')) ? token.text : undefined;
-    return text !== undefined && text in PRECEDENCE ? (text as BinaryOperator) : undefined;
+    return text !== undefined && Object.hasOwn(PRECEDENCE, text) ? (text as BinaryOperator) : undefined;
   }
 
   function parseBinary(minimum: number): Expression {

@@ -1,6 +1,7 @@
 import type { DomainModelDocument, EntityDocument, FieldDocument } from '../../load/domain-model-types.js';
 import { createSchemaReader, type SchemaReader } from '../crud/schema-shape.js';
 import { buildDomainModel } from '../domain/build-domain.js';
+import { ENTITY_MEMBERS } from '../domain/member-names.js';
 import type { DomainModel } from '../domain/types.js';
 import { camelCase, pascalCase, RESERVED_WORDS } from '../naming.js';
 import type { ApiModel, JsonSchema } from '../types.js';
@@ -23,20 +24,17 @@ const INFERRED = '(domain model inferred from the spec)';
 /** Names an entity class cannot take: they would shadow JavaScript's own classes in generated code. */
 const GLOBAL_NAMES = new Set(['Array', 'Boolean', 'Date', 'Error', 'Function', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'Proxy', 'Record', 'RegExp', 'Set', 'String', 'Symbol', 'URL', 'Buffer', 'Partial', 'Readonly', 'Response', 'Request']);
 
-/** Member names the entity base class uses for itself. */
-const ENTITY_MEMBERS = new Set(['id', 'props', 'update', 'change', 'can', 'transition', 'toProps', 'pullEvents', 'pendingEvents', 'assertValid', 'constructor', 'storedId']);
-
 /** `idType` of the guidelines: the identity where the spec's `id` leaves the choice open. */
 export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): InferredDomain {
   const reader = createSchemaReader(model.schemas);
   const skipped: InferredDomain['skipped'] = [];
-  const entities: Record<string, EntityDocument> = {};
-  const mapping: NonNullable<DomainModelDocument['mapping']> = {};
+  const entities = new Map<string, EntityDocument>();
+  const mapping = new Map<string, { entity: string; fields: Record<string, string> }>();
   const naturalKeys = naturalKeysByComponent(model, reader);
 
   for (const component of returnedComponents(model, reader)) {
     const name = pascalCase(component);
-    if (name in entities) continue;
+    if (entities.has(name)) continue;
     if (GLOBAL_NAMES.has(name) || !/^[A-Z][A-Za-z0-9]{0,62}$/.test(name)) {
       skipped.push({ schema: component, reason: `"${name}" cannot name an entity class` });
       continue;
@@ -53,8 +51,8 @@ export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): I
       skipped.push({ schema: component, reason: idType === undefined ? 'it has no integer or uuid "id" property' : `it has no integer or uuid "id" property, nor one a ${idType} id fits` });
       continue;
     }
-    const fields: Record<string, FieldDocument> = {};
-    const aliases: Record<string, string> = {};
+    const fields = new Map<string, FieldDocument>();
+    const aliases = new Map<string, string>();
     const timestamps = serverTimestamps(shape.properties, reader);
     for (const [property, schema] of shape.properties) {
       if (schema === false || property === 'id' || (timestamps && (property === 'createdAt' || property === 'updatedAt'))) continue;
@@ -62,27 +60,28 @@ export function inferDomainModel(model: ApiModel, idType?: 'uuid' | 'serial'): I
       if (property === 'links' && reader.objectShape(schema)) continue;
       let field = camelCase(property, 'field');
       if (RESERVED_WORDS.has(field) || ENTITY_MEMBERS.has(field)) field = `${field}Value`;
-      if (field in fields || !/^[a-z][A-Za-z0-9]{0,62}$/.test(field)) continue;
-      if (field !== property) aliases[property] = field;
+      if (fields.has(field) || !/^[a-z][A-Za-z0-9]{0,62}$/.test(field)) continue;
+      if (field !== property) aliases.set(property, field);
       const defaultValue = reader.resolve(schema)?.default;
       const scalarDefault = typeof defaultValue === 'string' || typeof defaultValue === 'number' || typeof defaultValue === 'boolean' ? defaultValue : undefined;
       const type = fieldType(schema, reader);
       const nullable = reader.valueType(schema).nullable;
-      fields[field] = {
+      fields.set(field, {
         ...type,
         required: !nullable && (shape.required.has(property) || scalarDefault !== undefined),
         ...(reader.resolve(schema)?.writeOnly === true && { secret: true }),
         ...(scalarDefault !== undefined && type.type !== 'json' && { default: scalarDefault }),
         ...(naturalKeys.get(component)?.has(property) && { unique: true }),
-      };
+      });
     }
-    entities[name] = { identity, timestamps, fields };
+    entities.set(name, { identity, timestamps, fields: Object.fromEntries(fields) });
     for (const resource of model.resources) {
-      if (!(resource.names.original in mapping) && resourceReturns(resource.operations, component, reader)) mapping[resource.names.original] = { entity: name, fields: aliases };
+      if (!mapping.has(resource.names.original) && resourceReturns(resource.operations, component, reader)) mapping.set(resource.names.original, { entity: name, fields: Object.fromEntries(aliases) });
     }
   }
-  if (Object.keys(entities).length === 0) return { domain: undefined, skipped };
-  const document: DomainModelDocument = { schemaVersion: 1, entities, ...(Object.keys(mapping).length > 0 && { mapping }) };
+  if (entities.size === 0) return { domain: undefined, skipped };
+  // Object.fromEntries defines each key as its own, `__proto__` included.
+  const document: DomainModelDocument = { schemaVersion: 1, entities: Object.fromEntries(entities), ...(mapping.size > 0 && { mapping: Object.fromEntries(mapping) }) };
   // Inferred names are checked like written ones; a problem points at the schema it came from.
   return { domain: buildDomainModel({ path: INFERRED, document, locate: (path) => ({ file: INFERRED, pointer: `/${path.join('/')}` }) }), skipped };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toRoutePath } from '../../../src/model/operations.js';
+import { toRoutePath, unroutableLiteral } from '../../../src/model/operations.js';
 
 describe('router paths', () => {
   it('turns templates into safe parameter names', () => {
@@ -18,5 +18,24 @@ describe('router paths', () => {
     expect(toRoutePath('/Section/{sectionId},{step}').routePath).toBe('/Section/:sectionId([^/]+?),:step');
     expect(toRoutePath('/{pageName}{mediaTypeExtension}').routePath).toBe('/:pageName([^/]+?):mediaTypeExtension');
     expect(toRoutePath('/a/{x}_{y}/b').routePath).toBe('/a/:x([^/]+?)_:y/b');
+  });
+});
+
+describe('literal text the router reads as syntax', () => {
+  it('escapes a colon and leaves a parenthesis as it is, which the router serves as written', () => {
+    expect(toRoutePath('/a:b').routePath).toBe('/a::b');
+    expect(toRoutePath('/f(x)').routePath).toBe('/f(x)');
+    expect(toRoutePath('/g/{id}(x)').routePath).toBe('/g/:id([^/]+?)(x)');
+    expect(unroutableLiteral('/a:b/f(x)/{id}(x)')).toBeUndefined();
+  });
+
+  it('refuses a `*`, a wildcard the router cannot escape, located at the path', async () => {
+    expect(unroutableLiteral('/d/*/x')).toContain('wildcard');
+    expect(unroutableLiteral('/files/*')).toContain('wildcard');
+    expect(unroutableLiteral('/d/{id}/x')).toBeUndefined();
+    const { buildModel } = await import('../../../src/model/build-model.js');
+    const document = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/d/*/x': { get: { responses: { '204': { description: 'none' } } } } } };
+    const build = () => buildModel({ path: 'openapi.yaml', document, version: '3.0', warnings: [] } as never);
+    expect(build).toThrowError(expect.objectContaining({ diagnostics: [expect.objectContaining({ code: 'SCF010', location: { pointer: '/paths/~1d~1*~1x' } })] }) as Error);
   });
 });

@@ -94,3 +94,10 @@ describe('the structural three-way merge of JSON', () => {
     expect(mergeJson(json(base), '{ // mine\n}', json(base))).toBeUndefined();
   });
 });
+
+describe('the key-by-key merge of JSON, with a key named __proto__', () => {
+  it('keeps the key of yours as a key (not a prototype) beside the generator change', () => {
+    const merged = mergeJson('{ "name": "a", "version": "1" }\n', '{ "name": "a", "version": "1", "__proto__": { "polluted": true } }\n', '{ "name": "a", "version": "2" }\n');
+    expect(merged?.content).toBe('{\n  "name": "a",\n  "version": "2",\n  "__proto__": {\n    "polluted": true\n  }\n}\n');
+  });
+});
