@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // The default reporter details failures; the progress lines count files done and time taken.
+    reporters: ['default', './test/support/progress-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'golden', include: ['test/golden/*.test.ts'], testTimeout: 120_000 } },
