@@ -78,8 +78,7 @@ export async function main(
     }
     if (error instanceof ScaffoldError) {
       for (const diagnostic of error.diagnostics) printError(formatDiagnostic(diagnostic));
-      printError('\nNothing was written.');
-      if (error instanceof WriteRefusedError) printError(summaryLine(error.actions, 'refused'));
+      printError(error instanceof WriteRefusedError ? `\n${refusedLine(error.actions)}` : '\nNothing was written.');
       return 1;
     }
     throw error;
@@ -173,19 +172,27 @@ export function fileChangeLines(files: readonly FileOutcome[], dryRun: boolean):
   ];
 }
 
+const countOf = (files: readonly FileOutcome[]) => (action: FileOutcome['action']) => files.filter((f) => f.action === action).length;
+
 /**
  * The line every run ends with: how many files were added, updated (or moved by a layout change), merged
  * (template files with both your and the generator's changes), left alone (user-owned and template files
  * that exist are kept), unchanged, with conflicts, refused (SCF026, SCF040), and what was written.
  */
-export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 'dry-run' | 'nothing-changed' | 'refused'): string {
-  const count = (action: FileOutcome['action']) => files.filter((f) => f.action === action).length;
+export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 'dry-run' | 'nothing-changed'): string {
+  const count = countOf(files);
   const tail = {
     written: '',
     'dry-run': '; dry run: nothing was written',
     'nothing-changed': '; nothing changed, nothing was written',
-    refused: '; refused: nothing was written',
   }[outcome];
   const extended = count('extend') > 0 ? `, ${count('extend')} extended` : '';
   return `Summary: ${count('create')} added, ${count('update') + count('move')} updated${extended}, ${count('merge')} merged, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${plural(count('conflict'), 'conflict')}, ${count('refuse')} refused${tail}`;
+}
+
+/** The line a refused run (SCF026, SCF040) ends with: nothing was written, and what the run would have written. */
+export function refusedLine(files: readonly FileOutcome[]): string {
+  const count = countOf(files);
+  const extended = count('extend') > 0 ? `, extended ${count('extend')}` : '';
+  return `Refused (${plural(count('refuse'), 'file')}, see above): nothing was written. It would have added ${count('create')}, updated ${count('update') + count('move')}${extended}, merged ${count('merge')}, left ${count('keep')} alone (yours: user-owned and template files kept) and ${count('unchanged')} unchanged, with ${plural(count('conflict'), 'conflict')}.`;
 }
