@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { runCheckCommand } from '../check/check-command.js';
@@ -8,6 +9,7 @@ import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
+import { CONFIG_PATH } from '../write/manifest.js';
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
 import { runEjectCommand, ejectHelp } from './eject-command.js';
 import { regenerationNotes } from './regeneration-notes.js';
@@ -34,7 +36,8 @@ Commands:
   eject       copy default templates into the project to customize them (--list shows them)
 
 Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.
-In a terminal, \`scaffold\` alone asks what to generate, step by step.`;
+In a terminal, \`scaffold\` alone asks what to generate, step by step; inside a generated project it
+regenerates from .scaffold/config.json, asking nothing (no terminal needed).`;
 
 /** Exit codes of generate: 0 success, 1 the input cannot be generated from, 2 the command line is wrong (check has its own: docs/check.md). */
 export async function main(
@@ -51,7 +54,8 @@ export async function main(
       print(await toolVersion());
       return 0;
     }
-    if (command === undefined && terminal.interactive) return await runGenerate([], out, terminal, printError);
+    // Alone, it asks what to generate; inside a generated project nothing needs asking, so no terminal is needed.
+    if (command === undefined && (terminal.interactive || existsSync(CONFIG_PATH))) return await runGenerate([], out, terminal, printError);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       print(MAIN_HELP);
       return command === undefined ? 2 : 0;
