@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { runCheckCommand } from '../check/check-command.js';
@@ -8,6 +9,7 @@ import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
+import { CONFIG_PATH } from '../write/manifest.js';
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
 import { runEjectCommand, ejectHelp } from './eject-command.js';
 import { regenerationNotes } from './regeneration-notes.js';
@@ -34,7 +36,8 @@ Commands:
   eject       copy default templates into the project to customize them (--list shows them)
 
 Run \`scaffold <command> --help\` for a command's options. \`scaffold --version\` prints the version.
-In a terminal, \`scaffold\` alone asks what to generate, step by step.`;
+In a terminal, \`scaffold\` alone asks what to generate, step by step; inside a generated project it
+regenerates from .scaffold/config.json, asking nothing (no terminal needed).`;
 
 /** Exit codes of generate: 0 success, 1 the input cannot be generated from, 2 the command line is wrong (check has its own: docs/check.md). */
 export async function main(
@@ -51,7 +54,8 @@ export async function main(
       print(await toolVersion());
       return 0;
     }
-    if (command === undefined && terminal.interactive) return await runGenerate([], out, terminal, printError);
+    // Alone, it asks what to generate; inside a generated project nothing needs asking, so no terminal is needed.
+    if (command === undefined && (terminal.interactive || existsSync(CONFIG_PATH))) return await runGenerate([], out, terminal, printError);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       print(MAIN_HELP);
       return command === undefined ? 2 : 0;
@@ -78,8 +82,7 @@ export async function main(
     }
     if (error instanceof ScaffoldError) {
       for (const diagnostic of error.diagnostics) printError(formatDiagnostic(diagnostic));
-      printError('\nNothing was written.');
-      if (error instanceof WriteRefusedError) printError(summaryLine(error.actions, 'refused'));
+      printError(error instanceof WriteRefusedError ? `\n${refusedLine(error.actions)}` : '\nNothing was written.');
       return 1;
     }
     throw error;
@@ -173,19 +176,27 @@ export function fileChangeLines(files: readonly FileOutcome[], dryRun: boolean):
   ];
 }
 
+const countOf = (files: readonly FileOutcome[]) => (action: FileOutcome['action']) => files.filter((f) => f.action === action).length;
+
 /**
  * The line every run ends with: how many files were added, updated (or moved by a layout change), merged
  * (template files with both your and the generator's changes), left alone (user-owned and template files
  * that exist are kept), unchanged, with conflicts, refused (SCF026, SCF040), and what was written.
  */
-export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 'dry-run' | 'nothing-changed' | 'refused'): string {
-  const count = (action: FileOutcome['action']) => files.filter((f) => f.action === action).length;
+export function summaryLine(files: readonly FileOutcome[], outcome: 'written' | 'dry-run' | 'nothing-changed'): string {
+  const count = countOf(files);
   const tail = {
     written: '',
     'dry-run': '; dry run: nothing was written',
     'nothing-changed': '; nothing changed, nothing was written',
-    refused: '; refused: nothing was written',
   }[outcome];
   const extended = count('extend') > 0 ? `, ${count('extend')} extended` : '';
   return `Summary: ${count('create')} added, ${count('update') + count('move')} updated${extended}, ${count('merge')} merged, ${count('keep')} left alone (yours: user-owned and template files kept), ${count('unchanged')} unchanged, ${plural(count('conflict'), 'conflict')}, ${count('refuse')} refused${tail}`;
+}
+
+/** The line a refused run (SCF026, SCF040) ends with: nothing was written, and what the run would have written. */
+export function refusedLine(files: readonly FileOutcome[]): string {
+  const count = countOf(files);
+  const extended = count('extend') > 0 ? `, extended ${count('extend')}` : '';
+  return `Refused (${plural(count('refuse'), 'file')}, see above): nothing was written. It would have added ${count('create')}, updated ${count('update') + count('move')}${extended}, merged ${count('merge')}, left ${count('keep')} alone (yours: user-owned and template files kept) and ${count('unchanged')} unchanged, with ${plural(count('conflict'), 'conflict')}.`;
 }

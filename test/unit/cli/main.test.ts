@@ -110,8 +110,7 @@ describe('scaffold CLI', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('error SCF026: src/services/pet.service.gen.ts: edited since scaffold generated it');
     expect(refused.stderr).toContain('hint: move your change into src/services/pet.service.ts, which extends it and is never rewritten');
-    expect(refused.stderr).toContain('Nothing was written.');
-    expect(refused.stderr).toMatch(/Summary: 0 added, 0 updated, 0 merged, \d+ left alone .*, 0 conflicts, 1 refused; refused: nothing was written\n$/);
+    expect(refused.stderr).toMatch(/Refused \(1 file, see above\): nothing was written\. It would have added 0, updated 0, merged 0, left \d+ alone .* and \d+ unchanged, with 0 conflicts\.\n$/);
     expect(await readFile(base, 'utf8')).toBe(edited);
 
     const forced = await cli('generate', '--out', out, '--force');

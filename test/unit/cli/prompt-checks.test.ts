@@ -161,7 +161,7 @@ describe('without a terminal', () => {
     expect(await readdir(empty)).toEqual([]);
   }, 10_000);
 
-  it('`scaffold` alone prints the help (exit 2) instead of asking', async () => {
+  it('`scaffold` alone, outside a generated project, prints the help (exit 2) instead of asking', async () => {
     const result = await cli([], NO_TERMINAL);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('Usage: scaffold <command>');

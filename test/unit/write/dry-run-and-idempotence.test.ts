@@ -3,10 +3,10 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summaryLine } from '../../../src/cli/main.js';
+import { refusedLine, summaryLine } from '../../../src/cli/main.js';
 import type { EmittedFile } from '../../../src/emit/emit-files.js';
 import { MANIFEST_PATH } from '../../../src/write/manifest.js';
-import { writeProject, type WriteOptions } from '../../../src/write/write-project.js';
+import { writeProject, type FileOutcome, type WriteOptions } from '../../../src/write/write-project.js';
 
 const project = (version: number): EmittedFile[] => [
   { id: 'src/routes.gen.ts', path: 'src/routes.gen.ts', owner: 'generator', content: `// routes\nexport const version = ${version};\nexport const name = 'pets';\n` },
@@ -75,20 +75,32 @@ describe('a second run with no change', () => {
 
 describe('the summary line every run ends with', () => {
   it('counts files added, updated (or moved), merged, left alone, unchanged, with conflicts and refused', () => {
-    const line = summaryLine(
-      [
-        { path: 'a', owner: 'generator', action: 'create' },
-        { path: 'b', owner: 'generator', action: 'update' },
-        { path: 'c', owner: 'generator', action: 'update' },
-        { path: 'd', owner: 'user', action: 'keep' },
-        { path: 'e', owner: 'template', action: 'keep' },
-        { path: 'f', owner: 'generator', action: 'refuse' },
-        { path: 'g', owner: 'template', action: 'merge' },
-        { path: 'h', owner: 'template', action: 'conflict' },
-        { path: 'i', owner: 'user', action: 'move', movedFrom: 'old-i' },
-      ],
-      'refused',
+    const files: FileOutcome[] = [
+      { path: 'a', owner: 'generator', action: 'create' },
+      { path: 'b', owner: 'generator', action: 'update' },
+      { path: 'c', owner: 'generator', action: 'update' },
+      { path: 'd', owner: 'user', action: 'keep' },
+      { path: 'e', owner: 'template', action: 'keep' },
+      { path: 'g', owner: 'template', action: 'merge' },
+      { path: 'h', owner: 'template', action: 'conflict' },
+      { path: 'i', owner: 'user', action: 'move', movedFrom: 'old-i' },
+    ];
+    expect(summaryLine(files, 'written')).toBe('Summary: 1 added, 3 updated, 1 merged, 2 left alone (yours: user-owned and template files kept), 0 unchanged, 1 conflict, 0 refused');
+  });
+
+  it('on a refused run, says nothing was written and what would have been', () => {
+    const line = refusedLine([
+      { path: 'a', owner: 'generator', action: 'create' },
+      { path: 'b', owner: 'generator', action: 'update' },
+      { path: 'c', owner: 'user', action: 'move', movedFrom: 'old-c' },
+      { path: 'd', owner: 'user', action: 'keep' },
+      { path: 'e', owner: 'generator', action: 'unchanged' },
+      { path: 'f', owner: 'generator', action: 'refuse' },
+      { path: 'g', owner: 'template', action: 'merge' },
+      { path: 'h', owner: 'template', action: 'conflict' },
+    ]);
+    expect(line).toBe(
+      'Refused (1 file, see above): nothing was written. It would have added 1, updated 2, merged 1, left 1 alone (yours: user-owned and template files kept) and 1 unchanged, with 1 conflict.',
     );
-    expect(line).toBe('Summary: 1 added, 3 updated, 1 merged, 2 left alone (yours: user-owned and template files kept), 0 unchanged, 1 conflict, 1 refused; refused: nothing was written');
   });
 });
