@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseFields } from '../../../src/add/fields.js';
+import { addResourceToSpec } from '../../../src/add/spec-edit.js';
+import { designSource } from '../../../src/add/yaml-splice.js';
+import { fixtureSpec } from '../../support/fixtures.js';
+
+type Json = Record<string, any>;
+
+/** Adds `tasks` to the conventions fixture: the edited document and the conventions the edit says it copied. */
+async function addTasks(): Promise<{ doc: Json; copied: string[] }> {
+  const file = fixtureSpec('add-conventions.yaml');
+  const source = designSource(await readFile(file, 'utf8'), resolve(file));
+  const copied = addResourceToSpec(source, { resource: 'tasks', entity: 'Task' }, parseFields('title:string'), file);
+  return { doc: parse(source.toString()) as Json, copied };
+}
+
+describe('scaffold add resource follows the conventions of the spec it edits', () => {
+  it('lists in the page schema the existing lists use, cloned for the new item type', async () => {
+    const { doc } = await addTasks();
+    expect(doc.paths['/tasks'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TaskPage' });
+    expect(doc.components.schemas.TaskPage).toEqual({
+      type: 'object',
+      required: ['data', 'meta'],
+      properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Task' } }, meta: { $ref: '#/components/schemas/PageMeta' } },
+    });
+  });
+
+  it('asks for the scopes of its own resource, named as the existing operations name theirs', async () => {
+    const { doc } = await addTasks();
+    const security = (path: string, method: string) => doc.paths[path][method].security;
+    expect(security('/tasks', 'get')).toEqual([{ bearerAuth: ['tasks:read'] }]);
+    expect(security('/tasks', 'post')).toEqual([{ bearerAuth: ['tasks:write'] }]);
+    expect(security('/tasks/{id}', 'get')).toEqual([{ bearerAuth: ['tasks:read'] }]);
+    // No existing update: it asks what the other writes ask.
+    expect(security('/tasks/{id}', 'patch')).toEqual([{ bearerAuth: ['tasks:write'] }]);
+    expect(security('/tasks/{id}', 'delete')).toEqual([{ bearerAuth: ['tasks:write'] }]);
+  });
+
+  it('declares the error responses the existing operations declare, 403 included', async () => {
+    const { doc } = await addTasks();
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).filter((s) => /^[45]/.test(s));
+    expect(statuses('/tasks', 'get')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(statuses('/tasks', 'post')).toEqual(expect.arrayContaining(['400', '401', '403']));
+    expect(statuses('/tasks/{id}', 'get')).toEqual(expect.arrayContaining(['401', '403', '404']));
+    expect(statuses('/tasks/{id}', 'patch')).toEqual(expect.arrayContaining(['400', '401', '403', '404']));
+    expect(statuses('/tasks/{id}', 'delete')).toEqual(expect.arrayContaining(['401', '403', '404']));
+    expect(doc.paths['/tasks/{id}'].delete.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
+  });
+
+  it('says which conventions it copied', async () => {
+    const { copied } = await addTasks();
+    expect(copied).toEqual([
+      'list response: TaskPage, shaped like ProjectPage',
+      'security: bearerAuth with the resource\'s scopes (projects:read -> tasks:read, projects:write -> tasks:write)',
+      'error responses: 401, 403 as the existing operations declare them',
+    ]);
+  });
+});
