@@ -1,5 +1,6 @@
 import { fail } from '../diagnostics/diagnostic.js';
 import { kebabCase, pascalCase } from '../model/naming.js';
+import { cloneList, findConventions, operationKind, singularOf, specOperations, type Conventions } from './conventions.js';
 import { fieldSchema, type FieldSpec } from './fields.js';
 import type { DesignSource } from './yaml-splice.js';
 
@@ -22,6 +23,8 @@ interface HouseStyle {
   idSchema: Json;
   tags: boolean;
   secured: boolean;
+  /** What the existing operations do: their list response, security and error responses. */
+  conventions: Conventions;
 }
 
 const ref = (target: string) => ({ $ref: target });
@@ -60,6 +63,7 @@ function houseStyle(source: DesignSource): HouseStyle {
     idSchema: idSchema as Json,
     tags: operations.some(({ operation }) => Array.isArray(operation.tags)),
     secured: Array.isArray(source.get(['security'])) && (source.get(['security']) as unknown[]).length > 0,
+    conventions: findConventions(specOperations(paths, HTTP_METHODS), schemas),
   };
 }
 
@@ -78,9 +82,14 @@ function isEnvelopeData(schema: Json, target: string): boolean {
   return data?.$ref === target || (data?.items as Json | undefined)?.$ref === target;
 }
 
-function errors(style: HouseStyle, statuses: string[]): Json {
-  const wanted = [...statuses, ...(style.secured ? ['401'] : [])].sort();
-  return Object.fromEntries(wanted.filter((status) => style.errorResponses.has(status)).map((status) => [status, style.errorResponses.get(status)]));
+/**
+ * The error responses of a new operation: the shared ones for `statuses` (and 401 when the spec is
+ * secured), and those the existing operations of its kind declare.
+ */
+function errors(style: HouseStyle, statuses: string[], declared: Map<string, unknown> = new Map()): Json {
+  const shared = [...statuses, ...(style.secured ? ['401'] : [])].filter((status) => style.errorResponses.has(status));
+  const wanted = [...new Set([...shared, ...declared.keys()])].sort();
+  return Object.fromEntries(wanted.map((status) => [status, declared.get(status) ?? style.errorResponses.get(status)]));
 }
 
 function jsonBody(schema: unknown): Json {
@@ -94,8 +103,11 @@ export interface ResourceNames {
   entity: string;
 }
 
-/** Adds the CRUD operations of a new resource and its schemas, in the spec's own style. */
-export function addResourceToSpec(source: DesignSource, names: ResourceNames, fields: readonly FieldSpec[], file?: string): void {
+/**
+ * Adds the CRUD operations of a new resource and its schemas, in the spec's own style. Returns the
+ * conventions of the existing operations it copied, for the command to say.
+ */
+export function addResourceToSpec(source: DesignSource, names: ResourceNames, fields: readonly FieldSpec[], file?: string): string[] {
   const style = houseStyle(source);
   const { entity } = names;
   const tag = pascalCase(names.resource);
@@ -103,7 +115,9 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
   const paths = (source.get(['paths']) ?? {}) as Record<string, Json>;
   const schemas = (source.get(['components', 'schemas']) ?? {}) as Record<string, Json>;
   if (paths[collection] || paths[`${collection}/{id}`]) fail('SCF080', `the spec already has the path ${collection}`, { file, pointer: `/paths/${collection.replace(/\//g, '~1')}` }, 'use `scaffold add endpoint` to add an operation to an existing resource');
-  const names_ = [entity, `${entity}Create`, `${entity}Update`, ...(style.envelope ? [`${entity}Envelope`, `${entity}ListEnvelope`] : [])];
+  const listTemplate = style.envelope?.list ? undefined : style.conventions.list;
+  const pageSchema = listTemplate && cloneList(listTemplate, entity);
+  const names_ = [entity, `${entity}Create`, `${entity}Update`, ...(style.envelope ? [`${entity}Envelope`, `${entity}ListEnvelope`] : []), ...(pageSchema?.name ? [pageSchema.name] : [])];
   const taken = names_.filter((name) => schemas[name]);
   if (taken.length > 0) fail('SCF080', `the spec already has the schema${taken.length > 1 ? 's' : ''} ${taken.join(', ')}`, { file, pointer: '/components/schemas' }, 'choose another resource name');
 
@@ -125,6 +139,28 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
       listSchema = schemaRef(`${entity}ListEnvelope`);
     }
   }
+  const copied: string[] = [];
+  if (style.envelope) copied.push(`envelopes: ${entity}Envelope${style.envelope.list ? ` and ${entity}ListEnvelope` : ''}, shaped like ${[style.envelope.item[0], ...(style.envelope.list ? [style.envelope.list[0]] : [])].join(' and ')}`);
+  if (listTemplate && pageSchema) {
+    if (pageSchema.name) newSchemas[pageSchema.name] = pageSchema.schema;
+    listSchema = pageSchema.name ? schemaRef(pageSchema.name) : pageSchema.schema;
+    copied.push(pageSchema.name ? `list response: ${pageSchema.name}, shaped like ${listTemplate.component}` : 'list response: shaped like the existing lists');
+  }
+  const resource = kebabCase(names.resource);
+  // What the existing operations of the same kind declare: their security (scopes renamed for this resource) and error responses.
+  const conventional = (path: string, method: string): Json => {
+    const kind = operationKind(path, method);
+    const security = style.conventions.security(kind, method, resource);
+    return security === undefined ? {} : { security };
+  };
+  const declaredErrors = (path: string, method: string) => style.conventions.errors(operationKind(path, method), method, resource);
+  const copiedStatuses = new Set<string>();
+  const errorsOf = (path: string, method: string, statuses: string[]): Json => {
+    const declared = declaredErrors(path, method);
+    for (const status of declared.keys()) copiedStatuses.add(status);
+    return errors(style, statuses, declared);
+  };
+  const item = `${collection}/{id}`;
   const tags = style.tags ? { tags: [tag] } : {};
   const idParameter = style.idParameter ? ref(`#/components/parameters/${style.idParameter}`) : { name: 'id', in: 'path', required: true, schema: style.idSchema };
   const body = (schema: string) => ({ requestBody: { required: true, content: jsonBody(schemaRef(schema)) } });
@@ -135,43 +171,56 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
         operationId: `list${pascalResources}`,
         ...tags,
         summary: `List ${names.resource}`,
+        ...conventional(collection, 'get'),
         ...(style.pageParameters.length > 0 && { parameters: style.pageParameters.map((name) => ref(`#/components/parameters/${name}`)) }),
-        responses: { '200': { description: `A page of ${names.resource}.`, content: jsonBody(listSchema) }, ...errors(style, ['400']) },
+        responses: { '200': { description: `A page of ${names.resource}.`, content: jsonBody(listSchema) }, ...errorsOf(collection, 'get', ['400']) },
       },
       post: {
         operationId: `create${entity}`,
         ...tags,
         summary: `Create a ${lowerWords(entity)}`,
+        ...conventional(collection, 'post'),
         ...body(`${entity}Create`),
-        responses: { '201': { description: `The ${lowerWords(entity)} was created.`, content: jsonBody(itemSchema) }, ...errors(style, ['400']) },
+        responses: { '201': { description: `The ${lowerWords(entity)} was created.`, content: jsonBody(itemSchema) }, ...errorsOf(collection, 'post', ['400']) },
       },
     },
-    [`${collection}/{id}`]: {
+    [item]: {
       parameters: [idParameter],
       get: {
         operationId: `get${entity}`,
         ...tags,
         summary: `Get a ${lowerWords(entity)}`,
-        responses: { '200': { description: `The ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errors(style, ['400', '404']) },
+        ...conventional(item, 'get'),
+        responses: { '200': { description: `The ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errorsOf(item, 'get', ['400', '404']) },
       },
       patch: {
         operationId: `update${entity}`,
         ...tags,
         summary: `Update a ${lowerWords(entity)}`,
+        ...conventional(item, 'patch'),
         ...body(`${entity}Update`),
-        responses: { '200': { description: `The updated ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errors(style, ['400', '404']) },
+        responses: { '200': { description: `The updated ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errorsOf(item, 'patch', ['400', '404']) },
       },
       delete: {
         operationId: `delete${entity}`,
         ...tags,
         summary: `Delete a ${lowerWords(entity)}`,
-        responses: { '204': { description: `The ${lowerWords(entity)} was deleted.` }, ...errors(style, ['404']) },
+        ...conventional(item, 'delete'),
+        responses: { '204': { description: `The ${lowerWords(entity)} was deleted.` }, ...errorsOf(item, 'delete', ['404']) },
       },
     },
   });
   source.appendToMap(['components', 'schemas'], newSchemas);
   const declaredTags = source.get(['tags']) as { name?: string }[] | undefined;
   if (Array.isArray(declaredTags) && !declaredTags.some((t) => t.name === tag)) source.appendToSeq(['tags'], [{ name: tag }]);
+  const paths_ = source.get(['paths', collection]) as Record<string, Json>;
+  const schemesUsed = [...new Set([...Object.values(paths_), ...Object.values((source.get(['paths', item]) ?? {}) as Record<string, Json>)].flatMap((o) => (Array.isArray(o?.security) ? (o.security as Json[]).flatMap(Object.keys) : [])))];
+  if (schemesUsed.length > 0) {
+    const renames = style.conventions.scopeRenames(resource);
+    copied.push(`security: ${schemesUsed.join(', ')}${renames.length > 0 ? ` with the resource's scopes (${renames.join(', ')})` : ' as the existing operations ask'}`);
+  }
+  if (copiedStatuses.size > 0) copied.push(`error responses: ${[...copiedStatuses].sort().join(', ')} as the existing operations declare them`);
+  return copied;
 }
 
 export interface EndpointRequest {
@@ -238,10 +287,6 @@ export function addEndpointToSpec(source: DesignSource, request: EndpointRequest
   if (paths[request.path]) source.appendToMap(['paths', request.path], { [request.method]: operation });
   else source.appendToMap(['paths'], { [request.path]: { [request.method]: operation } });
   return operationId;
-}
-
-function singularOf(resource: string): string {
-  return resource.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/([^s])s$/, '$1');
 }
 
 function lowerWords(name: string): string {

@@ -29,7 +29,8 @@ describe('a generated project whose lists answer { data, meta }', () => {
       env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', DATA_DIR: resolve(project, '.data', 'list-shapes'), RATE_LIMIT_MAX: '1000000' },
       readyPath: '/health/ready',
     });
-    const base = server.baseUrl;
+    // A spec without servers is served under the default base path.
+    const base = `${server.baseUrl}/api/v1`;
     for (const title of ['one', 'two', 'three']) {
       const created = await fetch(`${base}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
       expect(created.status, await created.clone().text()).toBe(201);

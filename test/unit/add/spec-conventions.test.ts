@@ -55,7 +55,7 @@ describe('scaffold add resource follows the conventions of the spec it edits', (
     expect(copied).toEqual([
       'list response: TaskPage, shaped like ProjectPage',
       'security: bearerAuth with the resource\'s scopes (projects:read -> tasks:read, projects:write -> tasks:write)',
-      'error responses: 401, 403 as the existing operations declare them',
+      'error responses: 400, 401, 403, 404 as the existing operations declare them',
     ]);
   });
 });

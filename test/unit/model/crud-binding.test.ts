@@ -568,6 +568,30 @@ describe('the common list shapes without the house envelope', () => {
     expect(pageValues(list?.wrapper?.members)).toEqual(['meta.totalCount=total', 'meta.hasNextPage=hasMore', 'meta.nextCursor=nextCursor']);
   });
 
+  it('fill a page object named like a member, { content, page: { number, size, totalElements, totalPages } }', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [content, page]
+                properties:
+                  content: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  page:
+                    type: object
+                    required: [number, size, totalElements, totalPages]
+                    properties:
+                      number: { type: integer }
+                      size: { type: integer }
+                      totalElements: { type: integer }
+                      totalPages: { type: integer }`,
+        [PAGE, PAGE_SIZE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.wrapper?.items).toBe('content');
+    expect(pageValues(list?.wrapper?.members)).toEqual(['page.number=page', 'page.size=size', 'page.totalElements=total', 'page.totalPages=totalPages']);
+  });
+
   it('stay stubs, with the nested member named, when they require what scaffold cannot fill', async () => {
     const facets = await bindText(
       bookList(
