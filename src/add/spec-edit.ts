@@ -277,12 +277,15 @@ export function addEndpointToSpec(source: DesignSource, request: EndpointRequest
   const staticWords = request.path.split('/').filter((s) => s && !s.startsWith('{')).slice(1).join(' ');
   const operationId = request.operationId ?? `${request.method === 'get' ? 'get' : request.method}${pascalCase(single ? singularOf(request.resource) : request.resource)}${pascalCase(staticWords, '')}`;
   const success = request.method === 'delete' ? { '204': { description: 'Done.' } } : { [okResponse?.[0] === '201' ? '200' : (okResponse?.[0] ?? '200')]: okResponse?.[1] ?? { description: 'OK.' } };
+  // A custom endpoint is like the spec's other reads (or writes): their security and error responses.
+  const security = style.conventions.security('other', request.method, resource);
   const operation: Json = {
     operationId,
     ...tag,
     summary: request.summary ?? `${request.method.toUpperCase()} ${request.path}`,
+    ...(security !== undefined && { security }),
     ...(parameterNames.length > 0 && !paths[request.path] && { parameters: parameterNames.map(pathParameter) }),
-    responses: { ...success, ...errors(style, ['400', ...(parameterNames.length > 0 ? ['404'] : [])]) },
+    responses: { ...success, ...errors(style, ['400', ...(parameterNames.length > 0 ? ['404'] : [])], style.conventions.errors('other', request.method, resource)) },
   };
   if (paths[request.path]) source.appendToMap(['paths', request.path], { [request.method]: operation });
   else source.appendToMap(['paths'], { [request.path]: { [request.method]: operation } });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseFields } from '../../../src/add/fields.js';
-import { addResourceToSpec } from '../../../src/add/spec-edit.js';
+import { addEndpointToSpec, addResourceToSpec } from '../../../src/add/spec-edit.js';
 import { designSource } from '../../../src/add/yaml-splice.js';
 import { fixtureSpec } from '../../support/fixtures.js';
 
@@ -57,5 +57,17 @@ describe('scaffold add resource follows the conventions of the spec it edits', (
       'security: bearerAuth with the resource\'s scopes (projects:read -> tasks:read, projects:write -> tasks:write)',
       'error responses: 400, 401, 403, 404 as the existing operations declare them',
     ]);
+  });
+
+  it('gives an added endpoint the security and error responses of the resource\'s other reads or writes', async () => {
+    const file = fixtureSpec('add-conventions.yaml');
+    const source = designSource(await readFile(file, 'utf8'), resolve(file));
+    addEndpointToSpec(source, { resource: 'projects', method: 'get', path: '/projects/{id}/summary' }, file);
+    addEndpointToSpec(source, { resource: 'projects', method: 'post', path: '/projects/{id}/archive' }, file);
+    const doc = parse(source.toString()) as Json;
+    expect(doc.paths['/projects/{id}/summary'].get.security).toEqual([{ bearerAuth: ['projects:read'] }]);
+    expect(Object.keys(doc.paths['/projects/{id}/summary'].get.responses)).toEqual(expect.arrayContaining(['401', '403', '404']));
+    expect(doc.paths['/projects/{id}/archive'].post.security).toEqual([{ bearerAuth: ['projects:write'] }]);
+    expect(Object.keys(doc.paths['/projects/{id}/archive'].post.responses)).toEqual(expect.arrayContaining(['401', '403']));
   });
 });
