@@ -8,6 +8,8 @@ export interface SpecOperation {
   method: string;
   operation: Json;
   resource: string;
+  /** The names its scopes may carry: its resource's and its first path segment's (`projects`). */
+  names: string[];
 }
 
 /** What an operation does, from its method and whether its path ends in a parameter. */
@@ -41,8 +43,8 @@ export interface Conventions {
   security(kind: OperationKind, method: string, resource: string): unknown[] | undefined;
   /** The error responses the existing operations of the same kind declare, by status. */
   errors(kind: OperationKind, method: string, resource: string): Map<string, unknown>;
-  /** The scope renames `security` makes for `resource` (`projects:read -> tasks:read`), for the report. */
-  scopeRenames(resource: string): string[];
+  /** The scope renames `security` makes for `resource` (`projects:read` -> `tasks:read`), for the report. */
+  scopeRenames(resource: string): [string, string][];
 }
 
 const SCHEMA_REF = '#/components/schemas/';
@@ -54,7 +56,9 @@ export function specOperations(paths: Record<string, Json>, methods: readonly st
       .map((method) => {
         const operation = item[method] as Json;
         const tag = Array.isArray(operation.tags) ? (operation.tags[0] as string | undefined) : undefined;
-        return { path, method, operation, resource: kebabCase(tag ?? path.split('/').filter(Boolean)[0] ?? '') };
+        const segment = kebabCase(path.split('/').filter(Boolean)[0] ?? '');
+        const resource = tag === undefined ? segment : kebabCase(tag);
+        return { path, method, operation, resource, names: [...new Set([resource, segment])] };
       }),
   );
 }
@@ -70,7 +74,7 @@ export function findConventions(operations: SpecOperation[], schemas: Record<str
   return {
     list: mostCommonList(operations.filter((o) => operationKind(o.path, o.method) === 'list'), schemas),
     security(kind, method, resource) {
-      const templates = peers(kind, method).map((o) => (Array.isArray(o.operation.security) ? JSON.stringify(templated(o.operation.security, o.resource)) : undefined));
+      const templates = peers(kind, method).map((o) => (Array.isArray(o.operation.security) ? JSON.stringify(templated(o.operation.security, o.names)) : undefined));
       const chosen = mostCommon(templates);
       return chosen === undefined ? undefined : (instantiated(JSON.parse(chosen), resource) as unknown[]);
     },
@@ -81,7 +85,7 @@ export function findConventions(operations: SpecOperation[], schemas: Record<str
         for (const [status, response] of Object.entries((o.operation.responses ?? {}) as Record<string, unknown>)) {
           // 412 and 428 answer conditional headers (If-Match) a new operation does not take.
           if (!/^[45]/.test(status) || status === '412' || status === '428') continue;
-          byStatus.set(status, [...(byStatus.get(status) ?? []), JSON.stringify(templated(response, o.resource))]);
+          byStatus.set(status, [...(byStatus.get(status) ?? []), JSON.stringify(templated(response, o.names))]);
         }
       }
       const found = new Map<string, unknown>();
@@ -98,12 +102,12 @@ export function findConventions(operations: SpecOperation[], schemas: Record<str
         const scopes = Array.isArray(o.operation.security) ? (o.operation.security as Json[]).flatMap((r) => Object.values(r ?? {}).flat()) : [];
         for (const scope of scopes) {
           if (typeof scope !== 'string') continue;
-          const renamed = instantiated(templated(scope, o.resource), resource) as string;
+          const renamed = instantiated(templated(scope, o.names), resource) as string;
           // One example per new scope (`projects:read` and `members:read` both give `tasks:read`).
           if (renamed !== scope && ![...renames.values()].includes(renamed)) renames.set(scope, renamed);
         }
       }
-      return [...renames].map(([scope, renamed]) => `${scope} -> ${renamed}`);
+      return [...renames];
     },
   };
 }
@@ -172,9 +176,11 @@ const FORMS: Record<string, (kebab: string) => string> = {
 };
 
 /** The resource's names (plural and singular, in each form) as placeholders: `projects:read` -> `{plural.kebab}:read`. */
-function templated(value: unknown, resource: string): unknown {
-  const names = Object.entries({ plural: kebabCase(resource), singular: singularOf(kebabCase(resource)) }).flatMap(([number, kebab]) =>
-    Object.entries(FORMS).map(([form, write]) => ({ placeholder: `{${number}.${form}}`, word: write(kebab) })),
+function templated(value: unknown, resources: string[]): unknown {
+  const names = resources.flatMap((resource) =>
+    Object.entries({ plural: kebabCase(resource), singular: singularOf(kebabCase(resource)) }).flatMap(([number, kebab]) =>
+      Object.entries(FORMS).map(([form, write]) => ({ placeholder: `{${number}.${form}}`, word: write(kebab) })),
+    ),
   );
   names.sort((a, b) => b.word.length - a.word.length);
   return mapStrings(value, (text) => names.reduce((written, { placeholder, word }) => written.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(word)}(?![A-Za-z0-9])`, 'g'), placeholder), text));

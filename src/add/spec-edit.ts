@@ -146,17 +146,23 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
     listSchema = pageSchema.name ? schemaRef(pageSchema.name) : pageSchema.schema;
     copied.push(pageSchema.name ? `list response: ${pageSchema.name}, shaped like ${listTemplate.component}` : 'list response: shaped like the existing lists');
   }
-  const resource = kebabCase(names.resource);
   // What the existing operations of the same kind declare: their security (scopes renamed for this resource) and error responses.
-  const conventional = (path: string, method: string): Json => {
-    const kind = operationKind(path, method);
-    const security = style.conventions.security(kind, method, resource);
+  const resource = kebabCase(names.resource);
+  const schemes = new Set<string>();
+  const scopes = new Set<unknown>();
+  const securityOf = (path: string, method: string): Json => {
+    const security = style.conventions.security(operationKind(path, method), method, resource);
+    for (const requirement of (security ?? []) as Record<string, unknown[]>[]) {
+      for (const [scheme, required] of Object.entries(requirement)) {
+        schemes.add(scheme);
+        for (const scope of required) scopes.add(scope);
+      }
+    }
     return security === undefined ? {} : { security };
   };
-  const declaredErrors = (path: string, method: string) => style.conventions.errors(operationKind(path, method), method, resource);
   const copiedStatuses = new Set<string>();
   const errorsOf = (path: string, method: string, statuses: string[]): Json => {
-    const declared = declaredErrors(path, method);
+    const declared = style.conventions.errors(operationKind(path, method), method, resource);
     for (const status of declared.keys()) copiedStatuses.add(status);
     return errors(style, statuses, declared);
   };
@@ -171,7 +177,7 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
         operationId: `list${pascalResources}`,
         ...tags,
         summary: `List ${names.resource}`,
-        ...conventional(collection, 'get'),
+        ...securityOf(collection, 'get'),
         ...(style.pageParameters.length > 0 && { parameters: style.pageParameters.map((name) => ref(`#/components/parameters/${name}`)) }),
         responses: { '200': { description: `A page of ${names.resource}.`, content: jsonBody(listSchema) }, ...errorsOf(collection, 'get', ['400']) },
       },
@@ -179,7 +185,7 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
         operationId: `create${entity}`,
         ...tags,
         summary: `Create a ${lowerWords(entity)}`,
-        ...conventional(collection, 'post'),
+        ...securityOf(collection, 'post'),
         ...body(`${entity}Create`),
         responses: { '201': { description: `The ${lowerWords(entity)} was created.`, content: jsonBody(itemSchema) }, ...errorsOf(collection, 'post', ['400']) },
       },
@@ -190,14 +196,14 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
         operationId: `get${entity}`,
         ...tags,
         summary: `Get a ${lowerWords(entity)}`,
-        ...conventional(item, 'get'),
+        ...securityOf(item, 'get'),
         responses: { '200': { description: `The ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errorsOf(item, 'get', ['400', '404']) },
       },
       patch: {
         operationId: `update${entity}`,
         ...tags,
         summary: `Update a ${lowerWords(entity)}`,
-        ...conventional(item, 'patch'),
+        ...securityOf(item, 'patch'),
         ...body(`${entity}Update`),
         responses: { '200': { description: `The updated ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errorsOf(item, 'patch', ['400', '404']) },
       },
@@ -205,7 +211,7 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
         operationId: `delete${entity}`,
         ...tags,
         summary: `Delete a ${lowerWords(entity)}`,
-        ...conventional(item, 'delete'),
+        ...securityOf(item, 'delete'),
         responses: { '204': { description: `The ${lowerWords(entity)} was deleted.` }, ...errorsOf(item, 'delete', ['404']) },
       },
     },
@@ -213,11 +219,10 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
   source.appendToMap(['components', 'schemas'], newSchemas);
   const declaredTags = source.get(['tags']) as { name?: string }[] | undefined;
   if (Array.isArray(declaredTags) && !declaredTags.some((t) => t.name === tag)) source.appendToSeq(['tags'], [{ name: tag }]);
-  const paths_ = source.get(['paths', collection]) as Record<string, Json>;
-  const schemesUsed = [...new Set([...Object.values(paths_), ...Object.values((source.get(['paths', item]) ?? {}) as Record<string, Json>)].flatMap((o) => (Array.isArray(o?.security) ? (o.security as Json[]).flatMap(Object.keys) : [])))];
-  if (schemesUsed.length > 0) {
-    const renames = style.conventions.scopeRenames(resource);
-    copied.push(`security: ${schemesUsed.join(', ')}${renames.length > 0 ? ` with the resource's scopes (${renames.join(', ')})` : ' as the existing operations ask'}`);
+  if (schemes.size > 0) {
+    const renames = style.conventions.scopeRenames(resource).filter(([, renamed]) => scopes.has(renamed));
+    const scopeNames = renames.map(([scope, renamed]) => `${scope} -> ${renamed}`).join(', ');
+    copied.push(`security: ${[...schemes].join(', ')}${renames.length > 0 ? ` with the resource's scopes (${scopeNames})` : ' as the existing operations ask'}`);
   }
   if (copiedStatuses.size > 0) copied.push(`error responses: ${[...copiedStatuses].sort().join(', ')} as the existing operations declare them`);
   return copied;

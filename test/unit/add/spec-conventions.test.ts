@@ -70,4 +70,32 @@ describe('scaffold add resource follows the conventions of the spec it edits', (
     expect(doc.paths['/projects/{id}/archive'].post.security).toEqual([{ bearerAuth: ['projects:write'] }]);
     expect(Object.keys(doc.paths['/projects/{id}/archive'].post.responses)).toEqual(expect.arrayContaining(['401', '403']));
   });
+
+  it('renames the resource in scopes written in other forms, singular or snake_case, through its path when its tag says another name', async () => {
+    const spec = `openapi: 3.1.0
+info: { title: T, version: 1.0.0 }
+paths:
+  /project-boards:
+    get:
+      operationId: listProjectBoards
+      tags: [Planning]
+      security:
+        - oauth: ['read:project_board', 'admin']
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: '#/components/schemas/ProjectBoard' } }
+components:
+  schemas:
+    ProjectBoard: { type: object, properties: { id: { type: string } } }
+`;
+    const source = designSource(spec, 'openapi.yaml');
+    const copied = addResourceToSpec(source, { resource: 'task-lists', entity: 'TaskList' }, parseFields('name'), 'openapi.yaml');
+    const doc = parse(source.toString()) as Json;
+    expect(doc.paths['/task-lists'].get.security).toEqual([{ oauth: ['read:task_list', 'admin'] }]);
+    expect(doc.paths['/task-lists'].get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/TaskList' } });
+    expect(copied).toEqual(["security: oauth with the resource's scopes (read:project_board -> read:task_list)"]);
+  });
 });
