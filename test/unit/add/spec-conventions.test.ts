@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { cp, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseFields } from '../../../src/add/fields.js';
 import { addEndpointToSpec, addResourceToSpec } from '../../../src/add/spec-edit.js';
 import { designSource } from '../../../src/add/yaml-splice.js';
+import { main } from '../../../src/cli/main.js';
 import { fixtureSpec } from '../../support/fixtures.js';
 
 type Json = Record<string, any>;
@@ -98,4 +101,31 @@ components:
     expect(doc.paths['/task-lists'].get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/TaskList' } });
     expect(copied).toEqual(["security: oauth with the resource's scopes (read:project_board -> read:task_list)"]);
   });
+
+  it('on the command line: says what it followed, and the new list in the page schema is implemented', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'scaffold-add-conventions-'));
+    await mkdir(join(root, 'design'));
+    await cp(fixtureSpec('add-conventions.yaml'), join(root, 'design', 'openapi.yaml'));
+    expect((await cli(root, ['generate', '--spec', 'design/openapi.yaml', '--out', 'api'])).code).toBe(0);
+    const added = await cli(join(root, 'api'), ['add', 'resource', '--name', 'tasks', '--fields', 'title']);
+    expect(added.code, added.output).toBe(0);
+    expect(added.output).toContain("following the spec's list response: TaskPage, shaped like ProjectPage");
+    expect(added.output).toContain("following the spec's security: bearerAuth with the resource's scopes (projects:read -> tasks:read, projects:write -> tasks:write)");
+    expect(await readFile(join(root, 'api', '.scaffold', 'report.md'), 'utf8')).toMatch(/\| listTasks +\| GET \/tasks +\| CRUD: list Task/);
+  }, 120_000);
 });
+
+/** Runs the CLI in `cwd` without a terminal: its exit code and everything it printed. */
+async function cli(cwd: string, args: string[]): Promise<{ code: number; output: string }> {
+  const out = new PassThrough();
+  let output = '';
+  out.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const previous = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await main(args, out, out, { interactive: false, tty: false, color: false });
+    return { code, output };
+  } finally {
+    process.chdir(previous);
+  }
+}
