@@ -281,9 +281,10 @@ export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined,
   const size = find(PAGE_SIZE.filter((n) => n !== page));
   const offset = find(OFFSET);
   const cursor = find(CURSOR);
+  // The size of an offset or cursor page: `limit`, or a page size (`per_page`).
   const cursorLimit = find([...LIMIT, ...PAGE_SIZE]);
   if (page && size) paging = { style: 'page', page, size, defaultSize: defaultOf(size) };
-  else if (offset && find(LIMIT)) paging = { style: 'offset', offset, limit: find(LIMIT) as string, defaultSize: defaultOf(find(LIMIT)) };
+  else if (offset && cursorLimit) paging = { style: 'offset', offset, limit: cursorLimit, defaultSize: defaultOf(cursorLimit) };
   else if (cursor && cursorLimit && binder.reader.valueType(byName.get(cursor)?.schema).types.has('string') && givesNextCursor(bodySchema, envelope, wrapper, binder)) {
     paging = { style: 'cursor', cursor, limit: cursorLimit, defaultSize: defaultOf(cursorLimit) };
   }

@@ -568,6 +568,30 @@ describe('the common list shapes without the house envelope', () => {
     expect(pageValues(list?.wrapper?.members)).toEqual(['meta.totalCount=total', 'meta.hasNextPage=hasMore', 'meta.nextCursor=nextCursor']);
   });
 
+  it('page by offset with a page size (per_page), filling { data, pagination: { current_page, per_page, total_count, offset } }', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [data, pagination]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  pagination:
+                    type: object
+                    required: [current_page, per_page, total_count, offset]
+                    properties:
+                      current_page: { type: integer }
+                      per_page: { type: integer }
+                      total_count: { type: integer }
+                      offset: { type: integer }`,
+        [OFFSET, PER_PAGE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'offset', offset: 'offset', limit: 'per_page', defaultSize: 20 });
+    expect(pageValues(list?.wrapper?.members)).toEqual(['pagination.current_page=page', 'pagination.per_page=size', 'pagination.total_count=total', 'pagination.offset=offset']);
+  });
+
   it('fill a page object named like a member, { content, page: { number, size, totalElements, totalPages } }', async () => {
     const crud = await bindText(
       bookList(
