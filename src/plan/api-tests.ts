@@ -1297,12 +1297,12 @@ export function buildUnitOfWorkView(persistence: PersistenceView, service: Servi
   };
 }
 
-/** An expression a member access can follow: `await f()` needs parentheses, `page.data` does not. */
 /** The object a page member is in, below `object` (`body.meta` of `{ data, meta: { total } }`). */
 function nested(object: string, member: PageMember): string {
   return (member.parents ?? []).reduce((inner, parent) => access(grouped(inner), parent), object);
 }
 
+/** An expression a member access can follow: `await f()` needs parentheses, `page.data` does not. */
 function grouped(expression: string): string {
   return /^[\w$.]+$/.test(expression) ? expression : `(${expression})`;
 }
