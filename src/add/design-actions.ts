@@ -84,13 +84,16 @@ export const DESIGN_ACTIONS = {
     const entity = pascalCase(singular(resource));
     const fields = parseFields(text(answers, 'fields'));
     const edits = new Map<string, (before: string) => string>();
+    let copied: string[] = [];
     edits.set(project.specPath, (before) => {
       const source = designSource(before, project.specPath);
-      addResourceToSpec(source, { resource, entity }, fields, project.specPath);
+      copied = addResourceToSpec(source, { resource, entity }, fields, project.specPath);
       return source.toString();
     });
     if (project.modelsPath) edits.set(project.modelsPath, (before) => addEntityToModel(before, entity, fields, pascalCase(resource), project.modelsPath));
-    return editDesignAndRegenerate(project, edits);
+    const edited = await editDesignAndRegenerate(project, edits);
+    // Said under the edited files: what the new operations copied from the existing ones.
+    return [edited, ...copied.map((convention) => `    following the spec's ${convention}`)].join('\n');
   },
   'scaffold:endpoint': async (project: AddProject, answers: Answers) => {
     const method = text(answers, 'method').toLowerCase();

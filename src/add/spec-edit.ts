@@ -1,5 +1,6 @@
 import { fail } from '../diagnostics/diagnostic.js';
 import { kebabCase, pascalCase } from '../model/naming.js';
+import { cloneList, findConventions, operationKind, singularOf, specOperations, type Conventions } from './conventions.js';
 import { fieldSchema, type FieldSpec } from './fields.js';
 import type { DesignSource } from './yaml-splice.js';
 
@@ -22,6 +23,8 @@ interface HouseStyle {
   idSchema: Json;
   tags: boolean;
   secured: boolean;
+  /** What the existing operations do: their list response, security and error responses. */
+  conventions: Conventions;
 }
 
 const ref = (target: string) => ({ $ref: target });
@@ -60,6 +63,7 @@ function houseStyle(source: DesignSource): HouseStyle {
     idSchema: idSchema as Json,
     tags: operations.some(({ operation }) => Array.isArray(operation.tags)),
     secured: Array.isArray(source.get(['security'])) && (source.get(['security']) as unknown[]).length > 0,
+    conventions: findConventions(specOperations(paths, HTTP_METHODS), schemas),
   };
 }
 
@@ -78,9 +82,14 @@ function isEnvelopeData(schema: Json, target: string): boolean {
   return data?.$ref === target || (data?.items as Json | undefined)?.$ref === target;
 }
 
-function errors(style: HouseStyle, statuses: string[]): Json {
-  const wanted = [...statuses, ...(style.secured ? ['401'] : [])].sort();
-  return Object.fromEntries(wanted.filter((status) => style.errorResponses.has(status)).map((status) => [status, style.errorResponses.get(status)]));
+/**
+ * The error responses of a new operation: the shared ones for `statuses` (and 401 when the spec is
+ * secured), and those the existing operations of its kind declare.
+ */
+function errors(style: HouseStyle, statuses: string[], declared: Map<string, unknown> = new Map()): Json {
+  const shared = [...statuses, ...(style.secured ? ['401'] : [])].filter((status) => style.errorResponses.has(status));
+  const wanted = [...new Set([...shared, ...declared.keys()])].sort();
+  return Object.fromEntries(wanted.map((status) => [status, declared.get(status) ?? style.errorResponses.get(status)]));
 }
 
 function jsonBody(schema: unknown): Json {
@@ -94,8 +103,11 @@ export interface ResourceNames {
   entity: string;
 }
 
-/** Adds the CRUD operations of a new resource and its schemas, in the spec's own style. */
-export function addResourceToSpec(source: DesignSource, names: ResourceNames, fields: readonly FieldSpec[], file?: string): void {
+/**
+ * Adds the CRUD operations of a new resource and its schemas, in the spec's own style. Returns the
+ * conventions of the existing operations it copied, for the command to say.
+ */
+export function addResourceToSpec(source: DesignSource, names: ResourceNames, fields: readonly FieldSpec[], file?: string): string[] {
   const style = houseStyle(source);
   const { entity } = names;
   const tag = pascalCase(names.resource);
@@ -103,7 +115,9 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
   const paths = (source.get(['paths']) ?? {}) as Record<string, Json>;
   const schemas = (source.get(['components', 'schemas']) ?? {}) as Record<string, Json>;
   if (paths[collection] || paths[`${collection}/{id}`]) fail('SCF080', `the spec already has the path ${collection}`, { file, pointer: `/paths/${collection.replace(/\//g, '~1')}` }, 'use `scaffold add endpoint` to add an operation to an existing resource');
-  const names_ = [entity, `${entity}Create`, `${entity}Update`, ...(style.envelope ? [`${entity}Envelope`, `${entity}ListEnvelope`] : [])];
+  const listTemplate = style.envelope?.list ? undefined : style.conventions.list;
+  const pageSchema = listTemplate && cloneList(listTemplate, entity);
+  const names_ = [entity, `${entity}Create`, `${entity}Update`, ...(style.envelope ? [`${entity}Envelope`, `${entity}ListEnvelope`] : []), ...(pageSchema?.name ? [pageSchema.name] : [])];
   const taken = names_.filter((name) => schemas[name]);
   if (taken.length > 0) fail('SCF080', `the spec already has the schema${taken.length > 1 ? 's' : ''} ${taken.join(', ')}`, { file, pointer: '/components/schemas' }, 'choose another resource name');
 
@@ -125,6 +139,34 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
       listSchema = schemaRef(`${entity}ListEnvelope`);
     }
   }
+  const copied: string[] = [];
+  if (style.envelope) copied.push(`envelopes: ${entity}Envelope${style.envelope.list ? ` and ${entity}ListEnvelope` : ''}, shaped like ${[style.envelope.item[0], ...(style.envelope.list ? [style.envelope.list[0]] : [])].join(' and ')}`);
+  if (listTemplate && pageSchema) {
+    if (pageSchema.name) newSchemas[pageSchema.name] = pageSchema.schema;
+    listSchema = pageSchema.name ? schemaRef(pageSchema.name) : pageSchema.schema;
+    copied.push(pageSchema.name ? `list response: ${pageSchema.name}, shaped like ${listTemplate.component}` : 'list response: shaped like the existing lists');
+  }
+  // What the existing operations of the same kind declare: their security (scopes renamed for this resource) and error responses.
+  const resource = kebabCase(names.resource);
+  const schemes = new Set<string>();
+  const scopes = new Set<unknown>();
+  const securityOf = (path: string, method: string): Json => {
+    const security = style.conventions.security(operationKind(path, method), method, resource);
+    for (const requirement of (security ?? []) as Record<string, unknown[]>[]) {
+      for (const [scheme, required] of Object.entries(requirement)) {
+        schemes.add(scheme);
+        for (const scope of required) scopes.add(scope);
+      }
+    }
+    return security === undefined ? {} : { security };
+  };
+  const copiedStatuses = new Set<string>();
+  const errorsOf = (path: string, method: string, statuses: string[]): Json => {
+    const declared = style.conventions.errors(operationKind(path, method), method, resource);
+    for (const status of declared.keys()) copiedStatuses.add(status);
+    return errors(style, statuses, declared);
+  };
+  const item = `${collection}/{id}`;
   const tags = style.tags ? { tags: [tag] } : {};
   const idParameter = style.idParameter ? ref(`#/components/parameters/${style.idParameter}`) : { name: 'id', in: 'path', required: true, schema: style.idSchema };
   const body = (schema: string) => ({ requestBody: { required: true, content: jsonBody(schemaRef(schema)) } });
@@ -135,43 +177,55 @@ export function addResourceToSpec(source: DesignSource, names: ResourceNames, fi
         operationId: `list${pascalResources}`,
         ...tags,
         summary: `List ${names.resource}`,
+        ...securityOf(collection, 'get'),
         ...(style.pageParameters.length > 0 && { parameters: style.pageParameters.map((name) => ref(`#/components/parameters/${name}`)) }),
-        responses: { '200': { description: `A page of ${names.resource}.`, content: jsonBody(listSchema) }, ...errors(style, ['400']) },
+        responses: { '200': { description: `A page of ${names.resource}.`, content: jsonBody(listSchema) }, ...errorsOf(collection, 'get', ['400']) },
       },
       post: {
         operationId: `create${entity}`,
         ...tags,
         summary: `Create a ${lowerWords(entity)}`,
+        ...securityOf(collection, 'post'),
         ...body(`${entity}Create`),
-        responses: { '201': { description: `The ${lowerWords(entity)} was created.`, content: jsonBody(itemSchema) }, ...errors(style, ['400']) },
+        responses: { '201': { description: `The ${lowerWords(entity)} was created.`, content: jsonBody(itemSchema) }, ...errorsOf(collection, 'post', ['400']) },
       },
     },
-    [`${collection}/{id}`]: {
+    [item]: {
       parameters: [idParameter],
       get: {
         operationId: `get${entity}`,
         ...tags,
         summary: `Get a ${lowerWords(entity)}`,
-        responses: { '200': { description: `The ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errors(style, ['400', '404']) },
+        ...securityOf(item, 'get'),
+        responses: { '200': { description: `The ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errorsOf(item, 'get', ['400', '404']) },
       },
       patch: {
         operationId: `update${entity}`,
         ...tags,
         summary: `Update a ${lowerWords(entity)}`,
+        ...securityOf(item, 'patch'),
         ...body(`${entity}Update`),
-        responses: { '200': { description: `The updated ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errors(style, ['400', '404']) },
+        responses: { '200': { description: `The updated ${lowerWords(entity)}.`, content: jsonBody(itemSchema) }, ...errorsOf(item, 'patch', ['400', '404']) },
       },
       delete: {
         operationId: `delete${entity}`,
         ...tags,
         summary: `Delete a ${lowerWords(entity)}`,
-        responses: { '204': { description: `The ${lowerWords(entity)} was deleted.` }, ...errors(style, ['404']) },
+        ...securityOf(item, 'delete'),
+        responses: { '204': { description: `The ${lowerWords(entity)} was deleted.` }, ...errorsOf(item, 'delete', ['404']) },
       },
     },
   });
   source.appendToMap(['components', 'schemas'], newSchemas);
   const declaredTags = source.get(['tags']) as { name?: string }[] | undefined;
   if (Array.isArray(declaredTags) && !declaredTags.some((t) => t.name === tag)) source.appendToSeq(['tags'], [{ name: tag }]);
+  if (schemes.size > 0) {
+    const renames = style.conventions.scopeRenames(resource).filter(([, renamed]) => scopes.has(renamed));
+    const scopeNames = renames.map(([scope, renamed]) => `${scope} -> ${renamed}`).join(', ');
+    copied.push(`security: ${[...schemes].join(', ')}${renames.length > 0 ? ` with the resource's scopes (${scopeNames})` : ' as the existing operations ask'}`);
+  }
+  if (copiedStatuses.size > 0) copied.push(`error responses: ${[...copiedStatuses].sort().join(', ')} as the existing operations declare them`);
+  return copied;
 }
 
 export interface EndpointRequest {
@@ -228,20 +282,19 @@ export function addEndpointToSpec(source: DesignSource, request: EndpointRequest
   const staticWords = request.path.split('/').filter((s) => s && !s.startsWith('{')).slice(1).join(' ');
   const operationId = request.operationId ?? `${request.method === 'get' ? 'get' : request.method}${pascalCase(single ? singularOf(request.resource) : request.resource)}${pascalCase(staticWords, '')}`;
   const success = request.method === 'delete' ? { '204': { description: 'Done.' } } : { [okResponse?.[0] === '201' ? '200' : (okResponse?.[0] ?? '200')]: okResponse?.[1] ?? { description: 'OK.' } };
+  // A custom endpoint is like the spec's other reads (or writes): their security and error responses.
+  const security = style.conventions.security('other', request.method, resource);
   const operation: Json = {
     operationId,
     ...tag,
     summary: request.summary ?? `${request.method.toUpperCase()} ${request.path}`,
+    ...(security !== undefined && { security }),
     ...(parameterNames.length > 0 && !paths[request.path] && { parameters: parameterNames.map(pathParameter) }),
-    responses: { ...success, ...errors(style, ['400', ...(parameterNames.length > 0 ? ['404'] : [])]) },
+    responses: { ...success, ...errors(style, ['400', ...(parameterNames.length > 0 ? ['404'] : [])], style.conventions.errors('other', request.method, resource)) },
   };
   if (paths[request.path]) source.appendToMap(['paths', request.path], { [request.method]: operation });
   else source.appendToMap(['paths'], { [request.path]: { [request.method]: operation } });
   return operationId;
-}
-
-function singularOf(resource: string): string {
-  return resource.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/([^s])s$/, '$1');
 }
 
 function lowerWords(name: string): string {

@@ -1,6 +1,6 @@
 import { fieldsOf } from '../model/domain/expression.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
-import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape, PageValue } from '../model/crud/types.js';
+import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
 import { camelCase, commentText, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
 import type { ApiModel, JsonSchema, Operation, Resource, SecuritySchemeKind } from '../model/types.js';
@@ -578,9 +578,9 @@ class TestFile {
   private pageValue(op: Bound, body: string, value: PageValue): string | undefined {
     const list = op.crud.list;
     const inMeta = op.crud.response.envelope ? list?.meta.find((m) => m.value === value) : undefined;
-    if (inMeta) return access(`${body}.meta`, inMeta.property);
+    if (inMeta) return access(nested(`${body}.meta`, inMeta), inMeta.property);
     const inWrapper = list?.wrapper?.members.find((m) => m.value === value);
-    return inWrapper && access(grouped(this.data(op, body)), inWrapper.property);
+    return inWrapper && access(nested(grouped(this.data(op, body)), inWrapper), inWrapper.property);
   }
 
   /** Expectations of a list response's page values, one per place they are in (the envelope's meta, the wrapper). */
@@ -591,8 +591,14 @@ class TestFile {
       { at: this.data(op, body), members: list?.wrapper?.members ?? [] },
     ];
     return places.flatMap(({ at, members }) => {
-      const entries = members.flatMap((m) => (expected[m.value] === undefined ? [] : [`${propertyKey(m.property)}: ${expected[m.value]}`]));
-      return entries.length === 0 ? [] : [`expect(${at}).toMatchObject({ ${entries.join(', ')} });`];
+      // One expectation per object the values are in (`meta` of `{ data, meta: { total } }`).
+      const byObject = new Map<string, string[]>();
+      for (const m of members) {
+        if (expected[m.value] === undefined) continue;
+        const object = nested(at, m);
+        byObject.set(object, [...(byObject.get(object) ?? []), `${propertyKey(m.property)}: ${expected[m.value]}`]);
+      }
+      return [...byObject].map(([object, entries]) => `expect(${object}).toMatchObject({ ${entries.join(', ')} });`);
     });
   }
 
@@ -1289,6 +1295,11 @@ export function buildUnitOfWorkView(persistence: PersistenceView, service: Servi
     sampleImports: [...imports].sort().join(', '),
     service,
   };
+}
+
+/** The object a page member is in, below `object` (`body.meta` of `{ data, meta: { total } }`). */
+function nested(object: string, member: PageMember): string {
+  return (member.parents ?? []).reduce((inner, parent) => access(grouped(inner), parent), object);
 }
 
 /** An expression a member access can follow: `await f()` needs parentheses, `page.data` does not. */

@@ -44,6 +44,23 @@ function member(object: string, name: string, optionalChain = false): string {
   return `${object}${optionalChain ? '?.' : ''}[${stringLiteral(name)}]`;
 }
 
+/** The entries of an object literal of page members, those nested in an object (`meta: { total }`) grouped in it. */
+function pageEntries(members: PageMember[], entry: (member: PageMember) => string, depth = 0): string[] {
+  // In declaration order: a member's entry, or the object holding the first member nested in it.
+  const order: ({ entry: string } | { group: string })[] = [];
+  const groups = new Map<string, PageMember[]>();
+  for (const m of members) {
+    const parent = m.parents?.[depth];
+    if (parent === undefined) order.push({ entry: entry(m) });
+    else if (groups.has(parent)) groups.get(parent)?.push(m);
+    else {
+      groups.set(parent, [m]);
+      order.push({ group: parent });
+    }
+  }
+  return order.map((o) => ('entry' in o ? o.entry : `${key(o.group)}: { ${pageEntries(groups.get(o.group) ?? [], entry, depth + 1).join(', ')} }`));
+}
+
 function key(name: string): string {
   return IDENTIFIER.test(name) ? name : stringLiteral(name);
 }
@@ -406,14 +423,14 @@ class MethodWriter {
       // A cursor that may not be null is left out on the last page.
       return m.nullable ? `${key(m.property)}: hasMore ? ${values.nextCursor} : null` : `...(hasMore && { ${key(m.property)}: ${values.nextCursor} })`;
     };
-    const listed = list.wrapper ? `{ ${[`${key(list.wrapper.items)}: ${mapped}`, ...list.wrapper.members.map(entry)].join(', ')} }` : mapped;
+    const listed = list.wrapper ? `{ ${[`${key(list.wrapper.items)}: ${mapped}`, ...pageEntries(list.wrapper.members, entry)].join(', ')} }` : mapped;
     if (!op.response.envelope) {
       lines.push(`return ${listed};`);
       return lines.join('\n');
     }
     this.usesEnvelope = true;
     const parts = [`data: ${listed}`];
-    if (list.meta.length > 0) parts.push(`meta: { ${list.meta.map(entry).join(', ')} }`);
+    if (list.meta.length > 0) parts.push(`meta: { ${pageEntries(list.meta, entry).join(', ')} }`);
     if (list.pageLinks && paging) {
       this.support.add('pageLinks');
       this.usesContext = true;

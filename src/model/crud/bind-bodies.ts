@@ -236,34 +236,35 @@ const SEARCH = ['q', 'search', 'query'];
 const CURSOR = ['cursor', 'after', 'pageToken', 'page_token', 'nextToken', 'continuationToken'];
 /** Where a pagination wrapper keeps its items, when it has more than one array. */
 const ITEMS = ['items', 'data', 'results', 'content', 'records', 'entries', 'elements'];
+/** Page members by name, in camelCase (`total_count` is looked up as `totalCount`). */
 const META: Record<string, PageValue> = {
   page: 'page',
   pageNumber: 'page',
+  currentPage: 'page',
+  number: 'page',
   pageSize: 'size',
   perPage: 'size',
-  per_page: 'size',
-  page_size: 'size',
   limit: 'size',
   size: 'size',
   offset: 'offset',
   total: 'total',
   totalItems: 'total',
   totalCount: 'total',
-  total_count: 'total',
+  totalElements: 'total',
+  totalResults: 'total',
   count: 'total',
   totalPages: 'totalPages',
-  total_pages: 'totalPages',
   pageCount: 'totalPages',
+  lastPage: 'totalPages',
   nextCursor: 'nextCursor',
-  next_cursor: 'nextCursor',
   nextPageToken: 'nextCursor',
-  next_page_token: 'nextCursor',
   nextToken: 'nextCursor',
   hasMore: 'hasMore',
-  has_more: 'hasMore',
   hasNext: 'hasMore',
   hasNextPage: 'hasMore',
 };
+/** How deep page members may be nested (`{ data, meta: { pagination: { total } } }`). */
+const PAGE_GROUP_DEPTH = 2;
 const PAGE_LINKS = new Set(['self', 'first', 'last', 'next', 'prev']);
 
 /** Paging, sorting and filtering from a list operation's query parameters, and its envelope's meta and links. */
@@ -280,9 +281,10 @@ export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined,
   const size = find(PAGE_SIZE.filter((n) => n !== page));
   const offset = find(OFFSET);
   const cursor = find(CURSOR);
+  // The size of an offset or cursor page: `limit`, or a page size (`per_page`).
   const cursorLimit = find([...LIMIT, ...PAGE_SIZE]);
   if (page && size) paging = { style: 'page', page, size, defaultSize: defaultOf(size) };
-  else if (offset && find(LIMIT)) paging = { style: 'offset', offset, limit: find(LIMIT) as string, defaultSize: defaultOf(find(LIMIT)) };
+  else if (offset && cursorLimit) paging = { style: 'offset', offset, limit: cursorLimit, defaultSize: defaultOf(cursorLimit) };
   else if (cursor && cursorLimit && binder.reader.valueType(byName.get(cursor)?.schema).types.has('string') && givesNextCursor(bodySchema, envelope, wrapper, binder)) {
     paging = { style: 'cursor', cursor, limit: cursorLimit, defaultSize: defaultOf(cursorLimit) };
   }
@@ -341,30 +343,60 @@ export function bindList(query: Parameter[], bodySchema: JsonSchema | undefined,
 function givesNextCursor(bodySchema: JsonSchema | undefined, envelope: boolean, wrapper: string | undefined, binder: Binder): boolean {
   const body = binder.reader.objectShape(bodySchema);
   const places = envelope ? [body?.properties.get('meta'), ...(wrapper === undefined ? [] : [body?.properties.get('data')])] : [bodySchema];
-  const names = places.flatMap((place) => [...(binder.reader.objectShape(place)?.properties.keys() ?? [])]);
   const links = envelope ? binder.reader.objectShape(body?.properties.get('links')) : undefined;
-  return names.some((name) => META[name] === 'nextCursor') || links?.properties.has('next') === true;
+  return places.some((place) => hasNextCursor(binder.reader.objectShape(place), 0, binder)) || links?.properties.has('next') === true;
+}
+
+function hasNextCursor(shape: ObjectShape | undefined, depth: number, binder: Binder): boolean {
+  if (!shape || depth > PAGE_GROUP_DEPTH) return false;
+  return [...shape.properties].some(([name, schema]) => pageValueOf(name, schema, binder) === 'nextCursor' || hasNextCursor(binder.reader.objectShape(schema), depth + 1, binder));
+}
+
+/** What a member named `property` holds; `next` is a flag when boolean, a cursor when an opaque string. */
+function pageValueOf(property: string, schema: JsonSchema, binder: Binder): PageValue | undefined {
+  const api = binder.reader.valueType(schema);
+  if (api.types.has('object')) return undefined;
+  if (property === 'next') {
+    if (api.types.size === 1 && api.types.has('boolean')) return 'hasMore';
+    if (api.types.size === 1 && api.types.has('string') && api.format === undefined) return 'nextCursor';
+    return undefined;
+  }
+  return Object.hasOwn(META, camelCase(property)) ? META[camelCase(property)] : undefined;
 }
 
 /**
- * The members of a list's meta or wrapper that scaffold can fill from the page it read. A required
- * member it cannot fill makes the list a stub, as does a `nextCursor` that may never be null.
+ * The members of a list's meta or wrapper that scaffold can fill from the page it read, also in
+ * objects of their own (`meta`, `pagination`). A required member it cannot fill makes the list a
+ * stub, as does a `nextCursor` that may never be null; an optional object it cannot fill is left out.
  */
-function pageMembers(shape: ObjectShape, paging: Paging | undefined, where: 'meta' | 'wrapper', skip: Set<string>, binder: Binder): PageMember[] {
+function pageMembers(shape: ObjectShape, paging: Paging | undefined, where: 'meta' | 'wrapper', skip: Set<string>, binder: Binder, parents: string[] = []): PageMember[] {
   const members: PageMember[] = [];
   for (const [property, schema] of shape.properties) {
-    if (skip.has(property)) continue;
-    const value = META[property];
-    const fillable = value !== undefined && (value === 'total' || (paging !== undefined && (value !== 'nextCursor' || paging.style === 'cursor')));
+    if (skip.has(property) || schema === false) continue;
+    const name = [...parents, property].join('.');
     // openapi-typescript types a response property with a default as always present.
     const required = shape.required.has(property) || binder.reader.resolve(schema)?.default !== undefined;
+    const value = pageValueOf(property, schema, binder);
+    const group = value === undefined && parents.length < PAGE_GROUP_DEPTH ? binder.reader.objectShape(schema) : undefined;
+    if (group && group.properties.size > 0) {
+      let inner: PageMember[] = [];
+      try {
+        inner = pageMembers(group, paging, where, new Set(), binder, [...parents, property]);
+      } catch (error) {
+        if (required || !(error instanceof MappingError)) throw error;
+      }
+      if (inner.length > 0) members.push(...inner);
+      else if (required) throw new MappingError(`the list's ${where} requires "${name}", which scaffold cannot fill`);
+      continue;
+    }
+    const fillable = value !== undefined && (value === 'total' || (paging !== undefined && (value !== 'nextCursor' || paging.style === 'cursor')));
     if (!fillable || (paging?.style === 'page' && value === 'offset')) {
-      if (required) throw new MappingError(`the list's ${where} requires "${property}", which scaffold cannot fill`);
+      if (required) throw new MappingError(`the list's ${where} requires "${name}", which scaffold cannot fill`);
       continue;
     }
     const nullable = binder.reader.valueType(schema).nullable;
-    if (value === 'nextCursor' && !nullable && required) throw new MappingError(`the list's ${where} requires "${property}" even on the last page (declare it nullable)`);
-    members.push({ property, value, nullable });
+    if (value === 'nextCursor' && !nullable && required) throw new MappingError(`the list's ${where} requires "${name}" even on the last page (declare it nullable)`);
+    members.push({ property, value, nullable, ...(parents.length > 0 && { parents }) });
   }
   return members;
 }

@@ -77,11 +77,15 @@ export type Paging =
 /** What a member beside the listed items holds (in the envelope's `meta` or the list's wrapper object). */
 export type PageValue = 'page' | 'size' | 'offset' | 'total' | 'totalPages' | 'nextCursor' | 'hasMore';
 
-/** One such member; a `nextCursor` that may not be null is left out on the last page. */
+/**
+ * One such member; a `nextCursor` that may not be null is left out on the last page. `parents` are
+ * the objects it is nested in, outermost first (`meta` of `{ data, meta: { total } }`); none when absent.
+ */
 export interface PageMember {
   property: string;
   value: PageValue;
   nullable: boolean;
+  parents?: string[];
 }
 
 export interface ListMapping {
@@ -95,8 +99,9 @@ export interface ListMapping {
   /** Members of the envelope's `meta` and their values. */
   meta: PageMember[];
   /**
-   * A pagination wrapper around the items (`{ items: [...], total, nextCursor }`), as the body or as
-   * the envelope's `data`: the array's property and the members beside it.
+   * A pagination wrapper around the items (`{ items: [...], total, nextCursor }`, `{ data: [...],
+   * meta: { page, total } }`), as the body or as the envelope's `data`: the array's property and the
+   * members beside it, directly or in an object of their own.
    */
   wrapper: { items: string; members: PageMember[] } | undefined;
   /** Page links (`self`, `next`, ...) in the envelope's `links`, when the spec has them. */

@@ -80,12 +80,18 @@ describe('scaffold add resource', () => {
   let project: { root: string; api: string };
   let specBefore: string;
   let modelBefore: string;
+  let output: string;
   beforeAll(async () => {
     project = await generatedEcommerce();
     specBefore = await readFile(join(project.root, 'design', 'openapi.yaml'), 'utf8');
     modelBefore = await readFile(join(project.root, 'design', 'domain.yaml'), 'utf8');
-    await succeeds(project.api, ['add', 'resource', '--name', 'reviews', '--fields', 'rating:integer,comment:text?']);
+    output = await succeeds(project.api, ['add', 'resource', '--name', 'reviews', '--fields', 'rating:integer,comment:text?']);
   }, 120_000);
+
+  it('says which conventions of the spec it followed', () => {
+    expect(output).toContain("following the spec's envelopes: ReviewEnvelope and ReviewListEnvelope, shaped like ProductEnvelope and ProductListEnvelope");
+    expect(output).toMatch(/following the spec's error responses: 400, 401, 403, 404, 409, 429 as the existing operations declare them/);
+  });
 
   it('adds CRUD paths and envelope schemas to the spec, keeping every other byte and comment', async () => {
     const spec = await readFile(join(project.root, 'design', 'openapi.yaml'), 'utf8');

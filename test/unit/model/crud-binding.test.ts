@@ -437,3 +437,235 @@ describe('list responses and their paging', () => {
     expect(list?.unsupported).toEqual(['cursor', 'limit']);
   });
 });
+
+const PAGE = '{ name: page, in: query, schema: { type: integer, minimum: 1, default: 1 } }';
+const PAGE_SIZE = '{ name: pageSize, in: query, schema: { type: integer, minimum: 1, default: 20 } }';
+const PER_PAGE = '{ name: per_page, in: query, schema: { type: integer, minimum: 1, default: 20 } }';
+const OFFSET = '{ name: offset, in: query, schema: { type: integer, minimum: 0 } }';
+
+/** `property=value` of each page member, with the objects it is nested in (`meta.total=total`). */
+function pageValues(members: { property: string; value: string; parents?: string[] }[] | undefined): string[] {
+  return (members ?? []).map((m) => `${[...(m.parents ?? []), m.property].join('.')}=${m.value}`);
+}
+
+describe('the common list shapes without the house envelope', () => {
+  it('fill { data, meta: { page, pageSize, total, totalPages } } beside the items', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [data, meta]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  meta:
+                    type: object
+                    required: [page, pageSize, total, totalPages]
+                    properties:
+                      page: { type: integer }
+                      pageSize: { type: integer }
+                      total: { type: integer }
+                      totalPages: { type: integer }`,
+        [PAGE, PAGE_SIZE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'page', page: 'page', size: 'pageSize', defaultSize: 20 });
+    expect(list?.wrapper?.items).toBe('data');
+    expect(pageValues(list?.wrapper?.members)).toEqual(['meta.page=page', 'meta.pageSize=size', 'meta.total=total', 'meta.totalPages=totalPages']);
+  });
+
+  it('fill { items, total, page, pageSize } with the members beside the items', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [items, total, page, pageSize]
+                properties:
+                  items: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  total: { type: integer }
+                  page: { type: integer }
+                  pageSize: { type: integer }`,
+        [PAGE, PAGE_SIZE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.wrapper?.items).toBe('items');
+    expect(pageValues(list?.wrapper?.members)).toEqual(['total=total', 'page=page', 'pageSize=size']);
+  });
+
+  it('fill { data, pagination: { ... } } in snake_case, with per_page, total_count, total_pages and has_more', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [data, pagination]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  pagination:
+                    type: object
+                    required: [current_page, per_page, total_count, total_pages, has_more]
+                    properties:
+                      current_page: { type: integer }
+                      per_page: { type: integer }
+                      total_count: { type: integer }
+                      total_pages: { type: integer }
+                      has_more: { type: boolean }`,
+        [PAGE, PER_PAGE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'page', page: 'page', size: 'per_page', defaultSize: 20 });
+    expect(list?.wrapper?.items).toBe('data');
+    expect(pageValues(list?.wrapper?.members)).toEqual([
+      'pagination.current_page=page',
+      'pagination.per_page=size',
+      'pagination.total_count=total',
+      'pagination.total_pages=totalPages',
+      'pagination.has_more=hasMore',
+    ]);
+  });
+
+  it('fill { results, count, limit, offset, next } paged by limit and offset (next as a flag)', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [results, count, limit, offset, next]
+                properties:
+                  results: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  count: { type: integer }
+                  limit: { type: integer }
+                  offset: { type: integer }
+                  next: { type: boolean }`,
+        [OFFSET, LIMIT],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'offset', offset: 'offset', limit: 'limit', defaultSize: 10 });
+    expect(pageValues(list?.wrapper?.members)).toEqual(['count=total', 'limit=size', 'offset=offset', 'next=hasMore']);
+  });
+
+  it('fill { data, meta: { totalCount, hasNextPage, nextCursor } } paged by a cursor', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [data, meta]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  meta:
+                    type: object
+                    required: [totalCount, hasNextPage, nextCursor]
+                    properties:
+                      totalCount: { type: integer }
+                      hasNextPage: { type: boolean }
+                      nextCursor: { type: string, nullable: true }`,
+        [CURSOR, LIMIT],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'cursor', cursor: 'cursor', limit: 'limit', defaultSize: 10 });
+    expect(pageValues(list?.wrapper?.members)).toEqual(['meta.totalCount=total', 'meta.hasNextPage=hasMore', 'meta.nextCursor=nextCursor']);
+  });
+
+  it('page by offset with a page size (per_page), filling { data, pagination: { current_page, per_page, total_count, offset } }', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [data, pagination]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  pagination:
+                    type: object
+                    required: [current_page, per_page, total_count, offset]
+                    properties:
+                      current_page: { type: integer }
+                      per_page: { type: integer }
+                      total_count: { type: integer }
+                      offset: { type: integer }`,
+        [OFFSET, PER_PAGE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.paging).toEqual({ style: 'offset', offset: 'offset', limit: 'per_page', defaultSize: 20 });
+    expect(pageValues(list?.wrapper?.members)).toEqual(['pagination.current_page=page', 'pagination.per_page=size', 'pagination.total_count=total', 'pagination.offset=offset']);
+  });
+
+  it('fill a page object named like a member, { content, page: { number, size, totalElements, totalPages } }', async () => {
+    const crud = await bindText(
+      bookList(
+        `                type: object
+                required: [content, page]
+                properties:
+                  content: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  page:
+                    type: object
+                    required: [number, size, totalElements, totalPages]
+                    properties:
+                      number: { type: integer }
+                      size: { type: integer }
+                      totalElements: { type: integer }
+                      totalPages: { type: integer }`,
+        [PAGE, PAGE_SIZE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    const list = operation(crud, 'listBooks').list;
+    expect(list?.wrapper?.items).toBe('content');
+    expect(pageValues(list?.wrapper?.members)).toEqual(['page.number=page', 'page.size=size', 'page.totalElements=total', 'page.totalPages=totalPages']);
+  });
+
+  it('stay stubs, with the nested member named, when they require what scaffold cannot fill', async () => {
+    const facets = await bindText(
+      bookList(
+        `                type: object
+                required: [data, meta]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  meta:
+                    type: object
+                    required: [total, facets]
+                    properties:
+                      total: { type: integer }
+                      facets: { type: object }`,
+        [PAGE, PAGE_SIZE],
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(facets).listBooks).toBe('stub: the list\'s wrapper requires "meta.facets", which scaffold cannot fill');
+    // Without paging parameters there is no page to report.
+    const unpaged = await bindText(
+      bookList(
+        `                type: object
+                required: [data, meta]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  meta:
+                    type: object
+                    required: [page, total]
+                    properties:
+                      page: { type: integer }
+                      total: { type: integer }`,
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(summary(unpaged).listBooks).toBe('stub: the list\'s wrapper requires "meta.page", which scaffold cannot fill');
+    // An optional group scaffold cannot fill is left out rather than refused.
+    const optional = await bindText(
+      bookList(
+        `                type: object
+                required: [data]
+                properties:
+                  data: { type: array, items: { $ref: '#/components/schemas/Book' } }
+                  meta:
+                    type: object
+                    required: [facets]
+                    properties:
+                      facets: { type: object }`,
+      ),
+      LIBRARY_DOMAIN,
+    );
+    expect(pageValues(operation(optional, 'listBooks').list?.wrapper?.members)).toEqual([]);
+  });
+});
