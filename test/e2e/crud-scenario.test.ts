@@ -255,7 +255,9 @@ for (const database of ['embedded', 'postgres'] as const) {
         }
       };
       const writers = Array.from({ length: 8 }, writer);
-      await new Promise((r) => setTimeout(r, 1_500));
+      // Killed once writes are flowing (a fixed delay acknowledged too few on a loaded machine), mid-stream.
+      const deadline = Date.now() + 60_000;
+      while (acknowledged.size < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       killed = true;
       server.process.kill('SIGKILL');
       await Promise.all(writers);
