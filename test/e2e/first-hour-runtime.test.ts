@@ -130,6 +130,18 @@ describe('the .env file', () => {
     expect(small.status).toBe(201);
   });
 
+  it('is read by the sources `npm run dev` runs (src/server.ts through tsx)', async () => {
+    await writeFile(envFile(), 'BODY_LIMIT_BYTES=300\n');
+    const server = await startServer(join(project, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
+      cwd: project,
+      env: { NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: 'memory://' },
+      readyPath: '/health/live',
+    });
+    servers.push(server);
+    expect((await send(server, 'POST', '/tasks', { title: 'x'.repeat(400), priority: 1 })).status).toBe(413);
+    await server.stop();
+  });
+
   it('is read by `npm run db:migrate`', async () => {
     await writeFile(envFile(), 'DATA_DIR=.data/from-env-file\n');
     await rm(join(project, '.data'), { recursive: true, force: true });
