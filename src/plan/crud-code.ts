@@ -622,9 +622,11 @@ class MethodWriter {
     this.errors.add('ConflictError');
     const v = this.variable;
     const sent = member('input.body', op.versionProperty, op.bodyOptional);
+    // An optional version is checked when sent; the repository's update still refuses a concurrent write.
+    const stale = op.versionRequired && !op.bodyOptional ? `${sent} !== ${v}.version` : `${sent} !== undefined && ${sent} !== ${v}.version`;
     return [
       ...lines,
-      `if (${sent} !== ${v}.version) {`,
+      `if (${stale}) {`,
       `throw new ConflictError(\`${this.entity.names.pascal} \${${v}.id} is at version \${${v}.version}, not \${${sent}}: reload it and try again\`, { details: { currentVersion: ${v}.version } });`,
       '}',
     ];

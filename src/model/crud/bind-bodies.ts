@@ -142,18 +142,20 @@ export function bindInput(
   kind: CrudKind,
   scopeRelation: string | undefined,
   binder: Binder,
-): { input: InputProperty[]; unused: string[]; versionProperty: string | undefined; children: ChildInput[] } {
+): { input: InputProperty[]; unused: string[]; versionProperty: string | undefined; versionRequired: boolean; children: ChildInput[] } {
   const object = binder.reader.objectShape(schema);
   if (!object) throw new MappingError('its request body is not described as an object');
   const input: InputProperty[] = [];
   const unused: string[] = [];
   const children: ChildInput[] = [];
   let versionProperty: string | undefined;
+  let versionRequired = false;
   for (const [property, propertySchema] of object.properties) {
     if (propertySchema === false) continue;
     const optional = !object.required.has(property);
     if (property === 'version' && entity.versioned && kind !== 'create') {
       versionProperty = property;
+      versionRequired = !optional;
       continue;
     }
     const member = members.get(binder.aliases[property] ?? property);
@@ -181,7 +183,7 @@ export function bindInput(
       throw new MappingError(`${entity.names.original}.${member.name} is required and the request body has nothing for it`);
     }
   }
-  return { input, unused, versionProperty, children };
+  return { input, unused, versionProperty, versionRequired, children };
 }
 
 /** A request array named after a one-to-many relation to the parts of this aggregate: created with it. */

@@ -239,7 +239,7 @@ function bindBodies(
   }
   const input = body
     ? bindInput(body.schema, entity, members, shaped.kind, shaped.scope?.relation, binder)
-    : { input: [], unused: [], versionProperty: undefined, children: [] };
+    : { input: [], unused: [], versionProperty: undefined, versionRequired: false, children: [] };
 
   const pathParameters = new Set(operation.parameters.filter((p) => p.in === 'path').map((p) => p.name));
   const known = new Set([shaped.idParameter, shaped.scope?.parameter].filter((p): p is string => p !== undefined));
@@ -270,6 +270,7 @@ function bindBodies(
     textBodies: others.map((c) => c.mediaType),
     unusedInput: input.unused,
     versionProperty: input.versionProperty,
+    versionRequired: input.versionRequired,
     ifMatch: entity.versioned && shaped.kind !== 'list' && shaped.kind !== 'create' ? operation.parameters.find((p) => p.in === 'header' && p.name === 'if-match')?.routeName : undefined,
     etag: entity.versioned && shaped.kind !== 'list' && shaped.kind !== 'delete' && success.headers.some((h) => h.name.toLowerCase() === 'etag'),
     response: {

@@ -133,6 +133,8 @@ export interface CrudOperation {
   unusedInput: string[];
   /** A request property the entity's version must equal (optimistic locking). */
   versionProperty: string | undefined;
+  /** The request schema requires the version; when optional, a request without it skips the check. */
+  versionRequired: boolean;
   /** The `If-Match` header parameter as the spec names it, when it declares one (the ETag is the quoted version). */
   ifMatch: string | undefined;
   /** The success response declares an `ETag` header: it carries the quoted version. */

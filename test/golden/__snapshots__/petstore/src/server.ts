@@ -1,20 +1,19 @@
 import { buildApp } from './app.js';
+import { loadEnvFile } from './config/env-file.js';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
+import { DatabaseLockedError } from './repositories/database.js';
 
 /** Starts the HTTP server and stops it gracefully: in-flight requests finish, new ones get 503. */
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    exitExplaining(error);
   }
 
-  const app = await buildApp(config);
+  const app = await buildApp(config).catch(exitExplaining);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
@@ -39,6 +38,15 @@ async function main(): Promise<void> {
     await app.close();
     process.exit(1);
   }
+}
+
+/** A bad setting or a database in use says what to do: its message alone, without a stack trace. */
+function exitExplaining(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof DatabaseLockedError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 }
 
 await main();

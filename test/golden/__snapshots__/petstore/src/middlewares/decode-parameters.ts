@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ValidateFunction } from 'ajv';
 import type { ParameterSpec } from '../controllers/operation-route.js';
 import { ValidationError } from '../errors/index.js';
+import { validationErrorOf } from '../utils/validation-issues.js';
 
 /**
  * Parameters arrive as strings serialized per their OpenAPI `style` and `explode`. This turns them
@@ -50,16 +51,7 @@ export function decodeParameters(
 
   request.params = params;
   request.query = query;
-  if (validateCookies && !validateCookies(cookies)) {
-    const issues = (validateCookies.errors ?? []).map((issue) => ({
-      location: `/cookies${issue.instancePath}`,
-      message:
-        issue.keyword === 'required'
-          ? `must have property "${String(issue.params.missingProperty)}"`
-          : (issue.message ?? 'is invalid'),
-    }));
-    throw new ValidationError(`Invalid cookies: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`, issues);
-  }
+  if (validateCookies && !validateCookies(cookies)) throw validationErrorOf('cookie', validateCookies.errors ?? []);
   request.cookieParameters = cookies;
 }
 

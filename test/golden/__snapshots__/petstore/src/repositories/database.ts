@@ -75,7 +75,9 @@ export async function connectDatabase(options: {
 export class DatabaseLockedError extends Error {
   constructor(dataDir: string, pid: number) {
     super(
-      `The embedded database in ${dataDir} is in use by process ${pid} (a running server?). Stop it first, or set DATABASE_URL to use PostgreSQL.`,
+      `The embedded database in ${dataDir} is in use by process ${pid} (a running server, or \`npm run dev\`?): ` +
+        'it lets one process open it at a time. Stop that process and run this again, or set DATABASE_URL to use ' +
+        'PostgreSQL, which any number of processes can share.',
     );
     this.name = 'DatabaseLockedError';
   }

@@ -12,9 +12,9 @@ import {
   statusOf,
   UnsupportedMediaTypeError,
   ValidationError,
-  type ValidationIssue,
 } from '../errors/index.js';
 import { ENVELOPE_ERROR_TEMPLATE, fillErrorBody } from '../utils/error-body.js';
+import { requestPartOf, validationErrorOf } from '../utils/validation-issues.js';
 
 /**
  * The one place that turns an error into a response. The body follows the spec: the schema declared
@@ -169,15 +169,7 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (fromDatabase) return fromDatabase;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const where = fastifyError.validationContext ?? 'request';
-    const issues: ValidationIssue[] = fastifyError.validation.map((issue) => ({
-      location: `/${where}${issue.instancePath}`,
-      message: describeIssue(issue),
-    }));
-    return new ValidationError(
-      `Invalid ${where}: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`,
-      issues,
-    );
+    return validationErrorOf(requestPartOf(fastifyError.validationContext), fastifyError.validation);
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -195,11 +187,4 @@ export function toAppError(error: FastifyError | Error): AppError {
     return new ValidationError(fastifyError.message, [{ location: '/body', message: fastifyError.message }]);
   }
   return new InternalError('Unexpected error', { cause: error });
-}
-
-function describeIssue(issue: NonNullable<FastifyError['validation']>[number]): string {
-  const params = issue.params as Record<string, unknown>;
-  if (issue.keyword === 'required') return `must have property "${String(params.missingProperty)}"`;
-  if (issue.keyword === 'false schema') return 'is read-only and must not be sent';
-  return issue.message ?? 'is invalid';
 }

@@ -12,10 +12,11 @@ import {
 } from './response-serializer.js';
 
 /**
- * Two Ajv2020 instances share the spec's component schemas (registered once under stable ids, so
+ * Ajv2020 instances share the spec's component schemas (registered once under stable ids, so
  * recursive schemas work):
  * - bodies are validated as sent: `{"price":"12"}` against an integer is a 400, never coerced;
  * - parameters arrive as strings, so after style decoding they are coerced to their declared types.
+ * Each comes in two: one stopping at the first problem, one listing them all (see `reportingEveryProblem`).
  */
 export interface Validation {
   validatorCompiler: FastifySchemaCompiler<JsonSchema>;
@@ -30,19 +31,19 @@ export interface RegisteredSchema {
 }
 
 export function createValidation(schemas: readonly RegisteredSchema[]): Validation {
-  const bodies = createAjv(schemas, false);
+  const bodies = { first: createAjv(schemas, false, false), every: createAjv(schemas, false, true) };
   const byId = new Map<string, unknown>(schemas.map((s) => [s.$id, s]));
-  const parameters = createAjv(schemas, 'array');
+  const parameters = { first: createAjv(schemas, 'array', false), every: createAjv(schemas, 'array', true) };
   // Form and multipart fields are strings on the wire too, so they get the coercing instance.
   const STRING_ENCODED = /^(application\/x-www-form-urlencoded|multipart\/)/;
 
   return {
     validatorCompiler: ({ schema, httpPart, contentType }) => {
       const coerce = httpPart !== 'body' || (contentType !== undefined && STRING_ENCODED.test(contentType));
-      return (coerce ? parameters : bodies).compile(schema);
+      return reportingEveryProblem(coerce ? parameters : bodies, schema);
     },
-    compileParameters: (schema) => parameters.compile(schema),
-    compileBody: (schema) => bodies.compile(schema),
+    compileParameters: (schema) => reportingEveryProblem(parameters, schema),
+    compileBody: (schema) => reportingEveryProblem(bodies, schema),
     compileSerializer: (schema) =>
       compileResponseSerializer(
         schema,
@@ -59,9 +60,54 @@ const patternEngine = Object.assign((pattern: string, flags: string) => compileP
   code: 'compilePattern',
 });
 
-function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'array'): Ajv2020 {
+/** At most this many values (objects, arrays, leaves) in an input whose every problem is listed. */
+const LISTED_INPUT_VALUES = 1000;
+
+/**
+ * Validation stops at the first problem, whatever the size of the input. When there is one and the
+ * input is small, a second validator (compiled on first need) lists every problem, so a client fixes
+ * its request in one go. A large input (a megabyte of wrong array items) gets its first problem only:
+ * listing them all would take memory in proportion to it.
+ */
+function reportingEveryProblem(ajv: { first: Ajv2020; every: Ajv2020 }, schema: JsonSchema): ValidateFunction {
+  const first = ajv.first.compile(schema);
+  let every: ValidateFunction | undefined;
+  const validate = (data: unknown, context?: Parameters<ValidateFunction>[1]): data is unknown => {
+    if (first(data, context)) {
+      validate.errors = null;
+      return true;
+    }
+    validate.errors = first.errors;
+    if (holdsAtMost(data, LISTED_INPUT_VALUES)) {
+      every ??= ajv.every.compile(schema);
+      if (!every(data, context)) validate.errors = every.errors;
+    }
+    return false;
+  };
+  validate.errors = null as ValidateFunction['errors'];
+  // Fastify lets a validator with a schemaEnv (an Ajv one) coerce a root value in place.
+  return Object.assign(validate, { schema: first.schema, schemaEnv: first.schemaEnv });
+}
+
+/** Whether the input holds at most `limit` values, counted without recursion and without walking a large array. */
+function holdsAtMost(data: unknown, limit: number): boolean {
+  const pending: unknown[] = [data];
+  let count = 0;
+  while (pending.length > 0) {
+    const value = pending.pop();
+    count += 1;
+    if (typeof value === 'object' && value !== null) {
+      const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
+      if (count + pending.length + children.length > limit) return false;
+      for (const child of children) pending.push(child);
+    }
+  }
+  return count <= limit;
+}
+
+function createAjv(schemas: readonly RegisteredSchema[], coerceTypes: false | 'array', allErrors: boolean): Ajv2020 {
   const ajv = new Ajv2020({
-    allErrors: false,
+    allErrors,
     coerceTypes,
     useDefaults: true,
     removeAdditional: false,
