@@ -375,7 +375,10 @@ entities:
       },
       'overlay.yaml',
     );
-    expect(found).toEqual([expect.stringMatching(/^SCF030 overlay\.yaml:6: \/entities\/OrderItem\/fields\/unitPriceCents\/from: must match pattern/), expect.stringMatching(/^SCF030 overlay\.yaml:8: \/entities\/OrderItem\/computed\/lineTotalCents\/type: must be equal to one of the allowed values/)]);
+    expect(found).toEqual([
+      'SCF030 overlay.yaml:6: "from" of field "unitPriceCents" of OrderItem must be "relation.field" (copy a field of the referenced entity) or "sum(relation.field)"',
+      'SCF030 overlay.yaml:8: "type" of computed value "lineTotalCents" of OrderItem must be one of integer, number, boolean, not "string"',
+    ]);
   });
 
   it('reports an entity, field or relation the structure does not have, at its line in the overlay', async () => {
