@@ -284,6 +284,27 @@ Table order_items { id uuid [pk]
   order_id uuid [not null, ref: > orders.id]
   product_id uuid [not null, ref: > products.id] }`;
 
+  it('names the nearest value object for an overlay field type that is none', async () => {
+    const found = await problems(
+      {
+        'overlay.yaml': `schemaVersion: 1
+structure: ./schema.dbml
+valueObjects:
+  Money:
+    fields:
+      cents: { type: integer }
+entities:
+  Order:
+    fields:
+      total: { type: Mony }
+`,
+        'schema.dbml': 'Table orders { id uuid [pk]\n  total_cents integer [not null] }',
+      },
+      'overlay.yaml',
+    );
+    expect(found).toEqual([expect.stringMatching(/^SCF031 overlay\.yaml:10: field "total" of Order has type "Mony", which is not a value object of the overlay .*; did you mean "Money"\?$/)]);
+  });
+
   it('adds computed values, derivations ("from") of column fields, and mappings with field names', async () => {
     const document = await load(
       {
