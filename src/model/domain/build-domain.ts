@@ -96,7 +96,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     const relations = buildRelations(name, entity, owner, entityNames, document.entities, report);
     const indexable = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
     (entity.indexes ?? []).forEach((index, i) => {
-      for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}`, [...owner, 'indexes', i, 'fields']);
+      for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}${didYouMean(field, indexable)}`, [...owner, 'indexes', i, 'fields']);
     });
     if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity${didYouMean(entity.aggregate, entityNames)}`, [...owner, 'aggregate']);
     const known = new Set([...Object.keys(entity.fields), 'id', ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt'])]);
@@ -133,7 +133,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     const target = document.entities[entity];
     for (const [apiName, field] of Object.entries(fields)) {
       if (target && !Object.hasOwn(target.fields, field) && !Object.hasOwn(target.computed ?? {}, field)) {
-        report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}`, ['mapping', resource, 'fields', apiName]);
+        report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}${didYouMean(field, [...Object.keys(target.fields), ...Object.keys(target.computed ?? {})])}`, ['mapping', resource, 'fields', apiName]);
       }
     }
     mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
@@ -200,7 +200,7 @@ function buildRelations(name: string, entity: EntityDocument, owner: string[], e
     if (!entityNames.has(relation.target)) report('SCF031', `relation "${relationName}" of ${name} targets unknown entity "${relation.target}"${didYouMean(relation.target, entityNames)}`, [...path, 'target']);
     const target = all[relation.target];
     if (relation.inverse !== undefined && target && !Object.hasOwn(target.relations ?? {}, relation.inverse)) {
-      report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have`, [...path, 'inverse']);
+      report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have${didYouMean(relation.inverse, Object.keys(target.relations ?? {}))}`, [...path, 'inverse']);
     }
     if (relation.kind === 'one-to-many' && relation.inverse === undefined) {
       const back = Object.entries(target?.relations ?? {}).filter(([, r]) => r.target === name && r.kind === 'many-to-one');

@@ -31,4 +31,13 @@ describe('unknown names in a domain model', () => {
     const blob = (await problems('unknown-types.yaml')).find((d) => d.message.includes('hologram'));
     expect(blob?.hint).toBe('a field type is one of string, text, integer, bigint, decimal, number, boolean, date, datetime, uuid, json, enum, or a value object: Money');
   });
+
+  it('name the nearest field or relation for a misspelled index field, inverse or mapped field', async () => {
+    const found = (await problems('unknown-members.yaml')).map((d) => `${d.code}@${d.location?.line}: ${d.message}`);
+    expect(found).toEqual([
+      'SCF031@7: relation "tasks" of Project names inverse "projct", which Task does not have; did you mean "project"?',
+      'SCF031@14: index names unknown field "titel" of Task; did you mean "title"?',
+      'SCF031@18: mapping of "Tasks" maps "name" to unknown field "tilte" of Task; did you mean "title"?',
+    ]);
+  });
 });
