@@ -1,18 +1,23 @@
+/** Beyond this many known names nothing is suggested: on a hostile design the search would cost more than a hint is worth. */
+const MAX_CANDIDATES = 500;
+
 /**
  * "Did you mean" for a name that names nothing: the known name nearest to it by edit distance, case
  * ignored, a swap of two neighbouring letters counting as one edit (`Taks` -> `Task`). Only a name
- * within a third of its length (at least one edit) is offered: a far one would mislead more than help.
+ * within a third of its length (one or two edits) is offered: a far one would mislead more than help.
  */
 export function nearestName(name: string, known: Iterable<string>): string | undefined {
+  const candidates = [...known];
+  if (candidates.length > MAX_CANDIDATES) return undefined;
   const wanted = name.toLowerCase();
-  const allowed = Math.max(1, Math.floor(name.length / 3));
+  const allowed = Math.min(2, Math.max(1, Math.floor(name.length / 3)));
   let best: { name: string; distance: number; exact: number } | undefined;
-  for (const candidate of known) {
-    if (candidate === name) continue;
-    const distance = editDistance(wanted, candidate.toLowerCase());
-    if (distance > allowed) continue;
-    const exact = editDistance(name, candidate);
-    if (!best || distance < best.distance || (distance === best.distance && exact < best.exact)) best = { name: candidate, distance, exact };
+  for (const candidate of candidates) {
+    if (candidate === name || Math.abs(candidate.length - name.length) > allowed) continue;
+    const distance = editDistance(wanted, candidate.toLowerCase(), allowed);
+    if (distance > allowed || (best && distance > best.distance)) continue;
+    const exact = editDistance(name, candidate, name.length + candidate.length);
+    if (!best || distance < best.distance || exact < best.exact) best = { name: candidate, distance, exact };
   }
   return best?.name;
 }
@@ -23,20 +28,29 @@ export function didYouMean(name: string, known: Iterable<string>): string {
   return nearest === undefined ? '' : `; did you mean "${nearest}"?`;
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-function editDistance(a: string, b: string): number {
-  let beforePrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps), in three
+ * rolling rows; once it must exceed `limit`, it returns `limit + 1` without finishing.
+ */
+function editDistance(a: string, b: string, limit: number): number {
+  const width = b.length + 1;
+  let beforePrevious = new Uint16Array(width);
+  let previous = new Uint16Array(width);
+  let current = new Uint16Array(width);
+  for (let j = 0; j < width; j += 1) previous[j] = j;
   for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let distance = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, (beforePrevious[j - 2] as number) + 1);
-      current.push(distance);
+    current[0] = i;
+    let rowMinimum = i - 1; // previous[0]
+    for (let j = 1; j < width; j += 1) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let distance = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) distance = Math.min(distance, beforePrevious[j - 2]! + 1);
+      current[j] = distance;
+      rowMinimum = Math.min(rowMinimum, distance, previous[j]!);
     }
-    beforePrevious = previous;
-    previous = current;
+    // Every path to the end passes through this row or the one before it (a swap looks back two).
+    if (rowMinimum > limit) return limit + 1;
+    [beforePrevious, previous, current] = [previous, current, beforePrevious];
   }
-  return previous[b.length] as number;
+  return previous[b.length]!;
 }

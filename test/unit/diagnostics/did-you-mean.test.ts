@@ -27,4 +27,10 @@ describe('did you mean', () => {
     expect(didYouMean('uid', SCALARS)).toBe('; did you mean "uuid"?');
     expect(didYouMean('hologram', SCALARS)).toBe('');
   });
+
+  it('suggests nothing among more names than it can search cheaply (a hostile design)', () => {
+    const many = Array.from({ length: 501 }, (_, i) => `Entity${i}`);
+    expect(nearestName('Entity1x', many.slice(0, 500))).toBe('Entity1');
+    expect(nearestName('Entity1x', many)).toBeUndefined();
+  });
 });
