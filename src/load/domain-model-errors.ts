@@ -42,8 +42,8 @@ export function schemaErrorsOf(errors: readonly ErrorObject[], document: unknown
     .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf' && e.keyword !== 'propertyNames')
     .map((e) => {
       const path = segmentsOf(e.instancePath, document);
-      const typeOfField = fieldTypePath(path);
-      if (e.keyword === 'pattern' && typeOfField && e.propertyName === undefined) return unknownFieldType(typeOfField, String(valueAt(document, path)), valueObjects, locate(path));
+      const typedField = fieldOfType(path);
+      if (e.keyword === 'pattern' && typedField && e.propertyName === undefined) return unknownFieldType(typedField, String(valueAt(document, path)), valueObjects, locate(path));
       if (e.propertyName !== undefined) return error('SCF030', `${nameOf(path, e.propertyName)} ${problemOf(e, document, path)}`, locate([...path, e.propertyName]));
       return error('SCF030', `${describe(path)} ${problemOf(e, document, path)}`, locate(path));
     });
@@ -78,18 +78,23 @@ function problemOf(e: ErrorObject, document: unknown, path: Path): string {
     case 'type':
       return `must be ${String(params.type).split(',').map(article).join(' or ')}`;
     case 'minProperties':
+      return `needs at least ${count(Number(params.limit), 'entry', 'entries')}`;
     case 'minItems':
-      return `needs at least ${String(params.limit)} ${e.keyword === 'minItems' ? 'item' : 'entr'}${params.limit === 1 ? (e.keyword === 'minItems' ? '' : 'y') : e.keyword === 'minItems' ? 's' : 'ies'}`;
+      return `needs at least ${count(Number(params.limit), 'item', 'items')}`;
     case 'uniqueItems':
       return `has the same item twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1})`;
     case 'minimum':
     case 'maximum':
       return `must be at ${e.keyword === 'minimum' ? 'least' : 'most'} ${String(params.limit)}`;
     case 'minLength':
-      return params.limit === 1 ? 'must not be empty' : `needs at least ${String(params.limit)} characters`;
+      return params.limit === 1 ? 'must not be empty' : `needs at least ${count(Number(params.limit), 'character', 'characters')}`;
     default:
       return e.message ?? 'is invalid';
   }
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function article(type: string): string {
@@ -132,7 +137,7 @@ function describe(path: Path): string {
 }
 
 /** The field whose `type` the path is (`/entities/Task/fields/ref/type` -> `ref`). */
-function fieldTypePath(path: Path): string | undefined {
+function fieldOfType(path: Path): string | undefined {
   return path.length === 5 && (path[0] === 'entities' || path[0] === 'valueObjects') && path[2] === 'fields' && path[4] === 'type' ? String(path[3]) : undefined;
 }
 
