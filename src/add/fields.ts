@@ -1,4 +1,5 @@
 import { fail } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 
 /** The field types `scaffold add` accepts: the scalar types of the domain model (docs/domain-model.md). */
 export const FIELD_TYPES = ['string', 'text', 'integer', 'number', 'boolean', 'date', 'datetime', 'uuid'] as const;
@@ -20,7 +21,7 @@ export function parseFields(text: string): FieldSpec[] {
       const match = /^([A-Za-z][A-Za-z0-9]*)(?::([a-z]+))?(\?)?$/.exec(part);
       if (!match) fail('SCF080', `field "${part}" is not name:type (a ? after the type makes it optional)`, undefined, `for example --fields "rating:integer,comment:text?"; types: ${FIELD_TYPES.join(', ')}`);
       const type = (match[2] ?? 'string') as FieldType;
-      if (!FIELD_TYPES.includes(type)) fail('SCF080', `field "${match[1]}" has unknown type "${type}"`, undefined, `types: ${FIELD_TYPES.join(', ')}`);
+      if (!FIELD_TYPES.includes(type)) fail('SCF080', `field "${match[1]}" has unknown type "${type}"${didYouMean(type, FIELD_TYPES)}`, undefined, `types: ${FIELD_TYPES.join(', ')}`);
       return { name: match[1]!, type, required: match[3] === undefined };
     });
   if (fields.length === 0) fail('SCF080', 'a resource or entity needs at least one field', undefined, 'for example --fields "title:string,done:boolean"');

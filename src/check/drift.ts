@@ -58,9 +58,8 @@ function apiChangeRows(changes: ApiChanges | undefined, specFile: string): Check
   return [
     ...changes.added.map((op) => row(`added: ${op.method} ${op.path} (${op.operationId})`)),
     ...changes.removed.map((op) => row(`removed (breaking): ${op.method} ${op.path} (${op.operationId})`)),
-    ...changes.changed.map((c) =>
-      row(`${c.breaking ? 'breaking' : 'changed'}: ${c.operation.method} ${c.operation.path}: ${c.changes.map((change) => change.detail).join('; ')}`),
-    ),
+    // One row per change, as the summary of `scaffold generate` lists them.
+    ...changes.changed.flatMap((c) => c.changes.map((change) => row(`${change.breaking ? 'breaking' : 'changed'}: ${c.operation.method} ${c.operation.path}: ${change.detail}`))),
   ];
 }
 

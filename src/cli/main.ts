@@ -4,7 +4,7 @@ import { formatDiagnostic, ScaffoldError, type Diagnostic } from '../diagnostics
 import { runCheckCommand } from '../check/check-command.js';
 import { runAddCommand } from './add-command.js';
 import { generateFailureJson, generateResultJson, wantsJson } from './generate-json.js';
-import { apiChangesLine } from '../plan/api-changes.js';
+import { apiChangesSummary } from '../plan/api-changes.js';
 import { plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
@@ -161,7 +161,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number, dat
     ...(dryRun && result.diffs.length > 0 ? ['', ...result.diffs.map((d) => d.patch.replace(/\n$/, ''))] : []),
     ...(!dryRun && result.changed ? ['', nextSteps(result.outDir, databaseUrl)] : []),
     '',
-    ...(result.apiChanges ? [apiChangesLine(result.apiChanges)] : []),
+    ...(result.apiChanges ? [apiChangesSummary(result.apiChanges)] : []),
     summaryLine(result.files, dryRun ? 'dry-run' : result.changed ? 'written' : 'nothing-changed'),
   ].join('\n');
 }

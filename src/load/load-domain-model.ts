@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { error, fail, ScaffoldError, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { fail, ScaffoldError, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { onlyUnknownFieldTypes, schemaErrorsOf } from './domain-model-errors.js';
 import { designRootOf, placeInRoot } from './design-root.js';
 import type { DomainModelDocument, OverlayDocument } from './domain-model-types.js';
 import { readInputFile } from './read-document.js';
@@ -91,20 +92,30 @@ function existingDepth(value: unknown, path: readonly (string | number)[]): numb
 
 let compiled: ValidateFunction | undefined;
 
+/**
+ * Checks the model against its schema. A field type no scalar or value object is spelled like (`uid`)
+ * is left to the model check when it is the only kind of problem, so it is reported with the model's
+ * other unknown names; with other schema errors it is reported here, in the same words.
+ */
 async function validate(value: unknown, locate: LocatedDocument['locate']): Promise<void> {
-  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(SCHEMA_PATH, 'utf8')) as object);
+  compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(await readFile(SCHEMA_PATH, 'utf8')) as object);
   if (compiled(value)) return;
-  const diagnostics = (compiled.errors ?? [])
-    .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf')
-    .map((e) => {
-      const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const where = e.keyword === 'additionalProperties' ? `unknown property "${String(e.params.additionalProperty)}"` : e.keyword === 'propertyNames' ? `invalid name "${String(e.params.propertyName)}"` : e.message ?? 'is invalid';
-      return error('SCF030', `${e.instancePath || '(document)'}: ${where}`, locate(e.keyword === 'propertyNames' ? [...segments, String(e.params.propertyName)] : segments));
-    });
-  throw new ScaffoldError(dedupe(diagnostics));
+  const diagnostics = dedupe(schemaErrorsOf(compiled.errors ?? [], value, locate));
+  if (onlyUnknownFieldTypes(diagnostics)) return;
+  throw new ScaffoldError(diagnostics.sort(byPosition));
 }
 
-function dedupe<T extends { message: string }>(items: T[]): T[] {
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  const at = (d: Diagnostic) => [d.location?.file ?? '', d.location?.line ?? 0, d.location?.column ?? 0] as const;
+  const [fileA, lineA, columnA] = at(a);
+  const [fileB, lineB, columnB] = at(b);
+  return fileA.localeCompare(fileB) || lineA - lineB || columnA - columnB;
+}
+
+function dedupe(items: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
-  return items.filter((item) => !seen.has(item.message) && seen.add(item.message));
+  return items.filter((item) => {
+    const key = `${item.location?.pointer ?? ''} ${item.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
 }

@@ -12,6 +12,7 @@ import { escapeKeys, unescapeKeys, unescapeMessage, unescapePointer } from './re
 import { isJsonText, parseText, readDocument } from './read-document.js';
 import { findRefLoop, MAX_CHAIN } from './ref-loops.js';
 import { findNonStringRef } from './ref-values.js';
+import { unresolvedRefMessage } from './unresolved-ref.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 /** The output of the load stage: one self-contained document, every external `$ref` bundled in. */
@@ -57,7 +58,7 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
   await refuseRefLoop(file.value, source);
   const references = new DesignReferences({ root: designRootOf(path, designFolder), allowRemote: allowRemoteRefs });
   const checked = await redocly(path, () => checkSpec(source, file.value as Record<string, unknown>, cache, references));
-  const toDiagnostic = await diagnosticsOf(checked.problems, references);
+  const toDiagnostic = await diagnosticsOf(checked.problems, references, { path, value: file.value });
   const problems = checked.problems.map((problem) => ({ problem, diagnostic: toDiagnostic(problem) }));
   // A refused reference is an error wherever it is, vendor extensions included.
   const refused = ({ diagnostic }: (typeof problems)[number]) => diagnostic.code !== 'SCF005' && diagnostic.code !== 'SCF006';
@@ -73,7 +74,7 @@ export async function loadSpec(specPath: string, { cache = noRunCache(), text, d
   const externalRefResolver = await references.redoclyResolver();
   const bundled = await redocly(path, () => bundle({ config, doc, dereference: false, externalRefResolver }));
   const bundleProblems = bundled.problems.map((problem) => locatedProblem(problem, source)).filter((p) => p.severity === 'error' && !isTolerated(p));
-  const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems, references));
+  const bundleErrors = bundleProblems.map(await diagnosticsOf(bundleProblems, references, { path, value: file.value }));
   if (bundleErrors.length > 0) throw new ScaffoldError(bundleErrors);
   return { path, document: unescapeKeys(bundled.bundle.parsed) as OpenApiDocument, version, warnings: [...warnings, ...references.unreported(path)] };
 }
@@ -185,8 +186,12 @@ function detectVersion(path: string, value: unknown): '3.0' | '3.1' {
   return match[1] === '0' ? '3.0' : '3.1';
 }
 
-/** Turns Redocly's problems into diagnostics located by file, pointer, line and column; a reference `references` refused, into its own. */
-async function diagnosticsOf(problems: readonly LocatedProblem[], references?: DesignReferences): Promise<(problem: LocatedProblem) => Diagnostic> {
+/**
+ * Turns Redocly's problems into diagnostics located by file, pointer, line and column; a reference
+ * `references` refused, into its own; an unresolved `$ref` of the spec's own file, into one that names
+ * it and the nearest thing it may have meant.
+ */
+async function diagnosticsOf(problems: readonly LocatedProblem[], references?: DesignReferences, spec?: { path: string; value: unknown }): Promise<(problem: LocatedProblem) => Diagnostic> {
   const located = problems.filter((p): p is LocatedProblem & { pointer: string } => p.pointer !== undefined);
   const positionOf = await createProblemPositions(located);
   const safeLineCol = (problem: LocatedProblem & { pointer: string }): { line: number; col: number } | undefined => {
@@ -205,6 +210,8 @@ async function diagnosticsOf(problems: readonly LocatedProblem[], references?: D
       pointer: problem.pointer,
       ...(lineCol && { line: lineCol.line, column: lineCol.col }),
     };
-    return (code === 'SCF006' && references?.diagnosticOf(problem.message, location)) || error(code, problem.message, location);
+    if (code === 'SCF005') return error(code, problem.message, location);
+    const named = spec && problem.source.absoluteRef === spec.path ? unresolvedRefMessage(problem.pointer, spec.value) : undefined;
+    return references?.diagnosticOf(problem.message, location) ?? error(code, named ?? problem.message, location);
   };
 }

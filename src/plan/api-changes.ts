@@ -1,4 +1,4 @@
-import { markdownTable, markdownText } from './markdown.js';
+import { markdownText } from './markdown.js';
 import type { ApiSnapshot, BodySnapshot, OperationSnapshot, ParameterSnapshot, PropertySnapshot, ResponseSnapshot, SchemaSnapshot } from './api-snapshot.js';
 
 /** An operation as the changes name it. */
@@ -226,46 +226,80 @@ function ref(op: OperationSnapshot): OperationRef {
 
 const signature = (op: OperationRef) => `${op.method} ${op.path}`;
 
+/** How many operations the terminal summary lists; the report lists them all. */
+const PRINTED_OPERATIONS = 20;
+
 /**
- * The line every run ends with, e.g.
- * `API changes: 1 added (POST /x), 1 removed (DELETE /y), 1 breaking (GET /z: query parameter limit: integer -> string)`.
+ * What every run ends with: a count, then each operation with its changes, one per line, breaking ones
+ * marked, e.g.
+ *
+ *     API changes: 1 added, 1 changed (1 breaking)
+ *       POST /x: added
+ *       GET /z
+ *         breaking: query parameter limit: integer -> string
+ *         optional query parameter offset added
+ *
+ * A change to a shared component is listed under every operation it reaches: a client calls
+ * operations, and this says which of its calls to check.
  */
-export function apiChangesLine(changes: ApiChanges): string {
+export function apiChangesSummary(changes: ApiChanges): string {
   if (!hasApiChanges(changes)) return 'API changes: none since the last generation';
-  const breakingOps = changes.changed.filter((c) => c.breaking);
-  const otherOps = changes.changed.filter((c) => !c.breaking);
-  const describe = (c: ChangedOperation, onlyBreaking: boolean) =>
-    `${signature(c.operation)}: ${c.changes
-      .filter((change) => !onlyBreaking || change.breaking)
-      .map((change) => change.detail)
-      .join('; ')}`;
-  const parts = [
-    changes.added.length > 0 && `${changes.added.length} added (${changes.added.map(signature).join(', ')})`,
-    changes.removed.length > 0 && `${changes.removed.length} removed (${changes.removed.map(signature).join(', ')})`,
-    breakingOps.length > 0 && `${breakingOps.length} breaking (${breakingOps.map((c) => describe(c, true)).join(', ')})`,
-    otherOps.length > 0 && `${otherOps.length} changed, not breaking (${otherOps.map((c) => describe(c, false)).join(', ')})`,
-  ].filter((part): part is string => typeof part === 'string');
-  return `API changes: ${parts.join(', ')}`;
+  const groups = operationGroups(changes);
+  const shown = groups.slice(0, PRINTED_OPERATIONS).flatMap((group) =>
+    group.changes.length === 0 ? [`  ${group.title}`] : [`  ${group.title}`, ...group.changes.map((change) => `    ${change.breaking ? 'breaking: ' : ''}${change.detail}`)],
+  );
+  const hidden = groups.length - PRINTED_OPERATIONS;
+  return [`API changes: ${countsOf(changes)}`, ...shown, ...(hidden > 0 ? [`  ... and ${hidden} more operation${hidden === 1 ? '' : 's'} (all of them in .scaffold/report.md)`] : [])].join('\n');
 }
 
-/** The `## API changes` section of `.scaffold/report.md` (`aligned` as markdownTable says). */
+/** The `## API changes` section of `.scaffold/report.md`: the summary's grouping, as a list (`aligned`: already as prettier writes it). */
 export function apiChangesMarkdown(changes: ApiChanges): { lines: string[]; aligned: boolean } {
-  const cell = markdownText;
-  const rows = [
-    ...changes.added.map((op) => [cell(signature(op)), cell(op.operationId), 'added', '']),
-    ...changes.removed.map((op) => [cell(signature(op)), cell(op.operationId), 'removed (breaking)', '']),
-    ...changes.changed.map((c) => [
-      cell(signature(c.operation)),
-      cell(c.operation.operationId),
-      c.breaking ? 'changed (breaking)' : 'changed',
-      cell(c.changes.map((change) => `${change.detail}${change.breaking ? ' (breaking)' : ''}`).join('; ')),
-    ]),
-  ];
-  const table = rows.length === 0 ? { lines: ['None.'], aligned: true } : markdownTable(['Operation', 'operationId', 'Change', 'Details'], rows);
+  const text = markdownText;
+  const groups = operationGroups(changes);
+  const list = groups.flatMap((group) => {
+    const title = `- ${text(signature(group.operation))} (${text(group.operation.operationId)})`;
+    if (group.changes.length === 0) return [`${title}: ${group.status === 'removed' ? 'removed, **breaking**' : 'added'}`];
+    return [`${title}:`, ...group.changes.map((change) => `  - ${change.breaking ? '**breaking**: ' : ''}${text(change.detail)}`)];
+  });
   return {
-    lines: ['## API changes', '', 'What changed in the API the last time it changed, compared with the generation before (`.scaffold/api-snapshot.json`).', '', ...table.lines],
-    aligned: table.aligned,
+    lines: [
+      '## API changes',
+      '',
+      'What changed in the API the last time it changed, compared with the generation before (`.scaffold/api-snapshot.json`).',
+      '',
+      ...(groups.length === 0 ? ['None.'] : [`${countsOf(changes)}.`, '', ...list]),
+    ],
+    aligned: true,
   };
+}
+
+interface OperationGroup {
+  operation: OperationRef;
+  status: 'added' | 'removed' | 'changed';
+  /** `added`, `removed (breaking)`, or the operation alone (its changes follow). */
+  title: string;
+  changes: ApiChange[];
+}
+
+/** Added operations, then removed ones, then changed ones, in the order of the snapshot (by path, then method). */
+function operationGroups(changes: ApiChanges): OperationGroup[] {
+  return [
+    ...changes.added.map((operation): OperationGroup => ({ operation, status: 'added', title: `${signature(operation)}: added`, changes: [] })),
+    ...changes.removed.map((operation): OperationGroup => ({ operation, status: 'removed', title: `${signature(operation)}: removed (breaking)`, changes: [] })),
+    ...changes.changed.map((c): OperationGroup => ({ operation: c.operation, status: 'changed', title: signature(c.operation), changes: c.changes })),
+  ];
+}
+
+/** `1 added, 1 removed, 3 changed (2 breaking)`. */
+function countsOf(changes: ApiChanges): string {
+  const breaking = changes.changed.filter((c) => c.breaking).length;
+  return [
+    changes.added.length > 0 && `${changes.added.length} added`,
+    changes.removed.length > 0 && `${changes.removed.length} removed`,
+    changes.changed.length > 0 && `${changes.changed.length} changed (${breaking === 0 ? 'none' : breaking} breaking)`,
+  ]
+    .filter((part): part is string => typeof part === 'string')
+    .join(', ');
 }
 
 /**

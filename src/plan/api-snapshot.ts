@@ -4,6 +4,7 @@ import { codeFingerprint } from '../cache/code-fingerprint.js';
 import type { RunCache } from '../cache/run-cache.js';
 import type { SpecPieceHashes } from '../load/check-spec.js';
 import { canonicalJson } from './canonical-json.js';
+import { isAssertionKeyword, schemaAssertions } from './schema-assertions.js';
 import { isRecord } from '../model/json-schema.js';
 
 /**
@@ -50,7 +51,7 @@ export interface ParameterSnapshot {
 export interface SchemaSnapshot {
   /** A short summary of the type: `integer`, `string(date-time)`, `Pet[]`, `Pet | null`. */
   type: string;
-  /** A hash of the schema with every component it references (descriptions and examples left out). */
+  /** A hash of what the schema asserts (schema-assertions.ts) with every component it references. */
   hash: string;
   /** The top-level properties of an object schema (after `$ref` and `allOf`), or of a list's items (`[].name`). */
   properties?: PropertySnapshot[];
@@ -206,9 +207,9 @@ class SchemaSummarizer {
   /** A short, readable type: what a change message shows (`integer -> string`). */
   typeOf(schema: unknown): string {
     if (schema === false) return 'never';
-    if (schema === true || !isRecord(schema) || Object.keys(schema).length === 0) return 'any';
+    if (schema === true || !isRecord(schema) || !Object.keys(schema).some(isAssertionKeyword)) return 'any';
     if (typeof schema.$ref === 'string') return this.nameOf(schema.$ref);
-    if (Array.isArray(schema.allOf) && schema.allOf.length === 1 && Object.keys(schema).length === 1) return this.typeOf(schema.allOf[0]);
+    if (Array.isArray(schema.allOf) && schema.allOf.length === 1 && Object.keys(schema).every((key) => key === 'allOf' || !isAssertionKeyword(key))) return this.typeOf(schema.allOf[0]);
     for (const keyword of ['anyOf', 'oneOf'] as const) {
       const options = schema[keyword];
       if (Array.isArray(options)) return [...new Set(options.map((o) => this.typeOf(o)))].join(' | ');
@@ -226,7 +227,7 @@ class SchemaSummarizer {
   hashOf(schema: unknown): string {
     const known = typeof schema === 'object' && schema !== null ? this.schemaHashes.get(schema) : undefined;
     if (known !== undefined) return known;
-    const parts = [canonicalJson(schema), ...[...referencedIds(schema)].sort().map((id) => `${id}=${this.reachHash(id)}`)];
+    const parts = [canonicalJson(schemaAssertions(schema)), ...[...referencedIds(schema)].sort().map((id) => `${id}=${this.reachHash(id)}`)];
     const hash = shortHash(parts.join('\n'));
     if (typeof schema === 'object' && schema !== null) this.schemaHashes.set(schema, hash);
     return hash;
@@ -253,7 +254,7 @@ class SchemaSummarizer {
   private ownHash(id: string): string {
     let hash = this.ownHashes.get(id);
     if (hash === undefined) {
-      hash = shortHash(canonicalJson(this.byId.get(id)?.schema ?? null));
+      hash = shortHash(canonicalJson(schemaAssertions(this.byId.get(id)?.schema ?? null)));
       this.ownHashes.set(id, hash);
     }
     return hash;

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { plural, snake } from '../../model/domain/build-domain.js';
 import { camelCase, pascalCase } from '../../model/naming.js';
 import type { DomainModelDocument, EntityDocument, FieldDocument, OverlayDocument, OverlayEntityDocument, OverlayFieldDocument, RelationDocument } from '../domain-model-types.js';
@@ -191,7 +192,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       const path = [...owner, 'fields', fieldName];
       const valueObject = valueObjects[field.type];
       if (!valueObject) {
-        unknown(`field "${fieldName}" of ${name} has type "${field.type}", which is not a value object of the overlay (a column's type comes from the structure)`, [...path, 'type']);
+        unknown(`field "${fieldName}" of ${name} has type "${field.type}", which is not a value object of the overlay (a column's type comes from the structure)${didYouMean(field.type, Object.keys(valueObjects))}`, [...path, 'type']);
         continue;
       }
       const prefix = field.column ?? snake(fieldName);

@@ -1,6 +1,8 @@
 import { error, ScaffoldError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { EntityDocument, FieldDocument, InvariantDocument } from '../../load/domain-model-types.js';
 import type { LoadedDomainModel } from '../../load/load-domain-model.js';
+import { SCALAR_TYPES, unknownFieldType } from '../../load/field-types.js';
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression } from './expression.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
@@ -8,7 +10,7 @@ import { compilePattern } from '../pattern.js';
 import { nullPrototypeRecord, withNullPrototypes } from '../null-prototype.js';
 import { ENTITY_MEMBERS, VALUE_OBJECT_MEMBERS } from './member-names.js';
 
-const SCALARS = new Set<string>(['string', 'text', 'integer', 'bigint', 'decimal', 'number', 'boolean', 'date', 'datetime', 'uuid', 'json', 'enum']);
+const SCALARS = new Set<string>(SCALAR_TYPES);
 
 /**
  * Checks what the schema cannot (every name resolves, states exist, invariants parse, required
@@ -35,7 +37,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       let type: Field['type'] = 'string';
       if (SCALARS.has(field.type)) type = field.type as ScalarType;
       else if (valueObjectNames.has(field.type)) type = { valueObject: field.type };
-      else report('SCF031', `field "${name}" has unknown type "${field.type}" (neither a scalar type nor a value object)`, [...path, 'type']);
+      else diagnostics.push(unknownFieldType(name, field.type, [...valueObjectNames], locate([...path, 'type'])));
       if (field.type === 'enum' && !field.values) report('SCF031', `enum field "${name}" needs its "values"`, path);
       if (field.default !== undefined && field.values && !field.values.includes(String(field.default))) {
         report('SCF031', `default "${String(field.default)}" of "${name}" is not one of its values`, [...path, 'default']);
@@ -94,9 +96,9 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     const relations = buildRelations(name, entity, owner, entityNames, document.entities, report);
     const indexable = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
     (entity.indexes ?? []).forEach((index, i) => {
-      for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}`, [...owner, 'indexes', i, 'fields']);
+      for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}${didYouMean(field, indexable)}`, [...owner, 'indexes', i, 'fields']);
     });
-    if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity`, [...owner, 'aggregate']);
+    if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity${didYouMean(entity.aggregate, entityNames)}`, [...owner, 'aggregate']);
     const known = new Set([...Object.keys(entity.fields), 'id', ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt'])]);
     return {
       names: names(name, 'entity'),
@@ -127,11 +129,11 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   for (const [resource, declared] of Object.entries(document.mapping ?? {})) {
     const { entity, fields = {} } = typeof declared === 'string' ? { entity: declared } : declared;
     const path = typeof declared === 'string' ? ['mapping', resource] : ['mapping', resource, 'entity'];
-    if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"`, path);
+    if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"${didYouMean(entity, entityNames)}`, path);
     const target = document.entities[entity];
     for (const [apiName, field] of Object.entries(fields)) {
       if (target && !Object.hasOwn(target.fields, field) && !Object.hasOwn(target.computed ?? {}, field)) {
-        report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}`, ['mapping', resource, 'fields', apiName]);
+        report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}${didYouMean(field, [...Object.keys(target.fields), ...Object.keys(target.computed ?? {})])}`, ['mapping', resource, 'fields', apiName]);
       }
     }
     mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
@@ -195,10 +197,10 @@ type Report = (code: 'SCF013' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', messa
 function buildRelations(name: string, entity: EntityDocument, owner: string[], entityNames: Set<string>, all: Record<string, EntityDocument>, report: Report): Relation[] {
   return Object.entries(entity.relations ?? {}).map(([relationName, relation]) => {
     const path = [...owner, 'relations', relationName];
-    if (!entityNames.has(relation.target)) report('SCF031', `relation "${relationName}" of ${name} targets unknown entity "${relation.target}"`, [...path, 'target']);
+    if (!entityNames.has(relation.target)) report('SCF031', `relation "${relationName}" of ${name} targets unknown entity "${relation.target}"${didYouMean(relation.target, entityNames)}`, [...path, 'target']);
     const target = all[relation.target];
     if (relation.inverse !== undefined && target && !Object.hasOwn(target.relations ?? {}, relation.inverse)) {
-      report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have`, [...path, 'inverse']);
+      report('SCF031', `relation "${relationName}" of ${name} names inverse "${relation.inverse}", which ${relation.target} does not have${didYouMean(relation.inverse, Object.keys(target.relations ?? {}))}`, [...path, 'inverse']);
     }
     if (relation.kind === 'one-to-many' && relation.inverse === undefined) {
       const back = Object.entries(target?.relations ?? {}).filter(([, r]) => r.target === name && r.kind === 'many-to-one');

@@ -85,7 +85,9 @@ describe('scaffold check', () => {
       // a breaking change: the path parameter of getOrderById becomes a string
       .replace(/(operationId: getOrderById[\s\S]*?schema:\n\s+)type: integer\n\s+format: int64\n\s+minimum: 1\n\s+maximum: 10/, '$1type: string')
       // a new optional property of the inferred Pet entity: a new column
-      .replace(/(    Pet:\n      type: object\n[\s\S]*?properties:\n)/, '$1        nickname:\n          type: string\n');
+      .replace(/(    Pet:\n      type: object\n[\s\S]*?properties:\n)/, '$1        nickname:\n          type: string\n')
+      // a second change of getOrderById, documentation only
+      .replace('summary: Find purchase order by ID', 'summary: Find a purchase order by its ID');
     expect(changed).not.toBe(original);
     await writeFile(spec, changed);
     const before = await tree(project);
@@ -97,6 +99,9 @@ describe('scaffold check', () => {
     expect(failing(result, 'generated-files').map((r) => r.file)).toEqual(expect.arrayContaining(['src/services/store.service.gen.ts', 'src/dto/openapi.gen.ts', '.scaffold/api-snapshot.json']));
     expect(failing(result, 'pending-migrations').map((r) => r.file)).toEqual([expect.stringMatching(/^migrations\/0001_.+\.sql$/)]);
     expect(failing(result, 'api-changes').map((r) => r.detail)).toContain('breaking: GET /v2/store/order/{orderId}: path parameter orderId: integer(int64) -> string');
+    // One row per change, as generate prints them, not the changes of an operation joined on one line.
+    expect(failing(result, 'api-changes').map((r) => r.detail)).toContain('changed: GET /v2/pet/findByStatus: optional response 200 property [].nickname added');
+    expect(failing(result, 'api-changes').map((r) => r.detail)).toContain('changed: GET /v2/store/order/{orderId}: summary or description changed');
     expect(result.apiChanges?.changed.find((c) => c.operation.operationId === 'getOrderById')?.breaking).toBe(true);
     expect(failing(result, 'hand-edits')).toEqual([]);
     expect(await tree(project)).toEqual(before);
@@ -108,7 +113,9 @@ describe('scaffold check', () => {
 
     const generated = await cli('generate', '--out', project);
     expect(generated.code, generated.stderr).toBe(0);
-    expect(generated.stdout).toMatch(/^API changes: 1 breaking \(GET \/v2\/store\/order\/\{orderId\}: path parameter orderId: integer\(int64\) -> string\), 5 changed, not breaking \(.*GET \/v2\/pet\/findByStatus: optional response 200 property \[\]\.nickname added/m);
+    expect(generated.stdout).toMatch(/^API changes: 6 changed \(1 breaking\)$/m);
+    expect(generated.stdout).toContain('\n  GET /v2/store/order/{orderId}\n    breaking: path parameter orderId: integer(int64) -> string\n    summary or description changed\n');
+    expect(generated.stdout).toMatch(/^  GET \/v2\/pet\/findByStatus\n(?: {4}.*\n)*? {4}optional response 200 property \[\]\.nickname added$/m);
     const after = await checkJson(project);
     expect(after.code).toBe(0);
     expect(after.result.apiChanges).toEqual({ added: [], removed: [], changed: [] });

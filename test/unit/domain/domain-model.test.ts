@@ -42,7 +42,7 @@ describe('domain model loading', () => {
     const found = await problems(fixture('not-schema.yaml'));
     expect(found.every((d) => d.code === 'SCF030')).toBe(true);
     expect(found.map((d) => d.message)).toEqual(
-      expect.arrayContaining([expect.stringContaining('invalid name "order"'), expect.stringContaining('invalid name "Total"'), expect.stringContaining('unknown property "colour"')]),
+      expect.arrayContaining([expect.stringContaining('entity name "order" must start with a capital letter'), expect.stringContaining('field name "Total" of order must start with a lowercase letter'), expect.stringContaining('unknown property "colour"')]),
     );
     expect(found.find((d) => d.message.includes('colour'))?.location?.line).toBe(5);
   });

@@ -284,6 +284,27 @@ Table order_items { id uuid [pk]
   order_id uuid [not null, ref: > orders.id]
   product_id uuid [not null, ref: > products.id] }`;
 
+  it('names the nearest value object for an overlay field type that is none', async () => {
+    const found = await problems(
+      {
+        'overlay.yaml': `schemaVersion: 1
+structure: ./schema.dbml
+valueObjects:
+  Money:
+    fields:
+      cents: { type: integer }
+entities:
+  Order:
+    fields:
+      total: { type: Mony }
+`,
+        'schema.dbml': 'Table orders { id uuid [pk]\n  total_cents integer [not null] }',
+      },
+      'overlay.yaml',
+    );
+    expect(found).toEqual([expect.stringMatching(/^SCF031 overlay\.yaml:10: field "total" of Order has type "Mony", which is not a value object of the overlay .*; did you mean "Money"\?$/)]);
+  });
+
   it('adds computed values, derivations ("from") of column fields, and mappings with field names', async () => {
     const document = await load(
       {
@@ -375,7 +396,10 @@ entities:
       },
       'overlay.yaml',
     );
-    expect(found).toEqual([expect.stringMatching(/^SCF030 overlay\.yaml:6: \/entities\/OrderItem\/fields\/unitPriceCents\/from: must match pattern/), expect.stringMatching(/^SCF030 overlay\.yaml:8: \/entities\/OrderItem\/computed\/lineTotalCents\/type: must be equal to one of the allowed values/)]);
+    expect(found).toEqual([
+      'SCF030 overlay.yaml:6: "from" of field "unitPriceCents" of OrderItem must be "relation.field" (copy a field of the referenced entity) or "sum(relation.field)"',
+      'SCF030 overlay.yaml:8: "type" of computed value "lineTotalCents" of OrderItem must be one of integer, number, boolean, not "string"',
+    ]);
   });
 
   it('reports an entity, field or relation the structure does not have, at its line in the overlay', async () => {

@@ -109,4 +109,11 @@ describe('load stage', () => {
     expect(d?.code).toBe('SCF006');
     expect(d?.location?.pointer).toContain('/schema');
   });
+
+  it('names the $ref it cannot resolve and the nearest component (SCF006)', async () => {
+    const found = await diagnosticsOf(fixtureSpec('misspelled-ref.yaml'));
+    expect(found.map((d) => `${d.code}@${d.location?.line}: ${d.message}`)).toEqual(['SCF006@11: cannot resolve $ref "#/components/schemas/Taks": components/schemas has no "Taks"; did you mean "Task"?']);
+    const [plain] = await diagnosticsOf(fixtureSpec('unresolved-ref.yaml'));
+    expect(plain?.message).toBe('cannot resolve $ref "#/components/schemas/Missing": the document has no "components"');
+  });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openRunCache } from '../../../src/cache/run-cache.js';
 import { loadSpec } from '../../../src/load/load-spec.js';
 import { buildModel } from '../../../src/model/build-model.js';
-import { apiChangesLine, apiChangesMarkdown, diffApiSnapshots, planApiChanges, type ApiChanges } from '../../../src/plan/api-changes.js';
+import { apiChangesSummary, apiChangesMarkdown, diffApiSnapshots, planApiChanges, type ApiChanges } from '../../../src/plan/api-changes.js';
 import { buildApiSnapshot, serializeApiSnapshot, type ApiSnapshot } from '../../../src/plan/api-snapshot.js';
 
 type Spec = Record<string, any>;
@@ -87,7 +87,7 @@ describe('API changes between two generations', () => {
     reordered.components.schemas.Widget = Object.fromEntries(Object.entries(reordered.components.schemas.Widget).reverse());
     const changes = diffApiSnapshots(await snapshotOf(baseSpec()), await snapshotOf(reordered));
     expect(changes).toEqual({ added: [], removed: [], changed: [] });
-    expect(apiChangesLine(changes)).toBe('API changes: none since the last generation');
+    expect(apiChangesSummary(changes)).toBe('API changes: none since the last generation');
   });
 
   it('lists operations added and removed, and prints them in the summary line', async () => {
@@ -98,7 +98,7 @@ describe('API changes between two generations', () => {
     expect(changes.added).toEqual([{ method: 'PUT', path: '/api/widgets/{id}', operationId: 'replaceWidget' }]);
     expect(changes.removed).toEqual([{ method: 'DELETE', path: '/api/widgets/{id}', operationId: 'deleteWidget' }]);
     expect(changes.changed).toEqual([]);
-    expect(apiChangesLine(changes)).toBe('API changes: 1 added (PUT /api/widgets/{id}), 1 removed (DELETE /api/widgets/{id})');
+    expect(apiChangesSummary(changes)).toBe(['API changes: 1 added, 1 removed', '  PUT /api/widgets/{id}: added', '  DELETE /api/widgets/{id}: removed (breaking)'].join('\n'));
   });
 
   it('calls a changed parameter type breaking, and says from what to what', async () => {
@@ -106,7 +106,7 @@ describe('API changes between two generations', () => {
       spec.paths['/widgets'].get.parameters[0].schema = { type: 'string' };
     });
     expect(detailsOf(changes, 'listWidgets')).toEqual(['query parameter limit: integer -> string (breaking)']);
-    expect(apiChangesLine(changes)).toBe('API changes: 1 breaking (GET /api/widgets: query parameter limit: integer -> string)');
+    expect(apiChangesSummary(changes)).toBe(['API changes: 1 changed (1 breaking)', '  GET /api/widgets', '    breaking: query parameter limit: integer -> string'].join('\n'));
   });
 
   it('tells parameters added as optional (compatible) from ones added or made required (breaking)', async () => {
@@ -232,24 +232,106 @@ describe('API changes between two generations', () => {
     });
     expect(detailsOf(changes, 'findWidgets')).toEqual(['operationId listWidgets -> findWidgets (compatible)', 'deprecated (compatible)', 'summary or description changed (compatible)']);
     expect(changes.changed.every((c) => !c.breaking)).toBe(true);
-    expect(apiChangesLine(changes)).toBe(
-      'API changes: 1 changed, not breaking (GET /api/widgets: operationId listWidgets -> findWidgets; deprecated; summary or description changed)',
+    expect(apiChangesSummary(changes)).toBe(
+      ['API changes: 1 changed (none breaking)', '  GET /api/widgets', '    operationId listWidgets -> findWidgets', '    deprecated', '    summary or description changed'].join('\n'),
     );
   });
 
-  it('lists the changes in the report as a table', async () => {
+  it('finds no change when only annotations or keywords that validate nothing change (a stray keyword removed)', async () => {
+    const annotated = baseSpec();
+    const sku = annotated.components.schemas.Part.properties.sku;
+    Object.assign(sku, { unique: true, 'x-internal': true, deprecated: true, $comment: 'from the model', examples: ['AB-1'], title: 'SKU' });
+    annotated.components.schemas.Widget.properties.name.example = 'Sprocket';
+    // Beside a $ref (OpenAPI 3.1 applies siblings): the model wraps the reference in an allOf with them.
+    Object.assign(annotated.components.schemas.Widget.properties.part, { unique: true, description: 'The part it is made of' });
+    annotated.paths['/widgets'].get.parameters[0].schema = { unbounded: true };
+    const plain = baseSpec();
+    plain.paths['/widgets'].get.parameters[0].schema = {};
+    const changes = diffApiSnapshots(await snapshotOf(annotated), await snapshotOf(plain));
+    expect(changes).toEqual({ added: [], removed: [], changed: [] });
+  });
+
+  it('calls a required property added to a request and a property removed from a response breaking', async () => {
+    const changes = await changesAfter((spec) => {
+      spec.components.schemas.NewWidget.properties.weight = { type: 'integer' };
+      spec.components.schemas.NewWidget.required.push('weight');
+      delete spec.components.schemas.Widget.properties.colour;
+    });
+    expect(detailsOf(changes, 'createWidget')).toEqual(['required request body property weight added (breaking)', 'response 201 property colour removed (breaking)']);
+    expect(detailsOf(changes, 'getWidget')).toEqual(['response 200 property colour removed (breaking)']);
+    expect(changes.changed.map((c) => `${c.operation.operationId}: ${c.breaking}`)).toEqual(['listWidgets: true', 'createWidget: true', 'getWidget: true']);
+  });
+
+  it('prints one change per line, grouped under its operation, breaking ones marked', async () => {
+    const changes = await changesAfter((spec) => {
+      spec.paths['/widgets/{id}'].put = { ...spec.paths['/widgets/{id}'].get, operationId: 'replaceWidget' };
+      delete spec.paths['/widgets/{id}'].delete;
+      spec.paths['/widgets'].get.parameters[0].schema = { type: 'string' };
+      spec.components.schemas.NewWidget.properties.weight = { type: 'integer' };
+      spec.components.schemas.NewWidget.required.push('weight');
+      delete spec.components.schemas.Widget.properties.colour;
+      spec.paths['/widgets/{id}'].get.summary = 'Read one widget';
+      spec.paths['/widgets'].get.parameters.push({ name: 'offset', in: 'query', schema: { type: 'integer' } });
+    });
+    expect(apiChangesSummary(changes)).toBe(
+      [
+        'API changes: 1 added, 1 removed, 3 changed (3 breaking)',
+        '  PUT /api/widgets/{id}: added',
+        '  DELETE /api/widgets/{id}: removed (breaking)',
+        '  GET /api/widgets',
+        '    breaking: query parameter limit: integer -> string',
+        '    optional query parameter offset added',
+        '    breaking: response 200 property [].colour removed',
+        '  POST /api/widgets',
+        '    breaking: required request body property weight added',
+        '    breaking: response 201 property colour removed',
+        '  GET /api/widgets/{id}',
+        '    breaking: response 200 property colour removed',
+        '    summary or description changed',
+      ].join('\n'),
+    );
+  });
+
+  it('reports a change to a shared component under each operation it reaches, since a client calls operations', async () => {
+    const changes = await changesAfter((spec) => {
+      spec.components.schemas.Part.properties.sku.maxLength = 10;
+    });
+    expect(apiChangesSummary(changes)).toBe(
+      [
+        'API changes: 3 changed (3 breaking)',
+        '  GET /api/widgets',
+        '    breaking: response 200 property [].part property sku: schema changed',
+        '  POST /api/widgets',
+        '    breaking: response 201 property part property sku: schema changed',
+        '  GET /api/widgets/{id}',
+        '    breaking: response 200 property part property sku: schema changed',
+      ].join('\n'),
+    );
+  });
+
+  it('prints at most 20 operations on the terminal, and says where the rest are', async () => {
+    const many = baseSpec();
+    for (let i = 0; i < 25; i += 1) many.paths[`/gadgets${i}`] = { get: { operationId: `gadget${i}`, responses: { '204': { description: 'ok' } } } };
+    const printed = apiChangesSummary(diffApiSnapshots(await snapshotOf(baseSpec()), await snapshotOf(many))).split('\n');
+    expect(printed[0]).toBe('API changes: 25 added');
+    expect(printed).toHaveLength(22);
+    expect(printed.at(-1)).toBe('  ... and 5 more operations (all of them in .scaffold/report.md)');
+  });
+
+  it('lists the changes in the report grouped by operation, one per line', async () => {
     const changes = await changesAfter((spec) => {
       delete spec.paths['/widgets/{id}'].delete;
       spec.paths['/widgets'].get.parameters[0].schema = { type: 'string' };
+      spec.paths['/widgets'].get.parameters.push({ name: 'offset', in: 'query', schema: { type: 'integer' } });
     });
     const section = apiChangesMarkdown(changes);
     expect(section.aligned).toBe(true);
     expect(section.lines.join('\n')).toContain(
       [
-        '| Operation                | operationId  | Change             | Details                                              |',
-        '| ------------------------ | ------------ | ------------------ | ---------------------------------------------------- |',
-        '| DELETE /api/widgets/{id} | deleteWidget | removed (breaking) |                                                      |',
-        '| GET /api/widgets         | listWidgets  | changed (breaking) | query parameter limit: integer -\\> string (breaking) |',
+        '- DELETE /api/widgets/{id} (deleteWidget): removed, **breaking**',
+        '- GET /api/widgets (listWidgets):',
+        '  - **breaking**: query parameter limit: integer -\\> string',
+        '  - optional query parameter offset added',
       ].join('\n'),
     );
   });
