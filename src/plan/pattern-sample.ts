@@ -88,13 +88,12 @@ export function spelledPatternText(
 
 /** `n` written with `digits` as its digits, `width` of them (so it wraps after digits.length ** width numbers). */
 export function spellNumber(n: number, digits: string, width: number): string {
-  let text = "";
-  for (
-    let rest = n;
-    text.length < width;
-    rest = Math.floor(rest / digits.length)
-  )
+  let text = '';
+  let rest = n;
+  while (text.length < width) {
     text = digits.charAt(rest % digits.length) + text;
+    rest = Math.floor(rest / digits.length);
+  }
   return text;
 }
 
