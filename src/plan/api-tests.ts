@@ -351,7 +351,10 @@ function buildObject(
       code = pickValue(propertySchema, undefined, true, false, ctx, undefined);
     }
     if (code === undefined || typeof code === 'string') {
-      if (required) return typeof code === 'string' ? code : `no value for "${property}" fits both the spec and the model`;
+      if (required) {
+        const unique = binding?.kind === 'field' && target.fields.some((f) => f.names.camel === binding.field && isUnique(f, target.entity));
+        return typeof code === 'string' ? code : `no ${unique ? 'distinct values' : 'value'} for "${property}" ${unique ? 'fit' : 'fits'} both the spec and the model`;
+      }
       continue;
     }
     entries.push([property, code]);
