@@ -22,8 +22,15 @@ describe('sample values for contract tests', () => {
     expect(sampleValue(schema, none)).toEqual({ a: true, b: 1 });
   });
 
+  it('makes a string from a pattern no common word fits, within its lengths', () => {
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$' }, none)).toBe('AAA');
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{2,31}$', minLength: 5 }, none)).toBe('AAAAA');
+  });
+
   it('gives up on a pattern it cannot satisfy rather than guess', () => {
-    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$' }, none)).toBeUndefined();
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$', maxLength: 2 }, none)).toBeUndefined();
+    expect(sampleValue({ type: 'string', pattern: '^(a)\\1$' }, none)).toBeUndefined();
+    expect(sampleValue({ type: 'string', format: 'email', pattern: '^[A-Z]{3}$' }, none)).toBeUndefined();
   });
 
   it('never sends a property the request may not carry', () => {
