@@ -2,7 +2,7 @@ import type { Column, RelationalSchema, Table } from '../model/domain/relational
 import { plural } from '../model/domain/build-domain.js';
 import type { DomainModel, Entity, Field } from '../model/domain/types.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
-import { sampleFields, sampleSatisfiesInvariants } from './domain-samples.js';
+import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
 import { spelledPatternText } from './pattern-sample.js';
 
@@ -131,7 +131,9 @@ function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sa
     const parts: string[] = [];
     for (const field of fields) {
       const definition = entity.fields.find((f) => f.names.camel === field.name);
-      const text = definition?.unique ? uniqueSampleText(definition, field.value) : undefined;
+      // An optional unique field is filled too: the repository tests show a duplicate refused.
+      const value = definition?.unique && field.value === null ? sampleValue(definition, valueObjects)?.value : field.value;
+      const text = definition?.unique ? uniqueSampleText(definition, value) : undefined;
       if (definition?.unique && text === undefined) {
         reasons.set(entity.names.original, `no distinct values of its unique field ${definition.names.original} can be made`);
         break;
@@ -179,7 +181,7 @@ function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sa
 }
 
 /**
- * A unique text field's value in a sample builder, different on every call: the sample with the
+ * A unique field's value in a sample builder, different on every call: the sample with the
  * running number after it where that still fits, else the number written into the field's pattern.
  */
 function uniqueSampleText(field: Field, value: unknown): string | undefined {

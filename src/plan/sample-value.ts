@@ -2,7 +2,7 @@ import { isRecord } from '../model/json-schema.js';
 import type { JsonSchema } from '../model/types.js';
 import { flatten, type SchemaLookup } from './error-template.js';
 import { patternTester } from '../model/pattern.js';
-import { fitLength } from './domain-samples.js';
+import { fitLength, STRING_CANDIDATES } from './domain-samples.js';
 import { patternSamples } from './pattern-sample.js';
 
 /**
@@ -95,9 +95,11 @@ function sampleString(schema: Record<string, unknown>): string | undefined {
   if (typeof schema.pattern === 'string') {
     const pattern = schema.pattern;
     const matches = (value: string) => patternTester(pattern)?.test(value) === true && value.length >= min && value.length <= max;
-    // A format's sample must match the pattern as it is; without a format, a string made from the pattern does.
+    // A format's sample must match the pattern as it is; without a format, a common word that matches it
+    // does, else a string made from the pattern.
     if (formatted !== undefined) return matches(formatted) ? formatted : undefined;
-    return [fitLength('sample', min, max), ...patternSamples(pattern, { minLength: min, maxLength: max })].find(matches);
+    const words = STRING_CANDIDATES.flatMap((word) => [word, word.toUpperCase()]).map((word) => fitLength(word, min, max));
+    return [...words, ...patternSamples(pattern, { minLength: min, maxLength: max })].find(matches);
   }
   return fitLength(formatted ?? 'sample', min, max);
 }
