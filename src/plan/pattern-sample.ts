@@ -1,4 +1,4 @@
-import { compilePattern, patternTester } from "../model/pattern.js";
+import { compilePattern, patternTester } from '../model/pattern.js';
 
 /**
  * Strings made to match a spec's or a domain model's `pattern`, for the samples of the generated
@@ -15,27 +15,17 @@ export interface LengthBounds {
 }
 
 /** A few strings that match the pattern within the bounds, shortest first (lengths near 1, 3 and 8 where allowed). */
-export function patternSamples(
-  pattern: string,
-  bounds: LengthBounds = {},
-): string[] {
+export function patternSamples(pattern: string, bounds: LengthBounds = {}): string[] {
   const reading = readPattern(pattern);
   if (!reading) return [];
   const { lo, hi } = lengthRange(bounds);
   const found = new Set<string>();
   for (const preferred of [1, 3, 8]) {
-    const length = reading.lengths.findIndex(
-      (possible, n) => possible && n >= Math.max(lo, preferred) && n <= hi,
-    );
-    const fallback =
-      length >= 0
-        ? length
-        : reading.lengths.findIndex(
-            (possible, n) => possible && n >= lo && n <= hi,
-          );
+    const length = reading.lengths.findIndex((possible, n) => possible && n >= Math.max(lo, preferred) && n <= hi);
+    const fallback = length >= 0 ? length : reading.lengths.findIndex((possible, n) => possible && n >= lo && n <= hi);
     if (fallback < 0) continue;
     const positions = reading.positions(fallback);
-    const value = positions?.map((alphabet) => alphabet.charAt(0)).join("");
+    const value = positions?.map((alphabet) => alphabet.charAt(0)).join('');
     if (value !== undefined && reading.test(value)) found.add(value);
   }
   return [...found];
@@ -59,26 +49,17 @@ export const MIN_UNIQUE_CAPACITY = 1_000;
 /** Enough distinct values for the running numbers the generated tests are checked with (request-values RUNNING_NUMBERS). */
 const PREFERRED_UNIQUE_CAPACITY = 100_000;
 
-export function spelledPatternText(
-  pattern: string,
-  bounds: LengthBounds = {},
-): SpelledText | undefined {
+export function spelledPatternText(pattern: string, bounds: LengthBounds = {}): SpelledText | undefined {
   const reading = readPattern(pattern);
   if (!reading) return undefined;
   const { lo, hi } = lengthRange(bounds);
   let best: SpelledText | undefined;
-  for (
-    let length = Math.max(lo, 1);
-    length <= hi && length < reading.lengths.length;
-    length += 1
-  ) {
+  for (let length = Math.max(lo, 1); length <= hi && length < reading.lengths.length; length += 1) {
     if (!reading.lengths[length]) continue;
     const positions = reading.positions(length);
     const text = positions && longestRun(positions);
     if (!text || (best && text.capacity <= best.capacity)) continue;
-    const samples = [0, 1, 2, text.capacity - 1, 98765].map((n) =>
-      spellText(text, n),
-    );
+    const samples = [0, 1, 2, text.capacity - 1, 98765].map((n) => spellText(text, n));
     if (!samples.every((sample) => reading.test(sample))) continue;
     best = text;
     if (best.capacity >= PREFERRED_UNIQUE_CAPACITY) break;
@@ -109,16 +90,12 @@ function longestRun(positions: string[]): SpelledText | undefined {
     if (alphabet.length < 2) continue;
     let width = 1;
     while (positions[start + width] === alphabet) width += 1;
-    const capacity = Math.min(
-      digitsOf(alphabet).length ** width,
-      Number.MAX_SAFE_INTEGER,
-    );
+    const capacity = Math.min(digitsOf(alphabet).length ** width, Number.MAX_SAFE_INTEGER);
     if (!best || capacity > best.capacity) best = { start, width, capacity };
     start += width - 1;
   }
   if (!best) return undefined;
-  const first = (alphabets: string[]) =>
-    alphabets.map((a) => a.charAt(0)).join("");
+  const first = (alphabets: string[]) => alphabets.map((a) => a.charAt(0)).join('');
   return {
     before: first(positions.slice(0, best.start)),
     digits: digitsOf(positions[best.start] as string),
@@ -132,11 +109,8 @@ function longestRun(positions: string[]): SpelledText | undefined {
 function digitsOf(alphabet: string): string {
   const readable = [...alphabet].filter((c) => /[0-9A-Za-z]/.test(c));
   const chosen = readable.length >= 2 ? readable : [...alphabet];
-  const rank = (c: string) =>
-    /[0-9]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /[a-z]/.test(c) ? 2 : 3;
-  return chosen
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
-    .join("");
+  const rank = (c: string) => (/[0-9]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /[a-z]/.test(c) ? 2 : 3);
+  return chosen.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)).join('');
 }
 
 /** Lengths are searched up to this far beyond `minLength`. */
@@ -150,11 +124,7 @@ function lengthRange(bounds: LengthBounds): { lo: number; hi: number } {
 // ---- reading a pattern ----
 
 type Node =
-  | { kind: "char"; alphabet: string }
-  | { kind: "empty" }
-  | { kind: "sequence"; items: Node[] }
-  | { kind: "alternatives"; options: Node[] }
-  | { kind: "repeat"; node: Node; min: number; max: number };
+  { kind: 'char'; alphabet: string } | { kind: 'empty' } | { kind: 'sequence'; items: Node[] } | { kind: 'alternatives'; options: Node[] } | { kind: 'repeat'; node: Node; min: number; max: number };
 
 interface Reading {
   /** lengths[n]: whether the pattern can make a string of n characters (up to the search limit). */
@@ -171,14 +141,12 @@ class Unsupported extends Error {}
  * order samples prefer), then the rest of printable ASCII, then a few letters beyond it (for `\p{L}`).
  */
 const POOL = [
-  ..."abcdefghijklmnopqrstuvwxyz",
-  ..."ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-  ..."0123456789",
-  ..."-_. ",
-  ...Array.from({ length: 0x7f - 0x20 }, (_, i) =>
-    String.fromCharCode(0x20 + i),
-  ).filter((c) => !/[A-Za-z0-9\-_. ]/.test(c)),
-  ..."éßøΩж",
+  ...'abcdefghijklmnopqrstuvwxyz',
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  ...'0123456789',
+  ...'-_. ',
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => !/[A-Za-z0-9\-_. ]/.test(c)),
+  ...'éßøΩж',
 ];
 
 const readings = new Map<string, Reading | undefined>();
@@ -194,31 +162,24 @@ function buildReading(pattern: string): Reading | undefined {
   if (!compiled || !tester) return undefined;
   let tree: Node;
   try {
-    tree = new Reader(pattern, compiled.unicode ? "u" : "").read();
+    tree = new Reader(pattern, compiled.unicode ? 'u' : '').read();
   } catch {
     return undefined;
   }
   // A pattern matches anywhere in the string unless anchored: room for more characters around it.
   const anyChar: Node = {
-    kind: "repeat",
-    node: { kind: "char", alphabet: POOL.filter((c) => c !== "\n").join("") },
+    kind: 'repeat',
+    node: { kind: 'char', alphabet: POOL.filter((c) => c !== '\n').join('') },
     min: 0,
     max: Infinity,
   };
-  const items = [
-    ...(pattern.startsWith("^") ? [] : [anyChar]),
-    tree,
-    ...(/(^|[^\\])\$$/.test(pattern) ? [] : [anyChar]),
-  ];
-  const chosen: Node = items.length === 1 ? tree : { kind: "sequence", items };
+  const items = [...(pattern.startsWith('^') ? [] : [anyChar]), tree, ...(/(^|[^\\])\$$/.test(pattern) ? [] : [anyChar])];
+  const chosen: Node = items.length === 1 ? tree : { kind: 'sequence', items };
   const limit = LENGTH_SEARCH * 4;
   const lengthsOf = memoLengths(limit);
   return {
     lengths: lengthsOf(chosen),
-    positions: (length) =>
-      lengthsOf(chosen)[length]
-        ? positionsOf(chosen, length, lengthsOf)
-        : undefined,
+    positions: (length) => (lengthsOf(chosen)[length] ? positionsOf(chosen, length, lengthsOf) : undefined),
     test: (value) => tester.test(value),
   };
 }
@@ -226,7 +187,7 @@ function buildReading(pattern: string): Reading | undefined {
 /** The lengths a node can make (memoized per reading), and for a repeat the lengths by number of copies. */
 interface LengthsOf {
   (node: Node): boolean[];
-  byCount(node: Extract<Node, { kind: "repeat" }>): boolean[][];
+  byCount(node: Extract<Node, { kind: 'repeat' }>): boolean[][];
 }
 
 function memoLengths(limit: number): LengthsOf {
@@ -235,7 +196,7 @@ function memoLengths(limit: number): LengthsOf {
   const lengthsOf = (node: Node): boolean[] => {
     let found = memo.get(node);
     if (!found) {
-      if (node.kind === "repeat") {
+      if (node.kind === 'repeat') {
         const { byCount, union } = repeatLengths(node, limit, lengthsOf);
         counts.set(node, byCount);
         found = union;
@@ -244,7 +205,7 @@ function memoLengths(limit: number): LengthsOf {
     }
     return found;
   };
-  const byCount = (node: Extract<Node, { kind: "repeat" }>): boolean[][] => {
+  const byCount = (node: Extract<Node, { kind: 'repeat' }>): boolean[][] => {
     lengthsOf(node);
     return counts.get(node) as boolean[][];
   };
@@ -252,29 +213,20 @@ function memoLengths(limit: number): LengthsOf {
 }
 
 /** The lengths of a node other than a repeat, from those of its parts. */
-function computeLengths(
-  node: Exclude<Node, { kind: "repeat" }>,
-  limit: number,
-  lengthsOf: (node: Node) => boolean[],
-): boolean[] {
+function computeLengths(node: Exclude<Node, { kind: 'repeat' }>, limit: number, lengthsOf: (node: Node) => boolean[]): boolean[] {
   const none = () => new Array<boolean>(limit + 1).fill(false);
   switch (node.kind) {
-    case "char": {
+    case 'char': {
       const result = none();
       result[1] = node.alphabet.length > 0;
       return result;
     }
-    case "empty":
+    case 'empty':
       return emptyOnly(limit);
-    case "sequence":
-      return node.items.reduce(
-        (reach, item) => combine(reach, lengthsOf(item)),
-        emptyOnly(limit),
-      );
-    case "alternatives":
-      return node.options
-        .map(lengthsOf)
-        .reduce((a, b) => a.map((v, i) => v || (b[i] ?? false)), none());
+    case 'sequence':
+      return node.items.reduce((reach, item) => combine(reach, lengthsOf(item)), emptyOnly(limit));
+    case 'alternatives':
+      return node.options.map(lengthsOf).reduce((a, b) => a.map((v, i) => v || (b[i] ?? false)), none());
   }
 }
 
@@ -296,11 +248,7 @@ function combine(a: boolean[], b: boolean[]): boolean[] {
 }
 
 /** The lengths of k copies for each k tried, and of all counts the repeat allows. */
-function repeatLengths(
-  node: Extract<Node, { kind: "repeat" }>,
-  limit: number,
-  lengthsOf: (node: Node) => boolean[],
-): { byCount: boolean[][]; union: boolean[] } {
+function repeatLengths(node: Extract<Node, { kind: 'repeat' }>, limit: number, lengthsOf: (node: Node) => boolean[]): { byCount: boolean[][]; union: boolean[] } {
   const child = lengthsOf(node.node);
   const byCount: boolean[][] = [emptyOnly(limit)];
   const union = new Array<boolean>(limit + 1).fill(false);
@@ -319,60 +267,41 @@ function repeatLengths(
   return { byCount, union };
 }
 
-function positionsOf(
-  node: Node,
-  length: number,
-  lengthsOf: LengthsOf,
-): string[] {
+function positionsOf(node: Node, length: number, lengthsOf: LengthsOf): string[] {
   switch (node.kind) {
-    case "char":
+    case 'char':
       return [node.alphabet];
-    case "empty":
+    case 'empty':
       return [];
-    case "alternatives": {
+    case 'alternatives': {
       const option = node.options.find((o) => lengthsOf(o)[length]) as Node;
       return positionsOf(option, length, lengthsOf);
     }
-    case "sequence": {
+    case 'sequence': {
       // Each item takes the least it can, from the first on; the last one the rest.
       const suffixes = [emptyOnly(length)];
-      for (const item of [...node.items].reverse())
-        suffixes.unshift(
-          combine(
-            suffixes[0] as boolean[],
-            lengthsOf(item).slice(0, length + 1),
-          ),
-        );
+      for (const item of [...node.items].reverse()) suffixes.unshift(combine(suffixes[0] as boolean[], lengthsOf(item).slice(0, length + 1)));
       const parts: string[][] = [];
       let rest = length;
       node.items.forEach((item, i) => {
         const own = lengthsOf(item);
         let taken = 0;
-        while (
-          taken < rest &&
-          !(own[taken] && (suffixes[i + 1] as boolean[])[rest - taken])
-        )
-          taken += 1;
+        while (taken < rest && !(own[taken] && (suffixes[i + 1] as boolean[])[rest - taken])) taken += 1;
         parts.push(positionsOf(item, taken, lengthsOf));
         rest -= taken;
       });
       return parts.flat();
     }
-    case "repeat": {
+    case 'repeat': {
       const byCount = lengthsOf.byCount(node);
       let count = Math.max(node.min, length === 0 ? 0 : 1);
-      while (count < byCount.length - 1 && !byCount[count]?.[length])
-        count += 1;
+      while (count < byCount.length - 1 && !byCount[count]?.[length]) count += 1;
       const child = lengthsOf(node.node);
       const parts: string[][] = [];
       let rest = length;
       for (let k = count; k > 0; k -= 1) {
         let taken = 0;
-        while (
-          taken < rest &&
-          !(child[taken] && (byCount[k - 1] as boolean[])[rest - taken])
-        )
-          taken += 1;
+        while (taken < rest && !(child[taken] && (byCount[k - 1] as boolean[])[rest - taken])) taken += 1;
         parts.unshift(positionsOf(node.node, taken, lengthsOf));
         rest -= taken;
       }
@@ -397,90 +326,75 @@ class Reader {
 
   private alternatives(): Node {
     const options = [this.sequence()];
-    while (this.peek() === "|") {
+    while (this.peek() === '|') {
       this.at += 1;
       options.push(this.sequence());
     }
-    return options.length === 1
-      ? (options[0] as Node)
-      : { kind: "alternatives", options };
+    return options.length === 1 ? (options[0] as Node) : { kind: 'alternatives', options };
   }
 
   private sequence(): Node {
     const items: Node[] = [];
-    while (
-      this.at < this.source.length &&
-      this.peek() !== "|" &&
-      this.peek() !== ")"
-    )
-      items.push(this.quantified(this.atom()));
-    return items.length === 1
-      ? (items[0] as Node)
-      : { kind: "sequence", items };
+    while (this.at < this.source.length && this.peek() !== '|' && this.peek() !== ')') items.push(this.quantified(this.atom()));
+    return items.length === 1 ? (items[0] as Node) : { kind: 'sequence', items };
   }
 
   private atom(): Node {
     const start = this.at;
     const char = this.next();
     switch (char) {
-      case "^":
-      case "$":
-        return { kind: "empty" };
-      case "(":
+      case '^':
+      case '$':
+        return { kind: 'empty' };
+      case '(':
         return this.group();
-      case "[":
+      case '[':
         this.skipClass();
         return this.charOf(this.source.slice(start, this.at));
-      case "\\":
+      case '\\':
         return this.escape(start);
-      case ".":
-        return this.charOf(".");
-      case "*":
-      case "+":
-      case "?":
-      case ")":
+      case '.':
+        return this.charOf('.');
+      case '*':
+      case '+':
+      case '?':
+      case ')':
         throw new Unsupported(`unexpected ${char}`);
       default:
-        return { kind: "char", alphabet: char };
+        return { kind: 'char', alphabet: char };
     }
   }
 
   private group(): Node {
     let lookaround = false;
-    if (this.source.startsWith("?:", this.at)) this.at += 2;
+    if (this.source.startsWith('?:', this.at)) this.at += 2;
     else if (/^\?<?[=!]/.test(this.source.slice(this.at))) {
       // Zero width: what it asks of the string is left to the final test against the pattern.
       lookaround = true;
-      this.at += this.source[this.at + 1] === "<" ? 3 : 2;
-    } else if (/^\?<[A-Za-z_$][\w$]*>/.test(this.source.slice(this.at)))
-      this.at = this.source.indexOf(">", this.at) + 1;
-    else if (this.peek() === "?") throw new Unsupported("group modifier");
+      this.at += this.source[this.at + 1] === '<' ? 3 : 2;
+    } else if (/^\?<[A-Za-z_$][\w$]*>/.test(this.source.slice(this.at))) this.at = this.source.indexOf('>', this.at) + 1;
+    else if (this.peek() === '?') throw new Unsupported('group modifier');
     const inner = this.alternatives();
-    if (this.next() !== ")") throw new Unsupported("unclosed group");
-    return lookaround ? { kind: "empty" } : inner;
+    if (this.next() !== ')') throw new Unsupported('unclosed group');
+    return lookaround ? { kind: 'empty' } : inner;
   }
 
   private skipClass(): void {
-    if (this.peek() === "^") this.at += 1;
-    while (this.peek() !== "]") {
-      if (this.next() === "\\") this.next();
+    if (this.peek() === '^') this.at += 1;
+    while (this.peek() !== ']') {
+      if (this.next() === '\\') this.next();
     }
     this.at += 1;
   }
 
   private escape(start: number): Node {
     const char = this.next();
-    if (/[1-9k]/.test(char)) throw new Unsupported("backreference");
-    if (char === "b" || char === "B") return { kind: "empty" };
-    if ((char === "p" || char === "P") && this.peek() === "{")
-      this.at = this.source.indexOf("}", this.at) + 1;
-    else if (char === "x") this.at += 2;
-    else if (char === "u")
-      this.at +=
-        this.peek() === "{"
-          ? this.source.indexOf("}", this.at) + 1 - this.at
-          : 4;
-    else if (char === "c") this.at += 1;
+    if (/[1-9k]/.test(char)) throw new Unsupported('backreference');
+    if (char === 'b' || char === 'B') return { kind: 'empty' };
+    if ((char === 'p' || char === 'P') && this.peek() === '{') this.at = this.source.indexOf('}', this.at) + 1;
+    else if (char === 'x') this.at += 2;
+    else if (char === 'u') this.at += this.peek() === '{' ? this.source.indexOf('}', this.at) + 1 - this.at : 4;
+    else if (char === 'c') this.at += 1;
     return this.charOf(this.source.slice(start, this.at));
   }
 
@@ -488,19 +402,14 @@ class Reader {
   private charOf(atom: string): Node {
     const regex = new RegExp(`^(?:${atom})$`, this.flags);
     const fromPool = POOL.filter((c) => regex.test(c));
-    if (fromPool.length > 0)
-      return { kind: "char", alphabet: fromPool.join("") };
+    if (fromPool.length > 0) return { kind: 'char', alphabet: fromPool.join('') };
     // A character outside the pool (`\n`, `\u00e9`, `[ü]`): the first one the atom names, if it matches.
-    const named = atom.startsWith("\\")
-      ? undefined
-      : [...atom.replace(/^\[\^?|\]$/g, "")].find((c) => regex.test(c));
-    if (named !== undefined) return { kind: "char", alphabet: named };
-    const escaped = { n: "\n", t: "\t", r: "\r", f: "\f", v: "\v", "0": "\0" }[
-      atom.slice(1)
-    ];
+    const named = atom.startsWith('\\') ? undefined : [...atom.replace(/^\[\^?|\]$/g, '')].find((c) => regex.test(c));
+    if (named !== undefined) return { kind: 'char', alphabet: named };
+    const escaped = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '0': '\0' }[atom.slice(1)];
     return {
-      kind: "char",
-      alphabet: escaped !== undefined && regex.test(escaped) ? escaped : "",
+      kind: 'char',
+      alphabet: escaped !== undefined && regex.test(escaped) ? escaped : '',
     };
   }
 
@@ -508,24 +417,19 @@ class Reader {
     const char = this.peek();
     let min: number;
     let max: number;
-    if (char === "*") [min, max] = [0, Infinity];
-    else if (char === "+") [min, max] = [1, Infinity];
-    else if (char === "?") [min, max] = [0, 1];
-    else if (char === "{") {
+    if (char === '*') [min, max] = [0, Infinity];
+    else if (char === '+') [min, max] = [1, Infinity];
+    else if (char === '?') [min, max] = [0, 1];
+    else if (char === '{') {
       const match = /^\{(\d+)(,(\d*))?\}/.exec(this.source.slice(this.at));
       if (!match) return node;
       min = Number(match[1]);
-      max =
-        match[2] === undefined
-          ? min
-          : match[3] === ""
-            ? Infinity
-            : Number(match[3]);
+      max = match[2] === undefined ? min : match[3] === '' ? Infinity : Number(match[3]);
       this.at += match[0].length - 1;
     } else return node;
     this.at += 1;
-    if (this.peek() === "?") this.at += 1;
-    return this.quantified({ kind: "repeat", node, min, max });
+    if (this.peek() === '?') this.at += 1;
+    return this.quantified({ kind: 'repeat', node, min, max });
   }
 
   private peek(): string | undefined {
@@ -534,7 +438,7 @@ class Reader {
 
   private next(): string {
     const char = this.source[this.at];
-    if (char === undefined) throw new Unsupported("unexpected end");
+    if (char === undefined) throw new Unsupported('unexpected end');
     this.at += 1;
     return char;
   }
