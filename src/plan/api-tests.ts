@@ -18,6 +18,7 @@ import {
   propertyKey,
   renderCode,
   RUNNING_NUMBERS,
+  spelledVariants,
   uniqueVariants,
   valueObjectInvariantsHold,
   type Code,
@@ -350,7 +351,10 @@ function buildObject(
       code = pickValue(propertySchema, undefined, true, false, ctx, undefined);
     }
     if (code === undefined || typeof code === 'string') {
-      if (required) return typeof code === 'string' ? code : `no value for "${property}" fits both the spec and the model`;
+      if (required) {
+        const unique = binding?.kind === 'field' && target.fields.some((f) => f.names.camel === binding.field && isUnique(f, target.entity));
+        return typeof code === 'string' ? code : `no ${unique ? 'distinct values' : 'value'} for "${property}" ${unique ? 'fit' : 'fits'} both the spec and the model`;
+      }
       continue;
     }
     entries.push([property, code]);
@@ -384,6 +388,10 @@ function pickValue(schema: JsonSchema, field: Field | undefined, required: boole
       continue;
     }
     if (fits(value)) return { kind: 'literal', value };
+  }
+  if (unique) {
+    const spelled = spelledVariants(schema, field, ctx.lookup).find((v) => RUNNING_NUMBERS.every((n) => fits(instantiate(v, n))) && JSON.stringify(v) !== JSON.stringify(differentFrom));
+    if (spelled) return spelled;
   }
   if (required && !unique && avoid === undefined && fits(null)) return { kind: 'literal', value: null };
   return undefined;
@@ -522,7 +530,7 @@ class TestFile {
     const helpers = [...this.helpers.keys()].filter((name) => used.has(name)).map((name) => used.get(name) as string);
     const text = `${tests}\n${helpers.join('\n')}`;
     const named = (name: string) => new RegExp(`\\b${name}\\b`).test(text);
-    const fromSamples = [...(named('next') ? ['next'] : []), ...[...this.samples].sort().filter(named)];
+    const fromSamples = [...(named('next') ? ['next'] : []), ...[...this.samples].sort().filter(named), ...(named('spellNumber') ? ['spellNumber'] : [])];
     const imports = [
       `import { afterAll, beforeAll, describe, expect, it } from 'vitest';`,
       `import { ApiClient, overridden${named('Json') ? ', type Json' : ''} } from '../support/api-client.js';`,
@@ -1284,7 +1292,7 @@ export function buildUnitOfWorkView(persistence: PersistenceView, service: Servi
   if (!chosen) return undefined;
   const increments = stored(chosen.entityClass, new Map());
   const repository = persistence.repositories.find((r) => r.entityClass === chosen.entityClass);
-  const imports = new Set([`sample${chosen.entityClass}`, ...sampleFunctionsOf(service), ...(service?.usesRunningNumber ? ['next'] : [])]);
+  const imports = new Set([`sample${chosen.entityClass}`, ...sampleFunctionsOf(service), ...(service?.usesRunningNumber ? ['next'] : []), ...(service?.body.includes('spellNumber(') ? ['spellNumber'] : [])]);
   return {
     fileStem: 'unit-of-work',
     sample: chosen.entityClass,

@@ -2,6 +2,7 @@ import { evaluate } from '../model/domain/expression.js';
 import type { Entity, Field, ValueObject } from '../model/domain/types.js';
 import { pascalCase, stringLiteral } from '../model/naming.js';
 import { patternTester } from '../model/pattern.js';
+import { patternSamples } from './pattern-sample.js';
 
 /**
  * Test data for the generated model tests: a valid input for each entity (every field constraint and
@@ -76,7 +77,10 @@ export function sampleValue(field: Field, valueObjects: Map<string, ValueObject>
     case 'json':
       return { value: {}, code: '{}' };
     default: {
-      const value = STRING_CANDIDATES.map((candidate) => fitLength(candidate, c.minLength, c.maxLength)).find((candidate) => c.pattern === undefined || patternTester(c.pattern)?.test(candidate) === true);
+      const words = STRING_CANDIDATES.map((candidate) => fitLength(candidate, c.minLength, c.maxLength));
+      // A pattern no common word fits: a string made from the pattern, within the field's lengths.
+      const made = c.pattern === undefined ? [] : patternSamples(c.pattern, { minLength: c.minLength, maxLength: c.maxLength });
+      const value = [...words, ...made].find((candidate) => c.pattern === undefined || patternTester(c.pattern)?.test(candidate) === true);
       return value === undefined ? undefined : { value, code: stringLiteral(value) };
     }
   }

@@ -1,9 +1,10 @@
 import type { Column, RelationalSchema, Table } from '../model/domain/relational-schema.js';
 import { plural } from '../model/domain/build-domain.js';
-import type { DomainModel, Entity } from '../model/domain/types.js';
-import { camelCase, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
-import { sampleFields, sampleSatisfiesInvariants } from './domain-samples.js';
+import type { DomainModel, Entity, Field } from '../model/domain/types.js';
+import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
+import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
+import { spelledPatternText } from './pattern-sample.js';
 
 /**
  * What the persistence templates receive: Drizzle column builders for each table, and for each
@@ -68,6 +69,8 @@ export interface PersistenceView {
   /** Sample builders for the generated tests; entities without one get no repository test. */
   samples: SampleView[];
   sampleValueObjects: { className: string; fileStem: string }[];
+  /** Comment-safe lines: entities without a sample builder, and why (their tests are not generated). */
+  unsampled: string[];
 }
 
 const BUILDERS: [RegExp, (column: Column, match: RegExpMatchArray) => string][] = [
@@ -105,35 +108,58 @@ export function buildPersistenceView(domain: DomainModel, schema: RelationalSche
 
 /**
  * One sample builder per entity whose fields scaffold can fill: its required references are created
- * first, and unique text fields get a running number so that several samples can coexist.
+ * first, and unique text fields get a running number so that several samples can coexist (written
+ * in the characters the field's pattern allows where decimal digits do not fit it). An entity that
+ * needs a record without a sample has none either, through any number of relations, so no builder
+ * calls one that was not generated.
  */
-function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sampleValueObjects'> {
+function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sampleValueObjects' | 'unsampled'> {
   const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
   const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
   const inputs = new Map<string, string>();
+  const reasons = new Map<string, string>();
   for (const entity of domain.entities) {
     const fields = sampleFields(entity.fields, valueObjects);
-    if (!fields || !sampleSatisfiesInvariants(entity, fields)) continue;
+    if (!fields) {
+      reasons.set(entity.names.original, 'no value fits one of its fields');
+      continue;
+    }
+    if (!sampleSatisfiesInvariants(entity, fields)) {
+      reasons.set(entity.names.original, 'its sample values break one of its invariants');
+      continue;
+    }
     const parts: string[] = [];
-    let unique = true;
     for (const field of fields) {
       const definition = entity.fields.find((f) => f.names.camel === field.name);
-      if (definition?.unique && typeof field.value === 'string') {
-        const withNumber = `${field.value}123`;
-        const c = definition.constraints;
-        if ((c.pattern !== undefined && patternTester(c.pattern)?.test(withNumber) !== true) || (c.maxLength !== undefined && withNumber.length > c.maxLength)) unique = false;
-        parts.push(`${field.name}: \`${field.value.replace(/[`\\$]/g, '\\$&')}\${next()}\``);
-      } else if (definition?.unique) unique = false;
-      else parts.push(`${field.name}: ${field.code}`);
+      // An optional unique field is filled too: the repository tests show a duplicate refused.
+      const value = definition?.unique && field.value === null ? sampleValue(definition, valueObjects)?.value : field.value;
+      const text = definition?.unique ? uniqueSampleText(definition, value) : undefined;
+      if (definition?.unique && text === undefined) {
+        reasons.set(entity.names.original, `no distinct values of its unique field ${definition.names.original} can be made`);
+        break;
+      }
+      parts.push(`${field.name}: ${text ?? field.code}`);
     }
-    if (unique) inputs.set(entity.names.original, parts.join(', '));
+    if (!reasons.has(entity.names.original)) inputs.set(entity.names.original, parts.join(', '));
+  }
+  // Without a sample of a record it requires, an entity has none: repeated until nothing changes.
+  for (let dropped = true; dropped; ) {
+    dropped = false;
+    for (const entity of domain.entities) {
+      if (!inputs.has(entity.names.original)) continue;
+      const missing = entity.relations.find((r) => r.column !== undefined && r.required && !inputs.has(r.target));
+      if (missing) {
+        inputs.delete(entity.names.original);
+        reasons.set(entity.names.original, `it needs a ${missing.target}, which has no sample`);
+        dropped = true;
+      }
+    }
   }
   const samples: SampleView[] = [];
   for (const entity of domain.entities) {
     const input = inputs.get(entity.names.original);
     if (input === undefined) continue;
     const required = entity.relations.filter((r) => r.column !== undefined && r.required);
-    if (!required.every((r) => inputs.has(r.target))) continue;
     const references = entity.relations
       .filter((r) => r.column !== undefined)
       .map((r) => `${r.names.camel}Id: ${r.required ? `${r.names.camel}.id${byName.get(r.target)?.identity === 'serial' ? ' as number' : ''}` : 'null'}`);
@@ -150,7 +176,28 @@ function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sa
   return {
     samples,
     sampleValueObjects: [...usedValueObjects].map((name) => ({ className: pascalCase(name), fileStem: kebabCase(name, 'value') })),
+    unsampled: [...reasons.entries()].map(([entity, reason]) => commentText(`${entity}: ${reason}.`)),
   };
+}
+
+/**
+ * A unique field's value in a sample builder, different on every call: the sample with the
+ * running number after it where that still fits, else the number written into the field's pattern.
+ */
+function uniqueSampleText(field: Field, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const c = field.constraints;
+  const withNumber = `${value}123`;
+  const fits = (c.pattern === undefined || patternTester(c.pattern)?.test(withNumber) === true) && (c.maxLength === undefined || withNumber.length <= c.maxLength);
+  if (fits) return `\`${templateText(value)}\${next()}\``;
+  const spelled = c.pattern === undefined ? undefined : spelledPatternText(c.pattern, { minLength: c.minLength, maxLength: c.maxLength });
+  if (!spelled) return undefined;
+  const call = `spellNumber(next(), ${stringLiteral(spelled.digits)}, ${spelled.width})`;
+  return spelled.before === '' && spelled.after === '' ? call : `\`${templateText(spelled.before)}\${${call}}${templateText(spelled.after)}\``;
+}
+
+function templateText(text: string): string {
+  return text.replace(/[`\\$]/g, '\\$&');
 }
 
 export function repositoryProperty(entity: Entity): string {

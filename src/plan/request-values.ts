@@ -7,7 +7,7 @@ import { patternTester } from '../model/pattern.js';
 import type { JsonSchema, SchemaDefinition } from '../model/types.js';
 import { fitLength, sampleValue as sampleFieldValue, STRING_CANDIDATES } from './domain-samples.js';
 import { flatten, type SchemaLookup } from './error-template.js';
-import { patternSamples } from './pattern-sample.js';
+import { patternSamples, spelledPatternText, spellNumber, type LengthBounds } from './pattern-sample.js';
 import { sampleValue } from './sample-value.js';
 
 /**
@@ -75,7 +75,7 @@ export function createSchemaCheck(schemas: readonly SchemaDefinition[]): SchemaC
  */
 export type Code =
   | { kind: 'literal'; value: unknown }
-  | { kind: 'unique'; before: string; after: string; width?: number }
+  | { kind: 'unique'; before: string; after: string; width?: number; digits?: string }
   | { kind: 'reference'; parent: string; serial: boolean }
   | { kind: 'expression'; code: string; sample: unknown }
   | { kind: 'object'; entries: [string, Code][] }
@@ -99,7 +99,8 @@ export function renderCode(code: Code, parents = ''): string {
       return code.value === undefined ? 'undefined' : JSON.stringify(code.value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
     case 'unique': {
       const escape = (text: string) => text.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${');
-      const number = code.width === undefined ? 'n' : `String(n).padStart(${code.width}, '0')`;
+      const number = code.digits !== undefined ? `spellNumber(n, ${stringLiteral(code.digits)}, ${code.width ?? 1})` : code.width === undefined ? 'n' : `String(n).padStart(${code.width}, '0')`;
+      if (code.digits !== undefined && code.before === '' && code.after === '') return number;
       return `\`${escape(code.before)}\${${number}}${escape(code.after)}\``;
     }
     case 'reference':
@@ -121,7 +122,7 @@ export function instantiate(code: Code, n: number): unknown {
     case 'literal':
       return code.value;
     case 'unique':
-      return `${code.before}${code.width === undefined ? n : String(n).padStart(code.width, '0')}${code.after}`;
+      return `${code.before}${code.digits !== undefined ? spellNumber(n, code.digits, code.width ?? 1) : code.width === undefined ? n : String(n).padStart(code.width, '0')}${code.after}`;
     case 'reference':
       return code.serial ? 1 : SAMPLE_UUID;
     case 'expression':
@@ -212,8 +213,9 @@ export function candidateValues(schema: JsonSchema, field: Field | undefined, va
     const fitted = STRING_CANDIDATES.map((word) => ({ word, value: fitLength(word, min, max) })).sort((a, b) => Number(a.word !== a.value) - Number(b.word !== b.value));
     for (const { value } of fitted) found.push(value, value.toUpperCase());
   }
-  // Patterns (the spec's and the model's): strings made to match them, when nothing readable did.
-  for (const pattern of [flat.pattern, field?.constraints.pattern]) if (typeof pattern === 'string') found.push(...patternSamples(pattern));
+  // Patterns (the spec's and the model's): strings made to match them within both sides' lengths, when nothing readable did.
+  const bounds = textBounds(flat, field);
+  for (const pattern of [flat.pattern, field?.constraints.pattern]) if (typeof pattern === 'string') found.push(...patternSamples(pattern, bounds));
   const variations = found.flatMap(vary);
   const seen = new Set<string>();
   return [...found, ...variations].filter((value) => {
@@ -233,6 +235,27 @@ function vary(value: unknown): unknown[] {
   const last = value.charAt(value.length - 1);
   const next = /[a-yA-Y0-8]/.test(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : last === 'z' ? 'a' : last === 'Z' ? 'A' : last === '9' ? '0' : undefined;
   return [`${value}-2`, ...(next === undefined ? [] : [`${value.slice(0, -1)}${next}`]), `${value}x`];
+}
+
+/** The lengths both the spec's schema and the field allow. */
+function textBounds(flat: Record<string, unknown>, field: Field | undefined): LengthBounds {
+  const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
+  const mins = [number(flat.minLength), field?.constraints.minLength].filter((v) => v !== undefined);
+  const maxes = [number(flat.maxLength), field?.constraints.maxLength].filter((v) => v !== undefined);
+  return { minLength: mins.length > 0 ? Math.max(...mins) : undefined, maxLength: maxes.length > 0 ? Math.min(...maxes) : undefined };
+}
+
+/**
+ * A running number written into a pattern's own characters (`^[A-Z]{2,6}$` -> `spellNumber(n, 'AB...Z', 4)`),
+ * for a unique string whose patterns leave no room for its decimal digits.
+ */
+export function spelledVariants(schema: JsonSchema, field: Field | undefined, lookup: SchemaLookup): Code[] {
+  const flat = flatten(schema, lookup, 0) ?? {};
+  const bounds = textBounds(flat, field);
+  return [flat.pattern, field?.constraints.pattern].flatMap((pattern) => {
+    const spelled = typeof pattern === 'string' ? spelledPatternText(pattern, bounds) : undefined;
+    return spelled ? [{ kind: 'unique' as const, before: spelled.before, after: spelled.after, width: spelled.width, digits: spelled.digits }] : [];
+  });
 }
 
 /**

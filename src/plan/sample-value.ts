@@ -2,6 +2,8 @@ import { isRecord } from '../model/json-schema.js';
 import type { JsonSchema } from '../model/types.js';
 import { flatten, type SchemaLookup } from './error-template.js';
 import { patternTester } from '../model/pattern.js';
+import { fitLength, STRING_CANDIDATES } from './domain-samples.js';
+import { patternSamples } from './pattern-sample.js';
 
 /**
  * A value that validates against a schema, for the generated contract tests: the spec's own
@@ -87,13 +89,19 @@ const FORMAT_SAMPLES: Record<string, string> = {
 
 function sampleString(schema: Record<string, unknown>): string | undefined {
   const format = typeof schema.format === 'string' ? schema.format : undefined;
-  let value = (format && FORMAT_SAMPLES[format]) ?? 'sample';
-  if (typeof schema.pattern === 'string' && patternTester(schema.pattern)?.test(value) !== true) return undefined;
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
-  if (value.length < min) value = value.padEnd(min, 'x');
-  if (value.length > max) value = value.slice(0, max);
-  return value;
+  const formatted = format ? FORMAT_SAMPLES[format] : undefined;
+  if (typeof schema.pattern === 'string') {
+    const pattern = schema.pattern;
+    const matches = (value: string) => patternTester(pattern)?.test(value) === true && value.length >= min && value.length <= max;
+    // A format's sample must match the pattern as it is; without a format, a common word that matches it
+    // does, else a string made from the pattern.
+    if (formatted !== undefined) return matches(formatted) ? formatted : undefined;
+    const words = STRING_CANDIDATES.flatMap((word) => [word, word.toUpperCase()]).map((word) => fitLength(word, min, max));
+    return [...words, ...patternSamples(pattern, { minLength: min, maxLength: max })].find(matches);
+  }
+  return fitLength(formatted ?? 'sample', min, max);
 }
 
 function sampleNumber(schema: Record<string, unknown>, integer: boolean): number | undefined {

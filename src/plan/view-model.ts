@@ -57,6 +57,8 @@ export interface ProjectView {
   apiTests: ApiTestFile[];
   /** The transaction tests (undefined without a domain model or samples). */
   unitOfWork: UnitOfWorkView | undefined;
+  /** Whether a sample or an API test writes a running number in a pattern's characters (test/support/samples.gen.ts then exports `spellNumber`). */
+  spellsNumbers: boolean;
   /** Every JSON Schema the routes validate with, by `$id`, as JSON text. */
   schemas: { id: string; schemaJson: string }[];
   /** The patterns that can backtrack super-linearly (src/plan/super-linear-patterns.ts), as a JSON array of strings. */
@@ -215,6 +217,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     persistence: options.persistence,
     apiTests: apiTests?.files ?? [],
     unitOfWork,
+    spellsNumbers: spellsNumbers(options.persistence, apiTests?.files ?? [], unitOfWork),
     crud: options.crud && options.domain ? { mappers: buildMappers(options.crud, options.domain, model.basePath) } : undefined,
     packageName: options.packageName,
     lint: options.lint,
@@ -447,4 +450,13 @@ function routeText(route: RouteEntry, names: ErrorBodyNames): string {
   });
   const text = JSON.stringify({ ...route, errorBodies: '__ERROR_BODIES__' }).slice(1, -1);
   return text.replace('"__ERROR_BODIES__"', `{ ${errorBodies.join(', ')} }`);
+}
+
+function spellsNumbers(persistence: PersistenceView | undefined, apiTests: ApiTestFile[], unitOfWork: UnitOfWorkView | undefined): boolean {
+  const texts = [
+    ...(persistence?.samples.map((s) => s.input) ?? []),
+    ...apiTests.flatMap((file) => [...file.helpers, ...file.groups.flatMap((g) => g.cases.map((c) => c.body))]),
+    unitOfWork?.service?.body ?? '',
+  ];
+  return texts.some((text) => text.includes('spellNumber('));
 }

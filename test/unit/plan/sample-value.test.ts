@@ -22,8 +22,16 @@ describe('sample values for contract tests', () => {
     expect(sampleValue(schema, none)).toEqual({ a: true, b: 1 });
   });
 
+  it('takes a common word that matches a pattern, else makes a string from the pattern, within its lengths', () => {
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$' }, none)).toBe('EUR');
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{2,31}$', minLength: 5 }, none)).toBe('SAMPLE');
+    expect(sampleValue({ type: 'string', pattern: '^[a-z]{2}[0-9]{4}$' }, none)).toBe('aa0000');
+  });
+
   it('gives up on a pattern it cannot satisfy rather than guess', () => {
-    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$' }, none)).toBeUndefined();
+    expect(sampleValue({ type: 'string', pattern: '^[A-Z]{3}$', maxLength: 2 }, none)).toBeUndefined();
+    expect(sampleValue({ type: 'string', pattern: '^(a)\\1$' }, none)).toBeUndefined();
+    expect(sampleValue({ type: 'string', format: 'email', pattern: '^[A-Z]{3}$' }, none)).toBeUndefined();
   });
 
   it('never sends a property the request may not carry', () => {

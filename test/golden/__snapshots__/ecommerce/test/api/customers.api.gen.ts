@@ -98,10 +98,10 @@ describe('customers: the implemented operations over HTTP', () => {
         const replaced = (
           await api.call(200, 'replaceCustomer', {
             url: `/api/v1/customers/${encodeURIComponent(created.id)}`,
-            body: { email: `user${n}@example.com`, name: 'SAMPLE', phone: '+1000' },
+            body: { email: `user${n}@example.com`, name: 'SAMPLE', phone: '+1000000' },
           })
         ).data;
-        expect(replaced).toMatchObject({ email: `user${n}@example.com`, name: 'SAMPLE', phone: '+1000' });
+        expect(replaced).toMatchObject({ email: `user${n}@example.com`, name: 'SAMPLE', phone: '+1000000' });
         const read = (
           await api.call(200, 'getCustomer', { url: `/api/v1/customers/${encodeURIComponent(created.id)}` })
         ).data;
@@ -112,7 +112,7 @@ describe('customers: the implemented operations over HTTP', () => {
       const n = next();
       await api.call(404, 'replaceCustomer', {
         url: `/api/v1/customers/${encodeURIComponent('00000000-0000-4000-8000-000000000000')}`,
-        body: { email: `user${n}@example.com`, name: 'SAMPLE', phone: '+1000' },
+        body: { email: `user${n}@example.com`, name: 'SAMPLE', phone: '+1000000' },
       });
     });
   });

@@ -97,10 +97,35 @@ describe('customers: answers as the spec declares', () => {
   });
 
   describe('replaceCustomer: PUT /customers/{id}', () => {
+    it('answers a valid request with a declared status and a conforming body', async () => {
+      const response = await client.send('replaceCustomer', {
+        url: '/api/v1/customers/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { email: 'user@example.com', name: 'sample', phone: '+10' } },
+      });
+      client.expectAccepted('replaceCustomer', response);
+    });
+
+    it('rejects an invalid request (path parameter "id" is not a valid value) with 400', async () => {
+      const response = await client.send('replaceCustomer', {
+        url: '/api/v1/customers/not-valid',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { email: 'user@example.com', name: 'sample', phone: '+10' } },
+      });
+      client.expectRejected('replaceCustomer', response);
+    });
+
     it('requires credentials', async () => {
       const response = await client.send(
         'replaceCustomer',
-        { url: '/api/v1/customers/3fa85f64-5717-4562-b3fc-2c963f66afa6', query: {}, headers: {} },
+        {
+          url: '/api/v1/customers/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { email: 'user@example.com', name: 'sample', phone: '+10' } },
+        },
         { credentials: false },
       );
       client.expectCredentialsRequired('replaceCustomer', response);

@@ -65,10 +65,51 @@ describe('orders: answers as the spec declares', () => {
   });
 
   describe('createOrder: POST /orders', () => {
+    it('answers a valid request with a declared status and a conforming body', async () => {
+      const response = await client.send('createOrder', {
+        url: '/api/v1/orders',
+        query: {},
+        headers: {},
+        body: {
+          mediaType: 'application/json',
+          value: {
+            customerId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+            items: [{ productId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', quantity: 1 }],
+            currency: 'EUR',
+            shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' },
+          },
+        },
+      });
+      client.expectAccepted('createOrder', response);
+    });
+
+    it('rejects an invalid request (the body has the wrong type) with 400', async () => {
+      const response = await client.send('createOrder', {
+        url: '/api/v1/orders',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: [1, 2, 3] },
+      });
+      client.expectRejected('createOrder', response);
+    });
+
     it('requires credentials', async () => {
       const response = await client.send(
         'createOrder',
-        { url: '/api/v1/orders', query: {}, headers: {} },
+        {
+          url: '/api/v1/orders',
+          query: {},
+          headers: {},
+          body: {
+            mediaType: 'application/json',
+            value: {
+              customerId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+              items: [{ productId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', quantity: 1 }],
+              currency: 'EUR',
+              shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' },
+            },
+          },
+        },
         { credentials: false },
       );
       client.expectCredentialsRequired('createOrder', response);
@@ -106,7 +147,10 @@ describe('orders: answers as the spec declares', () => {
         url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6',
         query: {},
         headers: {},
-        body: { mediaType: 'application/json', value: { note: 'sample' } },
+        body: {
+          mediaType: 'application/json',
+          value: { shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' } },
+        },
       });
       client.expectAccepted('updateOrder', response);
     });
@@ -116,7 +160,10 @@ describe('orders: answers as the spec declares', () => {
         url: '/api/v1/orders/not-valid',
         query: {},
         headers: {},
-        body: { mediaType: 'application/json', value: { note: 'sample' } },
+        body: {
+          mediaType: 'application/json',
+          value: { shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' } },
+        },
       });
       client.expectRejected('updateOrder', response);
     });
@@ -128,7 +175,10 @@ describe('orders: answers as the spec declares', () => {
           url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6',
           query: {},
           headers: {},
-          body: { mediaType: 'application/json', value: { note: 'sample' } },
+          body: {
+            mediaType: 'application/json',
+            value: { shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' } },
+          },
         },
         { credentials: false },
       );

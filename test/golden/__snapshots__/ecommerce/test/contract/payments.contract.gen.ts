@@ -20,10 +20,35 @@ describe('payments: answers as the spec declares', () => {
   });
 
   describe('createOrderPayment: POST /orders/{orderId}/payments', () => {
+    it('answers a valid request with a declared status and a conforming body', async () => {
+      const response = await client.send('createOrderPayment', {
+        url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6/payments',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { method: 'card', amountCents: 0, currency: 'EUR' } },
+      });
+      client.expectAccepted('createOrderPayment', response);
+    });
+
+    it('rejects an invalid request (path parameter "orderId" is not a valid value) with 400', async () => {
+      const response = await client.send('createOrderPayment', {
+        url: '/api/v1/orders/not-valid/payments',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { method: 'card', amountCents: 0, currency: 'EUR' } },
+      });
+      client.expectRejected('createOrderPayment', response);
+    });
+
     it('requires credentials', async () => {
       const response = await client.send(
         'createOrderPayment',
-        { url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6/payments', query: {}, headers: {} },
+        {
+          url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6/payments',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { method: 'card', amountCents: 0, currency: 'EUR' } },
+        },
         { credentials: false },
       );
       client.expectCredentialsRequired('createOrderPayment', response);

@@ -27,10 +27,41 @@ describe('products: answers as the spec declares', () => {
   });
 
   describe('createProduct: POST /products', () => {
+    it('answers a valid request with a declared status and a conforming body', async () => {
+      const response = await client.send('createProduct', {
+        url: '/api/v1/products',
+        query: {},
+        headers: {},
+        body: {
+          mediaType: 'application/json',
+          value: { sku: 'SAMPLE', name: 'sample', category: 'sample', priceCents: 0, currency: 'EUR' },
+        },
+      });
+      client.expectAccepted('createProduct', response);
+    });
+
+    it('rejects an invalid request (the body has the wrong type) with 400', async () => {
+      const response = await client.send('createProduct', {
+        url: '/api/v1/products',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: [1, 2, 3] },
+      });
+      client.expectRejected('createProduct', response);
+    });
+
     it('requires credentials', async () => {
       const response = await client.send(
         'createProduct',
-        { url: '/api/v1/products', query: {}, headers: {} },
+        {
+          url: '/api/v1/products',
+          query: {},
+          headers: {},
+          body: {
+            mediaType: 'application/json',
+            value: { sku: 'SAMPLE', name: 'sample', category: 'sample', priceCents: 0, currency: 'EUR' },
+          },
+        },
         { credentials: false },
       );
       client.expectCredentialsRequired('createProduct', response);
@@ -88,7 +119,7 @@ describe('products: answers as the spec declares', () => {
         url: '/api/v1/products/3fa85f64-5717-4562-b3fc-2c963f66afa6',
         query: {},
         headers: {},
-        body: { mediaType: 'application/json', value: { version: 1, name: 'sample' } },
+        body: { mediaType: 'application/json', value: { version: 1, sku: 'SAMPLE' } },
       });
       client.expectAccepted('updateProduct', response);
     });
@@ -98,7 +129,7 @@ describe('products: answers as the spec declares', () => {
         url: '/api/v1/products/not-valid',
         query: {},
         headers: {},
-        body: { mediaType: 'application/json', value: { version: 1, name: 'sample' } },
+        body: { mediaType: 'application/json', value: { version: 1, sku: 'SAMPLE' } },
       });
       client.expectRejected('updateProduct', response);
     });
@@ -110,7 +141,7 @@ describe('products: answers as the spec declares', () => {
           url: '/api/v1/products/3fa85f64-5717-4562-b3fc-2c963f66afa6',
           query: {},
           headers: {},
-          body: { mediaType: 'application/json', value: { version: 1, name: 'sample' } },
+          body: { mediaType: 'application/json', value: { version: 1, sku: 'SAMPLE' } },
         },
         { credentials: false },
       );

@@ -47,6 +47,7 @@ describe('customers: hostile requests never cause a server error', () => {
       url: '/api/v1/customers/3fa85f64-5717-4562-b3fc-2c963f66afa6',
       query: {},
       headers: {},
+      body: { mediaType: 'application/json', value: { email: 'user@example.com', name: 'sample', phone: '+10' } },
     });
   });
 

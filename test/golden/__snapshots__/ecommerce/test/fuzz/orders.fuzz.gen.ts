@@ -34,7 +34,20 @@ describe('orders: hostile requests never cause a server error', () => {
   });
 
   it('createOrder: POST /orders', async () => {
-    await expectNoServerErrors(client, 'createOrder', { url: '/api/v1/orders', query: {}, headers: {} });
+    await expectNoServerErrors(client, 'createOrder', {
+      url: '/api/v1/orders',
+      query: {},
+      headers: {},
+      body: {
+        mediaType: 'application/json',
+        value: {
+          customerId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          items: [{ productId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', quantity: 1 }],
+          currency: 'EUR',
+          shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' },
+        },
+      },
+    });
   });
 
   it('getOrder: GET /orders/{id}', async () => {
@@ -50,7 +63,10 @@ describe('orders: hostile requests never cause a server error', () => {
       url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6',
       query: {},
       headers: {},
-      body: { mediaType: 'application/json', value: { note: 'sample' } },
+      body: {
+        mediaType: 'application/json',
+        value: { shippingAddress: { line1: 'sample', city: 'sample', postalCode: 'sample', country: 'DE' } },
+      },
     });
   });
 

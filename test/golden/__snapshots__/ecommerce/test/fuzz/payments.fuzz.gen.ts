@@ -26,6 +26,7 @@ describe('payments: hostile requests never cause a server error', () => {
       url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6/payments',
       query: {},
       headers: {},
+      body: { mediaType: 'application/json', value: { method: 'card', amountCents: 0, currency: 'EUR' } },
     });
   });
 

@@ -26,7 +26,15 @@ describe('products: hostile requests never cause a server error', () => {
   });
 
   it('createProduct: POST /products', async () => {
-    await expectNoServerErrors(client, 'createProduct', { url: '/api/v1/products', query: {}, headers: {} });
+    await expectNoServerErrors(client, 'createProduct', {
+      url: '/api/v1/products',
+      query: {},
+      headers: {},
+      body: {
+        mediaType: 'application/json',
+        value: { sku: 'SAMPLE', name: 'sample', category: 'sample', priceCents: 0, currency: 'EUR' },
+      },
+    });
   });
 
   it('getProduct: GET /products/{id}', async () => {
@@ -50,7 +58,7 @@ describe('products: hostile requests never cause a server error', () => {
       url: '/api/v1/products/3fa85f64-5717-4562-b3fc-2c963f66afa6',
       query: {},
       headers: {},
-      body: { mediaType: 'application/json', value: { version: 1, name: 'sample' } },
+      body: { mediaType: 'application/json', value: { version: 1, sku: 'SAMPLE' } },
     });
   });
 });

@@ -5,6 +5,8 @@ import { Pet } from '../../src/models/pet.entity.js';
 import type { NewPet } from '../../src/models/pet.entity.gen.js';
 import { Order } from '../../src/models/order.entity.js';
 import type { NewOrder } from '../../src/models/order.entity.gen.js';
+import { User } from '../../src/models/user.entity.js';
+import type { NewUser } from '../../src/models/user.entity.gen.js';
 
 let sequence = 0;
 
@@ -25,5 +27,21 @@ export async function samplePet(repositories: Repositories, overrides: Partial<N
 export async function sampleOrder(repositories: Repositories, overrides: Partial<NewOrder> = {}): Promise<Order> {
   return repositories.orders.insert(
     Order.create({ petId: null, quantity: null, shipDate: null, status: null, complete: false, ...overrides }),
+  );
+}
+
+/** Stores a valid User; `overrides` change its fields. */
+export async function sampleUser(repositories: Repositories, overrides: Partial<NewUser> = {}): Promise<User> {
+  return repositories.users.insert(
+    User.create({
+      username: `sample${next()}`,
+      firstName: null,
+      lastName: null,
+      email: null,
+      password: null,
+      phone: null,
+      userStatus: null,
+      ...overrides,
+    }),
   );
 }

@@ -36,10 +36,35 @@ describe('roles: answers as the spec declares', () => {
   });
 
   describe('createRole: POST /roles', () => {
+    it('answers a valid request with a declared status and a conforming body', async () => {
+      const response = await client.send('createRole', {
+        url: '/api/v1/roles',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
+      });
+      client.expectAccepted('createRole', response);
+    });
+
+    it('rejects an invalid request (the body has the wrong type) with 400', async () => {
+      const response = await client.send('createRole', {
+        url: '/api/v1/roles',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: [1, 2, 3] },
+      });
+      client.expectRejected('createRole', response);
+    });
+
     it('requires credentials', async () => {
       const response = await client.send(
         'createRole',
-        { url: '/api/v1/roles', query: {}, headers: {} },
+        {
+          url: '/api/v1/roles',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
+        },
         { credentials: false },
       );
       client.expectCredentialsRequired('createRole', response);
@@ -72,10 +97,35 @@ describe('roles: answers as the spec declares', () => {
   });
 
   describe('replaceRole: PUT /roles/{roleId}', () => {
+    it('answers a valid request with a declared status and a conforming body', async () => {
+      const response = await client.send('replaceRole', {
+        url: '/api/v1/roles/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
+      });
+      client.expectAccepted('replaceRole', response);
+    });
+
+    it('rejects an invalid request (path parameter "roleId" is not a valid value) with 400', async () => {
+      const response = await client.send('replaceRole', {
+        url: '/api/v1/roles/not-valid',
+        query: {},
+        headers: {},
+        body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
+      });
+      client.expectRejected('replaceRole', response);
+    });
+
     it('requires credentials', async () => {
       const response = await client.send(
         'replaceRole',
-        { url: '/api/v1/roles/3fa85f64-5717-4562-b3fc-2c963f66afa6', query: {}, headers: {} },
+        {
+          url: '/api/v1/roles/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
+        },
         { credentials: false },
       );
       client.expectCredentialsRequired('replaceRole', response);

@@ -26,7 +26,12 @@ describe('roles: hostile requests never cause a server error', () => {
   });
 
   it('createRole: POST /roles', async () => {
-    await expectNoServerErrors(client, 'createRole', { url: '/api/v1/roles', query: {}, headers: {} });
+    await expectNoServerErrors(client, 'createRole', {
+      url: '/api/v1/roles',
+      query: {},
+      headers: {},
+      body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
+    });
   });
 
   it('getRole: GET /roles/{roleId}', async () => {
@@ -42,6 +47,7 @@ describe('roles: hostile requests never cause a server error', () => {
       url: '/api/v1/roles/3fa85f64-5717-4562-b3fc-2c963f66afa6',
       query: {},
       headers: {},
+      body: { mediaType: 'application/json', value: { name: 'sample', permissions: ['a:a'] } },
     });
   });
 
