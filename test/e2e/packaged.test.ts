@@ -102,7 +102,7 @@ describe.skipIf(!TMUX)('a newcomer on a design of their own', () => {
     const exports = Object.entries(npmEnv).map(([name, value]) => `${name}=${value}`).join(' ');
     tmux('new-session', '-d', '-s', 'cli', '-x', '140', '-y', '50', '-c', home, `env -u CI NO_COLOR=1 ${exports} npx scaffold; echo "exit code $?"; sleep 600`);
     tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
-    for (const question of ['? Design folder or OpenAPI file', '? Domain model file', '? Naming conventions', '? Output directory', '? Package name', '? Database']) {
+    for (const question of ['? Design folder or OpenAPI file', '? Domain model', '? Naming conventions', '? Output directory', '? Package name', '? Database']) {
       await waitFor(question);
       tmux('send-keys', '-t', 'cli', 'Enter');
     }
