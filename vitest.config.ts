@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -6,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // One test file per core: vitest's default (cores - 1) ran the suite one file at a time on 2 cores.
+    maxWorkers: availableParallelism(),
     // The default reporter details failures; the progress lines count files done and time taken.
     reporters: ['default', './test/support/progress-reporter.ts'],
     projects: [

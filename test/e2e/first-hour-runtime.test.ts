@@ -148,6 +148,10 @@ describe('the .env file', () => {
     const migrated = await runCommand('npm', ['run', 'db:migrate'], { cwd: project });
     expect(migrated.code, migrated.output).toBe(0);
     expect(existsSync(join(project, '.data', 'from-env-file'))).toBe(true);
+    // The first start creates the database, which takes seconds: it says so, once.
+    expect(migrated.output).toContain('Creating the embedded database in .data/from-env-file (first start only');
+    const again = await runCommand('npm', ['run', 'db:migrate'], { cwd: project });
+    expect(again.output).not.toContain('Creating the embedded database');
   });
 
   it('stops startup with the line when a line is not NAME=value', async () => {

@@ -1,5 +1,3 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,69 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 import { freePort, runCommand } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
+import { privateTerminal, startDevServer, TMUX } from '../support/terminal.js';
 
 /**
  * The real binary in a real pseudo-terminal (tmux): what a newcomer typing `npx scaffold` sees, up to
  * the running project the printed next steps start.
  * A private tmux server (its own socket) keeps the test away from any session of the user's.
  */
-const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((path) => existsSync(path));
 if (!TMUX) console.warn('interactive-terminal.test.ts: skipped, tmux is not installed (apt-get install tmux)');
 
-const socket = `scaffold-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync(TMUX!, ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = (raw = false) => tmux('capture-pane', '-p', ...(raw ? ['-e'] : []), '-t', 'cli');
-
-/** Polls the pane until it shows `text`: prompts appear after async checks, never at a fixed time. */
-async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const shown = screen();
-    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${shown}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** `npm run dev` in its own process group (npm, tsx watch and the server), stopped as a whole. */
-async function startDevServer(project: string): Promise<{ baseUrl: string; stop(): void }> {
-  const port = await freePort();
-  const child = spawn('npm', ['run', 'dev'], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' } });
-  let logs = '';
-  child.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm run dev exited with ${child.exitCode}:\n${logs}`);
-    if (await fetch(`${baseUrl}/health/ready`).then((r) => r.status === 200, () => false)) return { baseUrl, stop };
-    if (Date.now() > deadline) {
-      stop();
-      throw new Error(`npm run dev did not become ready in 60 s:\n${logs}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const { tmux, screen, waitFor, kill } = privateTerminal('scaffold-test');
 
 describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
   beforeAll(async () => {
     const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
     expect(build.code, build.output).toBe(0);
   });
-  afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // Already gone.
-    }
-  });
+  afterAll(kill);
 
   it('guides from a design folder to a generated project, without colours under NO_COLOR', async () => {
     const work = await mkdtemp(join(tmpdir(), 'scaffold-tty-'));
@@ -109,7 +61,8 @@ describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
 
     // The next steps printed, as the newcomer runs them (the shared install stands in for `npm install`).
     await linkRuntimeModules(project);
-    const dev = await startDevServer(project);
+    const port = await freePort();
+    const dev = await startDevServer(project, port, { ...process.env, PORT: String(port), HOST: '127.0.0.1' });
     try {
       expect((await fetch(`${dev.baseUrl}/health/ready`)).status).toBe(200);
       const spec = (await (await fetch(`${dev.baseUrl}/openapi.json`)).json()) as { info: { title: string } };

@@ -1,4 +1,3 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
 import { freePort, runCommand } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
+import { privateTerminal, startDevServer, TMUX } from '../support/terminal.js';
 
 /**
  * The README's way to get the CLI from a clone without the registry: `npm pack`, then `npm install -g` of the
@@ -15,7 +15,6 @@ import { linkRuntimeModules } from '../support/runtime-deps.js';
  * the clone too, where npx would otherwise fetch the unrelated `scaffold` package from the registry.
  * Installed once for both uses below: a script's, and a newcomer's first hour at a terminal.
  */
-const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((path) => existsSync(path));
 if (!TMUX) console.warn('packaged.test.ts: the newcomer test is skipped, tmux is not installed (apt-get install tmux)');
 
 const NEWCOMER_DESIGN = join(REPO_ROOT, 'test', 'fixtures', 'newcomer', 'project-management');
@@ -70,27 +69,8 @@ it('installs globally from its npm tarball; npx scaffold then generates, and reg
  * on the port the `.env` names and answers real requests as the spec says.
  */
 describe.skipIf(!TMUX)('a newcomer on a design of their own', () => {
-  const socket = `scaffold-newcomer-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync(TMUX!, ['-L', socket, ...args], { encoding: 'utf8' });
-  const screen = () => tmux('capture-pane', '-p', '-t', 'cli');
-  afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // Already gone.
-    }
-  });
-
-  /** Polls the pane until it shows `text`: prompts appear after async checks, never at a fixed time. */
-  async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const shown = screen();
-      if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${shown}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const { tmux, waitFor, kill } = privateTerminal('scaffold-newcomer');
+  afterAll(kill);
 
   it('answers every question with its default, then installs, tests, starts and calls the project with a .env', async () => {
     const home = join(work, 'tracker');
@@ -133,7 +113,10 @@ describe.skipIf(!TMUX)('a newcomer on a design of their own', () => {
     const tests = await runCommand('npm', ['test'], { cwd: project, env: { CI: 'true' } });
     expect(tests.code, tests.output).toBe(0);
 
-    const dev = await startDev(project, port);
+    // Nothing but the `.env` says where to listen and which secret to trust.
+    const env = { ...process.env };
+    for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'LOG_LEVEL', 'DATABASE_URL', 'NODE_ENV']) delete env[name];
+    const dev = await startDevServer(project, port, env);
     try {
       const token = await new SignJWT({ scope: 'projects:read projects:write tasks:write' })
         .setProtectedHeader({ alg: 'HS256' })
@@ -175,30 +158,3 @@ describe.skipIf(!TMUX)('a newcomer on a design of their own', () => {
 });
 
 type Answer = Record<string, unknown>;
-
-/** `npm run dev` as typed, with nothing but the `.env` saying where to listen and which secret to trust. */
-async function startDev(project: string, port: number): Promise<{ stop(): void }> {
-  const env = { ...process.env };
-  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'LOG_LEVEL', 'DATABASE_URL', 'NODE_ENV']) delete env[name];
-  const child = spawn('npm', ['run', 'dev'], { cwd: project, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-  let logs = '';
-  child.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  };
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm run dev exited with ${child.exitCode}:\n${logs}`);
-    if (await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status === 200, () => false)) return { stop };
-    if (Date.now() > deadline) {
-      stop();
-      throw new Error(`npm run dev did not answer on the .env's port ${port} in 90 s:\n${logs}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}

@@ -38,11 +38,17 @@ export interface AppDependencies {
  * imports) and leaves the rest as you wrote it.
  */
 export async function buildApp(config: Config, dependencies: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
-  const database =
-    dependencies.database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const app = createFastify(config);
-  if (!dependencies.database) app.addHook('onClose', () => database.close());
   try {
+    const database =
+      dependencies.database ??
+      (await connectDatabase({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        onCreate: (dataDir) =>
+          app.log.info(`creating the embedded database in ${dataDir} (first start only, a few seconds)`),
+      }));
+    if (!dependencies.database) app.addHook('onClose', () => database.close());
     // The embedded database is local to this process, and development wants the newest schema:
     // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
     if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))

@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -35,6 +35,8 @@ export async function connectDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;
   template?: Blob;
+  /** Told before an embedded database is created in `dataDir`: the first start takes several seconds. */
+  onCreate?: (dataDir: string) => void;
 }): Promise<DatabaseConnection> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
@@ -49,6 +51,7 @@ export async function connectDatabase(options: {
   }
   const inMemory = options.dataDir === 'memory://';
   const release = inMemory ? () => {} : lockDataDirectory(options.dataDir);
+  if (!inMemory && !existsSync(join(options.dataDir, 'PG_VERSION'))) options.onCreate?.(options.dataDir);
   try {
     // A template (a dump of an already migrated database) starts in a fraction of the time of a new one.
     const client = inMemory

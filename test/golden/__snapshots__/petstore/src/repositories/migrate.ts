@@ -6,7 +6,12 @@ import { connectDatabase, DatabaseLockedError } from './database.js';
 try {
   loadEnvFile();
   const config = loadConfig();
-  const connection = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const connection = await connectDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onCreate: (dataDir) =>
+      console.log(`Creating the embedded database in ${dataDir} (first start only, a few seconds).`),
+  });
   try {
     await connection.migrate();
     console.log(`Migrations applied (${connection.kind} database).`);
