@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'golden', include: ['test/golden/*.test.ts'], testTimeout: 120_000 } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/support/build-cli.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
       { test: { name: 'robustness', include: ['test/robustness/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
     ],
   },

@@ -8,7 +8,7 @@ import { buildModel } from '../../src/model/build-model.js';
 import { bindOperations } from '../../src/model/crud/bind-operations.js';
 import { buildDomainModel } from '../../src/model/domain/build-domain.js';
 import { inferDomainModel } from '../../src/model/infer/infer-domain.js';
-import { exampleModels, exampleSpec, REPO_ROOT } from '../support/fixtures.js';
+import { exampleModels, exampleSpec } from '../support/fixtures.js';
 import { generateExample } from '../support/generated-project.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
 import { isReachable } from '../support/services.js';
@@ -22,11 +22,6 @@ import { probeEveryOperation } from './black-box.js';
 const EXAMPLES = ['petstore', 'ecommerce', 'user-management'];
 const JWT_SECRET = 'e2e-secret-0123456789abcdef0123456789';
 const API_KEY = 'e2e-api-key';
-
-beforeAll(async () => {
-  const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-  expect(build.code, build.output).toBe(0);
-});
 
 describe.each(EXAMPLES)('the %s example, end to end', (example) => {
   let project: string;

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/fixtures.js';
 import { generateFixture } from '../support/generated-project.js';
 import { runCommand } from '../support/run.js';
 import { isReachable } from '../support/services.js';
@@ -17,8 +16,6 @@ let catalogue: string;
 const DATABASE = `scaffold_e2e_library_${process.pid}`;
 
 beforeAll(async () => {
-  const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-  expect(build.code, build.output).toBe(0);
   project = await generateFixture('crud/library', 'e2e-api-tests');
   catalogue = await generateFixture('crud/catalog', 'e2e-api-tests');
 });

@@ -13,8 +13,6 @@ describe('a project generated with errorEnvelope: false', () => {
   let project: string;
 
   beforeAll(async () => {
-    const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-    expect(build.code, build.output).toBe(0);
     const dir = resolve(REPO_ROOT, 'test', '.cache', 'e2e-plain-errors');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });

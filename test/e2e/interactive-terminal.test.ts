@@ -1,9 +1,9 @@
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exampleSpec, REPO_ROOT } from '../support/fixtures.js';
-import { freePort, runCommand } from '../support/run.js';
+import { freePort } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
 import { privateTerminal, startDevServer, TMUX } from '../support/terminal.js';
 
@@ -17,10 +17,6 @@ if (!TMUX) console.warn('interactive-terminal.test.ts: skipped, tmux is not inst
 const { tmux, screen, waitFor, kill } = privateTerminal('scaffold-test');
 
 describe.skipIf(!TMUX)('npx scaffold in a terminal', () => {
-  beforeAll(async () => {
-    const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-    expect(build.code, build.output).toBe(0);
-  });
   afterAll(kill);
 
   it('guides from a design folder to a generated project, without colours under NO_COLOR', async () => {

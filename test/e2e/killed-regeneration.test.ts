@@ -101,8 +101,6 @@ let v2Tree: Map<string, string>;
 let fullRunMs: number;
 
 beforeAll(async () => {
-  const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-  expect(build.code, build.output).toBe(0);
   await rm(WORK, { recursive: true, force: true });
   v1Project = join(WORK, 'v1', 'shop');
   await writeDesign(join(WORK, 'v1', 'design'), 1);

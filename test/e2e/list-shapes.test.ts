@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, generateFixture } from '../support/generated-project.js';
-import { REPO_ROOT } from '../support/fixtures.js';
 import { runCommand, startServer, type RunningServer } from '../support/run.js';
 
 /**
@@ -12,8 +11,6 @@ let project: string;
 let server: RunningServer | undefined;
 
 beforeAll(async () => {
-  const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-  expect(build.code, build.output).toBe(0);
   project = await generateFixture('crud/data-meta-list', 'e2e-list-shapes');
   await buildProject(project);
 });

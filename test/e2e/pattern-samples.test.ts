@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/fixtures.js';
 import { generateFixture } from '../support/generated-project.js';
 import { runCommand } from '../support/run.js';
 
@@ -16,8 +15,6 @@ let patterned: string;
 let impossible: string;
 
 beforeAll(async () => {
-  const build = await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT });
-  expect(build.code, build.output).toBe(0);
   patterned = await generateFixture('newcomer/samples-pattern', 'e2e-pattern-samples');
   impossible = await generateFixture('newcomer/samples-impossible', 'e2e-pattern-samples');
 });
