@@ -12,7 +12,7 @@ export default defineConfig({
     // The default reporter details failures; the progress lines count files done and time taken.
     reporters: ['default', './test/support/progress-reporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'golden', include: ['test/golden/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/support/build-cli.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
       { test: { name: 'robustness', include: ['test/robustness/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
