@@ -29,7 +29,15 @@ export interface EntityDocument {
   invariants?: InvariantDocument[];
   stateMachine?: StateMachineDocument;
   computed?: Record<string, ComputedDocument>;
+  policies?: PoliciesDocument;
 }
+
+/**
+ * Who may do what with the entity's rows: an action (`read`, `list`, `create`, `update`, `delete`, or a
+ * transition's name) -> a rule over the caller and the row; `onDenied` says how a row the caller may
+ * not read answers (404 by default, so existence does not leak).
+ */
+export type PoliciesDocument = { onDenied?: 'not-found' | 'forbidden' } & Record<string, string>;
 
 /** A read-only value derived from the entity's fields (`available: onHand - reserved`). */
 export interface ComputedDocument {
@@ -111,6 +119,7 @@ export interface OverlayEntityDocument {
   invariants?: InvariantDocument[];
   stateMachine?: StateMachineDocument;
   computed?: Record<string, ComputedDocument>;
+  policies?: PoliciesDocument;
 }
 
 /** Without `type`, refines the column field of the same name; with a value object `type`, takes that value object's columns. */

@@ -245,7 +245,7 @@ class MethodWriter {
       case 'update':
         return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
       case 'delete':
-        if (op.idField !== 'id' || op.ifMatch) return [...this.load(), ...this.versionCheck(), `await ${this.repository}.remove(${this.variable});`].join('\n');
+        if (op.idField !== 'id' || op.ifMatch || this.entity.policies) return [...this.load(), ...this.versionCheck(), `await ${this.repository}.remove(${this.variable});`].join('\n');
         return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
       case 'action':
         return this.action();
@@ -261,6 +261,22 @@ class MethodWriter {
     return member('input.params', name);
   }
 
+  /** The access argument of a repository call on an entity with policies (none without). */
+  private accessOf(entity: Entity, action: string): string[] {
+    if (!entity.policies) return [];
+    this.usesContext = true;
+    return [`{ action: ${stringLiteral(action)}, caller: context.auth }`];
+  }
+
+  /** What the operation does to the row it addresses, as the entity's policies name it. */
+  private rowAction(): string {
+    const op = this.operation;
+    if (op.kind === 'action') return op.transition as string;
+    if (op.kind === 'replace' || op.kind === 'update') return 'update';
+    if (op.kind === 'delete') return 'delete';
+    return 'read';
+  }
+
   private idArgument(): string {
     return this.param(this.operation.idParameter as string);
   }
@@ -270,7 +286,7 @@ class MethodWriter {
     const scope = this.operation.scope;
     if (!scope || this.operation.kind === 'get' || this.operation.singleton) return [];
     const parent = this.entities.get(scope.parentEntity) as Entity;
-    return [`await this.repositories.${repositoryProperty(parent)}.getById(${this.param(scope.parameter)});`];
+    return [`await this.repositories.${repositoryProperty(parent)}.getById(${[this.param(scope.parameter), ...this.accessOf(parent, 'read')].join(', ')});`];
   }
 
   /** Loads the addressed entity: by id (and its parent, when nested), or through its parent (singleton). */
@@ -280,18 +296,18 @@ class MethodWriter {
     if (op.singleton && op.scope) {
       this.errors.add('NotFoundError');
       return [
-        `const ${v} = await ${this.repository}.findOne({ ${op.scope.relation}Id: ${this.param(op.scope.parameter)} });`,
+        `const ${v} = await ${this.repository}.findOne(${[`{ ${op.scope.relation}Id: ${this.param(op.scope.parameter)} }`, ...this.accessOf(this.entity, this.rowAction())].join(', ')});`,
         `if (!${v}) throw new NotFoundError(${stringLiteral(`No ${this.entity.names.original} for this ${op.scope.parentEntity}`)});`,
       ];
     }
     if (op.idField !== 'id') {
       this.errors.add('NotFoundError');
       return [
-        `const ${v} = await ${this.repository}.findOne({ ${key(op.idField)}: ${this.idArgument()} });`,
+        `const ${v} = await ${this.repository}.findOne(${[`{ ${key(op.idField)}: ${this.idArgument()} }`, ...this.accessOf(this.entity, this.rowAction())].join(', ')});`,
         `if (!${v}) throw new NotFoundError(\`${this.entity.names.pascal} \${${this.idArgument()}} does not exist\`);`,
       ];
     }
-    const lines = [`const ${v} = await ${this.repository}.getById(${this.idArgument()});`];
+    const lines = [`const ${v} = await ${this.repository}.getById(${[this.idArgument(), ...this.accessOf(this.entity, this.rowAction())].join(', ')});`];
     if (op.scope) {
       this.errors.add('NotFoundError');
       lines.push(
@@ -389,7 +405,7 @@ class MethodWriter {
       queryParts.push(`sort: sortOf(${value}, { ${fields.join(', ')} })`);
     }
     if (paging) queryParts.push('limit: size', paging.style === 'page' ? 'offset: (page - 1) * size' : 'offset');
-    lines.push(`const result = await ${this.repository}.list({ ${queryParts.join(', ')} });`);
+    lines.push(`const result = await ${this.repository}.list(${[`{ ${queryParts.join(', ')} }`, ...this.accessOf(this.entity, 'list')].join(', ')});`);
 
     this.mappers.add(mapperName(shape));
     const v = this.variable;
@@ -484,10 +500,24 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     if (op.childInputs.length > 0 || this.copies(this.entity).length > 0) return this.createAggregate();
-    const insert = `await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', this.rootExtras())});`;
+    const created = this.newEntity(this.entity, op.input, 'input.body', this.rootExtras());
     const location = this.location(v);
-    if (!op.response.shape && location.length === 0) return [...this.checkParent(), insert].join('\n');
-    return [...this.checkParent(), `const ${v} = ${insert}`, ...location, this.respond(v)].join('\n');
+    const keep = op.response.shape !== undefined || location.length > 0;
+    return [...this.checkParent(), ...this.insertChecked(this.repository, created, keep ? v : undefined), ...location, ...(keep ? [this.respond(v)] : [])].join('\n');
+  }
+
+  /** Inserts a new entity, after its create policy (when the model has one) allows it for the caller. */
+  private insertChecked(repository: string, created: string, variable: string | undefined): string[] {
+    const assign = variable === undefined ? '' : `const ${variable} = `;
+    if (!this.entity.policies?.rules.has('create')) return [`${assign}await ${repository}.insert(${created});`];
+    this.usesContext = true;
+    this.errors.add('AuthorizationError');
+    const candidate = `new${this.entity.names.pascal}`;
+    return [
+      `const ${candidate} = ${created};`,
+      `if (!${candidate}.mayBeCreatedBy(context.auth)) throw new AuthorizationError(${stringLiteral(`You may not create this ${this.entity.names.original}`)});`,
+      `${assign}await ${repository}.insert(${candidate});`,
+    ];
   }
 
   /** What a new root gets besides the request: its parent from the path, empty optional fields, the initial state. */
@@ -575,7 +605,7 @@ class MethodWriter {
       rootExtras.push(`${key(field.names.camel)}: ${parts}.reduce((sum, ${part}) => sum + ${part}.${derived.field}, 0)`);
     }
     lines.push(...loadCopies(this.entity, op.input, 'input.body', rootExtras));
-    lines.push(`const ${v} = await repositories.${repositoryProperty(this.entity)}.insert(${this.newEntity(this.entity, op.input, 'input.body', rootExtras, idVariable)});`);
+    lines.push(...this.insertChecked(`repositories.${repositoryProperty(this.entity)}`, this.newEntity(this.entity, op.input, 'input.body', rootExtras, idVariable), v));
     const saved: string[] = [];
     for (const child of op.childInputs) {
       const childEntity = this.entities.get(child.entity) as Entity;
@@ -649,7 +679,7 @@ class MethodWriter {
     const replace = this.inputEntries(op.input, 'input.body', 'replace');
     const extras = [`${scope.relation}Id: ${this.param(scope.parameter)}`, ...this.emptyFields(this.entity, op.input, scope.relation)];
     return [
-      `await this.repositories.${repositoryProperty(parent)}.getById(${this.param(scope.parameter)});`,
+      `await this.repositories.${repositoryProperty(parent)}.getById(${[this.param(scope.parameter), ...this.accessOf(parent, 'read')].join(', ')});`,
       `const existing = await ${this.repository}.findOne({ ${scope.relation}Id: ${this.param(scope.parameter)} });`,
       'if (!existing) {',
       `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', extras)});`,

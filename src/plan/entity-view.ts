@@ -1,4 +1,5 @@
 import type { DomainModel, Entity, Field, Invariant, ValueObject } from '../model/domain/types.js';
+import { creationRuleView, type CreationRuleView } from './policies/policy-views.js';
 import { fieldsOf, toTypeScript } from '../model/domain/expression.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { sampleFields, sampleSatisfiesInvariants, violations } from './domain-samples.js';
@@ -51,6 +52,8 @@ export interface EntityView {
   changesType: string;
   changesExpression: string;
   valueObjectImports: { className: string; fileStem: string }[];
+  /** The domain model's create policy, as a predicate over the new entity. */
+  creationRule: CreationRuleView | undefined;
   usesConflictError: boolean;
   /** Whether a field has a `pattern`: the entity imports the project's pattern engine. */
   usesPatterns: boolean;
@@ -181,6 +184,7 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
       className: pascalCase(name),
       fileStem: kebabCase(name, 'value'),
     })),
+    creationRule: creationRuleView(entity, entityByName),
     usesConflictError: machine !== undefined,
     usesPatterns: usesPatterns(entity.fields),
     isUuid: entity.identity === 'uuid',

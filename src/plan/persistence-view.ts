@@ -5,6 +5,7 @@ import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '..
 import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
 import { spelledPatternText } from './pattern-sample.js';
+import { repositoryAccessView, type RepositoryAccessView } from './policies/policy-views.js';
 
 /**
  * What the persistence templates receive: Drizzle column builders for each table, and for each
@@ -50,6 +51,10 @@ export interface RepositoryView {
   byId: string;
   isSerial: boolean;
   uniqueProperty: string | undefined;
+  /** The domain model's policies of the entity, compiled to SQL; undefined: no row rules. */
+  access: RepositoryAccessView | undefined;
+  /** What the repository imports from drizzle-orm. */
+  drizzleImports: string;
 }
 
 export interface SampleView {
@@ -101,7 +106,7 @@ export function buildPersistenceView(domain: DomainModel, schema: RelationalSche
     tables,
     drizzleImports: ['pgTable', ...[...used].sort()].join(', '),
     enumTypeImports: [...byFile.entries()].map(([fileStem, names]) => ({ fileStem, names: names.sort().join(', ') })),
-    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix)),
+    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix, entityByName)),
     ...sampleViews(domain),
   };
 }
@@ -234,7 +239,7 @@ function sqlLiteralToTs(literal: string): string {
   return literal;
 }
 
-function repositoryView(entity: Entity, table: Table, domain: DomainModel, classSuffix: string): RepositoryView {
+function repositoryView(entity: Entity, table: Table, domain: DomainModel, classSuffix: string, entityByName: ReadonlyMap<string, Entity>): RepositoryView {
   const className = entity.names.pascal;
   const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
   const toModel: string[] = ['id: row.id'];
@@ -280,6 +285,7 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
   const sortColumns = filterable.map((f) => f.property);
   const searchColumns = entity.fields.filter((f) => (f.type === 'string' || f.type === 'text') && !f.secret).map((f) => f.names.camel);
   const tableConstant = camelCase(table.name, 'table');
+  const access = repositoryAccessView(entity, entityByName);
   return {
     fileStem: kebabCase(entity.names.original, 'entity'),
     property: repositoryProperty(entity),
@@ -305,5 +311,7 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     byId: entity.softDelete ? `and(eq(${tableConstant}.id, id), isNull(${tableConstant}.deletedAt))` : `eq(${tableConstant}.id, id)`,
     isSerial: entity.identity === 'serial',
     uniqueProperty: entity.fields.find((f) => f.unique && typeof f.type === 'string')?.names.camel,
+    access,
+    drizzleImports: [...new Set(['and', 'asc', 'count', 'desc', 'eq', ...(entity.softDelete ? ['isNull'] : []), ...(access?.drizzleImports ?? [])])].sort().concat('type SQL').join(', '),
   };
 }

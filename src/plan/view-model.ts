@@ -2,6 +2,7 @@ import type { LintView } from './lint-view.js';
 import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import type { DomainModel } from '../model/domain/types.js';
+import type { Expression } from '../model/domain/expression.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
 import { buildApiTests, buildUnitOfWorkView, type ApiTestFile, type UnitOfWorkView } from './api-tests.js';
 import { buildMappers, buildServiceCode, serviceImports, type ImplementedMethod, type MappersView } from './crud-code.js';
@@ -25,6 +26,8 @@ import { superLinearPatterns } from './super-linear-patterns.js';
  * (Templates are compiled with `noEscape`: HTML escaping would corrupt TypeScript.)
  */
 export interface ProjectView {
+  /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; empty: none. */
+  policyRoles: string;
   /** npm package name of the project. */
   packageName: string;
   /** The layer rules the project's own lint enforces (eslint.config.js). */
@@ -214,6 +217,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   );
   return {
     ...domain,
+    policyRoles: policyRoles(options.domain),
     persistence: options.persistence,
     apiTests: apiTests?.files ?? [],
     unitOfWork,
@@ -459,4 +463,16 @@ function spellsNumbers(persistence: PersistenceView | undefined, apiTests: ApiTe
     unitOfWork?.service?.body ?? '',
   ];
   return texts.some((text) => text.includes('spellNumber('));
+}
+
+/** The roles named by `hasRole()` in the model's policies, as an array literal ('' when none). */
+function policyRoles(domain: DomainModel | undefined): string {
+  const roles = new Set<string>();
+  const visit = (e: Expression): void => {
+    if (e.kind === 'call' && e.callee === 'hasRole' && e.argument.kind === 'literal') roles.add(String(e.argument.value));
+    if (e.kind === 'binary') [e.left, e.right].forEach(visit);
+    if (e.kind === 'unary') visit(e.operand);
+  };
+  for (const entity of domain?.entities ?? []) for (const rule of entity.policies?.rules.values() ?? []) visit(rule.expression);
+  return roles.size === 0 ? '' : `[${[...roles].sort().map(stringLiteral).join(', ')}]`;
 }

@@ -336,6 +336,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       ...(indexes.length > 0 && { indexes }),
       ...(extra.computed !== undefined && { computed: extra.computed }),
       ...(extra.invariants !== undefined && { invariants: extra.invariants }),
+      ...(extra.policies !== undefined && { policies: extra.policies }),
       ...(extra.stateMachine !== undefined && { stateMachine: extra.stateMachine }),
     };
   }

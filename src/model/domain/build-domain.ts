@@ -4,7 +4,8 @@ import type { LoadedDomainModel } from '../../load/load-domain-model.js';
 import { SCALAR_TYPES, unknownFieldType } from '../../load/field-types.js';
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
-import { ExpressionError, fieldsOf, parseExpression } from './expression.js';
+import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
+import { attachPolicies } from './policies.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
 import { nullPrototypeRecord, withNullPrototypes } from '../null-prototype.js';
@@ -27,7 +28,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   // Every name of the model is looked up in these records: none may find what an object inherits.
   const document = withNullPrototypes(loaded.document);
   const diagnostics: Diagnostic[] = [];
-  const report = (code: 'SCF013' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const report = (code: 'SCF013' | 'SCF018' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
   const entityNames = new Set(Object.keys(document.entities));
   const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
 
@@ -63,6 +64,10 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     (invariants ?? []).flatMap((invariant, index) => {
       try {
         const expression = parseExpression(invariant.check);
+        if (readsCaller(expression)) {
+          report('SCF033', `invariant "${invariant.name}" reads the caller (auth, hasRole()); who may do what is a policy (docs/domain-model.md, "Policies")`, [...owner, 'invariants', index, 'check']);
+          return [];
+        }
         const unknown = [...fieldsOf(expression)].filter((field) => !known.has(field));
         if (unknown.length > 0) {
           report('SCF033', `invariant "${invariant.name}" names unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, [...owner, 'invariants', index, 'check']);
@@ -119,9 +124,11 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       invariants: buildInvariants(owner, entity.invariants, known),
       stateMachine: buildStateMachine(entity, owner, report),
       computed: buildComputed(entity, owner, known, indexable, report),
+      policies: undefined,
       description: entity.description ?? '',
     };
   });
+  attachPolicies(entities, document.entities, (message, path) => report('SCF018', message, path));
 
   reportRequiredCycles(entities, report);
   checkDerivations(entities, report);
@@ -192,7 +199,7 @@ function checkDerivations(entities: Entity[], report: Report): void {
   }
 }
 
-type Report = (code: 'SCF013' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => void;
+type Report = (code: 'SCF013' | 'SCF018' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => void;
 
 function buildRelations(name: string, entity: EntityDocument, owner: string[], entityNames: Set<string>, all: Record<string, EntityDocument>, report: Report): Relation[] {
   return Object.entries(entity.relations ?? {}).map(([relationName, relation]) => {

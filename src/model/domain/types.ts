@@ -80,7 +80,25 @@ export interface Entity {
   stateMachine: StateMachine | undefined;
   /** Read-only values derived from the fields. */
   computed: Computed[];
+  /** Who may do what with the rows; undefined: the spec's security requirements alone decide. */
+  policies: Policies | undefined;
   description: string;
+}
+
+/**
+ * Row-level rules (`policies` in the model). Each compiles twice: to SQL (lists and single reads filter
+ * in the database) and to TypeScript over a new entity (creates).
+ */
+export interface Policies {
+  /** Action (`read`, `list`, `create`, `update`, `delete`, a transition's name) -> its rule. */
+  rules: Map<string, PolicyRule>;
+  /** How a row the caller may not read answers: 404 (existence does not leak) or 403. */
+  onDenied: 'not-found' | 'forbidden';
+}
+
+export interface PolicyRule {
+  expression: Expression;
+  source: string;
 }
 
 export interface Computed {

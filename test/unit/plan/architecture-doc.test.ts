@@ -211,6 +211,7 @@ describe('the ER diagram', () => {
       invariants: [],
       stateMachine: undefined,
       computed: [],
+      policies: undefined,
       description: '',
     });
     const hostile = ['One', 'class', 'Order "x" %% {', '1st', 'end', 'ONE'];

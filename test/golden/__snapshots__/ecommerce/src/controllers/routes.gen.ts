@@ -107,7 +107,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '429': errorBody },
     errorStatuses: ['400', '429'],
-    security: [],
+    security: [{ schemes: [] }, { schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.products.listProducts(input as unknown as ProductsDto.ListProductsInput, context),
   },
@@ -177,7 +177,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '404', '429'],
-    security: [],
+    security: [{ schemes: [] }, { schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.products.getProduct(input as unknown as ProductsDto.GetProductInput, context),
   },

@@ -33,7 +33,7 @@ export function createJwtVerifier(config: Config['jwt']): JwtVerifier {
       try {
         const { payload } =
           key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
-        return { subject: payload.sub, scopes: scopesOf(payload), claims: payload };
+        return { subject: payload.sub, scopes: scopesOf(payload), roles: rolesOf(payload), claims: payload };
       } catch {
         return null;
       }
@@ -46,5 +46,13 @@ function scopesOf(payload: JWTPayload): string[] {
   const raw = payload.scope ?? payload.scp;
   if (typeof raw === 'string') return raw.split(' ').filter(Boolean);
   if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
+  return [];
+}
+
+/** Roles travel as a `roles` claim (a list or a space-separated string) or a single `role`. */
+function rolesOf(payload: JWTPayload): string[] {
+  const raw = payload.roles ?? payload.role;
+  if (typeof raw === 'string') return raw.split(' ').filter(Boolean);
+  if (Array.isArray(raw)) return raw.filter((r): r is string => typeof r === 'string');
   return [];
 }

@@ -2,6 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ValidationError, type ValidationIssue } from '../errors/index.js';
+import { hasRole, type Caller } from './caller.js';
 import type { DomainEvent } from './domain-event.js';
 import type { Address } from './address.value.js';
 
@@ -139,6 +140,11 @@ export abstract class OrderBase {
 
   get updatedAt(): Date {
     return this.props.updatedAt;
+  }
+
+  /** Whether the caller may create this Order (the model's policy: `create: customer == auth.sub or hasRole('admin')`). */
+  mayBeCreatedBy(caller: Caller | undefined): boolean {
+    return (caller?.subject !== undefined && this.props.customerId === caller?.subject) || hasRole(caller, 'admin');
   }
 
   /** Changes fields (not identity, version, timestamps or the state: use the transitions); the rules are checked again. */

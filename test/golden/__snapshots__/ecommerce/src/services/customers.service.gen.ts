@@ -42,13 +42,16 @@ export abstract class CustomersServiceBase {
   ): Promise<CustomersDto.ListCustomersResult> {
     const page = input.query.page ?? 1;
     const size = input.query.pageSize ?? 20;
-    const result = await this.repositories.customers.list({
-      filter: { email: input.query.email },
-      search: input.query.q === undefined ? undefined : { text: input.query.q, fields: ['email', 'name', 'phone'] },
-      sort: sortOf(input.query.sort ?? '-createdAt', { name: 'name', email: 'email', createdAt: 'createdAt' }),
-      limit: size,
-      offset: (page - 1) * size,
-    });
+    const result = await this.repositories.customers.list(
+      {
+        filter: { email: input.query.email },
+        search: input.query.q === undefined ? undefined : { text: input.query.q, fields: ['email', 'name', 'phone'] },
+        sort: sortOf(input.query.sort ?? '-createdAt', { name: 'name', email: 'email', createdAt: 'createdAt' }),
+        limit: size,
+        offset: (page - 1) * size,
+      },
+      { action: 'list', caller: context.auth },
+    );
     const links = pageLinks(
       context.url,
       { style: 'page', page: 'page', size: 'pageSize' },
@@ -93,9 +96,12 @@ export abstract class CustomersServiceBase {
    */
   async getCustomer(
     input: CustomersDto.GetCustomerInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<CustomersDto.GetCustomerResult> {
-    const customer = await this.repositories.customers.getById(input.params.id);
+    const customer = await this.repositories.customers.getById(input.params.id, {
+      action: 'read',
+      caller: context.auth,
+    });
     return toCustomer(customer);
   }
 
@@ -112,9 +118,12 @@ export abstract class CustomersServiceBase {
    */
   async replaceCustomer(
     input: CustomersDto.ReplaceCustomerInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<CustomersDto.ReplaceCustomerResult> {
-    const customer = await this.repositories.customers.getById(input.params.id);
+    const customer = await this.repositories.customers.getById(input.params.id, {
+      action: 'update',
+      caller: context.auth,
+    });
     customer.update({ email: input.body.email, name: input.body.name, phone: input.body.phone });
     const saved = await this.repositories.customers.update(customer);
     return toCustomer(saved);
@@ -132,8 +141,12 @@ export abstract class CustomersServiceBase {
    */
   async deleteCustomer(
     input: CustomersDto.DeleteCustomerInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<CustomersDto.DeleteCustomerResult> {
-    await this.repositories.customers.delete(input.params.id);
+    const customer = await this.repositories.customers.getById(input.params.id, {
+      action: 'delete',
+      caller: context.auth,
+    });
+    await this.repositories.customers.remove(customer);
   }
 }

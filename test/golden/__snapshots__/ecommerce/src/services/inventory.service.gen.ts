@@ -58,9 +58,9 @@ export abstract class InventoryServiceBase {
    */
   async setProductInventory(
     input: InventoryDto.SetProductInventoryInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<InventoryDto.SetProductInventoryResult> {
-    await this.repositories.products.getById(input.params.productId);
+    await this.repositories.products.getById(input.params.productId, { action: 'read', caller: context.auth });
     const existing = await this.repositories.inventoryItems.findOne({ productId: input.params.productId });
     if (!existing) {
       const inventoryItem = await this.repositories.inventoryItems.insert(

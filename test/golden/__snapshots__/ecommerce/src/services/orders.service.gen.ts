@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as OrdersDto from '../dto/orders.dto.gen.js';
 import { toOrder } from '../dto/mappers.gen.js';
+import { AuthorizationError } from '../errors/index.js';
 import { Order } from '../models/order.entity.js';
 import { OrderItem } from '../models/order-item.entity.js';
 import { Address } from '../models/address.value.js';
@@ -43,19 +44,22 @@ export abstract class OrdersServiceBase {
     input: OrdersDto.ListCustomerOrdersInput,
     context: RequestContext,
   ): Promise<OrdersDto.ListCustomerOrdersResult> {
-    await this.repositories.customers.getById(input.params.customerId);
+    await this.repositories.customers.getById(input.params.customerId, { action: 'read', caller: context.auth });
     const page = input.query.page ?? 1;
     const size = input.query.pageSize ?? 20;
-    const result = await this.repositories.orders.list({
-      filter: { customerId: input.params.customerId, status: input.query.status },
-      sort: sortOf(input.query.sort ?? '-createdAt', {
-        createdAt: 'createdAt',
-        totalCents: 'totalCents',
-        status: 'status',
-      }),
-      limit: size,
-      offset: (page - 1) * size,
-    });
+    const result = await this.repositories.orders.list(
+      {
+        filter: { customerId: input.params.customerId, status: input.query.status },
+        sort: sortOf(input.query.sort ?? '-createdAt', {
+          createdAt: 'createdAt',
+          totalCents: 'totalCents',
+          status: 'status',
+        }),
+        limit: size,
+        offset: (page - 1) * size,
+      },
+      { action: 'list', caller: context.auth },
+    );
     const items = await this.repositories.orderItems.findAll({
       orderId: { in: result.items.map((order) => order.id) },
     });
@@ -86,24 +90,27 @@ export abstract class OrdersServiceBase {
   async listOrders(input: OrdersDto.ListOrdersInput, context: RequestContext): Promise<OrdersDto.ListOrdersResult> {
     const page = input.query.page ?? 1;
     const size = input.query.pageSize ?? 20;
-    const result = await this.repositories.orders.list({
-      filter: {
-        status: input.query.status,
-        customerId: input.query.customerId,
-        createdAt: {
-          gte: input.query.createdAfter === undefined ? undefined : new Date(input.query.createdAfter),
-          lte: input.query.createdBefore === undefined ? undefined : new Date(input.query.createdBefore),
+    const result = await this.repositories.orders.list(
+      {
+        filter: {
+          status: input.query.status,
+          customerId: input.query.customerId,
+          createdAt: {
+            gte: input.query.createdAfter === undefined ? undefined : new Date(input.query.createdAfter),
+            lte: input.query.createdBefore === undefined ? undefined : new Date(input.query.createdBefore),
+          },
+          totalCents: input.query.totalCents,
         },
-        totalCents: input.query.totalCents,
+        sort: sortOf(input.query.sort ?? '-createdAt', {
+          createdAt: 'createdAt',
+          totalCents: 'totalCents',
+          status: 'status',
+        }),
+        limit: size,
+        offset: (page - 1) * size,
       },
-      sort: sortOf(input.query.sort ?? '-createdAt', {
-        createdAt: 'createdAt',
-        totalCents: 'totalCents',
-        status: 'status',
-      }),
-      limit: size,
-      offset: (page - 1) * size,
-    });
+      { action: 'list', caller: context.auth },
+    );
     const items = await this.repositories.orderItems.findAll({
       orderId: { in: result.items.map((order) => order.id) },
     });
@@ -148,31 +155,31 @@ export abstract class OrdersServiceBase {
           }),
         );
       }
-      const order = await repositories.orders.insert(
-        Order.create(
-          {
-            customerId: input.body.customerId,
-            currency: input.body.currency,
-            shippingAddress: new Address({
-              line1: input.body.shippingAddress.line1,
-              line2: input.body.shippingAddress.line2 ?? null,
-              city: input.body.shippingAddress.city,
-              postalCode: input.body.shippingAddress.postalCode,
-              country: input.body.shippingAddress.country,
-            }),
-            note: input.body.note ?? null,
-            carrier: null,
-            trackingNumber: null,
-            cancellationReason: null,
-            paidAt: null,
-            shippedAt: null,
-            deliveredAt: null,
-            cancelledAt: null,
-            totalCents: items.reduce((sum, orderItem) => sum + orderItem.lineTotalCents, 0),
-          },
-          orderId,
-        ),
+      const newOrder = Order.create(
+        {
+          customerId: input.body.customerId,
+          currency: input.body.currency,
+          shippingAddress: new Address({
+            line1: input.body.shippingAddress.line1,
+            line2: input.body.shippingAddress.line2 ?? null,
+            city: input.body.shippingAddress.city,
+            postalCode: input.body.shippingAddress.postalCode,
+            country: input.body.shippingAddress.country,
+          }),
+          note: input.body.note ?? null,
+          carrier: null,
+          trackingNumber: null,
+          cancellationReason: null,
+          paidAt: null,
+          shippedAt: null,
+          deliveredAt: null,
+          cancelledAt: null,
+          totalCents: items.reduce((sum, orderItem) => sum + orderItem.lineTotalCents, 0),
+        },
+        orderId,
       );
+      if (!newOrder.mayBeCreatedBy(context.auth)) throw new AuthorizationError('You may not create this Order');
+      const order = await repositories.orders.insert(newOrder);
       const savedItems: OrderItem[] = [];
       for (const orderItem of items) savedItems.push(await repositories.orderItems.insert(orderItem));
       return { order, items: savedItems };
@@ -190,8 +197,8 @@ export abstract class OrdersServiceBase {
    *
    * Generated from the domain model: Returns the Order.
    */
-  async getOrder(input: OrdersDto.GetOrderInput, _context: RequestContext): Promise<OrdersDto.GetOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id);
+  async getOrder(input: OrdersDto.GetOrderInput, context: RequestContext): Promise<OrdersDto.GetOrderResult> {
+    const order = await this.repositories.orders.getById(input.params.id, { action: 'read', caller: context.auth });
     return toOrder(order, { items: await this.repositories.orderItems.findAll({ orderId: order.id }) });
   }
 
@@ -206,8 +213,8 @@ export abstract class OrdersServiceBase {
    *
    * Generated from the domain model: Changes the Order's fields that the request sends.
    */
-  async updateOrder(input: OrdersDto.UpdateOrderInput, _context: RequestContext): Promise<OrdersDto.UpdateOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id);
+  async updateOrder(input: OrdersDto.UpdateOrderInput, context: RequestContext): Promise<OrdersDto.UpdateOrderResult> {
+    const order = await this.repositories.orders.getById(input.params.id, { action: 'update', caller: context.auth });
     order.update({
       ...(input.body.shippingAddress !== undefined && {
         shippingAddress: new Address({
@@ -235,8 +242,8 @@ export abstract class OrdersServiceBase {
    *
    * Generated from the domain model: Performs the cancel transition of the Order.
    */
-  async cancelOrder(input: OrdersDto.CancelOrderInput, _context: RequestContext): Promise<OrdersDto.CancelOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id);
+  async cancelOrder(input: OrdersDto.CancelOrderInput, context: RequestContext): Promise<OrdersDto.CancelOrderResult> {
+    const order = await this.repositories.orders.getById(input.params.id, { action: 'cancel', caller: context.auth });
     order.cancel({ ...(input.body?.reason !== undefined && { cancellationReason: input.body.reason }) });
     const saved = await this.repositories.orders.update(order);
     return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
@@ -253,8 +260,8 @@ export abstract class OrdersServiceBase {
    *
    * Generated from the domain model: Performs the ship transition of the Order.
    */
-  async shipOrder(input: OrdersDto.ShipOrderInput, _context: RequestContext): Promise<OrdersDto.ShipOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id);
+  async shipOrder(input: OrdersDto.ShipOrderInput, context: RequestContext): Promise<OrdersDto.ShipOrderResult> {
+    const order = await this.repositories.orders.getById(input.params.id, { action: 'ship', caller: context.auth });
     order.ship({ carrier: input.body.carrier, trackingNumber: input.body.trackingNumber });
     const saved = await this.repositories.orders.update(order);
     return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
@@ -272,9 +279,9 @@ export abstract class OrdersServiceBase {
    */
   async deliverOrder(
     input: OrdersDto.DeliverOrderInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<OrdersDto.DeliverOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id);
+    const order = await this.repositories.orders.getById(input.params.id, { action: 'deliver', caller: context.auth });
     order.deliver({ ...(input.body?.deliveredAt !== undefined && { deliveredAt: new Date(input.body.deliveredAt) }) });
     const saved = await this.repositories.orders.update(order);
     return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });

@@ -43,7 +43,7 @@ export abstract class PaymentsServiceBase {
     input: PaymentsDto.CreateOrderPaymentInput,
     context: RequestContext,
   ): Promise<PaymentsDto.CreateOrderPaymentResult> {
-    await this.repositories.orders.getById(input.params.orderId);
+    await this.repositories.orders.getById(input.params.orderId, { action: 'read', caller: context.auth });
     const payment = await this.repositories.payments.insert(
       Payment.create({
         method: input.body.method,
@@ -66,11 +66,8 @@ export abstract class PaymentsServiceBase {
    *
    * Generated from the domain model: Returns the Payment.
    */
-  async getPayment(
-    input: PaymentsDto.GetPaymentInput,
-    _context: RequestContext,
-  ): Promise<PaymentsDto.GetPaymentResult> {
-    const payment = await this.repositories.payments.getById(input.params.id);
+  async getPayment(input: PaymentsDto.GetPaymentInput, context: RequestContext): Promise<PaymentsDto.GetPaymentResult> {
+    const payment = await this.repositories.payments.getById(input.params.id, { action: 'read', caller: context.auth });
     return toPayment(payment);
   }
 }

@@ -44,21 +44,24 @@ export abstract class ProductsServiceBase {
   ): Promise<ProductsDto.ListProductsResult> {
     const page = input.query.page ?? 1;
     const size = input.query.pageSize ?? 20;
-    const result = await this.repositories.products.list({
-      filter: {
-        category: input.query.category,
-        priceCents: { gte: input.query.minPrice, lte: input.query.maxPrice },
-        active: input.query.active,
-        id: { in: input.query.ids },
+    const result = await this.repositories.products.list(
+      {
+        filter: {
+          category: input.query.category,
+          priceCents: { gte: input.query.minPrice, lte: input.query.maxPrice },
+          active: input.query.active,
+          id: { in: input.query.ids },
+        },
+        search:
+          input.query.q === undefined
+            ? undefined
+            : { text: input.query.q, fields: ['sku', 'name', 'description', 'category', 'currency'] },
+        sort: sortOf(input.query.sort ?? '-createdAt', { name: 'name', price: 'priceCents', createdAt: 'createdAt' }),
+        limit: size,
+        offset: (page - 1) * size,
       },
-      search:
-        input.query.q === undefined
-          ? undefined
-          : { text: input.query.q, fields: ['sku', 'name', 'description', 'category', 'currency'] },
-      sort: sortOf(input.query.sort ?? '-createdAt', { name: 'name', price: 'priceCents', createdAt: 'createdAt' }),
-      limit: size,
-      offset: (page - 1) * size,
-    });
+      { action: 'list', caller: context.auth },
+    );
     const links = pageLinks(
       context.url,
       { style: 'page', page: 'page', size: 'pageSize' },
@@ -109,7 +112,7 @@ export abstract class ProductsServiceBase {
    * Generated from the domain model: Returns the Product.
    */
   async getProduct(input: ProductsDto.GetProductInput, context: RequestContext): Promise<ProductsDto.GetProductResult> {
-    const product = await this.repositories.products.getById(input.params.id);
+    const product = await this.repositories.products.getById(input.params.id, { action: 'read', caller: context.auth });
     context.setHeader('ETag', `"${product.version}"`);
     return toProduct(product);
   }
@@ -126,9 +129,13 @@ export abstract class ProductsServiceBase {
    */
   async deleteProduct(
     input: ProductsDto.DeleteProductInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<ProductsDto.DeleteProductResult> {
-    await this.repositories.products.delete(input.params.id);
+    const product = await this.repositories.products.getById(input.params.id, {
+      action: 'delete',
+      caller: context.auth,
+    });
+    await this.repositories.products.remove(product);
   }
 
   /**
@@ -147,7 +154,10 @@ export abstract class ProductsServiceBase {
     input: ProductsDto.UpdateProductInput,
     context: RequestContext,
   ): Promise<ProductsDto.UpdateProductResult> {
-    const product = await this.repositories.products.getById(input.params.id);
+    const product = await this.repositories.products.getById(input.params.id, {
+      action: 'update',
+      caller: context.auth,
+    });
     const ifMatch = input.headers['If-Match'];
     if (
       ifMatch !== undefined &&

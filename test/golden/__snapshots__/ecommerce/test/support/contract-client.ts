@@ -204,8 +204,15 @@ function testable(key: string): boolean {
   return kind === 'bearer' || kind === 'oauth2' || kind === 'openIdConnect' || kind === 'apiKey';
 }
 
-export async function testToken(scopes: readonly string[], subject = 'contract-test-user'): Promise<string> {
-  return new SignJWT({ scope: scopes.join(' ') })
+/** The roles the domain model's policies name: a test caller holds them all unless its test says otherwise. */
+export const TEST_ROLES: readonly string[] = ['admin'];
+
+export async function testToken(
+  scopes: readonly string[],
+  subject = 'contract-test-user',
+  roles: readonly string[] = TEST_ROLES,
+): Promise<string> {
+  return new SignJWT({ scope: scopes.join(' '), roles })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()

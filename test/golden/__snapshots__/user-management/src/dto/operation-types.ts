@@ -15,6 +15,8 @@ export interface AuthContext {
   /** The token's `sub`, the API key's owner, the basic-auth user name. */
   subject: string | undefined;
   scopes: readonly string[];
+  /** The caller's roles, from the token's roles claim (or the verifier). */
+  roles: readonly string[];
   claims: Readonly<Record<string, unknown>>;
 }
 

@@ -15,6 +15,7 @@ export interface SecuritySchemeSpec {
 export interface VerifiedIdentity {
   subject: string | undefined;
   scopes?: readonly string[];
+  roles?: readonly string[];
   claims?: Record<string, unknown>;
 }
 
@@ -80,7 +81,13 @@ export function createAuthenticator(
     if (!scopes.every((scope) => granted.includes(scope))) return { ok: false, reason: 'scope' };
     return {
       ok: true,
-      context: { scheme: key, subject: identity.subject, scopes: granted, claims: identity.claims ?? {} },
+      context: {
+        scheme: key,
+        subject: identity.subject,
+        scopes: granted,
+        roles: identity.roles ?? [],
+        claims: identity.claims ?? {},
+      },
     };
   }
 

@@ -1,0 +1,191 @@
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import type { PoliciesDocument } from '../../load/domain-model-types.js';
+import { ExpressionError, parseExpression, type Expression } from './expression.js';
+import type { Entity, Field, Policies, PolicyRule, Relation } from './types.js';
+
+type Report = (message: string, path: (string | number)[]) => void;
+
+const ROW_ACTIONS = ['read', 'list', 'create', 'update', 'delete'] as const;
+
+/** What a name in a policy reaches: a column of the entity, possibly through many-to-one relations. */
+export interface ResolvedPath {
+  /** The many-to-one relations followed, from the entity outwards (`order` of a Payment). */
+  hops: { relation: Relation; from: Entity; to: Entity }[];
+  /** The entity that holds the column, and the column's property (`customerId`, `status`, `id`). */
+  entity: Entity;
+  property: string;
+  /** The field, when the column is one (not an id, a timestamp or a foreign key). */
+  field: Field | undefined;
+  /** Columns a caller's value must be parsed for (a subject that is no UUID matches no uuid column). */
+  valueType: 'uuid' | 'integer' | 'other';
+}
+
+function identityType(entity: Entity | undefined): ResolvedPath['valueType'] {
+  return entity?.identity === 'serial' ? 'integer' : 'uuid';
+}
+
+/** A name of a policy (`status`, `customer`, `order.customer`) resolved on its entity; a string says why it cannot be. */
+export function resolvePath(name: string, entity: Entity, entities: ReadonlyMap<string, Entity>): ResolvedPath | string {
+  const segments = name.split('.');
+  const hops: ResolvedPath['hops'] = [];
+  let current = entity;
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    const field = current.fields.find((f) => f.names.original === segment);
+    const relation = current.relations.find((r) => r.names.original === segment && r.column !== undefined);
+    if (last) {
+      if (field && typeof field.type === 'string') {
+        const valueType = field.type === 'uuid' ? 'uuid' : field.type === 'integer' ? 'integer' : 'other';
+        return { hops, entity: current, property: field.names.camel, field, valueType };
+      }
+      if (field) return `"${segment}" of ${current.names.original} is a value object; compare one of its fields in an invariant instead`;
+      if (relation) return { hops, entity: current, property: `${relation.names.camel}Id`, field: undefined, valueType: identityType(entities.get(relation.target)) };
+      if (segment === 'id') return { hops, entity: current, property: segment, field: undefined, valueType: identityType(current) };
+      if (current.timestamps && (segment === 'createdAt' || segment === 'updatedAt')) return { hops, entity: current, property: segment, field: undefined, valueType: 'other' };
+    } else if (relation) {
+      const target = entities.get(relation.target);
+      if (!target) return `relation "${segment}" of ${current.names.original} has no entity`;
+      hops.push({ relation, from: current, to: target });
+      current = target;
+      continue;
+    } else if (field) {
+      return `"${segment}" of ${current.names.original} is a field, not a relation to follow`;
+    }
+    const known = [...current.fields.map((f) => f.names.original), ...current.relations.filter((r) => r.column !== undefined).map((r) => r.names.original), 'id'];
+    return `${current.names.original} has no field or many-to-one relation "${segment}"${didYouMean(segment, known)}`;
+  }
+  return `"${name}" names nothing`;
+}
+
+/**
+ * Checks every entity's `policies` and attaches them: each action is one the entity has, each rule
+ * parses, names what exists, and can be compiled to SQL (a rule that could only filter in memory is
+ * an error, never a silent fetch-then-filter).
+ */
+export function attachPolicies(entities: Entity[], documents: Readonly<Record<string, { policies?: PoliciesDocument }>>, report: Report): void {
+  const byName = new Map(entities.map((e) => [e.names.original, e]));
+  for (const entity of entities) {
+    const document = documents[entity.names.original]?.policies;
+    if (!document) continue;
+    const owner = ['entities', entity.names.original, 'policies'];
+    const transitions = entity.stateMachine?.transitions.map((t) => t.names.original) ?? [];
+    const actions = [...ROW_ACTIONS, ...transitions];
+    const rules = new Map<string, PolicyRule>();
+    for (const [action, source] of Object.entries(document)) {
+      if (action === 'onDenied') continue;
+      if (!actions.includes(action)) {
+        report(`policy for "${action}": ${entity.names.original} has no such action (${actions.join(', ')})${didYouMean(action, actions)}`, [...owner, action]);
+        continue;
+      }
+      let expression: Expression;
+      try {
+        expression = parseExpression(source);
+      } catch (cause) {
+        if (!(cause instanceof ExpressionError)) throw cause;
+        report(`policy for "${action}": ${cause.message} at column ${cause.offset + 1} of "${source}"`, [...owner, action]);
+        continue;
+      }
+      const problems = checkRule(expression, entity, byName, action === 'create');
+      for (const problem of problems) report(`policy for "${action}" of ${entity.names.original}: ${problem}`, [...owner, action]);
+      if (problems.length === 0) rules.set(action, { expression, source });
+    }
+    entity.policies = { rules, onDenied: document.onDenied ?? 'not-found' };
+  }
+}
+
+/** The rule for an action: its own, else `list` falls back to `read` and a transition to `update`. */
+export function ruleFor(policies: Policies | undefined, action: string, isTransition = false): PolicyRule | undefined {
+  if (!policies) return undefined;
+  const own = policies.rules.get(action);
+  if (own) return own;
+  if (action === 'list') return policies.rules.get('read');
+  return isTransition ? policies.rules.get('update') : undefined;
+}
+
+/** Why a rule cannot be compiled, one line per problem. */
+function checkRule(expression: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>, creating: boolean): string[] {
+  const problems: string[] = [];
+  const operand = (e: Expression): void => {
+    switch (e.kind) {
+      case 'field': {
+        const resolved = resolvePath(e.name, entity, entities);
+        if (typeof resolved === 'string') problems.push(resolved);
+        else if (creating && resolved.hops.length > 0) problems.push(`"${e.name}" follows a relation, which a new row does not have loaded; a create rule compares the entity's own fields`);
+        return;
+      }
+      case 'auth':
+        if (!isAuthValue(e.path)) problems.push(`"${['auth', ...e.path].join('.')}" is not a value of the caller (auth.sub, auth.claims.<name>; hasRole('<role>') for roles)`);
+        return;
+      case 'literal':
+        return;
+      default:
+        problems.push(`a comparison needs a field, a value of the caller or a literal on each side, not ${describe(e)}`);
+    }
+  };
+  const condition = (e: Expression): void => {
+    switch (e.kind) {
+      case 'binary':
+        if (e.operator === 'and' || e.operator === 'or') {
+          condition(e.left);
+          condition(e.right);
+        } else if (e.operator === 'in') {
+          if (e.left.kind !== 'field') problems.push(`"in" tests a field of the row: ${'<field>'} in [...]`);
+          else operand(e.left);
+          if (e.right.kind !== 'list' || !e.right.items.every((item) => item.kind === 'literal')) problems.push(`"in" needs a list of literal values on its right (['pending', 'paid'])`);
+        } else if (['==', '!=', '<', '<=', '>', '>='].includes(e.operator)) {
+          operand(e.left);
+          operand(e.right);
+          const fields = [e.left, e.right].filter((side) => side.kind === 'field');
+          if (fields.length === 0 && e.operator !== '==' && e.operator !== '!=') problems.push(`"${e.operator}" needs a field of the row on one side; the caller's values are compared with == or !=`);
+          if (fields.length === 2 && fields.some((f) => f.kind === 'field' && f.name.includes('.'))) problems.push('two fields are compared only on the row itself, not through a relation');
+          const anonymous = [e.left, e.right].some((side) => side.kind === 'auth' && side.path.length === 0);
+          const withNull = [e.left, e.right].some((side) => side.kind === 'literal' && side.value === null);
+          if (anonymous && !(withNull && (e.operator === '==' || e.operator === '!='))) problems.push('"auth" alone is only compared with null: auth == null (anonymous), auth != null (signed in)');
+        } else problems.push(`arithmetic ("${e.operator}") is not available in a policy`);
+        return;
+      case 'unary':
+        if (e.operator === 'not') condition(e.operand);
+        else problems.push('arithmetic ("-") is not available in a policy');
+        return;
+      case 'call':
+        if (e.callee !== 'hasRole') problems.push(`${e.callee}() is not available in a policy`);
+        else if (e.argument.kind !== 'literal' || typeof e.argument.value !== 'string') problems.push(`hasRole() takes a role name in quotes: hasRole('admin')`);
+        return;
+      case 'field': {
+        operand(e);
+        const resolved = resolvePath(e.name, entity, entities);
+        if (typeof resolved !== 'string' && resolved.field?.type !== 'boolean') problems.push(`"${e.name}" is not a boolean field; compare it (${e.name} == ...)`);
+        return;
+      }
+      case 'auth':
+        if (e.path.length === 0) problems.push('"auth" alone is a value, not a condition: write auth != null for "signed in"');
+        else operand(e);
+        return;
+      case 'literal':
+        if (typeof e.value !== 'boolean') problems.push(`${JSON.stringify(e.value)} is not a condition`);
+        return;
+      case 'list':
+        problems.push('a list is not a condition');
+    }
+  };
+  condition(expression);
+  return problems;
+}
+
+/** `auth` (compared with null), `auth.sub`, `auth.claims.<name>[.<name>...]`. */
+export function isAuthValue(path: string[]): boolean {
+  return path.length === 0 || (path.length === 1 && path[0] === 'sub') || (path[0] === 'claims' && path.length >= 2);
+}
+
+function describe(e: Expression): string {
+  switch (e.kind) {
+    case 'binary':
+      return `"${e.operator}"`;
+    case 'call':
+      return `${e.callee}()`;
+    case 'list':
+      return 'a list';
+    default:
+      return 'a condition';
+  }
+}
