@@ -94,6 +94,10 @@ export interface StateMachineDocument {
   field: string;
   initial: string;
   transitions: Record<string, { from: string | string[]; to: string; event?: string }>;
+  /** The states in which the fields may be changed (PUT, PATCH); other states answer 409. Default: all. */
+  updatableIn?: string[];
+  /** The states in which the entity may be deleted; other states answer 409. Default: all. */
+  deletableIn?: string[];
 }
 
 /**

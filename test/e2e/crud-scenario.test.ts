@@ -111,13 +111,16 @@ afterAll(async () => {
   if (postgresUrl) await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `DROP DATABASE IF EXISTS ${postgresUrl.split('/').at(-1)} WITH (FORCE)`], { cwd: project });
 });
 
-/** A client of the running server, as an admin. */
-async function client(server: RunningServer) {
-  const token = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+/** A client of the running server, as an admin (or as the caller given: a subject and role, or nobody). */
+async function client(server: RunningServer, as: { subject: string; role: string } | 'anonymous' = { subject: 'admin', role: 'admin' }) {
+  const token =
+    as === 'anonymous'
+      ? undefined
+      : await new SignJWT({ role: as.role }).setProtectedHeader({ alg: 'HS256' }).setSubject(as.subject).setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
   return async <T = Json>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Envelope<T>; headers: Headers }> => {
     const response = await fetch(`${server.baseUrl}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -229,6 +232,50 @@ for (const database of ['embedded', 'postgres'] as const) {
       const duplicate = await call('POST', '/products', { sku: `BOOK-${database.toUpperCase()}`, name: 'Again', category: 'books', priceCents: 1, currency: 'EUR' });
       expect(duplicate.status).toBe(409);
       expect((await call('DELETE', `/customers/${customer.body.data.id}`)).status).toBe(409);
+    });
+
+    it("enforces the model's policies: customers see and change only their own, anonymous callers see active products", async () => {
+      expect(server, 'the first scenario starts the server').toBeDefined();
+      const running = server as RunningServer;
+      const admin = await client(running);
+      const tag = `${database}-policies`;
+      const ada = await admin<{ id: string }>('POST', '/customers', { email: `ada-${tag}@example.com`, name: 'Ada' });
+      const bob = await admin<{ id: string }>('POST', '/customers', { email: `bob-${tag}@example.com`, name: 'Bob' });
+      const asAda = await client(running, { subject: ada.body.data.id, role: 'customer' });
+      const asBob = await client(running, { subject: bob.body.data.id, role: 'customer' });
+      const anonymous = await client(running, 'anonymous');
+      const active = await admin<{ id: string }>('POST', '/products', { sku: `ACT-${database.toUpperCase()}`, name: 'On sale', category: 'policies', priceCents: 500, currency: 'EUR' });
+      const hidden = await admin<{ id: string }>('POST', '/products', { sku: `OFF-${database.toUpperCase()}`, name: 'Withdrawn', category: 'policies', priceCents: 500, currency: 'EUR', active: false });
+      expect([active.status, hidden.status]).toEqual([201, 201]);
+      expect((await admin('PUT', `/products/${active.body.data.id}/inventory`, { onHand: 10 })).status).toBe(200);
+
+      // Visibility: filtered in SQL, so the page's total counts only what the caller may see.
+      expect((await anonymous<{ id: string }[]>('GET', '/products?category=policies')).body.meta).toMatchObject({ total: 1 });
+      expect((await admin('GET', '/products?category=policies')).body.meta).toMatchObject({ total: 2 });
+      expect((await anonymous('GET', `/products/${hidden.body.data.id}`)).status).toBe(404);
+      expect((await admin('GET', `/products/${hidden.body.data.id}`)).status).toBe(200);
+
+      // Ownership: Ada orders for herself; Bob may not order for her, nor see or cancel her order.
+      const orderFor = (customerId: string) => ({ customerId, currency: 'EUR', items: [{ productId: active.body.data.id, quantity: 1 }], shippingAddress: ADDRESS });
+      const adas = await asAda<{ id: string }>('POST', '/orders', orderFor(ada.body.data.id));
+      expect(adas.status).toBe(201);
+      const forged = await asBob('POST', '/orders', orderFor(ada.body.data.id));
+      expect(forged.status).toBe(403);
+      expect(forged.body).toMatchObject({ success: false, error: { code: 'FORBIDDEN' } });
+      expect((await asBob('GET', `/orders/${adas.body.data.id}`)).status).toBe(404);
+      expect((await asBob('POST', `/orders/${adas.body.data.id}/cancel`, { reason: 'not mine' })).status).toBe(404);
+      expect((await asBob('GET', '/orders')).body.meta).toMatchObject({ total: 0 });
+      expect((await asBob('GET', `/orders?customerId=${ada.body.data.id}`)).body.meta).toMatchObject({ total: 0 });
+      expect((await asBob('GET', `/customers/${ada.body.data.id}/orders`)).status).toBe(404);
+      expect((await asAda('GET', '/orders')).body.meta).toMatchObject({ total: 1 });
+      expect((await asAda('GET', `/orders/${adas.body.data.id}`)).status).toBe(200);
+      // Ada may read her order but not ship it: 403, not 404.
+      expect((await asAda('POST', `/orders/${adas.body.data.id}/ship`, { carrier: 'DHL', trackingNumber: 'X1' })).status).toBe(403);
+
+      // Profiles: her own, not another's.
+      expect((await asBob('GET', `/customers/${ada.body.data.id}`)).status).toBe(404);
+      expect((await asBob('PUT', `/customers/${ada.body.data.id}`, { email: `x-${tag}@example.com`, name: 'X', phone: null })).status).toBe(404);
+      expect((await asAda('GET', `/customers/${ada.body.data.id}`)).status).toBe(200);
     });
 
     it('keeps every acknowledged order, and no partial one, when the server is killed in the middle of writes', async () => {

@@ -272,7 +272,12 @@ function buildStateMachine(entity: EntityDocument, owner: string[], report: Repo
     check(transition.to, [...path, 'transitions', name, 'to']);
     return { names: names(name, 'transition'), from, to: transition.to, event: transition.event };
   });
-  return { field: machine.field, initial: machine.initial, states, transitions };
+  const allowed = (key: 'updatableIn' | 'deletableIn'): string[] | undefined => {
+    const list = machine[key];
+    list?.forEach((state, i) => check(state, [...path, key, i]));
+    return list;
+  };
+  return { field: machine.field, initial: machine.initial, states, transitions, updatableIn: allowed('updatableIn'), deletableIn: allowed('deletableIn') };
 }
 
 /** Required references (many-to-one, owning one-to-one) that loop back make every insert impossible. */

@@ -60,6 +60,10 @@ export interface StateMachine {
   initial: string;
   states: string[];
   transitions: { names: Names; from: string[]; to: string; event: string | undefined }[];
+  /** The states in which updates are allowed (undefined: all). */
+  updatableIn: string[] | undefined;
+  /** The states in which deletes are allowed (undefined: all). */
+  deletableIn: string[] | undefined;
 }
 
 export interface Entity {
