@@ -11,6 +11,7 @@ import {
   type ResponseObject,
 } from '../load/openapi-types.js';
 import { isEnvelope } from './envelope.js';
+import { documentedCodes } from './error-codes.js';
 import type { SchemaConverter, SchemaView } from './json-schema.js';
 import { mediaKind } from './media.js';
 import { camelCase, NameRegistry } from './naming.js';
@@ -85,7 +86,7 @@ function buildOperation(
     deprecated: raw.deprecated === true,
     parameters: parameters.filter((p) => !droppedPathParameters.includes(p)),
     requestBody: buildRequestBody(document, raw.requestBody, converter, `${pointer}/requestBody`),
-    responses: buildResponses(document, raw.responses ?? {}, converter, `${pointer}/responses`),
+    responses: buildResponses(document, raw.responses ?? {}, converter, `${pointer}/responses`, raw.description ?? ''),
     security: buildRequirements(raw.security ?? document.security),
     entityHint: entityHint(raw) ?? entityHint(item),
   };
@@ -119,14 +120,15 @@ function buildRequestBody(document: OpenApiDocument, raw: OperationObject['reque
   return { required: body.required === true, description: body.description ?? '', contents };
 }
 
-function buildResponses(document: OpenApiDocument, raw: Record<string, unknown>, converter: SchemaConverter, pointer: string): ResponseDefinition[] {
+function buildResponses(document: OpenApiDocument, raw: Record<string, unknown>, converter: SchemaConverter, pointer: string, operationDescription: string): ResponseDefinition[] {
   return Object.entries(raw).map(([status, value]) => {
     const response = deref<ResponseObject>(document, value as ResponseObject);
     const responsePointer = `${pointer}/${status}`;
     const contents = buildContents(response.content, converter, 'response', `${responsePointer}/content`);
     const jsonSchema = Object.entries(response.content ?? {}).find(([type]) => mediaKind(type) === 'json')?.[1].schema;
+    const key = status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase();
     return {
-      status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(),
+      status: key,
       description: response.description ?? '',
       contents,
       headers: Object.entries(response.headers ?? {}).map(([name, header]) => {
@@ -138,6 +140,7 @@ function buildResponses(document: OpenApiDocument, raw: Record<string, unknown>,
         };
       }),
       envelope: /^2/.test(status) && jsonSchema !== undefined && isEnvelope(document, jsonSchema),
+      codes: documentedCodes(document, operationDescription, key, response),
     };
   });
 }

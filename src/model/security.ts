@@ -2,7 +2,7 @@ import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { OpenApiDocument, SecurityRequirementObject, SecuritySchemeObject } from '../load/openapi-types.js';
 import { names } from './naming.js';
 import { deref } from './resolve-ref.js';
-import type { SecurityRequirement, SecurityScheme } from './types.js';
+import type { Operation, SecurityRequirement, SecurityScheme, SecuritySchemeKind } from './types.js';
 
 export function buildSecuritySchemes(document: OpenApiDocument, diagnostics: Diagnostic[]): SecurityScheme[] {
   return Object.entries(document.components?.securitySchemes ?? {}).map(([key, value]) => {
@@ -11,6 +11,17 @@ export function buildSecuritySchemes(document: OpenApiDocument, diagnostics: Dia
     if (raw.type === 'apiKey') {
       scheme.in = raw.in ?? 'header';
       scheme.parameterName = raw.in === 'header' ? (raw.name ?? 'x-api-key').toLowerCase() : (raw.name ?? 'api_key');
+    }
+    const rolesClaim = (raw as SecuritySchemeObject & { 'x-roles-claim'?: unknown })['x-roles-claim'];
+    if (rolesClaim !== undefined) {
+      if (typeof rolesClaim === 'string' && CLAIM_PATH.test(rolesClaim)) scheme.rolesClaim = rolesClaim;
+      else {
+        diagnostics.push(
+          warning('SCF105', `security scheme "${key}": x-roles-claim must be a claim name or a dotted path to one (realm_access.roles); ignored, roles are read from \`roles\` or \`role\``, {
+            pointer: `/components/securitySchemes/${key}/x-roles-claim`,
+          }),
+        );
+      }
     }
     if (scheme.kind === 'custom') {
       diagnostics.push(
@@ -21,6 +32,25 @@ export function buildSecuritySchemes(document: OpenApiDocument, diagnostics: Dia
     }
     return scheme;
   });
+}
+
+/** A claim name, or a dotted path to a nested one: `role`, `realm_access.roles`. */
+const CLAIM_PATH = /^[^\s.]+(\.[^\s.]+)*$/;
+
+/**
+ * OpenAPI 3.1: the names in a security requirement are scopes for OAuth2 and OpenID Connect schemes,
+ * and roles for every other scheme (`security: [{ bearerAuth: [admin] }]`).
+ */
+export function namesRoles(kind: SecuritySchemeKind): boolean {
+  return kind !== 'oauth2' && kind !== 'openIdConnect';
+}
+
+/** The roles an operation's requirements name, for each alternative (OR) that names any; empty: none asks for roles. */
+export function requiredRoles(operation: Pick<Operation, 'security'>, schemes: readonly Pick<SecurityScheme, 'key' | 'kind'>[]): string[][] {
+  const kinds = new Map(schemes.map((s) => [s.key, s.kind]));
+  return operation.security
+    .map((requirement) => requirement.schemes.filter((s) => namesRoles(kinds.get(s.key) ?? 'custom')).flatMap((s) => s.scopes))
+    .filter((roles) => roles.length > 0);
 }
 
 function kindOf(raw: SecuritySchemeObject): SecurityScheme['kind'] {

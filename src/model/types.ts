@@ -107,6 +107,15 @@ export interface ResponseDefinition {
   headers: { name: string; required: boolean; schema: JsonSchema }[];
   /** The JSON body has the house envelope: the service returns `data` and the controller wraps it. */
   envelope: boolean;
+  /** The error codes the spec documents for this status (src/model/error-codes.ts). */
+  codes: DocumentedCodes;
+}
+
+export interface DocumentedCodes {
+  /** Named for this status: in the operation's or the response's description (`409 VERSION_CONFLICT`), in its examples. */
+  stated: string[];
+  /** Listed by the error schema's code property (`enum`, `const`, `examples`): the whole API's codes. */
+  catalogue: string[];
 }
 
 export type SecuritySchemeKind = 'bearer' | 'basic' | 'apiKey' | 'oauth2' | 'openIdConnect' | 'custom';
@@ -119,9 +128,12 @@ export interface SecurityScheme {
   /** For apiKey: where the key travels and under which name. */
   in?: 'header' | 'query' | 'cookie';
   parameterName?: string;
+  /** `x-roles-claim`: the JWT claim (or dotted path) that holds the caller's roles. */
+  rolesClaim?: string;
   description: string;
 }
 
 export interface SecurityRequirement {
+  /** `scopes`: the names the requirement lists; roles for schemes other than OAuth2 and OpenID Connect. */
   schemes: { key: string; scopes: string[] }[];
 }

@@ -182,7 +182,12 @@ export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainMo
 
 function boundOperation(crud: CrudOperation, operation: Operation, resource: Resource, ctx: Context): Bound {
   const schemes = new Map(ctx.model.securitySchemes.map((s) => [s.key, s.kind]));
-  const canAuthenticate = operation.security.length === 0 || operation.security.some((r) => r.schemes.every((s) => TESTABLE_SCHEMES.has(schemes.get(s.key) as SecuritySchemeKind)));
+  // The tests sign JWTs (with the roles a bearer requirement names) and configure one API key, which grants no roles.
+  const testable = (s: { key: string; scopes: string[] }): boolean => {
+    const kind = schemes.get(s.key) as SecuritySchemeKind;
+    return TESTABLE_SCHEMES.has(kind) && !(kind === 'apiKey' && s.scopes.length > 0);
+  };
+  const canAuthenticate = operation.security.length === 0 || operation.security.some((r) => r.schemes.every(testable));
   const extra = requiredParameters(operation, ctx.lookup);
   const json = operation.requestBody?.contents.find((c) => c.kind === 'json');
   return {

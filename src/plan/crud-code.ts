@@ -649,7 +649,7 @@ class MethodWriter {
       );
     }
     if (!op.versionProperty) return lines;
-    this.errors.add('ConflictError');
+    this.errors.add('VersionConflictError');
     const v = this.variable;
     const sent = member('input.body', op.versionProperty, op.bodyOptional);
     // An optional version is checked when sent; the repository's update still refuses a concurrent write.
@@ -657,7 +657,7 @@ class MethodWriter {
     return [
       ...lines,
       `if (${stale}) {`,
-      `throw new ConflictError(\`${this.entity.names.pascal} \${${v}.id} is at version \${${v}.version}, not \${${sent}}: reload it and try again\`, { details: { currentVersion: ${v}.version } });`,
+      `throw new VersionConflictError(\`${this.entity.names.pascal} \${${v}.id} is at version \${${v}.version}, not \${${sent}}: reload it and try again\`, { details: { currentVersion: ${v}.version } });`,
       '}',
     ];
   }

@@ -60,13 +60,16 @@ function propertyTemplate(name: string, property: Record<string, unknown>, looku
   if (TIMESTAMP.test(name) && type === 'string') return { $fill: 'timestamp' };
   if (PATH.test(name) && type === 'string') return { $fill: 'path' };
   if (DETAILS.test(name)) {
+    // Details that may also be an object (`type: [array, object]`) carry an error's facts as is: `{ state, allowed }`.
+    const objects = allowsType(property, 'object') && isFreeForm(property) ? { objects: true } : {};
     if (type === 'array') {
       const items = flatten(property.items as JsonSchema, lookup, 0);
       if (items && primaryType(items) === 'string') return { $fill: 'detailMessages', fallback: [] };
-      if (items && primaryType(items) === 'object') return { $each: 'details', item: detailTemplate(items, lookup), fallback: [] };
+      if (items && primaryType(items) === 'object') return { $each: 'details', item: detailTemplate(items, lookup), fallback: [], ...objects };
       return { $fill: 'details', fallback: [] };
     }
-    return undefined; // an object or free-form details field: left out rather than guessed
+    if (type === 'object' && isFreeForm(property)) return { $fill: 'detailObject' };
+    return undefined; // details with a shape of their own: left out rather than guessed
   }
   return undefined;
 }
@@ -116,6 +119,15 @@ function neutral(schema: Record<string, unknown>, lookup: SchemaLookup): unknown
     default:
       return null;
   }
+}
+
+/** An object schema that declares no members: any object is valid there. */
+function isFreeForm(schema: Record<string, unknown>): boolean {
+  return !isRecord(schema.properties) && !isRecord(schema.patternProperties) && (schema.additionalProperties === undefined || schema.additionalProperties === true);
+}
+
+function allowsType(schema: Record<string, unknown>, type: string): boolean {
+  return Array.isArray(schema.type) && schema.type.includes(type);
 }
 
 function primaryType(schema: Record<string, unknown>): string | undefined {

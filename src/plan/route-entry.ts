@@ -1,3 +1,4 @@
+import { specCodeTable } from '../model/error-codes.js';
 import { isRecord } from '../model/json-schema.js';
 import type { JsonSchema, MediaBody, Operation, Parameter, ResponseDefinition } from '../model/types.js';
 import { errorTemplate, type SchemaLookup } from './error-template.js';
@@ -17,6 +18,8 @@ export interface RouteEntry {
   errorBodies: Record<string, { mediaType: string; template: unknown }>;
   /** Every error status the spec declares (`404`, `4XX`, `default`), with or without a body. */
   errorStatuses: string[];
+  /** The spec's code for each house code it names otherwise (src/model/error-codes.ts); absent when none. */
+  errorCodes?: Record<string, string>;
   security: { schemes: { key: string; scopes: string[] }[] }[];
 }
 
@@ -82,6 +85,7 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, spec
   }
   const serialized = Object.entries(serializedResponses(operation));
   if (serialized.length > 0) schema.response = Object.fromEntries(serialized.map(([key, body]) => [key, body.schema]));
+  const errorCodes = specCodeTable(operation);
 
   return {
     operationId: operation.operationId,
@@ -99,6 +103,7 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, spec
     }),
     errorBodies,
     errorStatuses: operation.responses.filter((r) => !/^2/.test(r.status)).map((r) => r.status),
+    ...(Object.keys(errorCodes).length > 0 && { errorCodes }),
     security: operation.security.map((r) => ({ schemes: r.schemes.map((s) => ({ key: s.key, scopes: s.scopes })) })),
   };
 }

@@ -25,7 +25,7 @@ export interface TestCount {
 }
 
 export interface TestCountInput {
-  resources: { operations: { validRequest: string | undefined; invalidRequest: string | undefined; requiresCredentials: boolean }[] }[];
+  resources: { operations: { validRequest: string | undefined; invalidRequest: string | undefined; requiresCredentials: boolean; requiresRoles: boolean }[] }[];
   entities: EntityView[];
   persistence: PersistenceView | undefined;
   firstRoute: unknown;
@@ -37,7 +37,7 @@ export interface TestCountInput {
 export function countGeneratedTests(view: TestCountInput): TestCount {
   const contract = view.resources
     .flatMap((r) => r.operations)
-    .reduce((n, o) => n + (o.validRequest ? 1 : 0) + (o.invalidRequest ? 1 : 0) + (o.requiresCredentials ? 1 : 0), 0);
+    .reduce((n, o) => n + (o.validRequest ? 1 : 0) + (o.invalidRequest ? 1 : 0) + (o.requiresCredentials ? 1 : 0) + (o.requiresRoles ? 1 : 0), 0);
   const fuzz = view.resources.reduce((n, r) => n + r.operations.length, 0);
   // test/app.test.ts: alive, spec, 404, two of CORS, configuration; 405 with a route to probe; ready
   // with a database; three of JWT verification when operations take JWTs.

@@ -1,6 +1,7 @@
 import type { LintView } from './lint-view.js';
 import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
+import { namesRoles, requiredRoles } from '../model/security.js';
 import type { DomainModel } from '../model/domain/types.js';
 import type { Expression } from '../model/domain/expression.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
@@ -165,6 +166,10 @@ export interface OperationView {
   invalidTitle: string;
   /** Whether the operation requires credentials (a security requirement applies). */
   requiresCredentials: boolean;
+  /** Whether every way in asks for roles, and the tests can make the credentials of one: a caller without them gets 403. */
+  requiresRoles: boolean;
+  /** Comment-safe title of the missing-role test. */
+  rolesTitle: string;
   /** A request without body or credentials, as object-literal text, for the generated tests. */
   bareRequest: string;
   /** The URL of the bare request, with sample path parameters. */
@@ -204,7 +209,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const shared = sharedErrorSchemaId(model);
   const errorBodyNames: ErrorBodyNames = new Map();
   const implement = (resource: Resource) => implementations(resource, options, model.basePath);
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined, options.classSuffixes));
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined, model.securitySchemes, options.classSuffixes));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
@@ -243,7 +248,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       key: s.key,
       literal: stringLiteral(s.key),
       kind: s.kind,
-      specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }) }),
+      specJson: JSON.stringify({ kind: s.kind, ...(s.in && { in: s.in }), ...(s.parameterName && { parameterName: s.parameterName }), ...(s.rolesClaim && { rolesClaim: s.rolesClaim }) }),
       inherited: Object.hasOwn(Object.prototype, s.key),
     })),
     hasSecurity: model.securitySchemes.length > 0,
@@ -298,13 +303,14 @@ function resourceView(
   errorBodyNames: ErrorBodyNames,
   implemented: ReturnType<typeof implementations>,
   persistence: boolean,
+  schemes: readonly SecurityScheme[],
   suffixes: { controller: string; service: string } = { controller: 'Controller', service: 'Service' },
 ): ResourceView {
   const pascal = resource.names.pascal;
   const operations = resource.operations.map((o) => {
     const bound = implemented.entries.get(o.operationId)?.implementation;
     const storage = bound && bound.kind !== 'stub' && implemented.domain ? { operation: bound.operation, domain: implemented.domain } : undefined;
-    const view = operationView(o, lookup, basePath, specNameOf, errorBodyNames, storage);
+    const view = operationView(o, lookup, basePath, specNameOf, errorBodyNames, schemes, storage);
     const method = implemented.code?.methods.get(o.operationId);
     const entry = implemented.entries.get(o.operationId);
     return {
@@ -339,6 +345,7 @@ function operationView(
   basePath: string,
   specNameOf: (id: string) => string | undefined,
   errorBodyNames: ErrorBodyNames,
+  schemes: readonly SecurityScheme[],
   storage?: { operation: CrudOperation; domain: DomainModel },
 ): OperationView {
   const alias = `${operation.typeName}Operation`;
@@ -365,9 +372,31 @@ function operationView(
     invalidRequest: cases.invalid && JSON.stringify(cases.invalid.request),
     invalidTitle: stringLiteral(`rejects an invalid request (${cases.invalid?.breaks ?? ''}) with 400`),
     requiresCredentials: cases.requiresCredentials,
+    requiresRoles: deniedWithoutRoles(operation, schemes),
+    rolesTitle: stringLiteral(`refuses a caller without the role${roleList(operation, schemes)} with 403`),
     bareRequest: JSON.stringify(cases.bare),
     bareUrl: cases.bare.url,
   };
+}
+
+const TEST_CREDENTIALS: ReadonlySet<SecurityScheme['kind']> = new Set(['bearer', 'oauth2', 'openIdConnect', 'apiKey']);
+
+function deniedWithoutRoles(operation: Operation, schemes: readonly SecurityScheme[]): boolean {
+  const kinds = new Map(schemes.map((s) => [s.key, s.kind]));
+  const roleNamed = (s: { key: string; scopes: string[] }): boolean => s.scopes.length > 0 && namesRoles(kinds.get(s.key) ?? 'custom');
+  // The generated tests sign JWTs and configure one API key, which grants no roles.
+  const testable = (s: { key: string; scopes: string[] }): boolean => TEST_CREDENTIALS.has(kinds.get(s.key) ?? 'custom') && !(kinds.get(s.key) === 'apiKey' && s.scopes.length > 0);
+  return (
+    operation.security.length > 0 &&
+    operation.security.every((r) => r.schemes.some(roleNamed)) &&
+    operation.security.some((r) => r.schemes.length > 0 && r.schemes.every(testable))
+  );
+}
+
+/** ` admin`, `s admin, support`: the roles the alternatives name. */
+function roleList(operation: Operation, schemes: readonly SecurityScheme[]): string {
+  const roles = [...new Set(requiredRoles(operation, schemes).flat())];
+  return `${roles.length === 1 ? '' : 's'} ${roles.join(', ')}`;
 }
 
 /** What the generated service does for an operation, as its doc comment says it. */

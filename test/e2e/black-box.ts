@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { SignJWT } from 'jose';
+import { namesRoles } from '../../src/model/security.js';
 import type { ApiModel, Operation } from '../../src/model/types.js';
 import { contractCases, type ContractRequest } from '../../src/plan/contract-cases.js';
 import { buildRouteEntry, type RouteEntry } from '../../src/plan/route-entry.js';
@@ -99,7 +100,9 @@ async function sendRequest(baseUrl: string, operation: Operation, model: ApiMode
         else if (scheme.in === 'cookie') headers.cookie = [headers.cookie, `${scheme.parameterName}=${credentials.apiKey}`].filter(Boolean).join('; ');
         else headers[scheme.parameterName ?? 'x-api-key'] = credentials.apiKey;
       } else if (scheme) {
-        const token = await new SignJWT({ scope: scopes.join(' ') }).setProtectedHeader({ alg: 'HS256' }).setSubject('black-box').setExpirationTime('5m').sign(new TextEncoder().encode(credentials.jwtSecret));
+        // A bearer requirement names roles, in the claim the scheme names; OAuth2 and OpenID Connect name scopes.
+        const claims = namesRoles(scheme.kind) ? nested(scheme.rolesClaim ?? 'roles', scopes) : { scope: scopes.join(' ') };
+        const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('black-box').setExpirationTime('5m').sign(new TextEncoder().encode(credentials.jwtSecret));
         headers.authorization = `Bearer ${token}`;
       }
     }
@@ -111,6 +114,12 @@ async function sendRequest(baseUrl: string, operation: Operation, model: ApiMode
   }
   const search = query.toString();
   return fetch(`${baseUrl}${request.url}${search ? `?${search}` : ''}`, { method: operation.method.toUpperCase(), headers, ...(body !== undefined && { body }) });
+}
+
+/** `realm_access.roles` -> `{ realm_access: { roles } }`. */
+function nested(path: string, value: unknown): Record<string, unknown> {
+  const [first = path, ...rest] = path.split('.');
+  return { [first]: rest.length === 0 ? value : nested(rest.join('.'), value) };
 }
 
 function encodeBody(body: NonNullable<ContractRequest['body']>): string {

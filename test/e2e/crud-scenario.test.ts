@@ -176,7 +176,8 @@ for (const database of ['embedded', 'postgres'] as const) {
       // Shipping an unpaid order is an illegal transition.
       const early = await call('POST', `/orders/${order.body.data.id}/ship`, { carrier: 'DHL', trackingNumber: 'JJD000' });
       expect(early.status).toBe(409);
-      expect(early.body).toMatchObject({ success: false, error: { code: 'CONFLICT' } });
+      // The spec's code for a wrong state, with the state and the states that allow the transition.
+      expect(early.body).toMatchObject({ success: false, error: { code: 'INVALID_ORDER_STATE', details: { state: 'pending', allowed: ['paid'] } } });
 
       // Pay by card: the payment succeeds and the order is paid, together.
       const payment = await call<{ status: string }>('POST', `/orders/${order.body.data.id}/payments`, { method: 'card', amountCents: 3000, currency: 'EUR', cardToken: 'tok_visa' });
@@ -220,6 +221,9 @@ for (const database of ['embedded', 'postgres'] as const) {
       // Optimistic locking (a version in the body, or the ETag in If-Match) and unique fields.
       const stale = await call('PATCH', `/products/${product.body.data.id}`, { version: 99, priceCents: 1 });
       expect(stale.status).toBe(409);
+      expect(stale.body).toMatchObject({ success: false, error: { code: 'VERSION_CONFLICT' } });
+      const invalid = await call('PATCH', `/products/${product.body.data.id}`, { version: 1, priceCents: -1 });
+      expect(invalid.body).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', details: [{ field: '/body/priceCents' }] } });
       const read = await call<{ version: number }>('GET', `/products/${product.body.data.id}`);
       const etag = read.headers.get('etag');
       expect(etag).toBe(`"${read.body.data.version}"`);
@@ -232,6 +236,14 @@ for (const database of ['embedded', 'postgres'] as const) {
       const duplicate = await call('POST', '/products', { sku: `BOOK-${database.toUpperCase()}`, name: 'Again', category: 'books', priceCents: 1, currency: 'EUR' });
       expect(duplicate.status).toBe(409);
       expect((await call('DELETE', `/customers/${customer.body.data.id}`)).status).toBe(409);
+
+      // Admin-only operations (`bearerAuth: [admin]`) refuse a customer's token, and say which role is missing.
+      const asCustomer = await client(server, { subject: 'customer', role: 'customer' });
+      const refused = await asCustomer('POST', '/products', { sku: `NOPE-${database.toUpperCase()}`, name: 'Nope', category: 'books', priceCents: 1, currency: 'EUR' });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ success: false, error: { code: 'FORBIDDEN', message: 'This operation requires the role admin' } });
+      expect((await asCustomer('GET', '/customers')).status).toBe(403);
+      expect((await asCustomer('GET', `/products/${product.body.data.id}/inventory`)).status).toBe(200);
     });
 
     it("enforces the model's policies: customers see and change only their own, anonymous callers see active products", async () => {

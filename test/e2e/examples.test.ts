@@ -103,7 +103,7 @@ describe.each(EXAMPLES)('the %s example, end to end', (example) => {
     // updateUser declares 400 and 404 only: taking another user's name is a client error all the same, with its code.
     const taken = await send('PUT', '/user/bob', { username: 'ada' });
     expect(taken.status).toBe(400);
-    expect(await taken.text()).toContain('CONFLICT');
+    expect(await taken.text()).toContain('ALREADY_EXISTS');
   });
 
   it('stops gracefully on SIGTERM', async () => {

@@ -97,7 +97,7 @@ for (const database of ['embedded', 'postgres'] as const) {
       for (const [method, path, body] of requests) {
         const answer = await call(method, path, body);
         expect(answer.status, `${method} ${path} ${body ?? ''}: ${JSON.stringify(answer.body)}`).toBe(400);
-        expect(answer.body).toMatchObject({ success: false, error: { code: 'VALIDATION_FAILED' } });
+        expect(answer.body).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
       }
       // In range, the same requests work.
       expect((await call('POST', '/products', product('2147483647'))).status).toBe(201);

@@ -206,7 +206,7 @@ function bindBodies(
   // A write whose spec declares no success response still does its work and answers an empty 200.
   const declared = successResponse(operation);
   if (!declared && (shaped.kind === 'get' || shaped.kind === 'list')) throw new MappingError('it declares no 2xx response to return the data in');
-  const success: ResponseDefinition = declared ?? { status: '200', description: '', contents: [], headers: [], envelope: false };
+  const success: ResponseDefinition = declared ?? { status: '200', description: '', contents: [], headers: [], envelope: false, codes: { stated: [], catalogue: [] } };
   const status = Number(success.status.replace(/X/gi, '0'));
   const json = success.contents.find((c) => c.kind === 'json');
   if (success.contents.length > 0 && !json) throw new MappingError(`its ${success.status} response is not JSON`);

@@ -36,6 +36,17 @@ describe('error bodies follow the schema the spec declares for them', () => {
     expect(errorTemplate({ ...schema, required: ['errors'] }, none)).toMatchObject({ errors: { fallback: [] } });
   });
 
+  it('passes an error`s details object through where the schema lets details be an object', () => {
+    const item = { type: 'object', required: ['field', 'issue'], properties: { field: { type: 'string' }, issue: { type: 'string' } } };
+    // The e-commerce ErrorEnvelope: validation issues as a list, `{ state, allowed }` of a wrong-state transition as an object.
+    expect(errorTemplate({ type: 'object', properties: { details: { type: ['array', 'object'], items: item } } }, none)).toEqual({
+      details: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } }, objects: true },
+    });
+    expect(errorTemplate({ type: 'object', properties: { details: { type: 'object' } } }, none)).toEqual({ details: { $fill: 'detailObject' } });
+    // Details with properties of their own are not guessed at.
+    expect(errorTemplate({ type: 'object', properties: { details: { type: 'object', properties: { retry: { type: 'boolean' } } } } }, none)).toEqual({});
+  });
+
   it('follows refs and merges allOf parts', () => {
     const lookup = (id: string) => (id === 'Problem' ? { type: 'object', properties: { title: { type: 'string' }, status: { type: 'integer' } } } : undefined);
     expect(errorTemplate({ allOf: [{ $ref: 'Problem' }, { properties: { detail: { type: 'string' } } }] }, lookup)).toEqual({
