@@ -87,7 +87,9 @@ export function buildGenerationReport(
       ? [`No domain model was given: the entities (${sources.inferred.domain.entities.map((e) => e.names.original).join(', ')}) were inferred from the spec's schemas. Write a model file (docs/domain-model.md of scaffold) for relations, invariants and state machines.`]
       : []),
     'Operations marked stub answer 501 until you implement them in `src/services/<resource>.service.ts`.',
-    'Operations marked "rules in prose not implemented" have the CRUD shape their description asks for, not the rules it states: declare them in the design, or implement them by hand.',
+    ...(prose.length > 0
+      ? ['Operations marked "rules in prose not implemented" have the shape their description asks for, not the rules it states: declare the rules in the design, or implement them by hand.']
+      : []),
     '',
     '## Operations',
     '',
