@@ -1,3 +1,4 @@
+import { undeclaredText } from '../plan/generation-report.js';
 import type { OperationReport } from '../plan/rules/operation-report.js';
 import { sectionStatus, type CheckRow, type CheckSection } from './check-result.js';
 
@@ -15,7 +16,7 @@ export function proseRulesSection(operations: readonly OperationReport[], specFi
       file: specFile,
       detail: `${op.signature} (${op.operationId}): ${op.proseRules
         .filter((r) => r.undeclared.length > 0)
-        .map((r) => `"${r.text}" (not declared: ${r.undeclared.join(', ')})`)
+        .map((r) => `"${r.text}" (not declared: ${undeclaredText(r)})`)
         .join('; ')}`,
     }));
   const results: CheckRow[] = rows.length > 0 ? rows : [{ check: 'rules-in-prose', status: 'pass', detail: 'every rule the descriptions state is declared in the design' }];

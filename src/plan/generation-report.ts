@@ -6,6 +6,7 @@ import type { DomainModel } from '../model/domain/types.js';
 import type { InferredDomain } from '../model/infer/infer-domain.js';
 import type { ApiModel } from '../model/types.js';
 import { operationRules, type DeclaredRulesCodes, type OperationRules } from './rules/rule-coverage.js';
+import { namedCodeText, type RuleKind } from './rules/rule-sentences.js';
 
 /** How many operations the generated services implement, by kind. */
 export interface ImplementationCounts {
@@ -132,12 +133,17 @@ export function implementationCountsText(counts: ImplementationCounts): string {
   return `${counts.crud} CRUD${prose(counts.proseRulesNotImplemented.crud)}, ${plural(counts.domain, 'domain action')}${prose(counts.proseRulesNotImplemented.domain)}, ${plural(counts.stub, 'stub')}`;
 }
 
+/** `roles, error code 409 INVALID_ORDER_STATE`: the kinds of a sentence the design does not declare, with the codes the server does not answer. */
+export function undeclaredText(rule: { undeclared: readonly RuleKind[]; unansweredCodes: readonly string[] }): string {
+  return rule.undeclared.map((kind) => (kind === 'error-code' ? `error code ${rule.unansweredCodes.join(', ')}` : kind)).join(', ');
+}
+
 /** Every operation's rule-like sentences the design does not declare, with the kinds left undeclared. */
 function proseRulesSection(entries: readonly ImplementationEntry[], rules: ReadonlyMap<string, OperationRules>): string[] {
   const listed = entries.flatMap((entry) => {
     const undeclared = (rules.get(entry.operationId)?.proseRules ?? []).filter((r) => r.undeclared.length > 0);
     if (undeclared.length === 0) return [];
-    return [`- ${markdownText(entry.operationId)} (${markdownText(entry.signature)}):`, ...undeclared.map((r) => `  - ${markdownText(r.text)} (not declared: ${r.undeclared.join(', ')})`)];
+    return [`- ${markdownText(entry.operationId)} (${markdownText(entry.signature)}):`, ...undeclared.map((r) => `  - ${markdownText(r.text)} (not declared: ${markdownText(undeclaredText({ undeclared: r.undeclared, unansweredCodes: r.unanswered.map(namedCodeText) }))})`)];
   });
   if (listed.length === 0) return [];
   return ['', '## Rules in prose not implemented', '', 'Sentences of the operations\' descriptions that state rules the design does not declare (roles, ownership, state, error codes, uniqueness, idempotency, other): the generated code does not enforce them.', '', ...listed];

@@ -1,5 +1,5 @@
 import { describeImplementation, type GenerationReport } from '../generation-report.js';
-import type { RuleKind } from './rule-sentences.js';
+import { namedCodeText, type RuleKind } from './rule-sentences.js';
 
 /**
  * One operation as `scaffold generate --json` and `scaffold check --fail-on-prose-rules` see it: how it
@@ -14,8 +14,11 @@ export interface OperationReport {
   label: string;
   /** What the design declares for the operation (`roles/scopes users:write`, `transition cancel from pending, paid`). */
   declared: string[];
-  /** The rule-like sentences of its summary and description; `undeclared` lists the kinds the design does not declare. */
-  proseRules: { text: string; kinds: RuleKind[]; undeclared: RuleKind[] }[];
+  /**
+   * The rule-like sentences of its summary and description; `undeclared` lists the kinds the design does
+   * not declare, `unansweredCodes` the statuses and codes named that the generated code does not answer.
+   */
+  proseRules: { text: string; kinds: RuleKind[]; undeclared: RuleKind[]; unansweredCodes: string[] }[];
   /** Whether a sentence states a rule the design does not declare. */
   rulesInProseNotImplemented: boolean;
 }
@@ -29,7 +32,7 @@ export function operationReports(report: Pick<GenerationReport, 'entries' | 'rul
       implementation: entry.implementation.kind,
       label: describeImplementation(entry, rules).what,
       declared: rules?.declared ?? [],
-      proseRules: (rules?.proseRules ?? []).map((r) => ({ text: r.text, kinds: r.kinds, undeclared: r.undeclared })),
+      proseRules: (rules?.proseRules ?? []).map((r) => ({ text: r.text, kinds: r.kinds, undeclared: r.undeclared, unansweredCodes: r.unanswered.map(namedCodeText) })),
       rulesInProseNotImplemented: rules?.notImplemented ?? false,
     };
   });

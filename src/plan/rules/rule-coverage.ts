@@ -11,6 +11,8 @@ import { findRuleSentences, type NamedCode, type RuleKind, type RuleSentence } f
 export interface ProseRule extends RuleSentence {
   /** The kinds of the sentence the design does not declare for the operation; empty: covered. */
   undeclared: RuleKind[];
+  /** The statuses and codes it names that the generated code does not answer for the operation. */
+  unanswered: NamedCode[];
 }
 
 export interface OperationRules {
@@ -37,14 +39,15 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'idempotency':
       return declared.idempotency;
     case 'error-code':
-      return sentence.codes.every((code) => answers(declared, code));
+      return unansweredCodes(sentence, declared).length === 0;
     case 'other':
       return false;
   }
 }
 
-function answers(declared: DeclaredRules, named: NamedCode): boolean {
-  return declared.answers.some((a) => (named.status === undefined || a.status === named.status) && (named.code === undefined || a.code === named.code));
+/** The statuses and codes a sentence names that the generated code does not answer for the operation. */
+export function unansweredCodes(sentence: RuleSentence, declared: DeclaredRules): NamedCode[] {
+  return sentence.codes.filter((named) => !declared.answers.some((a) => (named.status === undefined || a.status === named.status) && (named.code === undefined || a.code === named.code)));
 }
 
 /** The prose rules of one operation against what the design declares for it. */
@@ -53,7 +56,11 @@ export function operationRules(operation: Operation, entry: ImplementationEntry 
   const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: specErrorCodes?.(operation.operationId) });
   const context = { states: entity?.stateMachine?.states ?? [] };
   const sentences = [...findRuleSentences(operation.summary, context), ...findRuleSentences(operation.description, context)];
-  const proseRules = sentences.map((sentence) => ({ ...sentence, undeclared: sentence.kinds.filter((kind) => !coversKind(kind, sentence, declared)) }));
+  const proseRules = sentences.map((sentence) => ({
+    ...sentence,
+    undeclared: sentence.kinds.filter((kind) => !coversKind(kind, sentence, declared)),
+    unanswered: unansweredCodes(sentence, declared),
+  }));
   return { operationId: operation.operationId, declared: describeDeclared(declared), proseRules, notImplemented: proseRules.some((r) => r.undeclared.length > 0) };
 }
 

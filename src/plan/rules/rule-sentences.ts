@@ -21,6 +21,11 @@ export interface NamedCode {
   code: string | undefined;
 }
 
+/** `409 INVALID_ORDER_STATE`, `403`, `BUILT_IN_ROLE`. */
+export function namedCodeText(named: NamedCode): string {
+  return [named.status, named.code].filter((part) => part !== undefined).join(' ');
+}
+
 export interface RuleSentence {
   /** The sentence as the description writes it, its whitespace collapsed. */
   text: string;

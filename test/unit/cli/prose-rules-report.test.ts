@@ -36,7 +36,7 @@ describe('rules stated in prose and not declared', () => {
     const section = report.slice(report.indexOf('## Rules in prose not implemented'));
     expect(section).toContain('- getNote (GET /notes/{id}):\n  - Users may only read their own notes. (not declared: ownership)');
     expect(section).toContain('Titles must be unique. (not declared: uniqueness)');
-    expect(section).toContain('NOTE\\_LOCKED\\` while the note is locked. (not declared: error-code)');
+    expect(section).toContain('NOTE\\_LOCKED\\` while the note is locked. (not declared: error code 409 NOTE\\_LOCKED)');
     expect(section).not.toContain('Returns a page of notes');
   });
 
@@ -55,6 +55,9 @@ describe('rules stated in prose and not declared', () => {
         { text: 'Titles must be unique.', kinds: ['uniqueness'], undeclared: ['uniqueness'] },
       ],
     });
+    expect(byId.get('deleteNote')?.proseRules).toEqual([
+      { text: 'Refused with `409 NOTE_LOCKED` while the note is locked.', kinds: ['error-code'], undeclared: ['error-code'], unansweredCodes: ['409 NOTE_LOCKED'] },
+    ]);
   });
 
   it('fail scaffold check with --fail-on-prose-rules (exit 4), and only with it', async () => {

@@ -58,6 +58,8 @@ describe('which prose rules the design declares', () => {
     const { rules } = await ecommerce();
     expect(undeclaredOf(rules.get('updateProduct'), 'Clients that cached the product')).toEqual([]);
     expect(undeclaredOf(rules.get('updateProduct'), 'Uses optimistic locking')).toEqual(['error-code']);
+    // It answers 409, with the house code CONFLICT.
+    expect(rules.get('updateProduct')?.proseRules.find((r) => r.text.startsWith('Uses optimistic locking'))?.unanswered).toEqual([{ status: 409, code: 'VERSION_CONFLICT' }]);
   });
 
   it('covers roles by the scopes of the security requirements', () => {
