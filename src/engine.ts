@@ -18,6 +18,7 @@ import { inferDomainModel } from './model/infer/infer-domain.js';
 import { defaultPackageName, PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
 import { buildGenerationReport, REPORT_PATH, type ImplementationCounts } from './plan/generation-report.js';
+import { operationReports, type OperationReport } from './plan/rules/operation-report.js';
 import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from './plan/project-dependencies.js';
 import { JOURNAL_PATH, loadApiSnapshot, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
 import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
@@ -59,6 +60,8 @@ export interface GenerateResult {
   resourceCount: number;
   /** Operations implemented as CRUD, as domain actions, and left as 501 stubs (details in .scaffold/report.md). */
   implementations: ImplementationCounts;
+  /** Per operation: what is generated from declarations, and the rules its description states that are not. */
+  operationReports: OperationReport[];
   /** The semantic API changes since the last generation (src/plan/api-changes.ts); undefined on a first one. */
   apiChanges?: ApiChanges;
 }
@@ -115,7 +118,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);
     // Warnings first: the report lists them.
     diagnostics.push(...reportSerializerFallbacks(model.resources, model.schemas, cache, spec.pieceHashes));
-    const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported });
+    const report = buildGenerationReport(model, crud, diagnostics, { spec: basename(spec.path), models: options.models && basename(options.models), inferred, apiChanges: api.reported }, { domain });
     const view = buildProjectView(model, {
       packageName,
       specFile: basename(spec.path),
@@ -194,6 +197,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
       operationCount: view.operationCount,
       resourceCount: view.resources.length,
       implementations: report.counts,
+      operationReports: operationReports(report),
       ...(api.changes && { apiChanges: api.changes }),
     };
   } finally {

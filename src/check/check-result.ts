@@ -13,7 +13,7 @@ export interface CheckResult {
   /** `pass`: every check passed; `fail`: a check failed; `error`: the project could not be checked. */
   status: 'pass' | 'fail' | 'error';
   exitCode: CheckExitCode;
-  /** Named sections: `drift`, then `guidelines`. Empty when the project could not be checked. */
+  /** Named sections: `drift`, `guidelines`, and with --fail-on-prose-rules `prose-rules`. Empty when the project could not be checked. */
   sections: CheckSection[];
   /** The semantic API changes since the last generation; absent when there is no snapshot to compare with. */
   apiChanges?: ApiChanges;
@@ -29,13 +29,14 @@ export interface CheckSection {
   results: CheckRow[];
 }
 
-export type SectionName = 'drift' | 'guidelines';
+export type SectionName = 'drift' | 'guidelines' | 'prose-rules';
 export type CheckStatus = 'pass' | 'fail';
 
 export interface CheckRow {
   /**
    * A stable id. drift: `generated-files`, `hand-edits`, `pending-migrations`, `api-changes`, `interrupted-write`;
-   * guidelines: `layer-folders`, `file-case`, `file-suffixes` and the rules of docs/guidelines.md.
+   * guidelines: `layer-folders`, `file-case`, `file-suffixes` and the rules of docs/guidelines.md;
+   * prose-rules: `rules-in-prose`.
    */
   check: string;
   status: CheckStatus;
@@ -46,12 +47,12 @@ export interface CheckRow {
   detail: string;
 }
 
-/** 0 all pass, 1 drift, 2 guideline violations, 3 could not check. */
-export type CheckExitCode = 0 | 1 | 2 | 3;
+/** 0 all pass, 1 drift, 2 guideline violations, 3 could not check, 4 rules in prose not implemented (with --fail-on-prose-rules). */
+export type CheckExitCode = 0 | 1 | 2 | 3 | 4;
 
-export const EXIT_CODES = { pass: 0, drift: 1, guidelines: 2, error: 3 } as const;
+export const EXIT_CODES = { pass: 0, drift: 1, guidelines: 2, error: 3, 'prose-rules': 4 } as const;
 
-/** The exit code of a set of sections: the lowest code among the failed ones (drift before guidelines). */
+/** The exit code of a set of sections: the lowest code among the failed ones (drift before guidelines before prose rules). */
 export function exitCodeOf(sections: readonly CheckSection[]): CheckExitCode {
   const failed = sections.filter((s) => s.status === 'fail').map((s) => EXIT_CODES[s.name]);
   return failed.length === 0 ? 0 : (Math.min(...failed) as CheckExitCode);

@@ -17,6 +17,7 @@ export function formatCheck(result: CheckResult): string {
     1: 'Result: drift (exit 1): `scaffold generate` brings the project up to date (move the change out of an edited generator-owned file first, or pass --force)',
     2: 'Result: guideline violations (exit 2)',
     3: 'Result: could not check (exit 3)',
+    4: 'Result: rules in prose not implemented (exit 4): declare them in the design (or implement them by hand and drop --fail-on-prose-rules)',
   }[result.exitCode];
   return [
     `Checked ${result.project}`,

@@ -6,6 +6,7 @@ import { CONFIG_PATH } from '../write/manifest.js';
 import { exitCodeOf, type CheckResult } from './check-result.js';
 import { driftSection } from './drift.js';
 import { guidelinesSection } from './guidelines.js';
+import { proseRulesSection } from './prose-rules.js';
 import { loadGuidelinesOption } from '../load/load-guidelines.js';
 import { loadSpec } from '../load/load-spec.js';
 import { buildModel } from '../model/build-model.js';
@@ -14,8 +15,9 @@ import { buildModel } from '../model/build-model.js';
  * `scaffold check` on one project: the generation its `.scaffold/config.json` describes, as a dry run
  * (nothing is written, not even the recovery of an interrupted run), turned into named sections.
  * Never throws for a project it cannot check: that is a result with status `error` and exit code 3.
+ * With `failOnProseRules`, operations whose descriptions state rules the design does not declare fail too.
  */
-export async function runCheck(projectDir: string): Promise<CheckResult> {
+export async function runCheck(projectDir: string, options: { failOnProseRules?: boolean } = {}): Promise<CheckResult> {
   const project = resolve(projectDir);
   const base = { schemaVersion: 1 as const, toolVersion: await toolVersion(), project };
   try {
@@ -50,6 +52,7 @@ export async function runCheck(projectDir: string): Promise<CheckResult> {
         plannedPaths: run.files.map((f) => f.path),
         operationIds: model.resources.flatMap((r) => r.operations.map((o) => o.operationId)),
       }),
+      ...(options.failOnProseRules ? [proseRulesSection(run.operationReports, config.spec)] : []),
     ];
     const exitCode = exitCodeOf(sections);
     return { ...base, status: exitCode === 0 ? 'pass' : 'fail', exitCode, sections, ...(run.apiChanges && { apiChanges: run.apiChanges }), diagnostics: run.diagnostics };

@@ -2,6 +2,7 @@ import { ScaffoldError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { toolVersion, type GenerateResult } from '../engine.js';
 import type { ApiChanges } from '../plan/api-changes.js';
 import type { ImplementationCounts } from '../plan/generation-report.js';
+import type { OperationReport } from '../plan/rules/operation-report.js';
 import { WriteRefusedError, type FileOutcome } from '../write/write-project.js';
 import { UsageError } from './parse-options.js';
 
@@ -22,6 +23,7 @@ export interface GenerateJson {
   resources?: number;
   operations?: number;
   implementations?: ImplementationCounts;
+  operationReports?: OperationReport[];
   files: JsonFile[];
   diagnostics: readonly Diagnostic[];
   apiChanges?: ApiChanges;
@@ -48,6 +50,7 @@ export async function generateResultJson(result: GenerateResult, dryRun: boolean
     resources: result.resourceCount,
     operations: result.operationCount,
     implementations: result.implementations,
+    operationReports: result.operationReports,
     files: result.files.map(jsonFile),
     diagnostics: result.diagnostics,
     ...(result.apiChanges && { apiChanges: result.apiChanges }),

@@ -5,7 +5,7 @@ import { runCheckCommand } from '../check/check-command.js';
 import { runAddCommand } from './add-command.js';
 import { generateFailureJson, generateResultJson, wantsJson } from './generate-json.js';
 import { apiChangesSummary } from '../plan/api-changes.js';
-import { plural } from '../plan/generation-report.js';
+import { implementationCountsText, plural } from '../plan/generation-report.js';
 import { generate, toolVersion, type GenerateResult, type Stage } from '../engine.js';
 import { PERSISTENCE_CHOICES, type GenerateOptions, type Persistence } from '../options/options-schema.js';
 import { readProjectConfig, resolveFromProject } from '../project/project-config.js';
@@ -154,7 +154,7 @@ function summary(result: GenerateResult, dryRun: boolean, elapsedMs: number, dat
   return [
     '',
     `${verb} ${result.outDir}: ${result.resourceCount} resources, ${result.operationCount} operations (${elapsedMs} ms)`,
-    `  operations: ${result.implementations.crud} CRUD, ${plural(result.implementations.domain, 'domain action')}, ${plural(result.implementations.stub, 'stub')} answering 501 (see .scaffold/report.md)`,
+    `  operations: ${implementationCountsText(result.implementations)} answering 501 (see .scaffold/report.md)`,
     ...(result.interrupted ? [`  ${INTERRUPTED[result.interrupted]}`] : []),
     ...(result.backupDir ? [`  ${dryRun ? 'would save' : 'saved'} ${plural(result.files.filter((f) => f.backup).length, 'edited generator-owned file')} under ${result.backupDir}/ before overwriting`] : []),
     ...fileChangeLines(result.files, dryRun),

@@ -3,9 +3,10 @@ import type { RelationalSchema } from '../model/domain/relational-schema.js';
 import type { DomainModel } from '../model/domain/types.js';
 import type { SecurityScheme } from '../model/types.js';
 import { erDiagram } from './er-diagram.js';
-import { describeImplementation, plural, type ImplementationCounts } from './generation-report.js';
+import { describeImplementation, implementationCountsText, plural, type ImplementationCounts } from './generation-report.js';
 import { fencedBlock, inlineCode, markdownText, tableCode } from './markdown.js';
 import { createSchemaStatements } from './migration-sql.js';
+import type { OperationRules } from './rules/rule-coverage.js';
 import type { TestCount } from './test-count.js';
 
 /**
@@ -41,6 +42,8 @@ export interface ArchitectureInput {
   /** The generation report's entries and counts (.scaffold/report.md lists the same). */
   entries: readonly ImplementationEntry[];
   counts: ImplementationCounts;
+  /** The rules of each operation, declared and in prose, by operationId. */
+  rules: ReadonlyMap<string, OperationRules>;
   /** The classes and method of each operation, by operationId. */
   handlers: ReadonlyMap<string, { controllerClass: string; serviceClass: string; methodName: string }>;
   domain: DomainModel | undefined;
@@ -74,7 +77,7 @@ export function buildArchitectureView(input: ArchitectureInput): ArchitectureVie
         : `the spec's security schemes: ${listText(input.securitySchemes.map((s) => `${inlineCode(s.key)} (${markdownText(s.kind)})`))}`,
     operations: input.entries.map((entry) => {
       const handler = input.handlers.get(entry.operationId);
-      const { what, details } = describeImplementation(entry);
+      const { what, details } = describeImplementation(entry, input.rules.get(entry.operationId));
       return {
         route: tableCode(entry.signature),
         operationId: tableCode(entry.operationId),
@@ -83,9 +86,7 @@ export function buildArchitectureView(input: ArchitectureInput): ArchitectureVie
         implementation: markdownText([what, ...details].join('; ')),
       };
     }),
-    summary: markdownText(
-      `${plural(input.entries.length, 'operation')}: ${counts.crud} CRUD, ${plural(counts.domain, 'domain action')}, ${plural(counts.stub, 'stub')} answering 501.`,
-    ),
+    summary: markdownText(`${plural(input.entries.length, 'operation')}: ${implementationCountsText(counts)} answering 501.`),
     tests: input.tests,
   };
 }

@@ -190,7 +190,7 @@ export interface ViewOptions {
   devDependencies: Record<string, string>;
   overrides: Record<string, string | Record<string, string>>;
   /** What the generation report says of each operation; docs/ARCHITECTURE.md lists the same. */
-  report: Pick<GenerationReport, 'entries' | 'counts'>;
+  report: Pick<GenerationReport, 'entries' | 'counts' | 'rules'>;
   /** The tables of the domain model (undefined without one), and the migration files that create them. */
   schema: RelationalSchema | undefined;
   migrationFiles: string[];
@@ -268,6 +268,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
       specFile: options.specFile,
       entries: options.report.entries,
       counts: options.report.counts,
+      rules: options.report.rules,
       handlers,
       domain: options.domain,
       schema: options.schema,

@@ -21,6 +21,7 @@ describe('the generation report', () => {
     ['petstore (entities inferred)', exampleSpec('petstore'), undefined],
     ['hostile names (warnings)', fixtureSpec('hostile-names.yaml'), undefined],
     ['callbacks and webhooks (ignored constructs)', fixtureSpec('callbacks-webhooks.yaml'), undefined],
+    ['prose-rules (rules in prose not implemented)', fixtureSpec('prose-rules.yaml'), undefined],
   ])('is as prettier formats it: %s', async (_name, spec, models) => {
     const out = join(root, _name.split(' ')[0]!);
     await rm(out, { recursive: true, force: true });

@@ -1,0 +1,78 @@
+/**
+ * Which prose rules of an operation the design covers. Decided in one place, `coversKind`: a
+ * sentence is covered only when every kind it has is declared for the operation.
+ */
+import type { ImplementationEntry } from '../../model/crud/types.js';
+import type { DomainModel } from '../../model/domain/types.js';
+import type { Operation } from '../../model/types.js';
+import { buildDeclaredRules, type DeclaredRules } from './declared-rules.js';
+import { findRuleSentences, type NamedCode, type RuleKind, type RuleSentence } from './rule-sentences.js';
+
+export interface ProseRule extends RuleSentence {
+  /** The kinds of the sentence the design does not declare for the operation; empty: covered. */
+  undeclared: RuleKind[];
+  /** The statuses and codes it names that the generated code does not answer for the operation. */
+  unanswered: NamedCode[];
+}
+
+export interface OperationRules {
+  operationId: string;
+  /** What the design declares for the operation, as the report says it (`scopes users:write`, `transition cancel from pending, paid`). */
+  declared: string[];
+  /** The rule-like sentences of its summary and description, covered or not. */
+  proseRules: ProseRule[];
+  /** Whether a sentence states a rule the design does not declare: the operation is a shape, not its behaviour. */
+  notImplemented: boolean;
+}
+
+/** Whether the declarations cover a sentence's kind. */
+export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: DeclaredRules): boolean {
+  switch (kind) {
+    case 'roles':
+      return declared.roles.length > 0;
+    case 'ownership':
+      return declared.rowPolicy !== undefined;
+    case 'state':
+      return declared.transition !== undefined;
+    case 'uniqueness':
+      return declared.unique.length > 0;
+    case 'idempotency':
+      return declared.idempotency;
+    case 'error-code':
+      return unansweredCodes(sentence, declared).length === 0;
+    case 'other':
+      return false;
+  }
+}
+
+/** The statuses and codes a sentence names that the generated code does not answer for the operation. */
+export function unansweredCodes(sentence: RuleSentence, declared: DeclaredRules): NamedCode[] {
+  return sentence.codes.filter((named) => !declared.answers.some((a) => (named.status === undefined || a.status === named.status) && (named.code === undefined || a.code === named.code)));
+}
+
+/** The prose rules of one operation against what the design declares for it. */
+export function operationRules(operation: Operation, entry: ImplementationEntry | undefined, domain: DomainModel | undefined, specErrorCodes?: DeclaredRulesCodes): OperationRules {
+  const entity = entry?.entity === undefined ? undefined : domain?.entities.find((e) => e.names.original === entry.entity);
+  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: specErrorCodes?.(operation.operationId) });
+  const context = { states: entity?.stateMachine?.states ?? [] };
+  const sentences = [...findRuleSentences(operation.summary, context), ...findRuleSentences(operation.description, context)];
+  const proseRules = sentences.map((sentence) => ({
+    ...sentence,
+    undeclared: sentence.kinds.filter((kind) => !coversKind(kind, sentence, declared)),
+    unanswered: unansweredCodes(sentence, declared),
+  }));
+  return { operationId: operation.operationId, declared: describeDeclared(declared), proseRules, notImplemented: proseRules.some((r) => r.undeclared.length > 0) };
+}
+
+/** Spec error codes the server answers, by operationId (see DeclaredRulesInput.specErrorCodes). */
+export type DeclaredRulesCodes = (operationId: string) => readonly { status: number; code: string }[];
+
+function describeDeclared(declared: DeclaredRules): string[] {
+  return [
+    ...(declared.roles.length > 0 ? [`roles/scopes ${declared.roles.join(', ')}`] : []),
+    ...(declared.rowPolicy !== undefined ? [`row policy ${declared.rowPolicy}`] : []),
+    ...(declared.transition ? [`transition ${declared.transition.name} from ${declared.transition.from.join(', ')}`] : []),
+    ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
+    ...(declared.idempotency ? ['idempotency key'] : []),
+  ];
+}
