@@ -244,9 +244,12 @@ class MethodWriter {
       case 'replace':
       case 'update':
         return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
-      case 'delete':
-        if (op.idField !== 'id' || op.ifMatch || this.entity.policies) return [...this.load(), ...this.versionCheck(), `await ${this.repository}.remove(${this.variable});`].join('\n');
+      case 'delete': {
+        // A state the model refuses deletes in is checked on the loaded entity.
+        const guard = this.entity.stateMachine?.deletableIn ? [`${this.variable}.assertDeletable();`] : [];
+        if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable});`].join('\n');
         return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
+      }
       case 'action':
         return this.action();
     }

@@ -45,7 +45,20 @@ export interface EntityView {
   defaults: { name: string; literal: string }[];
   checks: CheckView[];
   enums: EnumView[];
-  stateMachine: { field: string; typeName: string; initial: string; transitionsConst: string; transitionType: string; transitions: TransitionView[] } | undefined;
+  stateMachine:
+    | {
+        field: string;
+        typeName: string;
+        initial: string;
+        transitionsConst: string;
+        transitionType: string;
+        transitions: TransitionView[];
+        /** The states updates and deletes are allowed in (`stateMachine.updatableIn`/`deletableIn`): constant name, literal, comment text. */
+        guards: { verb: 'changed' | 'deleted'; constName: string; states: string; text: string }[];
+        updateGuard: string | undefined;
+        deleteGuard: string | undefined;
+      }
+    | undefined;
   /** Read-only derived values: getters compiled from their expressions. */
   computed: { name: string; type: string; expression: string; doc: string }[];
   /** `OrderChanges`: what `update()` and transitions accept (never identity, version, timestamps or the state). */
@@ -71,6 +84,8 @@ export interface EntityView {
   sampleInput: string | undefined;
   violations: { title: string; patch: string; location: string }[];
   transitionTests: { title: string; method: string; from: string; to: string; event: string | undefined; allowed: boolean }[];
+  /** The states updates and deletes are allowed in, one allowed and one refused state each. */
+  guardTests: { title: string; from: string; call: string; allowed: boolean }[];
 }
 
 export interface TransitionView {
@@ -161,6 +176,14 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
       typeName: stateEnum?.typeName ?? 'string',
       initial: stringLiteral(machine.initial),
       transitionsConst: enumConstName(`${className}Transitions`).replace(/_VALUES$/, ''),
+      guards: (['update', 'delete'] as const).flatMap((action) => {
+        const states = action === 'update' ? machine.updatableIn : machine.deletableIn;
+        if (!states) return [];
+        const constName = enumConstName(`${className}${action === 'update' ? 'Updatable' : 'Deletable'}In`).replace(/_VALUES$/, '');
+        return [{ verb: action === 'update' ? ('changed' as const) : ('deleted' as const), constName, states: `[${states.map(stringLiteral).join(', ')}]`, text: commentText(states.join(' or ')) }];
+      }),
+      updateGuard: machine.updatableIn && enumConstName(`${className}UpdatableIn`).replace(/_VALUES$/, ''),
+      deleteGuard: machine.deletableIn && enumConstName(`${className}DeletableIn`).replace(/_VALUES$/, ''),
       transitionType: `${className}Transition`,
       transitions: machine.transitions.map((t) => ({
         method: t.names.camel,
@@ -206,7 +229,23 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         ...(refusedFrom === undefined ? [] : [{ title: stringLiteral(`${t.names.camel}: refused from ${refusedFrom}`), method: t.names.camel, from: stringLiteral(refusedFrom), to: stringLiteral(t.to), event: undefined, allowed: false }]),
       ];
     }),
+    guardTests: (['update', 'delete'] as const).flatMap((action) => {
+      const allowed = action === 'update' ? machine?.updatableIn : machine?.deletableIn;
+      if (!machine || !allowed) return [];
+      const refused = machine.states.find((state) => !allowed.includes(state));
+      const call = action === 'update' ? 'update({})' : 'assertDeletable()';
+      const verb = action === 'update' ? 'changes' : 'deletes';
+      const first = allowed[0] as string;
+      return [
+        { title: stringLiteral(`${verb} ${article(className)} that is ${first}`), from: stringLiteral(first), call, allowed: true },
+        ...(refused === undefined ? [] : [{ title: stringLiteral(`refuses to ${action} ${article(className)} that is ${refused}`), from: stringLiteral(refused), call, allowed: false }]),
+      ];
+    }),
   };
+}
+
+function article(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 function valueObjectView(valueObject: ValueObject): ValueObjectView {

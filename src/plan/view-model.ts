@@ -3,7 +3,7 @@ import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import { namesRoles, requiredRoles } from '../model/security.js';
 import type { DomainModel } from '../model/domain/types.js';
-import type { Expression } from '../model/domain/expression.js';
+import { rolesIn } from '../model/domain/policies.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
 import { buildApiTests, buildUnitOfWorkView, type ApiTestFile, type UnitOfWorkView } from './api-tests.js';
 import { buildMappers, buildServiceCode, serviceImports, type ImplementedMethod, type MappersView } from './crud-code.js';
@@ -497,12 +497,6 @@ function spellsNumbers(persistence: PersistenceView | undefined, apiTests: ApiTe
 
 /** The roles named by `hasRole()` in the model's policies, as an array literal ('' when none). */
 function policyRoles(domain: DomainModel | undefined): string {
-  const roles = new Set<string>();
-  const visit = (e: Expression): void => {
-    if (e.kind === 'call' && e.callee === 'hasRole' && e.argument.kind === 'literal') roles.add(String(e.argument.value));
-    if (e.kind === 'binary') [e.left, e.right].forEach(visit);
-    if (e.kind === 'unary') visit(e.operand);
-  };
-  for (const entity of domain?.entities ?? []) for (const rule of entity.policies?.rules.values() ?? []) visit(rule.expression);
+  const roles = new Set((domain?.entities ?? []).flatMap((entity) => [...(entity.policies?.rules.values() ?? [])].flatMap((rule) => rolesIn(rule.expression))));
   return roles.size === 0 ? '' : `[${[...roles].sort().map(stringLiteral).join(', ')}]`;
 }

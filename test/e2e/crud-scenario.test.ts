@@ -283,6 +283,12 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect((await asAda('GET', `/orders/${adas.body.data.id}`)).status).toBe(200);
       // Ada may read her order but not ship it: 403, not 404.
       expect((await asAda('POST', `/orders/${adas.body.data.id}/ship`, { carrier: 'DHL', trackingNumber: 'X1' })).status).toBe(403);
+      // Her order changes until it ships (updatableIn: pending, paid); once cancelled, the spec's state code.
+      expect((await asAda('PATCH', `/orders/${adas.body.data.id}`, { note: 'ring twice' })).status).toBe(200);
+      expect((await asAda('POST', `/orders/${adas.body.data.id}/cancel`, { reason: 'changed my mind' })).status).toBe(200);
+      const late = await asAda('PATCH', `/orders/${adas.body.data.id}`, { note: 'too late' });
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ success: false, error: { code: 'INVALID_ORDER_STATE', details: { state: 'cancelled', allowed: ['pending', 'paid'] } } });
 
       // Profiles: her own, not another's.
       expect((await asBob('GET', `/customers/${ada.body.data.id}`)).status).toBe(404);

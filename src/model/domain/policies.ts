@@ -189,3 +189,17 @@ function describe(e: Expression): string {
       return 'a condition';
   }
 }
+
+/** The roles a rule names (`hasRole('admin')`). */
+export function rolesIn(expression: Expression): string[] {
+  switch (expression.kind) {
+    case 'call':
+      return expression.callee === 'hasRole' && expression.argument.kind === 'literal' ? [String(expression.argument.value)] : [];
+    case 'binary':
+      return [...rolesIn(expression.left), ...rolesIn(expression.right)];
+    case 'unary':
+      return rolesIn(expression.operand);
+    default:
+      return [];
+  }
+}

@@ -4,7 +4,8 @@
  * function, `buildDeclaredRules`; every new kind of declaration is wired here and nowhere else.
  */
 import type { CrudOperation, ImplementationEntry } from '../../model/crud/types.js';
-import type { Entity } from '../../model/domain/types.js';
+import { rolesIn, ruleFor } from '../../model/domain/policies.js';
+import type { Entity, PolicyRule } from '../../model/domain/types.js';
 import type { Operation } from '../../model/types.js';
 
 export interface DeclaredRules {
@@ -12,8 +13,12 @@ export interface DeclaredRules {
   roles: string[];
   /** The row policy (ownership, visibility) of the operation's entity for its action, when declared. */
   rowPolicy: string | undefined;
+  /** The roles that row policy admits (`or hasRole('admin')`). */
+  policyRoles: string[];
   /** The transition the operation performs and the states it starts from (anything else: 409). */
   transition: { name: string; from: string[] } | undefined;
+  /** The states an update or delete is allowed in (`updatableIn`, `deletableIn`; anything else: 409). */
+  stateGuard: string[] | undefined;
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
   /** Where the operation declares idempotency keys; never yet. */
@@ -38,12 +43,11 @@ export interface DeclaredRulesInput {
 
 /**
  * The entity's row policy for an action (`read`, `list`, `create`, `update`, `delete`, a
- * transition's name). THE place that wires row policies into the report: none are declared yet, so
- * ownership and visibility rules in prose are never covered. When Entity gains `policies`
- * (action -> expression), return `entity.policies?.[action]` source here.
+ * transition's name), as the model states it: the one place that wires row policies into the report.
  */
-export function declaredRowPolicy(_entity: Entity, _action: string): string | undefined {
-  return undefined;
+export function declaredRowPolicy(entity: Entity, action: string): PolicyRule | undefined {
+  const transition = entity.stateMachine?.transitions.find((t) => t.names.original === action || t.names.camel === action);
+  return ruleFor(entity.policies, transition ? transition.names.original : action, transition !== undefined);
 }
 
 /** The action a row policy is declared for, from the operation's CRUD kind. */
@@ -62,10 +66,13 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const transitionName = bound?.transition;
   const transition = transitionName && entity?.stateMachine?.transitions.find((t) => t.names.original === transitionName || t.names.camel === transitionName);
   const unique = bound && ['create', 'replace', 'update'].includes(bound.kind) ? uniqueFields(entity) : [];
+  const policy = bound && entity ? declaredRowPolicy(entity, policyAction(bound)) : undefined;
   return {
     roles,
-    rowPolicy: bound && entity ? declaredRowPolicy(entity, policyAction(bound)) : undefined,
+    rowPolicy: policy?.source,
+    policyRoles: policy ? [...new Set(rolesIn(policy.expression))] : [],
     transition: transition ? { name: transition.names.original, from: [...transition.from] } : undefined,
+    stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
     idempotency: false,
     answers: answeredStatuses(operation, bound, unique.length > 0, input.specErrorCodes ?? []),

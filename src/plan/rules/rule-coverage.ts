@@ -3,6 +3,7 @@
  * sentence is covered only when every kind it has is declared for the operation.
  */
 import type { ImplementationEntry } from '../../model/crud/types.js';
+import { operationErrorCodes } from '../../model/error-codes.js';
 import type { DomainModel } from '../../model/domain/types.js';
 import type { Operation } from '../../model/types.js';
 import { buildDeclaredRules, type DeclaredRules } from './declared-rules.js';
@@ -29,11 +30,11 @@ export interface OperationRules {
 export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: DeclaredRules): boolean {
   switch (kind) {
     case 'roles':
-      return declared.roles.length > 0;
+      return declared.roles.length > 0 || declared.policyRoles.length > 0;
     case 'ownership':
       return declared.rowPolicy !== undefined;
     case 'state':
-      return declared.transition !== undefined;
+      return declared.transition !== undefined || declared.stateGuard !== undefined;
     case 'uniqueness':
       return declared.unique.length > 0;
     case 'idempotency':
@@ -53,7 +54,9 @@ export function unansweredCodes(sentence: RuleSentence, declared: DeclaredRules)
 /** The prose rules of one operation against what the design declares for it. */
 export function operationRules(operation: Operation, entry: ImplementationEntry | undefined, domain: DomainModel | undefined, specErrorCodes?: DeclaredRulesCodes): OperationRules {
   const entity = entry?.entity === undefined ? undefined : domain?.entities.find((e) => e.names.original === entry.entity);
-  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: specErrorCodes?.(operation.operationId) });
+  // By default, the spec's own codes the generated server answers (src/model/error-codes.ts decides which).
+  const codes = specErrorCodes?.(operation.operationId) ?? operationErrorCodes(operation).filter((c) => c.source === 'spec').map((c) => ({ status: c.status, code: c.code }));
+  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: codes });
   const context = { states: entity?.stateMachine?.states ?? [] };
   const sentences = [...findRuleSentences(operation.summary, context), ...findRuleSentences(operation.description, context)];
   const proseRules = sentences.map((sentence) => ({
@@ -72,6 +75,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.roles.length > 0 ? [`roles/scopes ${declared.roles.join(', ')}`] : []),
     ...(declared.rowPolicy !== undefined ? [`row policy ${declared.rowPolicy}`] : []),
     ...(declared.transition ? [`transition ${declared.transition.name} from ${declared.transition.from.join(', ')}`] : []),
+    ...(declared.stateGuard ? [`only in ${declared.stateGuard.join(', ')}`] : []),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
   ];

@@ -162,3 +162,16 @@ describe('one rule, two compilations', () => {
     expect(repositoryAccessView(entity(domain, 'Customer'), byName)).toBeUndefined();
   });
 });
+
+describe('states that allow updates and deletes', () => {
+  it('are states of the machine', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-guards-'));
+    const machine = (extra: string) =>
+      `schemaVersion: 1\nentities:\n  Order:\n    fields: { status: { type: enum, values: [pending, paid] } }\n    stateMachine:\n      field: status\n      initial: pending\n      transitions: { pay: { from: pending, to: paid } }\n${extra}`;
+    await writeFile(join(dir, 'domain.yaml'), machine('      updatableIn: [pending]\n      deletableIn: [paid]\n'));
+    const order = (await buildDomainModelFrom(dir)).entities[0];
+    expect([order?.stateMachine?.updatableIn, order?.stateMachine?.deletableIn]).toEqual([['pending'], ['paid']]);
+    await writeFile(join(dir, 'domain.yaml'), machine('      updatableIn: [pending, shipped]\n'));
+    await expect(buildDomainModelFrom(dir)).rejects.toThrow(/"shipped" is not a state of status/);
+  });
+});
