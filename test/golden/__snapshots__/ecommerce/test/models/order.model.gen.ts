@@ -142,4 +142,14 @@ describe('Order (domain model)', () => {
     expect(() => entity.cancel()).toThrow(ConflictError);
     expect(entity.status).toBe('shipped');
   });
+
+  it('changes an Order that is pending', () => {
+    const entity = Order.create({ ...valid(), status: 'pending' });
+    expect(() => entity.update({})).not.toThrow();
+  });
+
+  it('refuses to update an Order that is shipped', () => {
+    const entity = Order.create({ ...valid(), status: 'shipped' });
+    expect(() => entity.update({})).toThrow(ConflictError);
+  });
 });
