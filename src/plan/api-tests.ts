@@ -1,4 +1,6 @@
 import { fieldsOf } from '../model/domain/expression.js';
+import { rolesIn, ruleFor } from '../model/domain/policies.js';
+import { probeRule } from './policies/policy-tests.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
 import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
@@ -514,7 +516,74 @@ class TestFile {
         break;
     }
     if (typeof cases === 'string') this.omit(op, cases);
-    else if (cases.length > 0) this.groups.push({ title, cases });
+    else if (cases.length > 0) this.groups.push({ title, cases: [...cases, ...this.policyCases(op, entity)] });
+  }
+
+  // ---- the domain model's policies ----
+
+  /**
+   * Per rule the tests can try (src/plan/policies/policy-tests.ts): its owner is admitted, and a
+   * signed-in caller who owns nothing and holds no role is refused, as the spec's client would see it.
+   */
+  private policyCases(op: Bound, entity: Entity): ApiTestCase[] {
+    const kind = op.crud.kind;
+    if (!entity.policies || op.crud.singleton || op.crud.idField !== 'id' || !['get', 'list', 'create'].includes(kind)) return [];
+    const action = kind === 'get' ? 'read' : kind;
+    const rule = ruleFor(entity.policies, action);
+    const creator = this.creator(entity);
+    if (!rule || typeof creator === 'string') return [];
+    // A role the operation itself requires is in every test token: a policy alternative for it admits everyone.
+    const required = new Set(op.operation.security.flatMap((r) => r.schemes.flatMap((scheme) => scheme.scopes)));
+    const probed = probeRule(rule, entity, this.ctx.entities);
+    const probe = { ...probed, strangerRefused: probed.strangerRefused && !rolesIn(rule.expression).some((role) => required.has(role)) };
+    const title = (text: string) => stringLiteral(`${action} policy (${rule.source}): ${text}`);
+    const owner = probe.owner === undefined ? undefined : outputPropertyOf(creator.shape, probe.owner);
+    const ownerCaller = owner && `{ subject: ${access('created', owner)}, roles: [] }`;
+    if (kind === 'create') {
+      if (!probe.strangerRefused || creator.bound !== op || op.crud.scope) return [];
+      const parents = creator.built.parents;
+      const bodyArgs = `next()${parents.length > 0 ? `, { ${parents.map((p) => p.variable).join(', ')} }` : ''}`;
+      return [
+        {
+          title: title(`another caller may not create ${article(entity.names.original)}: 403`),
+          skipIf: this.skipIf([op]),
+          body: [...this.sampleParents(parents), `${this.call(op, 403, this.url(op, () => 'undefined'), `${creator.bodyFunction}(${bodyArgs})`, 'ANOTHER_CALLER')};`].join('\n'),
+        },
+      ];
+    }
+    if (kind === 'get') {
+      const address = this.address(op, creator.shape, 'created');
+      if (!address || !ownerCaller) return [];
+      const url = this.url(op, address);
+      const denied = entity.policies.onDenied === 'forbidden' ? 403 : 404;
+      return [
+        {
+          title: title(probe.strangerRefused ? `its owner reads it; another caller gets ${denied}` : 'its owner reads it'),
+          skipIf: this.skipIf([creator.bound, op]),
+          body: [
+            `const created = await ${creator.helper}();`,
+            `${this.call(op, op.crud.response.status, url, undefined, ownerCaller)};`,
+            ...(probe.strangerRefused ? [`${this.call(op, denied, url, undefined, 'ANOTHER_CALLER')};`] : []),
+          ].join('\n'),
+        },
+      ];
+    }
+    const listedId = op.crud.response.shape && outputPropertyOf(op.crud.response.shape, 'id');
+    const createdId = outputPropertyOf(creator.shape, 'id');
+    if (op.crud.scope || !ownerCaller || !listedId || !createdId) return [];
+    const url = this.url(op, () => 'undefined');
+    const ids = (as: string) => `${this.listed(op, this.call(op, op.crud.response.status, url, undefined, as))}.map((item: Json) => ${access('item', listedId)})`;
+    return [
+      {
+        title: title(probe.strangerRefused ? 'lists it to its owner, not to another caller' : 'lists it to its owner'),
+        skipIf: this.skipIf([creator.bound, op]),
+        body: [
+          `const created = await ${creator.helper}();`,
+          `expect(${ids(ownerCaller)}).toContain(${access('created', createdId)});`,
+          ...(probe.strangerRefused ? [`expect(${ids('ANOTHER_CALLER')}).not.toContain(${access('created', createdId)});`] : []),
+        ].join('\n'),
+      },
+    ];
   }
 
   view(): ApiTestFile | undefined {
@@ -540,6 +609,7 @@ class TestFile {
       `import { afterAll, beforeAll, describe, expect, it } from 'vitest';`,
       `import { ApiClient, overridden${named('Json') ? ', type Json' : ''} } from '../support/api-client.js';`,
       ...(fromSamples.length > 0 ? [`import { ${fromSamples.join(', ')} } from '../support/samples.gen.js';`] : []),
+      ...(named('ANOTHER_CALLER') ? [`import { ANOTHER_CALLER } from '../support/contract-client.js';`] : []),
       ...[...this.services.entries()].filter(([serviceClass]) => named(serviceClass)).sort().map(([serviceClass, fileStem]) => `import { ${serviceClass} } from '../../src/services/${fileStem}.service.js';`),
     ];
     return {
@@ -564,8 +634,9 @@ class TestFile {
     return literal.includes('${') ? literal : stringLiteral(literal.slice(1, -1));
   }
 
-  private request(op: Bound, url: string, body?: string): string {
+  private request(op: Bound, url: string, body?: string, as?: string): string {
     const parts = [`url: ${url}`];
+    if (as !== undefined) parts.push(`as: ${as}`);
     if (Object.keys(op.extra.query).length > 0) parts.push(`query: ${JSON.stringify(op.extra.query)}`);
     if (Object.keys(op.extra.headers).length > 0) parts.push(`headers: ${JSON.stringify(op.extra.headers)}`);
     if (body !== undefined) {
@@ -575,9 +646,9 @@ class TestFile {
     return `{ ${parts.join(', ')} }`;
   }
 
-  private call(op: Bound, status: number, url: string, body?: string): string {
+  private call(op: Bound, status: number, url: string, body?: string, as?: string): string {
     this.services.set(op.serviceClass, op.resource.names.kebab);
-    return `await api.call(${status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, body)})`;
+    return `await api.call(${status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, body, as)})`;
   }
 
   /** The items of a list response body: in the envelope's `data` or the body, unwrapped from a pagination wrapper. */

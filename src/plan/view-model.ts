@@ -27,7 +27,7 @@ import { superLinearPatterns } from './super-linear-patterns.js';
  * (Templates are compiled with `noEscape`: HTML escaping would corrupt TypeScript.)
  */
 export interface ProjectView {
-  /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; empty: none. */
+  /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
   packageName: string;
@@ -495,8 +495,10 @@ function spellsNumbers(persistence: PersistenceView | undefined, apiTests: ApiTe
   return texts.some((text) => text.includes('spellNumber('));
 }
 
-/** The roles named by `hasRole()` in the model's policies, as an array literal ('' when none). */
+/** The roles named by `hasRole()` in the model's policies, as an array literal ('' when no entity has policies). */
 function policyRoles(domain: DomainModel | undefined): string {
-  const roles = new Set((domain?.entities ?? []).flatMap((entity) => [...(entity.policies?.rules.values() ?? [])].flatMap((rule) => rolesIn(rule.expression))));
-  return roles.size === 0 ? '' : `[${[...roles].sort().map(stringLiteral).join(', ')}]`;
+  const entities = (domain?.entities ?? []).filter((entity) => entity.policies);
+  if (entities.length === 0) return '';
+  const roles = new Set(entities.flatMap((entity) => [...(entity.policies?.rules.values() ?? [])].flatMap((rule) => rolesIn(rule.expression))));
+  return `[${[...roles].sort().map(stringLiteral).join(', ')}]`;
 }
