@@ -30,6 +30,15 @@ export interface EntityDocument {
   stateMachine?: StateMachineDocument;
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
+  deleteRefusedWhile?: DeleteRefusalDocument[];
+}
+
+/** A delete refused while related records match (`orders` with `status in ['pending', 'paid']`), with the design's error code. */
+export interface DeleteRefusalDocument {
+  relation: string;
+  where?: string;
+  code: string;
+  message?: string;
 }
 
 /**
@@ -124,6 +133,7 @@ export interface OverlayEntityDocument {
   stateMachine?: StateMachineDocument;
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
+  deleteRefusedWhile?: DeleteRefusalDocument[];
 }
 
 /** Without `type`, refines the column field of the same name; with a value object `type`, takes that value object's columns. */

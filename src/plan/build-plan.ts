@@ -41,8 +41,9 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
 /** Templates that only make sense with a domain model. */
 const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/errors\/database-error\.ts$|src\/dto\/mappers\.gen\.ts$|src\/services\/crud-support\.ts$|test\/models\/|test\/repositories\/|test\/api\/|test\/support\/(domain-rules|database|global-setup|samples\.gen|api-client)\.ts$)/;
 
-/** Runtime support of the domain model's policies: only where an entity has some. */
-const POLICIES_ONLY = /^src\/(models\/caller|repositories\/access-conditions)\.ts$/;
+/** Runtime support of the domain model's policies (and of conditions on rows): only where they are used. */
+const CALLER_MODULE = 'src/models/caller.ts';
+const CONDITIONS_MODULE = 'src/repositories/access-conditions.ts';
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -61,7 +62,8 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     const output = template.replace(/\.hbs$/, '');
     if (DOMAIN_ONLY.test(output) && view.entities.length === 0) continue;
     if (output === CIRCULAR_IMPORTS_RULE_FILE && !view.lint.circularImports) continue;
-    if (POLICIES_ONLY.test(output) && !view.persistence?.repositories.some((r) => r.access)) continue;
+    if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access)) continue;
+    if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {
       for (const item of placeholder.items(view)) {

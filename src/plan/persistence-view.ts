@@ -5,7 +5,7 @@ import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '..
 import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
 import { spelledPatternText } from './pattern-sample.js';
-import { repositoryAccessView, type RepositoryAccessView } from './policies/policy-views.js';
+import { deleteRefusalsView, repositoryAccessView, type DeleteRefusalsView, type RepositoryAccessView } from './policies/policy-views.js';
 
 /**
  * What the persistence templates receive: Drizzle column builders for each table, and for each
@@ -53,8 +53,13 @@ export interface RepositoryView {
   uniqueProperty: string | undefined;
   /** The domain model's policies of the entity, compiled to SQL; undefined: no row rules. */
   access: RepositoryAccessView | undefined;
-  /** What the repository imports from drizzle-orm. */
+  /** Deletes the model refuses while related records hold the entity. */
+  deleteRefusals: DeleteRefusalsView | undefined;
+  /** What the repository imports from drizzle-orm, from ./access-conditions.js ('' for nothing) and tables besides its own. */
   drizzleImports: string;
+  conditionImports: string;
+  /** The tables it imports from schema.gen.ts: its own and those its rules reach. */
+  schemaImports: string;
 }
 
 export interface SampleView {
@@ -286,6 +291,7 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
   const searchColumns = entity.fields.filter((f) => (f.type === 'string' || f.type === 'text') && !f.secret).map((f) => f.names.camel);
   const tableConstant = camelCase(table.name, 'table');
   const access = repositoryAccessView(entity, entityByName);
+  const refusals = deleteRefusalsView(entity, entityByName);
   return {
     fileStem: kebabCase(entity.names.original, 'entity'),
     property: repositoryProperty(entity),
@@ -312,6 +318,9 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     isSerial: entity.identity === 'serial',
     uniqueProperty: entity.fields.find((f) => f.unique && typeof f.type === 'string')?.names.camel,
     access,
-    drizzleImports: [...new Set(['and', 'asc', 'count', 'desc', 'eq', ...(entity.softDelete ? ['isNull'] : []), ...(access?.drizzleImports ?? [])])].sort().concat('type SQL').join(', '),
+    deleteRefusals: refusals,
+    drizzleImports: [...new Set(['and', 'asc', 'count', 'desc', 'eq', ...(entity.softDelete ? ['isNull'] : []), ...(access?.drizzleImports ?? []), ...(refusals?.drizzleImports ?? [])])].sort().concat('type SQL').join(', '),
+    conditionImports: [...[...new Set([...(access?.conditionImports ?? []), ...(refusals?.conditionImports ?? [])])].sort(), ...(access ? ['type Condition'] : [])].join(', '),
+    schemaImports: [...new Set([camelCase(table.name, 'table'), ...(access?.tableImports ?? []), ...(refusals?.tableImports ?? [])])].sort().join(', '),
   };
 }

@@ -27,6 +27,8 @@ import { superLinearPatterns } from './super-linear-patterns.js';
  * (Templates are compiled with `noEscape`: HTML escaping would corrupt TypeScript.)
  */
 export interface ProjectView {
+  /** Some entity refuses deletes while related records hold it (DeleteRefusedError is generated). */
+  usesDeleteRefusals: boolean;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
@@ -223,6 +225,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   return {
     ...domain,
     policyRoles: policyRoles(options.domain),
+    usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
     persistence: options.persistence,
     apiTests: apiTests?.files ?? [],
     unitOfWork,

@@ -235,7 +235,10 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect(outdated.body).toMatchObject({ success: false, error: { code: 'PRECONDITION_FAILED' } });
       const duplicate = await call('POST', '/products', { sku: `BOOK-${database.toUpperCase()}`, name: 'Again', category: 'books', priceCents: 1, currency: 'EUR' });
       expect(duplicate.status).toBe(409);
-      expect((await call('DELETE', `/customers/${customer.body.data.id}`)).status).toBe(409);
+      // deleteRefusedWhile: a customer with an order that is not delivered or cancelled stays.
+      const held = await call('DELETE', `/customers/${customer.body.data.id}`);
+      expect(held.status).toBe(409);
+      expect(held.body).toMatchObject({ success: false, error: { code: 'CUSTOMER_HAS_OPEN_ORDERS' } });
 
       // Admin-only operations (`bearerAuth: [admin]`) refuse a customer's token, and say which role is missing.
       const asCustomer = await client(server, { subject: 'customer', role: 'customer' });
@@ -283,6 +286,10 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect((await asAda('GET', `/orders/${adas.body.data.id}`)).status).toBe(200);
       // Ada may read her order but not ship it: 403, not 404.
       expect((await asAda('POST', `/orders/${adas.body.data.id}/ship`, { carrier: 'DHL', trackingNumber: 'X1' })).status).toBe(403);
+      // Stock her pending order reserves keeps the product (deleteRefusedWhile: inventory with reserved > 0).
+      const reserved = await admin('DELETE', `/products/${active.body.data.id}`);
+      expect(reserved.status).toBe(409);
+      expect(reserved.body).toMatchObject({ success: false, error: { code: 'PRODUCT_HAS_RESERVED_STOCK' } });
       // Her order changes until it ships (updatableIn: pending, paid); once cancelled, the spec's state code.
       expect((await asAda('PATCH', `/orders/${adas.body.data.id}`, { note: 'ring twice' })).status).toBe(200);
       expect((await asAda('POST', `/orders/${adas.body.data.id}/cancel`, { reason: 'changed my mind' })).status).toBe(200);

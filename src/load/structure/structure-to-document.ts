@@ -337,6 +337,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       ...(extra.computed !== undefined && { computed: extra.computed }),
       ...(extra.invariants !== undefined && { invariants: extra.invariants }),
       ...(extra.policies !== undefined && { policies: extra.policies }),
+      ...(extra.deleteRefusedWhile !== undefined && { deleteRefusedWhile: extra.deleteRefusedWhile }),
       ...(extra.stateMachine !== undefined && { stateMachine: extra.stateMachine }),
     };
   }

@@ -5,7 +5,7 @@ import { SCALAR_TYPES, unknownFieldType } from '../../load/field-types.js';
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
-import { attachPolicies } from './policies.js';
+import { attachDeleteRefusals, attachPolicies } from './policies.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
 import { nullPrototypeRecord, withNullPrototypes } from '../null-prototype.js';
@@ -125,10 +125,12 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       stateMachine: buildStateMachine(entity, owner, report),
       computed: buildComputed(entity, owner, known, indexable, report),
       policies: undefined,
+      deleteRefusals: [],
       description: entity.description ?? '',
     };
   });
   attachPolicies(entities, document.entities, (message, path) => report('SCF018', message, path));
+  attachDeleteRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
 
   reportRequiredCycles(entities, report);
   checkDerivations(entities, report);

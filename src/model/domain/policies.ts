@@ -1,7 +1,7 @@
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
-import type { PoliciesDocument } from '../../load/domain-model-types.js';
-import { ExpressionError, parseExpression, type Expression } from './expression.js';
-import type { Entity, Field, Policies, PolicyRule, Relation } from './types.js';
+import type { DeleteRefusalDocument, PoliciesDocument } from '../../load/domain-model-types.js';
+import { ExpressionError, parseExpression, readsCaller, type Expression } from './expression.js';
+import type { DeleteRefusal, Entity, Field, Policies, PolicyRule, Relation } from './types.js';
 
 type Report = (message: string, path: (string | number)[]) => void;
 
@@ -90,6 +90,44 @@ export function attachPolicies(entities: Entity[], documents: Readonly<Record<st
       if (problems.length === 0) rules.set(action, { expression, source });
     }
     entity.policies = { rules, onDenied: document.onDenied ?? 'not-found' };
+  }
+}
+
+/**
+ * Checks and attaches every entity's `deleteRefusedWhile`: each names a one-to-many relation whose
+ * target refers back, and its `where` is a condition on those records the database can evaluate.
+ */
+export function attachDeleteRefusals(entities: Entity[], documents: Readonly<Record<string, { deleteRefusedWhile?: DeleteRefusalDocument[] }>>, report: Report): void {
+  const byName = new Map(entities.map((e) => [e.names.original, e]));
+  for (const entity of entities) {
+    const declared = documents[entity.names.original]?.deleteRefusedWhile ?? [];
+    entity.deleteRefusals = declared.flatMap((refusal, index): DeleteRefusal[] => {
+      const path = ['entities', entity.names.original, 'deleteRefusedWhile', index];
+      const oneToMany = entity.relations.filter((r) => r.kind === 'one-to-many');
+      const relation = oneToMany.find((r) => r.names.original === refusal.relation);
+      const target = relation && byName.get(relation.target);
+      const inverse = target?.relations.find((r) => r.column !== undefined && r.target === entity.names.original && (relation?.inverse === undefined || r.names.original === relation.inverse));
+      if (!relation || !target || !inverse) {
+        report(`deleteRefusedWhile names "${refusal.relation}", which is no one-to-many relation of ${entity.names.original} with a reference back${didYouMean(refusal.relation, oneToMany.map((r) => r.names.original))}`, [...path, 'relation']);
+        return [];
+      }
+      let where: PolicyRule | undefined;
+      if (refusal.where !== undefined) {
+        try {
+          const expression = parseExpression(refusal.where);
+          const problems = readsCaller(expression) ? ['it reads the caller; a delete is refused for everyone alike'] : checkRule(expression, target, byName, false);
+          problems.forEach((problem) => report(`deleteRefusedWhile "${refusal.code}" of ${entity.names.original}: ${problem}`, [...path, 'where']));
+          if (problems.length > 0) return [];
+          where = { expression, source: refusal.where };
+        } catch (cause) {
+          if (!(cause instanceof ExpressionError)) throw cause;
+          report(`deleteRefusedWhile "${refusal.code}": ${cause.message} at column ${cause.offset + 1} of "${refusal.where}"`, [...path, 'where']);
+          return [];
+        }
+      }
+      const message = refusal.message ?? `${entity.names.original} cannot be deleted while it has ${refusal.where === undefined ? '' : 'such '}${refusal.relation}`;
+      return [{ relation: relation.names.original, target: target.names.original, reference: `${inverse.names.camel}Id`, where, code: refusal.code, message }];
+    });
   }
 }
 

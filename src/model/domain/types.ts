@@ -86,6 +86,8 @@ export interface Entity {
   computed: Computed[];
   /** Who may do what with the rows; undefined: the spec's security requirements alone decide. */
   policies: Policies | undefined;
+  /** Deletes refused while related records match (`deleteRefusedWhile`), each with the design's code. */
+  deleteRefusals: DeleteRefusal[];
   description: string;
 }
 
@@ -98,6 +100,18 @@ export interface Policies {
   rules: Map<string, PolicyRule>;
   /** How a row the caller may not read answers: 404 (existence does not leak) or 403. */
   onDenied: 'not-found' | 'forbidden';
+}
+
+export interface DeleteRefusal {
+  /** The one-to-many relation whose records hold the entity (`orders`). */
+  relation: string;
+  /** The related entity, and the property of its reference back to this one (`customerId`). */
+  target: string;
+  reference: string;
+  /** Which related records count (none: any). */
+  where: PolicyRule | undefined;
+  code: string;
+  message: string;
 }
 
 export interface PolicyRule {

@@ -1,6 +1,6 @@
 import { ruleFor } from '../../model/domain/policies.js';
 import type { Entity } from '../../model/domain/types.js';
-import { commentText, stringLiteral } from '../../model/naming.js';
+import { camelCase, commentText, stringLiteral } from '../../model/naming.js';
 import { emptySqlImports, policyToPredicate, policyToSql, tableConstant } from './compile-policy.js';
 
 /** What a repository template receives for an entity with policies: the access type and its SQL. */
@@ -14,7 +14,7 @@ export interface RepositoryAccessView {
   /** A row the caller may not read answers 403 (not 404). */
   forbiddenWhenHidden: boolean;
   drizzleImports: string[];
-  conditionImports: string;
+  conditionImports: string[];
   callerImports: string[];
   /** Tables of related entities its rules reach through relations. */
   tableImports: string[];
@@ -61,7 +61,7 @@ export function repositoryAccessView(entity: Entity, entities: ReadonlyMap<strin
     rules: [...groups.entries()].map(([source, g]) => commentText(`${g.actions.join(', ')}: ${source}`)),
     forbiddenWhenHidden: policies.onDenied === 'forbidden',
     drizzleImports: [...imports.drizzle].sort(),
-    conditionImports: [...[...imports.conditions, 'whereOf'].sort(), 'type Condition'].join(', '),
+    conditionImports: [...imports.conditions, 'whereOf'],
     callerImports: [...imports.caller].sort(),
     tableImports: [...imports.tables].filter((table) => table !== tableConstant(entity)).sort(),
   };
@@ -73,4 +73,53 @@ export function creationRuleView(entity: Entity, entities: ReadonlyMap<string, E
   const imports = { caller: new Set<string>() };
   const predicate = policyToPredicate(rule.expression, entity, entities, imports);
   return { predicate, source: commentText(rule.source), callerImports: [...[...imports.caller].sort(), 'type Caller'].join(', ') };
+}
+
+/** What a repository template receives for the entity's `deleteRefusedWhile`: one query per refusal. */
+export interface DeleteRefusalView {
+  /** The condition on the related table, in a method where `id` is the entity's id. */
+  condition: string;
+  table: string;
+  /** The query's result, named after the code (`customerHasOpenOrders`). */
+  variable: string;
+  code: string;
+  message: string;
+}
+
+export interface DeleteRefusalsView {
+  refusals: DeleteRefusalView[];
+  drizzleImports: string[];
+  conditionImports: string[];
+  tableImports: string[];
+}
+
+export function deleteRefusalsView(entity: Entity, entities: ReadonlyMap<string, Entity>): DeleteRefusalsView | undefined {
+  if (entity.deleteRefusals.length === 0) return undefined;
+  const imports = emptySqlImports();
+  imports.drizzle.add('and').add('eq');
+  const refusals = entity.deleteRefusals.map((refusal): DeleteRefusalView => {
+    const target = entities.get(refusal.target) as Entity;
+    const table = tableConstant(target);
+    imports.tables.add(table);
+    const reference = `eq(${table}.${refusal.reference}, id)`;
+    let condition = reference;
+    if (refusal.where) {
+      const own = emptySqlImports();
+      const code = policyToSql(refusal.where.expression, target, entities, own);
+      own.drizzle.forEach((name) => imports.drizzle.add(name));
+      own.tables.forEach((name) => imports.tables.add(name));
+      own.conditions.forEach((name) => imports.conditions.add(name));
+      // A plain Drizzle condition goes in as it is; one built from Condition helpers (or a constant) through whereOf.
+      const plain = own.conditions.size === 0 && code !== 'true' && code !== 'false';
+      if (!plain) imports.conditions.add('whereOf');
+      condition = plain ? `and(${reference}, ${code})` : `and(${reference}, ...whereOf(${code}))`;
+    }
+    return { condition, table, variable: camelCase(refusal.code), code: stringLiteral(refusal.code), message: stringLiteral(refusal.message) };
+  });
+  return {
+    refusals,
+    drizzleImports: [...imports.drizzle].sort(),
+    conditionImports: [...imports.conditions].sort(),
+    tableImports: [...imports.tables].filter((table) => table !== tableConstant(entity)).sort(),
+  };
 }

@@ -75,7 +75,11 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
     idempotency: false,
-    answers: answeredStatuses(operation, bound, unique.length > 0, input.specErrorCodes ?? []),
+    // A delete the model refuses while related records hold the entity answers the design's code.
+    answers: answeredStatuses(operation, bound, unique.length > 0, [
+      ...(input.specErrorCodes ?? []),
+      ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
+    ]),
   };
 }
 

@@ -212,6 +212,7 @@ describe('the ER diagram', () => {
       stateMachine: undefined,
       computed: [],
       policies: undefined,
+      deleteRefusals: [],
       description: '',
     });
     const hostile = ['One', 'class', 'Order "x" %% {', '1st', 'end', 'ONE'];

@@ -8,7 +8,7 @@ import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
 import type { DomainModel, Entity } from '../../../src/model/domain/types.js';
 import { ruleFor } from '../../../src/model/domain/policies.js';
 import { emptySqlImports, policyToPredicate, policyToSql } from '../../../src/plan/policies/compile-policy.js';
-import { repositoryAccessView } from '../../../src/plan/policies/policy-views.js';
+import { deleteRefusalsView, repositoryAccessView } from '../../../src/plan/policies/policy-views.js';
 
 /**
  * Policies (docs/domain-model.md, "Policies"): per entity and action, a rule over the caller and the
@@ -173,5 +173,29 @@ describe('states that allow updates and deletes', () => {
     expect([order?.stateMachine?.updatableIn, order?.stateMachine?.deletableIn]).toEqual([['pending'], ['paid']]);
     await writeFile(join(dir, 'domain.yaml'), machine('      updatableIn: [pending, shipped]\n'));
     await expect(buildDomainModelFrom(dir)).rejects.toThrow(/"shipped" is not a state of status/);
+  });
+});
+
+describe('deletes refused while related records hold the entity', () => {
+  const shop = (refusal: string) =>
+    `schemaVersion: 1\nentities:\n  Customer:\n    fields: { email: { type: string } }\n    relations:\n      orders: { kind: one-to-many, target: Order, inverse: customer }\n    deleteRefusedWhile:\n${refusal}\n  Order:\n    fields: { status: { type: enum, values: [pending, done] } }\n    relations:\n      customer: { kind: many-to-one, target: Customer }\n`;
+
+  it('compile to one query on the related table, with the design\'s code', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-refusals-'));
+    await writeFile(join(dir, 'domain.yaml'), shop("      - { relation: orders, where: \"status == 'pending'\", code: HAS_OPEN_ORDERS }"));
+    const domain = await buildDomainModelFrom(dir);
+    const view = deleteRefusalsView(entity(domain, 'Customer'), new Map(domain.entities.map((e) => [e.names.original, e])));
+    expect(single(view?.refusals[0]?.condition)).toBe("and(eq(orders.customerId, id), eq(orders.status, 'pending'))");
+    expect(view?.refusals[0]).toMatchObject({ table: 'orders', variable: 'hasOpenOrders', message: '"Customer cannot be deleted while it has such orders"' });
+  });
+
+  it.each([
+    ["      - { relation: order, code: HAS_ORDERS }", 'no one-to-many relation of Customer with a reference back; did you mean "orders"?'],
+    ["      - { relation: orders, where: 'customer == auth.sub', code: MINE }", 'it reads the caller'],
+    ["      - { relation: orders, where: 'statu == 1', code: BAD }", 'Order has no field or many-to-one relation "statu"'],
+  ])('refuses %s', async (refusal, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-refusals-'));
+    await writeFile(join(dir, 'domain.yaml'), shop(refusal));
+    await expect(buildDomainModelFrom(dir)).rejects.toThrow(message);
   });
 });
