@@ -15,6 +15,7 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   '^[a-z][a-z0-9_]{0,62}$': 'must be lowercase letters, digits and underscores, starting with a letter (at most 63)',
   '^[A-Za-z0-9_.-]+$': 'may hold only letters, digits, "_", "." and "-"',
   '^[a-z][a-z0-9-]*$': 'must be lowercase letters, digits and dashes, starting with a letter',
+  '^[A-Z][A-Z0-9_]*$': 'must be an error code: capital letters, digits and underscores, starting with a letter (CUSTOMER_HAS_OPEN_ORDERS)',
   '\\.(dbml|sql)$': 'must name a .dbml or .sql file',
   '^(sum\\([a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*\\)|[a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*)$': 'must be "relation.field" (copy a field of the referenced entity) or "sum(relation.field)"',
   '^(string|text|integer|bigint|decimal|number|boolean|date|datetime|uuid|json|enum|[A-Z][A-Za-z0-9]*)$': 'must be a scalar type or the name of a value object',
