@@ -30,7 +30,7 @@ export interface ArchitectureView {
   basePath: string;
   /** The spec's security schemes and their kinds, `\`bearerAuth\` (bearer)`, or a sentence saying there are none. */
   securitySchemes: string;
-  operations: { route: string; operationId: string; controller: string; service: string; implementation: string }[];
+  operations: { route: string; operationId: string; controller: string; service: string; implementation: string; rules: string }[];
   /** `22 operations: 19 CRUD, 3 domain actions, 0 stubs.` */
   summary: string;
   tests: TestCount;
@@ -84,6 +84,8 @@ export function buildArchitectureView(input: ArchitectureInput): ArchitectureVie
         controller: handler ? tableCode(`${handler.controllerClass}.${handler.methodName}`) : '',
         service: handler ? tableCode(`${handler.serviceClass}.${handler.methodName}`) : '',
         implementation: markdownText([what, ...details].join('; ')),
+        // Roles, row policies, transitions, state guards, unique fields: what the code enforces from the design.
+        rules: markdownText(input.rules.get(entry.operationId)?.declared.join('; ') || '-'),
       };
     }),
     summary: markdownText(`${plural(input.entries.length, 'operation')}: ${implementationCountsText(counts)} answering 501.`),

@@ -19,6 +19,8 @@ export interface DeclaredRules {
   transition: { name: string; from: string[] } | undefined;
   /** The states an update or delete is allowed in (`updatableIn`, `deletableIn`; anything else: 409). */
   stateGuard: string[] | undefined;
+  /** A delete's refusals while related records hold the entity: `orders (CUSTOMER_HAS_OPEN_ORDERS)`. */
+  deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
   /** Where the operation declares idempotency keys; never yet. */
@@ -72,6 +74,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     rowPolicy: policy?.source,
     policyRoles: policy ? [...new Set(rolesIn(policy.expression))] : [],
     transition: transition ? { name: transition.names.original, from: [...transition.from] } : undefined,
+    deleteRefusals: bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((r) => `${r.relation}${r.where ? ` where ${r.where.source}` : ''} (${r.code})`) : [],
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
     idempotency: false,

@@ -76,6 +76,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.rowPolicy !== undefined ? [`row policy ${declared.rowPolicy}`] : []),
     ...(declared.transition ? [`transition ${declared.transition.name} from ${declared.transition.from.join(', ')}`] : []),
     ...(declared.stateGuard ? [`only in ${declared.stateGuard.join(', ')}`] : []),
+    ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
   ];
