@@ -30,7 +30,11 @@ const errorBody: ErrorBody = {
     error: {
       code: { $fill: 'code' },
       message: { $fill: 'message' },
-      details: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } } },
+      details: {
+        $each: 'details',
+        item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+        objects: true,
+      },
       requestId: { $fill: 'requestId' },
     },
   },
@@ -107,6 +111,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '429': errorBody },
     errorStatuses: ['400', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR' },
     security: [],
     handle: (controllers, input, context) =>
       controllers.products.listProducts(input as unknown as ProductsDto.ListProductsInput, context),
@@ -153,7 +158,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '409': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '409', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.products.createProduct(input as unknown as ProductsDto.CreateProductInput, context),
   },
@@ -177,6 +187,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '404', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR' },
     security: [],
     handle: (controllers, input, context) =>
       controllers.products.getProduct(input as unknown as ProductsDto.GetProductInput, context),
@@ -210,7 +221,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.products.deleteProduct(input as unknown as ProductsDto.DeleteProductInput, context),
   },
@@ -271,7 +287,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '412', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.products.updateProduct(input as unknown as ProductsDto.UpdateProductInput, context),
   },
@@ -302,6 +323,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '404', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.inventory.getProductInventory(input as unknown as InventoryDto.GetProductInventoryInput, context),
@@ -354,7 +376,8 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '422', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.inventory.setProductInventory(input as unknown as InventoryDto.SetProductInventoryInput, context),
   },
@@ -398,7 +421,8 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.listCustomers(input as unknown as CustomersDto.ListCustomersInput, context),
   },
@@ -440,6 +464,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '409': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.createCustomer(input as unknown as CustomersDto.CreateCustomerInput, context),
@@ -466,6 +495,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.getCustomer(input as unknown as CustomersDto.GetCustomerInput, context),
@@ -518,6 +548,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.replaceCustomer(input as unknown as CustomersDto.ReplaceCustomerInput, context),
@@ -551,7 +586,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.customers.deleteCustomer(input as unknown as CustomersDto.DeleteCustomerInput, context),
   },
@@ -600,6 +640,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.listCustomerOrders(input as unknown as OrdersDto.ListCustomerOrdersInput, context),
@@ -671,6 +712,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.listOrders(input as unknown as OrdersDto.ListOrdersInput, context),
@@ -751,6 +793,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '422', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.createOrder(input as unknown as OrdersDto.CreateOrderInput, context),
@@ -777,6 +824,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.getOrder(input as unknown as OrdersDto.GetOrderInput, context),
@@ -836,6 +884,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.updateOrder(input as unknown as OrdersDto.UpdateOrderInput, context),
@@ -879,6 +932,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.cancelOrder(input as unknown as OrdersDto.CancelOrderInput, context),
@@ -930,7 +988,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.shipOrder(input as unknown as OrdersDto.ShipOrderInput, context),
   },
@@ -965,7 +1028,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
-    security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
+    security: [{ schemes: [{ key: 'bearerAuth', scopes: ['admin'] }] }],
     handle: (controllers, input, context) =>
       controllers.orders.deliverOrder(input as unknown as OrdersDto.DeliverOrderInput, context),
   },
@@ -1029,6 +1097,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '422', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      INVALID_STATE: 'INVALID_ORDER_STATE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.payments.createOrderPayment(input as unknown as PaymentsDto.CreateOrderPaymentInput, context),
@@ -1055,6 +1128,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.payments.getPayment(input as unknown as PaymentsDto.GetPaymentInput, context),

@@ -628,7 +628,11 @@ export const sharedErrorBody: ErrorBodyTemplate | undefined = {
   error: {
     code: { $fill: 'code' },
     message: { $fill: 'message' },
-    details: { $each: 'details', item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } } },
+    details: {
+      $each: 'details',
+      item: { field: { $fill: 'detail.location' }, issue: { $fill: 'detail.message' } },
+      objects: true,
+    },
     requestId: { $fill: 'requestId' },
   },
 };

@@ -1,4 +1,4 @@
-import { AppError, ConflictError, UnprocessableEntityError, ValidationError } from './app-error.js';
+import { AlreadyExistsError, AppError, ConflictError, UnprocessableEntityError, ValidationError } from './app-error.js';
 
 /**
  * What scaffold reads of a PostgreSQL error (from node-postgres or the embedded PGlite): its
@@ -39,7 +39,7 @@ export function clientDatabaseError(error: unknown): AppError | undefined {
   const details = cause.constraint === undefined ? undefined : { constraint: cause.constraint };
   switch (cause.code) {
     case '23505': // unique_violation
-      return new ConflictError('A record with the same unique value already exists', { details, cause: error });
+      return new AlreadyExistsError('A record with the same unique value already exists', { details, cause: error });
     case '23503': // foreign_key_violation: a missing referenced record on insert or update, else one still referred to
       return /^insert or update /.test(cause.message)
         ? new UnprocessableEntityError('The record refers to a record that does not exist', { details, cause: error })

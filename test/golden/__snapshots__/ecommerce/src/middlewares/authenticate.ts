@@ -9,12 +9,16 @@ export interface SecuritySchemeSpec {
   kind: 'bearer' | 'basic' | 'apiKey' | 'oauth2' | 'openIdConnect' | 'custom';
   in?: 'header' | 'query' | 'cookie';
   parameterName?: string;
+  /** The JWT claim holding the caller's roles (`x-roles-claim` in the spec); JWT_ROLES_CLAIM overrides it. */
+  rolesClaim?: string;
 }
 
 /** Who a credential belongs to, as a verifier sees it; null rejects the credential. */
 export interface VerifiedIdentity {
   subject: string | undefined;
   scopes?: readonly string[];
+  /** The roles a requirement of a scheme other than OAuth2 and OpenID Connect names (`bearerAuth: [admin]`). */
+  roles?: readonly string[];
   claims?: Record<string, unknown>;
 }
 
@@ -30,19 +34,23 @@ export interface Authenticator {
 }
 
 type Outcome =
-  { ok: true; context: AuthContext } | { ok: false; reason: 'missing' | 'invalid' | 'scope'; challenge?: string };
+  | { ok: true; context: AuthContext }
+  | { ok: false; reason: 'missing' | 'invalid'; challenge?: string }
+  | { ok: false; reason: 'scope' | 'role'; lacking: readonly string[] };
 
 /**
  * OpenAPI semantics: the requirement list is OR, the schemes inside one requirement are AND, an empty
- * list opens the operation and an empty requirement makes authentication optional. A valid credential
- * without the required scopes is a 403; anything else that fails is a 401 with its challenges.
+ * list opens the operation and an empty requirement makes authentication optional. The names in a
+ * requirement are scopes for OAuth2 and OpenID Connect schemes and roles for every other scheme
+ * (`bearerAuth: [admin]`). A valid credential without the required scopes or roles is a 403; anything
+ * else that fails is a 401 with its challenges.
  */
 export function createAuthenticator(
   schemes: Readonly<Record<string, SecuritySchemeSpec>>,
   jwt: JwtVerifier,
   verifiers: CredentialVerifiers,
 ): Authenticator {
-  async function check(request: FastifyRequest, key: string, scopes: readonly string[]): Promise<Outcome> {
+  async function check(request: FastifyRequest, key: string, required: readonly string[]): Promise<Outcome> {
     const scheme = schemes[key];
     if (!scheme) return { ok: false, reason: 'invalid' };
     let identity: VerifiedIdentity | null;
@@ -54,7 +62,7 @@ export function createAuthenticator(
         challenge = 'Bearer';
         const token = authorizationValue(request, 'bearer');
         if (token === undefined) return { ok: false, reason: 'missing', challenge };
-        identity = await jwt.verify(token);
+        identity = await jwt.verify(token, scheme.rolesClaim);
         break;
       }
       case 'basic': {
@@ -76,11 +84,14 @@ export function createAuthenticator(
         break;
     }
     if (identity === null) return { ok: false, reason: 'invalid', ...(challenge !== undefined && { challenge }) };
-    const granted = identity.scopes ?? [];
-    if (!scopes.every((scope) => granted.includes(scope))) return { ok: false, reason: 'scope' };
+    const scopes = identity.scopes ?? [];
+    const roles = identity.roles ?? [];
+    const namesScopes = scheme.kind === 'oauth2' || scheme.kind === 'openIdConnect';
+    const lacking = required.filter((name) => !(namesScopes ? scopes : roles).includes(name));
+    if (lacking.length > 0) return { ok: false, reason: namesScopes ? 'scope' : 'role', lacking };
     return {
       ok: true,
-      context: { scheme: key, subject: identity.subject, scopes: granted, claims: identity.claims ?? {} },
+      context: { scheme: key, subject: identity.subject, scopes, roles, claims: identity.claims ?? {} },
     };
   }
 
@@ -102,10 +113,11 @@ export function createAuthenticator(
       }
       const presented = failures.some((f) => !f.ok && f.reason !== 'missing');
       if (optional && !presented) return undefined;
-      if (failures.some((f) => !f.ok && f.reason === 'scope')) {
-        throw new AuthorizationError('The credentials do not grant the scopes this operation requires');
-      }
-      const challenges = [...new Set(failures.flatMap((f) => (!f.ok && f.challenge ? [f.challenge] : [])))];
+      const denied = failures.flatMap((f) => (!f.ok && (f.reason === 'scope' || f.reason === 'role') ? [f] : []));
+      if (denied.length > 0) throw new AuthorizationError(deniedMessage(denied));
+      const challenges = [
+        ...new Set(failures.flatMap((f) => (!f.ok && 'challenge' in f && f.challenge ? [f.challenge] : []))),
+      ];
       const invalid = failures.some((f) => !f.ok && f.reason === 'invalid');
       throw new AuthenticationError(
         invalid ? 'The credentials are invalid or expired' : 'Authentication is required',
@@ -113,6 +125,14 @@ export function createAuthenticator(
       );
     },
   };
+}
+
+/** `This operation requires the role admin`, `... the scopes orders:read, orders:write`, alternatives joined by "or". */
+function deniedMessage(denied: ReadonlyArray<{ reason: 'scope' | 'role'; lacking: readonly string[] }>): string {
+  const wanted = denied.map(
+    ({ reason, lacking }) => `the ${reason}${lacking.length === 1 ? '' : 's'} ${lacking.join(', ')}`,
+  );
+  return `This operation requires ${[...new Set(wanted)].join(' or ')}`;
 }
 
 function authorizationValue(request: FastifyRequest, scheme: 'bearer' | 'basic'): string | undefined {

@@ -11,7 +11,8 @@ export function createCredentialVerifiers(config: Config): CredentialVerifiers {
   return {
     async apiKey(key) {
       const known = config.apiKeys.some((candidate) => safeEqual(candidate, key));
-      return known ? { subject: 'api-key', scopes: [] } : null;
+      // A listed key grants no roles: an operation that asks for roles (`apiKeyAuth: [admin]`) needs your own check here.
+      return known ? { subject: 'api-key', scopes: [], roles: [] } : null;
     },
     async basic() {
       return null;

@@ -4,5 +4,5 @@ import type { SecuritySchemeSpec } from './authenticate.js';
 
 /** The spec's security schemes and where each one's credentials travel. */
 export const securitySchemes: Readonly<Record<string, SecuritySchemeSpec>> = {
-  bearerAuth: { kind: 'bearer' },
+  bearerAuth: { kind: 'bearer', rolesClaim: 'role' },
 };

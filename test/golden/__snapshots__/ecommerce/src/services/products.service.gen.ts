@@ -3,7 +3,7 @@
 import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as ProductsDto from '../dto/products.dto.gen.js';
 import { toProduct } from '../dto/mappers.gen.js';
-import { ConflictError, PreconditionFailedError } from '../errors/index.js';
+import { PreconditionFailedError, VersionConflictError } from '../errors/index.js';
 import { Product } from '../models/product.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
@@ -157,7 +157,7 @@ export abstract class ProductsServiceBase {
       throw new PreconditionFailedError(`Product has changed: its ETag is now "${product.version}"`);
     }
     if (input.body.version !== product.version) {
-      throw new ConflictError(
+      throw new VersionConflictError(
         `Product ${product.id} is at version ${product.version}, not ${input.body.version}: reload it and try again`,
         { details: { currentVersion: product.version } },
       );

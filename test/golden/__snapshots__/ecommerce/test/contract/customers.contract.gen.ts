@@ -33,6 +33,15 @@ describe('customers: answers as the spec declares', () => {
       );
       client.expectCredentialsRequired('listCustomers', response);
     });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'listCustomers',
+        { url: '/api/v1/customers', query: {}, headers: {} },
+        { roles: false },
+      );
+      client.expectForbidden('listCustomers', response);
+    });
   });
 
   describe('createCustomer: POST /customers', () => {
@@ -158,6 +167,15 @@ describe('customers: answers as the spec declares', () => {
         { credentials: false },
       );
       client.expectCredentialsRequired('deleteCustomer', response);
+    });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'deleteCustomer',
+        { url: '/api/v1/customers/3fa85f64-5717-4562-b3fc-2c963f66afa6', query: {}, headers: {} },
+        { roles: false },
+      );
+      client.expectForbidden('deleteCustomer', response);
     });
   });
 });

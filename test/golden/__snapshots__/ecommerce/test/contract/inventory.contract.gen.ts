@@ -82,5 +82,19 @@ describe('inventory: answers as the spec declares', () => {
       );
       client.expectCredentialsRequired('setProductInventory', response);
     });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'setProductInventory',
+        {
+          url: '/api/v1/products/3fa85f64-5717-4562-b3fc-2c963f66afa6/inventory',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { onHand: 0 } },
+        },
+        { roles: false },
+      );
+      client.expectForbidden('setProductInventory', response);
+    });
   });
 });

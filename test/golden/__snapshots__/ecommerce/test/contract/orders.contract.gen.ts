@@ -249,6 +249,20 @@ describe('orders: answers as the spec declares', () => {
       );
       client.expectCredentialsRequired('shipOrder', response);
     });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'shipOrder',
+        {
+          url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6/ship',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { carrier: 'sample', trackingNumber: 'sample' } },
+        },
+        { roles: false },
+      );
+      client.expectForbidden('shipOrder', response);
+    });
   });
 
   describe('deliverOrder: POST /orders/{id}/deliver', () => {
@@ -277,6 +291,15 @@ describe('orders: answers as the spec declares', () => {
         { credentials: false },
       );
       client.expectCredentialsRequired('deliverOrder', response);
+    });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'deliverOrder',
+        { url: '/api/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6/deliver', query: {}, headers: {} },
+        { roles: false },
+      );
+      client.expectForbidden('deliverOrder', response);
     });
   });
 });

@@ -66,6 +66,23 @@ describe('products: answers as the spec declares', () => {
       );
       client.expectCredentialsRequired('createProduct', response);
     });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'createProduct',
+        {
+          url: '/api/v1/products',
+          query: {},
+          headers: {},
+          body: {
+            mediaType: 'application/json',
+            value: { sku: 'SAMPLE', name: 'sample', category: 'sample', priceCents: 0, currency: 'EUR' },
+          },
+        },
+        { roles: false },
+      );
+      client.expectForbidden('createProduct', response);
+    });
   });
 
   describe('getProduct: GET /products/{id}', () => {
@@ -111,6 +128,15 @@ describe('products: answers as the spec declares', () => {
       );
       client.expectCredentialsRequired('deleteProduct', response);
     });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'deleteProduct',
+        { url: '/api/v1/products/3fa85f64-5717-4562-b3fc-2c963f66afa6', query: {}, headers: {} },
+        { roles: false },
+      );
+      client.expectForbidden('deleteProduct', response);
+    });
   });
 
   describe('updateProduct: PATCH /products/{id}', () => {
@@ -146,6 +172,20 @@ describe('products: answers as the spec declares', () => {
         { credentials: false },
       );
       client.expectCredentialsRequired('updateProduct', response);
+    });
+
+    it('refuses a caller without the role admin with 403', async () => {
+      const response = await client.send(
+        'updateProduct',
+        {
+          url: '/api/v1/products/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          query: {},
+          headers: {},
+          body: { mediaType: 'application/json', value: { version: 1, sku: 'SAMPLE' } },
+        },
+        { roles: false },
+      );
+      client.expectForbidden('updateProduct', response);
     });
   });
 });

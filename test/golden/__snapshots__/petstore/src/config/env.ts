@@ -23,6 +23,11 @@ export interface Config {
     readonly requireExpiry: boolean;
     /** How far `exp` and `nbf` may be off, for clocks that differ between the issuer and this server. */
     readonly clockToleranceSeconds: number;
+    /**
+     * The claim that holds the caller's roles (`groups`, a nested `realm_access.roles`), for every
+     * scheme; unset: each scheme's `x-roles-claim` in the spec, else `roles`, else `role`.
+     */
+    readonly rolesClaim: string | undefined;
   };
   readonly apiKeys: readonly string[];
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
@@ -66,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
       audience: read.optionalString('JWT_AUDIENCE'),
       requireExpiry: read.boolean('JWT_REQUIRE_EXP', true),
       clockToleranceSeconds: read.integer('JWT_CLOCK_TOLERANCE_SECONDS', 30, { min: 0, max: 3600 }),
+      rolesClaim: read.claimPath('JWT_ROLES_CLAIM'),
     },
     apiKeys: read.list('API_KEYS'),
     rateLimit: {
@@ -148,6 +154,17 @@ class EnvReader {
       }
     } catch {
       this.problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  }
+
+  /** A claim name, or a dotted path to a nested claim (`realm_access.roles`). */
+  claimPath(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (!/^[^\s.]+(\.[^\s.]+)*$/.test(value) || value.length > 200) {
+      this.problems.push(`${name} must be a claim name or a dotted path to one (realm_access.roles), got "${value}"`);
+      return undefined;
     }
     return value;
   }

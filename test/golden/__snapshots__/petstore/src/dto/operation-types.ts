@@ -14,7 +14,10 @@ export interface AuthContext {
   scheme: string;
   /** The token's `sub`, the API key's owner, the basic-auth user name. */
   subject: string | undefined;
+  /** OAuth2 scopes the credential grants (a JWT's `scope` or `scp`). */
   scopes: readonly string[];
+  /** The caller's roles: a JWT's JWT_ROLES_CLAIM, else its scheme's `x-roles-claim`, else `roles` or `role`; or what a verifier says. */
+  roles: readonly string[];
   claims: Readonly<Record<string, unknown>>;
 }
 

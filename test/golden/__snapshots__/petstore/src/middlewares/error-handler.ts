@@ -115,16 +115,20 @@ function sendError(
   const template = declared?.template ?? sharedErrorBody ?? ENVELOPE_ERROR_TEMPLATE;
   const body = fillErrorBody(template, {
     status,
-    code: error.code,
+    code: codeFor(operation, status, error),
     message: error.isOperational ? error.message : 'An unexpected error occurred',
     details: error.isOperational ? error.details : undefined,
     requestId: request.id,
     path: request.url.split('?')[0] ?? '',
   });
   const mediaType = declared?.mediaType ?? 'application/json';
+  // The body is built by the template of the spec's error schema, so it conforms as it is; sent as built,
+  // a details object the schema leaves free-form (`{ state, allowed }`) keeps its members, which the
+  // response schema's serializer would drop.
   return reply
     .status(status)
     .type(mediaType.includes('*') ? 'application/json' : mediaType)
+    .serializer((payload) => JSON.stringify(payload))
     .send(body);
 }
 
@@ -143,6 +147,16 @@ function answeredStatus(operation: OperationRoute<unknown> | undefined, status: 
     declared.includes('DEFAULT')
     ? status
     : 400;
+}
+
+/**
+ * The code a client reads: the spec's code for this error on this operation where the spec names one
+ * (for the status the error has, not a 400 it was answered as), else the error's own.
+ */
+function codeFor(operation: OperationRoute<unknown> | undefined, status: number, error: AppError): string {
+  const codes = operation?.errorCodes;
+  if (codes === undefined || status !== statusOf(error) || !Object.hasOwn(codes, error.code)) return error.code;
+  return codes[error.code] ?? error.code;
 }
 
 function errorBodyFor(

@@ -34,8 +34,9 @@ export function fillErrorBody(template: ErrorBodyTemplate, facts: ErrorFacts): u
   const record = template as Record<string, unknown>;
   if (typeof record.$fill === 'string') return valueOf(record.$fill, facts, record.fallback);
   if (record.$each === 'details') {
-    // One entry per validation issue, shaped by the spec's detail schema.
-    if (!Array.isArray(facts.details)) return record.fallback;
+    // One entry per validation issue, shaped by the spec's detail schema; an object where the schema allows one.
+    if (!Array.isArray(facts.details))
+      return record.objects === true && isPlainObject(facts.details) ? facts.details : record.fallback;
     return facts.details.map((detail: unknown) => fillErrorBody(record.item, { ...facts, detail: asIssue(detail) }));
   }
   const out: Record<string, unknown> = {};
@@ -58,6 +59,8 @@ function valueOf(name: string, facts: ErrorFacts, fallback: unknown): unknown {
       return facts.message;
     case 'details':
       return facts.details ?? fallback;
+    case 'detailObject':
+      return isPlainObject(facts.details) ? facts.details : fallback;
     case 'detailMessages':
       return Array.isArray(facts.details) ? facts.details.map(describe) : fallback;
     case 'requestId':
@@ -73,6 +76,10 @@ function valueOf(name: string, facts: ErrorFacts, fallback: unknown): unknown {
     default:
       return fallback;
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asIssue(detail: unknown): { location: string; message: string } {

@@ -71,10 +71,11 @@ export class ContractClient {
     await this.database.close();
   }
 
+  /** `credentials: false` sends none; `roles: false` sends credentials without the roles the operation asks for. */
   async send(
     operationId: string,
     request: ContractRequest,
-    options: { credentials?: boolean } = {},
+    options: { credentials?: boolean; roles?: boolean } = {},
   ): Promise<LightMyRequestResponse> {
     const route = this.route(operationId);
     const headers: Record<string, string> = { ...request.headers };
@@ -82,7 +83,7 @@ export class ContractClient {
     for (const [name, value] of Object.entries(request.query)) {
       for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
     }
-    if (options.credentials !== false) await this.addCredentials(route, headers, query);
+    if (options.credentials !== false) await this.addCredentials(route, headers, query, options.roles !== false);
     const search = query.toString();
     return this.app.inject({
       method: route.method as 'GET',
@@ -110,6 +111,12 @@ export class ContractClient {
   expectCredentialsRequired(operationId: string, response: LightMyRequestResponse): void {
     this.expectConforming(operationId, response);
     expect(response.statusCode, describe(response)).toBe(401);
+  }
+
+  /** Valid credentials without the operation's roles: 403 with the error body. */
+  expectForbidden(operationId: string, response: LightMyRequestResponse): void {
+    this.expectConforming(operationId, response);
+    expect(response.statusCode, describe(response)).toBe(403);
   }
 
   /** The status is declared or one any API may add; a JSON body validates against the spec's schema for it. */
@@ -174,38 +181,58 @@ export class ContractClient {
   }
 
   private canAuthenticate(route: AnyRoute): boolean {
-    return route.security.length === 0 || route.security.some((r) => r.schemes.every((s) => testable(s.key)));
+    return route.security.length === 0 || route.security.some((r) => r.schemes.every(testable));
   }
 
   private async addCredentials(
     route: AnyRoute,
     headers: Record<string, string>,
     query: URLSearchParams,
+    withRoles: boolean,
   ): Promise<void> {
-    const requirement = route.security.find((r) => r.schemes.length > 0 && r.schemes.every((s) => testable(s.key)));
+    const requirement = route.security.find((r) => r.schemes.length > 0 && r.schemes.every(testable));
     for (const { key, scopes } of requirement?.schemes ?? []) {
       const scheme = securitySchemes[key];
       if (!scheme) continue;
-      if (scheme.kind === 'apiKey') {
+      if (scheme.kind === 'oauth2' || scheme.kind === 'openIdConnect') {
+        headers.authorization = `Bearer ${await testToken(scopes)}`;
+      } else if (scheme.kind === 'apiKey') {
         const name = scheme.parameterName ?? '';
         if (scheme.in === 'query') query.set(name, TEST_API_KEY);
         else if (scheme.in === 'cookie')
           headers.cookie = [headers.cookie, `${name}=${TEST_API_KEY}`].filter(Boolean).join('; ');
         else headers[name.toLowerCase()] = TEST_API_KEY;
       } else {
-        headers.authorization = `Bearer ${await testToken(scopes)}`;
+        // The names of a bearer requirement are roles, in the claim the scheme names.
+        headers.authorization = `Bearer ${await testToken([], 'contract-test-user', { claim: scheme.rolesClaim, names: withRoles ? scopes : [] })}`;
       }
     }
   }
 }
 
-function testable(key: string): boolean {
+/** The tests make JWTs and the API key they configure; that key grants no roles. */
+function testable({ key, scopes }: { key: string; scopes: readonly string[] }): boolean {
   const kind = securitySchemes[key]?.kind;
-  return kind === 'bearer' || kind === 'oauth2' || kind === 'openIdConnect' || kind === 'apiKey';
+  return (
+    kind === 'bearer' || kind === 'oauth2' || kind === 'openIdConnect' || (kind === 'apiKey' && scopes.length === 0)
+  );
 }
 
-export async function testToken(scopes: readonly string[], subject = 'contract-test-user'): Promise<string> {
-  return new SignJWT({ scope: scopes.join(' ') })
+/** A token for the test secret; `roles` go in their claim (default `roles`; a dotted path nests them). */
+export async function testToken(
+  scopes: readonly string[],
+  subject = 'contract-test-user',
+  roles?: { claim: string | undefined; names: readonly string[] },
+): Promise<string> {
+  const claims: Record<string, unknown> = { scope: scopes.join(' ') };
+  if (roles) {
+    const path = (roles.claim ?? 'roles').split('.');
+    const last = path.pop() ?? 'roles';
+    let holder = claims;
+    for (const segment of path) holder = (holder[segment] = {}) as Record<string, unknown>;
+    holder[last] = [...roles.names];
+  }
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()

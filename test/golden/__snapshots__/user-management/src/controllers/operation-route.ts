@@ -64,6 +64,8 @@ export interface OperationRoute<Controllers> {
   errorBodies: Readonly<Record<string, { mediaType: string; template: ErrorBodyTemplate }>>;
   /** Every error status the spec declares (`404`, `4XX`, `default`), with or without a body. */
   errorStatuses: readonly string[];
+  /** The spec's own error codes, in place of house codes (`VALIDATION_FAILED` -> `VALIDATION_ERROR`). */
+  errorCodes?: Readonly<Record<string, string>>;
   /** Alternatives (OR) of requirements (AND); empty: open; a requirement with no schemes: optional. */
   security: readonly SecurityRequirement[];
   handle(controllers: Controllers, input: OperationInput, context: RequestContext): Promise<unknown>;

@@ -24,7 +24,12 @@ const errorBody: ErrorBody = {
   mediaType: 'application/json',
   template: {
     success: false,
-    error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+    error: {
+      code: { $fill: 'code' },
+      message: { $fill: 'message' },
+      details: { $fill: 'detailObject' },
+      requestId: { $fill: 'requestId' },
+    },
   },
 };
 
@@ -64,6 +69,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [],
     handle: (controllers, input, context) => controllers.auth.login(input as unknown as AuthDto.LoginInput, context),
   },
@@ -106,6 +116,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '429'],
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [],
     handle: (controllers, input, context) =>
       controllers.auth.refreshToken(input as unknown as AuthDto.RefreshTokenInput, context),
@@ -134,6 +145,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: { '401': errorBody, '429': errorBody },
     errorStatuses: ['401', '429'],
+    errorCodes: { AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) => controllers.auth.logout(input as unknown as AuthDto.LogoutInput, context),
   },
@@ -155,6 +167,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '401': errorBody, '429': errorBody },
     errorStatuses: ['401', '429'],
+    errorCodes: { AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.auth.getCurrentUser(input as unknown as AuthDto.GetCurrentUserInput, context),
@@ -177,6 +190,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '401': errorBody, '429': errorBody },
     errorStatuses: ['401', '429'],
+    errorCodes: { AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [{ schemes: [] }, { schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.auth.getPasswordPolicy(input as unknown as AuthDto.GetPasswordPolicyInput, context),
@@ -221,10 +235,21 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '422', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [
       {
         schemes: [
-          { key: 'bearerAuth', scopes: [] },
+          { key: 'bearerAuth', scopes: ['admin'] },
+          { key: 'apiKey', scopes: [] },
+        ],
+      },
+      {
+        schemes: [
+          { key: 'bearerAuth', scopes: ['support'] },
           { key: 'apiKey', scopes: [] },
         ],
       },
@@ -292,6 +317,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.listUsers(input as unknown as UsersDto.ListUsersInput, context),
@@ -326,6 +356,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '409', '422', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+      ALREADY_EXISTS: 'EMAIL_TAKEN',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.createUser(input as unknown as UsersDto.CreateUserInput, context),
@@ -356,6 +392,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'apiKey', scopes: [] }] }, { schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.lookupUserByEmail(input as unknown as UsersDto.LookupUserByEmailInput, context),
@@ -384,6 +425,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.getUser(input as unknown as UsersDto.GetUserInput, context),
@@ -411,6 +457,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.deleteUser(input as unknown as UsersDto.DeleteUserInput, context),
@@ -463,6 +514,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '412', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+      ALREADY_EXISTS: 'EMAIL_TAKEN',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.updateUser(input as unknown as UsersDto.UpdateUserInput, context),
@@ -508,6 +565,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '422', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
     handle: (controllers, input, context) =>
       controllers.users.changePassword(input as unknown as UsersDto.ChangePasswordInput, context),
@@ -541,6 +603,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.assignRole(input as unknown as UsersDto.AssignRoleInput, context),
@@ -581,6 +648,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+      ALREADY_EXISTS: 'EMAIL_TAKEN',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['users:write', 'roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.users.unassignRole(input as unknown as UsersDto.UnassignRoleInput, context),
@@ -618,6 +691,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [
       { schemes: [{ key: 'oauth2', scopes: ['sessions:admin'] }] },
       { schemes: [{ key: 'bearerAuth', scopes: [] }] },
@@ -652,6 +730,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 204, mediaTypes: [], envelope: false }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [
       { schemes: [{ key: 'oauth2', scopes: ['sessions:admin'] }] },
       { schemes: [{ key: 'bearerAuth', scopes: [] }] },
@@ -693,6 +776,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.listRoles(input as unknown as RolesDto.ListRolesInput, context),
@@ -719,6 +807,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 201, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '409': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+      ALREADY_EXISTS: 'EMAIL_TAKEN',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.createRole(input as unknown as RolesDto.CreateRoleInput, context),
@@ -747,6 +841,11 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '403': errorBody, '404': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '403', '404', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:read'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.getRole(input as unknown as RolesDto.GetRoleInput, context),
@@ -805,6 +904,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '412', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+      ALREADY_EXISTS: 'EMAIL_TAKEN',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.replaceRole(input as unknown as RolesDto.ReplaceRoleInput, context),
@@ -840,6 +945,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       '429': errorBody,
     },
     errorStatuses: ['400', '401', '403', '404', '409', '429'],
+    errorCodes: {
+      VALIDATION_FAILED: 'VALIDATION_ERROR',
+      AUTHENTICATION_REQUIRED: 'UNAUTHORIZED',
+      FORBIDDEN: 'INSUFFICIENT_SCOPE',
+      ALREADY_EXISTS: 'EMAIL_TAKEN',
+    },
     security: [{ schemes: [{ key: 'oauth2', scopes: ['roles:write'] }] }],
     handle: (controllers, input, context) =>
       controllers.roles.deleteRole(input as unknown as RolesDto.DeleteRoleInput, context),

@@ -559,7 +559,12 @@ export const sharedErrorSchemaId: string | undefined = 'ErrorEnvelope';
 /** The body of errors for which an operation declares no schema of its own, built to match the shared error schema. */
 export const sharedErrorBody: ErrorBodyTemplate | undefined = {
   success: false,
-  error: { code: { $fill: 'code' }, message: { $fill: 'message' }, requestId: { $fill: 'requestId' } },
+  error: {
+    code: { $fill: 'code' },
+    message: { $fill: 'message' },
+    details: { $fill: 'detailObject' },
+    requestId: { $fill: 'requestId' },
+  },
 };
 
 /** Patterns that can backtrack super-linearly: src/utils/patterns.ts tests them with a linear-time engine. */

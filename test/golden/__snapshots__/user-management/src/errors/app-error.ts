@@ -1,6 +1,8 @@
 /**
  * The error vocabulary of the application. Each error has a stable string `code` that clients can
  * rely on and no HTTP status: src/errors/error-status.ts maps classes to statuses in one table.
+ * These are the house codes: where the spec names its own code for an operation's error, the error
+ * handler answers with that one instead (`errorCodes` in src/controllers/routes.gen.ts).
  *
  * Operational errors (`isOperational: true`) are expected outcomes such as bad input or a missing
  * record; their message is safe to show. Anything else is a programmer error: it is logged in full
@@ -67,7 +69,31 @@ export class NotAcceptableError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  readonly code = 'CONFLICT';
+  readonly code: string = 'CONFLICT';
+}
+
+/** A change sent with a stale version: someone else saved first. */
+export class VersionConflictError extends ConflictError {
+  override readonly code = 'VERSION_CONFLICT';
+}
+
+/** A transition the current state does not allow; `details` says the state and the states that allow it. */
+export class InvalidStateError extends ConflictError {
+  override readonly code = 'INVALID_STATE';
+
+  constructor(
+    message: string,
+    state: string,
+    allowed: readonly string[],
+    options: Omit<AppErrorOptions, 'details'> = {},
+  ) {
+    super(message, { ...options, details: { state, allowed } });
+  }
+}
+
+/** A value that must be unique is taken already. */
+export class AlreadyExistsError extends ConflictError {
+  override readonly code = 'ALREADY_EXISTS';
 }
 
 /** A conditional request (`If-Match`) whose condition no longer holds: someone changed the resource. */

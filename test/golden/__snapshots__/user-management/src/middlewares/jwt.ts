@@ -3,8 +3,11 @@ import type { Config } from '../config/env.js';
 import type { VerifiedIdentity } from './authenticate.js';
 
 export interface JwtVerifier {
-  /** The token's identity, or null when the token is invalid, expired, or JWT is not configured. */
-  verify(token: string): Promise<VerifiedIdentity | null>;
+  /**
+   * The token's identity, or null when the token is invalid, expired, or JWT is not configured.
+   * Its roles are read from `rolesClaim` (the scheme's `x-roles-claim`) unless JWT_ROLES_CLAIM names another.
+   */
+  verify(token: string, rolesClaim?: string): Promise<VerifiedIdentity | null>;
   readonly configured: boolean;
 }
 
@@ -28,12 +31,14 @@ export function createJwtVerifier(config: Config['jwt']): JwtVerifier {
 
   return {
     configured: key !== undefined,
-    async verify(token) {
+    async verify(token, rolesClaim) {
       if (key === undefined) return null;
       try {
         const { payload } =
           key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
-        return { subject: payload.sub, scopes: scopesOf(payload), claims: payload };
+        const claim = config.rolesClaim ?? rolesClaim;
+        const roles = claim === undefined ? names(payload.roles ?? payload.role) : names(claimAt(payload, claim));
+        return { subject: payload.sub, scopes: names(payload.scope ?? payload.scp), roles, claims: payload };
       } catch {
         return null;
       }
@@ -41,10 +46,23 @@ export function createJwtVerifier(config: Config['jwt']): JwtVerifier {
   };
 }
 
-/** Scopes travel as a space-separated `scope` claim (RFC 8693) or as `scp` (string or list). */
-function scopesOf(payload: JWTPayload): string[] {
-  const raw = payload.scope ?? payload.scp;
+/**
+ * Scopes travel as a space-separated `scope` claim (RFC 8693) or as `scp`; roles in a claim of their
+ * own. Either may be a string, a space-separated string or a list.
+ */
+function names(raw: unknown): string[] {
   if (typeof raw === 'string') return raw.split(' ').filter(Boolean);
   if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
   return [];
+}
+
+/** A claim by its name (which may hold dots, as URI claim names do), else by its dotted path: `realm_access.roles`. */
+function claimAt(payload: JWTPayload, path: string): unknown {
+  if (Object.hasOwn(payload, path)) return payload[path];
+  let value: unknown = payload;
+  for (const segment of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
 }

@@ -4,7 +4,7 @@ import type { SecuritySchemeSpec } from './authenticate.js';
 
 /** The spec's security schemes and where each one's credentials travel. */
 export const securitySchemes: Readonly<Record<string, SecuritySchemeSpec>> = {
-  bearerAuth: { kind: 'bearer' },
+  bearerAuth: { kind: 'bearer', rolesClaim: 'roles' },
   oauth2: { kind: 'oauth2' },
   apiKey: { kind: 'apiKey', in: 'header', parameterName: 'x-api-key' },
 };

@@ -134,5 +134,22 @@ describe('auth: answers as the spec declares', () => {
       );
       client.expectCredentialsRequired('impersonateUser', response);
     });
+
+    it('refuses a caller without the roles admin, support with 403', async () => {
+      const response = await client.send(
+        'impersonateUser',
+        {
+          url: '/api/v1/auth/impersonate',
+          query: {},
+          headers: {},
+          body: {
+            mediaType: 'application/json',
+            value: { userId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', reason: 'samplexxxx' },
+          },
+        },
+        { roles: false },
+      );
+      client.expectForbidden('impersonateUser', response);
+    });
   });
 });
