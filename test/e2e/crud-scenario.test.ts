@@ -143,6 +143,9 @@ describe('roles in tokens', () => {
     // No claim named: `roles`, else `role`.
     expect(await roles({ roles: ['support'], role: 'admin' })).toEqual(['support']);
     expect(await roles({ role: 'admin' })).toEqual(['admin']);
+    // Neither: the scopes, as a spec that lists scopes on a bearer scheme means them.
+    expect(await roles({ scope: 'projects:read projects:write' })).toEqual(['projects:read', 'projects:write']);
+    expect(await roles({ role: 'customer', scope: 'admin' })).toEqual(['customer']);
     expect(await roles({ role: 'admin', groups: ['support'] }, 'role', { JWT_ROLES_CLAIM: 'groups' })).toEqual(['support']);
     expect(await roles({ scope: 'admin' }, 'role')).toEqual([]);
     expect(() => loadConfig({ JWT_ROLES_CLAIM: 'realm_access..roles' })).toThrow(/JWT_ROLES_CLAIM must be a claim name or a dotted path/);
