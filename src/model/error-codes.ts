@@ -24,7 +24,7 @@ export interface HouseError {
  */
 export const HOUSE_ERRORS: readonly HouseError[] = [
   { code: 'VALIDATION_FAILED', status: 400, meaning: /VALIDATION|INVALID|BAD_REQUEST|MALFORMED/ },
-  { code: 'AUTHENTICATION_REQUIRED', status: 401, meaning: /UNAUTHORI[SZ]ED|UNAUTHENTICATED|AUTHENTICATION|TOKEN|CREDENTIAL/ },
+  { code: 'AUTHENTICATION_REQUIRED', status: 401, meaning: /UNAUTHORI[SZ]ED|UNAUTHENTICATED|AUTHENTICATION_REQUIRED|NOT_AUTHENTICATED/ },
   { code: 'FORBIDDEN', status: 403, meaning: /FORBIDDEN|PERMISSION|DENIED|NOT_ALLOWED|ROLE|ACCESS/ },
   { code: 'NOT_FOUND', status: 404, meaning: /NOT_FOUND|NO_SUCH|UNKNOWN/ },
   { code: 'METHOD_NOT_ALLOWED', status: 405, meaning: /METHOD/ },
@@ -59,13 +59,15 @@ const CODE_VALUE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
  */
 export function documentedCodes(document: OpenApiDocument, operationDescription: string, status: string, raw: ResponseObject): DocumentedCodes {
   if (!/^[45]/.test(status)) return { stated: [], catalogue: [] };
-  const stated = [...codesInProse(operationDescription, status), ...codesInProse(raw.description ?? '', status)];
+  // The response's own codes first: an operation's prose often names the code of one rule (`401 REFRESH_TOKEN_REUSED`).
+  const stated: string[] = [];
   const catalogue: string[] = [];
   for (const [mediaType, media] of Object.entries(raw.content ?? {})) {
     if (mediaKind(mediaType) !== 'json') continue;
     for (const example of mediaExamples(document, media)) stated.push(...codesInExample(example));
     catalogue.push(...codesInSchema(document, media.schema, 0));
   }
+  stated.push(...codesInProse(raw.description ?? '', status), ...codesInProse(operationDescription, status));
   return { stated: unique(stated), catalogue: unique(catalogue) };
 }
 
@@ -128,8 +130,8 @@ export interface ErrorCodeChoice {
  *
  * The rule: the spec's code for a status is the one whose name says the error's meaning (VERSION,
  * STATE, DUPLICATE...); failing that, for a status with one meaning (400, 401, 403, 404, 412, 429...),
- * the first code the spec states for it (the operation's description, then the response's description
- * and examples). At 409 and 422, whose codes usually name one business rule, only a code that says the
+ * the first code the spec states for it (the response's examples, its description, then the operation's
+ * description). At 409 and 422, whose codes usually name one business rule, only a code that says the
  * meaning is used; the others keep the house code. A code listed only in the error schema (`enum`,
  * `examples`) is used only when its name says the meaning.
  */

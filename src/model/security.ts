@@ -17,7 +17,7 @@ export function buildSecuritySchemes(document: OpenApiDocument, diagnostics: Dia
       if (typeof rolesClaim === 'string' && CLAIM_PATH.test(rolesClaim)) scheme.rolesClaim = rolesClaim;
       else {
         diagnostics.push(
-          warning('SCF105', `security scheme "${key}": x-roles-claim must be a claim name or a dotted path to one (realm_access.roles); ignored, roles are read from \`roles\` or \`role\``, {
+          warning('SCF105', `security scheme "${key}": x-roles-claim must be a claim name or a dotted path to one (realm_access.roles); ignored, roles are read from \`roles\`, \`role\` or the scopes`, {
             pointer: `/components/securitySchemes/${key}/x-roles-claim`,
           }),
         );

@@ -128,6 +128,33 @@ async function client(server: RunningServer, as: { subject: string; role: string
   };
 }
 
+describe('roles in tokens', () => {
+  it('reads them from a string, a space-separated string or a list, at a nested path; JWT_ROLES_CLAIM overrides the scheme`s claim', async () => {
+    const { loadConfig } = (await import(join(project, 'dist', 'config', 'env.js'))) as { loadConfig(env: Record<string, string>): { jwt: Record<string, unknown> } };
+    const { createJwtVerifier } = (await import(join(project, 'dist', 'middlewares', 'jwt.js'))) as {
+      createJwtVerifier(config: Record<string, unknown>): { verify(token: string, rolesClaim?: string): Promise<{ roles: string[] } | null> };
+    };
+    const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    const roles = async (claims: Record<string, unknown>, rolesClaim?: string, env: Record<string, string> = {}) =>
+      (await createJwtVerifier(loadConfig({ JWT_SECRET, ...env }).jwt).verify(await sign(claims), rolesClaim))?.roles;
+
+    expect(await roles({ role: 'admin' }, 'role')).toEqual(['admin']);
+    expect(await roles({ role: 'admin support' }, 'role')).toEqual(['admin', 'support']);
+    expect(await roles({ groups: ['admin', 7, 'support'] }, 'groups')).toEqual(['admin', 'support']);
+    expect(await roles({ realm_access: { roles: ['admin'] } }, 'realm_access.roles')).toEqual(['admin']);
+    expect(await roles({ 'https://example.com/roles': ['admin'] }, 'https://example.com/roles')).toEqual(['admin']);
+    // No claim named: `roles`, else `role`.
+    expect(await roles({ roles: ['support'], role: 'admin' })).toEqual(['support']);
+    expect(await roles({ role: 'admin' })).toEqual(['admin']);
+    // Neither: the scopes, as a spec that lists scopes on a bearer scheme means them.
+    expect(await roles({ scope: 'projects:read projects:write' })).toEqual(['projects:read', 'projects:write']);
+    expect(await roles({ role: 'customer', scope: 'admin' })).toEqual(['customer']);
+    expect(await roles({ role: 'admin', groups: ['support'] }, 'role', { JWT_ROLES_CLAIM: 'groups' })).toEqual(['support']);
+    expect(await roles({ scope: 'admin' }, 'role')).toEqual([]);
+    expect(() => loadConfig({ JWT_ROLES_CLAIM: 'realm_access..roles' })).toThrow(/JWT_ROLES_CLAIM must be a claim name or a dotted path/);
+  });
+});
+
 function serverEnv(database: 'embedded' | 'postgres', dataDir: string): NodeJS.ProcessEnv {
   // On PostgreSQL, development mode migrates at startup (production leaves that to `npm run db:migrate`).
   const where = database === 'postgres' ? { DATABASE_URL: postgresUrl, NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production' };

@@ -79,6 +79,12 @@ components:
     expect(create?.responses.find((r) => r.status === '409')?.codes).toEqual({ stated: ['THING_NAME_TAKEN'], catalogue: ['BAD_INPUT', 'THING_NOT_FOUND', 'STALE_THING'] });
   });
 
+  it('prefers the response`s code to one the operation`s prose names for a single rule', async () => {
+    const ops = await operations(exampleSpec('user-management'));
+    // refreshToken: "`401 REFRESH_TOKEN_REUSED`" is one rule; a missing or invalid token is the Unauthorized response's UNAUTHORIZED.
+    expect(answered(ops.get('refreshToken'), 401)).toEqual({ AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' });
+  });
+
   it('keeps the house codes where the spec documents none', async () => {
     const ops = await operations(exampleSpec('petstore'));
     expect([...ops.values()].flatMap((o) => operationErrorCodes(o)).filter((c) => c.source === 'spec')).toEqual([]);
