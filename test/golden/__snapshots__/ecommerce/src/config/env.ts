@@ -25,7 +25,7 @@ export interface Config {
     readonly clockToleranceSeconds: number;
     /**
      * The claim that holds the caller's roles (`groups`, a nested `realm_access.roles`), for every
-     * scheme; unset: each scheme's `x-roles-claim` in the spec, else `roles`, else `role`.
+     * scheme; unset: each scheme's `x-roles-claim` in the spec, else `roles`, else `role`, else the scopes.
      */
     readonly rolesClaim: string | undefined;
   };

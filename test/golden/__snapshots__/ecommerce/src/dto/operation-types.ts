@@ -16,7 +16,7 @@ export interface AuthContext {
   subject: string | undefined;
   /** OAuth2 scopes the credential grants (a JWT's `scope` or `scp`). */
   scopes: readonly string[];
-  /** The caller's roles: a JWT's JWT_ROLES_CLAIM, else its scheme's `x-roles-claim`, else `roles` or `role`; or what a verifier says. */
+  /** The caller's roles: a JWT's JWT_ROLES_CLAIM, else its scheme's `x-roles-claim`, else `roles`, `role` or the scopes; or what a verifier says. */
   roles: readonly string[];
   claims: Readonly<Record<string, unknown>>;
 }

@@ -96,6 +96,16 @@ export class AlreadyExistsError extends ConflictError {
   override readonly code = 'ALREADY_EXISTS';
 }
 
+/** A delete the domain model refuses while related records hold the entity; the code is the design's. */
+export class DeleteRefusedError extends ConflictError {
+  override readonly code: string;
+
+  constructor(message: string, code: string, options: AppErrorOptions = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 /** A conditional request (`If-Match`) whose condition no longer holds: someone changed the resource. */
 export class PreconditionFailedError extends AppError {
   readonly code = 'PRECONDITION_FAILED';

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden, type Json } from '../support/api-client.js';
 import { next } from '../support/samples.gen.js';
+import { ANOTHER_CALLER } from '../support/contract-client.js';
 import { CustomersService } from '../../src/services/customers.service.js';
 
 /**
@@ -59,6 +60,17 @@ describe('customers: the implemented operations over HTTP', () => {
         expect(all.map((item: Json) => item.id)).toEqual(expect.arrayContaining([first.id, second.id]));
       },
     );
+    it.skipIf(overridden(CustomersService, 'createCustomer', 'listCustomers'))(
+      "list policy (id == auth.sub or hasRole('admin')): lists it to its owner",
+      async () => {
+        const created = await createCustomer();
+        expect(
+          (
+            await api.call(200, 'listCustomers', { url: '/api/v1/customers', as: { subject: created.id, roles: [] } })
+          ).data.map((item: Json) => item.id),
+        ).toContain(created.id);
+      },
+    );
   });
 
   describe('createCustomer: POST /customers', () => {
@@ -87,6 +99,20 @@ describe('customers: the implemented operations over HTTP', () => {
         url: `/api/v1/customers/${encodeURIComponent('00000000-0000-4000-8000-000000000000')}`,
       });
     });
+    it.skipIf(overridden(CustomersService, 'createCustomer', 'getCustomer'))(
+      "read policy (id == auth.sub or hasRole('admin')): its owner reads it; another caller gets 404",
+      async () => {
+        const created = await createCustomer();
+        await api.call(200, 'getCustomer', {
+          url: `/api/v1/customers/${encodeURIComponent(created.id)}`,
+          as: { subject: created.id, roles: [] },
+        });
+        await api.call(404, 'getCustomer', {
+          url: `/api/v1/customers/${encodeURIComponent(created.id)}`,
+          as: ANOTHER_CALLER,
+        });
+      },
+    );
   });
 
   describe('replaceCustomer: PUT /customers/{id}', () => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden, type Json } from '../support/api-client.js';
 import { next, sampleCustomer, sampleProduct } from '../support/samples.gen.js';
+import { ANOTHER_CALLER } from '../support/contract-client.js';
 import { OrdersService } from '../../src/services/orders.service.js';
 
 /**
@@ -89,6 +90,22 @@ describe('orders: the implemented operations over HTTP', () => {
         expect(all.map((item: Json) => item.id)).toEqual(expect.arrayContaining([first.id, second.id]));
       },
     );
+    it.skipIf(overridden(OrdersService, 'createOrder', 'listOrders'))(
+      "list policy (customer == auth.sub or hasRole('admin')): lists it to its owner, not to another caller",
+      async () => {
+        const created = await createOrder();
+        expect(
+          (
+            await api.call(200, 'listOrders', { url: '/api/v1/orders', as: { subject: created.customerId, roles: [] } })
+          ).data.map((item: Json) => item.id),
+        ).toContain(created.id);
+        expect(
+          (await api.call(200, 'listOrders', { url: '/api/v1/orders', as: ANOTHER_CALLER })).data.map(
+            (item: Json) => item.id,
+          ),
+        ).not.toContain(created.id);
+      },
+    );
   });
 
   describe('createOrder: POST /orders', () => {
@@ -120,6 +137,18 @@ describe('orders: the implemented operations over HTTP', () => {
         expect(read).toEqual(created);
       },
     );
+    it.skipIf(overridden(OrdersService, 'createOrder'))(
+      "create policy (customer == auth.sub or hasRole('admin')): another caller may not create an Order: 403",
+      async () => {
+        const customer = await sampleCustomer(api.repositories);
+        const product = await sampleProduct(api.repositories);
+        await api.call(403, 'createOrder', {
+          url: '/api/v1/orders',
+          as: ANOTHER_CALLER,
+          body: createOrderBody(next(), { customer, product }),
+        });
+      },
+    );
   });
 
   describe('getOrder: GET /orders/{id}', () => {
@@ -128,6 +157,20 @@ describe('orders: the implemented operations over HTTP', () => {
         url: `/api/v1/orders/${encodeURIComponent('00000000-0000-4000-8000-000000000000')}`,
       });
     });
+    it.skipIf(overridden(OrdersService, 'createOrder', 'getOrder'))(
+      "read policy (customer == auth.sub or hasRole('admin')): its owner reads it; another caller gets 404",
+      async () => {
+        const created = await createOrder();
+        await api.call(200, 'getOrder', {
+          url: `/api/v1/orders/${encodeURIComponent(created.id)}`,
+          as: { subject: created.customerId, roles: [] },
+        });
+        await api.call(404, 'getOrder', {
+          url: `/api/v1/orders/${encodeURIComponent(created.id)}`,
+          as: ANOTHER_CALLER,
+        });
+      },
+    );
   });
 
   describe('updateOrder: PATCH /orders/{id}', () => {

@@ -75,7 +75,7 @@ export class ContractClient {
   async send(
     operationId: string,
     request: ContractRequest,
-    options: { credentials?: boolean; roles?: boolean } = {},
+    options: { credentials?: boolean; roles?: boolean; caller?: TestCaller } = {},
   ): Promise<LightMyRequestResponse> {
     const route = this.route(operationId);
     const headers: Record<string, string> = { ...request.headers };
@@ -83,7 +83,8 @@ export class ContractClient {
     for (const [name, value] of Object.entries(request.query)) {
       for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
     }
-    if (options.credentials !== false) await this.addCredentials(route, headers, query, options.roles !== false);
+    if (options.credentials !== false)
+      await this.addCredentials(route, headers, query, options.roles !== false, options.caller);
     const search = query.toString();
     return this.app.inject({
       method: route.method as 'GET',
@@ -189,6 +190,7 @@ export class ContractClient {
     headers: Record<string, string>,
     query: URLSearchParams,
     withRoles: boolean,
+    caller?: TestCaller,
   ): Promise<void> {
     const requirement = route.security.find((r) => r.schemes.length > 0 && r.schemes.every(testable));
     for (const { key, scopes } of requirement?.schemes ?? []) {
@@ -204,14 +206,12 @@ export class ContractClient {
         else headers[name.toLowerCase()] = TEST_API_KEY;
       } else {
         // The names of a bearer requirement are roles, in the claim the scheme names.
-        // The operation's roles unless a test leaves them out, and those the policies name besides.
+        // The operation's roles unless a test leaves them out, and those the policies name besides (or the caller's own).
+        const besides = caller?.roles ?? TEST_ROLES;
         const names = [
-          ...new Set([
-            ...(withRoles ? scopes : []),
-            ...TEST_ROLES.filter((role) => withRoles || !scopes.includes(role)),
-          ]),
+          ...new Set([...(withRoles ? scopes : []), ...besides.filter((role) => withRoles || !scopes.includes(role))]),
         ];
-        headers.authorization = `Bearer ${await testToken([], 'contract-test-user', { claim: scheme.rolesClaim, names })}`;
+        headers.authorization = `Bearer ${await testToken([], caller?.subject ?? 'contract-test-user', { claim: scheme.rolesClaim, names })}`;
       }
     }
   }
@@ -228,26 +228,34 @@ function testable({ key, scopes }: { key: string; scopes: readonly string[] }): 
 /** The roles the domain model's policies name: a test caller holds them all unless its test says otherwise. */
 export const TEST_ROLES: readonly string[] = ['admin'];
 
+/** Who a test sends a request as, to try the domain model's policies: a subject and the roles it holds. */
+export interface TestCaller {
+  subject: string;
+  roles: readonly string[];
+}
+
+/** A signed-in caller who owns nothing and holds none of the policies' roles. */
+export const ANOTHER_CALLER: TestCaller = { subject: 'b0000000-0000-4000-8000-00000000000b', roles: [] };
+
 /** A token for the test secret; `roles` go in their claim (default `roles`; a dotted path nests them). */
 export async function testToken(
   scopes: readonly string[],
   subject = 'contract-test-user',
   roles?: { claim: string | undefined; names: readonly string[] },
 ): Promise<string> {
-  const claims: Record<string, unknown> = { scope: scopes.join(' ') };
-  if (roles) {
-    const path = (roles.claim ?? 'roles').split('.');
-    const last = path.pop() ?? 'roles';
-    let holder = claims;
-    for (const segment of path) holder = (holder[segment] = {}) as Record<string, unknown>;
-    holder[last] = [...roles.names];
-  }
+  const claims = { scope: scopes.join(' '), ...(roles && nested(roles.claim ?? 'roles', [...roles.names])) };
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+}
+
+/** `realm_access.roles` -> `{ realm_access: { roles: value } }`. */
+function nested(path: string, value: unknown): Record<string, unknown> {
+  const [first = path, ...rest] = path.split('.');
+  return Object.fromEntries([[first, rest.length === 0 ? value : nested(rest.join('.'), value)]]);
 }
 
 function declaredStatuses(route: AnyRoute): (number | string)[] {

@@ -116,7 +116,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     successes: [{ status: 200, mediaTypes: ['application/json'], envelope: true }],
     errorBodies: { '400': errorBody, '401': errorBody, '429': errorBody },
     errorStatuses: ['400', '401', '429'],
-    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'REFRESH_TOKEN_REUSED' },
+    errorCodes: { VALIDATION_FAILED: 'VALIDATION_ERROR', AUTHENTICATION_REQUIRED: 'UNAUTHORIZED' },
     security: [],
     handle: (controllers, input, context) =>
       controllers.auth.refreshToken(input as unknown as AuthDto.RefreshTokenInput, context),

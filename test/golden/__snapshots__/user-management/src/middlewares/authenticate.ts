@@ -17,7 +17,7 @@ export interface SecuritySchemeSpec {
 export interface VerifiedIdentity {
   subject: string | undefined;
   scopes?: readonly string[];
-  /** The roles a requirement of a scheme other than OAuth2 and OpenID Connect names (`bearerAuth: [admin]`). */
+  /** The caller's roles, which requirements of schemes other than OAuth2 and OpenID Connect name (`bearerAuth: [admin]`). */
   roles?: readonly string[];
   claims?: Record<string, unknown>;
 }

@@ -36,9 +36,13 @@ export function createJwtVerifier(config: Config['jwt']): JwtVerifier {
       try {
         const { payload } =
           key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
-        const claim = config.rolesClaim ?? rolesClaim;
-        const roles = claim === undefined ? names(payload.roles ?? payload.role) : names(claimAt(payload, claim));
-        return { subject: payload.sub, scopes: names(payload.scope ?? payload.scp), roles, claims: payload };
+        const scopes = names(payload.scope ?? payload.scp);
+        return {
+          subject: payload.sub,
+          scopes,
+          roles: rolesOf(payload, config.rolesClaim ?? rolesClaim, scopes),
+          claims: payload,
+        };
       } catch {
         return null;
       }
@@ -54,6 +58,16 @@ function names(raw: unknown): string[] {
   if (typeof raw === 'string') return raw.split(' ').filter(Boolean);
   if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
   return [];
+}
+
+/**
+ * The roles in the claim named, else in `roles`, else in `role`; a token with neither has its scopes
+ * as roles, as specs that list scopes on a bearer scheme (`bearerAuth: [projects:write]`) mean them.
+ */
+function rolesOf(payload: JWTPayload, claim: string | undefined, scopes: string[]): string[] {
+  if (claim !== undefined) return names(claimAt(payload, claim));
+  if (payload.roles !== undefined || payload.role !== undefined) return names(payload.roles ?? payload.role);
+  return scopes;
 }
 
 /** A claim by its name (which may hold dots, as URI claim names do), else by its dotted path: `realm_access.roles`. */

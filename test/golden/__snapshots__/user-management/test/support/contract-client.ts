@@ -224,20 +224,19 @@ export async function testToken(
   subject = 'contract-test-user',
   roles?: { claim: string | undefined; names: readonly string[] },
 ): Promise<string> {
-  const claims: Record<string, unknown> = { scope: scopes.join(' ') };
-  if (roles) {
-    const path = (roles.claim ?? 'roles').split('.');
-    const last = path.pop() ?? 'roles';
-    let holder = claims;
-    for (const segment of path) holder = (holder[segment] = {}) as Record<string, unknown>;
-    holder[last] = [...roles.names];
-  }
+  const claims = { scope: scopes.join(' '), ...(roles && nested(roles.claim ?? 'roles', [...roles.names])) };
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+}
+
+/** `realm_access.roles` -> `{ realm_access: { roles: value } }`. */
+function nested(path: string, value: unknown): Record<string, unknown> {
+  const [first = path, ...rest] = path.split('.');
+  return Object.fromEntries([[first, rest.length === 0 ? value : nested(rest.join('.'), value)]]);
 }
 
 function declaredStatuses(route: AnyRoute): (number | string)[] {
