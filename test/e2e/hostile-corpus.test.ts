@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../src/diagnostics/diagnostic.js';
 import { generate } from '../../src/engine.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { HOSTILE_DIR, hostileCases, type HostileCase } from '../support/hostile-corpus.js';
-import { runCommand } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
+import { startChecks } from '../support/start-checks.js';
 import { createTypeChecker } from '../support/type-check.js';
 
 /**
@@ -67,16 +67,14 @@ describe('the hostile corpus', () => {
       const problems = typeCheck(out);
       if (problems.length > 0) failures.push(`${hostile.id} does not type-check:\n${problems.join('').slice(0, 4000)}`);
     }
-    const queue = generated.filter(({ hostile }) => !failures.some((f) => f.startsWith(`${hostile.id} `)));
-    // Two at a time: the machine has two cores.
-    await Promise.all(
-      [0, 1].map(async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const problem = await start(next.hostile, next.out);
-          if (problem) failures.push(`${next.hostile.id} does not start:\n${problem}`);
-        }
-      }),
-    );
+    // Every project that type-checks starts, one after another in one worker process (start-checks.ts).
+    const starting = generated.filter(({ hostile }) => !failures.some((f) => f.startsWith(`${hostile.id} `)));
+    const started = await startChecks(starting.map(({ hostile, out }) => ({ id: hostile.id, dir: out, served: hostile.served })));
+    for (const { hostile } of starting) {
+      const result = started.find((r) => r.id === hostile.id);
+      if (result === undefined) failures.push(`${hostile.id} was not started`);
+      else if (result.problem !== undefined) failures.push(`${hostile.id} does not start:\n${result.problem.slice(0, 4000)}`);
+    }
     expect(failures).toEqual([]);
   }, 900_000);
 });
@@ -84,36 +82,6 @@ describe('the hostile corpus', () => {
 function describeFailure(thrown: unknown): string {
   if (thrown instanceof ScaffoldError) return `ScaffoldError: ${thrown.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`;
   return `uncaught ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`;
-}
-
-/**
- * Starts the app in-process as its own tests do, asks it for its spec, and for each path of the
- * case's `served` checks that the page holds none of the given texts (argv[2], as JSON).
- */
-const START_CHECK = `
-import { pathToFileURL } from 'node:url';
-const src = (path) => pathToFileURL(process.cwd() + '/src/' + path).href;
-const { buildApp } = await import(src('app.ts'));
-const { loadConfig } = await import(src('config/env.ts'));
-const app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' }));
-await app.ready();
-const problems = [];
-const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
-if (spec.statusCode !== 200) problems.push('GET /openapi.json answered ' + spec.statusCode);
-for (const [url, texts] of Object.entries(JSON.parse(process.argv[2]))) {
-  const page = await app.inject({ method: 'GET', url });
-  for (const text of texts) if (page.body.includes(text)) problems.push('GET ' + url + ' holds ' + JSON.stringify(text));
-}
-await app.close();
-if (problems.length > 0) throw new Error(problems.join('\\n'));
-`;
-
-async function start(hostile: HostileCase, out: string): Promise<string | undefined> {
-  const script = join(out, '..', 'start-check.mjs');
-  await writeFile(script, START_CHECK);
-  const started = await runCommand(process.execPath, ['--import', 'tsx', script, JSON.stringify(hostile.served)], { cwd: out, timeoutMs: 60_000 });
-  await rm(script);
-  return started.code === 0 ? undefined : started.output.slice(0, 4000);
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
