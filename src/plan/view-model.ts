@@ -27,6 +27,10 @@ import { superLinearPatterns } from './super-linear-patterns.js';
  * (Templates are compiled with `noEscape`: HTML escaping would corrupt TypeScript.)
  */
 export interface ProjectView {
+  /** The helpers of src/models/caller.ts and src/repositories/access-conditions.ts the generated code uses (name -> true). */
+  policyHelpers: Record<string, boolean>;
+  /** What src/repositories/access-conditions.ts imports from drizzle-orm for those helpers. */
+  policyConditionImports: string;
   /** Some entity refuses deletes while related records hold it (DeleteRefusedError is generated). */
   usesDeleteRefusals: boolean;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
@@ -219,6 +223,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
   const jwt = jwtSchemes(model);
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork });
+  const helpers = policyHelpers(options.persistence, domain.entities);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -226,6 +231,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     ...domain,
     policyRoles: policyRoles(options.domain),
     usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
+    policyHelpers: helpers,
+    policyConditionImports: policyConditionImports(helpers),
     persistence: options.persistence,
     apiTests: apiTests?.files ?? [],
     unitOfWork,
@@ -504,4 +511,30 @@ function policyRoles(domain: DomainModel | undefined): string {
   if (entities.length === 0) return '';
   const roles = new Set(entities.flatMap((entity) => [...(entity.policies?.rules.values() ?? [])].flatMap((rule) => rolesIn(rule.expression))));
   return `[${[...roles].sort().map(stringLiteral).join(', ')}]`;
+}
+
+/** The policy runtime's helpers some repository or entity imports: only those are generated. */
+function policyHelpers(persistence: PersistenceView | undefined, entities: readonly EntityView[]): Record<string, boolean> {
+  const used = [
+    ...(persistence?.repositories ?? []).flatMap((r) => [...r.conditionImports.split(', '), ...(r.access?.callerImports ?? [])]),
+    // The predicates of create rules live in the entities and use the caller's helpers as well.
+    ...entities.flatMap((entity) => entity.creationRule?.callerImports.split(', ') ?? []),
+  ];
+  return Object.fromEntries(used.filter((name) => /^\w+$/.test(name)).map((name) => [name, true]));
+}
+
+/** The drizzle-orm names the policy helpers in use need (access-conditions.ts imports nothing else). */
+function policyConditionImports(helpers: Record<string, boolean>): string {
+  const needs: Record<string, string[]> = {
+    anyOf: ['or'],
+    allOf: ['and'],
+    negate: ['not'],
+    compare: ['eq', 'gt', 'gte', 'lt', 'lte', 'ne', 'type Column'],
+    through: ['inArray', 'isNotNull', 'type Column', 'type SQLWrapper'],
+    whereOf: ['sql'],
+  };
+  const names = new Set(Object.keys(needs).flatMap((helper) => (helpers[helper] ? (needs[helper] as string[]) : [])));
+  const values = [...names].filter((n) => !n.startsWith('type ')).sort();
+  const types = [...names].filter((n) => n.startsWith('type ')).sort();
+  return [...values, ...types, 'type SQL'].filter((n, i, all) => all.indexOf(n) === i).join(', ');
 }

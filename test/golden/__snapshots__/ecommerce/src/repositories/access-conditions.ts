@@ -1,5 +1,4 @@
 import {
-  and,
   eq,
   gt,
   gte,
@@ -8,12 +7,11 @@ import {
   lt,
   lte,
   ne,
-  not,
   or,
   sql,
   type Column,
-  type SQL,
   type SQLWrapper,
+  type SQL,
 } from 'drizzle-orm';
 
 /**
@@ -29,17 +27,6 @@ export function anyOf(...conditions: Condition[]): Condition {
   const rows = conditions.filter((c): c is SQL => c !== false);
   if (rows.length <= 1) return rows[0] ?? false;
   return or(...rows) ?? false;
-}
-
-export function allOf(...conditions: Condition[]): Condition {
-  if (conditions.includes(false)) return false;
-  const rows = conditions.filter((c): c is SQL => c !== true);
-  if (rows.length <= 1) return rows[0] ?? true;
-  return and(...rows) ?? true;
-}
-
-export function negate(condition: Condition): Condition {
-  return typeof condition === 'boolean' ? !condition : not(condition);
 }
 
 const COMPARISONS = { '==': eq, '!=': ne, '<': lt, '<=': lte, '>': gt, '>=': gte } as const;
@@ -58,14 +45,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A caller's value for a uuid column: one that is not a UUID matches no row, rather than failing the query. */
 export function asUuid(value: string | number | boolean | undefined): string | undefined {
   return typeof value === 'string' && UUID.test(value) ? value : undefined;
-}
-
-/** A caller's value for an integer column (`sub: "42"`); anything else matches no row. */
-export function asInteger(value: string | number | boolean | undefined): number | undefined {
-  const number = typeof value === 'string' && /^-?\d{1,10}$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) && Math.abs(number) <= 2 ** 31 - 1
-    ? number
-    : undefined;
 }
 
 /** Rows whose reference points at a row the condition holds for (`order.customer == auth.sub` of a payment). */
