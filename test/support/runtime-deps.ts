@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from '../../src/plan/project-dependencies.js';
@@ -26,11 +26,21 @@ export async function sharedRuntimeModules(): Promise<string> {
   const dir = join(CACHE_DIR, `runtime-${key}`);
   const marker = join(dir, '.installed');
   if (!existsSync(marker)) {
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
-    await writeFile(marker, new Date().toISOString());
+    // Test files in several workers may all find no install: each installs into a directory of its own
+    // and renames it into place, so none ever sees (or deletes) another's half-done install.
+    const staging = `${dir}.${process.pid}-${randomUUID()}`;
+    await mkdir(staging, { recursive: true });
+    await writeFile(join(staging, 'package.json'), JSON.stringify(manifest, null, 2));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
+    await writeFile(join(staging, '.installed'), new Date().toISOString());
+    // An install left half-done by an interrupted run has no marker: it goes; a finished one stays.
+    if (existsSync(dir) && !existsSync(marker)) await rm(dir, { recursive: true, force: true });
+    try {
+      await rename(staging, dir);
+    } catch (error) {
+      if (!existsSync(marker)) throw error;
+      await rm(staging, { recursive: true, force: true });
+    }
   }
   return join(dir, 'node_modules');
 }
