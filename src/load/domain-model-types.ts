@@ -4,6 +4,48 @@ export interface DomainModelDocument {
   entities: Record<string, EntityDocument>;
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
+  reactions?: ReactionDocument[];
+}
+
+/**
+ * What one change does to other aggregates, in the same unit of work (docs/domain-model.md, "Effects"):
+ * `{ on: Order.created, forEach: items, target: product.inventory, call: reserve, with: { quantity: quantity } }`.
+ */
+export interface ReactionDocument {
+  /** `<Entity>.created`, `<Entity>.<transition>`, or the event a transition raises (`PaymentSucceeded`). */
+  on: string;
+  /** A one-to-many relation of the changed entity: the reaction runs once per related record. */
+  forEach?: string;
+  /** Which of those records (a condition over the record, without the caller). */
+  where?: string;
+  /** Relations followed from the record (or the changed entity) to what is acted on (`product.inventory`, `order`). */
+  target?: string;
+  /** A method or transition of the target. */
+  call?: string;
+  /** The method's arguments: parameter -> expression over the record (or the changed entity). */
+  with?: Record<string, string>;
+  /** Creates an entity instead of calling one: its name, and its fields and references from expressions. */
+  create?: string;
+  values?: Record<string, string>;
+}
+
+/** A named change of an entity's fields with parameters (`reserve(quantity)`); the invariants decide whether it may happen. */
+export interface MethodDocument {
+  description?: string;
+  params?: Record<string, 'integer' | 'number' | 'string' | 'boolean'>;
+  /** Field -> its new value, an expression over the fields and the parameters (`reserved: reserved + quantity`). */
+  set: Record<string, string>;
+}
+
+/** A rule over the entity and the entities it refers to, checked when one is created (`product.active`). */
+export interface CheckDocument {
+  name: string;
+  check: string;
+  /** The error code a broken check answers with (the spec's, e.g. PAYMENT_AMOUNT_MISMATCH). */
+  code: string;
+  /** 422 (the default: the request cannot be carried out as sent) or 409 (the state of what it refers to forbids it). */
+  status?: 409 | 422;
+  message?: string;
 }
 
 /** A resource mapped to an entity, with API names that differ from the entity's field names. */
@@ -31,6 +73,8 @@ export interface EntityDocument {
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
   deleteRefusedWhile?: DeleteRefusalDocument[];
+  methods?: Record<string, MethodDocument>;
+  checks?: CheckDocument[];
 }
 
 /** A delete refused while related records match (`orders` with `status in ['pending', 'paid']`), with the design's error code. */
@@ -97,6 +141,10 @@ export interface InvariantDocument {
   name: string;
   check: string;
   message?: string;
+  /** The design's error code for a change that would break it (INSUFFICIENT_STOCK); without one: a validation error. */
+  code?: string;
+  /** With `code`: 422 (default) or 409. */
+  status?: 409 | 422;
 }
 
 export interface StateMachineDocument {
@@ -120,6 +168,7 @@ export interface OverlayDocument {
   entities?: Record<string, OverlayEntityDocument>;
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
+  reactions?: ReactionDocument[];
 }
 
 export interface OverlayEntityDocument {
@@ -134,6 +183,8 @@ export interface OverlayEntityDocument {
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
   deleteRefusedWhile?: DeleteRefusalDocument[];
+  methods?: Record<string, MethodDocument>;
+  checks?: CheckDocument[];
 }
 
 /** Without `type`, refines the column field of the same name; with a value object `type`, takes that value object's columns. */

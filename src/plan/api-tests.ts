@@ -1,3 +1,4 @@
+import { createSetup, type CreateSetup } from './effects/test-setup.js';
 import { fieldsOf } from '../model/domain/expression.js';
 import { rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
@@ -134,6 +135,8 @@ interface Creator {
   built: Built;
   /** The parent in the path (`/orders/{orderId}/payments`), if any. */
   scopeParent: Parent | undefined;
+  /** What the model's checks and reactions need stored with the parents (src/plan/effects/test-setup.ts). */
+  setup: CreateSetup;
   shape: OutputShape;
 }
 
@@ -247,6 +250,7 @@ function makeCreator(entity: Entity, bound: Bound, ctx: Context): Creator | stri
     bodyFunction: `${bound.operation.methodName}Body`,
     built,
     scopeParent,
+    setup: createSetup(ctx.domain, entity, built.sent),
     shape,
   };
 }
@@ -547,7 +551,7 @@ class TestFile {
         {
           title: title(`another caller may not create ${article(entity.names.original)}: 403`),
           skipIf: this.skipIf([op]),
-          body: [...this.sampleParents(parents), `${this.call(op, 403, this.url(op, () => 'undefined'), `${creator.bodyFunction}(${bodyArgs})`, 'ANOTHER_CALLER')};`].join('\n'),
+          body: [...this.sampleParents(parents, creator.setup), `${this.call(op, 403, this.url(op, () => 'undefined'), `${creator.bodyFunction}(${bodyArgs})`, 'ANOTHER_CALLER')};`].join('\n'),
         },
       ];
     }
@@ -737,7 +741,13 @@ class TestFile {
       const parents = [...creator.built.parents, ...(scope && !creator.built.parents.includes(scope) ? [scope] : [])];
       for (const parent of parents) this.samples.add(`sample${parent.entity.names.pascal}`);
       const parameterType = `{ ${parents.map((p) => `${p.variable}?: { id: ${p.serial ? 'number | null' : 'string'} }`).join('; ')} }`;
-      const resolve = parents.map((p) => `const ${p.variable} = parents.${p.variable} ?? (await sample${p.entity.names.pascal}(api.repositories));`);
+      const resolve = parents.map((p) => `const ${p.variable} = parents.${p.variable} ?? (await ${this.sampleCall(p, creator.setup)});`);
+      // What a reaction acts on is stored with a parent made here (one given is the caller's to prepare).
+      for (const companion of creator.setup.companions) {
+        if (!parents.some((p) => p.variable === companion.parent)) continue;
+        this.samples.add(companion.sample);
+        resolve.push(`if (!parents.${companion.parent}) await ${companion.sample}(api.repositories, { ${companion.entries.join(', ')} });`);
+      }
       const url = this.url(creator.bound, (parameter) => (scope && parameter === creator.bound.crud.scope?.parameter ? `${scope.variable}.id${scope.serial ? ' as number' : ''}` : 'undefined'));
       const bodyArgs = `next()${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
       const what = creator.bound.crud.singleton ? `${capitalize(article(entity.names.original))} set through ${creator.bound.operation.operationId}` : `A new ${entity.names.original} through ${creator.bound.operation.operationId}`;
@@ -768,12 +778,24 @@ class TestFile {
     ].join('\n');
   }
 
-  /** Statements that make the parents of a body (sample records). */
-  private sampleParents(parents: Parent[]): string[] {
-    return parents.map((p) => {
-      this.samples.add(`sample${p.entity.names.pascal}`);
-      return `const ${p.variable} = await sample${p.entity.names.pascal}(api.repositories);`;
-    });
+  /**
+   * Statements that make the parents of a body (sample records); with a create's setup, the parents
+   * have the values its checks need and the records its reactions act on are stored too.
+   */
+  private sampleParents(parents: Parent[], setup?: CreateSetup): string[] {
+    const lines = parents.map((p) => `const ${p.variable} = await ${this.sampleCall(p, setup)};`);
+    for (const companion of setup?.companions ?? []) {
+      if (!parents.some((p) => p.variable === companion.parent)) continue;
+      this.samples.add(companion.sample);
+      lines.push(`await ${companion.sample}(api.repositories, { ${companion.entries.join(', ')} });`);
+    }
+    return lines;
+  }
+
+  private sampleCall(parent: Parent, setup: CreateSetup | undefined): string {
+    this.samples.add(`sample${parent.entity.names.pascal}`);
+    const overrides = setup?.overrides.get(parent.variable);
+    return `sample${parent.entity.names.pascal}(api.repositories${overrides ? `, { ${overrides.join(', ')} }` : ''})`;
   }
 
   /** How an operation addresses an entity of a representation: its id and parent from the representation's properties. */
@@ -838,7 +860,7 @@ class TestFile {
     const bodyArgs = `n${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
     const state = entity.stateMachine && { field: entity.stateMachine.field, value: startState(entity) };
     const expected = renderCode(expectedObject(creator.shape, creator.built.sent, entity.fields, { defaults: true, state }));
-    const lines = [`const n = next();`, ...this.sampleParents(parents)];
+    const lines = [`const n = next();`, ...this.sampleParents(parents, creator.setup)];
     lines.push(`const response = await api.send(${op.crud.response.status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, `${creator.bodyFunction}(${bodyArgs})`)});`);
     this.services.set(op.serviceClass, op.resource.names.kebab);
     lines.push(`const created: Json = ${op.crud.response.envelope ? 'response.json().data' : 'response.json()'};`, `expect(created).toMatchObject(${expected});`);

@@ -1,6 +1,7 @@
 import type { CrudModel, CrudOperation, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
+import { checkHook, reactionHook } from './effects/domain-rules.js';
 import { repositoryProperty } from './persistence-view.js';
 
 /**
@@ -25,7 +26,17 @@ export interface ImplementedMethod {
 export interface ServiceCode {
   methods: Map<string, ImplementedMethod>;
   /** What the implemented methods use, for the file's imports. */
-  uses: { envelope: boolean; randomUuid: boolean; errors: Set<string>; mappers: Set<string>; entities: Set<string>; valueObjects: Set<string>; support: Set<string> };
+  uses: {
+    envelope: boolean;
+    randomUuid: boolean;
+    errors: Set<string>;
+    mappers: Set<string>;
+    entities: Set<string>;
+    valueObjects: Set<string>;
+    support: Set<string>;
+    /** Functions of src/services/domain-rules.gen.ts: the model's reactions and checks. */
+    domainRules: Set<string>;
+  };
 }
 
 const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes']);
@@ -165,21 +176,23 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
   const valueObjects = new Set<string>();
   const support = new Set<string>();
   const errors = new Set<string>();
+  const domainRules = new Set<string>();
   let usesEnvelope = false;
   let randomUuid = false;
   for (const operation of operations) {
     const entity = entities.get(operation.entity) as Entity;
-    const writer = new MethodWriter(operation, entity, entities, crud, basePath);
+    const writer = new MethodWriter(operation, entity, entities, crud, basePath, domain);
     methods.set(operation.operationId, { body: writer.write(), usesContext: writer.usesContext });
     writer.mappers.forEach((m) => mappers.add(m));
     writer.entityClasses.forEach((c) => entityClasses.add(c));
     writer.valueObjects.forEach((v) => valueObjects.add(v));
     writer.support.forEach((s) => support.add(s));
     writer.errors.forEach((e) => errors.add(e));
+    writer.domainRules.forEach((f) => domainRules.add(f));
     usesEnvelope ||= writer.usesEnvelope;
     randomUuid ||= writer.needsRandomUuid;
   }
-  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support } };
+  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support, domainRules } };
 }
 
 /** The import declarations of a service base: its own needs plus those of the implemented methods. */
@@ -197,6 +210,7 @@ export function serviceImports(code: ServiceCode | undefined, base: { dtoNamespa
   for (const name of [...(uses?.valueObjects ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'value')}.value.js';`);
   if (base.persistence) imports.push(`import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';`);
   if (uses && uses.support.size > 0) imports.push(`import { ${[...uses.support].sort().join(', ')} } from './crud-support.js';`);
+  if (uses && uses.domainRules.size > 0) imports.push(`import { ${[...uses.domainRules].sort().join(', ')} } from './domain-rules.gen.js';`);
   return imports;
 }
 
@@ -207,6 +221,7 @@ class MethodWriter {
   readonly valueObjects = new Set<string>();
   readonly support = new Set<string>();
   readonly errors = new Set<string>();
+  readonly domainRules = new Set<string>();
   usesEnvelope = false;
   usesContext = false;
   needsRandomUuid = false;
@@ -219,6 +234,7 @@ class MethodWriter {
     private readonly entities: Map<string, Entity>,
     private readonly crud: CrudModel,
     private readonly basePath: string,
+    private readonly domain: DomainModel,
   ) {
     this.variable = variableFor(entity.names.original);
     this.repository = `this.repositories.${repositoryProperty(entity)}`;
@@ -506,7 +522,45 @@ class MethodWriter {
     const created = this.newEntity(this.entity, op.input, 'input.body', this.rootExtras());
     const location = this.location(v);
     const keep = op.response.shape !== undefined || location.length > 0;
-    return [...this.checkParent(), ...this.insertChecked(this.repository, created, keep ? v : undefined), ...location, ...(keep ? [this.respond(v)] : [])].join('\n');
+    const after = this.afterCreate([{ entity: this.entity, variable: 'created', many: false }]);
+    if (after.length === 0) return [...this.checkParent(), ...this.insertChecked(this.repository, created, keep ? v : undefined), ...location, ...(keep ? [this.respond(v)] : [])].join('\n');
+    // The model's checks and reactions join the insert in one transaction.
+    return [
+      ...this.checkParent(),
+      `${keep ? `const ${v} = ` : ''}await this.unitOfWork.run(async (repositories) => {`,
+      ...this.insertChecked(`repositories.${repositoryProperty(this.entity)}`, created, 'created'),
+      ...after,
+      ...(keep ? ['return created;'] : []),
+      '});',
+      ...location,
+      ...(keep ? [this.respond(v)] : []),
+    ].join('\n');
+  }
+
+  /**
+   * The model's checks of new entities (each part, then the root) and its reactions to their
+   * creation, run in the unit of work of the insert (`repositories` is its own).
+   */
+  private afterCreate(created: { entity: Entity; variable: string; many: boolean }[]): string[] {
+    const lines: string[] = [];
+    const each = (item: (typeof created)[number], call: (variable: string) => string): string => {
+      if (!item.many) return call(item.variable);
+      const single = variableFor(item.entity.names.original);
+      return `for (const ${single} of ${item.variable}) ${call(single)}`;
+    };
+    for (const item of created) {
+      const hook = checkHook(item.entity);
+      if (!hook) continue;
+      this.domainRules.add(hook);
+      lines.push(each(item, (variable) => `await ${hook}(${variable}, repositories);`));
+    }
+    for (const item of created) {
+      const hook = reactionHook(this.domain, { entity: item.entity.names.original, on: 'created' });
+      if (!hook) continue;
+      this.domainRules.add(hook);
+      lines.push(each(item, (variable) => `await ${hook}(${variable}, repositories);`));
+    }
+    return lines;
   }
 
   /** Inserts a new entity, after its create policy (when the model has one) allows it for the caller. */
@@ -610,13 +664,16 @@ class MethodWriter {
     lines.push(...loadCopies(this.entity, op.input, 'input.body', rootExtras));
     lines.push(...this.insertChecked(`repositories.${repositoryProperty(this.entity)}`, this.newEntity(this.entity, op.input, 'input.body', rootExtras, idVariable), v));
     const saved: string[] = [];
+    const created: { entity: Entity; variable: string; many: boolean }[] = [];
     for (const child of op.childInputs) {
       const childEntity = this.entities.get(child.entity) as Entity;
       const childVariable = variableFor(child.entity);
       const savedName = `saved${pascalCase(child.relation)}`;
       lines.push(`const ${savedName}: ${pascalCase(child.entity)}[] = [];`, `for (const ${childVariable} of ${child.relation}) ${savedName}.push(await repositories.${repositoryProperty(childEntity)}.insert(${childVariable}));`);
       saved.push(`${key(child.relation)}: ${savedName}`);
+      created.push({ entity: childEntity, variable: savedName, many: true });
     }
+    lines.push(...this.afterCreate([...created, { entity: this.entity, variable: v, many: false }]));
     lines.push(`return { ${v}, ${saved.join(', ')} };`, '});');
     lines.push(...this.location(`created.${v}`));
     const shape = op.response.shape;
@@ -699,7 +756,13 @@ class MethodWriter {
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', 'patch', op.bodyOptional);
     const changes = entries.length > 0 ? `{ ${entries.join(', ')} }` : '';
-    return [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
+    const lines = [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v});`];
+    const transition = this.entity.stateMachine?.transitions.find((t) => t.names.original === op.transition || t.names.camel === op.transition);
+    const hook = transition && reactionHook(this.domain, { entity: this.entity.names.original, on: transition.names.original });
+    if (!hook) return [...lines, this.respond('saved')].join('\n');
+    // The model's reactions to the transition join it in one transaction (this.repositories is the transaction's inside).
+    this.domainRules.add(hook);
+    return ['return this.unitOfWork.run(async () => {', ...lines, `await ${hook}(saved, this.repositories);`, this.respond('saved'), '});'].join('\n');
   }
 }
 

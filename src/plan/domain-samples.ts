@@ -23,6 +23,8 @@ export interface Violation {
   patch: string;
   /** The `location` the ValidationError names. */
   location: string;
+  /** The design's error code of a rule that has one (then the error is no ValidationError but carries the code). */
+  code?: string;
 }
 
 export const STRING_CANDIDATES = ['sample', 'SAMPLE-1', 'EUR', 'ABC', 'DE', 'sample@example.com', '12345', 'a', 'x1'];
@@ -110,7 +112,7 @@ export function violations(entity: Entity, sample: SampleField[]): Violation[] {
       const { min = -Infinity, max = Infinity } = field.constraints;
       for (const candidate of [-1, 0, 1, 1_000_000].filter((v) => v >= min && v <= max)) {
         if (evaluate(invariant.expression, { ...values, [field.names.camel]: candidate }) === false) {
-          found.push({ title: `breaking "${invariant.name}"`, patch: `${field.names.camel}: ${candidate}`, location: invariant.name });
+          found.push({ title: `breaking "${invariant.name}"`, patch: `${field.names.camel}: ${candidate}`, location: invariant.name, ...(invariant.violation && { code: invariant.violation.code }) });
           break search;
         }
       }

@@ -1,4 +1,4 @@
-import type { DomainModel, Entity, Field, Invariant, ValueObject } from '../model/domain/types.js';
+import type { DomainModel, Entity, EntityMethod, Field, Invariant, ValueObject } from '../model/domain/types.js';
 import { creationRuleView, type CreationRuleView } from './policies/policy-views.js';
 import { fieldsOf, toTypeScript } from '../model/domain/expression.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
@@ -44,6 +44,12 @@ export interface EntityView {
   /** Properties with a default: optional when creating. */
   defaults: { name: string; literal: string }[];
   checks: CheckView[];
+  /** Invariants with the design's error code: checked after the field checks, each its own error. */
+  ruleChecks: { condition: string; message: string; code: string; errorClass: string }[];
+  /** The error classes of those invariants (RuleViolationError 422, RuleConflictError 409). */
+  ruleErrorClasses: string[];
+  /** Declared methods (`reserve(quantity)`): a change of fields computed from the current ones and the arguments. */
+  methods: { name: string; parameters: string; doc: string; patch: string }[];
   enums: EnumView[];
   stateMachine:
     | {
@@ -82,7 +88,7 @@ export interface EntityView {
   immutableUnion: string;
   /** For the generated model tests: a valid `create()` input (undefined when none could be derived). */
   sampleInput: string | undefined;
-  violations: { title: string; patch: string; location: string }[];
+  violations: { title: string; patch: string; location: string; code: string | undefined }[];
   transitionTests: { title: string; method: string; from: string; to: string; event: string | undefined; allowed: boolean }[];
   /** The states updates and deletes are allowed in, one allowed and one refused state each. */
   guardTests: { title: string; from: string; call: string; allowed: boolean }[];
@@ -169,7 +175,17 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
     properties,
     managed,
     defaults,
-    checks: [...entity.fields.flatMap((f) => fieldChecks(f, className)), ...entity.invariants.map((i) => invariantCheck(i, optionalFields))],
+    checks: [
+      ...entity.fields.flatMap((f) => fieldChecks(f, className)),
+      ...entity.invariants.filter((i) => !i.violation).map((i) => invariantCheck(i, optionalFields)),
+    ],
+    ruleChecks: entity.invariants.flatMap((i) => {
+      if (!i.violation) return [];
+      const check = invariantCheck(i, optionalFields);
+      return [{ condition: check.condition, message: check.message, code: stringLiteral(i.violation.code), errorClass: ruleErrorClass(i.violation.status) }];
+    }),
+    ruleErrorClasses: [...new Set(entity.invariants.flatMap((i) => (i.violation ? [ruleErrorClass(i.violation.status)] : [])))].sort(),
+    methods: entity.methods.map((method) => methodView(entity, method)),
     enums,
     stateMachine: machine && {
       field: machine.field,
@@ -221,7 +237,7 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
     createManaged: assigned.join(', '),
     immutableUnion: union(['id', ...(entity.versioned ? ['version'] : []), ...(entity.timestamps ? ['createdAt'] : [])]),
     sampleInput: usableSample && `{ ${[...usableSample.map((f) => `${f.name}: ${f.code}`), ...relationSamples].join(', ')} }`,
-    violations: usableSample ? violations(entity, usableSample).map((v) => ({ title: stringLiteral(`rejects ${v.title}`), patch: v.patch, location: stringLiteral(v.location) })) : [],
+    violations: usableSample ? violations(entity, usableSample).map((v) => ({ title: stringLiteral(`rejects ${v.title}`), patch: v.patch, location: stringLiteral(v.location), code: v.code && stringLiteral(v.code) })) : [],
     transitionTests: (machine?.transitions ?? []).flatMap((t) => {
       const refusedFrom = machine?.states.find((state) => !t.from.includes(state));
       return [
@@ -241,6 +257,31 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         ...(refused === undefined ? [] : [{ title: stringLiteral(`refuses to ${action} ${article(className)} that is ${refused}`), from: stringLiteral(refused), call, allowed: false }]),
       ];
     }),
+  };
+}
+
+/** The error class of a rule broken with the design's code: 409 when the state forbids it, else 422. */
+export function ruleErrorClass(status: 409 | 422): string {
+  return status === 409 ? 'RuleConflictError' : 'RuleViolationError';
+}
+
+function methodView(entity: Entity, method: EntityMethod): EntityView['methods'][number] {
+  const parameters = new Map(method.parameters.map((p) => [p.names.original, p.names.camel]));
+  const access = (name: string): string => {
+    const parameter = parameters.get(name);
+    if (parameter !== undefined) return parameter;
+    const computed = entity.computed.find((c) => c.names.original === name);
+    if (computed) return `this.${computed.names.camel}`;
+    const relation = entity.relations.find((r) => r.names.original === name && r.column !== undefined);
+    return `this.props.${relation ? `${relation.names.camel}Id` : (entity.fields.find((f) => f.names.original === name)?.names.camel ?? name)}`;
+  };
+  const assignments = method.assignments.map((a) => `${a.property}: ${toTypeScript(a.expression, access)}`);
+  const summary = method.assignments.map((a) => `${a.property} = ${a.source}`).join(', ');
+  return {
+    name: method.names.camel,
+    parameters: method.parameters.map((p) => `${p.names.camel}: ${p.type === 'integer' ? 'number' : p.type}`).join(', '),
+    doc: commentText(`${method.description ? `${method.description.replace(/\.?\s*$/, '.')} ` : ''}Sets ${summary}; the rules are checked again.`),
+    patch: `{ ${assignments.join(', ')} }`,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LintView } from './lint-view.js';
+import { buildDomainRules, ruleErrorsOf, type DomainRulesView } from './effects/domain-rules.js';
 import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import { namesRoles, requiredRoles } from '../model/security.js';
@@ -33,6 +34,10 @@ export interface ProjectView {
   policyConditionImports: string;
   /** Some entity refuses deletes while related records hold it (DeleteRefusedError is generated). */
   usesDeleteRefusals: boolean;
+  /** The design's rules broken with its own code: invariants and checks answering 422 (RuleViolationError) or 409 (RuleConflictError). */
+  ruleErrors: { violation: boolean; conflict: boolean; codedInvariants: boolean };
+  /** src/services/domain-rules.gen.ts: the model's reactions and checks across relations (undefined: none declared). */
+  domainRules: DomainRulesView | undefined;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
@@ -231,6 +236,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     ...domain,
     policyRoles: policyRoles(options.domain),
     usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
+    ruleErrors: ruleErrorsOf(options.domain),
+    domainRules: buildDomainRules(options.domain),
     policyHelpers: helpers,
     policyConditionImports: policyConditionImports(helpers),
     persistence: options.persistence,

@@ -125,6 +125,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
     ...(overlay?.document.valueObjects && { valueObjects: overlay.document.valueObjects }),
     entities,
     ...(overlay?.document.mapping && { mapping: overlay.document.mapping }),
+    ...(overlay?.document.reactions && { reactions: overlay.document.reactions }),
   };
   diagnostics.sort((a, b) => (a.location?.file ?? '').localeCompare(b.location?.file ?? '') || (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
   return { document, locations, diagnostics };
@@ -338,6 +339,8 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       ...(extra.invariants !== undefined && { invariants: extra.invariants }),
       ...(extra.policies !== undefined && { policies: extra.policies }),
       ...(extra.deleteRefusedWhile !== undefined && { deleteRefusedWhile: extra.deleteRefusedWhile }),
+      ...(extra.methods !== undefined && { methods: extra.methods }),
+      ...(extra.checks !== undefined && { checks: extra.checks }),
       ...(extra.stateMachine !== undefined && { stateMachine: extra.stateMachine }),
     };
   }

@@ -5,6 +5,7 @@ import { SCALAR_TYPES, unknownFieldType } from '../../load/field-types.js';
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
+import { attachChecks, attachMethods, buildReactions } from './effects.js';
 import { attachDeleteRefusals, attachPolicies } from './policies.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
@@ -28,7 +29,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   // Every name of the model is looked up in these records: none may find what an object inherits.
   const document = withNullPrototypes(loaded.document);
   const diagnostics: Diagnostic[] = [];
-  const report = (code: 'SCF013' | 'SCF018' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const report = (code: 'SCF013' | 'SCF018' | 'SCF019' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
   const entityNames = new Set(Object.keys(document.entities));
   const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
 
@@ -73,7 +74,9 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
           report('SCF033', `invariant "${invariant.name}" names unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, [...owner, 'invariants', index, 'check']);
           return [];
         }
-        return [{ name: invariant.name, expression, source: invariant.check, message: invariant.message ?? `${invariant.name}: ${invariant.check} must hold` }];
+        const violation = invariant.code === undefined ? undefined : { code: invariant.code, status: invariant.status ?? 422 };
+        if (invariant.code === undefined && invariant.status !== undefined) report('SCF019', `invariant "${invariant.name}" has a status but no code; a broken invariant without a code answers 400`, [...owner, 'invariants', index, 'status']);
+        return [{ name: invariant.name, expression, source: invariant.check, message: invariant.message ?? `${invariant.name}: ${invariant.check} must hold`, violation }];
       } catch (cause) {
         if (!(cause instanceof ExpressionError)) throw cause;
         report('SCF033', `invariant "${invariant.name}": ${cause.message} at column ${cause.offset + 1} of "${invariant.check}"`, [...owner, 'invariants', index, 'check']);
@@ -95,6 +98,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       ['relations', Object.keys(entity.relations ?? {})],
       ['computed', Object.keys(entity.computed ?? {})],
       ['transitions', Object.keys(entity.stateMachine?.transitions ?? {})],
+      ['methods', Object.keys(entity.methods ?? {})],
     ];
     checkMemberNames(name, owner, members, ENTITY_MEMBERS, report);
     const fields = buildFields(owner, entity.fields);
@@ -126,11 +130,16 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       computed: buildComputed(entity, owner, known, indexable, report),
       policies: undefined,
       deleteRefusals: [],
+      methods: [],
+      checks: [],
       description: entity.description ?? '',
     };
   });
   attachPolicies(entities, document.entities, (message, path) => report('SCF018', message, path));
   attachDeleteRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
+  attachMethods(entities, document.entities, (message, path) => report('SCF019', message, path));
+  attachChecks(entities, document.entities, (message, path) => report('SCF019', message, path));
+  const reactions = buildReactions(entities, document.reactions ?? [], (message, path) => report('SCF019', message, path));
 
   reportRequiredCycles(entities, report);
   checkDerivations(entities, report);
@@ -148,10 +157,10 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
   }
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
-  return { entities, valueObjects, mapping };
+  return { entities, valueObjects, mapping, reactions };
 }
 
-type MemberKind = 'fields' | 'relations' | 'computed' | 'transitions';
+type MemberKind = 'fields' | 'relations' | 'computed' | 'transitions' | 'methods';
 
 /**
  * Fields, relations, computed values and transitions all become members of one generated class: a

@@ -7,6 +7,8 @@ export interface DomainModel {
   valueObjects: ValueObject[];
   /** API resource name -> entity (and API names of its fields), as declared in the model's `mapping`. */
   mapping: Record<string, ResourceMapping>;
+  /** Effects between aggregates (`reactions`), in declaration order. */
+  reactions: Reaction[];
 }
 
 export interface ResourceMapping {
@@ -53,6 +55,8 @@ export interface Invariant {
   expression: Expression;
   source: string;
   message: string;
+  /** The design's error code for a change that breaks it, and its status; undefined: a validation error (400). */
+  violation: { code: string; status: 409 | 422 } | undefined;
 }
 
 export interface StateMachine {
@@ -88,7 +92,56 @@ export interface Entity {
   policies: Policies | undefined;
   /** Deletes refused while related records match (`deleteRefusedWhile`), each with the design's code. */
   deleteRefusals: DeleteRefusal[];
+  /** Named changes of fields with parameters (`reserve(quantity)`), for reactions and hand-written code. */
+  methods: EntityMethod[];
+  /** Rules over a new row and the rows it refers to, checked in the transaction that creates it. */
+  checks: CrossCheck[];
   description: string;
+}
+
+export type MethodParameterType = 'integer' | 'number' | 'string' | 'boolean';
+
+export interface EntityMethod {
+  names: Names;
+  parameters: { names: Names; type: MethodParameterType }[];
+  /** Field (its property name) -> new value over the fields and the parameters, in declaration order. */
+  assignments: { property: string; expression: Expression; source: string }[];
+  description: string;
+}
+
+export interface CrossCheck {
+  name: string;
+  expression: Expression;
+  source: string;
+  /** The many-to-one relations its names follow, in order of first use (`product`, `order`). */
+  relations: string[];
+  code: string;
+  status: 409 | 422;
+  message: string;
+}
+
+/** One step from an entity to related ones: by its reference (many-to-one) or by theirs back to it (one-to-many). */
+export type RelationHop =
+  | { kind: 'many-to-one'; relation: string; from: string; to: string; property: string }
+  /** `unique`: the back-reference is unique, so there is exactly one (a missing one is a conflict). */
+  | { kind: 'one-to-many'; relation: string; from: string; to: string; reference: string; unique: boolean };
+
+/** What starts a reaction: an entity created, or one of its transitions. */
+export interface ReactionTrigger {
+  entity: string;
+  /** `created`, or a transition's name. */
+  on: string;
+}
+
+export interface Reaction {
+  /** As the model writes it (`Order.created`, `PaymentSucceeded`), for messages and comments. */
+  source: string;
+  trigger: ReactionTrigger;
+  /** A one-to-many relation of the changed entity the reaction runs over, and which of its records. */
+  forEach: { relation: string; entity: string; reference: string; where: PolicyRule | undefined } | undefined;
+  action:
+    | { kind: 'call'; hops: RelationHop[]; entity: string; member: string; memberKind: 'method' | 'transition'; arguments: { parameter: string; expression: Expression; source: string }[] }
+    | { kind: 'create'; entity: string; values: { property: string; expression: Expression; source: string }[] };
 }
 
 /**

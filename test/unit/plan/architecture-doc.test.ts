@@ -213,10 +213,12 @@ describe('the ER diagram', () => {
       computed: [],
       policies: undefined,
       deleteRefusals: [],
+      methods: [],
+      checks: [],
       description: '',
     });
     const hostile = ['One', 'class', 'Order "x" %% {', '1st', 'end', 'ONE'];
-    const domain: DomainModel = { entities: hostile.map((n, i) => entity(n, `t${i}`)), valueObjects: [], mapping: {} };
+    const domain: DomainModel = { entities: hostile.map((n, i) => entity(n, `t${i}`)), valueObjects: [], mapping: {}, reactions: [] };
     const schema: RelationalSchema = {
       tables: hostile.map((name, i) => ({
         name: `t${i}`,

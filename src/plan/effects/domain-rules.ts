@@ -1,0 +1,256 @@
+/**
+ * src/services/domain-rules.gen.ts of a project: the model's reactions (effects between aggregates)
+ * and checks across relations, compiled to functions the services call inside the unit of work of
+ * the change (a rule one of them breaks rolls the whole change back). Expressions are compiled from
+ * their parsed trees; nothing of the model's text reaches the code but string literals and comments.
+ */
+import { toTypeScript, type Expression } from '../../model/domain/expression.js';
+import { resolvePath } from '../../model/domain/policies.js';
+import type { CrossCheck, DomainModel, Entity, Reaction, ReactionTrigger, RelationHop } from '../../model/domain/types.js';
+import { camelCase, commentText, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../../model/naming.js';
+import { ruleErrorClass } from '../entity-view.js';
+import { repositoryProperty } from '../persistence-view.js';
+
+export interface DomainRulesView {
+  imports: string[];
+  /** One exported function per trigger with reactions, and per entity with checks. */
+  functions: string[];
+}
+
+/** The function a service calls after a trigger (`onOrderCreated`, `onOrderCancelled`), when the model declares reactions to it. */
+export function reactionHook(domain: DomainModel | undefined, trigger: ReactionTrigger): string | undefined {
+  if (!domain?.reactions.some((r) => sameTrigger(r.trigger, trigger))) return undefined;
+  const entity = domain.entities.find((e) => e.names.original === trigger.entity);
+  const transition = entity?.stateMachine?.transitions.find((t) => t.names.original === trigger.on);
+  if (transition?.event !== undefined) return `on${pascalCase(transition.event)}`;
+  return `on${pascalCase(trigger.entity)}${pascalCase(trigger.on)}`;
+}
+
+/** The function a service calls for a new entity of this kind, when the model declares checks on it. */
+export function checkHook(entity: Entity): string | undefined {
+  return entity.checks.length > 0 ? `checkNew${entity.names.pascal}` : undefined;
+}
+
+/**
+ * Whether the model's rules answer with the design's codes as 422 or 409 (the project's error classes),
+ * and whether an invariant has a code (the model tests then expect that code, not a ValidationError).
+ */
+export function ruleErrorsOf(domain: DomainModel | undefined): { violation: boolean; conflict: boolean; codedInvariants: boolean } {
+  const invariants = (domain?.entities ?? []).flatMap((e) => e.invariants.flatMap((i) => (i.violation ? [i.violation.status] : [])));
+  const statuses = [...invariants, ...(domain?.entities ?? []).flatMap((e) => e.checks.map((c) => c.status))];
+  return { violation: statuses.includes(422), conflict: statuses.includes(409), codedInvariants: invariants.length > 0 };
+}
+
+function sameTrigger(a: ReactionTrigger, b: ReactionTrigger): boolean {
+  return a.entity === b.entity && a.on === b.on;
+}
+
+/** The module's view, or undefined when the model declares neither reactions nor checks. */
+export function buildDomainRules(domain: DomainModel | undefined): DomainRulesView | undefined {
+  if (!domain || (domain.reactions.length === 0 && domain.entities.every((e) => e.checks.length === 0))) return undefined;
+  const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const writer = new RulesWriter(domain, entities);
+  const functions: string[] = [];
+  const triggers: ReactionTrigger[] = [];
+  for (const reaction of domain.reactions) if (!triggers.some((t) => sameTrigger(t, reaction.trigger))) triggers.push(reaction.trigger);
+  for (const trigger of triggers) functions.push(writer.reactionFunction(trigger));
+  for (const entity of domain.entities) if (entity.checks.length > 0) functions.push(writer.checkFunction(entity));
+  return { imports: writer.imports(), functions };
+}
+
+/** A variable name for an entity's record, unique within one function. */
+class Names {
+  private readonly used = new Set<string>(['repositories']);
+
+  take(base: string): string {
+    let name = camelCase(base, 'record');
+    if (RESERVED_WORDS.has(name)) name = `${name}Record`;
+    for (let n = 2; this.used.has(name); n++) name = `${camelCase(base, 'record')}${n}`;
+    this.used.add(name);
+    return name;
+  }
+}
+
+/** Where a walk along relations stands: a loaded record, or only the id of one (enough to find what refers to it). */
+type Position = { entity: Entity; variable: string } | { entity: Entity; id: string };
+
+class RulesWriter {
+  private readonly entityTypes = new Set<string>();
+  private readonly entityValues = new Set<string>();
+  private readonly errors = new Set<string>();
+
+  constructor(
+    private readonly domain: DomainModel,
+    private readonly entities: ReadonlyMap<string, Entity>,
+  ) {}
+
+  imports(): string[] {
+    const lines: string[] = [];
+    if (this.errors.size > 0) lines.push(`import { ${[...this.errors].sort().join(', ')} } from '../errors/index.js';`);
+    for (const name of [...new Set([...this.entityTypes, ...this.entityValues])].sort()) {
+      const typeOnly = !this.entityValues.has(name);
+      lines.push(`import ${typeOnly ? 'type ' : ''}{ ${pascalCase(name)} } from '../models/${kebabCase(name, 'entity')}.entity.js';`);
+    }
+    lines.push(`import type { Repositories } from '../repositories/repositories.gen.js';`);
+    return lines;
+  }
+
+  private entity(name: string): Entity {
+    return this.entities.get(name) as Entity;
+  }
+
+  private idOf(entity: Entity, variable: string): string {
+    return entity.identity === 'serial' ? `${variable}.storedId` : `${variable}.id`;
+  }
+
+  /** An expression over one record: its fields, computed values, references (by id) and id. */
+  private over(entity: Entity, variable: string, expression: Expression): string {
+    return toTypeScript(expression, (name) => `${variable}.${this.member(entity, name)}`);
+  }
+
+  /** The property of a record a name of the model reads. */
+  private member(entity: Entity, name: string): string {
+    if (name === 'id') return entity.identity === 'serial' ? 'storedId' : 'id';
+    const relation = entity.relations.find((r) => r.names.original === name && r.column !== undefined);
+    if (relation) return `${relation.names.camel}Id`;
+    const field = entity.fields.find((f) => f.names.original === name) ?? entity.computed.find((c) => c.names.original === name);
+    return field?.names.camel ?? name;
+  }
+
+  reactionFunction(trigger: ReactionTrigger): string {
+    const source = this.entity(trigger.entity);
+    const reactions = this.domain.reactions.filter((r) => sameTrigger(r.trigger, trigger));
+    const names = new Names();
+    const variable = names.take(source.names.original);
+    this.entityTypes.add(source.names.original);
+    const body = reactions.flatMap((reaction) => [`// ${commentText(describeReaction(reaction))}`, ...this.reactionBody(reaction, source, variable, names)]);
+    const what = trigger.on === 'created' ? `a new ${source.names.pascal}` : `the ${trigger.on} transition of ${article(source.names.pascal)}`;
+    return [
+      `/** What follows ${what}, as the model's reactions declare it; runs in the change's unit of work. */`,
+      `export async function ${reactionHook(this.domain, trigger) as string}(${variable}: ${source.names.pascal}, repositories: Repositories): Promise<void> {`,
+      ...body,
+      '}',
+    ].join('\n');
+  }
+
+  private reactionBody(reaction: Reaction, source: Entity, variable: string, names: Names): string[] {
+    const each = reaction.forEach;
+    if (!each) return this.act(reaction, { entity: source, variable }, names);
+    const entity = this.entity(each.entity);
+    const item = names.take(entity.names.original);
+    const lines = [`for (const ${item} of await repositories.${repositoryProperty(entity)}.findAll({ ${each.reference}: ${this.idOf(source, variable)} })) {`];
+    if (each.where) lines.push(`if (!${wrap(this.over(entity, item, each.where.expression))}) continue;`);
+    lines.push(...this.act(reaction, { entity, variable: item }, names), '}');
+    return lines;
+  }
+
+  /** The reaction's action on its subject (the changed record, or one of its related records). */
+  private act(reaction: Reaction, subject: { entity: Entity; variable: string }, names: Names): string[] {
+    const action = reaction.action;
+    if (action.kind === 'create') {
+      const created = this.entity(action.entity);
+      this.entityValues.add(created.names.original);
+      const given = new Set(action.values.map((v) => v.property));
+      const values = [
+        ...action.values.map((v) => `${v.property}: ${this.over(subject.entity, subject.variable, v.expression)}`),
+        ...created.fields.filter((f) => !f.required && f.default === undefined && !given.has(f.names.camel)).map((f) => `${f.names.camel}: null`),
+        ...created.relations.filter((r) => r.column !== undefined && !r.required && !given.has(`${r.names.camel}Id`)).map((r) => `${r.names.camel}Id: null`),
+      ];
+      const insert = `await repositories.${repositoryProperty(created)}.insert(${created.names.pascal}.create({ ${values.join(', ')} }))`;
+      const hook = reactionHook(this.domain, { entity: created.names.original, on: 'created' });
+      return [hook ? `await ${hook}(${insert}, repositories);` : `${insert};`];
+    }
+    const args = action.arguments.map((a) => this.over(subject.entity, subject.variable, a.expression));
+    return this.walk({ entity: subject.entity, variable: subject.variable }, action.hops, names, (target) => {
+      const call = `${target.variable}.${camelCase(action.member, 'method')}(${args.join(', ')});`;
+      const update = `await repositories.${repositoryProperty(target.entity)}.update(${target.variable})`;
+      const hook = action.memberKind === 'transition' ? reactionHook(this.domain, { entity: target.entity.names.original, on: action.member }) : undefined;
+      return [call, hook ? `await ${hook}(${update}, repositories);` : `${update};`];
+    });
+  }
+
+  /** Follows the hops from a position to the records acted on, loading only what must be loaded. */
+  private walk(position: Position, hops: readonly RelationHop[], names: Names, body: (target: { entity: Entity; variable: string }) => string[]): string[] {
+    const [hop, ...rest] = hops;
+    if (!hop) {
+      if ('variable' in position) return body(position);
+      const variable = names.take(position.entity.names.original);
+      return [`const ${variable} = await repositories.${repositoryProperty(position.entity)}.getById(${position.id});`, ...body({ entity: position.entity, variable })];
+    }
+    const to = this.entity(hop.to);
+    if (hop.kind === 'many-to-one') {
+      if ('variable' in position) return this.walk({ entity: to, id: `${position.variable}.${hop.property}` }, rest, names, body);
+      // A reference of a record not loaded yet: load it first.
+      const variable = names.take(position.entity.names.original);
+      return [`const ${variable} = await repositories.${repositoryProperty(position.entity)}.getById(${position.id});`, ...this.walk({ entity: to, id: `${variable}.${hop.property}` }, rest, names, body)];
+    }
+    const id = 'variable' in position ? this.idOf(position.entity, position.variable) : position.id;
+    const variable = names.take(to.names.original);
+    const repository = `repositories.${repositoryProperty(to)}`;
+    if (hop.unique) {
+      this.errors.add('ConflictError');
+      const from = this.entity(hop.from);
+      return [
+        `const ${variable} = await ${repository}.findOne({ ${hop.reference}: ${id} });`,
+        `if (!${variable}) throw new ConflictError(\`${from.names.pascal} \${${id}} has no ${to.names.pascal}\`);`,
+        ...this.walk({ entity: to, variable }, rest, names, body),
+      ];
+    }
+    return [`for (const ${variable} of await ${repository}.findAll({ ${hop.reference}: ${id} })) {`, ...this.walk({ entity: to, variable }, rest, names, body), '}'];
+  }
+
+  checkFunction(entity: Entity): string {
+    const names = new Names();
+    const variable = names.take(entity.names.original);
+    this.entityTypes.add(entity.names.original);
+    const loaded = new Map<string, string>();
+    const lines: string[] = [];
+    for (const relationName of new Set(entity.checks.flatMap((c) => c.relations))) {
+      const relation = entity.relations.find((r) => r.names.original === relationName);
+      if (!relation) continue;
+      const target = this.entity(relation.target);
+      const related = names.take(relation.names.original);
+      loaded.set(relationName, related);
+      lines.push(`const ${related} = await repositories.${repositoryProperty(target)}.getById(${variable}.${relation.names.camel}Id);`);
+    }
+    for (const check of entity.checks) lines.push(...this.checkLines(entity, variable, check, loaded));
+    return [
+      `/** The rules a new ${entity.names.pascal} must meet with what it refers to, as the model's checks declare them. */`,
+      `export async function ${checkHook(entity) as string}(${variable}: ${entity.names.pascal}, repositories: Repositories): Promise<void> {`,
+      ...lines,
+      '}',
+    ].join('\n');
+  }
+
+  private checkLines(entity: Entity, variable: string, check: CrossCheck, loaded: ReadonlyMap<string, string>): string[] {
+    const errorClass = ruleErrorClass(check.status);
+    this.errors.add(errorClass);
+    const condition = toTypeScript(check.expression, (name) => {
+      if (!name.includes('.')) return `${variable}.${this.member(entity, name)}`;
+      const resolved = resolvePath(name, entity, this.entities);
+      if (typeof resolved === 'string') throw new Error(`check "${check.name}": ${resolved}`);
+      const hop = resolved.hops[0] as NonNullable<(typeof resolved.hops)[number]>;
+      const related = loaded.get(hop.relation.names.original) as string;
+      return resolved.property === 'id' ? this.idOf(resolved.entity, related) : `${related}.${resolved.property}`;
+    });
+    return [`// ${commentText(`${check.name}: ${check.source}`)}`, `if (!${wrap(condition)}) {`, `throw new ${errorClass}(${stringLiteral(check.message)}, ${stringLiteral(check.code)});`, '}'];
+  }
+}
+
+/** A compiled condition in parentheses once (they already carry them when binary). */
+function wrap(condition: string): string {
+  return condition.startsWith('(') && condition.endsWith(')') ? condition : `(${condition})`;
+}
+
+function article(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/** One line for a reaction: `items -> product.inventory.reserve(quantity)`. */
+export function describeReaction(reaction: Reaction): string {
+  const each = reaction.forEach ? `each of ${reaction.forEach.relation}${reaction.forEach.where ? ` where ${reaction.forEach.where.source}` : ''}: ` : '';
+  const action = reaction.action;
+  if (action.kind === 'create') return `${reaction.source}: ${each}create ${action.entity} (${action.values.map((v) => `${v.property} = ${v.source}`).join(', ')})`;
+  const path = action.hops.map((h) => h.relation).join('.');
+  return `${reaction.source}: ${each}${path ? `${path}.` : ''}${action.member}(${action.arguments.map((a) => a.source).join(', ')})`;
+}

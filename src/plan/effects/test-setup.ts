@@ -1,0 +1,161 @@
+/**
+ * What a generated API test stores before it creates an entity, so that the model's checks and
+ * reactions let the create through: the values a parent must have (`product.active`, an order whose
+ * total the payment equals) and the records a reaction acts on (the product's inventory, with stock to
+ * reserve). Solved at generation time by evaluating the parsed rules over the request the test sends;
+ * a rule these simple solutions do not cover leaves the test as it was (it then fails and shows it).
+ */
+import { evaluate, type Expression } from '../../model/domain/expression.js';
+import type { DomainModel, Entity } from '../../model/domain/types.js';
+import type { Code } from '../request-values.js';
+
+/** The request as the test sends it, by entity field (the shape api-tests.ts builds). */
+export interface SentValues {
+  fields: Map<string, Code>;
+  children: Map<string, { sent: SentValues }>;
+}
+
+export interface CreateSetup {
+  /** Parent variable -> `property: value` entries for its sample. */
+  overrides: Map<string, string[]>;
+  /** Records to store once the parents exist: `sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100 })`. */
+  companions: { parent: string; sample: string; entries: string[] }[];
+}
+
+export function createSetup(domain: DomainModel | undefined, root: Entity, sent: SentValues): CreateSetup {
+  const setup: CreateSetup = { overrides: new Map(), companions: [] };
+  if (!domain) return setup;
+  const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const assign = (parent: string, property: string, value: unknown) => {
+    if (value === undefined || (typeof value === 'object' && value !== null)) return;
+    const entries = setup.overrides.get(parent) ?? [];
+    if (!entries.some((e) => e.startsWith(`${property}:`))) entries.push(`${property}: ${JSON.stringify(value)}`);
+    setup.overrides.set(parent, entries);
+  };
+  const solve = (entity: Entity, values: SentValues, rootValues: SentValues | undefined) => {
+    for (const check of entity.checks) for (const part of conjuncts(check.expression)) solvePart(part, entity, values, rootValues, entities, assign);
+  };
+  solve(root, sent, undefined);
+  for (const [relationName, child] of sent.children) {
+    const relation = root.relations.find((r) => r.names.camel === relationName || r.names.original === relationName);
+    const childEntity = relation && entities.get(relation.target);
+    if (childEntity) solve(childEntity, child.sent, sent);
+  }
+  for (const reaction of domain.reactions) {
+    const action = reaction.action;
+    if (reaction.trigger.entity !== root.names.original || reaction.trigger.on !== 'created' || action.kind !== 'call') continue;
+    const subject = reaction.forEach ? childSent(sent, reaction.forEach.relation) : sent;
+    const subjectEntity = entities.get(reaction.forEach?.entity ?? root.names.original);
+    const [toParent, toTarget, ...rest] = action.hops;
+    if (!subject || !subjectEntity || rest.length > 0 || toParent?.kind !== 'many-to-one' || toTarget?.kind !== 'one-to-many' || !toTarget.unique) continue;
+    const parent = referencedParent(subject, toParent.property);
+    const target = entities.get(toTarget.to);
+    const method = target?.methods.find((m) => m.names.original === action.member);
+    if (!parent || !target || !method) continue;
+    const args = Object.fromEntries(action.arguments.map((a) => [a.parameter, evaluate(a.expression, valuesOf(subject, subjectEntity))]));
+    const values = roomyValues(target, (state) => method.assignments.map((a) => [a.property, evaluate(a.expression, { ...state, ...args })] as const));
+    if (!values) continue;
+    setup.companions.push({ parent, sample: `sample${target.names.pascal}`, entries: [`${toTarget.reference}: ${parent}.id`, ...Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)] });
+  }
+  return setup;
+}
+
+function childSent(sent: SentValues, relation: string): SentValues | undefined {
+  for (const [name, child] of sent.children) if (name === relation) return child.sent;
+  return undefined;
+}
+
+/** The parent variable a reference field of the request names (`productId` -> `product`). */
+function referencedParent(sent: SentValues, property: string): string | undefined {
+  const code = sent.fields.get(property);
+  return code?.kind === 'reference' ? code.parent : undefined;
+}
+
+/** The values the request gives an entity's fields, as the rules see them. */
+function valuesOf(sent: SentValues, entity: Entity): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of entity.fields) {
+    const code = sent.fields.get(field.names.camel);
+    if (code?.kind === 'literal') values[field.names.original] = code.value;
+    else if (code?.kind === 'expression') values[field.names.original] = code.sample;
+  }
+  return values;
+}
+
+function conjuncts(expression: Expression): Expression[] {
+  return expression.kind === 'binary' && expression.operator === 'and' ? [...conjuncts(expression.left), ...conjuncts(expression.right)] : [expression];
+}
+
+/** One part of a check: a parent's boolean field, or a parent's field equal to something the request decides. */
+function solvePart(
+  part: Expression,
+  entity: Entity,
+  sent: SentValues,
+  rootSent: SentValues | undefined,
+  entities: ReadonlyMap<string, Entity>,
+  assign: (parent: string, property: string, value: unknown) => void,
+): void {
+  /** A relation path to a sampled parent: its variable and property. */
+  const parentField = (e: Expression): { parent: string; property: string } | undefined => {
+    if (e.kind !== 'field' || !e.name.includes('.')) return undefined;
+    const [relationName, fieldName] = e.name.split('.') as [string, string];
+    const relation = entity.relations.find((r) => r.names.original === relationName && r.column !== undefined);
+    const target = relation && entities.get(relation.target);
+    const field = target?.fields.find((f) => f.names.original === fieldName);
+    const parent = relation && referencedParent(sent, `${relation.names.camel}Id`);
+    return parent && field ? { parent, property: field.names.camel } : undefined;
+  };
+  /** What the request decides for a name: a literal, a field it sends, or a field of the root it is created with. */
+  const valueOf = (e: Expression): unknown => {
+    if (e.kind === 'literal') return e.value;
+    if (e.kind !== 'field') return undefined;
+    if (!e.name.includes('.')) return valuesOf(sent, entity)[e.name];
+    const [relationName, fieldName] = e.name.split('.') as [string, string];
+    const relation = entity.relations.find((r) => r.names.original === relationName && r.column !== undefined);
+    const root = relation && entities.get(relation.target);
+    if (!rootSent || !root || referencedParent(sent, `${relation.names.camel}Id`) !== undefined) return undefined;
+    return valuesOf(rootSent, root)[fieldName];
+  };
+  const own = parentField(part);
+  if (own) return assign(own.parent, own.property, true);
+  if (part.kind !== 'binary') return;
+  if (part.operator === '==') {
+    const left = parentField(part.left);
+    const right = parentField(part.right);
+    if (left) assign(left.parent, left.property, valueOf(part.right));
+    else if (right) assign(right.parent, right.property, valueOf(part.left));
+  } else if (part.operator === 'in' && part.right.kind === 'list') {
+    const left = parentField(part.left);
+    const first = part.right.items[0];
+    if (left && first?.kind === 'literal') assign(left.parent, left.property, first.value);
+  }
+}
+
+/**
+ * Values of the target's numeric fields under which its rules hold before and after the reaction's
+ * change: its defaults first, then roomier amounts (stock to reserve). Undefined when none is found.
+ */
+function roomyValues(target: Entity, change: (state: Record<string, unknown>) => (readonly [string, unknown])[]): Record<string, number> | undefined {
+  const numeric = target.fields.filter((f) => (f.type === 'integer' || f.type === 'number') && f.required).slice(0, 3);
+  const candidates = numeric.map((f) => [...new Set([typeof f.default === 'number' ? f.default : (f.constraints.min ?? 0), 100, 10, 1])]);
+  const holds = (state: Record<string, unknown>) =>
+    numeric.every((f) => {
+      const value = state[f.names.original] as number;
+      return (f.constraints.min === undefined || value >= f.constraints.min) && (f.constraints.max === undefined || value <= f.constraints.max);
+    }) && target.invariants.every((i) => evaluate(i.expression, state) === true);
+  const combine = (index: number, state: Record<string, number>): Record<string, number> | undefined => {
+    if (index === numeric.length) {
+      const after = { ...state, ...Object.fromEntries(change(state).map(([property, value]) => [target.fields.find((f) => f.names.camel === property)?.names.original ?? property, value])) };
+      return holds(state) && holds(after) ? state : undefined;
+    }
+    const field = numeric[index] as (typeof numeric)[number];
+    for (const value of candidates[index] ?? []) {
+      const found = combine(index + 1, { ...state, [field.names.original]: value });
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = combine(0, {});
+  if (!found) return undefined;
+  return Object.fromEntries(numeric.map((f) => [f.names.camel, found[f.names.original] as number]));
+}
