@@ -10,6 +10,7 @@ import { OrderItem } from '../models/order-item.entity.js';
 import { Address } from '../models/address.value.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
+import { checkNewOrderItem, onOrderCancelled, onOrderCreated, onOrderShipped } from './domain-rules.gen.js';
 
 /**
  * Orders, their line items and their life cycle (cancel, ship, deliver).
@@ -182,6 +183,8 @@ export abstract class OrdersServiceBase {
       const order = await repositories.orders.insert(newOrder);
       const savedItems: OrderItem[] = [];
       for (const orderItem of items) savedItems.push(await repositories.orderItems.insert(orderItem));
+      for (const orderItem of savedItems) await checkNewOrderItem(orderItem, repositories);
+      await onOrderCreated(order, repositories);
       return { order, items: savedItems };
     });
     context.setHeader('Location', `/api/v1/orders/${encodeURIComponent(created.order.id)}`);
@@ -243,10 +246,13 @@ export abstract class OrdersServiceBase {
    * Generated from the domain model: Performs the cancel transition of the Order.
    */
   async cancelOrder(input: OrdersDto.CancelOrderInput, context: RequestContext): Promise<OrdersDto.CancelOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id, { action: 'cancel', caller: context.auth });
-    order.cancel({ ...(input.body?.reason !== undefined && { cancellationReason: input.body.reason }) });
-    const saved = await this.repositories.orders.update(order);
-    return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
+    return this.unitOfWork.run(async () => {
+      const order = await this.repositories.orders.getById(input.params.id, { action: 'cancel', caller: context.auth });
+      order.cancel({ ...(input.body?.reason !== undefined && { cancellationReason: input.body.reason }) });
+      const saved = await this.repositories.orders.update(order);
+      await onOrderCancelled(saved, this.repositories);
+      return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
+    });
   }
 
   /**
@@ -261,10 +267,13 @@ export abstract class OrdersServiceBase {
    * Generated from the domain model: Performs the ship transition of the Order.
    */
   async shipOrder(input: OrdersDto.ShipOrderInput, context: RequestContext): Promise<OrdersDto.ShipOrderResult> {
-    const order = await this.repositories.orders.getById(input.params.id, { action: 'ship', caller: context.auth });
-    order.ship({ carrier: input.body.carrier, trackingNumber: input.body.trackingNumber });
-    const saved = await this.repositories.orders.update(order);
-    return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
+    return this.unitOfWork.run(async () => {
+      const order = await this.repositories.orders.getById(input.params.id, { action: 'ship', caller: context.auth });
+      order.ship({ carrier: input.body.carrier, trackingNumber: input.body.trackingNumber });
+      const saved = await this.repositories.orders.update(order);
+      await onOrderShipped(saved, this.repositories);
+      return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import type * as PaymentsDto from '../dto/payments.dto.gen.js';
 import { toPayment } from '../dto/mappers.gen.js';
 import { Payment } from '../models/payment.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
+import { checkNewPayment } from './domain-rules.gen.js';
 
 /**
  * Payments taken against orders.
@@ -44,15 +45,19 @@ export abstract class PaymentsServiceBase {
     context: RequestContext,
   ): Promise<PaymentsDto.CreateOrderPaymentResult> {
     await this.repositories.orders.getById(input.params.orderId, { action: 'read', caller: context.auth });
-    const payment = await this.repositories.payments.insert(
-      Payment.create({
-        method: input.body.method,
-        amountCents: input.body.amountCents,
-        currency: input.body.currency,
-        orderId: input.params.orderId,
-        failureReason: null,
-      }),
-    );
+    const payment = await this.unitOfWork.run(async (repositories) => {
+      const created = await repositories.payments.insert(
+        Payment.create({
+          method: input.body.method,
+          amountCents: input.body.amountCents,
+          currency: input.body.currency,
+          orderId: input.params.orderId,
+          failureReason: null,
+        }),
+      );
+      await checkNewPayment(created, repositories);
+      return created;
+    });
     context.setHeader('Location', `/api/v1/payments/${encodeURIComponent(payment.id)}`);
     return toPayment(payment);
   }

@@ -7,6 +7,7 @@ import { PreconditionFailedError, VersionConflictError } from '../errors/index.j
 import { Product } from '../models/product.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
+import { onProductCreated } from './domain-rules.gen.js';
 
 /**
  * Product catalogue. Reads are public; writes are admin only.
@@ -87,17 +88,21 @@ export abstract class ProductsServiceBase {
     input: ProductsDto.CreateProductInput,
     context: RequestContext,
   ): Promise<ProductsDto.CreateProductResult> {
-    const product = await this.repositories.products.insert(
-      Product.create({
-        sku: input.body.sku,
-        name: input.body.name,
-        description: input.body.description ?? null,
-        category: input.body.category,
-        priceCents: input.body.priceCents,
-        currency: input.body.currency,
-        ...(input.body.active !== undefined && { active: input.body.active }),
-      }),
-    );
+    const product = await this.unitOfWork.run(async (repositories) => {
+      const created = await repositories.products.insert(
+        Product.create({
+          sku: input.body.sku,
+          name: input.body.name,
+          description: input.body.description ?? null,
+          category: input.body.category,
+          priceCents: input.body.priceCents,
+          currency: input.body.currency,
+          ...(input.body.active !== undefined && { active: input.body.active }),
+        }),
+      );
+      await onProductCreated(created, repositories);
+      return created;
+    });
     context.setHeader('Location', `/api/v1/products/${encodeURIComponent(product.id)}`);
     return toProduct(product);
   }

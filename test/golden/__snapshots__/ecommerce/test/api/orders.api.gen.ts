@@ -2,7 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden, type Json } from '../support/api-client.js';
-import { next, sampleCustomer, sampleProduct } from '../support/samples.gen.js';
+import { next, sampleCustomer, sampleInventoryItem, sampleProduct } from '../support/samples.gen.js';
 import { ANOTHER_CALLER } from '../support/contract-client.js';
 import { OrdersService } from '../../src/services/orders.service.js';
 
@@ -38,7 +38,9 @@ describe('orders: the implemented operations over HTTP', () => {
   /** A new Order through createOrder, with new Customer and Product records unless given. */
   async function createOrder(parents: { customer?: { id: string }; product?: { id: string } } = {}): Promise<Json> {
     const customer = parents.customer ?? (await sampleCustomer(api.repositories));
-    const product = parents.product ?? (await sampleProduct(api.repositories));
+    const product = parents.product ?? (await sampleProduct(api.repositories, { active: true, currency: 'EUR' }));
+    if (!parents.product)
+      await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
     return (
       await api.call(201, 'createOrder', {
         url: '/api/v1/orders',
@@ -114,7 +116,8 @@ describe('orders: the implemented operations over HTTP', () => {
       async () => {
         const n = next();
         const customer = await sampleCustomer(api.repositories);
-        const product = await sampleProduct(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: true, currency: 'EUR' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
         const response = await api.send(201, 'createOrder', {
           url: '/api/v1/orders',
           body: createOrderBody(n, { customer, product }),
@@ -141,7 +144,8 @@ describe('orders: the implemented operations over HTTP', () => {
       "create policy (customer == auth.sub or hasRole('admin')): another caller may not create an Order: 403",
       async () => {
         const customer = await sampleCustomer(api.repositories);
-        const product = await sampleProduct(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: true, currency: 'EUR' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
         await api.call(403, 'createOrder', {
           url: '/api/v1/orders',
           as: ANOTHER_CALLER,

@@ -33,7 +33,7 @@ describe('payments: the implemented operations over HTTP', () => {
       'creates a Payment from a valid body and reads it back (getPayment)',
       async () => {
         const n = next();
-        const order = await sampleOrder(api.repositories);
+        const order = await sampleOrder(api.repositories, { status: 'pending', totalCents: 1, currency: 'EUR' });
         const response = await api.send(201, 'createOrderPayment', {
           url: `/api/v1/orders/${encodeURIComponent(order.id)}/payments`,
           body: createOrderPaymentBody(n),

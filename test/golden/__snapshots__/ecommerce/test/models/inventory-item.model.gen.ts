@@ -25,6 +25,6 @@ describe('InventoryItem (domain model)', () => {
   });
 
   it('rejects breaking "reserved-within-stock"', () => {
-    expectRuleBroken(() => InventoryItem.create({ ...valid(), reserved: 1 }), 'reserved-within-stock');
+    expectRuleBroken(() => InventoryItem.create({ ...valid(), reserved: 1 }), { code: 'INSUFFICIENT_STOCK' });
   });
 });

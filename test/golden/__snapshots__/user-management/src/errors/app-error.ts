@@ -103,7 +103,7 @@ export class PreconditionFailedError extends AppError {
 
 /** Well-formed input the data model cannot take: a reference to a record that does not exist, a broken rule. */
 export class UnprocessableEntityError extends AppError {
-  readonly code = 'UNPROCESSABLE_ENTITY';
+  readonly code: string = 'UNPROCESSABLE_ENTITY';
 }
 
 export class PayloadTooLargeError extends AppError {
