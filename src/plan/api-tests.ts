@@ -2,6 +2,7 @@ import { createSetup, type CreateSetup } from './effects/test-setup.js';
 import { fieldsOf } from '../model/domain/expression.js';
 import { rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
+import { bindsIdToCaller, ownerFilter } from './crud-code.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
 import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
@@ -544,9 +545,28 @@ class TestFile {
     const owner = probe.owner === undefined ? undefined : outputPropertyOf(creator.shape, probe.owner);
     const ownerCaller = owner && `{ subject: ${access('created', owner)}, roles: [] }`;
     if (kind === 'create') {
-      if (!probe.strangerRefused || creator.bound !== op || op.crud.scope) return [];
+      if (creator.bound !== op || op.crud.scope) return [];
       const parents = creator.built.parents;
       const bodyArgs = `next()${parents.length > 0 ? `, { ${parents.map((p) => p.variable).join(', ')} }` : ''}`;
+      const id = outputPropertyOf(creator.shape, 'id');
+      if (bindsIdToCaller(entity) && entity.identity === 'uuid' && id) {
+        // The rule binds a new row to its creator: a caller it admits no other way gets a row with their subject as id, once.
+        const body = `${creator.bodyFunction}(${bodyArgs})`;
+        return [
+          {
+            title: title(`a caller without a role creates ${article(entity.names.original)} whose id is their subject, once`),
+            skipIf: this.skipIf([op]),
+            body: [
+              ...this.sampleParents(parents, creator.setup),
+              `const caller = { subject: randomUUID(), roles: [] };`,
+              `const created = ${this.data(op, this.call(op, op.crud.response.status, this.url(op, () => 'undefined'), body, 'caller'))};`,
+              `expect(${access('created', id)}).toBe(caller.subject);`,
+              ...(this.declares(op, 409) ? [`${this.call(op, 409, this.url(op, () => 'undefined'), body, 'caller')};`] : []),
+            ].join('\n'),
+          },
+        ];
+      }
+      if (!probe.strangerRefused) return [];
       return [
         {
           title: title(`another caller may not create ${article(entity.names.original)}: 403`),
@@ -577,7 +597,7 @@ class TestFile {
     if (op.crud.scope || !ownerCaller || !listedId || !createdId) return [];
     const url = this.url(op, () => 'undefined');
     const ids = (as: string) => `${this.listed(op, this.call(op, op.crud.response.status, url, undefined, as))}.map((item: Json) => ${access('item', listedId)})`;
-    return [
+    const cases: ApiTestCase[] = [
       {
         title: title(probe.strangerRefused ? 'lists it to its owner, not to another caller' : 'lists it to its owner'),
         skipIf: this.skipIf([creator.bound, op]),
@@ -588,6 +608,23 @@ class TestFile {
         ].join('\n'),
       },
     ];
+    const guarded = ownerFilter(op.crud, entity, this.ctx.entities, op.operation.responses.map((r) => r.status.toUpperCase()));
+    const filtered = guarded && outputPropertyOf(creator.shape, guarded.filter.fields[0] as string);
+    if (guarded && filtered && probe.strangerRefused) {
+      // The owner filter as the request sends it, with the operation's other sample query values.
+      const query = (value: string) => `query: { ${[...Object.entries(op.extra.query).map(([k, v]) => `${propertyKey(k)}: ${JSON.stringify(v)}`), `${propertyKey(guarded.filter.parameter)}: ${value}`].join(', ')} }`;
+      const filteredCall = (status: number, as: string) => `await api.call(${status}, ${stringLiteral(op.operation.operationId)}, { url: ${url}, as: ${as}, ${query(access('created', filtered))} })`;
+      cases.push({
+        title: title(`its owner filters on ${guarded.filter.parameter}; another caller filtering on it gets 403`),
+        skipIf: this.skipIf([creator.bound, op]),
+        body: [
+          `const created = await ${creator.helper}();`,
+          `expect(${this.listed(op, filteredCall(op.crud.response.status, ownerCaller))}.map((item: Json) => ${access('item', listedId)})).toEqual([${access('created', createdId)}]);`,
+          `${filteredCall(403, 'ANOTHER_CALLER')};`,
+        ].join('\n'),
+      });
+    }
+    return cases;
   }
 
   view(): ApiTestFile | undefined {
@@ -610,6 +647,7 @@ class TestFile {
     const named = (name: string) => new RegExp(`\\b${name}\\b`).test(text);
     const fromSamples = [...(named('next') ? ['next'] : []), ...[...this.samples].sort().filter(named), ...(named('spellNumber') ? ['spellNumber'] : [])];
     const imports = [
+      ...(named('randomUUID') ? [`import { randomUUID } from 'node:crypto';`] : []),
       `import { afterAll, beforeAll, describe, expect, it } from 'vitest';`,
       `import { ApiClient, overridden${named('Json') ? ', type Json' : ''} } from '../support/api-client.js';`,
       ...(fromSamples.length > 0 ? [`import { ${fromSamples.join(', ')} } from '../support/samples.gen.js';`] : []),

@@ -1,4 +1,8 @@
-import type { CrudModel, CrudOperation, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
+import type { CrudModel, CrudOperation, FilterMapping, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
+import { fieldsOf, type Expression } from '../model/domain/expression.js';
+import { resolvePath, ruleFor } from '../model/domain/policies.js';
+import { plural } from '../model/domain/build-domain.js';
+import { policyToPredicate } from './policies/compile-policy.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
 import { checkHook, reactionHook } from './effects/domain-rules.js';
@@ -36,6 +40,8 @@ export interface ServiceCode {
     support: Set<string>;
     /** Functions of src/services/domain-rules.gen.ts: the model's reactions and checks. */
     domainRules: Set<string>;
+    /** Helpers of src/models/caller.ts (`hasRole`): a list refusing a filter on another owner. */
+    callerHelpers: Set<string>;
   };
 }
 
@@ -168,7 +174,8 @@ function linkEntry(link: LinkSpec, variable: string, entity: Entity | undefined,
 }
 
 /** The service code of one resource's implemented operations. */
-export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, domain: DomainModel, basePath: string): ServiceCode {
+/** `statuses`: the response statuses the spec declares per operationId (`200`, `403`, `4XX`, `DEFAULT`). */
+export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, domain: DomainModel, basePath: string, statuses: ReadonlyMap<string, readonly string[]> = new Map()): ServiceCode {
   const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
   const methods = new Map<string, ImplementedMethod>();
   const mappers = new Set<string>();
@@ -177,11 +184,12 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
   const support = new Set<string>();
   const errors = new Set<string>();
   const domainRules = new Set<string>();
+  const callerHelpers = new Set<string>();
   let usesEnvelope = false;
   let randomUuid = false;
   for (const operation of operations) {
     const entity = entities.get(operation.entity) as Entity;
-    const writer = new MethodWriter(operation, entity, entities, crud, basePath, domain);
+    const writer = new MethodWriter(operation, entity, entities, crud, basePath, domain, statuses.get(operation.operationId) ?? []);
     methods.set(operation.operationId, { body: writer.write(), usesContext: writer.usesContext });
     writer.mappers.forEach((m) => mappers.add(m));
     writer.entityClasses.forEach((c) => entityClasses.add(c));
@@ -189,10 +197,11 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
     writer.support.forEach((s) => support.add(s));
     writer.errors.forEach((e) => errors.add(e));
     writer.domainRules.forEach((f) => domainRules.add(f));
+    writer.callerHelpers.forEach((h) => callerHelpers.add(h));
     usesEnvelope ||= writer.usesEnvelope;
     randomUuid ||= writer.needsRandomUuid;
   }
-  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support, domainRules } };
+  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support, domainRules, callerHelpers } };
 }
 
 /** The import declarations of a service base: its own needs plus those of the implemented methods. */
@@ -208,10 +217,52 @@ export function serviceImports(code: ServiceCode | undefined, base: { dtoNamespa
   if (errors.size > 0) imports.push(`import { ${[...errors].sort().join(', ')} } from '../errors/index.js';`);
   for (const name of [...(uses?.entities ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'entity')}.entity.js';`);
   for (const name of [...(uses?.valueObjects ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'value')}.value.js';`);
+  if (uses && uses.callerHelpers.size > 0) imports.push(`import { ${[...uses.callerHelpers].sort().join(', ')} } from '../models/caller.js';`);
   if (base.persistence) imports.push(`import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';`);
   if (uses && uses.support.size > 0) imports.push(`import { ${[...uses.support].sort().join(', ')} } from './crud-support.js';`);
   if (uses && uses.domainRules.size > 0) imports.push(`import { ${[...uses.domainRules].sort().join(', ')} } from './domain-rules.gen.js';`);
   return imports;
+}
+
+/**
+ * The filter of a list that names the rows' owner (`customerId`), when the list rule admits callers to
+ * their own rows and otherwise only by who they are (`customer == auth.sub or hasRole('admin')`) and
+ * the spec declares a 403 for it: such a filter on another owner is refused, not answered empty.
+ */
+export function ownerFilter(operation: CrudOperation, entity: Entity, entities: ReadonlyMap<string, Entity>, statuses: readonly string[]): { filter: FilterMapping; callerOnly: Expression[] } | undefined {
+  const list = operation.list;
+  const rule = ruleFor(entity.policies, 'list');
+  if (!list || !rule || !statuses.includes('403')) return undefined;
+  const alternatives = (e: Expression): Expression[] => (e.kind === 'binary' && e.operator === 'or' ? [...alternatives(e.left), ...alternatives(e.right)] : [e]);
+  let owner: string | undefined;
+  const callerOnly: Expression[] = [];
+  for (const alternative of alternatives(rule.expression)) {
+    const property = ownerProperty(alternative, entity, entities);
+    if (property !== undefined && (owner === undefined || owner === property)) owner = property;
+    else if (fieldsOf(alternative).size === 0) callerOnly.push(alternative);
+    else return undefined;
+  }
+  const filter = owner === undefined ? undefined : list.filters.find((f) => f.operator === 'eq' && f.fields.length === 1 && f.fields[0] === owner);
+  return filter && { filter, callerOnly };
+}
+
+/** `field == auth.sub` (either way round) on the row itself: the field's property. */
+function ownerProperty(e: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>): string | undefined {
+  if (e.kind !== 'binary' || e.operator !== '==') return undefined;
+  const isSubject = (side: Expression) => side.kind === 'auth' && side.path.length === 1 && side.path[0] === 'sub';
+  const field = isSubject(e.right) ? e.left : isSubject(e.left) ? e.right : undefined;
+  if (field?.kind !== 'field' || field.name.includes('.')) return undefined;
+  const resolved = resolvePath(field.name, entity, entities);
+  return typeof resolved === 'string' ? undefined : resolved.property;
+}
+
+/** Whether the entity's create rule admits a caller whose subject is the new row's id (`id == auth.sub or ...`). */
+export function bindsIdToCaller(entity: Entity): boolean {
+  const rule = entity.policies?.rules.get('create')?.expression;
+  const disjuncts = (e: Expression): Expression[] => (e.kind === 'binary' && e.operator === 'or' ? [...disjuncts(e.left), ...disjuncts(e.right)] : [e]);
+  const isId = (e: Expression) => e.kind === 'field' && e.name === 'id';
+  const isSubject = (e: Expression) => e.kind === 'auth' && e.path.length === 1 && e.path[0] === 'sub';
+  return rule !== undefined && disjuncts(rule).some((d) => d.kind === 'binary' && d.operator === '==' && ((isId(d.left) && isSubject(d.right)) || (isSubject(d.left) && isId(d.right))));
 }
 
 /** Writes one implemented service method, collecting what it needs to import. */
@@ -222,6 +273,7 @@ class MethodWriter {
   readonly support = new Set<string>();
   readonly errors = new Set<string>();
   readonly domainRules = new Set<string>();
+  readonly callerHelpers = new Set<string>();
   usesEnvelope = false;
   usesContext = false;
   needsRandomUuid = false;
@@ -235,6 +287,7 @@ class MethodWriter {
     private readonly crud: CrudModel,
     private readonly basePath: string,
     private readonly domain: DomainModel,
+    private readonly statuses: readonly string[],
   ) {
     this.variable = variableFor(entity.names.original);
     this.repository = `this.repositories.${repositoryProperty(entity)}`;
@@ -367,6 +420,7 @@ class MethodWriter {
       this.errors.add('NotImplementedError');
       lines.push(`if (${query(name)} !== undefined) throw new NotImplementedError(${stringLiteral(`${op.operationId}: the "${name}" query parameter`)});`);
     }
+    lines.push(...this.ownerFilterGuard());
     const paging = list.paging;
     if (paging?.style === 'page') {
       lines.push(`const page = ${query(paging.page)} ?? 1;`, `const size = ${query(paging.size)} ?? ${paging.defaultSize};`);
@@ -491,6 +545,28 @@ class MethodWriter {
     return lines.join('\n');
   }
 
+  /**
+   * A list whose rule admits callers to their own rows (`customer == auth.sub or hasRole('admin')`) and
+   * whose spec declares a 403: a filter on another owner is refused instead of answered with no rows.
+   */
+  private ownerFilterGuard(): string[] {
+    const guarded = ownerFilter(this.operation, this.entity, this.entities, this.statuses);
+    if (!guarded) return [];
+    const { filter, callerOnly } = guarded;
+    this.usesContext = true;
+    this.errors.add('AuthorizationError');
+    const imports = { caller: new Set<string>() };
+    const admitted = callerOnly.map((e) => policyToPredicate(e, this.entity, this.entities, imports, 'context.auth'));
+    imports.caller.forEach((h) => this.callerHelpers.add(h));
+    const value = member('input.query', filter.parameter);
+    const allowed = [`${value} === context.auth?.subject`, ...admitted].join(' || ');
+    return [
+      `if (${value} !== undefined && !(${allowed})) {`,
+      `throw new AuthorizationError(${stringLiteral(`You may only list your own ${plural(this.entity.names.original)}`)});`,
+      '}',
+    ];
+  }
+
   /** Field values from the request body, converted to the entity's types. */
   private inputEntries(properties: InputProperty[], body: string, mode: 'create' | 'replace' | 'patch', bodyOptional = false): string[] {
     return properties.map((p) => {
@@ -519,7 +595,7 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     if (op.childInputs.length > 0 || this.copies(this.entity).length > 0) return this.createAggregate();
-    const created = this.newEntity(this.entity, op.input, 'input.body', this.rootExtras());
+    const created = this.newValues(this.entity, op.input, 'input.body', this.rootExtras());
     const location = this.location(v);
     const keep = op.response.shape !== undefined || location.length > 0;
     const after = this.afterCreate([{ entity: this.entity, variable: 'created', many: false }]);
@@ -564,12 +640,27 @@ class MethodWriter {
   }
 
   /** Inserts a new entity, after its create policy (when the model has one) allows it for the caller. */
-  private insertChecked(repository: string, created: string, variable: string | undefined): string[] {
+  private insertChecked(repository: string, values: string, variable: string | undefined, id?: string): string[] {
+    const className = pascalCase(this.entity.names.original);
+    const created = `${className}.create(${values}${id ? `, ${id}` : ''})`;
     const assign = variable === undefined ? '' : `const ${variable} = `;
     if (!this.entity.policies?.rules.has('create')) return [`${assign}await ${repository}.insert(${created});`];
     this.usesContext = true;
     this.errors.add('AuthorizationError');
     const candidate = `new${this.entity.names.pascal}`;
+    if (bindsIdToCaller(this.entity) && this.entity.identity === 'uuid' && id === undefined) {
+      // The create rule binds the row to its creator (`id == auth.sub`): nothing in the request names the id,
+      // so a caller the rest of the rule does not admit gets their own subject as the new row's id.
+      const named = `${variableFor(this.entity.names.original)}Values`;
+      return [
+        `const ${named} = ${values};`,
+        `const fresh = ${className}.create(${named});`,
+        `const subject = context.auth?.subject;`,
+        `const ${candidate} = fresh.mayBeCreatedBy(context.auth) || subject === undefined ? fresh : ${className}.create(${named}, subject);`,
+        `if (!${candidate}.mayBeCreatedBy(context.auth)) throw new AuthorizationError(${stringLiteral(`You may not create this ${this.entity.names.original}`)});`,
+        `${assign}await ${repository}.insert(${candidate});`,
+      ];
+    }
     return [
       `const ${candidate} = ${created};`,
       `if (!${candidate}.mayBeCreatedBy(context.auth)) throw new AuthorizationError(${stringLiteral(`You may not create this ${this.entity.names.original}`)});`,
@@ -589,9 +680,14 @@ class MethodWriter {
   }
 
   private newEntity(entity: Entity, input: InputProperty[], body: string, extras: string[], id?: string): string {
+    return `${pascalCase(entity.names.original)}.create(${this.newValues(entity, input, body, extras)}${id ? `, ${id}` : ''})`;
+  }
+
+  /** The object literal `create()` of a new entity takes. */
+  private newValues(entity: Entity, input: InputProperty[], body: string, extras: string[]): string {
     this.entityClasses.add(entity.names.original);
     const entries = [...this.inputEntries(input, body, 'create'), ...extras].map((entry) => entry.replace(/^(\w+): \1$/, '$1'));
-    return `${pascalCase(entity.names.original)}.create({ ${entries.join(', ')} }${id ? `, ${id}` : ''})`;
+    return `{ ${entries.join(', ')} }`;
   }
 
   private location(variable: string): string[] {
@@ -662,7 +758,7 @@ class MethodWriter {
       rootExtras.push(`${key(field.names.camel)}: ${parts}.reduce((sum, ${part}) => sum + ${part}.${derived.field}, 0)`);
     }
     lines.push(...loadCopies(this.entity, op.input, 'input.body', rootExtras));
-    lines.push(...this.insertChecked(`repositories.${repositoryProperty(this.entity)}`, this.newEntity(this.entity, op.input, 'input.body', rootExtras, idVariable), v));
+    lines.push(...this.insertChecked(`repositories.${repositoryProperty(this.entity)}`, this.newValues(this.entity, op.input, 'input.body', rootExtras), v, idVariable));
     const saved: string[] = [];
     const created: { entity: Entity; variable: string; many: boolean }[] = [];
     for (const child of op.childInputs) {

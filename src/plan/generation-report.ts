@@ -146,7 +146,7 @@ function proseRulesSection(entries: readonly ImplementationEntry[], rules: Reado
     return [`- ${markdownText(entry.operationId)} (${markdownText(entry.signature)}):`, ...undeclared.map((r) => `  - ${markdownText(r.text)} (not declared: ${markdownText(undeclaredText({ undeclared: r.undeclared, unansweredCodes: r.unanswered.map(namedCodeText) }))})`)];
   });
   if (listed.length === 0) return [];
-  return ['', '## Rules in prose not implemented', '', 'Sentences of the operations\' descriptions that state rules the design does not declare (roles, ownership, state, error codes, uniqueness, idempotency, other): the generated code does not enforce them.', '', ...listed];
+  return ['', '## Rules in prose not implemented', '', 'Sentences of the operations\' descriptions that state rules the design does not declare (roles, ownership, state, error codes, uniqueness, idempotency, effects, other): the generated code does not enforce them.', '', ...listed];
 }
 
 export function plural(count: number, noun: string): string {

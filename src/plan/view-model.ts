@@ -310,7 +310,8 @@ function implementations(
     if (entry) entries.set(o.operationId, entry);
     return entry && entry.implementation.kind !== 'stub' ? [entry.implementation.operation] : [];
   });
-  return { code: buildServiceCode(bound, options.crud, options.domain, basePath), entries, domain: options.domain };
+  const statuses = new Map(resource.operations.map((o) => [o.operationId, o.responses.map((r) => r.status.toUpperCase())]));
+  return { code: buildServiceCode(bound, options.crud, options.domain, basePath, statuses), entries, domain: options.domain };
 }
 
 function resourceView(

@@ -35,11 +35,11 @@ export function tableConstant(entity: Entity): string {
 
 type Side = { kind: 'column'; path: ResolvedPath } | { kind: 'caller'; code: string } | { kind: 'literal'; value: string | number | boolean | null };
 
-function callerValue(path: string[], imports: { caller: Set<string> }): string {
-  if (path.length === 0) return 'caller';
-  if (path[0] === 'sub') return 'caller?.subject';
+function callerValue(path: string[], imports: { caller: Set<string> }, caller = 'caller'): string {
+  if (path.length === 0) return caller;
+  if (path[0] === 'sub') return `${caller}?.subject`;
   imports.caller.add('claimOf');
-  return `claimOf(caller, [${path.slice(1).map(stringLiteral).join(', ')}])`;
+  return `claimOf(${caller}, [${path.slice(1).map(stringLiteral).join(', ')}])`;
 }
 
 function literal(value: string | number | boolean | null): string {
@@ -134,10 +134,10 @@ export function policyToSql(expression: Expression, entity: Entity, entities: Re
 }
 
 /** The TypeScript predicate of a create rule over `this.props` of the new entity. */
-export function policyToPredicate(expression: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>, imports: { caller: Set<string> }): string {
+export function policyToPredicate(expression: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>, imports: { caller: Set<string> }, caller = 'caller'): string {
   const operand = (e: Expression): { code: string; fromCaller: boolean } => {
     if (e.kind === 'field') return { code: `this.props.${(resolvePath(e.name, entity, entities) as ResolvedPath).property}`, fromCaller: false };
-    if (e.kind === 'auth') return { code: callerValue(e.path, imports), fromCaller: true };
+    if (e.kind === 'auth') return { code: callerValue(e.path, imports, caller), fromCaller: true };
     if (e.kind === 'literal') return { code: e.value === null ? 'null' : literal(e.value), fromCaller: false };
     throw new Error(`policy operand ${e.kind} was not checked by the model`);
   };
@@ -151,7 +151,7 @@ export function policyToPredicate(expression: Expression, entity: Entity, entiti
         const left = operand(e.left);
         const right = operand(e.right);
         const anonymous = [e.left, e.right].find((s) => s.kind === 'auth' && s.path.length === 0);
-        if (anonymous) return e.operator === '==' ? 'caller === undefined' : 'caller !== undefined';
+        if (anonymous) return e.operator === '==' ? `${caller} === undefined` : `${caller} !== undefined`;
         const operator = e.operator === '==' ? '===' : e.operator === '!=' ? '!==' : e.operator;
         const comparison = `${left.code} ${operator} ${right.code}`;
         // A value the caller lacks matches nothing.
@@ -162,7 +162,7 @@ export function policyToPredicate(expression: Expression, entity: Entity, entiti
         return `!${condition(e.operand)}`;
       case 'call':
         imports.caller.add('hasRole');
-        return `hasRole(caller, ${literal((e.argument as { value: string }).value)})`;
+        return `hasRole(${caller}, ${literal((e.argument as { value: string }).value)})`;
       case 'field':
         return operand(e).code;
       case 'literal':

@@ -5,7 +5,9 @@
  */
 import type { CrudOperation, ImplementationEntry } from '../../model/crud/types.js';
 import { rolesIn, ruleFor } from '../../model/domain/policies.js';
-import type { Entity, PolicyRule } from '../../model/domain/types.js';
+import { fieldsOf, type Expression } from '../../model/domain/expression.js';
+import type { DomainModel, Entity, PolicyRule, Reaction } from '../../model/domain/types.js';
+import { describeReaction } from '../effects/domain-rules.js';
 import type { Operation } from '../../model/types.js';
 
 export interface DeclaredRules {
@@ -25,6 +27,16 @@ export interface DeclaredRules {
   unique: string[];
   /** Where the operation declares idempotency keys; never yet. */
   idempotency: boolean;
+  /** The model's reactions the operation triggers (`Order.created: each of items: product.inventory.reserve(quantity)`). */
+  effects: string[];
+  /** The model's checks of what the operation creates, and invariants with codes of what it changes (`amount-matches-total (PAYMENT_AMOUNT_MISMATCH)`). */
+  checks: string[];
+  /** Fields and relations those checks, invariants and reactions read: what a sentence about them is covered by. */
+  ruleWords: string[];
+  /** Whether a check reads the state of what the operation refers to (`order.status == 'pending'`). */
+  stateCheck: boolean;
+  /** Fields and relations of the entity the request body cannot set (a sentence that they "cannot be set" is the spec's schema). */
+  notInRequest: string[];
   /** The statuses the generated server answers for this operation, each with its error code. */
   answers: { status: number; code: string }[];
 }
@@ -41,6 +53,8 @@ export interface DeclaredRulesInput {
    * (none today: the house codes below are the only ones).
    */
   specErrorCodes?: readonly { status: number; code: string }[];
+  /** The whole model, for the effects and checks an operation sets off. */
+  domain?: DomainModel;
 }
 
 /**
@@ -69,6 +83,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const transition = transitionName && entity?.stateMachine?.transitions.find((t) => t.names.original === transitionName || t.names.camel === transitionName);
   const unique = bound && ['create', 'replace', 'update'].includes(bound.kind) ? uniqueFields(entity) : [];
   const policy = bound && entity ? declaredRowPolicy(entity, policyAction(bound)) : undefined;
+  const effects = bound && entity && input.domain ? declaredEffects(input.domain, entity, bound) : undefined;
   return {
     roles,
     rowPolicy: policy?.source,
@@ -78,12 +93,81 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
     idempotency: false,
+    effects: effects?.reactions ?? [],
+    checks: effects?.checks ?? [],
+    ruleWords: effects?.words ?? [],
+    stateCheck: effects?.stateCheck ?? false,
+    notInRequest: bound && entity && ['update', 'replace', 'create'].includes(bound.kind) ? notInRequest(entity, bound) : [],
     // A delete the model refuses while related records hold the entity answers the design's code.
     answers: answeredStatuses(operation, bound, unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
+      ...(effects?.answers ?? []),
     ]),
   };
+}
+
+/**
+ * The model's effects an operation sets off: the reactions to what it does (a create, a transition),
+ * followed through the transitions they perform; the checks of the entities it creates; the coded
+ * invariants of everything it changes, each an answer with the design's code.
+ */
+function declaredEffects(domain: DomainModel, entity: Entity, bound: CrudOperation): { reactions: string[]; checks: string[]; words: string[]; stateCheck: boolean; answers: { status: number; code: string }[] } {
+  const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
+  const transition = bound.kind === 'action' ? entity.stateMachine?.transitions.find((t) => t.names.original === bound.transition || t.names.camel === bound.transition) : undefined;
+  const start = bound.kind === 'create' ? 'created' : transition?.names.original;
+  const changed = new Set<string>(['create', 'replace', 'update', 'action'].includes(bound.kind) ? [entity.names.original] : []);
+  const created = bound.kind === 'create' ? [entity, ...bound.childInputs.flatMap((c) => byName.get(c.entity) ?? [])] : [];
+  const reactions: Reaction[] = [];
+  const queue = start === undefined ? [] : [{ entity: entity.names.original, on: start }];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const trigger = queue.shift() as { entity: string; on: string };
+    const key = `${trigger.entity}.${trigger.on}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const reaction of domain.reactions.filter((r) => r.trigger.entity === trigger.entity && r.trigger.on === trigger.on)) {
+      reactions.push(reaction);
+      changed.add(reaction.action.entity);
+      if (reaction.action.kind === 'create') queue.push({ entity: reaction.action.entity, on: 'created' });
+      else if (reaction.action.memberKind === 'transition') queue.push({ entity: reaction.action.entity, on: reaction.action.member });
+    }
+  }
+  const checks = created.flatMap((e) => e.checks);
+  const invariants = [...changed].flatMap((name) => (byName.get(name)?.invariants ?? []).filter((i) => i.violation));
+  const words = new Set<string>();
+  const addWords = (expression: Expression) => {
+    for (const name of fieldsOf(expression)) for (const part of name.split('.')) words.add(part);
+  };
+  for (const check of checks) addWords(check.expression);
+  for (const invariant of invariants) addWords(invariant.expression);
+  for (const reaction of reactions) {
+    if (reaction.forEach) words.add(reaction.forEach.relation);
+    if (reaction.action.kind === 'call') for (const hop of reaction.action.hops) words.add(hop.relation);
+  }
+  const stateCheck = checks.some((check) =>
+    [...fieldsOf(check.expression)].some((name) => {
+      const [relationName, field] = name.split('.');
+      const relation = entity.relations.find((r) => r.names.original === relationName) ?? created.flatMap((e) => e.relations).find((r) => r.names.original === relationName);
+      return field !== undefined && byName.get(relation?.target ?? '')?.stateMachine?.field === field;
+    }),
+  );
+  return {
+    reactions: reactions.map(describeReaction),
+    checks: [...checks.map((c) => `${c.name} (${c.code})`), ...invariants.map((i) => `${i.name} (${i.violation?.code ?? ''})`)],
+    words: [...words],
+    stateCheck,
+    answers: [...checks.map((c) => ({ status: c.status, code: c.code })), ...invariants.flatMap((i) => (i.violation ? [{ status: i.violation.status, code: i.violation.code }] : []))],
+  };
+}
+
+/** The entity's fields and relations a write's request body does not carry. */
+function notInRequest(entity: Entity, bound: CrudOperation): string[] {
+  const sent = new Set(bound.input.map((i) => i.field));
+  return [
+    ...entity.fields.filter((f) => !sent.has(f.names.camel)).map((f) => f.names.original),
+    ...entity.relations.filter((r) => !sent.has(`${r.names.camel}Id`) && !bound.childInputs.some((c) => c.relation === r.names.camel)).map((r) => r.names.original),
+  ];
 }
 
 function uniqueFields(entity: Entity | undefined): string[] {

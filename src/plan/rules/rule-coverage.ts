@@ -34,16 +34,32 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'ownership':
       return declared.rowPolicy !== undefined;
     case 'state':
-      return declared.transition !== undefined || declared.stateGuard !== undefined;
+      return declared.transition !== undefined || declared.stateGuard !== undefined || declared.stateCheck;
     case 'uniqueness':
       return declared.unique.length > 0;
     case 'idempotency':
       return declared.idempotency;
+    case 'effect':
+      return declared.effects.length > 0;
     case 'error-code':
       return unansweredCodes(sentence, declared).length === 0;
     case 'other':
-      return false;
+      return otherCovered(sentence.text, declared);
   }
+}
+
+/**
+ * A sentence that states no specific kind of rule is covered only by what it names: a declared check,
+ * invariant or reaction that reads one of the fields it mentions, or (for "cannot be set/changed") the
+ * request schema that does not carry any of the fields it mentions.
+ */
+function otherCovered(text: string, declared: DeclaredRules): boolean {
+  const mentions = (name: string) => new RegExp(`(?<![\\w-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'i').test(text);
+  if (/\bcannot be (?:set|changed)\b/i.test(text)) {
+    const named = declared.notInRequest.filter(mentions);
+    if (named.length > 0) return true;
+  }
+  return declared.ruleWords.some((word) => word.length > 2 && mentions(word));
 }
 
 /** The statuses and codes a sentence names that the generated code does not answer for the operation. */
@@ -56,7 +72,7 @@ export function operationRules(operation: Operation, entry: ImplementationEntry 
   const entity = entry?.entity === undefined ? undefined : domain?.entities.find((e) => e.names.original === entry.entity);
   // By default, the spec's own codes the generated server answers (src/model/error-codes.ts decides which).
   const codes = specErrorCodes?.(operation.operationId) ?? operationErrorCodes(operation).filter((c) => c.source === 'spec').map((c) => ({ status: c.status, code: c.code }));
-  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: codes });
+  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: codes, domain });
   const context = { states: entity?.stateMachine?.states ?? [] };
   const sentences = [...findRuleSentences(operation.summary, context), ...findRuleSentences(operation.description, context)];
   const proseRules = sentences.map((sentence) => ({
@@ -79,5 +95,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
+    ...declared.checks.map((check) => `check ${check}`),
+    ...declared.effects.map((effect) => `effect ${effect}`),
   ];
 }

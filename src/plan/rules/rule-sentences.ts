@@ -11,9 +11,9 @@
  */
 
 /** What a rule-like sentence is about; a sentence may have several kinds. */
-export type RuleKind = 'roles' | 'ownership' | 'state' | 'error-code' | 'uniqueness' | 'idempotency' | 'other';
+export type RuleKind = 'roles' | 'ownership' | 'state' | 'error-code' | 'uniqueness' | 'idempotency' | 'effect' | 'other';
 
-export const RULE_KINDS: readonly RuleKind[] = ['roles', 'ownership', 'state', 'error-code', 'uniqueness', 'idempotency', 'other'];
+export const RULE_KINDS: readonly RuleKind[] = ['roles', 'ownership', 'state', 'error-code', 'uniqueness', 'idempotency', 'effect', 'other'];
 
 /** A status or error code named in prose: `409 INVALID_ORDER_STATE`, a bare `403`, a bare `BUILT_IN_ROLE`. */
 export interface NamedCode {
@@ -54,6 +54,15 @@ const PATTERNS: Record<Exclude<RuleKind, 'state' | 'error-code' | 'other'>, read
   ownership: [/\btheir own\b/i, /\bits own\b/i, /\bcaller's own\b/i, /\bthemselves\b/i, /\bonly see\b/i, /\bvisible to\b/i, /\btoken's subject\b/i],
   uniqueness: [/\bunique\b/i, /\bmust not belong to another\b/i, /\balready (?:exists|taken|in use)\b/i],
   idempotency: [/\bIdempotency-Key\b/i],
+  // What an action changes besides its own record: "reserves stock", "releases its reserved stock",
+  // "moves the order to paid", "its inventory starts at zero", "the payment is refunded".
+  effect: [
+    /\b(?:reserves|are reserved|releases|consumes|decrements|increments)\b/i,
+    /\b(?:is|are) refunded\b/i,
+    /\bturns\b[^.;]*\binto\b/i,
+    /\bstarts? at (?:zero|0)\b/i,
+    /\bmoves (?:the|its) \w+ to\b/i,
+  ],
 };
 
 /** Words that make a sentence rule-like even when no specific kind applies (then: `other`). */
