@@ -23,10 +23,10 @@ export interface ReactionDocument {
   /** A method or transition of the target. */
   call?: string;
   /** The method's arguments: parameter -> expression over the record (or the changed entity). */
-  with?: Record<string, string>;
+  with?: Record<string, string | number | boolean>;
   /** Creates an entity instead of calling one: its name, and its fields and references from expressions. */
   create?: string;
-  values?: Record<string, string>;
+  values?: Record<string, string | number | boolean>;
 }
 
 /** A named change of an entity's fields with parameters (`reserve(quantity)`); the invariants decide whether it may happen. */

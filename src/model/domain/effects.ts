@@ -164,9 +164,10 @@ export function buildReactions(entities: Entity[], documents: readonly ReactionD
       return [];
     }
     const known = rowNames(subject);
-    const values = (record: Record<string, string> | undefined, key: string): { name: string; expression: Expression; source: string }[] | undefined => {
+    const values = (record: Record<string, string | number | boolean> | undefined, key: string): { name: string; expression: Expression; source: string }[] | undefined => {
       const result: { name: string; expression: Expression; source: string }[] = [];
-      for (const [name, text] of Object.entries(record ?? {})) {
+      for (const [name, value] of Object.entries(record ?? {})) {
+        const text = String(value);
         const where = [...path, key, name];
         const expression = parsed(text, `"${name}" of the reaction to ${document.on}`, where, report);
         if (!expression || !namesKnown(expression, known, `"${name}" of the reaction to ${document.on}`, where, report)) return undefined;

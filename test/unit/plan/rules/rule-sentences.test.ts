@@ -12,7 +12,10 @@ type Expected = Record<string, [string, RuleKind[]][]>;
 
 const ECOMMERCE: Expected = {
   listProducts: [['Anonymous callers only see active products', ['roles', 'ownership']]],
-  createProduct: [['**Admin only.**', ['roles']]],
+  createProduct: [
+    ['**Admin only.**', ['roles']],
+    ['Its inventory starts at zero.', ['effect']],
+  ],
   getProduct: [['Public; inactive products are only visible to admins.', ['roles', 'ownership']]],
   updateProduct: [
     ['**Admin only.**', ['roles']],
@@ -45,6 +48,7 @@ const ECOMMERCE: Expected = {
   listCustomerOrders: [['Customers may only list their own; admins any.', ['roles', 'ownership']]],
   listOrders: [['Admins see all orders; customers only their own', ['roles', 'ownership', 'error-code']]],
   createOrder: [
+    ['Unit prices are taken from the catalogue at this moment and the ordered quantities are reserved', ['effect']],
     ['All products must be active', ['other']],
     ['Customers may only order for themselves.', ['ownership']],
     ['Send an `Idempotency-Key`', ['idempotency']],
@@ -55,10 +59,13 @@ const ECOMMERCE: Expected = {
     ['Line items, status and totals cannot be changed here', ['other']],
   ],
   cancelOrder: [
+    ['Moves a `pending` or `paid` order to `cancelled` and releases its reserved stock.', ['state', 'effect']],
+    ["A paid order's succeeded payment is refunded.", ['state', 'effect']],
     ['Shipped, delivered or already cancelled orders answer', ['state', 'error-code']],
     ['Customers may cancel their own orders.', ['ownership']],
   ],
   shipOrder: [
+    ['Moves a `paid` order to `shipped`, records the carrier and tracking number and turns reserved stock', ['state', 'effect']],
     ['**Admin only.**', ['roles']],
     ['Any other status answers `409 INVALID_ORDER_STATE`.', ['state', 'error-code']],
   ],
@@ -68,6 +75,7 @@ const ECOMMERCE: Expected = {
   ],
   createOrderPayment: [
     ['The amount and currency must equal', ['error-code']],
+    ['A card payment that succeeds moves the order to `paid`', ['state', 'effect']],
     ['Orders that are not `pending` answer', ['state', 'error-code']],
     ['Send an `Idempotency-Key`', ['idempotency']],
   ],
