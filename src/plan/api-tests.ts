@@ -925,7 +925,37 @@ class TestFile {
         });
       }
     }
-    return cases;
+    return [...cases, ...this.effectCases(op, creator, parents, url, bodyArgs)];
+  }
+
+  /**
+   * The model's effects on a create, tried over HTTP: each reaction leaves the record it acts on changed
+   * as the model says (stock reserved), and each check refuses a parent that breaks it, with its code.
+   */
+  private effectCases(op: Bound, creator: Creator, parents: Parent[], url: string, bodyArgs: string): ApiTestCase[] {
+    const send = (status: number) => `${this.call(op, status, url, `${creator.bodyFunction}(${bodyArgs})`)}`;
+    const reactions = creator.setup.companions.map((companion) => ({
+      title: stringLiteral(`effect ${companion.description}`),
+      skipIf: this.skipIf([op]),
+      body: [
+        `const n = next();`,
+        ...this.sampleParents(parents, creator.setup),
+        `${send(op.crud.response.status)};`,
+        `expect(await api.repositories.${companion.repository}.findOne({ ${companion.reference}: ${companion.parent}.id })).toMatchObject({ ${companion.expected.join(', ')} });`,
+      ].join('\n'),
+    }));
+    const checks = creator.setup.breaks.map((broken) => {
+      // A status the operation does not declare is answered as a 400 (the spec is the contract); the code stays.
+      const status = this.declares(op, broken.status) ? broken.status : 400;
+      const overrides = new Map(creator.setup.overrides);
+      overrides.set(broken.parent, (overrides.get(broken.parent) ?? []).map((entry) => (entry.startsWith(`${broken.property}:`) ? broken.entry : entry)));
+      return {
+        title: stringLiteral(`check ${broken.check}: refused with ${status} ${broken.code} when ${broken.parent}.${broken.entry.replace(': ', ' is ')}`),
+        skipIf: this.skipIf([op]),
+        body: [`const n = next();`, ...this.sampleParents(parents, { ...creator.setup, overrides }), `const refused = ${send(status)};`, `expect(JSON.stringify(refused)).toContain(${stringLiteral(JSON.stringify(broken.code))});`].join('\n'),
+      };
+    });
+    return [...reactions, ...checks];
   }
 
   private getCases(op: Bound, entity: Entity): ApiTestCase[] | string {

@@ -6,8 +6,12 @@
  * a rule these simple solutions do not cover leaves the test as it was (it then fails and shows it).
  */
 import { evaluate, type Expression } from '../../model/domain/expression.js';
-import type { DomainModel, Entity } from '../../model/domain/types.js';
+import type { DomainModel, Entity, Field } from '../../model/domain/types.js';
+import { patternTester } from '../../model/pattern.js';
+import { fitLength, STRING_CANDIDATES } from '../domain-samples.js';
+import { repositoryProperty } from '../persistence-view.js';
 import type { Code } from '../request-values.js';
+import { describeReaction } from './domain-rules.js';
 
 /** The request as the test sends it, by entity field (the shape api-tests.ts builds). */
 export interface SentValues {
@@ -19,21 +23,42 @@ export interface CreateSetup {
   /** Parent variable -> `property: value` entries for its sample. */
   overrides: Map<string, string[]>;
   /** Records to store once the parents exist: `sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100 })`. */
-  companions: { parent: string; sample: string; entries: string[] }[];
+  companions: Companion[];
+  /** Per check part solved through a parent: the parent's value that breaks it, for a test that the check refuses. */
+  breaks: { parent: string; property: string; entry: string; check: string; code: string; status: 409 | 422 }[];
+}
+
+/** A record a reaction acts on, stored for the test, and what the reaction leaves in it. */
+export interface Companion {
+  parent: string;
+  sample: string;
+  entries: string[];
+  /** How the test finds it again: its repository and its reference to the parent. */
+  repository: string;
+  reference: string;
+  /** The fields the reaction changes, as they are after it (`reserved: 1`). */
+  expected: string[];
+  /** The reaction, as the report describes it. */
+  description: string;
 }
 
 export function createSetup(domain: DomainModel | undefined, root: Entity, sent: SentValues): CreateSetup {
-  const setup: CreateSetup = { overrides: new Map(), companions: [] };
+  const setup: CreateSetup = { overrides: new Map(), companions: [], breaks: [] };
   if (!domain) return setup;
   const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
-  const assign = (parent: string, property: string, value: unknown) => {
-    if (value === undefined || (typeof value === 'object' && value !== null)) return;
-    const entries = setup.overrides.get(parent) ?? [];
-    if (!entries.some((e) => e.startsWith(`${property}:`))) entries.push(`${property}: ${JSON.stringify(value)}`);
-    setup.overrides.set(parent, entries);
-  };
   const solve = (entity: Entity, values: SentValues, rootValues: SentValues | undefined) => {
-    for (const check of entity.checks) for (const part of conjuncts(check.expression)) solvePart(part, entity, values, rootValues, entities, assign);
+    for (const check of entity.checks) {
+      const assign = (parent: string, field: Field, value: unknown, allowed?: readonly unknown[]) => {
+        if (value === undefined || (typeof value === 'object' && value !== null)) return;
+        const entries = setup.overrides.get(parent) ?? [];
+        if (entries.some((e) => e.startsWith(`${field.names.camel}:`))) return;
+        entries.push(`${field.names.camel}: ${JSON.stringify(value)}`);
+        setup.overrides.set(parent, entries);
+        const broken = otherValue(field, allowed ?? [value]);
+        if (broken !== undefined) setup.breaks.push({ parent, property: field.names.camel, entry: `${field.names.camel}: ${JSON.stringify(broken)}`, check: check.name, code: check.code, status: check.status });
+      };
+      for (const part of conjuncts(check.expression)) solvePart(part, entity, values, rootValues, entities, assign);
+    }
   };
   solve(root, sent, undefined);
   for (const [relationName, child] of sent.children) {
@@ -53,9 +78,19 @@ export function createSetup(domain: DomainModel | undefined, root: Entity, sent:
     const method = target?.methods.find((m) => m.names.original === action.member);
     if (!parent || !target || !method) continue;
     const args = Object.fromEntries(action.arguments.map((a) => [a.parameter, evaluate(a.expression, valuesOf(subject, subjectEntity))]));
-    const values = roomyValues(target, (state) => method.assignments.map((a) => [a.property, evaluate(a.expression, { ...state, ...args })] as const));
+    const change = (state: Record<string, unknown>) => method.assignments.map((a) => [a.property, evaluate(a.expression, { ...state, ...args })] as const);
+    const values = roomyValues(target, change);
     if (!values) continue;
-    setup.companions.push({ parent, sample: `sample${target.names.pascal}`, entries: [`${toTarget.reference}: ${parent}.id`, ...Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)] });
+    const before = Object.fromEntries(target.fields.map((f) => [f.names.original, values[f.names.camel]]));
+    setup.companions.push({
+      parent,
+      sample: `sample${target.names.pascal}`,
+      entries: [`${toTarget.reference}: ${parent}.id`, ...Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)],
+      repository: repositoryProperty(target),
+      reference: toTarget.reference,
+      expected: change(before).map(([property, value]) => `${property}: ${JSON.stringify(value)}`),
+      description: describeReaction(reaction),
+    });
   }
   return setup;
 }
@@ -93,17 +128,17 @@ function solvePart(
   sent: SentValues,
   rootSent: SentValues | undefined,
   entities: ReadonlyMap<string, Entity>,
-  assign: (parent: string, property: string, value: unknown) => void,
+  assign: (parent: string, field: Field, value: unknown, allowed?: readonly unknown[]) => void,
 ): void {
-  /** A relation path to a sampled parent: its variable and property. */
-  const parentField = (e: Expression): { parent: string; property: string } | undefined => {
+  /** A relation path to a sampled parent: its variable and field. */
+  const parentField = (e: Expression): { parent: string; field: Field } | undefined => {
     if (e.kind !== 'field' || !e.name.includes('.')) return undefined;
     const [relationName, fieldName] = e.name.split('.') as [string, string];
     const relation = entity.relations.find((r) => r.names.original === relationName && r.column !== undefined);
     const target = relation && entities.get(relation.target);
     const field = target?.fields.find((f) => f.names.original === fieldName);
     const parent = relation && referencedParent(sent, `${relation.names.camel}Id`);
-    return parent && field ? { parent, property: field.names.camel } : undefined;
+    return parent && field ? { parent, field } : undefined;
   };
   /** What the request decides for a name: a literal, a field it sends, or a field of the root it is created with. */
   const valueOf = (e: Expression): unknown => {
@@ -117,17 +152,39 @@ function solvePart(
     return valuesOf(rootSent, root)[fieldName];
   };
   const own = parentField(part);
-  if (own) return assign(own.parent, own.property, true);
+  if (own) return assign(own.parent, own.field, true);
   if (part.kind !== 'binary') return;
   if (part.operator === '==') {
     const left = parentField(part.left);
     const right = parentField(part.right);
-    if (left) assign(left.parent, left.property, valueOf(part.right));
-    else if (right) assign(right.parent, right.property, valueOf(part.left));
+    if (left) assign(left.parent, left.field, valueOf(part.right));
+    else if (right) assign(right.parent, right.field, valueOf(part.left));
   } else if (part.operator === 'in' && part.right.kind === 'list') {
     const left = parentField(part.left);
-    const first = part.right.items[0];
-    if (left && first?.kind === 'literal') assign(left.parent, left.property, first.value);
+    const values = part.right.items.flatMap((item) => (item.kind === 'literal' ? [item.value] : []));
+    if (left && values.length > 0) assign(left.parent, left.field, values[0], values);
+  }
+}
+
+/** A value of the field its own constraints allow that is none of `excluded` (to break a check), if one is found. */
+function otherValue(field: Field, excluded: readonly unknown[]): unknown {
+  const c = field.constraints;
+  const fits = (value: unknown) => !excluded.includes(value);
+  switch (field.type) {
+    case 'boolean':
+      return [true, false].find(fits);
+    case 'enum':
+      return field.values.find(fits);
+    case 'integer':
+    case 'number': {
+      const candidates = [...excluded.filter((v): v is number => typeof v === 'number').map((v) => v + 1), c.min ?? 0, (c.min ?? 0) + 1];
+      return candidates.find((v) => fits(v) && (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max));
+    }
+    case 'string':
+    case 'text':
+      return STRING_CANDIDATES.map((word) => fitLength(word, c.minLength, c.maxLength)).find((word) => fits(word) && (c.pattern === undefined || patternTester(c.pattern)?.test(word) === true));
+    default:
+      return undefined;
   }
 }
 
