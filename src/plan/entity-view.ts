@@ -1,8 +1,9 @@
 import type { DomainModel, Entity, EntityMethod, Field, Invariant, ValueObject } from '../model/domain/types.js';
 import { creationRuleView, type CreationRuleView } from './policies/policy-views.js';
-import { fieldsOf, toTypeScript } from '../model/domain/expression.js';
+import { evaluate, fieldsOf, toTypeScript } from '../model/domain/expression.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
-import { sampleFields, sampleSatisfiesInvariants, violations } from './domain-samples.js';
+import { sampleFields, sampleSatisfiesInvariants, violations, type SampleField } from './domain-samples.js';
+import { roomyValues } from './effects/test-setup.js';
 import { compilePattern } from '../model/pattern.js';
 
 /**
@@ -90,6 +91,8 @@ export interface EntityView {
   sampleInput: string | undefined;
   violations: { title: string; patch: string; location: string; code: string | undefined }[];
   transitionTests: { title: string; method: string; from: string; to: string; event: string | undefined; allowed: boolean }[];
+  /** Per declared method: a state it may start from, its arguments, and the fields it leaves. */
+  methodTests: { title: string; method: string; state: string; args: string; expected: string }[];
   /** The states updates and deletes are allowed in, one allowed and one refused state each. */
   guardTests: { title: string; from: string; call: string; allowed: boolean }[];
 }
@@ -245,6 +248,7 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         ...(refusedFrom === undefined ? [] : [{ title: stringLiteral(`${t.names.camel}: refused from ${refusedFrom}`), method: t.names.camel, from: stringLiteral(refusedFrom), to: stringLiteral(t.to), event: undefined, allowed: false }]),
       ];
     }),
+    methodTests: usableSample ? entity.methods.flatMap((method) => methodTest(entity, method, usableSample)) : [],
     guardTests: (['update', 'delete'] as const).flatMap((action) => {
       const allowed = action === 'update' ? machine?.updatableIn : machine?.deletableIn;
       if (!machine || !allowed) return [];
@@ -258,6 +262,27 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
       ];
     }),
   };
+}
+
+/** A method applied to a state its rules allow before and after (found by trying roomy amounts), with the fields it leaves. */
+function methodTest(entity: Entity, method: EntityMethod, sample: SampleField[]): EntityView['methodTests'] {
+  const args = Object.fromEntries(method.parameters.map((p) => [p.names.original, { integer: 1, number: 1, string: 'sample', boolean: true }[p.type]]));
+  const base = Object.fromEntries(sample.map((f) => [entity.fields.find((field) => field.names.camel === f.name)?.names.original ?? f.name, f.value]));
+  const change = (state: Record<string, unknown>) => method.assignments.map((a) => [a.property, evaluate(a.expression, { ...base, ...state, ...args })] as const);
+  const state = roomyValues(entity, (numbers) => change(Object.fromEntries(Object.entries(numbers).map(([camel, value]) => [entity.fields.find((f) => f.names.camel === camel)?.names.original ?? camel, value]))));
+  if (!state) return [];
+  const before = { ...base, ...Object.fromEntries(Object.entries(state).map(([camel, value]) => [entity.fields.find((f) => f.names.camel === camel)?.names.original ?? camel, value])) };
+  const after = change(before);
+  const text = (entries: readonly (readonly [string, unknown])[]) => entries.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+  return [
+    {
+      title: stringLiteral(`${method.names.camel}(${Object.values(args).map((v) => JSON.stringify(v)).join(', ')}) from ${text(Object.entries(state))} leaves ${text(after)}`),
+      method: method.names.camel,
+      state: text(Object.entries(state)),
+      args: method.parameters.map((p) => JSON.stringify(args[p.names.original])).join(', '),
+      expected: text(after),
+    },
+  ];
 }
 
 /** The error class of a rule broken with the design's code: 409 when the state forbids it, else 422. */

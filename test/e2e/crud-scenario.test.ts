@@ -26,7 +26,8 @@ export class PaymentsService extends PaymentsServiceBase {
     return this.unitOfWork.run(async (repositories) => {
       const result = await super.createOrderPayment(input, context);
       if (input.body.method !== 'card') return result;
-      const payment = await repositories.payments.getById(result.id);
+      const payment = await repositories.payments.findOne({ orderId: input.params.orderId, status: 'pending' });
+      if (!payment) return result;
       payment.succeed();
       const saved = await repositories.payments.update(payment);
       await onPaymentSucceeded(saved, repositories);

@@ -192,7 +192,7 @@ function otherValue(field: Field, excluded: readonly unknown[]): unknown {
  * Values of the target's numeric fields under which its rules hold before and after the reaction's
  * change: its defaults first, then roomier amounts (stock to reserve). Undefined when none is found.
  */
-function roomyValues(target: Entity, change: (state: Record<string, unknown>) => (readonly [string, unknown])[]): Record<string, number> | undefined {
+export function roomyValues(target: Entity, change: (state: Record<string, unknown>) => (readonly [string, unknown])[]): Record<string, number> | undefined {
   const numeric = target.fields.filter((f) => (f.type === 'integer' || f.type === 'number') && f.required).slice(0, 3);
   const candidates = numeric.map((f) => [...new Set([typeof f.default === 'number' ? f.default : (f.constraints.min ?? 0), 100, 10, 1])]);
   const holds = (state: Record<string, unknown>) =>
