@@ -317,7 +317,22 @@ describe('test setup for a create', () => {
     const order: SentValues = { fields: new Map<string, Code>([['currency', literal('USD')]]), children: new Map([['items', { sent: item }]]) };
     const setup = createSetup(domain, entity(domain, 'Order'), order);
     expect(setup.overrides.get('product')).toEqual(['active: true', 'currency: "USD"']);
-    expect(setup.companions).toEqual([{ parent: 'product', sample: 'sampleInventoryItem', entries: ['productId: product.id', 'onHand: 100', 'reserved: 0'] }]);
+    expect(setup.companions).toEqual([
+      {
+        parent: 'product',
+        sample: 'sampleInventoryItem',
+        entries: ['productId: product.id', 'onHand: 100', 'reserved: 0'],
+        repository: 'inventoryItems',
+        reference: 'productId',
+        expected: ['reserved: 2'],
+        description: 'Order.created: each of items: product.inventory.reserve(quantity)',
+      },
+    ]);
+    // Each part of a check solved through a parent has a value that breaks it, for a refusal test.
+    expect(setup.breaks.map((b) => [b.parent, b.entry, b.code])).toEqual([
+      ['product', 'active: false', 'PRODUCT_NOT_ORDERABLE'],
+      ['product', 'currency: "sample"', 'PRODUCT_NOT_ORDERABLE'],
+    ]);
 
     const payment: SentValues = { fields: new Map<string, Code>([['amountCents', literal(1250)], ['orderId', reference('order')]]), children: new Map() };
     expect(createSetup(domain, entity(domain, 'Payment'), payment).overrides.get('order')).toEqual(['status: "pending"', 'totalCents: 1250']);
