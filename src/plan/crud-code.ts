@@ -1,6 +1,6 @@
 import type { CrudModel, CrudOperation, FilterMapping, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { fieldsOf, type Expression } from '../model/domain/expression.js';
-import { resolvePath, ruleFor } from '../model/domain/policies.js';
+import { alternativesOf, ownerProperty, ruleFor } from '../model/domain/policies.js';
 import { plural } from '../model/domain/build-domain.js';
 import { policyToPredicate } from './policies/compile-policy.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
@@ -233,10 +233,9 @@ export function ownerFilter(operation: CrudOperation, entity: Entity, entities: 
   const list = operation.list;
   const rule = ruleFor(entity.policies, 'list');
   if (!list || !rule || !statuses.includes('403')) return undefined;
-  const alternatives = (e: Expression): Expression[] => (e.kind === 'binary' && e.operator === 'or' ? [...alternatives(e.left), ...alternatives(e.right)] : [e]);
   let owner: string | undefined;
   const callerOnly: Expression[] = [];
-  for (const alternative of alternatives(rule.expression)) {
+  for (const alternative of alternativesOf(rule.expression)) {
     const property = ownerProperty(alternative, entity, entities);
     if (property !== undefined && (owner === undefined || owner === property)) owner = property;
     else if (fieldsOf(alternative).size === 0) callerOnly.push(alternative);
@@ -246,23 +245,10 @@ export function ownerFilter(operation: CrudOperation, entity: Entity, entities: 
   return filter && { filter, callerOnly };
 }
 
-/** `field == auth.sub` (either way round) on the row itself: the field's property. */
-function ownerProperty(e: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>): string | undefined {
-  if (e.kind !== 'binary' || e.operator !== '==') return undefined;
-  const isSubject = (side: Expression) => side.kind === 'auth' && side.path.length === 1 && side.path[0] === 'sub';
-  const field = isSubject(e.right) ? e.left : isSubject(e.left) ? e.right : undefined;
-  if (field?.kind !== 'field' || field.name.includes('.')) return undefined;
-  const resolved = resolvePath(field.name, entity, entities);
-  return typeof resolved === 'string' ? undefined : resolved.property;
-}
-
 /** Whether the entity's create rule admits a caller whose subject is the new row's id (`id == auth.sub or ...`). */
 export function bindsIdToCaller(entity: Entity): boolean {
   const rule = entity.policies?.rules.get('create')?.expression;
-  const disjuncts = (e: Expression): Expression[] => (e.kind === 'binary' && e.operator === 'or' ? [...disjuncts(e.left), ...disjuncts(e.right)] : [e]);
-  const isId = (e: Expression) => e.kind === 'field' && e.name === 'id';
-  const isSubject = (e: Expression) => e.kind === 'auth' && e.path.length === 1 && e.path[0] === 'sub';
-  return rule !== undefined && disjuncts(rule).some((d) => d.kind === 'binary' && d.operator === '==' && ((isId(d.left) && isSubject(d.right)) || (isSubject(d.left) && isId(d.right))));
+  return rule !== undefined && alternativesOf(rule).some((alternative) => ownerProperty(alternative, entity, new Map()) === 'id');
 }
 
 /** Writes one implemented service method, collecting what it needs to import. */

@@ -241,3 +241,18 @@ export function rolesIn(expression: Expression): string[] {
       return [];
   }
 }
+
+/** The alternatives of a rule: `a or b or c` -> [a, b, c]; any other rule is its one alternative. */
+export function alternativesOf(expression: Expression): Expression[] {
+  return expression.kind === 'binary' && expression.operator === 'or' ? [...alternativesOf(expression.left), ...alternativesOf(expression.right)] : [expression];
+}
+
+/** `field == auth.sub` (either way round) on the row itself: the field's property (`customerId`, `id`). */
+export function ownerProperty(e: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>): string | undefined {
+  if (e.kind !== 'binary' || e.operator !== '==') return undefined;
+  const isSubject = (side: Expression) => side.kind === 'auth' && side.path.length === 1 && side.path[0] === 'sub';
+  const field = isSubject(e.right) ? e.left : isSubject(e.left) ? e.right : undefined;
+  if (field?.kind !== 'field' || field.name.includes('.')) return undefined;
+  const resolved = resolvePath(field.name, entity, entities);
+  return typeof resolved === 'string' ? undefined : resolved.property;
+}
