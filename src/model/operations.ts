@@ -18,7 +18,7 @@ import { camelCase, NameRegistry } from './naming.js';
 import { buildParameter, isIgnoredParameter } from './parameters.js';
 import { deref } from './resolve-ref.js';
 import { buildRequirements } from './security.js';
-import type { Idempotency, MediaBody, Operation, Parameter, RequestBody, ResponseDefinition } from './types.js';
+import type { ApiModel, Idempotency, MediaBody, Operation, Parameter, RequestBody, ResponseDefinition } from './types.js';
 
 /** An operation before names are assigned (names depend on the whole set, so they come last). */
 export type DraftOperation = Omit<Operation, 'methodName' | 'typeName'> & { tags: string[] };
@@ -93,6 +93,11 @@ function buildOperation(
     entityHint: entityHint(raw) ?? entityHint(item),
     ...(idempotency && { idempotency }),
   };
+}
+
+/** Whether some operation of the API declares an `Idempotency-Key` header. */
+export function declaresIdempotency(model: ApiModel): boolean {
+  return model.resources.some((r) => r.operations.some((o) => o.idempotency !== undefined));
 }
 
 /** The header that makes an operation idempotent (RFC draft-ietf-httpapi-idempotency-key-header), in any case. */
