@@ -23,7 +23,7 @@ export interface DeclaredRules {
   deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
-  /** Where the operation declares idempotency keys; never yet. */
+  /** The operation declares an `Idempotency-Key` header and the project's database keeps the keys (retries replay, another body: 409). */
   idempotency: boolean;
   /** The statuses the generated server answers for this operation, each with its error code. */
   answers: { status: number; code: string }[];
@@ -41,6 +41,8 @@ export interface DeclaredRulesInput {
    * (none today: the house codes below are the only ones).
    */
   specErrorCodes?: readonly { status: number; code: string }[];
+  /** The project has a database (a domain model, given or inferred): where idempotency keys are kept. */
+  database?: boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const transition = transitionName && entity?.stateMachine?.transitions.find((t) => t.names.original === transitionName || t.names.camel === transitionName);
   const unique = bound && ['create', 'replace', 'update'].includes(bound.kind) ? uniqueFields(entity) : [];
   const policy = bound && entity ? declaredRowPolicy(entity, policyAction(bound)) : undefined;
+  const idempotency = input.database === true && operation.idempotency !== undefined;
   return {
     roles,
     rowPolicy: policy?.source,
@@ -77,14 +80,21 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     deleteRefusals: bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((r) => `${r.relation}${r.where ? ` where ${r.where.source}` : ''} (${r.code})`) : [],
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
-    idempotency: false,
+    idempotency,
     // A delete the model refuses while related records hold the entity answers the design's code.
     answers: answeredStatuses(operation, bound, unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
+      ...(idempotency ? IDEMPOTENCY_ANSWERS : []),
     ]),
   };
 }
+
+/** What src/middlewares/idempotency.ts of a project answers besides the operation's own statuses. */
+const IDEMPOTENCY_ANSWERS = [
+  { status: 409, code: 'IDEMPOTENCY_KEY_REUSED' },
+  { status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' },
+];
 
 function uniqueFields(entity: Entity | undefined): string[] {
   if (!entity) return [];
