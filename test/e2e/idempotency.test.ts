@@ -166,6 +166,13 @@ for (const { name, store, available, why } of STORES) {
       expect(after.status).toBe(201);
       expect(after.headers.get('idempotent-replayed')).toBeNull();
       expect(after.body.data.id).not.toBe(before.body.data.id);
+      if (store === 'postgres') {
+        // That claim also deleted the keys that had expired: the table keeps only live ones.
+        const expired = await runCommand('psql', ['-tA', postgresUrl ?? '', '-c', 'SELECT count(*) FROM idempotency_keys WHERE expires_at < now()'], { cwd: project });
+        expect(expired.output.trim()).toBe('0');
+        const live = await runCommand('psql', ['-tA', postgresUrl ?? '', '-c', 'SELECT count(*) FROM idempotency_keys'], { cwd: project });
+        expect(live.output.trim()).toBe('1');
+      }
     });
   });
 }

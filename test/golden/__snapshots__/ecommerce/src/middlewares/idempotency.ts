@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq, lt } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { OperationRoute } from '../controllers/operation-route.js';
@@ -172,12 +172,22 @@ function decide(stored: { requestHash: string; response: StoredResponse | undefi
   return stored.response === undefined ? { outcome: 'in-use' } : { outcome: 'replay', response: stored.response };
 }
 
-/** Keys in the `idempotency_keys` table; expired ones are deleted by the next claim, so no sweeper has to run. */
+/** How many expired keys of other callers a claim deletes at most. */
+const SWEPT_PER_CLAIM = 100;
+
+/**
+ * Keys in the `idempotency_keys` table. Each claim deletes its own key once expired and a batch of
+ * other expired keys, skipping rows another claim is deleting: no sweeper has to run, and no two
+ * claims wait for each other.
+ */
 export function databaseIdempotencyStore(db: Database): IdempotencyStore {
   return {
     async claim(scope, requestHash, pendingSeconds) {
       const now = new Date();
-      await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now));
+      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), lt(idempotencyKeys.expiresAt, now)));
+      await db.execute(
+        sql`delete from ${idempotencyKeys} where ${idempotencyKeys.scope} in (select ${idempotencyKeys.scope} from ${idempotencyKeys} where ${idempotencyKeys.expiresAt} < now() limit ${SWEPT_PER_CLAIM} for update skip locked)`,
+      );
       // One statement claims or finds the key taken: of two concurrent requests, exactly one inserts.
       const claimed = await db
         .insert(idempotencyKeys)
@@ -186,7 +196,7 @@ export function databaseIdempotencyStore(db: Database): IdempotencyStore {
         .returning({ scope: idempotencyKeys.scope });
       if (claimed.length > 0) return { outcome: 'claimed' };
       const [row] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.scope, scope));
-      // Deleted since the insert (it expired, or its request failed): the next retry claims it.
+      // Deleted since the insert (its request failed on the server's side): the next retry claims it.
       if (row === undefined) return { outcome: 'in-use' };
       const response =
         row.status === null
