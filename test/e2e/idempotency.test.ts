@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,4 +175,60 @@ for (const { name, store, available, why } of STORES) {
       }
     });
   });
+}
+
+describe('the idempotency hooks on routes of their own, with the database store', () => {
+  it('replay a 204 with its empty body, release the key after a 5xx, and refuse a key that is not printable', async () => {
+    type Module = Record<string, (...args: never[]) => unknown>;
+    const { registerIdempotencyKeys, databaseIdempotencyStore } = (await import(join(project, 'dist', 'middlewares', 'idempotency.js'))) as Module;
+    const { connectDatabase } = (await import(join(project, 'dist', 'repositories', 'database.js'))) as Module;
+    const { default: Fastify } = (await import(join(project, 'node_modules', 'fastify', 'fastify.js'))) as { default: (options?: object) => TestApp };
+    const database = (await (connectDatabase as (options: object) => Promise<TestDatabase>)({ databaseUrl: undefined, dataDir: 'memory://' })) as TestDatabase;
+    await database.migrate();
+    const app = Fastify();
+    (registerIdempotencyKeys as (...args: unknown[]) => void)(app, (databaseIdempotencyStore as (db: unknown) => unknown)(database.db), { ttlSeconds: 60, pendingSeconds: 60 });
+    const runs = { delete: 0, fail: 0 };
+    const operation = (operationId: string) => ({ config: { operation: { operationId, idempotency: {} } } });
+    app.delete('/things/:id', operation('deleteThing'), async (_request, reply) => {
+      runs.delete += 1;
+      return reply.status(204).send();
+    });
+    app.post('/fail', operation('failing'), async () => {
+      runs.fail += 1;
+      throw new Error('the server failed');
+    });
+    try {
+      const send = (method: string, url: string, key: string) => app.inject({ method, url, headers: { 'idempotency-key': key } });
+      const deleted = [await send('DELETE', '/things/1', 'key-1'), await send('DELETE', '/things/1', 'key-1')];
+      expect(deleted.map((r) => r.statusCode)).toEqual([204, 204]);
+      expect(deleted[1]?.headers['idempotent-replayed']).toBe('true');
+      expect(deleted[1]?.body).toBe('');
+      expect(runs.delete).toBe(1);
+      // The same key on another operation is another key.
+      expect((await send('POST', '/fail', 'key-1')).statusCode).toBe(500);
+      expect((await send('POST', '/fail', 'key-1')).statusCode).toBe(500);
+      expect(runs.fail).toBe(2);
+      // Not 1 to 255 printable characters: refused before anything runs (the app's error handler, not
+      // registered here, answers the ValidationError with 400).
+      const unprintable = await send('DELETE', '/things/2', 'x'.repeat(256));
+      expect(unprintable.body).toContain('must be 1 to 255 printable ASCII characters');
+      expect(runs.delete).toBe(1);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
+interface TestDatabase {
+  db: unknown;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface TestApp {
+  delete(url: string, options: object, handler: (request: unknown, reply: { status(code: number): { send(): unknown } }) => Promise<unknown>): void;
+  post(url: string, options: object, handler: () => Promise<unknown>): void;
+  inject(request: { method: string; url: string; headers: Record<string, string> }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+  close(): Promise<void>;
 }

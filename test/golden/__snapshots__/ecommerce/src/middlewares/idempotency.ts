@@ -112,14 +112,16 @@ export function registerIdempotencyKeys(
     const claim = request.idempotencyClaim;
     if (claim === undefined) return payload;
     request.idempotencyClaim = undefined;
+    // No body (a 204) is kept as an empty one.
+    const body: unknown = payload ?? '';
     try {
       // A failure on the server's side is not the request's answer: a retry runs again. So is a body that cannot be kept (a stream).
-      if (reply.statusCode >= 500 || typeof payload !== 'string') await store.release(claim.scope);
+      if (reply.statusCode >= 500 || typeof body !== 'string') await store.release(claim.scope);
       else
         await store.complete(
           claim.scope,
           claim.requestHash,
-          { status: reply.statusCode, headers: replayedHeaders(reply), body: payload },
+          { status: reply.statusCode, headers: replayedHeaders(reply), body },
           claim.ttlSeconds,
         );
     } catch (error) {
