@@ -180,7 +180,7 @@ for (const { name, store, available, why } of STORES) {
 }
 
 describe('the idempotency hooks on routes of their own, with the database store', () => {
-  it('replay a 204 with its empty body, release the key after a 5xx, and refuse a key that is not printable', async () => {
+  it('replay a 204 with its empty body, release the key after a 5xx, refuse a key in use, and refuse a key that is not printable', async () => {
     type Module = Record<string, (...args: never[]) => unknown>;
     const { registerIdempotencyKeys, databaseIdempotencyStore } = (await import(join(project, 'dist', 'middlewares', 'idempotency.js'))) as Module;
     const { connectDatabase } = (await import(join(project, 'dist', 'repositories', 'database.js'))) as Module;
@@ -189,7 +189,7 @@ describe('the idempotency hooks on routes of their own, with the database store'
     await database.migrate();
     const app = Fastify();
     (registerIdempotencyKeys as (...args: unknown[]) => void)(app, (databaseIdempotencyStore as (db: unknown) => unknown)(database.db), { ttlSeconds: 60, pendingSeconds: 60 });
-    const runs = { delete: 0, fail: 0 };
+    const runs = { delete: 0, fail: 0, slow: 0 };
     const operation = (operationId: string) => ({ config: { operation: { operationId, idempotency: {} } } });
     app.delete('/things/:id', operation('deleteThing'), async (_request, reply) => {
       runs.delete += 1;
@@ -198,6 +198,11 @@ describe('the idempotency hooks on routes of their own, with the database store'
     app.post('/fail', operation('failing'), async () => {
       runs.fail += 1;
       throw new Error('the server failed');
+    });
+    app.post('/slow', operation('slow'), async () => {
+      runs.slow += 1;
+      await sleep(300);
+      return { done: true };
     });
     try {
       const send = (method: string, url: string, key: string) => app.inject({ method, url, headers: { 'idempotency-key': key } });
@@ -210,6 +215,15 @@ describe('the idempotency hooks on routes of their own, with the database store'
       expect((await send('POST', '/fail', 'key-1')).statusCode).toBe(500);
       expect((await send('POST', '/fail', 'key-1')).statusCode).toBe(500);
       expect(runs.fail).toBe(2);
+      // While the first request with a key runs, the second is refused (IDEMPOTENCY_KEY_IN_USE; 409 with
+      // Retry-After through the app's error handler); once the first has answered, it is replayed.
+      const [running, refused] = await Promise.all([send('POST', '/slow', 'key-2'), sleep(50).then(() => send('POST', '/slow', 'key-2'))]);
+      expect(running?.statusCode).toBe(200);
+      expect(refused?.body).toContain('is still running');
+      const replayed = await send('POST', '/slow', 'key-2');
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body).toBe(running?.body);
+      expect(runs.slow).toBe(1);
       // Not 1 to 255 printable characters: refused before anything runs (the app's error handler, not
       // registered here, answers the ValidationError with 400).
       const unprintable = await send('DELETE', '/things/2', 'x'.repeat(256));
