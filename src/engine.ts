@@ -24,6 +24,7 @@ import { JOURNAL_PATH, loadApiSnapshot, loadProjectState, SCHEMA_SNAPSHOT_PATH }
 import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
 import { API_SNAPSHOT_PATH, buildApiSnapshot, serializeApiSnapshot } from './plan/api-snapshot.js';
 import { relationalSchema } from './model/domain/relational-schema.js';
+import { declaresIdempotency } from './model/operations.js';
 import { planMigrations } from './plan/migrations.js';
 import { buildLintView } from './plan/lint-view.js';
 import { buildPersistenceView } from './plan/persistence-view.js';
@@ -112,7 +113,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     }
 
     onStage('plan');
-    const schema = domain && relationalSchema(domain);
+    const schema = domain && relationalSchema(domain, { idempotencyKeys: declaresIdempotency(model) });
     const persisted = schema && (await planPersistence(outDir, schema, options.allowDataLoss));
     const api = planApiChanges(previousApi.snapshot, buildApiSnapshot(model, { cache, pieceHashes: spec.pieceHashes }));
     diagnostics.push(...previousApi.diagnostics, ...upstream.diagnostics);

@@ -90,9 +90,11 @@ export const DIAGNOSTIC_CODES = {
   SCF082: 'generator that scaffold add cannot run',
   SCF083: 'scaffold add: a project file cannot be edited',
   SCF084: 'generator action failed',
+  SCF085: 'x-idempotency-ttl is not a positive whole number of seconds',
   SCF101: 'operation without operationId',
   SCF102: 'identifier renamed',
   SCF105: 'tolerated deviation from the OpenAPI schema',
+  SCF106: 'x-idempotency-ttl on an operation without an Idempotency-Key header',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -18,7 +18,7 @@ import { camelCase, NameRegistry } from './naming.js';
 import { buildParameter, isIgnoredParameter } from './parameters.js';
 import { deref } from './resolve-ref.js';
 import { buildRequirements } from './security.js';
-import type { MediaBody, Operation, Parameter, RequestBody, ResponseDefinition } from './types.js';
+import type { ApiModel, Idempotency, MediaBody, Operation, Parameter, RequestBody, ResponseDefinition } from './types.js';
 
 /** An operation before names are assigned (names depend on the whole set, so they come last). */
 export type DraftOperation = Omit<Operation, 'methodName' | 'typeName'> & { tags: string[] };
@@ -75,6 +75,8 @@ function buildOperation(
   for (const p of droppedPathParameters) {
     diagnostics.push(warning('SCF105', `path parameter "${p.name}" of ${method.toUpperCase()} ${path} does not occur in the path; ignored`, { pointer }));
   }
+  const kept = parameters.filter((p) => !droppedPathParameters.includes(p));
+  const idempotency = idempotencyOf(raw, kept, method, path, pointer, diagnostics);
   return {
     operationId,
     tags: raw.tags ?? [],
@@ -84,12 +86,40 @@ function buildOperation(
     summary: raw.summary ?? '',
     description: raw.description ?? '',
     deprecated: raw.deprecated === true,
-    parameters: parameters.filter((p) => !droppedPathParameters.includes(p)),
+    parameters: kept,
     requestBody: buildRequestBody(document, raw.requestBody, converter, `${pointer}/requestBody`),
     responses: buildResponses(document, raw.responses ?? {}, converter, `${pointer}/responses`, raw.description ?? ''),
     security: buildRequirements(raw.security ?? document.security),
     entityHint: entityHint(raw) ?? entityHint(item),
+    ...(idempotency && { idempotency }),
   };
+}
+
+/** Whether some operation of the API declares an `Idempotency-Key` header. */
+export function declaresIdempotency(model: ApiModel): boolean {
+  return model.resources.some((r) => r.operations.some((o) => o.idempotency !== undefined));
+}
+
+/** The header that makes an operation idempotent (RFC draft-ietf-httpapi-idempotency-key-header), in any case. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/**
+ * An operation that declares an `Idempotency-Key` header keeps each key's response for its retries;
+ * `x-idempotency-ttl` (a positive whole number of seconds) says for how long, else the project's default.
+ */
+function idempotencyOf(raw: OperationObject, parameters: Parameter[], method: string, path: string, pointer: string, diagnostics: Diagnostic[]): Idempotency | undefined {
+  const declared = parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER);
+  const ttl: unknown = (raw as Record<string, unknown>)['x-idempotency-ttl'];
+  const ttlPointer = { pointer: `${pointer}/x-idempotency-ttl` };
+  if (ttl !== undefined && !(typeof ttl === 'number' && Number.isSafeInteger(ttl) && ttl > 0)) {
+    diagnostics.push(error('SCF085', `x-idempotency-ttl of ${method.toUpperCase()} ${path} is ${JSON.stringify(ttl)}, not a positive whole number of seconds`, ttlPointer, 'write the retention in seconds: 86400 for 24 hours'));
+    return undefined;
+  }
+  if (!declared) {
+    if (ttl !== undefined) diagnostics.push(warning('SCF106', `${method.toUpperCase()} ${path} has x-idempotency-ttl but no Idempotency-Key header parameter; ignored`, ttlPointer, 'declare the header (a parameter `in: header` named Idempotency-Key) or remove the extension'));
+    return undefined;
+  }
+  return { ttlSeconds: ttl as number | undefined };
 }
 
 /** `x-scaffold-entity: Order` on an operation or path item names the entity it serves. */

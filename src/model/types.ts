@@ -65,6 +65,16 @@ export interface Operation {
   security: SecurityRequirement[];
   /** The domain entity named by `x-scaffold-entity` on the operation or its path, if any. */
   entityHint: string | undefined;
+  /**
+   * Set when the operation declares an `Idempotency-Key` header parameter (any case): the server keeps
+   * each key's response and replays it to retries. `ttlSeconds`: the operation's `x-idempotency-ttl`;
+   * undefined: the project's default (IDEMPOTENCY_TTL_SECONDS).
+   */
+  idempotency?: Idempotency | undefined;
+}
+
+export interface Idempotency {
+  ttlSeconds: number | undefined;
 }
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';

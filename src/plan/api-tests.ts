@@ -8,6 +8,7 @@ import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputPropert
 import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
 import { camelCase, commentText, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
 import type { ApiModel, JsonSchema, Operation, Resource, SecuritySchemeKind } from '../model/types.js';
+import { IDEMPOTENCY_HEADER } from '../model/operations.js';
 import { requiredParameters } from './contract-cases.js';
 import { pathLiteral } from './crud-code.js';
 import type { SchemaLookup } from './error-template.js';
@@ -665,6 +666,45 @@ class TestFile {
     };
   }
 
+  /**
+   * An operation that declares an `Idempotency-Key` header (src/middlewares/idempotency.ts of the
+   * project): a retry replays the first answer, the key with another body is refused, and of two
+   * requests sent at once with one key exactly one runs.
+   */
+  private idempotencyCases(op: Bound, entity: Entity, creator: Creator, url: string, parents: Parent[], bodyArgs: string): ApiTestCase[] {
+    const header = op.operation.parameters.find((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER);
+    // The tests' keys are UUIDs: a header schema that refuses one gets no tests.
+    if (op.operation.idempotency === undefined || !header || !this.ctx.check(header.schema, '5f0c1d7e-1b9a-4d3c-8e2f-6a7b8c9d0e1f')) return [];
+    const status = op.crud.response.status;
+    const id = stringLiteral(op.operation.operationId);
+    const conflict = this.declares(op, 409) ? 409 : 400;
+    const keyed = (body: string) => this.request(op, url, body, undefined, `${stringLiteral(header.name)}: key`);
+    const setup = ['const n = next();', ...this.sampleParents(parents), 'const key = randomUUID();', `const body = ${creator.bodyFunction}(${bodyArgs});`];
+    const replay = [
+      ...setup,
+      `const first = await api.send(${status}, ${id}, ${keyed('body')});`,
+      `const retry = await api.send(${status}, ${id}, ${keyed('body')});`,
+      `expect(retry.headers['idempotent-replayed']).toBe('true');`,
+      'expect(retry.json()).toEqual(first.json());',
+    ];
+    // Another body: the values the change tests send in place of the first ones.
+    const other = buildBody(op, entity, this.ctx, new ParentNames(), { variant: 1, previous: creator.built.sent });
+    const otherCode = typeof other === 'string' || !other.parents.every((p) => parents.some((q) => q.variable === p.variable)) ? undefined : renderCode(other.code, '');
+    const reused = otherCode !== undefined && otherCode !== renderCode(creator.built.code, '');
+    if (reused) replay.push(`await api.send(${conflict}, ${id}, ${keyed(otherCode)});`);
+    const concurrent = [
+      ...setup,
+      `const answers = await Promise.all([api.attempt(${id}, ${keyed('body')}), api.attempt(${id}, ${keyed('body')})]);`,
+      `expect(answers.filter((answer) => answer.statusCode === ${status} && answer.headers['idempotent-replayed'] === undefined)).toHaveLength(1);`,
+      `for (const answer of answers) expect([${status}, ${conflict}]).toContain(answer.statusCode);`,
+    ];
+    const skipIf = this.skipIf([op]);
+    return [
+      { title: stringLiteral(`replays a retry with the same Idempotency-Key${reused ? `, and refuses the key with another body (${conflict})` : ''}`), skipIf, body: replay.join('\n') },
+      { title: stringLiteral('runs two concurrent requests with one Idempotency-Key once'), skipIf, body: concurrent.join('\n') },
+    ];
+  }
+
   private omit(op: Bound, reason: string): void {
     this.omitted.push(commentText(`${op.operation.operationId}: ${reason}.`));
   }
@@ -676,13 +716,15 @@ class TestFile {
     return literal.includes('${') ? literal : stringLiteral(literal.slice(1, -1));
   }
 
-  private request(op: Bound, url: string, body?: string, as?: string): string {
+  /** `header`: one more header, as a property of an object literal (`'Idempotency-Key': key`). */
+  private request(op: Bound, url: string, body?: string, as?: string, header?: string): string {
     const parts = [`url: ${url}`];
     if (as !== undefined) parts.push(`as: ${as}`);
     if (Object.keys(op.extra.query).length > 0) parts.push(`query: ${JSON.stringify(op.extra.query)}`);
-    if (Object.keys(op.extra.headers).length > 0) parts.push(`headers: ${JSON.stringify(op.extra.headers)}`);
+    if (header !== undefined) parts.push(`headers: { ${[...Object.entries(op.extra.headers).map(([name, value]) => `${stringLiteral(name)}: ${stringLiteral(value)}`), header].join(', ')} }`);
+    else if (Object.keys(op.extra.headers).length > 0) parts.push(`headers: ${JSON.stringify(op.extra.headers)}`);
     if (body !== undefined) {
-      parts.push(`body: ${body}`);
+      parts.push(body === 'body' ? 'body' : `body: ${body}`);
       if (op.body && op.body.mediaType !== 'application/json') parts.push(`mediaType: ${stringLiteral(op.body.mediaType)}`);
     }
     return `{ ${parts.join(', ')} }`;
@@ -912,6 +954,7 @@ class TestFile {
     for (const reader of readBack.ops) this.readBack.add(reader.operation.operationId);
     const reads = readBack.ops.length > 0 ? ` and reads it back (${readBack.ops[0]?.operation.operationId})` : '';
     cases.push({ title: stringLiteral(`creates ${article(entity.names.original)} from a valid body${reads}`), skipIf: this.skipIf([op, ...readBack.ops]), body: lines.join('\n') });
+    cases.push(...this.idempotencyCases(op, entity, creator, url, parents, bodyArgs));
 
     if (op.crud.scope && scope) {
       const parentEntity = this.ctx.entities.get(op.crud.scope.parentEntity) as Entity;

@@ -46,6 +46,8 @@ const CALLER_MODULE = 'src/models/caller.ts';
 const CONDITIONS_MODULE = 'src/repositories/access-conditions.ts';
 /** The model's reactions and checks across relations: only where it declares some. */
 const DOMAIN_RULES_MODULE = 'src/services/domain-rules.gen.ts';
+/** Idempotency keys: only where some operation declares the header. */
+const IDEMPOTENCY_MODULE = 'src/middlewares/idempotency.ts';
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -67,6 +69,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access)) continue;
     if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
     if (output === DOMAIN_RULES_MODULE && !view.domainRules) continue;
+    if (output === IDEMPOTENCY_MODULE && !view.usesIdempotency) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {
       for (const item of placeholder.items(view)) {

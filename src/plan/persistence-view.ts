@@ -227,12 +227,13 @@ function tableView(table: Table, entity: Entity | undefined, enumTypes: Map<stri
         enumTypes.set(typeName, kebabCase(entity.names.original, 'entity'));
         builder += `.$type<${typeName}>()`;
       }
-      if (column.name === 'id' && table.primaryKey.length === 1) builder += '.primaryKey()';
+      const soleKey = table.primaryKey.length === 1 && table.primaryKey[0] === column.name;
+      if (soleKey) builder += '.primaryKey()';
       if (column.identity) builder += '.generatedByDefaultAsIdentity()';
       if (column.default === 'gen_random_uuid()') builder += '.defaultRandom()';
       else if (column.default === 'now()') builder += '.defaultNow()';
       else if (column.default !== undefined) builder += `.default(${sqlLiteralToTs(column.default)})`;
-      if (!column.nullable && !column.identity && !(column.name === 'id' && table.primaryKey.length === 1)) builder += '.notNull()';
+      if (!column.nullable && !column.identity && !soleKey) builder += '.notNull()';
       return { property: column.property, builder };
     }),
     compositeKey: table.primaryKey.length > 1 ? `(table) => [primaryKey({ columns: [${table.primaryKey.map((k) => `table.${table.columns.find((c) => c.name === k)?.property ?? k}`).join(', ')}] })]` : undefined,

@@ -21,6 +21,8 @@ export interface RouteEntry {
   /** The spec's code for each house code it names otherwise (src/model/error-codes.ts); absent when none. */
   errorCodes?: Record<string, string>;
   security: { schemes: { key: string; scopes: string[] }[] }[];
+  /** The operation keeps `Idempotency-Key`s (src/middlewares/idempotency.ts), for its `x-idempotency-ttl` or the project's default. */
+  idempotency?: { ttlSeconds?: number };
 }
 
 export interface SuccessView {
@@ -105,6 +107,7 @@ export function buildRouteEntry(operation: Operation, lookup: SchemaLookup, spec
     errorStatuses: operation.responses.filter((r) => !/^2/.test(r.status)).map((r) => r.status),
     ...(Object.keys(errorCodes).length > 0 && { errorCodes }),
     security: operation.security.map((r) => ({ schemes: r.schemes.map((s) => ({ key: s.key, scopes: s.scopes })) })),
+    ...(operation.idempotency && { idempotency: operation.idempotency.ttlSeconds === undefined ? {} : { ttlSeconds: operation.idempotency.ttlSeconds } }),
   };
 }
 

@@ -3,6 +3,7 @@ import { buildDomainRules, ruleErrorsOf, type DomainRulesView } from './effects/
 import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import { namesRoles, requiredRoles } from '../model/security.js';
+import { declaresIdempotency } from '../model/operations.js';
 import type { DomainModel } from '../model/domain/types.js';
 import { rolesIn } from '../model/domain/policies.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
@@ -38,6 +39,8 @@ export interface ProjectView {
   ruleErrors: { violation: boolean; conflict: boolean; codedInvariants: boolean };
   /** src/services/domain-rules.gen.ts: the model's reactions and checks across relations (undefined: none declared). */
   domainRules: DomainRulesView | undefined;
+  /** Some operation declares an `Idempotency-Key` header and the project has a database to keep the keys in (src/middlewares/idempotency.ts). */
+  usesIdempotency: boolean;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
@@ -238,6 +241,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
     ruleErrors: ruleErrorsOf(options.domain),
     domainRules: buildDomainRules(options.domain),
+    usesIdempotency: options.persistence !== undefined && declaresIdempotency(model),
     policyHelpers: helpers,
     policyConditionImports: policyConditionImports(helpers),
     persistence: options.persistence,
@@ -329,7 +333,9 @@ function resourceView(
   const operations = resource.operations.map((o) => {
     const bound = implemented.entries.get(o.operationId)?.implementation;
     const storage = bound && bound.kind !== 'stub' && implemented.domain ? { operation: bound.operation, domain: implemented.domain } : undefined;
-    const view = operationView(o, lookup, basePath, specNameOf, errorBodyNames, schemes, storage);
+    // Without a database there is nowhere to keep idempotency keys: the operation is served without them (the report says so).
+    const served = persistence || o.idempotency === undefined ? o : { ...o, idempotency: undefined };
+    const view = operationView(served, lookup, basePath, specNameOf, errorBodyNames, schemes, storage);
     const method = implemented.code?.methods.get(o.operationId);
     const entry = implemented.entries.get(o.operationId);
     return {

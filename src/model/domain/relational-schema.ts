@@ -38,7 +38,14 @@ export interface Column {
   renamedFrom?: string;
 }
 
-export function relationalSchema(domain: DomainModel): RelationalSchema {
+/** The table that keeps idempotency keys and the responses they replay (src/middlewares/idempotency.ts of a project). */
+export const IDEMPOTENCY_TABLE = 'idempotency_keys';
+
+/**
+ * `idempotencyKeys`: some operation declares an `Idempotency-Key` header, so the database keeps the
+ * keys (one row per key, caller and operation) beside the domain model's tables.
+ */
+export function relationalSchema(domain: DomainModel, options: { idempotencyKeys?: boolean } = {}): RelationalSchema {
   const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
   const valueObjects = new Map(domain.valueObjects.map((v) => [v.names.original, v]));
   const tables: Table[] = domain.entities.map((entity) => entityTable(entity, byName, valueObjects));
@@ -76,7 +83,32 @@ export function relationalSchema(domain: DomainModel): RelationalSchema {
       });
     }
   }
+  if (options.idempotencyKeys) tables.push(idempotencyKeysTable());
   return { tables };
+}
+
+function idempotencyKeysTable(): Table {
+  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
+  return {
+    name: IDEMPOTENCY_TABLE,
+    entity: undefined,
+    columns: [
+      // A SHA-256 (hex) of the operation, the caller and the client's key: the key is only ever compared.
+      column('scope', 'varchar(64)', false, 'scope'),
+      column('request_hash', 'varchar(64)', false, 'requestHash'),
+      // Null while the first request runs; its response once it has answered.
+      column('status', 'integer', true, 'status'),
+      column('headers', 'jsonb', true, 'headers'),
+      column('body', 'text', true, 'body'),
+      column('expires_at', 'timestamptz', false, 'expiresAt'),
+      column('created_at', 'timestamptz', false, 'createdAt', 'now()'),
+    ],
+    primaryKey: ['scope'],
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    indexes: [{ name: `${IDEMPOTENCY_TABLE}_expires_at_idx`, columns: ['expires_at'], unique: false }],
+  };
 }
 
 function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: Map<string, { fields: Field[] }>): Table {

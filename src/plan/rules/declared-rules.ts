@@ -25,7 +25,7 @@ export interface DeclaredRules {
   deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
-  /** Where the operation declares idempotency keys; never yet. */
+  /** The operation declares an `Idempotency-Key` header and the project's database keeps the keys (retries replay, another body: 409). */
   idempotency: boolean;
   /** The model's reactions the operation triggers (`Order.created: each of items: product.inventory.reserve(quantity)`). */
   effects: string[];
@@ -55,6 +55,8 @@ export interface DeclaredRulesInput {
   specErrorCodes?: readonly { status: number; code: string }[];
   /** The whole model, for the effects and checks an operation sets off. */
   domain?: DomainModel;
+  /** The project has a database (a domain model, given or inferred): where idempotency keys are kept. */
+  database?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const unique = bound && ['create', 'replace', 'update'].includes(bound.kind) ? uniqueFields(entity) : [];
   const policy = bound && entity ? declaredRowPolicy(entity, policyAction(bound)) : undefined;
   const effects = bound && entity && input.domain ? declaredEffects(input.domain, entity, bound) : undefined;
+  const idempotency = input.database === true && operation.idempotency !== undefined;
   return {
     roles,
     rowPolicy: policy?.source,
@@ -92,17 +95,18 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     deleteRefusals: bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((r) => `${r.relation}${r.where ? ` where ${r.where.source}` : ''} (${r.code})`) : [],
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
-    idempotency: false,
     effects: effects?.reactions ?? [],
     checks: effects?.checks ?? [],
     ruleWords: effects?.words ?? [],
     stateCheck: effects?.stateCheck ?? false,
     notInRequest: bound && entity && ['update', 'replace', 'create'].includes(bound.kind) ? notInRequest(entity, bound) : [],
+    idempotency,
     // A delete the model refuses while related records hold the entity answers the design's code.
     answers: answeredStatuses(operation, bound, unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
       ...(effects?.answers ?? []),
+      ...(idempotency ? IDEMPOTENCY_ANSWERS : []),
     ]),
   };
 }
@@ -169,6 +173,11 @@ function notInRequest(entity: Entity, bound: CrudOperation): string[] {
     ...entity.relations.filter((r) => !sent.has(`${r.names.camel}Id`) && !bound.childInputs.some((c) => c.relation === r.names.camel)).map((r) => r.names.original),
   ];
 }
+/** What src/middlewares/idempotency.ts of a project answers besides the operation's own statuses. */
+const IDEMPOTENCY_ANSWERS = [
+  { status: 409, code: 'IDEMPOTENCY_KEY_REUSED' },
+  { status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' },
+];
 
 function uniqueFields(entity: Entity | undefined): string[] {
   if (!entity) return [];

@@ -72,7 +72,8 @@ export function operationRules(operation: Operation, entry: ImplementationEntry 
   const entity = entry?.entity === undefined ? undefined : domain?.entities.find((e) => e.names.original === entry.entity);
   // By default, the spec's own codes the generated server answers (src/model/error-codes.ts decides which).
   const codes = specErrorCodes?.(operation.operationId) ?? operationErrorCodes(operation).filter((c) => c.source === 'spec').map((c) => ({ status: c.status, code: c.code }));
-  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: codes, domain });
+  // A project has a database exactly when it has a domain model (given or inferred).
+  const declared = buildDeclaredRules({ operation, entry, entity, specErrorCodes: codes, domain, database: domain !== undefined });
   const context = { states: entity?.stateMachine?.states ?? [] };
   const sentences = [...findRuleSentences(operation.summary, context), ...findRuleSentences(operation.description, context)];
   const proseRules = sentences.map((sentence) => ({

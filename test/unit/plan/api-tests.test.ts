@@ -76,6 +76,20 @@ describe('API tests of the e-commerce design', async () => {
     expect(file(view, 'customers').helpers.join('\n')).toContain('email: `user${n}@example.com`');
   });
 
+  it('retry an operation with an Idempotency-Key, send the key with another body, and send one key twice at once', () => {
+    const idempotent = ['replays a retry with the same Idempotency-Key, and refuses the key with another body (409)', 'runs two concurrent requests with one Idempotency-Key once'];
+    expect(titles(file(view, 'orders')).createOrder).toEqual(expect.arrayContaining(idempotent));
+    expect(titles(file(view, 'payments')).createOrderPayment).toEqual(expect.arrayContaining(idempotent));
+    expect(titles(file(view, 'products')).createProduct).not.toEqual(expect.arrayContaining([idempotent[0]]));
+    const orders = file(view, 'orders');
+    const replay = orders.groups.find((g) => g.title.startsWith('"createOrder'))?.cases.find((c) => c.title.includes('replays'))?.body ?? '';
+    expect(replay).toContain(`headers: { "idempotency-key": key }, body });`);
+    expect(replay).toContain(`expect(retry.headers['idempotent-replayed']).toBe('true');`);
+    // The other body differs from the first (the variant values of the changes' tests).
+    expect(replay).toMatch(/await api\.send\(409, "createOrder", \{ url: "\/api\/v1\/orders", headers: \{ "idempotency-key": key \}, body: \{ customerId: customer\.id, items: \[\{ productId: product\.id, quantity: 2 \}\]/);
+    expect(orders.imports).toContain(`import { randomUUID } from 'node:crypto';`);
+  });
+
   it('roll a generated service method back with the unit of work it runs in', () => {
     expect(view.serviceRollback).toMatchObject({ baseClass: 'ProductsServiceBase', methodName: 'createProduct', repository: 'products', usesRunningNumber: true });
   });

@@ -31,6 +31,19 @@ async function refusal(v2: string): Promise<string[]> {
 }
 
 describe('migrations from the domain model', () => {
+  it('adds the idempotency_keys table with a new migration once the spec declares an Idempotency-Key, and never again', async () => {
+    const domain = buildDomainModel(await loadDomainModel(`${REPO_ROOT}/examples/ecommerce/domain.yaml`));
+    const first = planMigrations(undefined, relationalSchema(domain), undefined);
+    expect(first.added?.sql).not.toContain('idempotency_keys');
+    const second = planMigrations(first.snapshot, relationalSchema(domain, { idempotencyKeys: true }), first.journal);
+    expect(second.added?.path).toBe('migrations/0001_update.sql');
+    expect(statementsOf(second.added?.sql ?? '')).toEqual([
+      expect.stringMatching(/^CREATE TABLE "idempotency_keys" \(\n  "scope" varchar\(64\) NOT NULL,[\s\S]*CONSTRAINT "idempotency_keys_pkey" PRIMARY KEY \("scope"\)\n\);$/),
+      'CREATE INDEX "idempotency_keys_expires_at_idx" ON "idempotency_keys" ("expires_at");',
+    ]);
+    expect(planMigrations(second.snapshot, relationalSchema(domain, { idempotencyKeys: true }), second.journal).added).toBeUndefined();
+  });
+
   it('creates every table first, then foreign keys and indexes, in one initial migration', async () => {
     const plan = planMigrations(undefined, await ecommerce(), undefined);
     expect(plan.added?.path).toBe('migrations/0000_initial.sql');

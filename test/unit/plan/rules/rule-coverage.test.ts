@@ -118,14 +118,28 @@ describe('which prose rules the design declares', () => {
     expect(operationRules(op, undefined, undefined, () => [{ status: 422, code: 'THING_LOCKED' }]).notImplemented).toBe(true);
   });
 
-  it("covers ownership only through an entity's policies, and never idempotency or other rules yet", async () => {
+  it("covers ownership only through an entity's policies, and never other rules yet", async () => {
     const { model, entries } = await ecommerce();
     for (const op of model.resources.flatMap((r) => r.operations)) {
       const declared = buildDeclaredRules({ operation: op, entry: entries.get(op.operationId), entity: undefined });
       expect(declared.rowPolicy).toBeUndefined();
-      expect(declared.idempotency).toBe(false);
     }
     expect(operationRules(operation('Customers may only order for themselves.'), undefined, undefined).notImplemented).toBe(true);
     expect(operationRules(operation('The password must satisfy the policy.'), undefined, undefined).notImplemented).toBe(true);
+  });
+
+  it('covers idempotency where the operation declares an Idempotency-Key header and a database keeps the keys', async () => {
+    const { model, rules, entries } = await ecommerce();
+    for (const id of ['createOrder', 'createOrderPayment']) {
+      expect(rules.get(id)?.declared).toContain('idempotency key');
+      expect(undeclaredOf(rules.get(id), 'Send an `Idempotency-Key`')).toEqual([]);
+    }
+    expect(rules.get('createProduct')?.declared).not.toContain('idempotency key');
+    const createOrder = model.resources.flatMap((r) => r.operations).find((o) => o.operationId === 'createOrder') as Operation;
+    const declared = buildDeclaredRules({ operation: createOrder, entry: entries.get('createOrder'), entity: undefined, database: true });
+    expect(declared.answers).toEqual(expect.arrayContaining([{ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' }, { status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' }]));
+    // Without a database (no domain model) the keys are kept nowhere: the sentence stays a rule in prose.
+    expect(buildDeclaredRules({ operation: createOrder, entry: undefined, entity: undefined }).idempotency).toBe(false);
+    expect(undeclaredOf(operationRules(createOrder, undefined, undefined), 'Send an `Idempotency-Key`')).toEqual(['idempotency']);
   });
 });

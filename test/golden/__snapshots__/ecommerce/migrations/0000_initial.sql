@@ -101,6 +101,17 @@ CREATE TABLE "payments" (
   CONSTRAINT "payments_status_check" CHECK ("status" IN ('pending', 'succeeded', 'failed', 'refunded'))
 );
 --> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+  "scope" varchar(64) NOT NULL,
+  "request_hash" varchar(64) NOT NULL,
+  "status" integer,
+  "headers" jsonb,
+  "body" text,
+  "expires_at" timestamptz NOT NULL,
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "idempotency_keys_pkey" PRIMARY KEY ("scope")
+);
+--> statement-breakpoint
 ALTER TABLE "inventory" ADD CONSTRAINT "inventory_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE RESTRICT;
@@ -122,3 +133,5 @@ CREATE INDEX "order_items_order_id_idx" ON "order_items" ("order_id");
 CREATE INDEX "order_items_product_id_idx" ON "order_items" ("product_id");
 --> statement-breakpoint
 CREATE INDEX "payments_order_id_idx" ON "payments" ("order_id");
+--> statement-breakpoint
+CREATE INDEX "idempotency_keys_expires_at_idx" ON "idempotency_keys" ("expires_at");

@@ -17,6 +17,7 @@ import { createCredentialVerifiers } from './middlewares/credential-verifiers.js
 import { registerCrossCuttingConcerns } from './middlewares/cross-cutting.js';
 import { answerRouterError, registerErrorHandler } from './middlewares/error-handler.js';
 import { createJwtVerifier } from './middlewares/jwt.js';
+import { databaseIdempotencyStore, redisIdempotencyStore, registerIdempotencyKeys } from './middlewares/idempotency.js';
 import { OneLinePerRequest, registerRequestIdHeader } from './middlewares/request-logging.js';
 import { securitySchemes } from './middlewares/security-schemes.gen.js';
 import { connectDatabase, type DatabaseConnection } from './repositories/database.js';
@@ -112,6 +113,15 @@ async function configureApp(app: FastifyInstance, config: Config, database: Data
 
   const repositories = createRepositories(database.db);
   const unitOfWork = new UnitOfWork(database.db);
+  registerIdempotencyKeys(
+    app,
+    crossCutting.redis ? redisIdempotencyStore(crossCutting.redis) : databaseIdempotencyStore(database.db),
+    {
+      ttlSeconds: config.idempotencyTtlSeconds,
+      // A claimed key whose request never answers (a crash) is free again once the request would have timed out.
+      pendingSeconds: Math.ceil((config.requestTimeoutMs || 300_000) / 1000) + 30,
+    },
+  );
   const controllers: Controllers = {
     products: new ProductsController(new ProductsService(repositories, unitOfWork)),
     inventory: new InventoryController(new InventoryService(repositories, unitOfWork)),

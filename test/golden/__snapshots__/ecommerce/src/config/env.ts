@@ -35,6 +35,8 @@ export interface Config {
   /** How many proxies (load balancers) sit in front; their X-Forwarded-For names the client. */
   readonly trustedProxies: number;
   readonly requestTimeoutMs: number;
+  /** How long an Idempotency-Key and its response are kept where the operation's `x-idempotency-ttl` says nothing. */
+  readonly idempotencyTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, { min: 1 }),
     trustedProxies: read.integer('TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, { min: 0 }),
+    idempotencyTtlSeconds: read.integer('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 1 }),
   };
   if (config.jwt.secret !== undefined && config.jwt.secret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');

@@ -68,5 +68,7 @@ export interface OperationRoute<Controllers> {
   errorCodes?: Readonly<Record<string, string>>;
   /** Alternatives (OR) of requirements (AND); empty: open; a requirement with no schemes: optional. */
   security: readonly SecurityRequirement[];
+  /** The operation declares an `Idempotency-Key` header: its keys are kept for `ttlSeconds`, else IDEMPOTENCY_TTL_SECONDS (src/middlewares/idempotency.ts). */
+  idempotency?: { ttlSeconds?: number };
   handle(controllers: Controllers, input: OperationInput, context: RequestContext): Promise<unknown>;
 }

@@ -27,6 +27,11 @@ export function registerOperationRoutes<Controllers>(
   validation: Validation,
 ): void {
   allowDeclaredBodies(app, routes);
+  if (!app.hasDecorator('idempotencyKeys') && routes.some((route) => route.idempotency !== undefined)) {
+    app.log.warn(
+      'operations declare an Idempotency-Key header, but src/app.ts does not call registerIdempotencyKeys: their keys are not enforced',
+    );
+  }
   // The limiter of the rate-limit plugin (src/middlewares/cross-cutting.ts), sharing its store.
   const limitRate = app.rateLimit();
   for (const route of routes) {

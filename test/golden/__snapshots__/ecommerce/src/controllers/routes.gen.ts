@@ -799,6 +799,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       INVALID_STATE: 'INVALID_ORDER_STATE',
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    idempotency: {},
     handle: (controllers, input, context) =>
       controllers.orders.createOrder(input as unknown as OrdersDto.CreateOrderInput, context),
   },
@@ -1103,6 +1104,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
       INVALID_STATE: 'INVALID_ORDER_STATE',
     },
     security: [{ schemes: [{ key: 'bearerAuth', scopes: [] }] }],
+    idempotency: {},
     handle: (controllers, input, context) =>
       controllers.payments.createOrderPayment(input as unknown as PaymentsDto.CreateOrderPaymentInput, context),
   },

@@ -116,6 +116,24 @@ export class DeleteRefusedError extends ConflictError {
   }
 }
 
+/** An `Idempotency-Key` sent before with another request (another body, another URL). */
+export class IdempotencyKeyReusedError extends ConflictError {
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
+}
+
+/** An `Idempotency-Key` whose first request is still running: retry after `retryAfterSeconds`. */
+export class IdempotencyKeyInUseError extends ConflictError {
+  override readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options: AppErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
 /** A conditional request (`If-Match`) whose condition no longer holds: someone changed the resource. */
 export class PreconditionFailedError extends AppError {
   readonly code = 'PRECONDITION_FAILED';

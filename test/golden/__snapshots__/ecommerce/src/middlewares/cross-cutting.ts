@@ -15,6 +15,8 @@ import { RateLimitError } from '../errors/index.js';
 export interface CrossCuttingConcerns {
   /** Health checks for what these concerns depend on (Redis, when configured). */
   readiness: ReadinessCheck[];
+  /** The Redis client when REDIS_URL is set, which keeps the idempotency keys too. */
+  redis: Redis | undefined;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function registerCrossCuttingConcerns(
   });
   return {
     readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
+    redis,
     close: async () => {
       if (redis) await redis.quit();
     },
@@ -61,7 +64,10 @@ const CORS_METHODS: readonly string[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST
  * any other origin gets no CORS headers at all, and its preflight is refused.
  */
 function corsOptionsFor(origin: string | undefined, allowed: readonly string[]): FastifyCorsOptions {
-  const shared = { methods: [...CORS_METHODS], exposedHeaders: ['x-request-id', 'location', 'retry-after'] };
+  const shared = {
+    methods: [...CORS_METHODS],
+    exposedHeaders: ['x-request-id', 'location', 'retry-after', 'idempotent-replayed'],
+  };
   if (allowed.includes('*')) return { ...shared, origin: '*', credentials: false };
   if (origin !== undefined && allowed.includes(origin)) return { ...shared, origin, credentials: true };
   return { origin: false };

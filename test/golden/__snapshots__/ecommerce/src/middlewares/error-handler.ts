@@ -4,6 +4,7 @@ import { clientDatabaseError, withoutQueryValues } from '../errors/database-erro
 import {
   AppError,
   AuthenticationError,
+  IdempotencyKeyInUseError,
   InternalError,
   MethodNotAllowedError,
   NotFoundError,
@@ -46,7 +47,8 @@ export function registerErrorHandler(
     if (error instanceof AuthenticationError && error.challenges.length > 0) {
       void reply.header('www-authenticate', error.challenges.join(', '));
     }
-    if (error instanceof RateLimitError) void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof RateLimitError || error instanceof IdempotencyKeyInUseError)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
     return sendError(request, reply, status, error, sharedErrorBody);
   });
 
