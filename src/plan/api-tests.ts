@@ -679,7 +679,7 @@ class TestFile {
     const id = stringLiteral(op.operation.operationId);
     const conflict = this.declares(op, 409) ? 409 : 400;
     const keyed = (body: string) => this.request(op, url, body, undefined, `${stringLiteral(header.name)}: key`);
-    const setup = ['const n = next();', ...this.sampleParents(parents), 'const key = randomUUID();', `const body = ${creator.bodyFunction}(${bodyArgs});`];
+    const setup = ['const n = next();', ...this.sampleParents(parents, creator.setup), 'const key = randomUUID();', `const body = ${creator.bodyFunction}(${bodyArgs});`];
     const replay = [
       ...setup,
       `const first = await api.send(${status}, ${id}, ${keyed('body')});`,
