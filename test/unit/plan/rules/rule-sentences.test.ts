@@ -1,11 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDomainModel } from '../../../../src/load/load-domain-model.js';
 import { loadSpec } from '../../../../src/load/load-spec.js';
 import { buildModel } from '../../../../src/model/build-model.js';
 import { bindOperations } from '../../../../src/model/crud/bind-operations.js';
 import { buildDomainModel } from '../../../../src/model/domain/build-domain.js';
-import { classifySentence, findRuleSentences, splitSentences, type RuleKind } from '../../../../src/plan/rules/rule-sentences.js';
-import { exampleModels, exampleSpec } from '../../../support/fixtures.js';
+import { classifySentence, findRuleSentences, RULE_KINDS, splitSentences, type RuleKind } from '../../../../src/plan/rules/rule-sentences.js';
+import { exampleModels, exampleSpec, REPO_ROOT } from '../../../support/fixtures.js';
 
 /** operationId -> the rule-like sentences found (their first words) and their kinds; operations with none are listed with []. */
 type Expected = Record<string, [string, RuleKind[]][]>;
@@ -150,6 +152,12 @@ function expectSentences(found: Record<string, [string, RuleKind[]][]>, expected
 }
 
 describe('rule-like sentences of operation descriptions', () => {
+  it('has the kinds scaffold generate --json documents in its schema', async () => {
+    const schema = await readFile(join(REPO_ROOT, 'schemas', 'generate-result.schema.json'), 'utf8');
+    const enums = [...schema.matchAll(/"enum": \[([^\]]*"uniqueness"[^\]]*)\]/g)].map((m) => JSON.parse(`[${m[1] ?? ''}]`) as string[]);
+    expect(enums).toEqual([[...RULE_KINDS], [...RULE_KINDS]]);
+  });
+
   it('finds every rule the ecommerce example states in prose, and nothing else', async () => {
     expectSentences(await classifyExample('ecommerce'), ECOMMERCE);
   });
