@@ -484,7 +484,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             schema: {
               allOf: [
                 { $ref: 'UserUpdate' },
-                { properties: { email: { noNulCharacters: true }, displayName: { noNulCharacters: true } } },
+                {
+                  properties: {
+                    email: { noNulCharacters: true, maxLength: 254 },
+                    displayName: { noNulCharacters: true, maxLength: 100 },
+                  },
+                },
               ],
             },
           },
@@ -792,7 +797,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Create a role',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'Role.request' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'Role.request' },
+                {
+                  properties: {
+                    name: { noNulCharacters: true },
+                    description: { noNulCharacters: true, maxLength: 500 },
+                    permissions: { noNulCharacters: true },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'RoleEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -871,7 +893,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
                 {
                   properties: {
                     name: { noNulCharacters: true },
-                    description: { noNulCharacters: true },
+                    description: { noNulCharacters: true, maxLength: 500 },
                     permissions: { noNulCharacters: true },
                   },
                 },

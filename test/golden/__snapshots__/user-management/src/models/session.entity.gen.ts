@@ -8,12 +8,13 @@ import type { DomainEvent } from './domain-event.js';
 export interface SessionProps {
   /** Identity, assigned on creation. */
   id: string;
-  userId: string;
-  current: boolean;
   ipAddress: string | null;
   userAgent: string | null;
   lastSeenAt: Date;
   expiresAt: Date;
+  revokedAt: Date | null;
+  /** The User this Session belongs to (many-to-one). */
+  userId: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -25,7 +26,7 @@ export type NewSession = Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>;
 export type SessionChanges = Partial<Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /**
- * The Session entity.
+ * A login session; one per refresh-token family.
  *
  * Fields, rules and transitions as the domain model declares them. Add behaviour in
  * Session (src/models/session.entity.ts); scaffold rewrites this file.
@@ -52,14 +53,6 @@ export abstract class SessionBase {
     return this.props.id;
   }
 
-  get userId(): string {
-    return this.props.userId;
-  }
-
-  get current(): boolean {
-    return this.props.current;
-  }
-
   get ipAddress(): string | null {
     return this.props.ipAddress;
   }
@@ -74,6 +67,14 @@ export abstract class SessionBase {
 
   get expiresAt(): Date {
     return this.props.expiresAt;
+  }
+
+  get revokedAt(): Date | null {
+    return this.props.revokedAt;
+  }
+
+  get userId(): string {
+    return this.props.userId;
   }
 
   get createdAt(): Date {
@@ -114,6 +115,12 @@ export abstract class SessionBase {
   /** The field constraints and invariants of the domain model. */
   protected assertValid(): void {
     const issues: ValidationIssue[] = [];
+    if (!(this.props.ipAddress === null || this.props.ipAddress.length <= 64)) {
+      issues.push({ location: 'ipAddress', message: 'must have at most 64 characters' });
+    }
+    if (!(this.props.userAgent === null || this.props.userAgent.length <= 512)) {
+      issues.push({ location: 'userAgent', message: 'must have at most 512 characters' });
+    }
     if (issues.length > 0) {
       throw new ValidationError(
         `Invalid Session: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`,

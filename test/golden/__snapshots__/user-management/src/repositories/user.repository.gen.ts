@@ -22,7 +22,7 @@ export interface UserFields {
   id: string;
   email: UserProps['email'];
   displayName: UserProps['displayName'];
-  password: UserProps['password'];
+  passwordHash: UserProps['passwordHash'];
   status: UserProps['status'];
   emailVerified: UserProps['emailVerified'];
   lastLoginAt: UserProps['lastLoginAt'];
@@ -31,7 +31,15 @@ export interface UserFields {
 }
 
 export type UserSortField =
-  'id' | 'email' | 'displayName' | 'password' | 'status' | 'emailVerified' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
+  | 'id'
+  | 'email'
+  | 'displayName'
+  | 'passwordHash'
+  | 'status'
+  | 'emailVerified'
+  | 'lastLoginAt'
+  | 'createdAt'
+  | 'updatedAt';
 
 /** The text fields a search looks in. */
 export type UserSearchField = 'email' | 'displayName';
@@ -64,7 +72,7 @@ const SORT_COLUMNS = {
   id: users.id,
   email: users.email,
   displayName: users.displayName,
-  password: users.password,
+  passwordHash: users.passwordHash,
   status: users.status,
   emailVerified: users.emailVerified,
   lastLoginAt: users.lastLoginAt,
@@ -176,7 +184,7 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       ...fieldConditions(users.id, filter.id),
       ...fieldConditions(users.email, filter.email),
       ...fieldConditions(users.displayName, filter.displayName),
-      ...fieldConditions(users.password, filter.password),
+      ...fieldConditions(users.passwordHash, filter.passwordHash),
       ...fieldConditions(users.status, filter.status),
       ...fieldConditions(users.emailVerified, filter.emailVerified),
       ...fieldConditions(users.lastLoginAt, filter.lastLoginAt),
@@ -190,11 +198,11 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       id: row.id,
       email: row.email,
       displayName: row.displayName,
-      password: row.password,
+      passwordHash: row.passwordHash,
       status: row.status,
-      roles: row.roles,
       emailVerified: row.emailVerified,
       lastLoginAt: row.lastLoginAt,
+      roles: row.roles,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
@@ -205,11 +213,11 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       id: props.id,
       email: props.email,
       displayName: props.displayName,
-      password: props.password,
+      passwordHash: props.passwordHash,
       status: props.status,
-      roles: props.roles,
       emailVerified: props.emailVerified,
       lastLoginAt: props.lastLoginAt,
+      roles: props.roles,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,
     };

@@ -75,7 +75,7 @@ export abstract class UsersServiceBase {
    *
    * POST /users (operationId: createUser)
    *
-   * Not generated: User.roles is required and the request body has nothing for it.
+   * Not generated: User.passwordHash is required and the request body has nothing for it.
    */
   async createUser(_input: UsersDto.CreateUserInput, _context: RequestContext): Promise<UsersDto.CreateUserResult> {
     throw new NotImplementedError('createUser');

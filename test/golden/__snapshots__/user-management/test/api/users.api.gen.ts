@@ -2,6 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden } from '../support/api-client.js';
+import { next } from '../support/samples.gen.js';
 import { UsersService } from '../../src/services/users.service.js';
 
 /**
@@ -43,9 +44,10 @@ describe('users: the implemented operations over HTTP', () => {
 
   describe('updateUser: PATCH /users/{userId}', () => {
     it.skipIf(overridden(UsersService, 'updateUser'))('answers 404 for an unknown id', async () => {
+      const n = next();
       await api.call(404, 'updateUser', {
         url: `/api/v1/users/${encodeURIComponent('00000000-0000-4000-8000-000000000000')}`,
-        body: { email: 'user@example.com', displayName: 'sample', status: 'active' },
+        body: { email: `user${n}@example.com`, displayName: 'sample', status: 'active' },
       });
     });
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConnection } from '../../src/repositories/database.js';
 import { createRepositories, UnitOfWork, type Repositories } from '../../src/repositories/repositories.gen.js';
 import { testDatabase } from '../support/database.js';
-import { sampleUser } from '../support/samples.gen.js';
+import { sampleSession } from '../support/samples.gen.js';
 
 /** How many entities each repository holds. */
 async function counts(repositories: Repositories): Promise<Record<keyof Repositories, number>> {
@@ -35,15 +35,15 @@ describe('UnitOfWork', () => {
 
   it('commits what its work wrote when the work returns', async () => {
     const before = await counts(repositories);
-    const stored = await unitOfWork.run((transactional) => sampleUser(transactional));
-    expect(await repositories.users.findById(stored.id)).toBeDefined();
-    expect(await counts(repositories)).toEqual({ ...before, users: before.users + 1 });
+    const stored = await unitOfWork.run((transactional) => sampleSession(transactional));
+    expect(await repositories.sessions.findById(stored.id)).toBeDefined();
+    expect(await counts(repositories)).toEqual({ ...before, sessions: before.sessions + 1, users: before.users + 1 });
   });
 
-  it('rolls back everything its work wrote, when the work throws', async () => {
+  it('rolls back everything its work wrote, in every table, when the work throws', async () => {
     const before = await counts(repositories);
     const work = unitOfWork.run(async (transactional) => {
-      await sampleUser(transactional);
+      await sampleSession(transactional);
       throw new Error('abort');
     });
     await expect(work).rejects.toThrow('abort');
@@ -55,9 +55,9 @@ describe('UnitOfWork', () => {
     const work = unitOfWork.run(async (outer) => {
       await unitOfWork.run(async (inner) => {
         expect(inner).toBe(outer);
-        await sampleUser(inner);
+        await sampleSession(inner);
       });
-      expect((await outer.users.list()).total).toBe(before.users + 1);
+      expect((await outer.sessions.list()).total).toBe(before.sessions + 1);
       throw new Error('abort after the inner run returned');
     });
     await expect(work).rejects.toThrow('abort after the inner run returned');
