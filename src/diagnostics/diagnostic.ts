@@ -45,6 +45,7 @@ export const DIAGNOSTIC_CODES = {
   SCF016: 'a property or parameter named __proto__',
   SCF017: 'pattern that can backtrack super-linearly (ReDoS)',
   SCF018: 'invalid policy',
+  SCF019: 'invalid sign-in declaration',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

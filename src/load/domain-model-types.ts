@@ -4,6 +4,25 @@ export interface DomainModelDocument {
   entities: Record<string, EntityDocument>;
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
+  signIn?: SignInDocument;
+}
+
+/**
+ * Sign-in from declarations (docs/security.md, "Sign-in"): the credentials entity and its fields, the
+ * session entity that holds the refresh tokens, the token lifetimes, the lockout, and which operations
+ * of the spec log in, refresh, log out, return the caller and change the password.
+ */
+export interface SignInDocument {
+  entity: string;
+  identifier: string;
+  password: string;
+  roles?: string;
+  activeWhen?: string;
+  sessions: string;
+  accessTokenMinutes?: number;
+  refreshTokenDays?: number;
+  lockout?: { attempts?: number; minutes?: number };
+  operations: Partial<Record<'login' | 'refresh' | 'logout' | 'me' | 'changePassword', string>>;
 }
 
 /** A resource mapped to an entity, with API names that differ from the entity's field names. */
@@ -120,6 +139,7 @@ export interface OverlayDocument {
   entities?: Record<string, OverlayEntityDocument>;
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
+  signIn?: SignInDocument;
 }
 
 export interface OverlayEntityDocument {

@@ -160,7 +160,7 @@ export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainMo
   for (const resource of model.resources) {
     for (const operation of resource.operations) {
       const implementation = crud.operations.get(operation.operationId)?.implementation;
-      if (!implementation || implementation.kind === 'stub') continue;
+      if (!implementation || implementation.kind === 'stub' || implementation.kind === 'sign-in') continue;
       bound.push(boundOperation(implementation.operation, operation, resource, ctx));
     }
   }

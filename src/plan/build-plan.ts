@@ -44,6 +44,8 @@ const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/errors\/database-e
 /** Runtime support of the domain model's policies (and of conditions on rows): only where they are used. */
 const CALLER_MODULE = 'src/models/caller.ts';
 const CONDITIONS_MODULE = 'src/repositories/access-conditions.ts';
+/** Sign-in from the model's declaration: only when declared. */
+const SIGN_IN_MODULES: ReadonlySet<string> = new Set(['src/services/sign-in.gen.ts', 'src/utils/password-hash.ts']);
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -63,6 +65,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     if (DOMAIN_ONLY.test(output) && view.entities.length === 0) continue;
     if (output === CIRCULAR_IMPORTS_RULE_FILE && !view.lint.circularImports) continue;
     if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access)) continue;
+    if (SIGN_IN_MODULES.has(output) && !view.signIn) continue;
     if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {

@@ -1,3 +1,4 @@
+import type { SignInStep } from '../domain/types.js';
 /**
  * How the API's resource-shaped operations map onto the domain model: which entity each one
  * serves, what kind of CRUD it is, and how request and response bodies map to fields. The plan
@@ -149,7 +150,18 @@ export interface CrudOperation {
 export type Implementation =
   | { kind: 'crud'; operation: CrudOperation }
   | { kind: 'domain'; operation: CrudOperation }
-  | { kind: 'stub'; reason: string };
+  | { kind: 'stub'; reason: string }
+  /** A step of the model's sign-in (src/model/crud/bind-sign-in.ts). */
+  | { kind: 'sign-in'; step: SignInStep; rules: SignInRules };
+
+/** What a sign-in step enforces, for the report: the refusals it answers and whether it admits only the account itself. */
+export interface SignInRules {
+  answers: { status: number; code: string }[];
+  /** The step acts on the caller's own account only (a password change). */
+  ownAccountOnly: boolean;
+  /** How it reads in the report (`lockout after 5 failures for 15 min`). */
+  summary: string;
+}
 
 /** One line of the generation report per operation. */
 export interface ImplementationEntry {

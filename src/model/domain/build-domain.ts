@@ -6,6 +6,7 @@ import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
 import { attachDeleteRefusals, attachPolicies } from './policies.js';
+import { buildSignIn } from './sign-in.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
 import { nullPrototypeRecord, withNullPrototypes } from '../null-prototype.js';
@@ -28,7 +29,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   // Every name of the model is looked up in these records: none may find what an object inherits.
   const document = withNullPrototypes(loaded.document);
   const diagnostics: Diagnostic[] = [];
-  const report = (code: 'SCF013' | 'SCF018' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const report = (code: 'SCF013' | 'SCF018' | 'SCF019' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
   const entityNames = new Set(Object.keys(document.entities));
   const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
 
@@ -147,8 +148,9 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     }
     mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
   }
+  const signIn = document.signIn && buildSignIn(document.signIn, entities, locate, (message, path) => report('SCF019', message, path));
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
-  return { entities, valueObjects, mapping };
+  return { entities, valueObjects, mapping, ...(signIn && { signIn }) };
 }
 
 type MemberKind = 'fields' | 'relations' | 'computed' | 'transitions';

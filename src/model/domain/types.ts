@@ -1,4 +1,5 @@
 import type { Names } from '../types.js';
+import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { Expression } from './expression.js';
 
 /** The domain model, checked and with every default applied: what the persistence layers are built from. */
@@ -7,6 +8,36 @@ export interface DomainModel {
   valueObjects: ValueObject[];
   /** API resource name -> entity (and API names of its fields), as declared in the model's `mapping`. */
   mapping: Record<string, ResourceMapping>;
+  /** Sign-in from declarations (`signIn` in the model), when declared. */
+  signIn?: SignIn;
+}
+
+/** A step of sign-in, each performed by one operation of the spec. */
+export type SignInStep = 'login' | 'refresh' | 'logout' | 'me' | 'changePassword';
+
+/**
+ * Sign-in as the model declares it (docs/security.md, "Sign-in"): who signs in with what, where the
+ * sessions and their refresh tokens live, how long tokens last and when an account locks.
+ */
+export interface SignIn {
+  /** The credentials entity and its fields (field names as declared). */
+  entity: string;
+  identifier: string;
+  password: string;
+  roles: string | undefined;
+  /** A user for whom this does not hold cannot log in (403). */
+  activeWhen: Expression | undefined;
+  /** The credentials entity's datetime field set on each login (`lastLoginAt`), when it has one. */
+  lastLogin: string | undefined;
+  /** The session entity, its many-to-one to the credentials entity, and which optional fields it has. */
+  sessions: { entity: string; relation: string; lastSeenAt: boolean; ipAddress: boolean; userAgent: boolean };
+  accessTokenSeconds: number;
+  refreshTokenSeconds: number;
+  lockout: { attempts: number; seconds: number };
+  /** Step -> the operationId that performs it. */
+  operations: Partial<Record<SignInStep, string>>;
+  /** Where each step's operation is named in the model, for errors found against the spec. */
+  operationLocations: Partial<Record<SignInStep, SourceLocation>>;
 }
 
 export interface ResourceMapping {

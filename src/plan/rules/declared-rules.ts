@@ -3,7 +3,7 @@
  * record a prose rule is compared with (src/plan/rules/rule-coverage.ts). Built from the model in one
  * function, `buildDeclaredRules`; every new kind of declaration is wired here and nowhere else.
  */
-import type { CrudOperation, ImplementationEntry } from '../../model/crud/types.js';
+import type { CrudOperation, ImplementationEntry, SignInRules } from '../../model/crud/types.js';
 import { rolesIn, ruleFor } from '../../model/domain/policies.js';
 import type { Entity, PolicyRule } from '../../model/domain/types.js';
 import type { Operation } from '../../model/types.js';
@@ -23,6 +23,8 @@ export interface DeclaredRules {
   deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
+  /** The model's sign-in step the operation performs, and what it enforces. */
+  signIn: SignInRules | undefined;
   /** Where the operation declares idempotency keys; never yet. */
   idempotency: boolean;
   /** The statuses the generated server answers for this operation, each with its error code. */
@@ -63,7 +65,7 @@ export function policyAction(operation: CrudOperation): string {
 export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const { operation, entry, entity } = input;
   const implementation = entry?.implementation;
-  const bound = implementation && implementation.kind !== 'stub' ? implementation.operation : undefined;
+  const bound = implementation && 'operation' in implementation ? implementation.operation : undefined;
   const roles = [...new Set(operation.security.flatMap((r) => r.schemes.flatMap((s) => s.scopes)))];
   const transitionName = bound?.transition;
   const transition = transitionName && entity?.stateMachine?.transitions.find((t) => t.names.original === transitionName || t.names.camel === transitionName);
@@ -77,11 +79,13 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     deleteRefusals: bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((r) => `${r.relation}${r.where ? ` where ${r.where.source}` : ''} (${r.code})`) : [],
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
+    signIn: implementation?.kind === 'sign-in' ? implementation.rules : undefined,
     idempotency: false,
     // A delete the model refuses while related records hold the entity answers the design's code.
-    answers: answeredStatuses(operation, bound, unique.length > 0, [
+    answers: answeredStatuses(operation, bound, implementation?.kind === 'sign-in', unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
+      ...(implementation?.kind === 'sign-in' ? implementation.rules.answers : []),
     ]),
   };
 }
@@ -95,7 +99,7 @@ function uniqueFields(entity: Entity | undefined): string[] {
 }
 
 /** The house error codes the generated code answers for the operation (src/errors/app-error.ts of a project). */
-function answeredStatuses(operation: Operation, bound: CrudOperation | undefined, unique: boolean, spec: readonly { status: number; code: string }[]): { status: number; code: string }[] {
+function answeredStatuses(operation: Operation, bound: CrudOperation | undefined, signIn: boolean, unique: boolean, spec: readonly { status: number; code: string }[]): { status: number; code: string }[] {
   const secured = operation.security.some((r) => r.schemes.length > 0);
   const scoped = operation.security.some((r) => r.schemes.some((s) => s.scopes.length > 0));
   const writes = bound !== undefined && ['create', 'replace', 'update', 'action'].includes(bound.kind);
@@ -109,7 +113,7 @@ function answeredStatuses(operation: Operation, bound: CrudOperation | undefined
     { status: 409, code: 'CONFLICT', when: conflict },
     { status: 412, code: 'PRECONDITION_FAILED', when: bound?.ifMatch !== undefined },
     { status: 422, code: 'UNPROCESSABLE_ENTITY', when: writes },
-    { status: 501, code: 'NOT_IMPLEMENTED', when: bound === undefined },
+    { status: 501, code: 'NOT_IMPLEMENTED', when: bound === undefined && !signIn },
   ];
   return [...answers.filter((a) => a.when).map(({ status, code }) => ({ status, code })), ...spec];
 }

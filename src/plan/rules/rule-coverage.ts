@@ -32,7 +32,7 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'roles':
       return declared.roles.length > 0 || declared.policyRoles.length > 0;
     case 'ownership':
-      return declared.rowPolicy !== undefined;
+      return declared.rowPolicy !== undefined || declared.signIn?.ownAccountOnly === true;
     case 'state':
       return declared.transition !== undefined || declared.stateGuard !== undefined;
     case 'uniqueness':
@@ -78,6 +78,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.stateGuard ? [`only in ${declared.stateGuard.join(', ')}`] : []),
     ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
+    ...(declared.signIn ? [declared.signIn.summary] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
   ];
 }

@@ -7,12 +7,15 @@ CREATE TABLE "users" (
   "email_verified" boolean DEFAULT false NOT NULL,
   "last_login_at" timestamptz,
   "roles" jsonb NOT NULL,
+  "failed_logins" integer DEFAULT 0 NOT NULL,
+  "locked_until" timestamptz,
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,
   CONSTRAINT "users_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "users_email_key" UNIQUE ("email"),
   CONSTRAINT "users_display_name_min_length" CHECK (char_length("display_name") >= 1),
-  CONSTRAINT "users_status_check" CHECK ("status" IN ('active', 'suspended'))
+  CONSTRAINT "users_status_check" CHECK ("status" IN ('active', 'suspended')),
+  CONSTRAINT "users_failed_logins_min" CHECK ("failed_logins" >= 0)
 );
 --> statement-breakpoint
 CREATE TABLE "roles" (
@@ -34,10 +37,13 @@ CREATE TABLE "sessions" (
   "last_seen_at" timestamptz NOT NULL,
   "expires_at" timestamptz NOT NULL,
   "revoked_at" timestamptz,
+  "refresh_token_hash" varchar(64) NOT NULL,
+  "refresh_generation" integer DEFAULT 0 NOT NULL,
   "user_id" uuid NOT NULL,
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,
-  CONSTRAINT "sessions_pkey" PRIMARY KEY ("id")
+  CONSTRAINT "sessions_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "sessions_refresh_generation_min" CHECK ("refresh_generation" >= 0)
 );
 --> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE;

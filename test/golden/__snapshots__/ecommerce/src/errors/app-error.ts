@@ -40,7 +40,7 @@ export class ValidationError extends AppError {
 }
 
 export class AuthenticationError extends AppError {
-  readonly code = 'AUTHENTICATION_REQUIRED';
+  readonly code: string = 'AUTHENTICATION_REQUIRED';
 
   /** Challenges for the `WWW-Authenticate` header, e.g. `Bearer realm="api"`. */
   constructor(
@@ -113,7 +113,7 @@ export class PreconditionFailedError extends AppError {
 
 /** Well-formed input the data model cannot take: a reference to a record that does not exist, a broken rule. */
 export class UnprocessableEntityError extends AppError {
-  readonly code = 'UNPROCESSABLE_ENTITY';
+  readonly code: string = 'UNPROCESSABLE_ENTITY';
 }
 
 export class PayloadTooLargeError extends AppError {

@@ -13,6 +13,10 @@ export interface SessionProps {
   lastSeenAt: Date;
   expiresAt: Date;
   revokedAt: Date | null;
+  /** SHA-256 of the current refresh token. */
+  refreshTokenHash: string;
+  /** How many times the refresh token was rotated. */
+  refreshGeneration: number;
   /** The User this Session belongs to (many-to-one). */
   userId: string;
   createdAt: Date;
@@ -20,7 +24,8 @@ export interface SessionProps {
 }
 
 /** What creating a Session takes: identity, timestamps are assigned, defaulted fields may be left out. */
-export type NewSession = Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewSession = Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt' | 'refreshGeneration'> &
+  Partial<Pick<SessionProps, 'refreshGeneration'>>;
 
 /** What may change after creation. */
 export type SessionChanges = Partial<Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -46,7 +51,7 @@ export abstract class SessionBase {
     id: string = randomUUID(),
   ): T {
     const now = new Date();
-    return new this({ ...input, id: id, createdAt: now, updatedAt: now });
+    return new this({ refreshGeneration: 0, ...input, id: id, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -71,6 +76,14 @@ export abstract class SessionBase {
 
   get revokedAt(): Date | null {
     return this.props.revokedAt;
+  }
+
+  get refreshTokenHash(): string {
+    return this.props.refreshTokenHash;
+  }
+
+  get refreshGeneration(): number {
+    return this.props.refreshGeneration;
   }
 
   get userId(): string {
@@ -120,6 +133,15 @@ export abstract class SessionBase {
     }
     if (!(this.props.userAgent === null || this.props.userAgent.length <= 512)) {
       issues.push({ location: 'userAgent', message: 'must have at most 512 characters' });
+    }
+    if (!(this.props.refreshTokenHash.length <= 64)) {
+      issues.push({ location: 'refreshTokenHash', message: 'must have at most 64 characters' });
+    }
+    if (!(this.props.refreshGeneration >= 0)) {
+      issues.push({ location: 'refreshGeneration', message: 'must be at least 0' });
+    }
+    if (!Number.isInteger(this.props.refreshGeneration)) {
+      issues.push({ location: 'refreshGeneration', message: 'must be an integer' });
     }
     if (issues.length > 0) {
       throw new ValidationError(

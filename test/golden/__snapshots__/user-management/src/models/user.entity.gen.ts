@@ -19,13 +19,17 @@ export interface UserProps {
   lastLoginAt: Date | null;
   /** Names of the roles the user holds. */
   roles: unknown;
+  /** Failed logins in a row (sign-in's lockout). */
+  failedLogins: number;
+  /** Logins are refused until then. */
+  lockedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** What creating an User takes: identity, timestamps are assigned, defaulted fields may be left out. */
-export type NewUser = Omit<UserProps, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'emailVerified'> &
-  Partial<Pick<UserProps, 'status' | 'emailVerified'>>;
+export type NewUser = Omit<UserProps, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'emailVerified' | 'failedLogins'> &
+  Partial<Pick<UserProps, 'status' | 'emailVerified' | 'failedLogins'>>;
 
 /** What may change after creation. */
 export type UserChanges = Partial<Omit<UserProps, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -47,7 +51,15 @@ export abstract class UserBase {
   /** A new User: defaults applied, a fresh id (or the one given, when its parts need it first). */
   static create<T extends UserBase>(this: new (props: UserProps) => T, input: NewUser, id: string = randomUUID()): T {
     const now = new Date();
-    return new this({ status: 'active', emailVerified: false, ...input, id: id, createdAt: now, updatedAt: now });
+    return new this({
+      status: 'active',
+      emailVerified: false,
+      failedLogins: 0,
+      ...input,
+      id: id,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
 
   get id(): string {
@@ -80,6 +92,14 @@ export abstract class UserBase {
 
   get roles(): unknown {
     return this.props.roles;
+  }
+
+  get failedLogins(): number {
+    return this.props.failedLogins;
+  }
+
+  get lockedUntil(): Date | null {
+    return this.props.lockedUntil;
   }
 
   get createdAt(): Date {
@@ -134,6 +154,12 @@ export abstract class UserBase {
     }
     if (!(USER_STATUS_VALUES as readonly string[]).includes(this.props.status)) {
       issues.push({ location: 'status', message: 'must be one of active, suspended' });
+    }
+    if (!(this.props.failedLogins >= 0)) {
+      issues.push({ location: 'failedLogins', message: 'must be at least 0' });
+    }
+    if (!Number.isInteger(this.props.failedLogins)) {
+      issues.push({ location: 'failedLogins', message: 'must be an integer' });
     }
     if (issues.length > 0) {
       throw new ValidationError(`Invalid User: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`, issues);

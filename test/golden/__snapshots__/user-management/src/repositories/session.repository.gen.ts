@@ -27,13 +27,25 @@ export interface SessionFields {
   lastSeenAt: SessionProps['lastSeenAt'];
   expiresAt: SessionProps['expiresAt'];
   revokedAt: SessionProps['revokedAt'];
+  refreshTokenHash: SessionProps['refreshTokenHash'];
+  refreshGeneration: SessionProps['refreshGeneration'];
   userId: SessionProps['userId'];
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type SessionSortField =
-  'id' | 'ipAddress' | 'userAgent' | 'lastSeenAt' | 'expiresAt' | 'revokedAt' | 'userId' | 'createdAt' | 'updatedAt';
+  | 'id'
+  | 'ipAddress'
+  | 'userAgent'
+  | 'lastSeenAt'
+  | 'expiresAt'
+  | 'revokedAt'
+  | 'refreshTokenHash'
+  | 'refreshGeneration'
+  | 'userId'
+  | 'createdAt'
+  | 'updatedAt';
 
 /** The text fields a search looks in. */
 export type SessionSearchField = 'ipAddress' | 'userAgent';
@@ -81,6 +93,8 @@ const SORT_COLUMNS = {
   lastSeenAt: sessions.lastSeenAt,
   expiresAt: sessions.expiresAt,
   revokedAt: sessions.revokedAt,
+  refreshTokenHash: sessions.refreshTokenHash,
+  refreshGeneration: sessions.refreshGeneration,
   userId: sessions.userId,
   createdAt: sessions.createdAt,
   updatedAt: sessions.updatedAt,
@@ -206,6 +220,8 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
       ...fieldConditions(sessions.lastSeenAt, filter.lastSeenAt),
       ...fieldConditions(sessions.expiresAt, filter.expiresAt),
       ...fieldConditions(sessions.revokedAt, filter.revokedAt),
+      ...fieldConditions(sessions.refreshTokenHash, filter.refreshTokenHash),
+      ...fieldConditions(sessions.refreshGeneration, filter.refreshGeneration),
       ...fieldConditions(sessions.userId, filter.userId),
       ...fieldConditions(sessions.createdAt, filter.createdAt),
       ...fieldConditions(sessions.updatedAt, filter.updatedAt),
@@ -240,6 +256,8 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
       lastSeenAt: row.lastSeenAt,
       expiresAt: row.expiresAt,
       revokedAt: row.revokedAt,
+      refreshTokenHash: row.refreshTokenHash,
+      refreshGeneration: row.refreshGeneration,
       userId: row.userId,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -254,6 +272,8 @@ export abstract class DrizzleSessionRepositoryBase implements SessionRepository 
       lastSeenAt: props.lastSeenAt,
       expiresAt: props.expiresAt,
       revokedAt: props.revokedAt,
+      refreshTokenHash: props.refreshTokenHash,
+      refreshGeneration: props.refreshGeneration,
       userId: props.userId,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,

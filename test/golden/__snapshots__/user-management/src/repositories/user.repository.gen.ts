@@ -26,6 +26,8 @@ export interface UserFields {
   status: UserProps['status'];
   emailVerified: UserProps['emailVerified'];
   lastLoginAt: UserProps['lastLoginAt'];
+  failedLogins: UserProps['failedLogins'];
+  lockedUntil: UserProps['lockedUntil'];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,6 +40,8 @@ export type UserSortField =
   | 'status'
   | 'emailVerified'
   | 'lastLoginAt'
+  | 'failedLogins'
+  | 'lockedUntil'
   | 'createdAt'
   | 'updatedAt';
 
@@ -76,6 +80,8 @@ const SORT_COLUMNS = {
   status: users.status,
   emailVerified: users.emailVerified,
   lastLoginAt: users.lastLoginAt,
+  failedLogins: users.failedLogins,
+  lockedUntil: users.lockedUntil,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 } as const;
@@ -188,6 +194,8 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       ...fieldConditions(users.status, filter.status),
       ...fieldConditions(users.emailVerified, filter.emailVerified),
       ...fieldConditions(users.lastLoginAt, filter.lastLoginAt),
+      ...fieldConditions(users.failedLogins, filter.failedLogins),
+      ...fieldConditions(users.lockedUntil, filter.lockedUntil),
       ...fieldConditions(users.createdAt, filter.createdAt),
       ...fieldConditions(users.updatedAt, filter.updatedAt),
     ];
@@ -203,6 +211,8 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       emailVerified: row.emailVerified,
       lastLoginAt: row.lastLoginAt,
       roles: row.roles,
+      failedLogins: row.failedLogins,
+      lockedUntil: row.lockedUntil,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
@@ -218,6 +228,8 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       emailVerified: props.emailVerified,
       lastLoginAt: props.lastLoginAt,
       roles: props.roles,
+      failedLogins: props.failedLogins,
+      lockedUntil: props.lockedUntil,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,
     };

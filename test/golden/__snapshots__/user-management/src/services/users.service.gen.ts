@@ -6,6 +6,7 @@ import { toUser } from '../dto/mappers.gen.js';
 import { NotImplementedError } from '../errors/index.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
+import type { SignIn } from './sign-in.gen.js';
 
 /**
  * User accounts and their role assignments.
@@ -20,6 +21,8 @@ export abstract class UsersServiceBase {
     private readonly databaseRepositories: Repositories,
     /** For changes to several aggregates that must succeed or fail together. */
     protected readonly unitOfWork: UnitOfWork,
+    /** Sign-in as the domain model declares it. */
+    protected readonly signIn: SignIn,
   ) {}
 
   /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
@@ -158,13 +161,13 @@ export abstract class UsersServiceBase {
    *
    * POST /users/{userId}/password (operationId: changePassword)
    *
-   * Not generated: /users/{userId}/password is neither an action of User nor reached through one of its relations.
+   * Generated from the domain model's signIn: the changePassword step (src/services/sign-in.gen.ts).
    */
   async changePassword(
-    _input: UsersDto.ChangePasswordInput,
-    _context: RequestContext,
+    input: UsersDto.ChangePasswordInput,
+    context: RequestContext,
   ): Promise<UsersDto.ChangePasswordResult> {
-    throw new NotImplementedError('changePassword');
+    return this.signIn.changePassword(input, context);
   }
 
   /**

@@ -13,12 +13,15 @@ describe('Session (domain model)', () => {
     lastSeenAt: new Date('2024-01-15T09:30:00Z'),
     expiresAt: new Date('2024-01-15T09:30:00Z'),
     revokedAt: null,
+    refreshTokenHash: 'sample',
+    refreshGeneration: 0,
     userId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });
 
   it('is created from valid input, with identity and defaults assigned', () => {
     const created = Session.create(valid());
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.refreshGeneration).toEqual(0);
   });
 
   it('rejects ipAddress longer than 64', () => {
@@ -39,5 +42,20 @@ describe('Session (domain model)', () => {
         }),
       'userAgent',
     );
+  });
+
+  it('rejects refreshTokenHash longer than 64', () => {
+    expectRuleBroken(
+      () =>
+        Session.create({
+          ...valid(),
+          refreshTokenHash: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'refreshTokenHash',
+    );
+  });
+
+  it('rejects refreshGeneration below 0', () => {
+    expectRuleBroken(() => Session.create({ ...valid(), refreshGeneration: -1 }), 'refreshGeneration');
   });
 });

@@ -15,6 +15,8 @@ describe('User (domain model)', () => {
     emailVerified: false,
     lastLoginAt: null,
     roles: {},
+    failedLogins: 0,
+    lockedUntil: null,
   });
 
   it('is created from valid input, with identity and defaults assigned', () => {
@@ -22,6 +24,7 @@ describe('User (domain model)', () => {
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.status).toEqual('active');
     expect(created.emailVerified).toEqual(false);
+    expect(created.failedLogins).toEqual(0);
   });
 
   it('rejects email longer than 254', () => {
@@ -62,5 +65,9 @@ describe('User (domain model)', () => {
         }),
       'passwordHash',
     );
+  });
+
+  it('rejects failedLogins below 0', () => {
+    expectRuleBroken(() => User.create({ ...valid(), failedLogins: -1 }), 'failedLogins');
   });
 });

@@ -27,6 +27,8 @@ export async function sampleUser(repositories: Repositories, overrides: Partial<
       emailVerified: false,
       lastLoginAt: null,
       roles: {},
+      failedLogins: 0,
+      lockedUntil: null,
       ...overrides,
     }),
   );
@@ -49,6 +51,8 @@ export async function sampleSession(repositories: Repositories, overrides: Parti
       lastSeenAt: new Date('2024-01-15T09:30:00Z'),
       expiresAt: new Date('2024-01-15T09:30:00Z'),
       revokedAt: null,
+      refreshTokenHash: 'sample',
+      refreshGeneration: 0,
       userId: user.id,
       ...overrides,
     }),
