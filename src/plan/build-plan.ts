@@ -45,7 +45,7 @@ const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/errors\/database-e
 const CALLER_MODULE = 'src/models/caller.ts';
 const CONDITIONS_MODULE = 'src/repositories/access-conditions.ts';
 /** Sign-in from the model's declaration: only when declared. */
-const SIGN_IN_MODULES: ReadonlySet<string> = new Set(['src/services/sign-in.gen.ts', 'src/utils/password-hash.ts']);
+const SIGN_IN_MODULES: ReadonlySet<string> = new Set(['src/services/sign-in.gen.ts', 'src/utils/password-hash.ts', 'test/api/sign-in.api.gen.ts']);
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {

@@ -35,6 +35,10 @@ export interface SignInView {
   lockoutSeconds: number;
   /** The refresh-token cookie, as `Set-Cookie` attributes, when the spec declares one. */
   cookie: { name: string; attributes: string } | undefined;
+  /** The generated tests' function that stores a valid user (test/support/samples.gen.ts). */
+  sampleUser: string;
+  /** Import lines of the user-owned service classes, for the generated tests. */
+  serviceImports: string[];
   /** Import lines of the DTO namespaces the steps use. */
   dtoImports: string[];
   login: StepView | undefined;
@@ -45,6 +49,14 @@ export interface SignInView {
 
 export interface StepView {
   operationId: string;
+  /** The success status. */
+  status: number;
+  /** The request URL as a TypeScript template literal (the password change's holds `${userId}`). */
+  url: string;
+  /** The user-owned service class that holds the step's method, its module, and the method (generated tests skip once it is overridden). */
+  serviceClass: string;
+  serviceModule: string;
+  methodName: string;
   inputType: string;
   resultType: string;
   /** The token response's members the step fills. */
@@ -61,7 +73,7 @@ export interface StepView {
 
 const FILLED = new Set(['refreshTokenHash', 'refreshGeneration', 'expiresAt', 'revokedAt', 'lastSeenAt']);
 
-export function buildSignInView(binding: SignInBinding, domain: DomainModel, model: ApiModel): SignInView {
+export function buildSignInView(binding: SignInBinding, domain: DomainModel, model: ApiModel, serviceSuffix = 'Service'): SignInView {
   const { signIn } = binding;
   const entity = (name: string): Entity => domain.entities.find((e) => e.names.original === name)!;
   const user = entity(signIn.entity);
@@ -83,8 +95,14 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
     const namespace = `${found.resource.names.pascal}Dto`;
     dtoImports.add(`import type * as ${namespace} from '../dto/${found.resource.names.kebab}.dto.gen.js';`);
     const success = found.operation.responses.find((r) => Number(r.status) === bound.status);
+    const path = `${model.basePath}${found.operation.path}`.replace(/\{[^}]+\}/g, '${userId}').replaceAll('`', '\\`');
     return {
       operationId: bound.operationId,
+      status: bound.status,
+      url: `\`${path}\``,
+      serviceClass: `${found.resource.names.pascal}${serviceSuffix}`,
+      serviceModule: `../../src/services/${found.resource.names.kebab}.service.js`,
+      methodName: found.operation.methodName,
       inputType: `${namespace}.${found.operation.typeName}Input`,
       resultType: `${namespace}.${found.operation.typeName}Result`,
       tokenMembers: Object.fromEntries(bound.tokenMembers.map((m) => [m, true])),
@@ -119,6 +137,8 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
     lockoutSeconds: signIn.lockout.seconds,
     cookie: binding.cookie && { name: binding.cookie.name, attributes: `HttpOnly; Secure; SameSite=Strict; Path=${binding.cookie.path}` },
     dtoImports: [...dtoImports].sort(),
+    sampleUser: `sample${user.names.pascal}`,
+    serviceImports: [...new Set(Object.values(steps).flatMap((s) => (s ? [`import { ${s.serviceClass} } from '${s.serviceModule}';`] : [])))].sort(),
     ...steps,
   };
 }

@@ -233,14 +233,15 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence, options.classSuffixes?.service) : undefined;
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
   const jwt = jwtSchemes(model);
-  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork });
+  const signIn = options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model, options.classSuffixes?.service);
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn });
   const helpers = policyHelpers(options.persistence, domain.entities);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
   return {
     ...domain,
-    signIn: options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model),
+    signIn,
     policyRoles: policyRoles(options.domain),
     usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
     policyHelpers: helpers,

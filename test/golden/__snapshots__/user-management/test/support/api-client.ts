@@ -16,6 +16,8 @@ export interface ApiRequest {
   mediaType?: string;
   /** Who sends it, to try the domain model's policies (else a caller holding every role they name). */
   as?: TestCaller;
+  /** `false`: no test credentials; the request's own headers (a token sign-in issued) authenticate it. */
+  credentials?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class ApiClient {
           body: { mediaType: request.mediaType ?? 'application/json', value: request.body },
         }),
       },
-      { ...(request.as && { caller: request.as }) },
+      { ...(request.as && { caller: request.as }), ...(request.credentials === false && { credentials: false }) },
     );
     expect(response.statusCode, `${operationId} answered ${response.statusCode} ${response.body.slice(0, 500)}`).toBe(
       status,
