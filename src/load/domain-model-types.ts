@@ -22,6 +22,8 @@ export interface SignInDocument {
   accessTokenMinutes?: number;
   refreshTokenDays?: number;
   lockout?: { attempts?: number; minutes?: number };
+  /** Where the permissions the current user gets come from: the roles' entity, its name field and its permissions field. */
+  rolePermissions?: { entity: string; name: string; permissions: string };
   operations: Partial<Record<'login' | 'refresh' | 'logout' | 'me' | 'changePassword', string>>;
 }
 

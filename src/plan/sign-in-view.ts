@@ -41,9 +41,12 @@ export interface SignInView {
   serviceImports: string[];
   /** Import lines of the DTO namespaces the steps use. */
   dtoImports: string[];
+  /** Where the current user's permissions come from: the roles' repository and fields. */
+  rolePermissions: { repository: string; name: string; permissions: string } | undefined;
   login: StepView | undefined;
   refresh: StepView | undefined;
   logout: StepView | undefined;
+  me: StepView | undefined;
   changePassword: StepView | undefined;
 }
 
@@ -67,6 +70,10 @@ export interface StepView {
   cookieParameter: string | undefined;
   /** changePassword: the path parameter holding the user's id. */
   userParameter: string | undefined;
+  /** me: the mapper of the user (`toUser`), and whether the response adds the session id and the permissions. */
+  mapper: string | undefined;
+  sessionId: boolean;
+  permissions: boolean;
   /** The spec's code for the step's own refusal, as a literal (`'REFRESH_TOKEN_REUSED'`), or undefined. */
   refusalCode: string | undefined;
 }
@@ -109,11 +116,15 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
       setsCookie: binding.cookie !== undefined && (success?.headers.some((h) => h.name.toLowerCase() === 'set-cookie') ?? false),
       cookieParameter: bound.cookieParameter === undefined ? undefined : stringLiteral(bound.cookieParameter),
       userParameter: bound.userParameter,
+      mapper: bound.me && `to${bound.me.shape}`,
+      sessionId: bound.me?.sessionId ?? false,
+      permissions: bound.me?.permissions ?? false,
       refusalCode: (bound.codes.reused ?? bound.codes.wrongPassword) === undefined ? undefined : stringLiteral((bound.codes.reused ?? bound.codes.wrongPassword)!),
     };
   };
   const of = (name: SignInOperation['step']) => binding.operations.find((o) => o.step === name);
-  const steps = { login: step(of('login')), refresh: step(of('refresh')), logout: step(of('logout')), changePassword: step(of('changePassword')) };
+  const steps = { login: step(of('login')), refresh: step(of('refresh')), logout: step(of('logout')), me: step(of('me')), changePassword: step(of('changePassword')) };
+  const roles = signIn.rolePermissions && entity(signIn.rolePermissions.entity);
   const bearer = model.securitySchemes.find((s) => s.kind === 'bearer' && s.rolesClaim !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(s.rolesClaim));
   return {
     userClass: user.names.pascal,
@@ -138,6 +149,7 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
     cookie: binding.cookie && { name: binding.cookie.name, attributes: `HttpOnly; Secure; SameSite=Strict; Path=${binding.cookie.path}` },
     dtoImports: [...dtoImports].sort(),
     sampleUser: `sample${user.names.pascal}`,
+    rolePermissions: roles && signIn.rolePermissions && { repository: repositoryProperty(roles), name: signIn.rolePermissions.name, permissions: signIn.rolePermissions.permissions },
     serviceImports: [...new Set(Object.values(steps).flatMap((s) => (s ? [`import { ${s.serviceClass} } from '${s.serviceModule}';`] : [])))].sort(),
     ...steps,
   };

@@ -152,7 +152,7 @@ export interface OperationView {
   serviceDoc: string[];
   /** The generated implementation (undefined: a 501 stub). */
   implementation: (ImplementedMethod & { usesInput: boolean }) | undefined;
-  /** The operation checks credentials the request carries (sign-in's login and refresh): a made-up valid request may answer 401. */
+  /** The operation checks credentials the request carries (sign-in's login and refresh; `me` needs a token of an account): a made-up valid request may answer 401. */
   checksCredentials: boolean;
   /** The DTO type of the method's input (path, query, headers and body). */
   inputType: string;
@@ -343,7 +343,7 @@ function resourceView(
     return {
       ...view,
       implementation: method && { ...method, usesInput: step !== undefined || /\binput\./.test(method.body) },
-      checksCredentials: step === 'login' || step === 'refresh',
+      checksCredentials: step === 'login' || step === 'refresh' || step === 'me',
       serviceDoc: [...view.doc, ...(entry ? implementationDoc(entry) : [])],
     };
   });

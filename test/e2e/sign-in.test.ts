@@ -53,12 +53,17 @@ async function listen(databaseUrl: string | undefined, dataDir: string, email: s
   const { connectDatabase } = await dist('repositories/database.js');
   const { createRepositories } = await dist('repositories/repositories.gen.js');
   const { User } = await dist('models/user.entity.js');
+  const { Role } = await dist('models/role.entity.js');
   const { hashPassword } = await dist('utils/password-hash.js');
   const { buildApp } = await dist('app.js');
   const database = await connectDatabase({ databaseUrl, dataDir });
   await database.migrate();
   const user = User.create({ email, displayName: 'Grace Hopper', passwordHash: await hashPassword(PASSWORD), roles: ['admin'], lastLoginAt: null, lockedUntil: null });
-  await createRepositories(database.db).users.insert(user);
+  const repositories = createRepositories(database.db);
+  await repositories.users.insert(user);
+  if (!(await repositories.roles.findOne({ name: 'admin' }))) {
+    await repositories.roles.insert(Role.create({ name: 'admin', description: null, permissions: ['users:write', 'users:read'], builtIn: true }));
+  }
   const app = await buildApp(loadConfig({ JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) }), { database });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -109,6 +114,24 @@ describe.each(['embedded', 'postgres'] as const)('sign-in over HTTP on the %s da
     expect(typeof claims.sid).toBe('string');
     expect(data.refreshToken).toMatch(new RegExp(`^${String(claims.sid)}\\.0\\.`));
     expect(response.headers.get('set-cookie')).toBe(`refresh_token=${data.refreshToken}; HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth; Max-Age=2592000`);
+  });
+
+  it('returns the caller (GET /auth/me) with the session of the token and the permissions of the roles; a suspended account may not log in', async ({ skip }) => {
+    if (!server) skip();
+    const { accessToken } = (await login()).body.data!;
+    const me = await fetch(`${server.baseUrl}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(me.status).toBe(200);
+    const { data } = (await me.json()) as { data: Record<string, unknown> };
+    expect(data).toMatchObject({ id: server.userId, email: 'grace@example.com', roles: ['admin'], sessionId: decodeJwt(accessToken).sid, permissions: ['users:read', 'users:write'] });
+    expect(data).not.toHaveProperty('passwordHash');
+    expect(data).not.toHaveProperty('password');
+
+    const backOffice = await new SignJWT({ scope: 'users:write' }).setProtectedHeader({ alg: 'HS256' }).setSubject('back-office').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    const suspend = (status: string) =>
+      fetch(`${server.baseUrl}/users/${server.userId}`, { method: 'PATCH', headers: { authorization: `Bearer ${backOffice}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+    expect((await suspend('suspended')).status).toBe(200);
+    expect((await login()).status).toBe(403);
+    expect((await suspend('active')).status).toBe(200);
   });
 
   it('answers a wrong password and an unknown e-mail alike, and locks after 5 failures in a row (429 with Retry-After)', async ({ skip }) => {

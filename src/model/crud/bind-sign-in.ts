@@ -2,7 +2,7 @@ import { error, ScaffoldError, type Diagnostic } from '../../diagnostics/diagnos
 import type { DomainModel, SignIn, SignInStep } from '../domain/types.js';
 import type { ApiModel, Operation, ResponseDefinition } from '../types.js';
 import { createSchemaReader, type SchemaReader } from './schema-shape.js';
-import type { CrudModel, SignInRules } from './types.js';
+import type { CrudModel, OutputShape, SignInRules } from './types.js';
 
 /** The members of a token response the generated sign-in fills. */
 export const TOKEN_MEMBERS = ['accessToken', 'refreshToken', 'expiresIn', 'tokenType'] as const;
@@ -21,6 +21,8 @@ export interface SignInOperation {
   userParameter: string | undefined;
   /** refresh: the cookie parameter that may carry the refresh token instead of the body. */
   cookieParameter: string | undefined;
+  /** me: the mapper of the user's representation (`User` -> `toUser`) and the members added to it. */
+  me: { shape: string; sessionId: boolean; permissions: boolean } | undefined;
   /** Codes the spec states for the step's own refusals (`401 REFRESH_TOKEN_REUSED`). */
   codes: { reused?: string; wrongPassword?: string };
 }
@@ -53,7 +55,7 @@ export function bindSignIn(model: ApiModel, domain: DomainModel, crud: CrudModel
       fail(`the spec has no operation "${operationId}"`);
       continue;
     }
-    const bound = bindStep(step, operation, signIn, reader);
+    const bound = bindStep(step, operation, signIn, reader, crud);
     if (typeof bound === 'string') {
       fail(`${bound} (operation ${operationId})`);
       continue;
@@ -92,7 +94,7 @@ function stepRules(bound: SignInOperation, signIn: SignIn): SignInRules {
   }
 }
 
-function bindStep(step: SignInStep, operation: Operation, signIn: SignIn, reader: SchemaReader): SignInOperation | string {
+function bindStep(step: SignInStep, operation: Operation, signIn: SignIn, reader: SchemaReader, crud: CrudModel): SignInOperation | string {
   const success = operation.responses.find((r) => /^2\d\d$/.test(r.status));
   if (!success) return 'it declares no success response';
   const status = Number(success.status);
@@ -100,7 +102,7 @@ function bindStep(step: SignInStep, operation: Operation, signIn: SignIn, reader
   const bodyShape = reader.objectShape(body?.schema);
   const secured = operation.security.length > 0 && operation.security.every((r) => r.schemes.length > 0);
   const codesAt = (code: number) => operation.responses.filter((r) => Number(r.status) === code).flatMap((r) => r.codes.stated);
-  const base = { step, operationId: operation.operationId, status, envelope: success.envelope, tokenMembers: [], userParameter: undefined, cookieParameter: undefined, codes: {} };
+  const base = { step, operationId: operation.operationId, status, envelope: success.envelope, tokenMembers: [], userParameter: undefined, cookieParameter: undefined, me: undefined, codes: {} };
   switch (step) {
     case 'login': {
       for (const property of [signIn.identifier, 'password']) if (!bodyShape?.properties.has(property)) return `the request body needs a "${property}" property`;
@@ -117,8 +119,23 @@ function bindStep(step: SignInStep, operation: Operation, signIn: SignIn, reader
     case 'logout':
       if (!secured) return 'it must require the access token (a security requirement) to know which session to end';
       return status === 204 || !success.contents.length ? base : 'it must answer without a body (204)';
-    case 'me':
-      return 'returning the current user is not generated yet; remove it from signIn.operations and implement it by hand';
+    case 'me': {
+      if (!secured) return 'it must require the access token (a security requirement)';
+      const json = success.contents.find((c) => c.kind === 'json');
+      const outer = reader.objectShape(json?.schema);
+      const data = success.envelope ? reader.objectShape(outer?.properties.get('data')) : outer;
+      if (!data) return 'the success response must be a JSON object: the user';
+      const extras = new Set(['sessionId', ...(signIn.rolePermissions ? ['permissions'] : [])]);
+      // The representation of the user another operation returns that leaves the fewest required members unfilled.
+      const missingFrom = (shape: OutputShape) => [...data.required].filter((p) => !extras.has(p) && !shape.properties.some((o) => o.property === p));
+      const candidates = crud.shapes.filter((s) => s.source.kind === 'entity' && s.source.name === signIn.entity).sort((a, b) => missingFrom(a).length - missingFrom(b).length);
+      const shape = candidates[0];
+      if (!shape || missingFrom(shape).length > 0) {
+        const missing = shape ? missingFrom(shape) : [...data.required];
+        return `the response requires ${missing.map((m) => `"${m}"`).join(', ')}, which no representation of ${signIn.entity} the other operations return has${missing.includes('permissions') ? ' ("permissions" needs signIn.rolePermissions)' : ''}`;
+      }
+      return { ...base, me: { shape: shape.name, sessionId: data.properties.has('sessionId'), permissions: data.properties.has('permissions') && signIn.rolePermissions !== undefined } };
+    }
     case 'changePassword': {
       if (!secured) return 'it must require the access token (a security requirement)';
       for (const property of ['currentPassword', 'newPassword']) if (!bodyShape?.properties.has(property)) return `the request body needs a "${property}" property`;

@@ -55,6 +55,16 @@ export function buildSignIn(document: SignInDocument, entities: readonly Entity[
   if (document.roles !== undefined) check(entity, { name: document.roles, types: ['json'], required: true }, at('roles'), 'signIn roles');
   for (const need of LOCKOUT_FIELDS) check(entity, need, at('entity'), 'the lockout needs field');
   for (const need of SESSION_FIELDS) check(sessions, need, at('sessions'), 'sign-in sessions need field');
+  if (document.rolePermissions && document.roles === undefined) report('signIn rolePermissions needs signIn roles: the permissions are those of the user\'s roles', at('rolePermissions'));
+  if (document.rolePermissions) {
+    const { entity: name, name: nameField, permissions } = document.rolePermissions;
+    const roles = byName.get(name);
+    if (!roles) report(`signIn rolePermissions names unknown entity "${name}"${didYouMean(name, byName.keys())}`, at('rolePermissions', 'entity'));
+    else {
+      check(roles, { name: nameField, types: ['string', 'text'], required: true, unique: true }, at('rolePermissions', 'name'), 'signIn rolePermissions name');
+      check(roles, { name: permissions, types: ['json'], required: true }, at('rolePermissions', 'permissions'), 'signIn rolePermissions permissions');
+    }
+  }
   const relation = sessions.relations.find((r) => r.kind === 'many-to-one' && r.target === entity.names.original);
   if (!relation) report(`session entity ${sessions.names.original} needs a many-to-one relation to ${entity.names.original}`, at('sessions'));
 
@@ -92,6 +102,7 @@ export function buildSignIn(document: SignInDocument, entities: readonly Entity[
     accessTokenSeconds: (document.accessTokenMinutes ?? 15) * 60,
     refreshTokenSeconds: (document.refreshTokenDays ?? 30) * 86_400,
     lockout: { attempts: document.lockout?.attempts ?? 5, seconds: (document.lockout?.minutes ?? 15) * 60 },
+    rolePermissions: document.rolePermissions && { ...document.rolePermissions },
     operations: { ...document.operations },
     operationLocations: Object.fromEntries(steps.map((step) => [step, locate(at('operations', step))])),
   };

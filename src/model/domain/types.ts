@@ -34,6 +34,8 @@ export interface SignIn {
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
   lockout: { attempts: number; seconds: number };
+  /** Where the current user's permissions come from: the roles' entity, its name and permissions fields. */
+  rolePermissions: { entity: string; name: string; permissions: string } | undefined;
   /** Step -> the operationId that performs it. */
   operations: Partial<Record<SignInStep, string>>;
   /** Where each step's operation is named in the model, for errors found against the spec. */

@@ -117,10 +117,12 @@ describe('sign-in bound to the spec', () => {
       ['login', 'login', 200, 'accessToken refreshToken expiresIn tokenType', {}],
       ['refresh', 'refreshToken', 200, 'accessToken refreshToken expiresIn tokenType', { reused: 'REFRESH_TOKEN_REUSED' }],
       ['logout', 'logout', 204, '', {}],
+      ['me', 'getCurrentUser', 200, '', {}],
       ['changePassword', 'changePassword', 204, '', { wrongPassword: 'INVALID_CURRENT_PASSWORD' }],
     ]);
     expect(crud.operations.get('login')?.implementation).toMatchObject({ kind: 'sign-in', step: 'login' });
     expect(binding?.operations.find((o) => o.step === 'changePassword')?.userParameter).toBe('userId');
+    expect(binding?.operations.find((o) => o.step === 'me')?.me).toEqual({ shape: 'User', sessionId: true, permissions: true });
   });
 
   it('covers in the report the rules its steps enforce, and leaves listed those they do not', async () => {
@@ -149,6 +151,11 @@ describe('sign-in bound to the spec', () => {
       return [];
     };
     expect(bind({ login: 'logIn' })).toEqual(['SCF019 signIn login: the spec has no operation "logIn"']);
+    expect(bind({ me: 'getCurrentUser' }).length).toBe(0);
+    // Without rolePermissions, the response's required `permissions` has no source.
+    expect(() => bindSignIn(model, { ...domain, signIn: { ...signIn, rolePermissions: undefined, operations: { me: 'getCurrentUser' } } }, crud)).toThrow(
+      'signIn me: the response requires "permissions", which no representation of User the other operations return has ("permissions" needs signIn.rolePermissions) (operation getCurrentUser)',
+    );
     expect(bind({ login: 'refreshToken', logout: 'login', changePassword: 'getUser' })).toEqual([
       'SCF019 signIn login: the request body needs a "email" property (operation refreshToken)',
       'SCF019 signIn logout: it must require the access token (a security requirement) to know which session to end (operation login)',

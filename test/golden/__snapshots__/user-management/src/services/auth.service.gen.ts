@@ -80,13 +80,13 @@ export abstract class AuthServiceBase {
    *
    * GET /auth/me (operationId: getCurrentUser)
    *
-   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
+   * Generated from the domain model's signIn: the me step (src/services/sign-in.gen.ts).
    */
   async getCurrentUser(
-    _input: AuthDto.GetCurrentUserInput,
-    _context: RequestContext,
+    input: AuthDto.GetCurrentUserInput,
+    context: RequestContext,
   ): Promise<AuthDto.GetCurrentUserResult> {
-    throw new NotImplementedError('getCurrentUser');
+    return this.signIn.me(input, context);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Config } from '../config/env.js';
 import type { RequestContext } from '../dto/operation-types.js';
 import type * as AuthDto from '../dto/auth.dto.gen.js';
 import type * as UsersDto from '../dto/users.dto.gen.js';
+import { toUser } from '../dto/mappers.gen.js';
 import {
   AuthenticationError,
   AuthorizationError,
@@ -46,6 +47,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sha256(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+/** The strings of a json value that should hold a list of them (anything else: none). */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The names of the user's roles. */
+function rolesOf(user: User): string[] {
+  return strings(user.roles);
 }
 
 /**
@@ -205,6 +216,21 @@ export class SignIn {
     context.setHeader('set-cookie', `refresh_token=; HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth; Max-Age=0`);
   }
 
+  /** getCurrentUser: the caller's own account, the session of its token and the permissions its roles grant. */
+  async me(_input: AuthDto.GetCurrentUserInput, context: RequestContext): Promise<AuthDto.GetCurrentUserResult> {
+    const userId = context.auth?.subject;
+    const sessionId = context.auth?.claims.sid;
+    if (typeof sessionId !== 'string') throw new AuthenticationError('This token belongs to no session');
+    return this.unitOfWork.run(async (repositories) => {
+      const user = userId !== undefined && UUID.test(userId) ? await repositories.users.findById(userId) : undefined;
+      if (!user) throw new AuthenticationError('The account of this token no longer exists');
+      const names = rolesOf(user);
+      const roles = names.length === 0 ? [] : await repositories.roles.findAll({ name: { in: names } });
+      const permissions = [...new Set(roles.flatMap((role) => strings(role.permissions)))].sort();
+      return { ...toUser(user), sessionId, permissions };
+    });
+  }
+
   /** changePassword: the caller's own password only; the current one must match; every other session is revoked. */
   async changePassword(
     input: UsersDto.ChangePasswordInput,
@@ -235,10 +261,7 @@ export class SignIn {
   /** A short-lived access token for the user and session: `sub`, `sid` and the user's roles. */
   private async accessToken(user: User, sessionId: string): Promise<string> {
     if (!this.jwt.secret) throw new InternalError('JWT_SECRET must be set to sign access tokens');
-    const roles = Array.isArray(user.roles)
-      ? user.roles.filter((role): role is string => typeof role === 'string')
-      : [];
-    let token = new SignJWT({ sid: sessionId, ['roles']: roles })
+    let token = new SignJWT({ sid: sessionId, ['roles']: rolesOf(user) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuedAt()

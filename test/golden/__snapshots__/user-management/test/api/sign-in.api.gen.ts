@@ -31,7 +31,11 @@ describe('sign-in over HTTP', () => {
   /** A new account with PASSWORD; its identifier. */
   async function account(): Promise<{ id: string; name: string }> {
     const name = `signin${next()}@example.com`;
-    const user = await sampleUser(api.repositories, { email: name, passwordHash: await hashPassword(PASSWORD) });
+    const user = await sampleUser(api.repositories, {
+      email: name,
+      passwordHash: await hashPassword(PASSWORD),
+      roles: [],
+    });
     return { id: user.id, name };
   }
 
@@ -92,6 +96,23 @@ describe('sign-in over HTTP', () => {
     const session = await api.repositories.sessions.getById(String(decodeJwt(accessToken).sid));
     expect(session.revokedAt).not.toBeNull();
   });
+
+  it.skipIf(overridden(AuthService, 'getCurrentUser'))(
+    'returns the caller`s own account and the session of its token',
+    async () => {
+      const { id, name } = await account();
+      const tokens = await login(name, PASSWORD, 200);
+      const { accessToken } = tokens.data ?? tokens;
+      const body = await api.call(200, 'getCurrentUser', {
+        url: `/api/v1/auth/me`,
+        credentials: false,
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      const me = body.data ?? body;
+      expect(me.id).toBe(id);
+      expect(me.sessionId).toBe(decodeJwt(accessToken).sid);
+    },
+  );
 
   it.skipIf(overridden(UsersService, 'changePassword'))(
     'changes only the caller`s own password, after checking the current one, and revokes the other sessions',
