@@ -21,7 +21,7 @@ export interface SignInDocument {
   sessions: string;
   accessTokenMinutes?: number;
   refreshTokenDays?: number;
-  lockout?: { attempts?: number; minutes?: number };
+  lockout?: { attempts?: number; minutes?: number; addressAttempts?: number };
   /** Where the permissions the current user gets come from: the roles' entity, its name field and its permissions field. */
   rolePermissions?: { entity: string; name: string; permissions: string };
   operations: Partial<Record<'login' | 'refresh' | 'logout' | 'me' | 'changePassword', string>>;

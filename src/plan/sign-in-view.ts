@@ -33,6 +33,10 @@ export interface SignInView {
   refreshTokenSeconds: number;
   lockoutAttempts: number;
   lockoutSeconds: number;
+  /** Failed logins from one address after which every login from it is refused for the lockout's time. */
+  addressAttempts: number;
+  /** The session has an `ipAddress` field: set from the client's address on login and refresh. */
+  ipAddress: boolean;
   /** The refresh-token cookie, as `Set-Cookie` attributes, when the spec declares one. */
   cookie: { name: string; attributes: string } | undefined;
   /** The generated tests' function that stores a valid user (test/support/samples.gen.ts). */
@@ -78,7 +82,7 @@ export interface StepView {
   refusalCode: string | undefined;
 }
 
-const FILLED = new Set(['refreshTokenHash', 'refreshGeneration', 'expiresAt', 'revokedAt', 'lastSeenAt']);
+const FILLED = new Set(['refreshTokenHash', 'refreshGeneration', 'expiresAt', 'revokedAt', 'lastSeenAt', 'ipAddress']);
 
 export function buildSignInView(binding: SignInBinding, domain: DomainModel, model: ApiModel, serviceSuffix = 'Service'): SignInView {
   const { signIn } = binding;
@@ -146,6 +150,8 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
     refreshTokenSeconds: signIn.refreshTokenSeconds,
     lockoutAttempts: signIn.lockout.attempts,
     lockoutSeconds: signIn.lockout.seconds,
+    addressAttempts: signIn.lockout.addressAttempts,
+    ipAddress: signIn.sessions.ipAddress,
     cookie: binding.cookie && { name: binding.cookie.name, attributes: `HttpOnly; Secure; SameSite=Strict; Path=${binding.cookie.path}` },
     dtoImports: [...dtoImports].sort(),
     sampleUser: `sample${user.names.pascal}`,

@@ -149,6 +149,21 @@ describe.each(['embedded', 'postgres'] as const)('sign-in over HTTP on the %s da
     for (let attempt = 2; attempt <= 5; attempt += 1) await login(PASSWORD, 'nobody@example.com');
     expect((await login(PASSWORD, 'nobody@example.com')).status).toBe(429);
   });
+
+  it('refuses every login from an address after 20 failed logins from it, whatever the names', async ({ skip }) => {
+    if (!server) skip();
+    let failures = 0;
+    for (let attempt = 0; attempt < 25; attempt += 1) {
+      const { status } = await login('not-the-password', `guess${attempt}@example.com`);
+      if (status === 429) break;
+      expect(status).toBe(401);
+      failures += 1;
+    }
+    expect(failures).toBeLessThan(20);
+    const refused = await login(PASSWORD, 'grace@example.com');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+  });
 });
 
 describe.each(['embedded', 'postgres'] as const)('sessions over HTTP on the %s database', (kind) => {

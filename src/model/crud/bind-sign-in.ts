@@ -76,18 +76,20 @@ function stepRules(bound: SignInOperation, signIn: SignIn): SignInRules {
     case 'login':
       return {
         answers: [unauthorized, { status: 429, code: 'RATE_LIMITED' }, ...(signIn.activeWhen ? [{ status: 403, code: 'FORBIDDEN' }] : [])],
+        throttlesFailures: true,
         ownAccountOnly: false,
-        summary: `sign-in login (scrypt; lockout after ${signIn.lockout.attempts} failures for ${signIn.lockout.seconds / 60} min)`,
+        summary: `sign-in login (scrypt; lockout after ${signIn.lockout.attempts} failures of an account or ${signIn.lockout.addressAttempts} from an address, for ${signIn.lockout.seconds / 60} min)`,
       };
     case 'refresh':
-      return { answers: [unauthorized, ...(bound.codes.reused ? [{ status: 401, code: bound.codes.reused }] : [])], ownAccountOnly: false, summary: 'sign-in refresh (rotation; reuse revokes the session)' };
+      return { answers: [unauthorized, ...(bound.codes.reused ? [{ status: 401, code: bound.codes.reused }] : [])], throttlesFailures: false, ownAccountOnly: false, summary: 'sign-in refresh (rotation; reuse revokes the session)' };
     case 'logout':
-      return { answers: [], ownAccountOnly: false, summary: "sign-in logout (revokes the token's session)" };
+      return { answers: [], throttlesFailures: false, ownAccountOnly: false, summary: "sign-in logout (revokes the token's session)" };
     case 'me':
-      return { answers: [], ownAccountOnly: true, summary: 'sign-in me' };
+      return { answers: [], throttlesFailures: false, ownAccountOnly: true, summary: 'sign-in me' };
     case 'changePassword':
       return {
         answers: [{ status: 403, code: 'FORBIDDEN' }, { status: 422, code: bound.codes.wrongPassword ?? 'UNPROCESSABLE_ENTITY' }],
+        throttlesFailures: false,
         ownAccountOnly: true,
         summary: 'sign-in changePassword (own account; current password checked; other sessions revoked)',
       };

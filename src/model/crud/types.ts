@@ -157,6 +157,8 @@ export type Implementation =
 /** What a sign-in step enforces, for the report: the refusals it answers and whether it admits only the account itself. */
 export interface SignInRules {
   answers: { status: number; code: string }[];
+  /** The step throttles failed attempts, per account and per client address (login's lockout). */
+  throttlesFailures: boolean;
   /** The step acts on the caller's own account only (a password change). */
   ownAccountOnly: boolean;
   /** How it reads in the report (`lockout after 5 failures for 15 min`). */

@@ -101,7 +101,7 @@ export function buildSignIn(document: SignInDocument, entities: readonly Entity[
     },
     accessTokenSeconds: (document.accessTokenMinutes ?? 15) * 60,
     refreshTokenSeconds: (document.refreshTokenDays ?? 30) * 86_400,
-    lockout: { attempts: document.lockout?.attempts ?? 5, seconds: (document.lockout?.minutes ?? 15) * 60 },
+    lockout: { attempts: document.lockout?.attempts ?? 5, seconds: (document.lockout?.minutes ?? 15) * 60, addressAttempts: document.lockout?.addressAttempts ?? 20 },
     rolePermissions: document.rolePermissions && { ...document.rolePermissions },
     operations: { ...document.operations },
     operationLocations: Object.fromEntries(steps.map((step) => [step, locate(at('operations', step))])),

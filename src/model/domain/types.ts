@@ -33,7 +33,7 @@ export interface SignIn {
   sessions: { entity: string; relation: string; lastSeenAt: boolean; ipAddress: boolean; userAgent: boolean };
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
-  lockout: { attempts: number; seconds: number };
+  lockout: { attempts: number; seconds: number; addressAttempts: number };
   /** Where the current user's permissions come from: the roles' entity, its name and permissions fields. */
   rolePermissions: { entity: string; name: string; permissions: string } | undefined;
   /** Step -> the operationId that performs it. */

@@ -42,7 +42,8 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'error-code':
       return unansweredCodes(sentence, declared).length === 0;
     case 'other':
-      return false;
+      // The one rule outside the kinds a declaration covers: a login's throttling of failed attempts.
+      return declared.signIn?.throttlesFailures === true && /\b(rate.limit|throttl|lock)/i.test(sentence.text) && /\b(fail|attempt)/i.test(sentence.text);
   }
 }
 

@@ -75,7 +75,7 @@ describe('the signIn declaration', () => {
       sessions: { entity: 'Session', relation: 'user', lastSeenAt: true, ipAddress: false, userAgent: false },
       accessTokenSeconds: 900,
       refreshTokenSeconds: 30 * 86_400,
-      lockout: { attempts: 5, seconds: 900 },
+      lockout: { attempts: 5, seconds: 900, addressAttempts: 20 },
       operations: { login: 'login' },
     });
     expect(signIn?.operationLocations.login?.line).toBe(29);
@@ -134,8 +134,9 @@ describe('sign-in bound to the spec', () => {
     expect(undeclared('refreshToken')).toEqual([]);
     expect(undeclared('changePassword')).toEqual([expect.stringMatching(/^error-code: The current password must be supplied/)]);
     expect(operationRules(operation('changePassword'), crud.operations.get('changePassword'), domain).proseRules.find((r) => r.text.startsWith('The current'))?.unanswered).toEqual([{ status: 422, code: 'PASSWORD_POLICY_VIOLATION' }]);
-    // Failed logins lock the account, but no throttle per IP address is generated: still listed.
-    expect(undeclared('login')).toEqual(['other: Failed attempts are rate limited per account and per IP address.']);
+    // Failed logins lock the account, and the address they come from.
+    expect(undeclared('login')).toEqual([]);
+    expect(operationRules(operation('getPasswordPolicy'), crud.operations.get('getPasswordPolicy'), domain).notImplemented).toBe(true);
   });
 
   it('refuses an operation the spec does not have, or one without what its step needs (SCF019)', async () => {

@@ -31,6 +31,7 @@ const ACCESS_TOKEN_SECONDS = 900;
 const REFRESH_TOKEN_SECONDS = 2592000;
 const LOCKOUT_ATTEMPTS = 5;
 const LOCKOUT_SECONDS = 900;
+const ADDRESS_ATTEMPTS = 20;
 
 class RefreshTokenReusedError extends AuthenticationError {
   override readonly code = 'REFRESH_TOKEN_REUSED';
@@ -60,11 +61,14 @@ function rolesOf(user: User): string[] {
 }
 
 /**
- * Failed logins for names no account has, counted in memory like an account's, so that a lockout does
- * not tell which names exist. Bounded: the oldest names are forgotten first.
+ * Failed logins counted in memory: per name no account has (counted like an account's, so that a
+ * lockout does not tell which names exist) and per client address. Bounded: the oldest keys are
+ * forgotten first. Each server process counts its own.
  */
-class UnknownNameFailures {
+class FailureCounter {
   private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+
+  constructor(private readonly limit: number) {}
 
   lockedFor(name: string, now: number): number {
     const entry = this.failures.get(name);
@@ -76,13 +80,14 @@ class UnknownNameFailures {
     this.failures.delete(name);
     if (this.failures.size >= 10_000) this.failures.delete(this.failures.keys().next().value as string);
     entry.count += 1;
-    if (entry.count >= LOCKOUT_ATTEMPTS) Object.assign(entry, { count: 0, lockedUntil: now + LOCKOUT_SECONDS * 1000 });
+    if (entry.count >= this.limit) Object.assign(entry, { count: 0, lockedUntil: now + LOCKOUT_SECONDS * 1000 });
     this.failures.set(name, entry);
   }
 }
 
 export class SignIn {
-  private readonly unknownNames = new UnknownNameFailures();
+  private readonly unknownNames = new FailureCounter(LOCKOUT_ATTEMPTS);
+  private readonly addresses = new FailureCounter(ADDRESS_ATTEMPTS);
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -93,12 +98,16 @@ export class SignIn {
   async login(input: AuthDto.LoginInput, context: RequestContext): Promise<AuthDto.LoginResult> {
     const name = input.body.email;
     const now = new Date();
+    const addressWait = this.addresses.lockedFor(context.clientAddress, now.getTime());
+    if (addressWait > 0)
+      throw new RateLimitError('Too many failed logins from this address; try again later', addressWait);
     const user = await this.unitOfWork.run((repositories) => repositories.users.findOne({ email: name }));
     if (!user) {
       const wait = this.unknownNames.lockedFor(name, now.getTime());
       if (wait > 0) throw new RateLimitError('Too many failed logins; try again later', wait);
       await verifyPassword(input.body.password, UNUSABLE_HASH);
       this.unknownNames.fail(name, now.getTime());
+      this.addresses.fail(context.clientAddress, now.getTime());
       throw badCredentials();
     }
     if (user.lockedUntil && user.lockedUntil > now) {
@@ -109,6 +118,7 @@ export class SignIn {
     }
     if (!(await verifyPassword(input.body.password, user.passwordHash))) {
       await this.recordFailure(user.id, now);
+      this.addresses.fail(context.clientAddress, now.getTime());
       throw badCredentials();
     }
     if (!(user.status === 'active')) throw new AuthorizationError('This account may not sign in');
@@ -126,7 +136,7 @@ export class SignIn {
           expiresAt: new Date(now.getTime() + REFRESH_TOKEN_SECONDS * 1000),
           revokedAt: null,
           lastSeenAt: now,
-          ipAddress: null,
+          ipAddress: context.clientAddress,
           userAgent: null,
         },
         sessionId,
@@ -185,6 +195,7 @@ export class SignIn {
         refreshGeneration: generation + 1,
         refreshTokenHash: sha256(refreshToken).toString('base64url'),
         lastSeenAt: now,
+        ipAddress: context.clientAddress,
       });
       await repositories.sessions.update(session);
       return { kind: 'rotated' as const, refreshToken, accessToken: await this.accessToken(user, session.id) };
