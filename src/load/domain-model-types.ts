@@ -87,7 +87,8 @@ export interface FieldDocument {
   description?: string;
   required?: boolean;
   unique?: boolean;
-  default?: string | number | boolean;
+  /** A list or an object only for a json field. */
+  default?: string | number | boolean | unknown[] | Record<string, unknown>;
   values?: string[];
   min?: number;
   max?: number;

@@ -71,6 +71,8 @@ export interface ServiceRollbackView {
   parents: string[];
   body: string;
   usesRunningNumber: boolean;
+  /** The service also performs sign-in steps: its base takes a SignIn. */
+  usesSignIn: boolean;
 }
 
 export interface ApiTestsView {
@@ -91,6 +93,8 @@ interface Context {
   repositories: Map<string, RepositoryView>;
   sampled: Set<string>;
   itemPaths: CrudModel['itemPaths'];
+  /** The operations the model's sign-in performs (their service base takes a SignIn). */
+  signInOperations: string[];
 }
 
 /** An operation the binding implemented, with what its tests need to send it. */
@@ -155,6 +159,7 @@ export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainMo
     repositories: new Map(domain.entities.map((e) => [e.names.original, persistence.repositories.find((r) => r.entityClass === e.names.pascal) as RepositoryView])),
     sampled: new Set(persistence.samples.map((s) => s.entityClass)),
     itemPaths: crud.itemPaths,
+    signInOperations: [...crud.operations.values()].filter((e) => e.implementation.kind === 'sign-in').map((e) => e.operationId),
   };
   const bound: Bound[] = [];
   for (const resource of model.resources) {
@@ -1331,6 +1336,7 @@ function serviceRollback(bound: Bound[], creatorOf: (entity: Entity) => Creator 
       parents: creator.built.parents.map((p) => `const ${p.variable} = await sample${p.entity.names.pascal}(transactional);`),
       body: renderCode(creator.built.code),
       usesRunningNumber: JSON.stringify(creator.built.code).includes('"kind":"unique"'),
+      usesSignIn: ctx.signInOperations.some((id) => op.resource.operations.some((o) => o.operationId === id)),
     };
   }
   return undefined;

@@ -25,7 +25,7 @@ export interface ImplementedMethod {
 export interface ServiceCode {
   methods: Map<string, ImplementedMethod>;
   /** What the implemented methods use, for the file's imports. */
-  uses: { envelope: boolean; randomUuid: boolean; errors: Set<string>; mappers: Set<string>; entities: Set<string>; valueObjects: Set<string>; support: Set<string> };
+  uses: { envelope: boolean; randomUuid: boolean; passwordHash: boolean; errors: Set<string>; mappers: Set<string>; entities: Set<string>; valueObjects: Set<string>; support: Set<string> };
 }
 
 const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes']);
@@ -167,6 +167,7 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
   const errors = new Set<string>();
   let usesEnvelope = false;
   let randomUuid = false;
+  let passwordHash = false;
   for (const operation of operations) {
     const entity = entities.get(operation.entity) as Entity;
     const writer = new MethodWriter(operation, entity, entities, crud, basePath);
@@ -178,8 +179,9 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
     writer.errors.forEach((e) => errors.add(e));
     usesEnvelope ||= writer.usesEnvelope;
     randomUuid ||= writer.needsRandomUuid;
+    passwordHash ||= writer.hashesPasswords;
   }
-  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support } };
+  return { methods, uses: { envelope: usesEnvelope, randomUuid, passwordHash, errors, mappers, entities: entityClasses, valueObjects, support } };
 }
 
 /** The import declarations of a service base: its own needs plus those of the implemented methods. */
@@ -197,6 +199,7 @@ export function serviceImports(code: ServiceCode | undefined, base: { dtoNamespa
   for (const name of [...(uses?.valueObjects ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'value')}.value.js';`);
   if (base.persistence) imports.push(`import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';`);
   if (uses && uses.support.size > 0) imports.push(`import { ${[...uses.support].sort().join(', ')} } from './crud-support.js';`);
+  if (uses?.passwordHash) imports.push(`import { hashPassword } from '../utils/password-hash.js';`);
   return imports;
 }
 
@@ -210,6 +213,8 @@ class MethodWriter {
   usesEnvelope = false;
   usesContext = false;
   needsRandomUuid = false;
+  /** A request's password is stored as its hash (sign-in's credentials entity). */
+  hashesPasswords = false;
   private readonly variable: string;
   private readonly repository: string;
 
@@ -496,6 +501,10 @@ class MethodWriter {
       this.valueObjects.add(p.valueObject);
       converted = `new ${pascalCase(p.valueObject)}({ ${this.inputEntries(p.properties, value, 'create').join(', ')} })`;
     } else if (p.conversion === 'string-to-date') converted = `new Date(${value})`;
+    else if (p.conversion === 'password-hash') {
+      this.hashesPasswords = true;
+      converted = `await hashPassword(${value})`;
+    }
     return p.nullable && converted !== value ? `${value} === null ? null : ${converted}` : converted;
   }
 

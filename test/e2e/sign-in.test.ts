@@ -9,9 +9,10 @@ import { isReachable } from '../support/services.js';
 
 /**
  * Sign-in from declarations: the user-management example, generated with its domain model and no
- * hand-written code, logs in, refreshes, logs out and changes passwords over real HTTP, on the embedded
- * database and on PostgreSQL. The test seeds one account through the project's own repositories and
- * password hashing (there is no sign-up operation), then talks to the server only over HTTP.
+ * hand-written code, creates accounts with hashed passwords, logs in, refreshes, logs out and changes
+ * passwords over real HTTP, on the embedded database and on PostgreSQL. One account holding the admin
+ * role is seeded through the project's own repositories (assigning roles is not generated yet); the
+ * other is created with POST /users.
  */
 const JWT_SECRET = 'sign-in-secret-0123456789abcdef0123';
 const PASSWORD = 'correct-horse-battery-staple';
@@ -46,8 +47,8 @@ afterAll(async () => {
   if (postgresUrl) await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `DROP DATABASE IF EXISTS ${postgresUrl.split('/').at(-1)} WITH (FORCE)`], { cwd: project });
 });
 
-/** The built project's app on a free port, with one active account seeded. */
-async function listen(databaseUrl: string | undefined, dataDir: string, email: string): Promise<Listening> {
+/** The built project's app on a free port, with one active account: seeded with the admin role, or created over HTTP (POST /users). */
+async function listen(databaseUrl: string | undefined, dataDir: string, email: string, how: 'seeded' | 'created'): Promise<Listening> {
   const dist = (path: string) => import(join(project, 'dist', path));
   const { loadConfig } = await dist('config/env.js');
   const { connectDatabase } = await dist('repositories/database.js');
@@ -58,22 +59,32 @@ async function listen(databaseUrl: string | undefined, dataDir: string, email: s
   const { buildApp } = await dist('app.js');
   const database = await connectDatabase({ databaseUrl, dataDir });
   await database.migrate();
+  const app = await buildApp(loadConfig({ JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) }), { database });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const close = async () => {
+    await app.close();
+    await database.close();
+  };
+  if (how === 'created') {
+    const backOffice = await new SignJWT({ scope: 'users:write' }).setProtectedHeader({ alg: 'HS256' }).setSubject('back-office').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    const created = await fetch(`${address}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${backOffice}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, displayName: 'Ada Lovelace', password: PASSWORD }),
+    });
+    const body = (await created.json()) as { data: Record<string, unknown> };
+    expect(created.status, JSON.stringify(body)).toBe(201);
+    expect(body.data).toMatchObject({ email, status: 'active', roles: [] });
+    expect(body.data).not.toHaveProperty('password');
+    return { baseUrl: `${address}/api/v1`, userId: body.data.id as string, close };
+  }
   const user = User.create({ email, displayName: 'Grace Hopper', passwordHash: await hashPassword(PASSWORD), roles: ['admin'], lastLoginAt: null, lockedUntil: null });
   const repositories = createRepositories(database.db);
   await repositories.users.insert(user);
   if (!(await repositories.roles.findOne({ name: 'admin' }))) {
     await repositories.roles.insert(Role.create({ name: 'admin', description: null, permissions: ['users:write', 'users:read'], builtIn: true }));
   }
-  const app = await buildApp(loadConfig({ JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) }), { database });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    baseUrl: `${address}/api/v1`,
-    userId: user.id as string,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
-  };
+  return { baseUrl: `${address}/api/v1`, userId: user.id as string, close };
 }
 
 describe.each(['embedded', 'postgres'] as const)('sign-in over HTTP on the %s database', (kind) => {
@@ -83,7 +94,7 @@ describe.each(['embedded', 'postgres'] as const)('sign-in over HTTP on the %s da
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'scaffold-sign-in-'));
     if (kind === 'postgres' && !postgresUrl) return;
-    server = await listen(kind === 'postgres' ? postgresUrl : undefined, dataDir, 'grace@example.com');
+    server = await listen(kind === 'postgres' ? postgresUrl : undefined, dataDir, 'grace@example.com', 'seeded');
   });
 
   afterAll(async () => {
@@ -173,7 +184,7 @@ describe.each(['embedded', 'postgres'] as const)('sessions over HTTP on the %s d
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'scaffold-sessions-'));
     if (kind === 'postgres' && !postgresUrl) return;
-    server = await listen(kind === 'postgres' ? postgresUrl : undefined, dataDir, 'ada@example.com');
+    server = await listen(kind === 'postgres' ? postgresUrl : undefined, dataDir, 'ada@example.com', 'created');
   });
 
   afterAll(async () => {

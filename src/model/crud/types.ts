@@ -7,8 +7,11 @@ import type { SignInStep } from '../domain/types.js';
 
 export type CrudKind = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete' | 'action';
 
-/** How a value changes type between the API (JSON) and the entity (`json-cast`: a JSON field read back as the spec's type). */
-export type Conversion = 'none' | 'date-to-string' | 'string-to-date' | 'json-cast';
+/**
+ * How a value changes type between the API (JSON) and the entity (`json-cast`: a JSON field read back as
+ * the spec's type; `password-hash`: a password stored as sign-in's hash, docs/security.md "Sign-in").
+ */
+export type Conversion = 'none' | 'date-to-string' | 'string-to-date' | 'json-cast' | 'password-hash';
 
 /** One property of a response body and where its value comes from. */
 export type OutputProperty =

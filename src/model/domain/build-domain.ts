@@ -44,6 +44,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       if (field.default !== undefined && field.values && !field.values.includes(String(field.default))) {
         report('SCF031', `default "${String(field.default)}" of "${name}" is not one of its values`, [...path, 'default']);
       }
+      if (typeof field.default === 'object' && field.default !== null && field.type !== 'json') report('SCF031', `default of "${name}" may be a list or an object only for a json field`, [...path, 'default']);
       if (field.pattern !== undefined && !isValidPattern(field.pattern)) report('SCF031', `pattern of "${name}" is not a valid regular expression`, [...path, 'pattern']);
       return {
         names: names(name, 'field'),

@@ -57,7 +57,8 @@ export interface Field {
   type: ScalarType | { valueObject: string };
   required: boolean;
   unique: boolean;
-  default: string | number | boolean | undefined;
+  /** A list or an object only for a json field. */
+  default: string | number | boolean | unknown[] | Record<string, unknown> | undefined;
   values: string[];
   constraints: { min?: number; max?: number; minLength?: number; maxLength?: number; pattern?: string; precision?: number; scale?: number };
   renamedFrom: string | undefined;

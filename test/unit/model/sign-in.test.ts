@@ -101,6 +101,14 @@ describe('the signIn declaration', () => {
   });
 });
 
+describe('json defaults', () => {
+  it('may be a list or an object for a json field only (SCF031)', async () => {
+    const domain = await domainOf(`schemaVersion: 1\nentities:\n  Tag:\n    fields:\n      names: { type: json, default: [] }\n`);
+    expect(domain.entities[0]?.fields[0]?.default).toEqual([]);
+    expect(await problems(`schemaVersion: 1\nentities:\n  Tag:\n    fields:\n      name: { type: string, default: [] }\n`)).toEqual(['SCF031 default of "name" may be a list or an object only for a json field (line 5)']);
+  });
+});
+
 describe('sign-in bound to the spec', () => {
   const userManagement = async () => {
     const spec = await loadSpec(exampleSpec('user-management'));
@@ -137,6 +145,12 @@ describe('sign-in bound to the spec', () => {
     // Failed logins lock the account, and the address they come from.
     expect(undeclared('login')).toEqual([]);
     expect(operationRules(operation('getPasswordPolicy'), crud.operations.get('getPasswordPolicy'), domain).notImplemented).toBe(true);
+  });
+
+  it('stores a created user`s password as its hash (createUser), and only the credentials entity`s', async () => {
+    const { crud } = await userManagement();
+    const created = crud.operations.get('createUser')?.implementation;
+    expect(created && 'operation' in created ? created.operation.input.find((p) => p.property === 'password') : undefined).toMatchObject({ field: 'passwordHash', conversion: 'password-hash', optional: false });
   });
 
   it('refuses an operation the spec does not have, or one without what its step needs (SCF019)', async () => {

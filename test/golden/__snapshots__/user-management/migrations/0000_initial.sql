@@ -6,7 +6,7 @@ CREATE TABLE "users" (
   "status" text DEFAULT 'active' NOT NULL,
   "email_verified" boolean DEFAULT false NOT NULL,
   "last_login_at" timestamptz,
-  "roles" jsonb NOT NULL,
+  "roles" jsonb DEFAULT '[]'::jsonb NOT NULL,
   "failed_logins" integer DEFAULT 0 NOT NULL,
   "locked_until" timestamptz,
   "created_at" timestamptz DEFAULT now() NOT NULL,

@@ -333,7 +333,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Create a user',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'User.request' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'User.request' },
+                {
+                  properties: {
+                    email: { noNulCharacters: true, maxLength: 254 },
+                    displayName: { noNulCharacters: true, maxLength: 100 },
+                    password: { noNulCharacters: true, maxLength: 255 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'UserEnvelope.response' },
         '400': { $ref: 'ErrorEnvelope' },

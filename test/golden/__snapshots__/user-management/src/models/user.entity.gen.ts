@@ -28,8 +28,11 @@ export interface UserProps {
 }
 
 /** What creating an User takes: identity, timestamps are assigned, defaulted fields may be left out. */
-export type NewUser = Omit<UserProps, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'emailVerified' | 'failedLogins'> &
-  Partial<Pick<UserProps, 'status' | 'emailVerified' | 'failedLogins'>>;
+export type NewUser = Omit<
+  UserProps,
+  'id' | 'createdAt' | 'updatedAt' | 'status' | 'emailVerified' | 'roles' | 'failedLogins'
+> &
+  Partial<Pick<UserProps, 'status' | 'emailVerified' | 'roles' | 'failedLogins'>>;
 
 /** What may change after creation. */
 export type UserChanges = Partial<Omit<UserProps, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -54,6 +57,7 @@ export abstract class UserBase {
     return new this({
       status: 'active',
       emailVerified: false,
+      roles: [],
       failedLogins: 0,
       ...input,
       id: id,

@@ -14,7 +14,7 @@ export const users = pgTable('users', {
   status: text('status').$type<UserStatus>().default('active').notNull(),
   emailVerified: boolean('email_verified').default(false).notNull(),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
-  roles: jsonb('roles').notNull(),
+  roles: jsonb('roles').default([]).notNull(),
   failedLogins: integer('failed_logins').default(0).notNull(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),

@@ -4,8 +4,10 @@ import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as UsersDto from '../dto/users.dto.gen.js';
 import { toUser } from '../dto/mappers.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import { User } from '../models/user.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
+import { hashPassword } from '../utils/password-hash.js';
 import type { SignIn } from './sign-in.gen.js';
 
 /**
@@ -78,10 +80,21 @@ export abstract class UsersServiceBase {
    *
    * POST /users (operationId: createUser)
    *
-   * Not generated: User.passwordHash is required and the request body has nothing for it.
+   * Generated from the domain model: Creates a User.
    */
-  async createUser(_input: UsersDto.CreateUserInput, _context: RequestContext): Promise<UsersDto.CreateUserResult> {
-    throw new NotImplementedError('createUser');
+  async createUser(input: UsersDto.CreateUserInput, context: RequestContext): Promise<UsersDto.CreateUserResult> {
+    const user = await this.repositories.users.insert(
+      User.create({
+        email: input.body.email,
+        displayName: input.body.displayName,
+        passwordHash: await hashPassword(input.body.password),
+        ...(input.body.status !== undefined && { status: input.body.status }),
+        lastLoginAt: null,
+        lockedUntil: null,
+      }),
+    );
+    context.setHeader('Location', `/api/v1/users/${encodeURIComponent(user.id)}`);
+    return toUser(user);
   }
 
   /**

@@ -14,7 +14,7 @@ describe('User (domain model)', () => {
     status: 'active',
     emailVerified: false,
     lastLoginAt: null,
-    roles: {},
+    roles: [],
     failedLogins: 0,
     lockedUntil: null,
   });
@@ -24,6 +24,7 @@ describe('User (domain model)', () => {
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.status).toEqual('active');
     expect(created.emailVerified).toEqual(false);
+    expect(created.roles).toEqual([]);
     expect(created.failedLogins).toEqual(0);
   });
 

@@ -26,7 +26,7 @@ export async function sampleUser(repositories: Repositories, overrides: Partial<
       status: 'active',
       emailVerified: false,
       lastLoginAt: null,
-      roles: {},
+      roles: [],
       failedLogins: 0,
       lockedUntil: null,
       ...overrides,
