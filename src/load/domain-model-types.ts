@@ -22,6 +22,8 @@ export interface SignInDocument {
   accessTokenMinutes?: number;
   refreshTokenDays?: number;
   lockout?: { attempts?: number; minutes?: number; addressAttempts?: number };
+  /** What a new password must satisfy (password change, creating a user). */
+  passwordPolicy?: { minLength?: number; requireUppercase?: boolean; requireLowercase?: boolean; requireDigit?: boolean; requireSymbol?: boolean };
   /** Where the permissions the current user gets come from: the roles' entity, its name field and its permissions field. */
   rolePermissions?: { entity: string; name: string; permissions: string };
   operations: Partial<Record<'login' | 'refresh' | 'logout' | 'me' | 'changePassword', string>>;

@@ -287,6 +287,9 @@ interface BuildOptions {
 }
 
 /** A valid request body for an operation of the entity, or the reason there is none. */
+/** The password the generated tests send where a password is stored as its hash: upper and lower case, a digit and a symbol. */
+const SAMPLE_PASSWORD = 'Sample-Passw0rd-2024';
+
 function buildBody(bound: Bound, entity: Entity, ctx: Context, names: ParentNames, options: BuildOptions): Built | string {
   const body = bound.body;
   if (!body) return 'it has no JSON request body';
@@ -338,6 +341,10 @@ function buildObject(
           const parent = names.claim(relation.names.camel, parentEntity);
           code = { kind: 'reference', parent: parent.variable, serial: parent.serial };
         }
+      } else if (binding.conversion === 'password-hash') {
+        // A password stored as its hash: one that satisfies any password policy, never compared with what is stored.
+        entries.push([property, { kind: 'literal', value: SAMPLE_PASSWORD }]);
+        continue;
       } else if (field) {
         code = pickValue(propertySchema, field, required, isUnique(field, target.entity), ctx, options.variant === 1 ? previous?.fields.get(field.names.camel) : undefined);
       }

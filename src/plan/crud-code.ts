@@ -25,7 +25,7 @@ export interface ImplementedMethod {
 export interface ServiceCode {
   methods: Map<string, ImplementedMethod>;
   /** What the implemented methods use, for the file's imports. */
-  uses: { envelope: boolean; randomUuid: boolean; passwordHash: boolean; errors: Set<string>; mappers: Set<string>; entities: Set<string>; valueObjects: Set<string>; support: Set<string> };
+  uses: { envelope: boolean; randomUuid: boolean; passwordHash: string | undefined; errors: Set<string>; mappers: Set<string>; entities: Set<string>; valueObjects: Set<string>; support: Set<string> };
 }
 
 const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes']);
@@ -167,10 +167,11 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
   const errors = new Set<string>();
   let usesEnvelope = false;
   let randomUuid = false;
-  let passwordHash = false;
+  let passwordHash: string | undefined;
   for (const operation of operations) {
     const entity = entities.get(operation.entity) as Entity;
     const writer = new MethodWriter(operation, entity, entities, crud, basePath);
+    if (domain.signIn?.passwordPolicy) writer.passwordHasher = 'hashNewPassword';
     methods.set(operation.operationId, { body: writer.write(), usesContext: writer.usesContext });
     writer.mappers.forEach((m) => mappers.add(m));
     writer.entityClasses.forEach((c) => entityClasses.add(c));
@@ -179,7 +180,7 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
     writer.errors.forEach((e) => errors.add(e));
     usesEnvelope ||= writer.usesEnvelope;
     randomUuid ||= writer.needsRandomUuid;
-    passwordHash ||= writer.hashesPasswords;
+    if (writer.hashesPasswords) passwordHash = writer.passwordHasher;
   }
   return { methods, uses: { envelope: usesEnvelope, randomUuid, passwordHash, errors, mappers, entities: entityClasses, valueObjects, support } };
 }
@@ -199,7 +200,7 @@ export function serviceImports(code: ServiceCode | undefined, base: { dtoNamespa
   for (const name of [...(uses?.valueObjects ?? [])].sort()) imports.push(`import { ${pascalCase(name)} } from '../models/${kebabCase(name, 'value')}.value.js';`);
   if (base.persistence) imports.push(`import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';`);
   if (uses && uses.support.size > 0) imports.push(`import { ${[...uses.support].sort().join(', ')} } from './crud-support.js';`);
-  if (uses?.passwordHash) imports.push(`import { hashPassword } from '../utils/password-hash.js';`);
+  if (uses?.passwordHash) imports.push(`import { ${uses.passwordHash} } from '../utils/password-hash.js';`);
   return imports;
 }
 
@@ -213,8 +214,9 @@ class MethodWriter {
   usesEnvelope = false;
   usesContext = false;
   needsRandomUuid = false;
-  /** A request's password is stored as its hash (sign-in's credentials entity). */
+  /** A request's password is stored as its hash (sign-in's credentials entity), by this function of src/utils/password-hash.ts. */
   hashesPasswords = false;
+  passwordHasher: 'hashPassword' | 'hashNewPassword' = 'hashPassword';
   private readonly variable: string;
   private readonly repository: string;
 
@@ -503,7 +505,7 @@ class MethodWriter {
     } else if (p.conversion === 'string-to-date') converted = `new Date(${value})`;
     else if (p.conversion === 'password-hash') {
       this.hashesPasswords = true;
-      converted = `await hashPassword(${value})`;
+      converted = `await ${this.passwordHasher}(${value})`;
     }
     return p.nullable && converted !== value ? `${value} === null ? null : ${converted}` : converted;
   }

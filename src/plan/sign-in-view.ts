@@ -1,7 +1,7 @@
 import { error, ScaffoldError } from '../diagnostics/diagnostic.js';
 import type { SignInBinding, SignInOperation } from '../model/crud/bind-sign-in.js';
 import { toTypeScript } from '../model/domain/expression.js';
-import type { DomainModel, Entity } from '../model/domain/types.js';
+import type { DomainModel, Entity, SignIn } from '../model/domain/types.js';
 import type { ApiModel } from '../model/types.js';
 import { stringLiteral } from '../model/naming.js';
 import { repositoryProperty } from './persistence-view.js';
@@ -45,6 +45,10 @@ export interface SignInView {
   serviceImports: string[];
   /** Import lines of the DTO namespaces the steps use. */
   dtoImports: string[];
+  /** The password policy's checks (`minLength` the number or undefined) and the spec's code for a refusal (a literal), when declared. */
+  passwordPolicy:
+    | { minLength: number | undefined; requireUppercase: boolean; requireLowercase: boolean; requireDigit: boolean; requireSymbol: boolean; code: string | undefined; weakPassword: string | undefined }
+    | undefined;
   /** Where the current user's permissions come from: the roles' repository and fields. */
   rolePermissions: { repository: string; name: string; permissions: string } | undefined;
   login: StepView | undefined;
@@ -155,8 +159,21 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
     cookie: binding.cookie && { name: binding.cookie.name, attributes: `HttpOnly; Secure; SameSite=Strict; Path=${binding.cookie.path}` },
     dtoImports: [...dtoImports].sort(),
     sampleUser: `sample${user.names.pascal}`,
+    passwordPolicy: signIn.passwordPolicy && {
+      ...signIn.passwordPolicy,
+      code: binding.passwordPolicyCode === undefined ? undefined : stringLiteral(binding.passwordPolicyCode),
+      weakPassword: weakPassword(signIn.passwordPolicy),
+    },
     rolePermissions: roles && signIn.rolePermissions && { repository: repositoryProperty(roles), name: signIn.rolePermissions.name, permissions: signIn.rolePermissions.permissions },
     serviceImports: [...new Set(Object.values(steps).flatMap((s) => (s ? [`import { ${s.serviceClass} } from '${s.serviceModule}';`] : [])))].sort(),
     ...steps,
   };
+}
+
+/** A password long enough for most schemas that breaks the policy's character rules (the generated tests' refusal), if it has any. */
+function weakPassword(policy: NonNullable<SignIn['passwordPolicy']>): string | undefined {
+  const length = Math.max(policy.minLength ?? 0, 16);
+  if (policy.requireUppercase || policy.requireDigit || policy.requireSymbol) return stringLiteral('a'.repeat(length));
+  if (policy.requireLowercase) return stringLiteral('A'.repeat(length));
+  return undefined;
 }

@@ -15,7 +15,7 @@ import { isReachable } from '../support/services.js';
  * other is created with POST /users.
  */
 const JWT_SECRET = 'sign-in-secret-0123456789abcdef0123';
-const PASSWORD = 'correct-horse-battery-staple';
+const PASSWORD = 'Correct-Horse-Battery-9';
 
 interface Listening {
   baseUrl: string;
@@ -67,6 +67,14 @@ async function listen(databaseUrl: string | undefined, dataDir: string, email: s
   };
   if (how === 'created') {
     const backOffice = await new SignJWT({ scope: 'users:write' }).setProtectedHeader({ alg: 'HS256' }).setSubject('back-office').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    // The password policy of the model: 12 characters, upper and lower case and a digit.
+    const weak = await fetch(`${address}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${backOffice}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, displayName: 'Ada Lovelace', password: 'all-lowercase-letters' }),
+    });
+    expect(weak.status).toBe(422);
+    expect(((await weak.json()) as Body).error?.code).toBe('PASSWORD_POLICY_VIOLATION');
     const created = await fetch(`${address}/api/v1/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${backOffice}`, 'content-type': 'application/json' },
@@ -246,15 +254,15 @@ describe.each(['embedded', 'postgres'] as const)('sessions over HTTP on the %s d
     const elsewhere = await login(PASSWORD);
     const path = `/users/${server.userId}/password`;
     const someoneElse = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('00000000-0000-4000-8000-000000000001').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
-    const forbidden = await call('POST', path, { currentPassword: PASSWORD, newPassword: 'a-new-password-2024' }, bearer(someoneElse));
+    const forbidden = await call('POST', path, { currentPassword: PASSWORD, newPassword: 'A-new-Password-2024!' }, bearer(someoneElse));
     expect(forbidden.status).toBe(403);
-    const wrong = await call('POST', path, { currentPassword: 'not-the-password', newPassword: 'a-new-password-2024' }, bearer(here.accessToken));
+    const wrong = await call('POST', path, { currentPassword: 'not-the-password', newPassword: 'A-new-Password-2024!' }, bearer(here.accessToken));
     expect(wrong.status).toBe(422);
     expect(wrong.body.error?.code).toBe('INVALID_CURRENT_PASSWORD');
 
-    expect((await call('POST', path, { currentPassword: PASSWORD, newPassword: 'a-new-password-2024' }, bearer(here.accessToken))).status).toBe(204);
+    expect((await call('POST', path, { currentPassword: PASSWORD, newPassword: 'A-new-Password-2024!' }, bearer(here.accessToken))).status).toBe(204);
     expect((await call('POST', '/auth/login', { email: 'ada@example.com', password: PASSWORD })).status).toBe(401);
-    const again = await login('a-new-password-2024');
+    const again = await login('A-new-Password-2024!');
     expect(again.accessToken).toBeTruthy();
     // This session goes on; the other one is revoked.
     expect((await call('POST', '/auth/refresh', { refreshToken: here.refreshToken })).status).toBe(200);

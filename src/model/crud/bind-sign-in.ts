@@ -33,6 +33,8 @@ export interface SignInBinding {
   operations: SignInOperation[];
   /** The cookie the spec's `Set-Cookie` headers describe (`refresh_token`, path `/api/v1/auth`), if any. */
   cookie: { name: string; path: string } | undefined;
+  /** The code the spec states for a password that breaks the policy (`422 PASSWORD_POLICY_VIOLATION`), if any. */
+  passwordPolicyCode: string | undefined;
 }
 
 /**
@@ -48,6 +50,9 @@ export function bindSignIn(model: ApiModel, domain: DomainModel, crud: CrudModel
   const diagnostics: Diagnostic[] = [];
   const operations: SignInOperation[] = [];
   let cookie: SignInBinding['cookie'];
+  const all = model.resources.flatMap((r) => r.operations);
+  const passwordPolicyCode = signIn.passwordPolicy ? all.flatMap((o) => o.responses.filter((r) => r.status === '422').flatMap((r) => r.codes.stated)).find((c) => /POLICY/.test(c)) : undefined;
+  const policyRefusal = signIn.passwordPolicy && { status: 422, code: passwordPolicyCode ?? 'UNPROCESSABLE_ENTITY' };
   for (const [step, operationId] of Object.entries(signIn.operations) as [SignInStep, string][]) {
     const fail = (message: string) => diagnostics.push(error('SCF019', `signIn ${step}: ${message}`, signIn.operationLocations[step]));
     const operation = byId.get(operationId);
@@ -65,8 +70,16 @@ export function bindSignIn(model: ApiModel, domain: DomainModel, crud: CrudModel
     const entry = crud.operations.get(operationId);
     if (entry) crud.operations.set(operationId, { ...entry, entity: signIn.entity, implementation: { kind: 'sign-in', step, rules: stepRules(bound, signIn) }, notes: [] });
   }
+  // Operations that store a new password (creating a user, changing one) answer the policy's refusals.
+  if (policyRefusal) {
+    for (const entry of crud.operations.values()) {
+      const implementation = entry.implementation;
+      const stores = 'operation' in implementation ? implementation.operation.input.some((p) => p.kind === 'field' && p.conversion === 'password-hash') : implementation.kind === 'sign-in' && implementation.step === 'changePassword';
+      if (stores) crud.operations.set(entry.operationId, { ...entry, passwordPolicy: policyRefusal });
+    }
+  }
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
-  return { signIn, operations, cookie };
+  return { signIn, operations, cookie, passwordPolicyCode };
 }
 
 /** The refusals a step answers, with the spec's codes where it states them, for the report. */

@@ -178,6 +178,8 @@ export interface ImplementationEntry {
   implementation: Implementation;
   /** What the generated implementation leaves out (unused request properties, unsupported filters). */
   notes: string[];
+  /** The operation stores a new password and checks it against sign-in's password policy, answering this. */
+  passwordPolicy?: { status: number; code: string };
 }
 
 export interface CrudModel {

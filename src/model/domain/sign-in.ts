@@ -103,6 +103,13 @@ export function buildSignIn(document: SignInDocument, entities: readonly Entity[
     refreshTokenSeconds: (document.refreshTokenDays ?? 30) * 86_400,
     lockout: { attempts: document.lockout?.attempts ?? 5, seconds: (document.lockout?.minutes ?? 15) * 60, addressAttempts: document.lockout?.addressAttempts ?? 20 },
     rolePermissions: document.rolePermissions && { ...document.rolePermissions },
+    passwordPolicy: document.passwordPolicy && {
+      minLength: document.passwordPolicy.minLength,
+      requireUppercase: document.passwordPolicy.requireUppercase ?? false,
+      requireLowercase: document.passwordPolicy.requireLowercase ?? false,
+      requireDigit: document.passwordPolicy.requireDigit ?? false,
+      requireSymbol: document.passwordPolicy.requireSymbol ?? false,
+    },
     operations: { ...document.operations },
     operationLocations: Object.fromEntries(steps.map((step) => [step, locate(at('operations', step))])),
   };

@@ -34,6 +34,8 @@ export interface SignIn {
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
   lockout: { attempts: number; seconds: number; addressAttempts: number };
+  /** What a new password must satisfy; undefined: only what the spec's schemas say. */
+  passwordPolicy: { minLength: number | undefined; requireUppercase: boolean; requireLowercase: boolean; requireDigit: boolean; requireSymbol: boolean } | undefined;
   /** Where the current user's permissions come from: the roles' entity, its name and permissions fields. */
   rolePermissions: { entity: string; name: string; permissions: string } | undefined;
   /** Step -> the operationId that performs it. */

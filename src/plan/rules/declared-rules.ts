@@ -23,6 +23,8 @@ export interface DeclaredRules {
   deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
+  /** The operation checks a new password against sign-in's password policy. */
+  passwordPolicy: boolean;
   /** The model's sign-in step the operation performs, and what it enforces. */
   signIn: SignInRules | undefined;
   /** Where the operation declares idempotency keys; never yet. */
@@ -80,12 +82,14 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
     signIn: implementation?.kind === 'sign-in' ? implementation.rules : undefined,
+    passwordPolicy: entry?.passwordPolicy !== undefined,
     idempotency: false,
     // A delete the model refuses while related records hold the entity answers the design's code.
     answers: answeredStatuses(operation, bound, implementation?.kind === 'sign-in', unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
       ...(implementation?.kind === 'sign-in' ? implementation.rules.answers : []),
+      ...(entry?.passwordPolicy ? [entry.passwordPolicy] : []),
     ]),
   };
 }

@@ -42,7 +42,8 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'error-code':
       return unansweredCodes(sentence, declared).length === 0;
     case 'other':
-      // The one rule outside the kinds a declaration covers: a login's throttling of failed attempts.
+      // Rules outside the kinds a declaration covers: a login's throttling of failed attempts, a password policy.
+      if (declared.passwordPolicy && /\bpassword policy\b/i.test(sentence.text)) return true;
       return declared.signIn?.throttlesFailures === true && /\b(rate.limit|throttl|lock)/i.test(sentence.text) && /\b(fail|attempt)/i.test(sentence.text);
   }
 }
@@ -80,6 +81,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
     ...(declared.signIn ? [declared.signIn.summary] : []),
+    ...(declared.passwordPolicy ? ['password policy'] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
   ];
 }

@@ -17,7 +17,7 @@ import {
 import { Session } from '../models/session.entity.js';
 import type { User } from '../models/user.entity.js';
 import type { UnitOfWork } from '../repositories/repositories.gen.js';
-import { hashPassword, UNUSABLE_HASH, verifyPassword } from '../utils/password-hash.js';
+import { hashNewPassword, UNUSABLE_HASH, verifyPassword } from '../utils/password-hash.js';
 
 /**
  * Sign-in as the domain model declares it (`signIn`): password logins with a lockout, short-lived access
@@ -254,7 +254,7 @@ export class SignIn {
     if (!(await verifyPassword(input.body.currentPassword, user.passwordHash))) {
       throw new WrongPasswordError('The current password is wrong');
     }
-    const hash = await hashPassword(input.body.newPassword);
+    const hash = await hashNewPassword(input.body.newPassword);
     const currentSession = context.auth?.claims.sid;
     await this.unitOfWork.run(async (repositories) => {
       const current = await repositories.users.getById(userId);

@@ -7,7 +7,7 @@ import { NotImplementedError } from '../errors/index.js';
 import { User } from '../models/user.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
-import { hashPassword } from '../utils/password-hash.js';
+import { hashNewPassword } from '../utils/password-hash.js';
 import type { SignIn } from './sign-in.gen.js';
 
 /**
@@ -87,7 +87,7 @@ export abstract class UsersServiceBase {
       User.create({
         email: input.body.email,
         displayName: input.body.displayName,
-        passwordHash: await hashPassword(input.body.password),
+        passwordHash: await hashNewPassword(input.body.password),
         ...(input.body.status !== undefined && { status: input.body.status }),
         lastLoginAt: null,
         lockedUntil: null,

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { UnprocessableEntityError } from '../errors/index.js';
 
 /**
  * Password hashes with scrypt (node:crypto): a random salt per password, and the parameters stored in
@@ -36,3 +37,25 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 
 /** A hash of no password anyone has: checked when no account matches, so an unknown name costs the same time. */
 export const UNUSABLE_HASH = await hashPassword(randomBytes(32).toString('base64url'));
+
+/** A new password that breaks the password policy (the domain model's signIn.passwordPolicy). */
+export class PasswordPolicyError extends UnprocessableEntityError {
+  override readonly code = 'PASSWORD_POLICY_VIOLATION';
+}
+
+/** Each rule of the password policy the password breaks, in words. */
+export function passwordPolicyIssues(password: string): string[] {
+  return [
+    ...([...password].length < 12 ? ['be at least 12 characters long'] : []),
+    ...(/\p{Lu}/u.test(password) ? [] : ['contain an uppercase letter']),
+    ...(/\p{Ll}/u.test(password) ? [] : ['contain a lowercase letter']),
+    ...(/\p{Nd}/u.test(password) ? [] : ['contain a digit']),
+  ];
+}
+
+/** The hash of a new password, once it satisfies the password policy (else a PasswordPolicyError). */
+export async function hashNewPassword(password: string): Promise<string> {
+  const issues = passwordPolicyIssues(password);
+  if (issues.length > 0) throw new PasswordPolicyError(`The password must ${issues.join(', ')}`);
+  return hashPassword(password);
+}

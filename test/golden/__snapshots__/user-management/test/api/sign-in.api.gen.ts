@@ -14,7 +14,7 @@ import { UsersService } from '../../src/services/users.service.js';
  * session, logout ends the session, and only the account itself changes its password. A test is skipped
  * once you override one of its operations: the behaviour is then yours to test.
  */
-const PASSWORD = 'correct-horse-battery-staple';
+const PASSWORD = 'Correct-Horse-Battery-9';
 const LOCKOUT_ATTEMPTS = 5;
 
 describe('sign-in over HTTP', () => {
@@ -131,14 +131,21 @@ describe('sign-in over HTTP', () => {
           url: `/api/v1/users/${userId}/password`,
           credentials: false,
           headers: { authorization: `Bearer ${token}` },
-          body: { currentPassword, newPassword: 'a-new-password-2024' },
+          body: { currentPassword, newPassword: 'A-new-Password-2024!' },
         });
       await change(theirs.accessToken, PASSWORD, 403);
       const wrong = await change(mine.accessToken, 'not-the-password', 422);
       expect(wrong.error?.code ?? wrong.code).toBe('INVALID_CURRENT_PASSWORD');
+      const weak = await api.call(422, 'changePassword', {
+        url: `/api/v1/users/${userId}/password`,
+        credentials: false,
+        headers: { authorization: `Bearer ${mine.accessToken}` },
+        body: { currentPassword: PASSWORD, newPassword: 'aaaaaaaaaaaaaaaa' },
+      });
+      expect(weak.error?.code ?? weak.code).toBe('PASSWORD_POLICY_VIOLATION');
       await change(mine.accessToken, PASSWORD, 204);
       await login(name, PASSWORD, 401);
-      await login(name, 'a-new-password-2024', 200);
+      await login(name, 'A-new-Password-2024!', 200);
       expect((await api.repositories.sessions.getById(String(decodeJwt(mine.accessToken).sid))).revokedAt).toBeNull();
       expect((await api.repositories.sessions.getById(String(elsewhere))).revokedAt).not.toBeNull();
     },

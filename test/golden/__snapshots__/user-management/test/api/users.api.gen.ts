@@ -25,12 +25,7 @@ describe('users: the implemented operations over HTTP', () => {
 
   /** A valid body of createUser (unique fields carry the number n). */
   function createUserBody(n: number): Json {
-    return {
-      email: `user${n}@example.com`,
-      displayName: 'sample',
-      password: 'correct-horse-battery-staple',
-      status: 'active',
-    };
+    return { email: `user${n}@example.com`, displayName: 'sample', password: 'Sample-Passw0rd-2024', status: 'active' };
   }
 
   /** A new User through createUser. */

@@ -94,7 +94,7 @@ describe('UnitOfWork', () => {
           body: {
             email: `user${n}@example.com`,
             displayName: 'sample',
-            password: 'correct-horse-battery-staple',
+            password: 'Sample-Passw0rd-2024',
             status: 'active',
           },
         },
