@@ -14,6 +14,7 @@ import { buildModel } from './model/build-model.js';
 import { buildDomainModel } from './model/domain/build-domain.js';
 import { reportSuperLinearDomainPatterns } from './model/domain/domain-patterns.js';
 import { bindOperations } from './model/crud/bind-operations.js';
+import { bindSignIn } from './model/crud/bind-sign-in.js';
 import { inferDomainModel } from './model/infer/infer-domain.js';
 import { defaultPackageName, PACKAGE_NAME, type GenerateOptions } from './options/options-schema.js';
 import { buildPlan } from './plan/build-plan.js';
@@ -107,6 +108,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
     const inferred = modelled || options.persistence === 'none' ? undefined : inferDomainModel(model, guidelines.idType);
     const domain = modelled ?? inferred?.domain;
     const crud = domain && bindOperations(model, domain);
+    const signIn = crud && domain && bindSignIn(model, domain, crud);
     const packageName = options.name ?? defaultPackageName(model.title);
     if (!PACKAGE_NAME.test(packageName)) {
       fail('SCF022', `--name ${JSON.stringify(packageName)} is not a valid npm package name`, undefined, 'use lowercase letters, digits, - . _ ~ and an optional @scope/');
@@ -132,6 +134,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
       lint: buildLintView(guidelines),
       errorEnvelope: guidelines.errorEnvelope ?? true,
       crud,
+      signIn,
       dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
       devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
       overrides: PROJECT_OVERRIDES,

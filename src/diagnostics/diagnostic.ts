@@ -46,6 +46,7 @@ export const DIAGNOSTIC_CODES = {
   SCF017: 'pattern that can backtrack super-linearly (ReDoS)',
   SCF018: 'invalid policy',
   SCF019: 'invalid effect or check',
+  SCF027: 'invalid sign-in declaration',
   SCF020: 'output directory not empty',
   SCF021: 'output path escapes the output directory',
   SCF022: 'invalid option',

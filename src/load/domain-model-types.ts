@@ -5,6 +5,7 @@ export interface DomainModelDocument {
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
   reactions?: ReactionDocument[];
+  signIn?: SignInDocument;
 }
 
 /**
@@ -46,6 +47,28 @@ export interface CheckDocument {
   /** 422 (the default: the request cannot be carried out as sent) or 409 (the state of what it refers to forbids it). */
   status?: 409 | 422;
   message?: string;
+}
+
+/**
+ * Sign-in from declarations (docs/security.md, "Sign-in"): the credentials entity and its fields, the
+ * session entity that holds the refresh tokens, the token lifetimes, the lockout, and which operations
+ * of the spec log in, refresh, log out, return the caller and change the password.
+ */
+export interface SignInDocument {
+  entity: string;
+  identifier: string;
+  password: string;
+  roles?: string;
+  activeWhen?: string;
+  sessions: string;
+  accessTokenMinutes?: number;
+  refreshTokenDays?: number;
+  lockout?: { attempts?: number; minutes?: number; addressAttempts?: number };
+  /** What a new password must satisfy (password change, creating a user). */
+  passwordPolicy?: { minLength?: number; requireUppercase?: boolean; requireLowercase?: boolean; requireDigit?: boolean; requireSymbol?: boolean };
+  /** Where the permissions the current user gets come from: the roles' entity, its name field and its permissions field. */
+  rolePermissions?: { entity: string; name: string; permissions: string };
+  operations: Partial<Record<'login' | 'refresh' | 'logout' | 'me' | 'changePassword', string>>;
 }
 
 /** A resource mapped to an entity, with API names that differ from the entity's field names. */
@@ -110,7 +133,8 @@ export interface FieldDocument {
   description?: string;
   required?: boolean;
   unique?: boolean;
-  default?: string | number | boolean;
+  /** A list or an object only for a json field. */
+  default?: string | number | boolean | unknown[] | Record<string, unknown>;
   values?: string[];
   min?: number;
   max?: number;
@@ -169,6 +193,7 @@ export interface OverlayDocument {
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
   reactions?: ReactionDocument[];
+  signIn?: SignInDocument;
 }
 
 export interface OverlayEntityDocument {

@@ -166,6 +166,7 @@ function buildResponses(document: OpenApiDocument, raw: Record<string, unknown>,
         return {
           name,
           required: resolved.required === true,
+          description: resolved.description ?? '',
           schema: resolved.schema === undefined ? {} : converter.convert(resolved.schema, 'response', `${responsePointer}/headers/${name}`),
         };
       }),

@@ -114,7 +114,7 @@ export interface ResponseDefinition {
   status: string;
   description: string;
   contents: MediaBody[];
-  headers: { name: string; required: boolean; schema: JsonSchema }[];
+  headers: { name: string; required: boolean; description: string; schema: JsonSchema }[];
   /** The JSON body has the house envelope: the service returns `data` and the controller wraps it. */
   envelope: boolean;
   /** The error codes the spec documents for this status (src/model/error-codes.ts). */

@@ -74,6 +74,8 @@ export interface ServiceRollbackView {
   parents: string[];
   body: string;
   usesRunningNumber: boolean;
+  /** The service also performs sign-in steps: its base takes a SignIn. */
+  usesSignIn: boolean;
 }
 
 export interface ApiTestsView {
@@ -94,6 +96,8 @@ interface Context {
   repositories: Map<string, RepositoryView>;
   sampled: Set<string>;
   itemPaths: CrudModel['itemPaths'];
+  /** The operations the model's sign-in performs (their service base takes a SignIn). */
+  signInOperations: string[];
 }
 
 /** An operation the binding implemented, with what its tests need to send it. */
@@ -160,12 +164,13 @@ export function buildApiTests(model: ApiModel, crud: CrudModel, domain: DomainMo
     repositories: new Map(domain.entities.map((e) => [e.names.original, persistence.repositories.find((r) => r.entityClass === e.names.pascal) as RepositoryView])),
     sampled: new Set(persistence.samples.map((s) => s.entityClass)),
     itemPaths: crud.itemPaths,
+    signInOperations: [...crud.operations.values()].filter((e) => e.implementation.kind === 'sign-in').map((e) => e.operationId),
   };
   const bound: Bound[] = [];
   for (const resource of model.resources) {
     for (const operation of resource.operations) {
       const implementation = crud.operations.get(operation.operationId)?.implementation;
-      if (!implementation || implementation.kind === 'stub') continue;
+      if (!implementation || implementation.kind === 'stub' || implementation.kind === 'sign-in') continue;
       bound.push(boundOperation(implementation.operation, operation, resource, ctx));
     }
   }
@@ -288,6 +293,9 @@ interface BuildOptions {
 }
 
 /** A valid request body for an operation of the entity, or the reason there is none. */
+/** The password the generated tests send where a password is stored as its hash: upper and lower case, a digit and a symbol. */
+const SAMPLE_PASSWORD = 'Sample-Passw0rd-2024';
+
 function buildBody(bound: Bound, entity: Entity, ctx: Context, names: ParentNames, options: BuildOptions): Built | string {
   const body = bound.body;
   if (!body) return 'it has no JSON request body';
@@ -339,6 +347,10 @@ function buildObject(
           const parent = names.claim(relation.names.camel, parentEntity);
           code = { kind: 'reference', parent: parent.variable, serial: parent.serial };
         }
+      } else if (binding.conversion === 'password-hash') {
+        // A password stored as its hash: one that satisfies any password policy, never compared with what is stored.
+        entries.push([property, { kind: 'literal', value: SAMPLE_PASSWORD }]);
+        continue;
       } else if (field) {
         code = pickValue(propertySchema, field, required, isUnique(field, target.entity), ctx, options.variant === 1 ? previous?.fields.get(field.names.camel) : undefined);
       }
@@ -1464,6 +1476,7 @@ function serviceRollback(bound: Bound[], creatorOf: (entity: Entity) => Creator 
       parents: creator.built.parents.map((p) => `const ${p.variable} = await sample${p.entity.names.pascal}(transactional);`),
       body: renderCode(creator.built.code),
       usesRunningNumber: JSON.stringify(creator.built.code).includes('"kind":"unique"'),
+      usesSignIn: ctx.signInOperations.some((id) => op.resource.operations.some((o) => o.operationId === id)),
     };
   }
   return undefined;

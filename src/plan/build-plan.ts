@@ -48,6 +48,8 @@ const CONDITIONS_MODULE = 'src/repositories/access-conditions.ts';
 const DOMAIN_RULES_MODULE = 'src/services/domain-rules.gen.ts';
 /** Idempotency keys: only where some operation declares the header. */
 const IDEMPOTENCY_MODULE = 'src/middlewares/idempotency.ts';
+/** Sign-in from the model's declaration: only when declared. */
+const SIGN_IN_MODULES: ReadonlySet<string> = new Set(['src/services/sign-in.gen.ts', 'src/utils/password-hash.ts', 'test/api/sign-in.api.gen.ts']);
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -67,6 +69,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     if (DOMAIN_ONLY.test(output) && view.entities.length === 0) continue;
     if (output === CIRCULAR_IMPORTS_RULE_FILE && !view.lint.circularImports) continue;
     if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access)) continue;
+    if (SIGN_IN_MODULES.has(output) && !view.signIn) continue;
     if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
     if (output === DOMAIN_RULES_MODULE && !view.domainRules) continue;
     if (output === IDEMPOTENCY_MODULE && !view.usesIdempotency) continue;

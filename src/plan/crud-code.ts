@@ -38,6 +38,8 @@ export interface ServiceCode {
     entities: Set<string>;
     valueObjects: Set<string>;
     support: Set<string>;
+    /** The password hasher of src/utils/password-hash.ts a create uses (sign-in's password policy). */
+    passwordHash: string | undefined;
     /** Functions of src/services/domain-rules.gen.ts: the model's reactions and checks. */
     domainRules: Set<string>;
     /** Helpers of src/models/caller.ts (`hasRole`): a list refusing a filter on another owner. */
@@ -187,9 +189,11 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
   const callerHelpers = new Set<string>();
   let usesEnvelope = false;
   let randomUuid = false;
+  let passwordHash: string | undefined;
   for (const operation of operations) {
     const entity = entities.get(operation.entity) as Entity;
     const writer = new MethodWriter(operation, entity, entities, crud, basePath, domain, statuses.get(operation.operationId) ?? []);
+    if (domain.signIn?.passwordPolicy) writer.passwordHasher = 'hashNewPassword';
     methods.set(operation.operationId, { body: writer.write(), usesContext: writer.usesContext });
     writer.mappers.forEach((m) => mappers.add(m));
     writer.entityClasses.forEach((c) => entityClasses.add(c));
@@ -200,8 +204,9 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
     writer.callerHelpers.forEach((h) => callerHelpers.add(h));
     usesEnvelope ||= writer.usesEnvelope;
     randomUuid ||= writer.needsRandomUuid;
+    if (writer.hashesPasswords) passwordHash = writer.passwordHasher;
   }
-  return { methods, uses: { envelope: usesEnvelope, randomUuid, errors, mappers, entities: entityClasses, valueObjects, support, domainRules, callerHelpers } };
+  return { methods, uses: { envelope: usesEnvelope, randomUuid, passwordHash, errors, mappers, entities: entityClasses, valueObjects, support, domainRules, callerHelpers } };
 }
 
 /** The import declarations of a service base: its own needs plus those of the implemented methods. */
@@ -220,6 +225,7 @@ export function serviceImports(code: ServiceCode | undefined, base: { dtoNamespa
   if (uses && uses.callerHelpers.size > 0) imports.push(`import { ${[...uses.callerHelpers].sort().join(', ')} } from '../models/caller.js';`);
   if (base.persistence) imports.push(`import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';`);
   if (uses && uses.support.size > 0) imports.push(`import { ${[...uses.support].sort().join(', ')} } from './crud-support.js';`);
+  if (uses?.passwordHash) imports.push(`import { ${uses.passwordHash} } from '../utils/password-hash.js';`);
   if (uses && uses.domainRules.size > 0) imports.push(`import { ${[...uses.domainRules].sort().join(', ')} } from './domain-rules.gen.js';`);
   return imports;
 }
@@ -263,6 +269,9 @@ class MethodWriter {
   usesEnvelope = false;
   usesContext = false;
   needsRandomUuid = false;
+  /** A request's password is stored as its hash (sign-in's credentials entity), by this function of src/utils/password-hash.ts. */
+  hashesPasswords = false;
+  passwordHasher: 'hashPassword' | 'hashNewPassword' = 'hashPassword';
   private readonly variable: string;
   private readonly repository: string;
 
@@ -574,6 +583,10 @@ class MethodWriter {
       this.valueObjects.add(p.valueObject);
       converted = `new ${pascalCase(p.valueObject)}({ ${this.inputEntries(p.properties, value, 'create').join(', ')} })`;
     } else if (p.conversion === 'string-to-date') converted = `new Date(${value})`;
+    else if (p.conversion === 'password-hash') {
+      this.hashesPasswords = true;
+      converted = `await ${this.passwordHasher}(${value})`;
+    }
     return p.nullable && converted !== value ? `${value} === null ? null : ${converted}` : converted;
   }
 

@@ -65,7 +65,8 @@ export function buildGenerationReport(
   );
   const counts: ImplementationCounts = { crud: 0, domain: 0, stub: 0, proseRulesNotImplemented: { crud: 0, domain: 0 } };
   for (const entry of entries) {
-    const kind = entry.implementation.kind;
+    // A sign-in step counts as a domain action: behaviour declared in the model, not a CRUD shape.
+    const kind = entry.implementation.kind === 'sign-in' ? 'domain' : entry.implementation.kind;
     counts[kind] += 1;
     if (kind !== 'stub' && rules.get(entry.operationId)?.notImplemented) counts.proseRulesNotImplemented[kind] += 1;
   }
@@ -121,6 +122,7 @@ export function buildGenerationReport(
 export function describeImplementation(entry: ImplementationEntry, rules?: OperationRules): { what: string; details: string[] } {
   const i = entry.implementation;
   if (i.kind === 'stub') return { what: 'stub (501)', details: [i.reason, ...entry.notes] };
+  if (i.kind === 'sign-in') return { what: `${rules?.notImplemented ? 'sign-in shape; rules in prose not implemented' : 'sign-in'}: ${i.step} ${entry.entity ?? ''}`, details: entry.notes };
   const transition = i.operation.transition ? ` (${i.operation.transition})` : '';
   const shape = `${i.operation.kind}${transition} ${i.operation.entity}`;
   if (rules?.notImplemented) return { what: `${i.kind === 'crud' ? 'CRUD' : 'domain action'} shape; rules in prose not implemented: ${shape}`, details: entry.notes };

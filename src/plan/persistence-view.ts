@@ -241,6 +241,8 @@ function tableView(table: Table, entity: Entity | undefined, enumTypes: Map<stri
 }
 
 function sqlLiteralToTs(literal: string): string {
+  const json = /^'(.*)'::jsonb$/s.exec(literal);
+  if (json) return json[1]!.replace(/''/g, "'");
   if (/^'.*'$/s.test(literal)) return stringLiteral(literal.slice(1, -1).replace(/''/g, "'"));
   return literal;
 }

@@ -32,6 +32,8 @@ export interface TestCountInput {
   jwtSchemes: string | undefined;
   apiTests: { groups: { cases: unknown[] }[] }[];
   unitOfWork: { service: unknown } | undefined;
+  /** The model's sign-in steps (test/api/sign-in.api.gen.ts), when declared. */
+  signIn?: { login: unknown; refresh: unknown; logout: unknown; me: unknown; changePassword: unknown } | undefined;
 }
 
 export function countGeneratedTests(view: TestCountInput): TestCount {
@@ -51,7 +53,9 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   const persistence = view.persistence;
   const sampled = persistence?.repositories.filter((r) => persistence.samples.some((s) => s.entityClass === r.entityClass)) ?? [];
   const repository = sampled.reduce((n, r) => n + 5 + (r.versioned ? 1 : 0) + (r.uniqueProperty ? 1 : 0), 0);
-  const api = view.apiTests.reduce((n, file) => n + file.groups.reduce((m, group) => m + group.cases.length, 0), 0);
+  // test/api/sign-in.api.gen.ts: login (right password only, lockout), and each other step after a login.
+  const signIn = view.signIn?.login ? 2 + [view.signIn.refresh, view.signIn.logout, view.signIn.me, view.signIn.changePassword].filter(Boolean).length : 0;
+  const api = view.apiTests.reduce((n, file) => n + file.groups.reduce((m, group) => m + group.cases.length, 0), 0) + signIn;
   // test/repositories/unit-of-work.gen.ts: commit, rollback, nesting, current(); a service inside a run.
   const unitOfWork = view.unitOfWork ? 4 + (view.unitOfWork.service ? 1 : 0) : 0;
   return { total: contract + fuzz + application + model + repository + api + unitOfWork, contract, fuzz, application, model, repository, api, unitOfWork };

@@ -4,7 +4,9 @@ import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import { namesRoles, requiredRoles } from '../model/security.js';
 import { declaresIdempotency } from '../model/operations.js';
-import type { DomainModel } from '../model/domain/types.js';
+import type { DomainModel, SignInStep } from '../model/domain/types.js';
+import type { SignInBinding } from '../model/crud/bind-sign-in.js';
+import { buildSignInView, type SignInView } from './sign-in-view.js';
 import { rolesIn } from '../model/domain/policies.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
 import { buildApiTests, buildUnitOfWorkView, type ApiTestFile, type UnitOfWorkView } from './api-tests.js';
@@ -41,6 +43,8 @@ export interface ProjectView {
   domainRules: DomainRulesView | undefined;
   /** Some operation declares an `Idempotency-Key` header and the project has a database to keep the keys in (src/middlewares/idempotency.ts). */
   usesIdempotency: boolean;
+  /** The model's sign-in (src/services/sign-in.gen.ts, src/utils/password-hash.ts); undefined: not declared. */
+  signIn: SignInView | undefined;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
@@ -135,6 +139,8 @@ export interface ResourceView {
   serviceImports: string[];
   /** How many operations the generated service implements. */
   implementedCount: number;
+  /** Some operation of the resource is a sign-in step: the service base takes the SignIn (src/services/sign-in.gen.ts). */
+  usesSignIn: boolean;
   /** Helper types of src/dto/operation-types.ts that this resource's DTO file uses. */
   dtoHelperImports: string[];
   /** What the DTO file imports from openapi.gen.ts: `paths` and the read/write helpers it uses. */
@@ -154,6 +160,8 @@ export interface OperationView {
   serviceDoc: string[];
   /** The generated implementation (undefined: a 501 stub). */
   implementation: (ImplementedMethod & { usesInput: boolean }) | undefined;
+  /** The operation checks credentials the request carries (sign-in's login and refresh; `me` needs a token of an account): a made-up valid request may answer 401. */
+  checksCredentials: boolean;
   /** The DTO type of the method's input (path, query, headers and body). */
   inputType: string;
   /** The DTO type of the method's result (the responses by status). */
@@ -214,6 +222,8 @@ export interface ViewOptions {
   lint: LintView;
   /** The guidelines' `errorEnvelope`; true (the house envelope) by default. */
   errorEnvelope?: boolean;
+  /** The model's sign-in bound to the spec's operations (src/model/crud/bind-sign-in.ts), when declared. */
+  signIn?: SignInBinding | undefined;
 }
 
 export function buildProjectView(model: ApiModel, options: ViewOptions): ProjectView {
@@ -223,20 +233,23 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const shared = sharedErrorSchemaId(model);
   const errorBodyNames: ErrorBodyNames = new Map();
   const implement = (resource: Resource) => implementations(resource, options, model.basePath);
-  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined, model.securitySchemes, options.classSuffixes));
+  const signInSteps = new Map((options.signIn?.operations ?? []).map((o) => [o.operationId, o.step]));
+  const resources = model.resources.map((r) => resourceView(r, lookup, model.basePath, (id) => specNames.get(id), errorBodyNames, implement(r), options.persistence !== undefined, model.securitySchemes, options.classSuffixes, signInSteps));
   const probe = resources.flatMap((r) => r.operations).find((o) => o.route.method !== 'TRACE');
   const domain = options.domain ? buildDomainViews(options.domain) : { entities: [], valueObjects: [] };
   const firstRoute = probe && { url: stringLiteral(probe.bareUrl), method: stringLiteral(probe.route.method) };
   const apiTests = options.crud && options.domain && options.persistence ? buildApiTests(model, options.crud, options.domain, options.persistence, options.classSuffixes?.service) : undefined;
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
   const jwt = jwtSchemes(model);
-  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork });
+  const signIn = options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model, options.classSuffixes?.service);
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn });
   const helpers = policyHelpers(options.persistence, domain.entities);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
   return {
     ...domain,
+    signIn,
     policyRoles: policyRoles(options.domain),
     usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
     ruleErrors: ruleErrorsOf(options.domain),
@@ -312,7 +325,7 @@ function implementations(
   const bound = resource.operations.flatMap((o) => {
     const entry = options.crud?.operations.get(o.operationId);
     if (entry) entries.set(o.operationId, entry);
-    return entry && entry.implementation.kind !== 'stub' ? [entry.implementation.operation] : [];
+    return entry && 'operation' in entry.implementation ? [entry.implementation.operation] : [];
   });
   const statuses = new Map(resource.operations.map((o) => [o.operationId, o.responses.map((r) => r.status.toUpperCase())]));
   return { code: buildServiceCode(bound, options.crud, options.domain, basePath, statuses), entries, domain: options.domain };
@@ -328,23 +341,28 @@ function resourceView(
   persistence: boolean,
   schemes: readonly SecurityScheme[],
   suffixes: { controller: string; service: string } = { controller: 'Controller', service: 'Service' },
+  signInSteps: ReadonlyMap<string, SignInStep> = new Map(),
 ): ResourceView {
   const pascal = resource.names.pascal;
   const operations = resource.operations.map((o) => {
     const bound = implemented.entries.get(o.operationId)?.implementation;
-    const storage = bound && bound.kind !== 'stub' && implemented.domain ? { operation: bound.operation, domain: implemented.domain } : undefined;
+    const storage = bound && 'operation' in bound && implemented.domain ? { operation: bound.operation, domain: implemented.domain } : undefined;
     // Without a database there is nowhere to keep idempotency keys: the operation is served without them (the report says so).
     const served = persistence || o.idempotency === undefined ? o : { ...o, idempotency: undefined };
     const view = operationView(served, lookup, basePath, specNameOf, errorBodyNames, schemes, storage);
-    const method = implemented.code?.methods.get(o.operationId);
+    const step = signInSteps.get(o.operationId);
+    // A sign-in step is implemented in src/services/sign-in.gen.ts; the service hands it over.
+    const method = step ? { body: `return this.signIn.${step}(input, context);`, usesContext: true } : implemented.code?.methods.get(o.operationId);
     const entry = implemented.entries.get(o.operationId);
     return {
       ...view,
-      implementation: method && { ...method, usesInput: /\binput\./.test(method.body) },
+      implementation: method && { ...method, usesInput: step !== undefined || /\binput\./.test(method.body) },
+      checksCredentials: step === 'login' || step === 'refresh' || step === 'me',
       serviceDoc: [...view.doc, ...(entry ? implementationDoc(entry) : [])],
     };
   });
   const hasStubs = operations.some((o) => !o.implementation);
+  const usesSignIn = resource.operations.some((o) => signInSteps.has(o.operationId));
   const typeText = operations.flatMap((o) => Object.values(o.types)).join(' ');
   return {
     fileStem: resource.names.kebab,
@@ -354,7 +372,11 @@ function resourceView(
     serviceClass: `${pascal}${suffixes.service}`,
     serviceBaseClass: `${pascal}${suffixes.service}Base`,
     dtoNamespace: `${pascal}Dto`,
-    serviceImports: serviceImports(implemented.code, { dtoNamespace: `${pascal}Dto`, fileStem: resource.names.kebab, hasStubs, persistence }),
+    serviceImports: [
+      ...serviceImports(implemented.code, { dtoNamespace: `${pascal}Dto`, fileStem: resource.names.kebab, hasStubs, persistence }),
+      ...(usesSignIn ? [`import type { SignIn } from './sign-in.gen.js';`] : []),
+    ],
+    usesSignIn,
     implementedCount: operations.filter((o) => o.implementation).length,
     dtoHelperImports: ['BinaryBody', 'Empty', 'Enveloped'].filter((name) => new RegExp(`\\b${name}\\b`).test(typeText)),
     dtoTypeImports: ['paths', ...['Readable', 'Writable'].filter((name) => new RegExp(`\\b${name}<`).test(typeText))],
@@ -383,6 +405,7 @@ function operationView(
     methodName: operation.methodName,
     operationId: operation.operationId,
     implementation: undefined,
+    checksCredentials: false,
     serviceDoc: [],
     inputType: `${operation.typeName}Input`,
     resultType: `${operation.typeName}Result`,
@@ -428,6 +451,7 @@ function roleList(operation: Operation, schemes: readonly SecurityScheme[]): str
 function implementationDoc(entry: ImplementationEntry): string[] {
   const implementation = entry.implementation;
   if (implementation.kind === 'stub') return [commentText(`Not generated: ${implementation.reason}.`)];
+  if (implementation.kind === 'sign-in') return [commentText(`Generated from the domain model's signIn: the ${implementation.step} step (src/services/sign-in.gen.ts).`)];
   const operation = implementation.operation;
   const what = {
     list: `Lists ${operation.entity} entities`,

@@ -84,6 +84,8 @@ for (const { name, store, available, why } of STORES) {
 
       const product = await call('POST', '/products', { sku: `IDEM-${store.toUpperCase()}`, name: 'A book', category: 'books', priceCents: 1000, currency: 'EUR' });
       expect(product.status).toBe(201);
+      // Orders reserve stock (the model's reactions): some must be on hand.
+      expect((await call('PUT', `/products/${product.body.data.id}/inventory`, { onHand: 1000 })).status).toBe(200);
       const customer = await call('POST', '/customers', { email: `idempotency-${store}@example.com`, name: 'Ada' });
       expect(customer.status).toBe(201);
       const orderBody = (quantity: number) => ({ customerId: customer.body.data.id, currency: 'EUR', items: [{ productId: product.body.data.id, quantity }], shippingAddress: ADDRESS });

@@ -158,6 +158,13 @@ export function bindInput(
       versionRequired = !optional;
       continue;
     }
+    const signIn = binder.domain.signIn;
+    if (signIn?.entity === entity.names.original && property === 'password' && !members.has(property) && (kind === 'create' || kind === 'replace')) {
+      // The password of sign-in's credentials entity: stored as its hash, never as given.
+      if (optional) throw new MappingError(`"password" is optional in the request, but ${entity.names.original}.${signIn.password} (its hash) is required`);
+      input.push({ property, kind: 'field', field: signIn.password, conversion: 'password-hash', optional, nullable: false, fieldNullable: false });
+      continue;
+    }
     const member = members.get(binder.aliases[property] ?? property);
     const child = kind === 'create' && !member ? childInput(property, propertySchema, entity, binder) : undefined;
     if (child) {

@@ -1,3 +1,4 @@
+import type { SignInStep } from '../domain/types.js';
 /**
  * How the API's resource-shaped operations map onto the domain model: which entity each one
  * serves, what kind of CRUD it is, and how request and response bodies map to fields. The plan
@@ -6,8 +7,11 @@
 
 export type CrudKind = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete' | 'action';
 
-/** How a value changes type between the API (JSON) and the entity (`json-cast`: a JSON field read back as the spec's type). */
-export type Conversion = 'none' | 'date-to-string' | 'string-to-date' | 'json-cast';
+/**
+ * How a value changes type between the API (JSON) and the entity (`json-cast`: a JSON field read back as
+ * the spec's type; `password-hash`: a password stored as sign-in's hash, docs/security.md "Sign-in").
+ */
+export type Conversion = 'none' | 'date-to-string' | 'string-to-date' | 'json-cast' | 'password-hash';
 
 /** One property of a response body and where its value comes from. */
 export type OutputProperty =
@@ -149,7 +153,20 @@ export interface CrudOperation {
 export type Implementation =
   | { kind: 'crud'; operation: CrudOperation }
   | { kind: 'domain'; operation: CrudOperation }
-  | { kind: 'stub'; reason: string };
+  | { kind: 'stub'; reason: string }
+  /** A step of the model's sign-in (src/model/crud/bind-sign-in.ts). */
+  | { kind: 'sign-in'; step: SignInStep; rules: SignInRules };
+
+/** What a sign-in step enforces, for the report: the refusals it answers and whether it admits only the account itself. */
+export interface SignInRules {
+  answers: { status: number; code: string }[];
+  /** The step throttles failed attempts, per account and per client address (login's lockout). */
+  throttlesFailures: boolean;
+  /** The step acts on the caller's own account only (a password change). */
+  ownAccountOnly: boolean;
+  /** How it reads in the report (`lockout after 5 failures for 15 min`). */
+  summary: string;
+}
 
 /** One line of the generation report per operation. */
 export interface ImplementationEntry {
@@ -161,6 +178,8 @@ export interface ImplementationEntry {
   implementation: Implementation;
   /** What the generated implementation leaves out (unused request properties, unsupported filters). */
   notes: string[];
+  /** The operation stores a new password and checks it against sign-in's password policy, answering this. */
+  passwordPolicy?: { status: number; code: string };
 }
 
 export interface CrudModel {

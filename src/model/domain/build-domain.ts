@@ -7,6 +7,7 @@ import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
 import { attachChecks, attachMethods, buildReactions } from './effects.js';
 import { attachDeleteRefusals, attachPolicies } from './policies.js';
+import { buildSignIn } from './sign-in.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
 import { nullPrototypeRecord, withNullPrototypes } from '../null-prototype.js';
@@ -29,7 +30,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   // Every name of the model is looked up in these records: none may find what an object inherits.
   const document = withNullPrototypes(loaded.document);
   const diagnostics: Diagnostic[] = [];
-  const report = (code: 'SCF013' | 'SCF018' | 'SCF019' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const report = (code: 'SCF013' | 'SCF018' | 'SCF019' | 'SCF027' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
   const entityNames = new Set(Object.keys(document.entities));
   const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
 
@@ -44,6 +45,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       if (field.default !== undefined && field.values && !field.values.includes(String(field.default))) {
         report('SCF031', `default "${String(field.default)}" of "${name}" is not one of its values`, [...path, 'default']);
       }
+      if (typeof field.default === 'object' && field.default !== null && field.type !== 'json') report('SCF031', `default of "${name}" may be a list or an object only for a json field`, [...path, 'default']);
       if (field.pattern !== undefined && !isValidPattern(field.pattern)) report('SCF031', `pattern of "${name}" is not a valid regular expression`, [...path, 'pattern']);
       return {
         names: names(name, 'field'),
@@ -156,8 +158,9 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     }
     mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
   }
+  const signIn = document.signIn && buildSignIn(document.signIn, entities, locate, (message, path) => report('SCF027', message, path));
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
-  return { entities, valueObjects, mapping, reactions };
+  return { entities, valueObjects, mapping, reactions, ...(signIn && { signIn }) };
 }
 
 type MemberKind = 'fields' | 'relations' | 'computed' | 'transitions' | 'methods';

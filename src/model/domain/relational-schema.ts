@@ -221,6 +221,7 @@ function sqlType(field: Field): string {
 function sqlDefault(field: Field): string | undefined {
   if (field.default === undefined) return undefined;
   if (typeof field.default === 'string') return quote(field.default);
+  if (typeof field.default === 'object') return `${quote(JSON.stringify(field.default))}::jsonb`;
   return String(field.default);
 }
 

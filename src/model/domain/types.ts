@@ -1,4 +1,5 @@
 import type { Names } from '../types.js';
+import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { Expression } from './expression.js';
 
 /** The domain model, checked and with every default applied: what the persistence layers are built from. */
@@ -9,6 +10,40 @@ export interface DomainModel {
   mapping: Record<string, ResourceMapping>;
   /** Effects between aggregates (`reactions`), in declaration order. */
   reactions: Reaction[];
+  /** Sign-in from declarations (`signIn` in the model), when declared. */
+  signIn?: SignIn;
+}
+
+/** A step of sign-in, each performed by one operation of the spec. */
+export type SignInStep = 'login' | 'refresh' | 'logout' | 'me' | 'changePassword';
+
+/**
+ * Sign-in as the model declares it (docs/security.md, "Sign-in"): who signs in with what, where the
+ * sessions and their refresh tokens live, how long tokens last and when an account locks.
+ */
+export interface SignIn {
+  /** The credentials entity and its fields (field names as declared). */
+  entity: string;
+  identifier: string;
+  password: string;
+  roles: string | undefined;
+  /** A user for whom this does not hold cannot log in (403). */
+  activeWhen: Expression | undefined;
+  /** The credentials entity's datetime field set on each login (`lastLoginAt`), when it has one. */
+  lastLogin: string | undefined;
+  /** The session entity, its many-to-one to the credentials entity, and which optional fields it has. */
+  sessions: { entity: string; relation: string; lastSeenAt: boolean; ipAddress: boolean; userAgent: boolean };
+  accessTokenSeconds: number;
+  refreshTokenSeconds: number;
+  lockout: { attempts: number; seconds: number; addressAttempts: number };
+  /** What a new password must satisfy; undefined: only what the spec's schemas say. */
+  passwordPolicy: { minLength: number | undefined; requireUppercase: boolean; requireLowercase: boolean; requireDigit: boolean; requireSymbol: boolean } | undefined;
+  /** Where the current user's permissions come from: the roles' entity, its name and permissions fields. */
+  rolePermissions: { entity: string; name: string; permissions: string } | undefined;
+  /** Step -> the operationId that performs it. */
+  operations: Partial<Record<SignInStep, string>>;
+  /** Where each step's operation is named in the model, for errors found against the spec. */
+  operationLocations: Partial<Record<SignInStep, SourceLocation>>;
 }
 
 export interface ResourceMapping {
@@ -26,7 +61,8 @@ export interface Field {
   type: ScalarType | { valueObject: string };
   required: boolean;
   unique: boolean;
-  default: string | number | boolean | undefined;
+  /** A list or an object only for a json field. */
+  default: string | number | boolean | unknown[] | Record<string, unknown> | undefined;
   values: string[];
   constraints: { min?: number; max?: number; minLength?: number; maxLength?: number; pattern?: string; precision?: number; scale?: number };
   renamedFrom: string | undefined;

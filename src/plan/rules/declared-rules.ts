@@ -3,7 +3,7 @@
  * record a prose rule is compared with (src/plan/rules/rule-coverage.ts). Built from the model in one
  * function, `buildDeclaredRules`; every new kind of declaration is wired here and nowhere else.
  */
-import type { CrudOperation, ImplementationEntry } from '../../model/crud/types.js';
+import type { CrudOperation, ImplementationEntry, SignInRules } from '../../model/crud/types.js';
 import { rolesIn, ruleFor } from '../../model/domain/policies.js';
 import { fieldsOf, type Expression } from '../../model/domain/expression.js';
 import type { DomainModel, Entity, PolicyRule, Reaction } from '../../model/domain/types.js';
@@ -25,6 +25,10 @@ export interface DeclaredRules {
   deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
+  /** The operation checks a new password against sign-in's password policy. */
+  passwordPolicy: boolean;
+  /** The model's sign-in step the operation performs, and what it enforces. */
+  signIn: SignInRules | undefined;
   /** The operation declares an `Idempotency-Key` header and the project's database keeps the keys (retries replay, another body: 409). */
   idempotency: boolean;
   /** The model's reactions the operation triggers (`Order.created: each of items: product.inventory.reserve(quantity)`). */
@@ -79,7 +83,7 @@ export function policyAction(operation: CrudOperation): string {
 export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const { operation, entry, entity } = input;
   const implementation = entry?.implementation;
-  const bound = implementation && implementation.kind !== 'stub' ? implementation.operation : undefined;
+  const bound = implementation && 'operation' in implementation ? implementation.operation : undefined;
   const roles = [...new Set(operation.security.flatMap((r) => r.schemes.flatMap((s) => s.scopes)))];
   const transitionName = bound?.transition;
   const transition = transitionName && entity?.stateMachine?.transitions.find((t) => t.names.original === transitionName || t.names.camel === transitionName);
@@ -101,12 +105,16 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     stateCheck: effects?.stateCheck ?? false,
     notInRequest: bound && entity && ['update', 'replace', 'create'].includes(bound.kind) ? notInRequest(entity, bound) : [],
     idempotency,
+    signIn: implementation?.kind === 'sign-in' ? implementation.rules : undefined,
+    passwordPolicy: entry?.passwordPolicy !== undefined,
     // A delete the model refuses while related records hold the entity answers the design's code.
-    answers: answeredStatuses(operation, bound, unique.length > 0, [
+    answers: answeredStatuses(operation, bound, implementation?.kind === 'sign-in', unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
       ...(effects?.answers ?? []),
       ...(idempotency ? IDEMPOTENCY_ANSWERS : []),
+      ...(implementation?.kind === 'sign-in' ? implementation.rules.answers : []),
+      ...(entry?.passwordPolicy ? [entry.passwordPolicy] : []),
     ]),
   };
 }
@@ -188,7 +196,7 @@ function uniqueFields(entity: Entity | undefined): string[] {
 }
 
 /** The house error codes the generated code answers for the operation (src/errors/app-error.ts of a project). */
-function answeredStatuses(operation: Operation, bound: CrudOperation | undefined, unique: boolean, spec: readonly { status: number; code: string }[]): { status: number; code: string }[] {
+function answeredStatuses(operation: Operation, bound: CrudOperation | undefined, signIn: boolean, unique: boolean, spec: readonly { status: number; code: string }[]): { status: number; code: string }[] {
   const secured = operation.security.some((r) => r.schemes.length > 0);
   const scoped = operation.security.some((r) => r.schemes.some((s) => s.scopes.length > 0));
   const writes = bound !== undefined && ['create', 'replace', 'update', 'action'].includes(bound.kind);
@@ -202,7 +210,7 @@ function answeredStatuses(operation: Operation, bound: CrudOperation | undefined
     { status: 409, code: 'CONFLICT', when: conflict },
     { status: 412, code: 'PRECONDITION_FAILED', when: bound?.ifMatch !== undefined },
     { status: 422, code: 'UNPROCESSABLE_ENTITY', when: writes },
-    { status: 501, code: 'NOT_IMPLEMENTED', when: bound === undefined },
+    { status: 501, code: 'NOT_IMPLEMENTED', when: bound === undefined && !signIn },
   ];
   return [...answers.filter((a) => a.when).map(({ status, code }) => ({ status, code })), ...spec];
 }

@@ -9,7 +9,7 @@ export interface OperationReport {
   operationId: string;
   /** `GET /products/{id}`. */
   signature: string;
-  implementation: 'crud' | 'domain' | 'stub';
+  implementation: 'crud' | 'domain' | 'sign-in' | 'stub';
   /** As `.scaffold/report.md` says it: `CRUD: get Product`, `CRUD shape; rules in prose not implemented: get Product`, `stub (501)`. */
   label: string;
   /** What the design declares for the operation (`roles/scopes users:write`, `transition cancel from pending, paid`). */

@@ -32,7 +32,7 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'roles':
       return declared.roles.length > 0 || declared.policyRoles.length > 0;
     case 'ownership':
-      return declared.rowPolicy !== undefined;
+      return declared.rowPolicy !== undefined || declared.signIn?.ownAccountOnly === true;
     case 'state':
       return declared.transition !== undefined || declared.stateGuard !== undefined || declared.stateCheck;
     case 'uniqueness':
@@ -44,6 +44,9 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
     case 'error-code':
       return unansweredCodes(sentence, declared).length === 0;
     case 'other':
+      // Rules outside the kinds a declaration covers: a login's throttling of failed attempts, a password policy.
+      if (declared.passwordPolicy && /\bpassword policy\b/i.test(sentence.text)) return true;
+      if (declared.signIn?.throttlesFailures === true && /\b(rate.limit|throttl|lock)/i.test(sentence.text) && /\b(fail|attempt)/i.test(sentence.text)) return true;
       return otherCovered(sentence.text, declared);
   }
 }
@@ -95,6 +98,8 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.stateGuard ? [`only in ${declared.stateGuard.join(', ')}`] : []),
     ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
+    ...(declared.signIn ? [declared.signIn.summary] : []),
+    ...(declared.passwordPolicy ? ['password policy'] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
     ...declared.checks.map((check) => `check ${check}`),
     ...declared.effects.map((effect) => `effect ${effect}`),

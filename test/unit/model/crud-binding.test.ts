@@ -28,14 +28,14 @@ function summary(crud: CrudModel): Record<string, string> {
   return Object.fromEntries(
     [...crud.operations.values()].map((entry) => {
       const i = entry.implementation;
-      return [entry.operationId, i.kind === 'stub' ? `stub: ${i.reason}` : `${i.kind} ${i.operation.kind} ${i.operation.entity}`];
+      return [entry.operationId, i.kind === 'stub' ? `stub: ${i.reason}` : i.kind === 'sign-in' ? `sign-in ${i.step}` : `${i.kind} ${i.operation.kind} ${i.operation.entity}`];
     }),
   );
 }
 
 function operation(crud: CrudModel, operationId: string): CrudOperation {
   const implementation = crud.operations.get(operationId)?.implementation;
-  if (!implementation || implementation.kind === 'stub') throw new Error(`${operationId} is not implemented`);
+  if (!implementation || !('operation' in implementation)) throw new Error(`${operationId} is not implemented`);
   return implementation.operation;
 }
 

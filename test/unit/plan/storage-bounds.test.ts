@@ -18,7 +18,7 @@ async function routes(design: string) {
   return (operationId: string) => {
     const operation = model.resources.flatMap((r) => r.operations).find((o) => o.operationId === operationId);
     const bound = crud.operations.get(operationId)?.implementation;
-    if (!operation || !bound || bound.kind === 'stub') throw new Error(`${operationId} is not implemented`);
+    if (!operation || !bound || !('operation' in bound)) throw new Error(`${operationId} is not implemented`);
     const specified = buildRouteEntry(operation, (id) => schemaById.get(id));
     const route = withStorageBounds(specified, bound.operation, domain);
     const validRequest = contractCases(withRouteParameters(operation, route), model.basePath, (id) => schemaById.get(id)).valid;

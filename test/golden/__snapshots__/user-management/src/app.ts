@@ -24,6 +24,7 @@ import { AuthService } from './services/auth.service.js';
 import { UsersService } from './services/users.service.js';
 import { SessionsService } from './services/sessions.service.js';
 import { RolesService } from './services/roles.service.js';
+import { SignIn } from './services/sign-in.gen.js';
 import { createValidation } from './utils/validation.js';
 
 /** What the app can be given instead of creating it from the config (tests pass their own database). */
@@ -110,9 +111,10 @@ async function configureApp(app: FastifyInstance, config: Config, database: Data
 
   const repositories = createRepositories(database.db);
   const unitOfWork = new UnitOfWork(database.db);
+  const signIn = new SignIn(unitOfWork, config.jwt);
   const controllers: Controllers = {
-    auth: new AuthController(new AuthService(repositories, unitOfWork)),
-    users: new UsersController(new UsersService(repositories, unitOfWork)),
+    auth: new AuthController(new AuthService(repositories, unitOfWork, signIn)),
+    users: new UsersController(new UsersService(repositories, unitOfWork, signIn)),
     sessions: new SessionsController(new SessionsService(repositories, unitOfWork)),
     roles: new RolesController(new RolesService(repositories, unitOfWork)),
   };

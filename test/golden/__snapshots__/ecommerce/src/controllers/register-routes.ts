@@ -117,6 +117,7 @@ function contextOf(request: FastifyRequest, reply: FastifyReply): RequestContext
   return {
     requestId: request.id,
     url: request.url,
+    clientAddress: request.ip,
     auth: request.auth,
     log: request.log,
     setHeader: (name, value) => {

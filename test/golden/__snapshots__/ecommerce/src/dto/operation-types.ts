@@ -26,6 +26,8 @@ export interface RequestContext {
   requestId: string;
   /** The request's path and query string as received (`/api/v1/products?page=2`), for links. */
   url: string;
+  /** The client's IP address (forwarded by at most TRUSTED_PROXIES proxies), e.g. for throttling. */
+  clientAddress: string;
   /** Undefined for open operations and anonymous calls where authentication is optional. */
   auth: AuthContext | undefined;
   log: {

@@ -115,6 +115,7 @@ describe('UnitOfWork', () => {
 const context: RequestContext = {
   requestId: 'unit-of-work-test',
   url: '/',
+  clientAddress: '127.0.0.1',
   auth: undefined,
   log: { info() {}, warn() {}, error() {} },
   setHeader() {},

@@ -333,7 +333,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Create a user',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'User.request' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'User.request' },
+                {
+                  properties: {
+                    email: { noNulCharacters: true, maxLength: 254 },
+                    displayName: { noNulCharacters: true, maxLength: 100 },
+                    password: { noNulCharacters: true, maxLength: 255 },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'UserEnvelope.response' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -484,7 +501,12 @@ export const routes: readonly OperationRoute<Controllers>[] = [
             schema: {
               allOf: [
                 { $ref: 'UserUpdate' },
-                { properties: { email: { noNulCharacters: true }, displayName: { noNulCharacters: true } } },
+                {
+                  properties: {
+                    email: { noNulCharacters: true, maxLength: 254 },
+                    displayName: { noNulCharacters: true, maxLength: 100 },
+                  },
+                },
               ],
             },
           },
@@ -792,7 +814,24 @@ export const routes: readonly OperationRoute<Controllers>[] = [
     summary: 'Create a role',
     parameters: [],
     schema: {
-      body: { content: { 'application/json': { schema: { $ref: 'Role.request' } } } },
+      body: {
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: 'Role.request' },
+                {
+                  properties: {
+                    name: { noNulCharacters: true },
+                    description: { noNulCharacters: true, maxLength: 500 },
+                    permissions: { noNulCharacters: true },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
       response: {
         '201': { $ref: 'RoleEnvelope' },
         '400': { $ref: 'ErrorEnvelope' },
@@ -871,7 +910,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
                 {
                   properties: {
                     name: { noNulCharacters: true },
-                    description: { noNulCharacters: true },
+                    description: { noNulCharacters: true, maxLength: 500 },
                     permissions: { noNulCharacters: true },
                   },
                 },

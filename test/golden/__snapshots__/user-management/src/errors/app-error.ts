@@ -40,7 +40,7 @@ export class ValidationError extends AppError {
 }
 
 export class AuthenticationError extends AppError {
-  readonly code = 'AUTHENTICATION_REQUIRED';
+  readonly code: string = 'AUTHENTICATION_REQUIRED';
 
   /** Challenges for the `WWW-Authenticate` header, e.g. `Bearer realm="api"`. */
   constructor(

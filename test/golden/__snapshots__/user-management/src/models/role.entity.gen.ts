@@ -2,6 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
+import { compilePattern } from '../utils/patterns.js';
 import type { DomainEvent } from './domain-event.js';
 
 /** The state of a Role: what is stored, and what repositories map rows to and from. */
@@ -17,13 +18,14 @@ export interface RoleProps {
 }
 
 /** What creating a Role takes: identity, timestamps are assigned, defaulted fields may be left out. */
-export type NewRole = Omit<RoleProps, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewRole = Omit<RoleProps, 'id' | 'createdAt' | 'updatedAt' | 'builtIn'> &
+  Partial<Pick<RoleProps, 'builtIn'>>;
 
 /** What may change after creation. */
 export type RoleChanges = Partial<Omit<RoleProps, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /**
- * The Role entity.
+ * A role and the permissions it grants.
  *
  * Fields, rules and transitions as the domain model declares them. Add behaviour in
  * Role (src/models/role.entity.ts); scaffold rewrites this file.
@@ -39,7 +41,7 @@ export abstract class RoleBase {
   /** A new Role: defaults applied, a fresh id (or the one given, when its parts need it first). */
   static create<T extends RoleBase>(this: new (props: RoleProps) => T, input: NewRole, id: string = randomUUID()): T {
     const now = new Date();
-    return new this({ ...input, id: id, createdAt: now, updatedAt: now });
+    return new this({ builtIn: false, ...input, id: id, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
@@ -100,6 +102,12 @@ export abstract class RoleBase {
   /** The field constraints and invariants of the domain model. */
   protected assertValid(): void {
     const issues: ValidationIssue[] = [];
+    if (!compilePattern('^[a-z][a-z0-9_-]{2,49}$', 'u').test(this.props.name)) {
+      issues.push({ location: 'name', message: 'must match ^[a-z][a-z0-9_-]{2,49}$' });
+    }
+    if (!(this.props.description === null || this.props.description.length <= 500)) {
+      issues.push({ location: 'description', message: 'must have at most 500 characters' });
+    }
     if (issues.length > 0) {
       throw new ValidationError(`Invalid Role: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`, issues);
     }

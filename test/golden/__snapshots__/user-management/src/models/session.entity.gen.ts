@@ -8,24 +8,30 @@ import type { DomainEvent } from './domain-event.js';
 export interface SessionProps {
   /** Identity, assigned on creation. */
   id: string;
-  userId: string;
-  current: boolean;
   ipAddress: string | null;
   userAgent: string | null;
   lastSeenAt: Date;
   expiresAt: Date;
+  revokedAt: Date | null;
+  /** SHA-256 of the current refresh token. */
+  refreshTokenHash: string;
+  /** How many times the refresh token was rotated. */
+  refreshGeneration: number;
+  /** The User this Session belongs to (many-to-one). */
+  userId: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** What creating a Session takes: identity, timestamps are assigned, defaulted fields may be left out. */
-export type NewSession = Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewSession = Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt' | 'refreshGeneration'> &
+  Partial<Pick<SessionProps, 'refreshGeneration'>>;
 
 /** What may change after creation. */
 export type SessionChanges = Partial<Omit<SessionProps, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /**
- * The Session entity.
+ * A login session; one per refresh-token family.
  *
  * Fields, rules and transitions as the domain model declares them. Add behaviour in
  * Session (src/models/session.entity.ts); scaffold rewrites this file.
@@ -45,19 +51,11 @@ export abstract class SessionBase {
     id: string = randomUUID(),
   ): T {
     const now = new Date();
-    return new this({ ...input, id: id, createdAt: now, updatedAt: now });
+    return new this({ refreshGeneration: 0, ...input, id: id, createdAt: now, updatedAt: now });
   }
 
   get id(): string {
     return this.props.id;
-  }
-
-  get userId(): string {
-    return this.props.userId;
-  }
-
-  get current(): boolean {
-    return this.props.current;
   }
 
   get ipAddress(): string | null {
@@ -74,6 +72,22 @@ export abstract class SessionBase {
 
   get expiresAt(): Date {
     return this.props.expiresAt;
+  }
+
+  get revokedAt(): Date | null {
+    return this.props.revokedAt;
+  }
+
+  get refreshTokenHash(): string {
+    return this.props.refreshTokenHash;
+  }
+
+  get refreshGeneration(): number {
+    return this.props.refreshGeneration;
+  }
+
+  get userId(): string {
+    return this.props.userId;
   }
 
   get createdAt(): Date {
@@ -114,6 +128,21 @@ export abstract class SessionBase {
   /** The field constraints and invariants of the domain model. */
   protected assertValid(): void {
     const issues: ValidationIssue[] = [];
+    if (!(this.props.ipAddress === null || this.props.ipAddress.length <= 64)) {
+      issues.push({ location: 'ipAddress', message: 'must have at most 64 characters' });
+    }
+    if (!(this.props.userAgent === null || this.props.userAgent.length <= 512)) {
+      issues.push({ location: 'userAgent', message: 'must have at most 512 characters' });
+    }
+    if (!(this.props.refreshTokenHash.length <= 64)) {
+      issues.push({ location: 'refreshTokenHash', message: 'must have at most 64 characters' });
+    }
+    if (!(this.props.refreshGeneration >= 0)) {
+      issues.push({ location: 'refreshGeneration', message: 'must be at least 0' });
+    }
+    if (!Number.isInteger(this.props.refreshGeneration)) {
+      issues.push({ location: 'refreshGeneration', message: 'must be an integer' });
+    }
     if (issues.length > 0) {
       throw new ValidationError(
         `Invalid Session: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`,

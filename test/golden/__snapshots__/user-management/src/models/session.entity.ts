@@ -1,7 +1,7 @@
 import { SessionBase } from './session.entity.gen.js';
 
 /**
- * The Session entity.
+ * A login session; one per refresh-token family.
  *
  * Domain behaviour goes here, built on the generated fields, rules and transitions of
  * SessionBase; use `this.change({...})` so the rules are checked on every change.

@@ -13,23 +13,32 @@ export interface UserProps {
   id: string;
   email: string;
   displayName: string;
-  password: string;
+  passwordHash: string;
   status: UserStatus;
-  roles: unknown;
   emailVerified: boolean;
   lastLoginAt: Date | null;
+  /** Names of the roles the user holds. */
+  roles: unknown;
+  /** Failed logins in a row (sign-in's lockout). */
+  failedLogins: number;
+  /** Logins are refused until then. */
+  lockedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** What creating an User takes: identity, timestamps are assigned, defaulted fields may be left out. */
-export type NewUser = Omit<UserProps, 'id' | 'createdAt' | 'updatedAt' | 'status'> & Partial<Pick<UserProps, 'status'>>;
+export type NewUser = Omit<
+  UserProps,
+  'id' | 'createdAt' | 'updatedAt' | 'status' | 'emailVerified' | 'roles' | 'failedLogins'
+> &
+  Partial<Pick<UserProps, 'status' | 'emailVerified' | 'roles' | 'failedLogins'>>;
 
 /** What may change after creation. */
 export type UserChanges = Partial<Omit<UserProps, 'id' | 'createdAt' | 'updatedAt'>>;
 
 /**
- * The User entity.
+ * A user account.
  *
  * Fields, rules and transitions as the domain model declares them. Add behaviour in
  * User (src/models/user.entity.ts); scaffold rewrites this file.
@@ -45,7 +54,16 @@ export abstract class UserBase {
   /** A new User: defaults applied, a fresh id (or the one given, when its parts need it first). */
   static create<T extends UserBase>(this: new (props: UserProps) => T, input: NewUser, id: string = randomUUID()): T {
     const now = new Date();
-    return new this({ status: 'active', ...input, id: id, createdAt: now, updatedAt: now });
+    return new this({
+      status: 'active',
+      emailVerified: false,
+      roles: [],
+      failedLogins: 0,
+      ...input,
+      id: id,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
 
   get id(): string {
@@ -60,16 +78,12 @@ export abstract class UserBase {
     return this.props.displayName;
   }
 
-  get password(): string {
-    return this.props.password;
+  get passwordHash(): string {
+    return this.props.passwordHash;
   }
 
   get status(): UserStatus {
     return this.props.status;
-  }
-
-  get roles(): unknown {
-    return this.props.roles;
   }
 
   get emailVerified(): boolean {
@@ -78,6 +92,18 @@ export abstract class UserBase {
 
   get lastLoginAt(): Date | null {
     return this.props.lastLoginAt;
+  }
+
+  get roles(): unknown {
+    return this.props.roles;
+  }
+
+  get failedLogins(): number {
+    return this.props.failedLogins;
+  }
+
+  get lockedUntil(): Date | null {
+    return this.props.lockedUntil;
   }
 
   get createdAt(): Date {
@@ -118,8 +144,26 @@ export abstract class UserBase {
   /** The field constraints and invariants of the domain model. */
   protected assertValid(): void {
     const issues: ValidationIssue[] = [];
+    if (!(this.props.email.length <= 254)) {
+      issues.push({ location: 'email', message: 'must have at most 254 characters' });
+    }
+    if (!(this.props.displayName.length >= 1)) {
+      issues.push({ location: 'displayName', message: 'must have at least 1 characters' });
+    }
+    if (!(this.props.displayName.length <= 100)) {
+      issues.push({ location: 'displayName', message: 'must have at most 100 characters' });
+    }
+    if (!(this.props.passwordHash.length <= 255)) {
+      issues.push({ location: 'passwordHash', message: 'must have at most 255 characters' });
+    }
     if (!(USER_STATUS_VALUES as readonly string[]).includes(this.props.status)) {
       issues.push({ location: 'status', message: 'must be one of active, suspended' });
+    }
+    if (!(this.props.failedLogins >= 0)) {
+      issues.push({ location: 'failedLogins', message: 'must be at least 0' });
+    }
+    if (!Number.isInteger(this.props.failedLogins)) {
+      issues.push({ location: 'failedLogins', message: 'must be an integer' });
     }
     if (issues.length > 0) {
       throw new ValidationError(`Invalid User: ${issues.map((i) => `${i.location} ${i.message}`).join('; ')}`, issues);

@@ -1,7 +1,7 @@
 import { UserBase } from './user.entity.gen.js';
 
 /**
- * The User entity.
+ * A user account.
  *
  * Domain behaviour goes here, built on the generated fields, rules and transitions of
  * UserBase; use `this.change({...})` so the rules are checked on every change.

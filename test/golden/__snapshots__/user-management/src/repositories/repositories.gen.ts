@@ -4,23 +4,23 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from './database.js';
 import type { UserRepository } from './user.repository.gen.js';
 import { DrizzleUserRepository } from './user.repository.js';
-import type { SessionRepository } from './session.repository.gen.js';
-import { DrizzleSessionRepository } from './session.repository.js';
 import type { RoleRepository } from './role.repository.gen.js';
 import { DrizzleRoleRepository } from './role.repository.js';
+import type { SessionRepository } from './session.repository.gen.js';
+import { DrizzleSessionRepository } from './session.repository.js';
 
 /** Every repository, bound to one database or one transaction. */
 export interface Repositories {
   users: UserRepository;
-  sessions: SessionRepository;
   roles: RoleRepository;
+  sessions: SessionRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
   return {
     users: new DrizzleUserRepository(db),
-    sessions: new DrizzleSessionRepository(db),
     roles: new DrizzleRoleRepository(db),
+    sessions: new DrizzleSessionRepository(db),
   };
 }
 

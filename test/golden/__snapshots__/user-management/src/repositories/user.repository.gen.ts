@@ -22,16 +22,28 @@ export interface UserFields {
   id: string;
   email: UserProps['email'];
   displayName: UserProps['displayName'];
-  password: UserProps['password'];
+  passwordHash: UserProps['passwordHash'];
   status: UserProps['status'];
   emailVerified: UserProps['emailVerified'];
   lastLoginAt: UserProps['lastLoginAt'];
+  failedLogins: UserProps['failedLogins'];
+  lockedUntil: UserProps['lockedUntil'];
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type UserSortField =
-  'id' | 'email' | 'displayName' | 'password' | 'status' | 'emailVerified' | 'lastLoginAt' | 'createdAt' | 'updatedAt';
+  | 'id'
+  | 'email'
+  | 'displayName'
+  | 'passwordHash'
+  | 'status'
+  | 'emailVerified'
+  | 'lastLoginAt'
+  | 'failedLogins'
+  | 'lockedUntil'
+  | 'createdAt'
+  | 'updatedAt';
 
 /** The text fields a search looks in. */
 export type UserSearchField = 'email' | 'displayName';
@@ -64,10 +76,12 @@ const SORT_COLUMNS = {
   id: users.id,
   email: users.email,
   displayName: users.displayName,
-  password: users.password,
+  passwordHash: users.passwordHash,
   status: users.status,
   emailVerified: users.emailVerified,
   lastLoginAt: users.lastLoginAt,
+  failedLogins: users.failedLogins,
+  lockedUntil: users.lockedUntil,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 } as const;
@@ -176,10 +190,12 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       ...fieldConditions(users.id, filter.id),
       ...fieldConditions(users.email, filter.email),
       ...fieldConditions(users.displayName, filter.displayName),
-      ...fieldConditions(users.password, filter.password),
+      ...fieldConditions(users.passwordHash, filter.passwordHash),
       ...fieldConditions(users.status, filter.status),
       ...fieldConditions(users.emailVerified, filter.emailVerified),
       ...fieldConditions(users.lastLoginAt, filter.lastLoginAt),
+      ...fieldConditions(users.failedLogins, filter.failedLogins),
+      ...fieldConditions(users.lockedUntil, filter.lockedUntil),
       ...fieldConditions(users.createdAt, filter.createdAt),
       ...fieldConditions(users.updatedAt, filter.updatedAt),
     ];
@@ -190,11 +206,13 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       id: row.id,
       email: row.email,
       displayName: row.displayName,
-      password: row.password,
+      passwordHash: row.passwordHash,
       status: row.status,
-      roles: row.roles,
       emailVerified: row.emailVerified,
       lastLoginAt: row.lastLoginAt,
+      roles: row.roles,
+      failedLogins: row.failedLogins,
+      lockedUntil: row.lockedUntil,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
@@ -205,11 +223,13 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
       id: props.id,
       email: props.email,
       displayName: props.displayName,
-      password: props.password,
+      passwordHash: props.passwordHash,
       status: props.status,
-      roles: props.roles,
       emailVerified: props.emailVerified,
       lastLoginAt: props.lastLoginAt,
+      roles: props.roles,
+      failedLogins: props.failedLogins,
+      lockedUntil: props.lockedUntil,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,
     };

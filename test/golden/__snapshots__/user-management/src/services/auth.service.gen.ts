@@ -4,19 +4,23 @@ import type { RequestContext } from '../dto/operation-types.js';
 import type * as AuthDto from '../dto/auth.dto.gen.js';
 import { NotImplementedError } from '../errors/index.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
+import type { SignIn } from './sign-in.gen.js';
 
 /**
  * Login, token refresh, logout and the current principal.
  *
- * The operations of this resource as the spec declares them. Implement each one by overriding
- * its method in AuthService (src/services/auth.service.ts).
- * Until then it answers 501 Not Implemented.
+ * The operations of this resource as the spec declares them. Those the domain model
+ * maps onto are implemented here; override any method in AuthService
+ * (src/services/auth.service.ts) to change it. The others answer 501 Not Implemented
+ * until you implement them there.
  */
 export abstract class AuthServiceBase {
   constructor(
     private readonly databaseRepositories: Repositories,
     /** For changes to several aggregates that must succeed or fail together. */
     protected readonly unitOfWork: UnitOfWork,
+    /** Sign-in as the domain model declares it. */
+    protected readonly signIn: SignIn,
   ) {}
 
   /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
@@ -34,10 +38,10 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/login (operationId: login)
    *
-   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
+   * Generated from the domain model's signIn: the login step (src/services/sign-in.gen.ts).
    */
-  async login(_input: AuthDto.LoginInput, _context: RequestContext): Promise<AuthDto.LoginResult> {
-    throw new NotImplementedError('login');
+  async login(input: AuthDto.LoginInput, context: RequestContext): Promise<AuthDto.LoginResult> {
+    return this.signIn.login(input, context);
   }
 
   /**
@@ -50,10 +54,10 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/refresh (operationId: refreshToken)
    *
-   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
+   * Generated from the domain model's signIn: the refresh step (src/services/sign-in.gen.ts).
    */
-  async refreshToken(_input: AuthDto.RefreshTokenInput, _context: RequestContext): Promise<AuthDto.RefreshTokenResult> {
-    throw new NotImplementedError('refreshToken');
+  async refreshToken(input: AuthDto.RefreshTokenInput, context: RequestContext): Promise<AuthDto.RefreshTokenResult> {
+    return this.signIn.refresh(input, context);
   }
 
   /**
@@ -63,10 +67,10 @@ export abstract class AuthServiceBase {
    *
    * POST /auth/logout (operationId: logout)
    *
-   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
+   * Generated from the domain model's signIn: the logout step (src/services/sign-in.gen.ts).
    */
-  async logout(_input: AuthDto.LogoutInput, _context: RequestContext): Promise<AuthDto.LogoutResult> {
-    throw new NotImplementedError('logout');
+  async logout(input: AuthDto.LogoutInput, context: RequestContext): Promise<AuthDto.LogoutResult> {
+    return this.signIn.logout(input, context);
   }
 
   /**
@@ -76,13 +80,13 @@ export abstract class AuthServiceBase {
    *
    * GET /auth/me (operationId: getCurrentUser)
    *
-   * Not generated: no entity for resource "Auth": name one in the model's mapping (Auth: <Entity>) or with x-scaffold-entity.
+   * Generated from the domain model's signIn: the me step (src/services/sign-in.gen.ts).
    */
   async getCurrentUser(
-    _input: AuthDto.GetCurrentUserInput,
-    _context: RequestContext,
+    input: AuthDto.GetCurrentUserInput,
+    context: RequestContext,
   ): Promise<AuthDto.GetCurrentUserResult> {
-    throw new NotImplementedError('getCurrentUser');
+    return this.signIn.me(input, context);
   }
 
   /**

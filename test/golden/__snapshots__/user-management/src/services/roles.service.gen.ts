@@ -4,6 +4,7 @@ import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as RolesDto from '../dto/roles.dto.gen.js';
 import { toRole } from '../dto/mappers.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import { Role } from '../models/role.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
 
@@ -66,10 +67,18 @@ export abstract class RolesServiceBase {
    *
    * POST /roles (operationId: createRole)
    *
-   * Not generated: Role.builtIn is required and the request body has nothing for it.
+   * Generated from the domain model: Creates a Role.
    */
-  async createRole(_input: RolesDto.CreateRoleInput, _context: RequestContext): Promise<RolesDto.CreateRoleResult> {
-    throw new NotImplementedError('createRole');
+  async createRole(input: RolesDto.CreateRoleInput, context: RequestContext): Promise<RolesDto.CreateRoleResult> {
+    const role = await this.repositories.roles.insert(
+      Role.create({
+        name: input.body.name,
+        description: input.body.description ?? null,
+        permissions: input.body.permissions,
+      }),
+    );
+    context.setHeader('Location', `/api/v1/roles/${encodeURIComponent(role.id)}`);
+    return toRole(role);
   }
 
   /**

@@ -33,7 +33,7 @@ export abstract class SessionsServiceBase {
    *
    * GET /users/{userId}/sessions (operationId: listUserSessions)
    *
-   * Not generated: /users/{userId}/sessions is neither an action of Session nor reached through one of its relations.
+   * Not generated: the response requires "current", which Session does not have (add a field or a computed value, or map it in the model's mapping).
    */
   async listUserSessions(
     _input: SessionsDto.ListUserSessionsInput,
@@ -55,8 +55,12 @@ export abstract class SessionsServiceBase {
    */
   async revokeSession(
     input: SessionsDto.RevokeSessionInput,
-    _context: RequestContext,
+    context: RequestContext,
   ): Promise<SessionsDto.RevokeSessionResult> {
-    await this.repositories.sessions.delete(input.params.sessionId);
+    const session = await this.repositories.sessions.getById(input.params.sessionId, {
+      action: 'delete',
+      caller: context.auth,
+    });
+    await this.repositories.sessions.remove(session);
   }
 }

@@ -4,8 +4,11 @@ import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as UsersDto from '../dto/users.dto.gen.js';
 import { toUser } from '../dto/mappers.gen.js';
 import { NotImplementedError } from '../errors/index.js';
+import { User } from '../models/user.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
+import { hashNewPassword } from '../utils/password-hash.js';
+import type { SignIn } from './sign-in.gen.js';
 
 /**
  * User accounts and their role assignments.
@@ -20,6 +23,8 @@ export abstract class UsersServiceBase {
     private readonly databaseRepositories: Repositories,
     /** For changes to several aggregates that must succeed or fail together. */
     protected readonly unitOfWork: UnitOfWork,
+    /** Sign-in as the domain model declares it. */
+    protected readonly signIn: SignIn,
   ) {}
 
   /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
@@ -75,10 +80,21 @@ export abstract class UsersServiceBase {
    *
    * POST /users (operationId: createUser)
    *
-   * Not generated: User.roles is required and the request body has nothing for it.
+   * Generated from the domain model: Creates a User.
    */
-  async createUser(_input: UsersDto.CreateUserInput, _context: RequestContext): Promise<UsersDto.CreateUserResult> {
-    throw new NotImplementedError('createUser');
+  async createUser(input: UsersDto.CreateUserInput, context: RequestContext): Promise<UsersDto.CreateUserResult> {
+    const user = await this.repositories.users.insert(
+      User.create({
+        email: input.body.email,
+        displayName: input.body.displayName,
+        passwordHash: await hashNewPassword(input.body.password),
+        ...(input.body.status !== undefined && { status: input.body.status }),
+        lastLoginAt: null,
+        lockedUntil: null,
+      }),
+    );
+    context.setHeader('Location', `/api/v1/users/${encodeURIComponent(user.id)}`);
+    return toUser(user);
   }
 
   /**
@@ -158,13 +174,13 @@ export abstract class UsersServiceBase {
    *
    * POST /users/{userId}/password (operationId: changePassword)
    *
-   * Not generated: /users/{userId}/password is neither an action of User nor reached through one of its relations.
+   * Generated from the domain model's signIn: the changePassword step (src/services/sign-in.gen.ts).
    */
   async changePassword(
-    _input: UsersDto.ChangePasswordInput,
-    _context: RequestContext,
+    input: UsersDto.ChangePasswordInput,
+    context: RequestContext,
   ): Promise<UsersDto.ChangePasswordResult> {
-    throw new NotImplementedError('changePassword');
+    return this.signIn.changePassword(input, context);
   }
 
   /**

@@ -12,8 +12,9 @@ import { RolesService } from '../../src/services/roles.service.js';
  * behaviour is then yours to test.
  *
  * Not tested here:
- * - listRoles: no operation creates Role.
- * - replaceRole: no operation creates Role.
+ * - listRoles: createRole: no value for "permissions" fits both the spec and the model.
+ * - createRole: no value for "permissions" fits both the spec and the model.
+ * - replaceRole: createRole: no value for "permissions" fits both the spec and the model.
  */
 describe('roles: the implemented operations over HTTP', () => {
   let api: ApiClient;

@@ -3,13 +3,27 @@
 import { describe, expect, it } from 'vitest';
 import { Role } from '../../src/models/role.entity.js';
 import type { NewRole } from '../../src/models/role.entity.gen.js';
+import { expectRuleBroken } from '../support/domain-rules.js';
 
 /** The rules of Role as the domain model declares them; they hold whatever behaviour you add. */
 describe('Role (domain model)', () => {
-  const valid = (): NewRole => ({ name: 'sample', description: null, permissions: {}, builtIn: true });
+  const valid = (): NewRole => ({ name: 'sample', description: null, permissions: {}, builtIn: false });
 
   it('is created from valid input, with identity and defaults assigned', () => {
     const created = Role.create(valid());
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.builtIn).toEqual(false);
+  });
+
+  it('rejects description longer than 500', () => {
+    expectRuleBroken(
+      () =>
+        Role.create({
+          ...valid(),
+          description:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'description',
+    );
   });
 });

@@ -3,20 +3,59 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/models/session.entity.js';
 import type { NewSession } from '../../src/models/session.entity.gen.js';
+import { expectRuleBroken } from '../support/domain-rules.js';
 
 /** The rules of Session as the domain model declares them; they hold whatever behaviour you add. */
 describe('Session (domain model)', () => {
   const valid = (): NewSession => ({
-    userId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-    current: true,
     ipAddress: null,
     userAgent: null,
     lastSeenAt: new Date('2024-01-15T09:30:00Z'),
     expiresAt: new Date('2024-01-15T09:30:00Z'),
+    revokedAt: null,
+    refreshTokenHash: 'sample',
+    refreshGeneration: 0,
+    userId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });
 
   it('is created from valid input, with identity and defaults assigned', () => {
     const created = Session.create(valid());
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.refreshGeneration).toEqual(0);
+  });
+
+  it('rejects ipAddress longer than 64', () => {
+    expectRuleBroken(
+      () =>
+        Session.create({ ...valid(), ipAddress: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }),
+      'ipAddress',
+    );
+  });
+
+  it('rejects userAgent longer than 512', () => {
+    expectRuleBroken(
+      () =>
+        Session.create({
+          ...valid(),
+          userAgent:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'userAgent',
+    );
+  });
+
+  it('rejects refreshTokenHash longer than 64', () => {
+    expectRuleBroken(
+      () =>
+        Session.create({
+          ...valid(),
+          refreshTokenHash: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'refreshTokenHash',
+    );
+  });
+
+  it('rejects refreshGeneration below 0', () => {
+    expectRuleBroken(() => Session.create({ ...valid(), refreshGeneration: -1 }), 'refreshGeneration');
   });
 });

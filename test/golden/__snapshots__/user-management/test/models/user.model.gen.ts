@@ -3,22 +3,72 @@
 import { describe, expect, it } from 'vitest';
 import { User } from '../../src/models/user.entity.js';
 import type { NewUser } from '../../src/models/user.entity.gen.js';
+import { expectRuleBroken } from '../support/domain-rules.js';
 
 /** The rules of User as the domain model declares them; they hold whatever behaviour you add. */
 describe('User (domain model)', () => {
   const valid = (): NewUser => ({
     email: 'sample',
     displayName: 'sample',
-    password: 'sample',
+    passwordHash: 'sample',
     status: 'active',
-    roles: {},
-    emailVerified: true,
+    emailVerified: false,
     lastLoginAt: null,
+    roles: [],
+    failedLogins: 0,
+    lockedUntil: null,
   });
 
   it('is created from valid input, with identity and defaults assigned', () => {
     const created = User.create(valid());
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.status).toEqual('active');
+    expect(created.emailVerified).toEqual(false);
+    expect(created.roles).toEqual([]);
+    expect(created.failedLogins).toEqual(0);
+  });
+
+  it('rejects email longer than 254', () => {
+    expectRuleBroken(
+      () =>
+        User.create({
+          ...valid(),
+          email:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'email',
+    );
+  });
+
+  it('rejects displayName longer than 100', () => {
+    expectRuleBroken(
+      () =>
+        User.create({
+          ...valid(),
+          displayName:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'displayName',
+    );
+  });
+
+  it('rejects displayName shorter than 1', () => {
+    expectRuleBroken(() => User.create({ ...valid(), displayName: '' }), 'displayName');
+  });
+
+  it('rejects passwordHash longer than 255', () => {
+    expectRuleBroken(
+      () =>
+        User.create({
+          ...valid(),
+          passwordHash:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'passwordHash',
+    );
+  });
+
+  it('rejects failedLogins below 0', () => {
+    expectRuleBroken(() => User.create({ ...valid(), failedLogins: -1 }), 'failedLogins');
   });
 });

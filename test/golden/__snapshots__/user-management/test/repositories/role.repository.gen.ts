@@ -50,6 +50,11 @@ describe('DrizzleRoleRepository', () => {
     expect(await repositories.roles.findById(stored.id)).toBeUndefined();
   });
 
+  it('answers a duplicate name with ConflictError', async () => {
+    const stored = await sampleRole(repositories);
+    await expect(sampleRole(repositories, { name: stored.name })).rejects.toBeInstanceOf(ConflictError);
+  });
+
   it('rolls a unit of work back entirely when it fails', async () => {
     const before = (await repositories.roles.list()).total;
     const work = new UnitOfWork(connection.db).run(async (transactional) => {

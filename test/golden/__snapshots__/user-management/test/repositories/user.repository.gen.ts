@@ -50,6 +50,11 @@ describe('DrizzleUserRepository', () => {
     expect(await repositories.users.findById(stored.id)).toBeUndefined();
   });
 
+  it('answers a duplicate email with ConflictError', async () => {
+    const stored = await sampleUser(repositories);
+    await expect(sampleUser(repositories, { email: stored.email })).rejects.toBeInstanceOf(ConflictError);
+  });
+
   it('rolls a unit of work back entirely when it fails', async () => {
     const before = (await repositories.users.list()).total;
     const work = new UnitOfWork(connection.db).run(async (transactional) => {

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { createRepositories, type Repositories } from '../../src/repositories/repositories.gen.js';
-import { ContractClient, type ContractRequest } from './contract-client.js';
+import { ContractClient, type ContractRequest, type TestCaller } from './contract-client.js';
 
 /** A JSON body as the API tests read it (the spec's schemas have already checked it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,6 +14,10 @@ export interface ApiRequest {
   body?: unknown;
   /** The body's media type; `application/json` unless given. */
   mediaType?: string;
+  /** Who sends it, to try the domain model's policies (else a caller holding every role they name). */
+  as?: TestCaller;
+  /** `false`: no test credentials; the request's own headers (a token sign-in issued) authenticate it. */
+  credentials?: boolean;
 }
 
 /**
@@ -38,7 +42,18 @@ export class ApiClient {
 
   /** Sends an operation's request; the answer must have `status` and conform to the spec. */
   async send(status: number, operationId: string, request: ApiRequest): Promise<LightMyRequestResponse> {
-    const response = await this.dispatch(operationId, request);
+    const response = await this.contract.send(
+      operationId,
+      {
+        url: request.url,
+        query: request.query ?? {},
+        headers: request.headers ?? {},
+        ...(request.body !== undefined && {
+          body: { mediaType: request.mediaType ?? 'application/json', value: request.body },
+        }),
+      },
+      { ...(request.as && { caller: request.as }), ...(request.credentials === false && { credentials: false }) },
+    );
     expect(response.statusCode, `${operationId} answered ${response.statusCode} ${response.body.slice(0, 500)}`).toBe(
       status,
     );
@@ -85,17 +100,6 @@ export class ApiClient {
       }
     }
     throw new Error(`${operationId} did not reach its last page`);
-  }
-
-  private dispatch(operationId: string, request: ApiRequest): Promise<LightMyRequestResponse> {
-    return this.contract.send(operationId, {
-      url: request.url,
-      query: request.query ?? {},
-      headers: request.headers ?? {},
-      ...(request.body !== undefined && {
-        body: { mediaType: request.mediaType ?? 'application/json', value: request.body },
-      }),
-    });
   }
 }
 

@@ -75,7 +75,7 @@ export class ContractClient {
   async send(
     operationId: string,
     request: ContractRequest,
-    options: { credentials?: boolean; roles?: boolean } = {},
+    options: { credentials?: boolean; roles?: boolean; caller?: TestCaller } = {},
   ): Promise<LightMyRequestResponse> {
     const route = this.route(operationId);
     const headers: Record<string, string> = { ...request.headers };
@@ -83,7 +83,8 @@ export class ContractClient {
     for (const [name, value] of Object.entries(request.query)) {
       for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
     }
-    if (options.credentials !== false) await this.addCredentials(route, headers, query, options.roles !== false);
+    if (options.credentials !== false)
+      await this.addCredentials(route, headers, query, options.roles !== false, options.caller);
     const search = query.toString();
     return this.app.inject({
       method: route.method as 'GET',
@@ -93,11 +94,18 @@ export class ContractClient {
     });
   }
 
-  /** A valid request: a declared (or added) status other than the ones that mean "your request is wrong". */
-  expectAccepted(operationId: string, response: LightMyRequestResponse): void {
+  /**
+   * A valid request: a declared (or added) status other than the ones that mean "your request is wrong".
+   * `madeUpCredentials`: the request carries credentials the operation checks (a login's password), so 401 is right.
+   */
+  expectAccepted(
+    operationId: string,
+    response: LightMyRequestResponse,
+    options: { madeUpCredentials?: boolean } = {},
+  ): void {
     this.expectConforming(operationId, response);
     expect([400, 406, 413, 415], describe(response)).not.toContain(response.statusCode);
-    if (response.statusCode === 401)
+    if (response.statusCode === 401 && !options.madeUpCredentials)
       expect(this.canAuthenticate(this.route(operationId)), describe(response)).toBe(false);
   }
 
@@ -189,6 +197,7 @@ export class ContractClient {
     headers: Record<string, string>,
     query: URLSearchParams,
     withRoles: boolean,
+    caller?: TestCaller,
   ): Promise<void> {
     const requirement = route.security.find((r) => r.schemes.length > 0 && r.schemes.every(testable));
     for (const { key, scopes } of requirement?.schemes ?? []) {
@@ -204,7 +213,12 @@ export class ContractClient {
         else headers[name.toLowerCase()] = TEST_API_KEY;
       } else {
         // The names of a bearer requirement are roles, in the claim the scheme names.
-        headers.authorization = `Bearer ${await testToken([], 'contract-test-user', { claim: scheme.rolesClaim, names: withRoles ? scopes : [] })}`;
+        // The operation's roles unless a test leaves them out, and those the policies name besides (or the caller's own).
+        const besides = caller?.roles ?? TEST_ROLES;
+        const names = [
+          ...new Set([...(withRoles ? scopes : []), ...besides.filter((role) => withRoles || !scopes.includes(role))]),
+        ];
+        headers.authorization = `Bearer ${await testToken([], caller?.subject ?? 'contract-test-user', { claim: scheme.rolesClaim, names })}`;
       }
     }
   }
@@ -217,6 +231,18 @@ function testable({ key, scopes }: { key: string; scopes: readonly string[] }): 
     kind === 'bearer' || kind === 'oauth2' || kind === 'openIdConnect' || (kind === 'apiKey' && scopes.length === 0)
   );
 }
+
+/** The roles the domain model's policies name: a test caller holds them all unless its test says otherwise. */
+export const TEST_ROLES: readonly string[] = ['sessions:admin'];
+
+/** Who a test sends a request as, to try the domain model's policies: a subject and the roles it holds. */
+export interface TestCaller {
+  subject: string;
+  roles: readonly string[];
+}
+
+/** A signed-in caller who owns nothing and holds none of the policies' roles. */
+export const ANOTHER_CALLER: TestCaller = { subject: 'b0000000-0000-4000-8000-00000000000b', roles: [] };
 
 /** A token for the test secret; `roles` go in their claim (default `roles`; a dotted path nests them). */
 export async function testToken(

@@ -3,10 +3,10 @@
 import type { Repositories } from '../../src/repositories/repositories.gen.js';
 import { User } from '../../src/models/user.entity.js';
 import type { NewUser } from '../../src/models/user.entity.gen.js';
-import { Session } from '../../src/models/session.entity.js';
-import type { NewSession } from '../../src/models/session.entity.gen.js';
 import { Role } from '../../src/models/role.entity.js';
 import type { NewRole } from '../../src/models/role.entity.gen.js';
+import { Session } from '../../src/models/session.entity.js';
+import type { NewSession } from '../../src/models/session.entity.gen.js';
 
 let sequence = 0;
 
@@ -20,28 +20,15 @@ export function next(): number {
 export async function sampleUser(repositories: Repositories, overrides: Partial<NewUser> = {}): Promise<User> {
   return repositories.users.insert(
     User.create({
-      email: 'sample',
+      email: `sample${next()}`,
       displayName: 'sample',
-      password: 'sample',
+      passwordHash: 'sample',
       status: 'active',
-      roles: {},
-      emailVerified: true,
+      emailVerified: false,
       lastLoginAt: null,
-      ...overrides,
-    }),
-  );
-}
-
-/** Stores a valid Session; `overrides` change its fields. */
-export async function sampleSession(repositories: Repositories, overrides: Partial<NewSession> = {}): Promise<Session> {
-  return repositories.sessions.insert(
-    Session.create({
-      userId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-      current: true,
-      ipAddress: null,
-      userAgent: null,
-      lastSeenAt: new Date('2024-01-15T09:30:00Z'),
-      expiresAt: new Date('2024-01-15T09:30:00Z'),
+      roles: [],
+      failedLogins: 0,
+      lockedUntil: null,
       ...overrides,
     }),
   );
@@ -50,6 +37,24 @@ export async function sampleSession(repositories: Repositories, overrides: Parti
 /** Stores a valid Role; `overrides` change its fields. */
 export async function sampleRole(repositories: Repositories, overrides: Partial<NewRole> = {}): Promise<Role> {
   return repositories.roles.insert(
-    Role.create({ name: 'sample', description: null, permissions: {}, builtIn: true, ...overrides }),
+    Role.create({ name: `sample${next()}`, description: null, permissions: {}, builtIn: false, ...overrides }),
+  );
+}
+
+/** Stores a valid Session, with the records it needs; `overrides` change its fields. */
+export async function sampleSession(repositories: Repositories, overrides: Partial<NewSession> = {}): Promise<Session> {
+  const user = await sampleUser(repositories);
+  return repositories.sessions.insert(
+    Session.create({
+      ipAddress: null,
+      userAgent: null,
+      lastSeenAt: new Date('2024-01-15T09:30:00Z'),
+      expiresAt: new Date('2024-01-15T09:30:00Z'),
+      revokedAt: null,
+      refreshTokenHash: 'sample',
+      refreshGeneration: 0,
+      userId: user.id,
+      ...overrides,
+    }),
   );
 }

@@ -1,0 +1,14 @@
+/**
+ * Who is asking, as the domain's policies see them. The request's AuthContext is one; code that acts
+ * on its own behalf (a job, a migration) passes none and is not restricted.
+ */
+export interface Caller {
+  /** The token's `sub`, the API key's owner, the basic-auth user name. */
+  subject: string | undefined;
+  roles: readonly string[];
+  claims: Readonly<Record<string, unknown>>;
+}
+
+export function hasRole(caller: Caller | undefined, role: string): boolean {
+  return caller?.roles.includes(role) ?? false;
+}
