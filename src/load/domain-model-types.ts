@@ -25,7 +25,7 @@ export interface EntityDocument {
   versioned?: boolean;
   fields: Record<string, FieldDocument>;
   relations?: Record<string, RelationDocument>;
-  indexes?: { name?: string; fields: string[]; unique?: boolean }[];
+  indexes?: { name?: string; fields: string[]; unique?: boolean | 'ignore-case' }[];
   invariants?: InvariantDocument[];
   stateMachine?: StateMachineDocument;
   computed?: Record<string, ComputedDocument>;
@@ -65,7 +65,8 @@ export interface FieldDocument {
   type: string;
   description?: string;
   required?: boolean;
-  unique?: boolean;
+  /** `ignore-case`: values that differ only in case count as the same. */
+  unique?: boolean | 'ignore-case';
   default?: string | number | boolean;
   values?: string[];
   min?: number;
@@ -144,6 +145,8 @@ export interface OverlayFieldDocument {
   max?: number;
   minLength?: number;
   pattern?: string;
+  /** The structure's unique column also refuses values that differ only in case. */
+  unique?: 'ignore-case';
   column?: string;
   renamedFrom?: string;
   /** Set on creation, as in a model file: `product.priceCents` or `sum(items.lineTotalCents)`. */

@@ -39,8 +39,15 @@ export interface RepositoryView {
   /** `id: props.id ?? undefined, status: props.status, priceAmountCents: props.price.amountCents, ...` */
   toRow: string;
   valueObjectImports: { className: string; fileStem: string }[];
-  /** Columns a list can be filtered and sorted by (scalar fields and references). */
-  filterable: { property: string; type: string; nullable: boolean }[];
+  /** Columns a list can be filtered and sorted by (scalar fields and references); `ignoreCase`: compared in lower case (`unique: ignore-case`). */
+  filterable: { property: string; type: string; nullable: boolean; ignoreCase: boolean }[];
+  /** Some field compares ignoring case: the repository imports ignoringCaseConditions. */
+  ignoresCase: boolean;
+  /**
+   * A unique field that ignores case, and its sample value in another case, for the repository test
+   * that shows such a duplicate refused; undefined: none, or no other case fits the field.
+   */
+  caseVariant: { property: string; code: string } | undefined;
   sortable: string;
   sortColumns: string[];
   /** Text fields a list can search in (a union of literals; empty: none). */
@@ -76,6 +83,8 @@ export interface PersistenceView {
   drizzleImports: string;
   enumTypeImports: { names: string; fileStem: string }[];
   repositories: RepositoryView[];
+  /** Some repository filters a field ignoring case (src/repositories/repository-support.ts has ignoringCaseConditions). */
+  ignoresCase: boolean;
   /** Sample builders for the generated tests; entities without one get no repository test. */
   samples: SampleView[];
   sampleValueObjects: { className: string; fileStem: string }[];
@@ -107,11 +116,13 @@ export function buildPersistenceView(domain: DomainModel, schema: RelationalSche
   if (tables.some((t) => t.compositeKey)) used.add('primaryKey');
   const byFile = new Map<string, string[]>();
   for (const [typeName, fileStem] of enumTypes) byFile.set(fileStem, [...(byFile.get(fileStem) ?? []), typeName]);
+  const repositories = domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix, entityByName));
   return {
     tables,
     drizzleImports: ['pgTable', ...[...used].sort()].join(', '),
     enumTypeImports: [...byFile.entries()].map(([fileStem, names]) => ({ fileStem, names: names.sort().join(', ') })),
-    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix, entityByName)),
+    repositories,
+    ignoresCase: repositories.some((r) => r.ignoresCase),
     ...sampleViews(domain),
   };
 }
@@ -277,15 +288,15 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
   const propType = (name: string) => `${className}Props[${stringLiteral(name)}]`;
   const idFilter = entity.identity === 'serial' ? 'number' : 'string';
   const filterable = [
-    { property: 'id', type: idFilter, nullable: false },
+    { property: 'id', type: idFilter, nullable: false, ignoreCase: false },
     ...entity.fields
       .filter((f) => typeof f.type === 'string' && ['string', 'text', 'enum', 'integer', 'number', 'boolean', 'uuid', 'date', 'datetime', 'decimal'].includes(f.type))
-      .map((f) => ({ property: f.names.camel, type: propType(f.names.camel), nullable: !f.required })),
+      .map((f) => ({ property: f.names.camel, type: propType(f.names.camel), nullable: !f.required, ignoreCase: f.ignoreCase })),
     ...entity.relations
       .filter((r) => r.column !== undefined)
-      .map((r) => ({ property: `${r.names.camel}Id`, type: propType(`${r.names.camel}Id`), nullable: !r.required })),
-    ...(entity.versioned ? [{ property: 'version', type: 'number', nullable: false }] : []),
-    ...(entity.timestamps ? ['createdAt', 'updatedAt'].map((property) => ({ property, type: 'Date', nullable: false })) : []),
+      .map((r) => ({ property: `${r.names.camel}Id`, type: propType(`${r.names.camel}Id`), nullable: !r.required, ignoreCase: false })),
+    ...(entity.versioned ? [{ property: 'version', type: 'number', nullable: false, ignoreCase: false }] : []),
+    ...(entity.timestamps ? ['createdAt', 'updatedAt'].map((property) => ({ property, type: 'Date', nullable: false, ignoreCase: false })) : []),
   ];
   const sortColumns = filterable.map((f) => f.property);
   const searchColumns = entity.fields.filter((f) => (f.type === 'string' || f.type === 'text') && !f.secret).map((f) => f.names.camel);
@@ -309,6 +320,8 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     toRow: toRow.join(', '),
     valueObjectImports: [...voImports.entries()].map(([cls, fileStem]) => ({ className: cls, fileStem })),
     filterable,
+    ignoresCase: filterable.some((f) => f.ignoreCase),
+    caseVariant: caseVariantOf(entity),
     sortable: sortColumns.map(stringLiteral).join(' | '),
     sortColumns,
     searchable: searchColumns.map(stringLiteral).join(' | '),
@@ -323,4 +336,21 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     conditionImports: [...[...new Set([...(access?.conditionImports ?? []), ...(refusals?.conditionImports ?? [])])].sort(), ...(access ? ['type Condition'] : [])].join(', '),
     schemaImports: [...new Set([camelCase(table.name, 'table'), ...(access?.tableImports ?? []), ...(refusals?.tableImports ?? [])])].sort().join(', '),
   };
+}
+
+/**
+ * The unique field that ignores case whose stored sample, upper-cased, is still a value the field takes
+ * (its pattern allows capitals): the repository test stores that variant and expects a ConflictError.
+ */
+function caseVariantOf(entity: Entity): RepositoryView['caseVariant'] {
+  for (const field of entity.fields) {
+    if (!field.ignoreCase) continue;
+    const sample = sampleValue(field, new Map())?.value;
+    if (typeof sample !== 'string') continue;
+    const upper = `${sample}123`.toUpperCase();
+    const pattern = field.constraints.pattern;
+    if (upper === `${sample}123` || (pattern !== undefined && patternTester(pattern)?.test(upper) !== true)) continue;
+    return { property: field.names.camel, code: `stored.${field.names.camel}.toUpperCase()` };
+  }
+  return undefined;
 }

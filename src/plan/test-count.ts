@@ -47,10 +47,11 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
     0,
   );
   // test/repositories: one file per entity with a sample; store, missing id, paging, delete, unit of
-  // work, plus optimistic locking when versioned and a duplicate when it has a unique field.
+  // work, plus optimistic locking when versioned, a duplicate when it has a unique field and one in
+  // another case when a unique field ignores case.
   const persistence = view.persistence;
   const sampled = persistence?.repositories.filter((r) => persistence.samples.some((s) => s.entityClass === r.entityClass)) ?? [];
-  const repository = sampled.reduce((n, r) => n + 5 + (r.versioned ? 1 : 0) + (r.uniqueProperty ? 1 : 0), 0);
+  const repository = sampled.reduce((n, r) => n + 5 + (r.versioned ? 1 : 0) + (r.uniqueProperty ? 1 : 0) + (r.caseVariant ? 1 : 0), 0);
   const api = view.apiTests.reduce((n, file) => n + file.groups.reduce((m, group) => m + group.cases.length, 0), 0);
   // test/repositories/unit-of-work.gen.ts: commit, rollback, nesting, current(); a service inside a run.
   const unitOfWork = view.unitOfWork ? 4 + (view.unitOfWork.service ? 1 : 0) : 0;

@@ -262,6 +262,12 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect(outdated.body).toMatchObject({ success: false, error: { code: 'PRECONDITION_FAILED' } });
       const duplicate = await call('POST', '/products', { sku: `BOOK-${database.toUpperCase()}`, name: 'Again', category: 'books', priceCents: 1, currency: 'EUR' });
       expect(duplicate.status).toBe(409);
+      // unique: ignore-case: the same e-mail in other capitals is a duplicate, and the list's e-mail filter ignores case.
+      const shouted = await call('POST', '/customers', { email: `${database.toUpperCase()}@Example.COM`, name: 'Ada again' });
+      expect(shouted.status).toBe(409);
+      expect(shouted.body).toMatchObject({ success: false, error: { code: duplicate.body.error?.code, details: { constraint: 'customers_email_key' } } });
+      const byEmail = await call<{ id: string }[]>('GET', `/customers?email=${encodeURIComponent(`${database.toUpperCase()}@example.com`)}`);
+      expect(byEmail.body.data.map((c) => c.id)).toEqual([customer.body.data.id]);
       // deleteRefusedWhile: a customer with an order that is not delivered or cancelled stays.
       const held = await call('DELETE', `/customers/${customer.body.data.id}`);
       expect(held.status).toBe(409);

@@ -273,6 +273,10 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
         continue;
       }
       Object.assign(target, refinement(field));
+      if (field.unique === 'ignore-case') {
+        if (target.unique === true) target.unique = 'ignore-case';
+        else unknown(`field "${fieldName}" of ${name}: "unique: ignore-case" needs a unique column, and column ${field.column ?? snake(fieldName)} of table ${t} is not unique`, [...path, 'unique']);
+      }
     }
     for (const [relationName, relation] of Object.entries(extra.relations ?? {})) {
       const path = [...owner, 'relations', relationName];

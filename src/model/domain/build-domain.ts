@@ -44,12 +44,14 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
         report('SCF031', `default "${String(field.default)}" of "${name}" is not one of its values`, [...path, 'default']);
       }
       if (field.pattern !== undefined && !isValidPattern(field.pattern)) report('SCF031', `pattern of "${name}" is not a valid regular expression`, [...path, 'pattern']);
+      if (field.unique === 'ignore-case' && !isText(field.type)) report('SCF031', `"unique: ignore-case" of ${owner.at(-1) ?? ''}.${name} needs a string or text field (it is ${field.type})`, [...path, 'unique']);
       return {
         names: names(name, 'field'),
         column: field.column ?? snake(name),
         type,
         required: field.required ?? true,
-        unique: field.unique ?? false,
+        unique: field.unique === true || field.unique === 'ignore-case',
+        ignoreCase: field.unique === 'ignore-case',
         default: field.default,
         values: field.values ?? [],
         constraints: pick(field, ['min', 'max', 'minLength', 'maxLength', 'pattern', 'precision', 'scale']),
@@ -102,6 +104,9 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     const indexable = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
     (entity.indexes ?? []).forEach((index, i) => {
       for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}${didYouMean(field, indexable)}`, [...owner, 'indexes', i, 'fields']);
+      if (index.unique === 'ignore-case' && !index.fields.some((field) => isText(entity.fields[field]?.type))) {
+        report('SCF031', `the index on ${index.fields.join(', ')} of ${name} is "unique: ignore-case", but none of its fields is a string or text field`, [...owner, 'indexes', i, 'unique']);
+      }
     });
     if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity${didYouMean(entity.aggregate, entityNames)}`, [...owner, 'aggregate']);
     const known = new Set([...Object.keys(entity.fields), 'id', ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt'])]);
@@ -119,7 +124,8 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       indexes: (entity.indexes ?? []).map((index) => ({
         name: index.name ?? `${snake(plural(name))}_${index.fields.map(snake).join('_')}_${index.unique ? 'key' : 'idx'}`.slice(0, 63),
         fields: index.fields,
-        unique: index.unique ?? false,
+        unique: index.unique === true || index.unique === 'ignore-case',
+        ignoreCase: index.unique === 'ignore-case',
       })),
       invariants: buildInvariants(owner, entity.invariants, known),
       stateMachine: buildStateMachine(entity, owner, report),
@@ -316,6 +322,11 @@ export function plural(name: string): string {
 
 function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]])) as Pick<T, K>;
+}
+
+/** Whether a field type holds text, which can compare ignoring case. */
+function isText(type: string | undefined): boolean {
+  return type === 'string' || type === 'text';
 }
 
 function isValidPattern(pattern: string): boolean {

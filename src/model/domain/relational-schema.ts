@@ -19,7 +19,8 @@ export interface Table {
   uniques: { name: string; columns: string[] }[];
   checks: { name: string; expression: string }[];
   foreignKeys: { name: string; column: string; references: { table: string; column: string }; onDelete: 'cascade' | 'restrict' | 'set null' }[];
-  indexes: { name: string; columns: string[]; unique: boolean }[];
+  /** `lower`: the columns indexed as lower(column), so a unique index ignores case (`unique: ignore-case`). */
+  indexes: { name: string; columns: string[]; unique: boolean; lower?: string[] }[];
   /** The table's previous name, from the entity's `renamedFrom`: a migration renames it. Not in the snapshot. */
   renamedFrom?: string;
 }
@@ -88,6 +89,7 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
   ];
   const checks: Table['checks'] = [];
   const uniques: Table['uniques'] = [];
+  const ignoringCase: Table['indexes'] = [];
   for (const field of entity.fields) {
     if (typeof field.type === 'object') {
       // A value object is stored in columns of its own, prefixed with the field's name.
@@ -101,7 +103,8 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
     }
     columns.push({ name: field.column, type: sqlType(field), nullable: !field.required, default: sqlDefault(field), identity: false, property: field.names.camel, ...renamed(field.column, previousColumn(field)) });
     checks.push(...fieldChecks(table, field.column, field));
-    if (field.unique) uniques.push({ name: `${table}_${field.column}_key`, columns: [field.column] });
+    if (field.ignoreCase) ignoringCase.push({ name: `${table}_${field.column}_key`, columns: [field.column], unique: true, lower: [field.column] });
+    else if (field.unique) uniques.push({ name: `${table}_${field.column}_key`, columns: [field.column] });
   }
   const foreignKeys: Table['foreignKeys'] = [];
   for (const relation of entity.relations) {
@@ -123,6 +126,14 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
   }
   if (entity.softDelete) columns.push({ name: 'deleted_at', type: 'timestamptz', nullable: true, default: undefined, identity: false, property: 'deletedAt' });
   const columnOf = (member: string) => entity.fields.find((f) => f.names.original === member)?.column ?? entity.relations.find((r) => r.names.original === member)?.column ?? snake(member);
+  const textColumns = new Set(entity.fields.filter((f) => f.type === 'string' || f.type === 'text').map((f) => f.column));
+  const indexes: Table['indexes'] = [
+    ...ignoringCase,
+    ...entity.indexes.map((index) => {
+      const columns = index.fields.map(columnOf);
+      return { name: index.name, columns, unique: index.unique, ...(index.ignoreCase && { lower: columns.filter((c) => textColumns.has(c)) }) };
+    }),
+  ];
   return {
     name: table,
     entity: entity.names.original,
@@ -132,10 +143,10 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
     checks,
     foreignKeys,
     indexes: [
-      ...entity.indexes.map((index) => ({ name: index.name, columns: index.fields.map(columnOf), unique: index.unique })),
+      ...indexes,
       // Foreign keys are joined and filtered on; PostgreSQL does not index them by itself.
       ...foreignKeys
-        .filter((fk) => !entity.indexes.some((i) => i.fields.map(columnOf)[0] === fk.column) && !uniques.some((u) => u.columns[0] === fk.column))
+        .filter((fk) => !indexes.some((i) => i.columns[0] === fk.column) && !uniques.some((u) => u.columns[0] === fk.column))
         .map((fk) => ({ name: `${table}_${fk.column}_idx`, columns: [fk.column], unique: false })),
     ],
     ...(entity.renamedFrom !== undefined && renamed(table, snake(plural(entity.renamedFrom)))),

@@ -24,6 +24,8 @@ export interface Field {
   type: ScalarType | { valueObject: string };
   required: boolean;
   unique: boolean;
+  /** `unique: ignore-case`: values that differ only in case are duplicates, and filters compare ignoring case. */
+  ignoreCase: boolean;
   default: string | number | boolean | undefined;
   values: string[];
   constraints: { min?: number; max?: number; minLength?: number; maxLength?: number; pattern?: string; precision?: number; scale?: number };
@@ -79,7 +81,8 @@ export interface Entity {
   versioned: boolean;
   fields: Field[];
   relations: Relation[];
-  indexes: { name: string; fields: string[]; unique: boolean }[];
+  /** `ignoreCase`: a unique index that compares its string and text fields in lower case. */
+  indexes: { name: string; fields: string[]; unique: boolean; ignoreCase: boolean }[];
   invariants: Invariant[];
   stateMachine: StateMachine | undefined;
   /** Read-only values derived from the fields. */

@@ -89,8 +89,8 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
 function uniqueFields(entity: Entity | undefined): string[] {
   if (!entity) return [];
   return [
-    ...entity.fields.filter((f) => f.unique).map((f) => f.names.original),
-    ...entity.indexes.filter((i) => i.unique).map((i) => i.fields.join(' + ')),
+    ...entity.fields.filter((f) => f.unique).map((f) => `${f.names.original}${f.ignoreCase ? ' (ignoring case)' : ''}`),
+    ...entity.indexes.filter((i) => i.unique).map((i) => `${i.fields.join(' + ')}${i.ignoreCase ? ' (ignoring case)' : ''}`),
   ];
 }
 

@@ -54,7 +54,7 @@ describe('which prose rules the design declares', () => {
 
   it('covers uniqueness where the entity declares the field unique, and ownership by its policies', async () => {
     const { rules } = await ecommerce();
-    expect(rules.get('createCustomer')?.declared).toEqual(['unique email']);
+    expect(rules.get('createCustomer')?.declared).toEqual(['unique email (ignoring case)']);
     expect(undeclaredOf(rules.get('createCustomer'), 'E-mail addresses are unique.')).toEqual([]);
     expect(undeclaredOf(rules.get('replaceCustomer'), 'A new e-mail must not belong')).toEqual([]);
     expect(undeclaredOf(rules.get('replaceCustomer'), 'Customers may only update their own')).toEqual([]);

@@ -38,7 +38,6 @@ CREATE TABLE "customers" (
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,
   CONSTRAINT "customers_pkey" PRIMARY KEY ("id"),
-  CONSTRAINT "customers_email_key" UNIQUE ("email"),
   CONSTRAINT "customers_name_min_length" CHECK (char_length("name") >= 1)
 );
 --> statement-breakpoint
@@ -114,6 +113,8 @@ ALTER TABLE "payments" ADD CONSTRAINT "payments_order_id_fkey" FOREIGN KEY ("ord
 CREATE INDEX "products_category_name_idx" ON "products" ("category", "name");
 --> statement-breakpoint
 CREATE UNIQUE INDEX "inventory_items_product_key" ON "inventory" ("product_id");
+--> statement-breakpoint
+CREATE UNIQUE INDEX "customers_email_key" ON "customers" (lower("email"));
 --> statement-breakpoint
 CREATE INDEX "orders_customer_status_idx" ON "orders" ("customer_id", "status");
 --> statement-breakpoint
