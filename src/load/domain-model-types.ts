@@ -11,6 +11,8 @@ export interface MappingDocument {
   entity: string;
   /** API property or parameter name -> entity field name (`price: priceCents`). */
   fields?: Record<string, string>;
+  /** The request body property whose value is the audit record's reason (an audited entity's writes). */
+  auditReason?: string;
 }
 
 export interface EntityDocument {
@@ -23,6 +25,8 @@ export interface EntityDocument {
   timestamps?: boolean;
   softDelete?: boolean;
   versioned?: boolean;
+  /** Every change of a row is recorded in audit_log. */
+  audited?: boolean;
   fields: Record<string, FieldDocument>;
   relations?: Record<string, RelationDocument>;
   indexes?: { name?: string; fields: string[]; unique?: boolean | 'ignore-case' }[];
@@ -128,6 +132,7 @@ export interface OverlayEntityDocument {
   table?: string;
   renamedFrom?: string;
   aggregate?: string;
+  audited?: boolean;
   fields?: Record<string, OverlayFieldDocument>;
   relations?: Record<string, OverlayRelationDocument>;
   invariants?: InvariantDocument[];

@@ -44,6 +44,8 @@ const DOMAIN_ONLY = /^(src\/models\/|src\/repositories\/|src\/errors\/database-e
 /** Runtime support of the domain model's policies (and of conditions on rows): only where they are used. */
 const CALLER_MODULE = 'src/models/caller.ts';
 const CONDITIONS_MODULE = 'src/repositories/access-conditions.ts';
+/** The audit log's writer: only where an entity is audited. */
+const AUDIT_MODULE = 'src/repositories/audit-log.ts';
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -64,6 +66,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     if (output === CIRCULAR_IMPORTS_RULE_FILE && !view.lint.circularImports) continue;
     if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access)) continue;
     if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
+    if (output === AUDIT_MODULE && !view.persistence?.audited) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {
       for (const item of placeholder.items(view)) {

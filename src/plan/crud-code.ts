@@ -247,8 +247,8 @@ class MethodWriter {
       case 'delete': {
         // A state the model refuses deletes in is checked on the loaded entity.
         const guard = this.entity.stateMachine?.deletableIn ? [`${this.variable}.assertDeletable();`] : [];
-        if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable});`].join('\n');
-        return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
+        if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable}${this.noteOf(this.entity)});`].join('\n');
+        return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()}${this.noteOf(this.entity)});`].join('\n');
       }
       case 'action':
         return this.action();
@@ -269,6 +269,23 @@ class MethodWriter {
     if (!entity.policies) return [];
     this.usesContext = true;
     return [`{ action: ${stringLiteral(action)}, caller: context.auth }`];
+  }
+
+  /**
+   * The audit note of a write to an audited entity (`, { actor: ..., requestId: ... }`): who changes it
+   * (the caller's subject), in which request, by which transition and why; '' for other entities.
+   */
+  private noteOf(entity: Entity, action?: string): string {
+    if (!entity.audited) return '';
+    this.usesContext = true;
+    const reason = entity === this.entity ? this.operation.auditReason : undefined;
+    const parts = [
+      ...(action === undefined ? [] : [`action: ${stringLiteral(action)}`]),
+      'actor: context.auth?.subject ?? null',
+      ...(reason === undefined ? [] : [`reason: ${member('input.body', reason, this.operation.bodyOptional)}`]),
+      'requestId: context.requestId',
+    ];
+    return `, { ${parts.join(', ')} }`;
   }
 
   /** What the operation does to the row it addresses, as the entity's policies name it. */
@@ -512,14 +529,14 @@ class MethodWriter {
   /** Inserts a new entity, after its create policy (when the model has one) allows it for the caller. */
   private insertChecked(repository: string, created: string, variable: string | undefined): string[] {
     const assign = variable === undefined ? '' : `const ${variable} = `;
-    if (!this.entity.policies?.rules.has('create')) return [`${assign}await ${repository}.insert(${created});`];
+    if (!this.entity.policies?.rules.has('create')) return [`${assign}await ${repository}.insert(${created}${this.noteOf(this.entity)});`];
     this.usesContext = true;
     this.errors.add('AuthorizationError');
     const candidate = `new${this.entity.names.pascal}`;
     return [
       `const ${candidate} = ${created};`,
       `if (!${candidate}.mayBeCreatedBy(context.auth)) throw new AuthorizationError(${stringLiteral(`You may not create this ${this.entity.names.original}`)});`,
-      `${assign}await ${repository}.insert(${candidate});`,
+      `${assign}await ${repository}.insert(${candidate}${this.noteOf(this.entity)});`,
     ];
   }
 
@@ -614,7 +631,7 @@ class MethodWriter {
       const childEntity = this.entities.get(child.entity) as Entity;
       const childVariable = variableFor(child.entity);
       const savedName = `saved${pascalCase(child.relation)}`;
-      lines.push(`const ${savedName}: ${pascalCase(child.entity)}[] = [];`, `for (const ${childVariable} of ${child.relation}) ${savedName}.push(await repositories.${repositoryProperty(childEntity)}.insert(${childVariable}));`);
+      lines.push(`const ${savedName}: ${pascalCase(child.entity)}[] = [];`, `for (const ${childVariable} of ${child.relation}) ${savedName}.push(await repositories.${repositoryProperty(childEntity)}.insert(${childVariable}${this.noteOf(childEntity)}));`);
       saved.push(`${key(child.relation)}: ${savedName}`);
     }
     lines.push(`return { ${v}, ${saved.join(', ')} };`, '});');
@@ -669,7 +686,7 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace', op.kind === 'update' && op.bodyOptional);
-    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
+    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`, this.respond('saved')].join('\n');
   }
 
   /** PUT on a singleton child: replaced when it exists, created (with the parent's id) when not. */
@@ -685,11 +702,11 @@ class MethodWriter {
       `await this.repositories.${repositoryProperty(parent)}.getById(${[this.param(scope.parameter), ...this.accessOf(parent, 'read')].join(', ')});`,
       `const existing = await ${this.repository}.findOne({ ${scope.relation}Id: ${this.param(scope.parameter)} });`,
       'if (!existing) {',
-      `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', extras)});`,
+      `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', extras)}${this.noteOf(this.entity)});`,
       this.respond(v),
       '}',
       `existing.update({ ${replace.join(', ')} });`,
-      `const saved = await ${this.repository}.update(existing);`,
+      `const saved = await ${this.repository}.update(existing${this.noteOf(this.entity)});`,
       this.respond('saved'),
     ].join('\n');
   }
@@ -699,7 +716,7 @@ class MethodWriter {
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', 'patch', op.bodyOptional);
     const changes = entries.length > 0 ? `{ ${entries.join(', ')} }` : '';
-    return [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
+    return [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity, op.transition as string)});`, this.respond('saved')].join('\n');
   }
 }
 

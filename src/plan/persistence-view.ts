@@ -1,6 +1,6 @@
 import type { Column, RelationalSchema, Table } from '../model/domain/relational-schema.js';
 import { plural } from '../model/domain/build-domain.js';
-import type { DomainModel, Entity, Field } from '../model/domain/types.js';
+import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
@@ -62,6 +62,11 @@ export interface RepositoryView {
   access: RepositoryAccessView | undefined;
   /** Deletes the model refuses while related records hold the entity. */
   deleteRefusals: DeleteRefusalsView | undefined;
+  /**
+   * `audited: true`: the entity's name and its secret row properties (string literals) for its audit
+   * records, and the integer field the repository test changes (by one) to show an update recorded.
+   */
+  audit: { entity: string; secret: string; changedField: string | undefined } | undefined;
   /** What the repository imports from drizzle-orm, from ./access-conditions.js ('' for nothing) and tables besides its own. */
   drizzleImports: string;
   conditionImports: string;
@@ -85,6 +90,8 @@ export interface PersistenceView {
   repositories: RepositoryView[];
   /** Some repository filters a field ignoring case (src/repositories/repository-support.ts has ignoringCaseConditions). */
   ignoresCase: boolean;
+  /** Some entity is audited: src/repositories/audit-log.ts is generated. */
+  audited: boolean;
   /** Sample builders for the generated tests; entities without one get no repository test. */
   samples: SampleView[];
   sampleValueObjects: { className: string; fileStem: string }[];
@@ -123,6 +130,7 @@ export function buildPersistenceView(domain: DomainModel, schema: RelationalSche
     enumTypeImports: [...byFile.entries()].map(([fileStem, names]) => ({ fileStem, names: names.sort().join(', ') })),
     repositories,
     ignoresCase: repositories.some((r) => r.ignoresCase),
+    audited: repositories.some((r) => r.audit !== undefined),
     ...sampleViews(domain),
   };
 }
@@ -332,6 +340,13 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     uniqueProperty: entity.fields.find((f) => f.unique && typeof f.type === 'string')?.names.camel,
     access,
     deleteRefusals: refusals,
+    audit: entity.audited
+      ? {
+          entity: stringLiteral(entity.names.original),
+          secret: entity.fields.filter((f) => f.secret && typeof f.type === 'string').map((f) => stringLiteral(f.names.camel)).join(', '),
+          changedField: changeableField(entity, valueObjects),
+        }
+      : undefined,
     drizzleImports: [...new Set(['and', 'asc', 'count', 'desc', 'eq', ...(entity.softDelete ? ['isNull'] : []), ...(access?.drizzleImports ?? []), ...(refusals?.drizzleImports ?? [])])].sort().concat('type SQL').join(', '),
     conditionImports: [...[...new Set([...(access?.conditionImports ?? []), ...(refusals?.conditionImports ?? [])])].sort(), ...(access ? ['type Condition'] : [])].join(', '),
     schemaImports: [...new Set([camelCase(table.name, 'table'), ...(access?.tableImports ?? []), ...(refusals?.tableImports ?? [])])].sort().join(', '),
@@ -353,4 +368,19 @@ function caseVariantOf(entity: Entity): RepositoryView['caseVariant'] {
     return { property: field.names.camel, code: `stored.${field.names.camel}.toUpperCase()` };
   }
   return undefined;
+}
+
+/**
+ * An integer field of the sample that can go up by one and still satisfy the entity's rules (no
+ * maximum, not derived, not the state, the invariants still hold): the audit test changes it.
+ */
+function changeableField(entity: Entity, valueObjects: Map<string, ValueObject>): string | undefined {
+  const sample = sampleFields(entity.fields, valueObjects);
+  if (!sample) return undefined;
+  const candidate = entity.fields.find((field) => {
+    if (field.type !== 'integer' || field.constraints.max !== undefined || field.derivedFrom || field.unique || field.names.original === entity.stateMachine?.field) return false;
+    const changed = sample.map((f) => (f.name === field.names.camel && typeof f.value === 'number' ? { ...f, value: f.value + 1 } : f));
+    return sample.some((f) => f.name === field.names.camel && typeof f.value === 'number') && sampleSatisfiesInvariants(entity, changed);
+  });
+  return candidate?.names.camel;
 }

@@ -48,10 +48,11 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   );
   // test/repositories: one file per entity with a sample; store, missing id, paging, delete, unit of
   // work, plus optimistic locking when versioned, a duplicate when it has a unique field and one in
-  // another case when a unique field ignores case.
+  // another case when a unique field ignores case; an audited entity's record rolled back with a unit
+  // of work, and with a field to change, an update recorded and one rolled back with its record.
   const persistence = view.persistence;
   const sampled = persistence?.repositories.filter((r) => persistence.samples.some((s) => s.entityClass === r.entityClass)) ?? [];
-  const repository = sampled.reduce((n, r) => n + 5 + (r.versioned ? 1 : 0) + (r.uniqueProperty ? 1 : 0) + (r.caseVariant ? 1 : 0), 0);
+  const repository = sampled.reduce((n, r) => n + 5 + (r.versioned ? 1 : 0) + (r.uniqueProperty ? 1 : 0) + (r.caseVariant ? 1 : 0) + auditTests(r.audit), 0);
   const api = view.apiTests.reduce((n, file) => n + file.groups.reduce((m, group) => m + group.cases.length, 0), 0);
   // test/repositories/unit-of-work.gen.ts: commit, rollback, nesting, current(); a service inside a run.
   const unitOfWork = view.unitOfWork ? 4 + (view.unitOfWork.service ? 1 : 0) : 0;
@@ -76,3 +77,9 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
 export const MEASURED_TEST_RUNS = {
   withDatabase: { example: 'e-commerce', directory: 'ecommerce', tests: 235, fastest: 12, slowest: 14, runs: 3, cpus: 2 },
 } as const;
+
+/** The audit tests of a repository (test/repositories/<entity>.repository.gen.ts). */
+function auditTests(audit: { changedField: string | undefined } | undefined): number {
+  if (!audit) return 0;
+  return audit.changedField === undefined ? 1 : 3;
+}

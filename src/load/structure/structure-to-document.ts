@@ -335,6 +335,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       ...(created === undefined && updated === undefined && { timestamps: false }),
       ...(deleted !== undefined && { softDelete: true }),
       ...(version !== undefined && { versioned: true }),
+      ...(extra.audited !== undefined && { audited: extra.audited }),
       fields,
       ...(Object.keys(relations).length > 0 && { relations }),
       ...(indexes.length > 0 && { indexes }),

@@ -119,6 +119,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       timestamps: entity.timestamps ?? true,
       softDelete: entity.softDelete ?? false,
       versioned: entity.versioned ?? false,
+      audited: entity.audited ?? false,
       fields,
       relations,
       indexes: (entity.indexes ?? []).map((index) => ({
@@ -138,11 +139,12 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   attachPolicies(entities, document.entities, (message, path) => report('SCF018', message, path));
   attachDeleteRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
 
+  reportAuditTableTaken(entities, report);
   reportRequiredCycles(entities, report);
   checkDerivations(entities, report);
   const mapping: DomainModel['mapping'] = nullPrototypeRecord();
   for (const [resource, declared] of Object.entries(document.mapping ?? {})) {
-    const { entity, fields = {} } = typeof declared === 'string' ? { entity: declared } : declared;
+    const { entity, fields = {}, auditReason } = typeof declared === 'string' ? { entity: declared } : declared;
     const path = typeof declared === 'string' ? ['mapping', resource] : ['mapping', resource, 'entity'];
     if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"${didYouMean(entity, entityNames)}`, path);
     const target = document.entities[entity];
@@ -151,7 +153,10 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
         report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}${didYouMean(field, [...Object.keys(target.fields), ...Object.keys(target.computed ?? {})])}`, ['mapping', resource, 'fields', apiName]);
       }
     }
-    mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
+    if (auditReason !== undefined && target && target.audited !== true) {
+      report('SCF031', `mapping of "${resource}" names an auditReason, but ${entity} is not audited (declare audited: true on it)`, ['mapping', resource, 'auditReason']);
+    }
+    mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)), auditReason };
   }
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
   return { entities, valueObjects, mapping };
@@ -286,6 +291,19 @@ function buildStateMachine(entity: EntityDocument, owner: string[], report: Repo
     return list;
   };
   return { field: machine.field, initial: machine.initial, states, transitions, updatableIn: allowed('updatableIn'), deletableIn: allowed('deletableIn') };
+}
+
+/** The table that holds the audit log of audited entities (relational-schema.ts). */
+export const AUDIT_TABLE = 'audit_log';
+
+/** With an audited entity, the migrations create audit_log: no entity may have that table. */
+function reportAuditTableTaken(entities: Entity[], report: Report): void {
+  const audited = entities.filter((e) => e.audited).map((e) => e.names.original);
+  if (audited.length === 0) return;
+  for (const entity of entities) {
+    if (entity.table !== AUDIT_TABLE) continue;
+    report('SCF031', `entity ${entity.names.original} uses the table ${AUDIT_TABLE}, which holds the audit log of the audited entities (${audited.join(', ')}); give ${entity.names.original} another table`, ['entities', entity.names.original, 'table']);
+  }
 }
 
 /** Required references (many-to-one, owning one-to-one) that loop back make every insert impossible. */

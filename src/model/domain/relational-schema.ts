@@ -1,5 +1,5 @@
 import type { DomainModel, Entity, Field } from './types.js';
-import { plural, snake } from './build-domain.js';
+import { AUDIT_TABLE, plural, snake } from './build-domain.js';
 
 /**
  * The tables the domain model needs, as plain data: what migrations are computed from and what
@@ -77,7 +77,36 @@ export function relationalSchema(domain: DomainModel): RelationalSchema {
       });
     }
   }
+  if (domain.entities.some((e) => e.audited)) tables.push(auditTable());
   return { tables };
+}
+
+/**
+ * The audit log of the audited entities: one append-only row per change (who, when, which action,
+ * the before and after of each changed field). The generated code only ever inserts into it.
+ */
+function auditTable(): Table {
+  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
+  return {
+    name: AUDIT_TABLE,
+    entity: undefined,
+    columns: [
+      column('id', 'uuid', false, 'id', 'gen_random_uuid()'),
+      column('entity', 'text', false, 'entity'),
+      column('entity_id', 'text', false, 'entityId'),
+      column('action', 'text', false, 'action'),
+      column('actor', 'text', true, 'actor'),
+      column('at', 'timestamptz', false, 'at', 'now()'),
+      column('changes', 'jsonb', false, 'changes'),
+      column('reason', 'text', true, 'reason'),
+      column('request_id', 'text', true, 'requestId'),
+    ],
+    primaryKey: ['id'],
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    indexes: [{ name: `${AUDIT_TABLE}_entity_entity_id_idx`, columns: ['entity', 'entity_id'], unique: false }],
+  };
 }
 
 function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: Map<string, { fields: Field[] }>): Table {

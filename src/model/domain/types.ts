@@ -13,6 +13,8 @@ export interface ResourceMapping {
   entity: string;
   /** API property or parameter name -> entity field name. */
   fields: Record<string, string>;
+  /** The request body property that is the audit record's reason (`audited` entities). */
+  auditReason: string | undefined;
 }
 
 export type ScalarType = 'string' | 'text' | 'integer' | 'bigint' | 'decimal' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'json' | 'enum';
@@ -79,6 +81,8 @@ export interface Entity {
   timestamps: boolean;
   softDelete: boolean;
   versioned: boolean;
+  /** Every change of a row writes an append-only record to audit_log, in the change's transaction. */
+  audited: boolean;
   fields: Field[];
   relations: Relation[];
   /** `ignoreCase`: a unique index that compares its string and text fields in lower case. */
