@@ -23,6 +23,8 @@ export interface DeclaredRules {
   deleteRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
+  /** The operation changes an audited entity: each change leaves an audit record (who, when, before and after). */
+  audited: boolean;
   /** Where the operation declares idempotency keys; never yet. */
   idempotency: boolean;
   /** The statuses the generated server answers for this operation, each with its error code. */
@@ -77,6 +79,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     deleteRefusals: bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((r) => `${r.relation}${r.where ? ` where ${r.where.source}` : ''} (${r.code})`) : [],
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
+    audited: bound !== undefined && entity?.audited === true && ['create', 'replace', 'update', 'delete', 'action'].includes(bound.kind),
     idempotency: false,
     // A delete the model refuses while related records hold the entity answers the design's code.
     answers: answeredStatuses(operation, bound, unique.length > 0, [

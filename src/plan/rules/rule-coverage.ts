@@ -78,6 +78,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.stateGuard ? [`only in ${declared.stateGuard.join(', ')}`] : []),
     ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
+    ...(declared.audited ? ['audited'] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
   ];
 }

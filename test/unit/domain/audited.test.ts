@@ -62,6 +62,13 @@ describe('audited entities', () => {
     ]);
   });
 
+  it('take the reason of their records from the request property the mapping names; other entities have none', async () => {
+    expect(await problemsOf(`${LIBRARY_V1}mapping:\n  Books: { entity: Book, auditReason: reason }\n`)).toEqual([
+      'SCF031 mapping of "Books" names an auditReason, but Book is not audited (declare audited: true on it)',
+    ]);
+    await expect(schemaOf(`${AUDITED}mapping:\n  Books: { entity: Book, auditReason: reason }\n`)).resolves.toBeDefined();
+  });
+
   it('are declared in an overlay too', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'scaffold-audited-'));
     await writeFile(join(dir, 'schema.dbml'), 'Table stock { id uuid [pk]\n  qty integer [not null] }');

@@ -38,6 +38,9 @@ describe('which prose rules the design declares', () => {
     expect(rules.get('deleteCustomer')?.declared).toContain("refused while orders where status in ['pending', 'paid', 'shipped'] (CUSTOMER_HAS_OPEN_ORDERS)");
     // Its description states no rule: the CRUD label stays.
     expect(rules.get('getProductInventory')).toMatchObject({ declared: [], notImplemented: false });
+    // InventoryItem is audited: its writes say so, its reads do not.
+    expect(rules.get('setProductInventory')?.declared).toContain('audited');
+    expect(rules.get('getProductInventory')?.declared).not.toContain('audited');
   });
 
   it("covers the state of a transition (its from-states answer 409) and the state code the spec names for it", async () => {

@@ -100,6 +100,19 @@ CREATE TABLE "payments" (
   CONSTRAINT "payments_status_check" CHECK ("status" IN ('pending', 'succeeded', 'failed', 'refunded'))
 );
 --> statement-breakpoint
+CREATE TABLE "audit_log" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "entity" text NOT NULL,
+  "entity_id" text NOT NULL,
+  "action" text NOT NULL,
+  "actor" text,
+  "at" timestamptz DEFAULT now() NOT NULL,
+  "changes" jsonb NOT NULL,
+  "reason" text,
+  "request_id" text,
+  CONSTRAINT "audit_log_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
 ALTER TABLE "inventory" ADD CONSTRAINT "inventory_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE RESTRICT;
@@ -123,3 +136,5 @@ CREATE INDEX "order_items_order_id_idx" ON "order_items" ("order_id");
 CREATE INDEX "order_items_product_id_idx" ON "order_items" ("product_id");
 --> statement-breakpoint
 CREATE INDEX "payments_order_id_idx" ON "payments" ("order_id");
+--> statement-breakpoint
+CREATE INDEX "audit_log_entity_entity_id_idx" ON "audit_log" ("entity", "entity_id");
