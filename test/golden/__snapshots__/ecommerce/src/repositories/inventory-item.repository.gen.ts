@@ -149,8 +149,9 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
           .set({ ...this.toRow(props), version: props.version + 1 })
           .where(and(eq(inventory.id, id), eq(inventory.version, props.version)))
           .returning();
-        if (after !== undefined)
+        if (after !== undefined) {
           await recordChange(transaction, { ...AUDITED_AS, entityId: id, action: 'update', before, after }, note);
+        }
         return after;
       });
     } catch (error) {
@@ -172,12 +173,13 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
     try {
       rows = await this.db.transaction(async (transaction) => {
         const deleted = await transaction.delete(inventory).where(eq(inventory.id, id)).returning();
-        for (const before of deleted)
+        for (const before of deleted) {
           await recordChange(
             transaction,
             { ...AUDITED_AS, entityId: before.id, action: 'delete', before, after: undefined },
             note,
           );
+        }
         return deleted;
       });
     } catch (error) {
