@@ -69,6 +69,13 @@ describe('audited entities', () => {
     await expect(schemaOf(`${AUDITED}mapping:\n  Books: { entity: Book, auditReason: reason }\n`)).resolves.toBeDefined();
   });
 
+  it('say so with a boolean, and a misspelt unique: ignore-case is named in the model\'s words', async () => {
+    expect(await problemsOf(AUDITED.replace('audited: true', 'audited: always').replace('unique: true', 'unique: ignorecase'))).toEqual([
+      'SCF030 "audited" of Book must be a boolean',
+      'SCF030 "unique" of field "title" of Book must be one of true, false, ignore-case, not "ignorecase"; did you mean "ignore-case"?',
+    ]);
+  });
+
   it('are declared in an overlay too', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'scaffold-audited-'));
     await writeFile(join(dir, 'schema.dbml'), 'Table stock { id uuid [pk]\n  qty integer [not null] }');
