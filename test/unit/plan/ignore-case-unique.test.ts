@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { loadDomainModel } from '../../../src/load/load-domain-model.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
+import { relationalSchema } from '../../../src/model/domain/relational-schema.js';
 import { generation, LIBRARY_V1, libraryV2, schemaOf, statementsOf } from './migration-fixtures.js';
 
 /**
@@ -80,6 +81,23 @@ describe('unique: ignore-case', () => {
     expect(await problemsOf(`${LIBRARY_V1}    indexes:\n      - { fields: [author, pages], unique: ignore-case }\n`)).toEqual([
       'SCF031 the index on author, pages of Book is "unique: ignore-case", but none of its fields is a string or text field',
     ]);
+  });
+
+  it('is read from a unique index on lower(column) in SQL or DBML, and such an index on anything else stays refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-ignore-case-'));
+    const table = 'CREATE TABLE customers (id uuid PRIMARY KEY, email varchar(254) NOT NULL, age integer NOT NULL);';
+    const read = async (file: string, text: string) => {
+      await writeFile(join(dir, file), text);
+      return (await loadDomainModel(join(dir, file))).document.entities.Customer;
+    };
+    expect(await read('a.sql', `${table}\nCREATE UNIQUE INDEX customers_email_key ON customers (lower(email));`)).toMatchObject({ indexes: [{ fields: ['email'], unique: 'ignore-case' }] });
+    expect(await read('b.dbml', 'Table customers { id uuid [pk]\n  email varchar(254) [not null]\n  indexes { (`lower(email)`) [unique] } }')).toMatchObject({ indexes: [{ fields: ['email'], unique: 'ignore-case' }] });
+    await expect(read('c.sql', `${table}\nCREATE UNIQUE INDEX customers_age_key ON customers (abs(age));`)).rejects.toSatisfy(
+      (error: unknown) => error instanceof ScaffoldError && error.diagnostics.some((d) => d.code === 'SCF036' && d.message.includes('abs(age)')),
+    );
+    // The generator's own migration of the same model reads back as that model.
+    const schema = relationalSchema(buildDomainModel(await loadDomainModel(join(dir, 'a.sql'))));
+    expect(schema.tables[0]?.indexes).toEqual([{ name: 'customers_email_key', columns: ['email'], unique: true, lower: ['email'] }]);
   });
 
   it('is declared in an overlay on a unique column of the structure', async () => {
