@@ -54,6 +54,17 @@ describe('unique: ignore-case', () => {
     expect((await generation(IGNORING_CASE, v2)).added).toBeUndefined();
   });
 
+  it('changes a composite unique index to ignore case with a new migration: the index dropped and created again, flagged', async () => {
+    const withIndex = (unique: string) => `${LIBRARY_V1}    indexes:\n      - { fields: [author, title], unique: ${unique} }\n`;
+    const v1 = await generation(withIndex('true'));
+    const v2 = await generation(withIndex('ignore-case'), v1, { allowDataLoss: true });
+    expect(statementsOf(v2.added ?? '')).toEqual([
+      'DROP INDEX "books_author_title_key";',
+      '-- scaffold: data loss confirmed: books.author_id, title: new unique index books_author_title_key: duplicate values in existing rows make the migration fail\nCREATE UNIQUE INDEX "books_author_title_key" ON "books" ("author_id", lower("title"));',
+    ]);
+    expect((await generation(withIndex('ignore-case'), v2)).added).toBeUndefined();
+  });
+
   it('refuses a case-variant duplicate in the database, and a migration over case variants fails as the flag says', async () => {
     const db = new PGlite();
     try {
