@@ -853,6 +853,8 @@ class TestFile {
     const reads = readBack.ops.length > 0 ? ` and reads it back (${readBack.ops[0]?.operation.operationId})` : '';
     cases.push({ title: stringLiteral(`creates ${article(entity.names.original)} from a valid body${reads}`), skipIf: this.skipIf([op, ...readBack.ops]), body: lines.join('\n') });
 
+    cases.push(...this.caseVariantCases(op, entity, creator, url, parents));
+
     if (op.crud.scope && scope) {
       const parentEntity = this.ctx.entities.get(op.crud.scope.parentEntity) as Entity;
       const missing = this.missingAddress({ ...op, crud: { ...op.crud, idParameter: undefined } }, entity);
@@ -866,6 +868,42 @@ class TestFile {
       }
     }
     return cases;
+  }
+
+  /**
+   * `unique: ignore-case`: a second create whose value of such a field differs from a stored one only
+   * in case (its other unique values new) answers 409, where the spec declares it and the upper-cased
+   * value still fits the request schema.
+   */
+  private caseVariantCases(op: Bound, entity: Entity, creator: Creator, url: string, parents: Parent[]): ApiTestCase[] {
+    if (!this.declares(op, 409) || !op.body) return [];
+    const schema = op.body.schema;
+    const bodyArgs = (n: string) => `${n}${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
+    for (const field of entity.fields.filter((f) => f.ignoreCase)) {
+      const binding = op.crud.input.find((b) => b.kind === 'field' && b.field === field.names.camel && b.conversion === 'none');
+      const sent = creator.built.sent.fields.get(field.names.camel);
+      if (!binding || sent?.kind !== 'unique') continue;
+      const fits = RUNNING_NUMBERS.every((n) => {
+        const body = instantiate(creator.built.code, n) as Record<string, unknown>;
+        const value = body[binding.property];
+        return typeof value === 'string' && value.toUpperCase() !== value && this.ctx.check(schema, { ...(instantiate(creator.built.code, n + 1) as object), [binding.property]: value.toUpperCase() });
+      });
+      if (!fits) continue;
+      const stored = access('first', binding.property);
+      return [
+        {
+          title: stringLiteral(`refuses with 409 ${article(binding.property)} that differs from a stored one only in case`),
+          skipIf: this.skipIf([op]),
+          body: [
+            ...this.sampleParents(parents),
+            `const first: Json = ${creator.bodyFunction}(${bodyArgs('next()')});`,
+            `${this.call(op, op.crud.response.status, url, 'first')};`,
+            `${this.call(op, 409, url, `{ ...${creator.bodyFunction}(${bodyArgs('next()')}), ${propertyKey(binding.property)}: ${stored}.toUpperCase() }`)};`,
+          ].join('\n'),
+        },
+      ];
+    }
+    return [];
   }
 
   private getCases(op: Bound, entity: Entity): ApiTestCase[] | string {
