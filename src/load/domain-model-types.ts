@@ -76,6 +76,8 @@ export interface MappingDocument {
   entity: string;
   /** API property or parameter name -> entity field name (`price: priceCents`). */
   fields?: Record<string, string>;
+  /** The request body property whose value is the audit record's reason (an audited entity's writes). */
+  auditReason?: string;
 }
 
 export interface EntityDocument {
@@ -88,9 +90,11 @@ export interface EntityDocument {
   timestamps?: boolean;
   softDelete?: boolean;
   versioned?: boolean;
+  /** Every change of a row is recorded in audit_log. */
+  audited?: boolean;
   fields: Record<string, FieldDocument>;
   relations?: Record<string, RelationDocument>;
-  indexes?: { name?: string; fields: string[]; unique?: boolean }[];
+  indexes?: { name?: string; fields: string[]; unique?: boolean | 'ignore-case' }[];
   invariants?: InvariantDocument[];
   stateMachine?: StateMachineDocument;
   computed?: Record<string, ComputedDocument>;
@@ -132,7 +136,8 @@ export interface FieldDocument {
   type: string;
   description?: string;
   required?: boolean;
-  unique?: boolean;
+  /** `ignore-case`: values that differ only in case count as the same. */
+  unique?: boolean | 'ignore-case';
   /** A list or an object only for a json field. */
   default?: string | number | boolean | unknown[] | Record<string, unknown>;
   values?: string[];
@@ -201,6 +206,7 @@ export interface OverlayEntityDocument {
   table?: string;
   renamedFrom?: string;
   aggregate?: string;
+  audited?: boolean;
   fields?: Record<string, OverlayFieldDocument>;
   relations?: Record<string, OverlayRelationDocument>;
   invariants?: InvariantDocument[];
@@ -220,6 +226,8 @@ export interface OverlayFieldDocument {
   max?: number;
   minLength?: number;
   pattern?: string;
+  /** The structure's unique column also refuses values that differ only in case. */
+  unique?: 'ignore-case';
   column?: string;
   renamedFrom?: string;
   /** Set on creation, as in a model file: `product.priceCents` or `sum(items.lineTotalCents)`. */

@@ -968,6 +968,8 @@ class TestFile {
     cases.push({ title: stringLiteral(`creates ${article(entity.names.original)} from a valid body${reads}`), skipIf: this.skipIf([op, ...readBack.ops]), body: lines.join('\n') });
     cases.push(...this.idempotencyCases(op, entity, creator, url, parents, bodyArgs));
 
+    cases.push(...this.caseVariantCases(op, entity, creator, url, parents));
+
     if (op.crud.scope && scope) {
       const parentEntity = this.ctx.entities.get(op.crud.scope.parentEntity) as Entity;
       const missing = this.missingAddress({ ...op, crud: { ...op.crud, idParameter: undefined } }, entity);
@@ -1011,6 +1013,42 @@ class TestFile {
       };
     });
     return [...reactions, ...checks];
+  }
+
+  /**
+   * `unique: ignore-case`: a second create whose value of such a field differs from a stored one only
+   * in case (its other unique values new) answers 409, where the spec declares it and the upper-cased
+   * value still fits the request schema.
+   */
+  private caseVariantCases(op: Bound, entity: Entity, creator: Creator, url: string, parents: Parent[]): ApiTestCase[] {
+    if (!this.declares(op, 409) || !op.body) return [];
+    const schema = op.body.schema;
+    const bodyArgs = (n: string) => `${n}${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
+    for (const field of entity.fields.filter((f) => f.ignoreCase)) {
+      const binding = op.crud.input.find((b) => b.kind === 'field' && b.field === field.names.camel && b.conversion === 'none');
+      const sent = creator.built.sent.fields.get(field.names.camel);
+      if (!binding || sent?.kind !== 'unique') continue;
+      const fits = RUNNING_NUMBERS.every((n) => {
+        const body = instantiate(creator.built.code, n) as Record<string, unknown>;
+        const value = body[binding.property];
+        return typeof value === 'string' && value.toUpperCase() !== value && this.ctx.check(schema, { ...(instantiate(creator.built.code, n + 1) as object), [binding.property]: value.toUpperCase() });
+      });
+      if (!fits) continue;
+      const stored = access('first', binding.property);
+      return [
+        {
+          title: stringLiteral(`refuses with 409 ${article(binding.property)} that differs from a stored one only in case`),
+          skipIf: this.skipIf([op]),
+          body: [
+            ...this.sampleParents(parents),
+            `const first: Json = ${creator.bodyFunction}(${bodyArgs('next()')});`,
+            `${this.call(op, op.crud.response.status, url, 'first')};`,
+            `${this.call(op, 409, url, `{ ...${creator.bodyFunction}(${bodyArgs('next()')}), ${propertyKey(binding.property)}: ${stored}.toUpperCase() }`)};`,
+          ].join('\n'),
+        },
+      ];
+    }
+    return [];
   }
 
   private getCases(op: Bound, entity: Entity): ApiTestCase[] | string {
@@ -1157,7 +1195,9 @@ class TestFile {
         const readSame = reader.op.crud.response.shape?.name === op.crud.response.shape?.name;
         lines.push(`const read = ${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))};`, readSame ? `expect(read).toEqual(${result});` : `expect(read).toMatchObject(${change.expected});`);
       }
-      const title = op.crud.kind === 'update' ? `changes only the fields it is sent (${change.what})` : `replaces the fields of ${article(entity.names.original)}`;
+      const audited = this.auditCheck(op, entity, creator.built.sent, change.sent, undefined);
+      lines.push(...audited);
+      const title = `${op.crud.kind === 'update' ? `changes only the fields it is sent (${change.what})` : `replaces the fields of ${article(entity.names.original)}`}${audited.length > 0 ? ', keeping the change in the audit log' : ''}`;
       cases.push({ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
 
       if (op.crud.versionProperty && versionExpression.current && !this.declares(op, 409)) {
@@ -1233,6 +1273,8 @@ class TestFile {
       const volatile = creator.shape.properties.flatMap((p) => (p.kind === 'field' && (p.field === 'updatedAt' || p.field === 'version') ? [p] : []));
       return {
         body: renderCode(code),
+        code,
+        sent: { ...emptySent(), fields: new Map([[field.names.camel, value]]) },
         usesN: value.kind === 'unique',
         parents: [],
         what: binding.property,
@@ -1255,12 +1297,52 @@ class TestFile {
     const shape = op.crud.response.shape;
     return {
       body: renderCode(built.code),
+      code: built.code,
+      sent: built.sent,
       usesN: JSON.stringify(built.code).includes('"kind":"unique"'),
       parents: built.parents,
       what: 'every field',
       expected: shape ? renderCode(expectedObject(shape, built.sent, entity.fields, { defaults: false })) : '{}',
       expectedEqual: undefined,
     };
+  }
+
+  /**
+   * A body that also sends the reason the model's mapping names (`auditReason`) for the audit record,
+   * where the request schema takes a plain text there; undefined otherwise.
+   */
+  private withAuditReason(op: Bound, entity: Entity, code: Code): { code: Code; text: string } | undefined {
+    const property = op.crud.auditReason;
+    if (!entity.audited || property === undefined || code.kind !== 'object' || !op.body) return undefined;
+    const text = 'Kept in the audit log';
+    const withReason: Code = { kind: 'object', entries: [...code.entries, [property, { kind: 'literal', value: text }]] };
+    return RUNNING_NUMBERS.every((n) => this.ctx.check(op.body?.schema as JsonSchema, instantiate(withReason, n))) ? { code: withReason, text } : undefined;
+  }
+
+  /**
+   * For an audited entity: the newest audit record of the entity is the change the test just made, by
+   * the caller, with a field it changed before and after (and the reason sent). Nothing for others, or
+   * when no plain field changed from one literal value to another.
+   */
+  private auditCheck(op: Bound, entity: Entity, before: Sent, after: Sent, reason: string | undefined): string[] {
+    if (!entity.audited) return [];
+    const literal = (code: Code | undefined) => (code?.kind === 'literal' && ['string', 'number', 'boolean'].includes(typeof code.value) ? code : undefined);
+    const plain = new Set(['string', 'text', 'integer', 'number', 'boolean', 'enum']);
+    const changed = entity.fields.flatMap((field) => {
+      if (field.secret || typeof field.type !== 'string' || !plain.has(field.type)) return [];
+      const was = literal(before.fields.get(field.names.camel) ?? (field.default === undefined ? undefined : { kind: 'literal', value: field.default }));
+      const now = literal(after.fields.get(field.names.camel));
+      return was && now && was.value !== now.value ? [{ field, was: was.value, now: now.value }] : [];
+    })[0];
+    if (!changed) return [];
+    const signedIn = op.operation.security.length > 0 && op.operation.security.every((r) => r.schemes.length > 0);
+    const expected = [
+      "action: 'update'",
+      ...(signedIn ? ['actor: expect.any(String)'] : []),
+      ...(reason === undefined ? [] : [`reason: ${stringLiteral(reason)}`]),
+      `changes: { ${propertyKey(changed.field.names.camel)}: { before: ${JSON.stringify(changed.was)}, after: ${JSON.stringify(changed.now)} } }`,
+    ];
+    return [`const [record] = await api.auditRecords(${stringLiteral(entity.names.original)});`, `expect(record).toMatchObject({ ${expected.join(', ')} });`];
   }
 
   /** PUT on a singleton child: set when absent, replaced when present; 404 for an unknown parent. */
@@ -1278,15 +1360,19 @@ class TestFile {
     const lines = [...this.sampleParents([...creator.built.parents, scope]), `const set = ${this.data(op, this.call(op, op.crud.response.status, url, `${creator.bodyFunction}(${bodyArgs('next()')})`))};`, `expect(set).toMatchObject(${expected});`];
     const reader = this.reader(entity, shape, 'set');
     if (reader) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toEqual(set);`);
+    let audited: string[] = [];
     if (typeof second !== 'string') {
       if (second.usesN) lines.push('const n = next();');
-      lines.push(...this.sampleParents(second.parents), `const replaced = ${this.data(op, this.call(op, op.crud.response.status, url, second.body))};`, `expect(replaced).toMatchObject(${second.expected});`);
+      const reason = this.withAuditReason(op, entity, second.code);
+      lines.push(...this.sampleParents(second.parents), `const replaced = ${this.data(op, this.call(op, op.crud.response.status, url, reason ? renderCode(reason.code) : second.body))};`, `expect(replaced).toMatchObject(${second.expected});`);
       if (reader) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toEqual(replaced);`);
+      audited = this.auditCheck(op, entity, creator.built.sent, second.sent, reason?.text);
+      lines.push(...audited);
     }
     const parentEntity = scope.entity.names.original;
     const cases: ApiTestCase[] = [
       {
-        title: stringLiteral(`sets the ${entity.names.original} of ${article(parentEntity)}${typeof second !== 'string' ? ', then replaces it' : ''}`),
+        title: stringLiteral(`sets the ${entity.names.original} of ${article(parentEntity)}${typeof second !== 'string' ? ', then replaces it' : ''}${audited.length > 0 ? ', keeping the change in the audit log' : ''}`),
         skipIf: this.skipIf([op, ...(reader ? [reader.op] : [])]),
         body: lines.join('\n'),
       },
@@ -1402,6 +1488,9 @@ class TestFile {
 
 interface ChangeBody {
   body: string;
+  /** The body as code, and the fields it sets. */
+  code: Code;
+  sent: Sent;
   usesN: boolean;
   parents: Parent[];
   /** What the test changes, for its title. */

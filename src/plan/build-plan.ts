@@ -50,6 +50,8 @@ const DOMAIN_RULES_MODULE = 'src/services/domain-rules.gen.ts';
 const IDEMPOTENCY_MODULE = 'src/middlewares/idempotency.ts';
 /** Sign-in from the model's declaration: only when declared. */
 const SIGN_IN_MODULES: ReadonlySet<string> = new Set(['src/services/sign-in.gen.ts', 'src/utils/password-hash.ts', 'test/api/sign-in.api.gen.ts']);
+/** The audit log's writer: only where an entity is audited. */
+const AUDIT_MODULE = 'src/repositories/audit-log.ts';
 
 /** A template file's output path (without `.hbs`) decides who owns the file. */
 export function ownerOf(outputPath: string): FileOwner {
@@ -73,6 +75,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
     if (output === DOMAIN_RULES_MODULE && !view.domainRules) continue;
     if (output === IDEMPOTENCY_MODULE && !view.usesIdempotency) continue;
+    if (output === AUDIT_MODULE && !view.persistence?.audited) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {
       for (const item of placeholder.items(view)) {

@@ -311,8 +311,8 @@ class MethodWriter {
       case 'delete': {
         // A state the model refuses deletes in is checked on the loaded entity.
         const guard = this.entity.stateMachine?.deletableIn ? [`${this.variable}.assertDeletable();`] : [];
-        if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable});`].join('\n');
-        return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()});`].join('\n');
+        if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable}${this.noteOf(this.entity)});`].join('\n');
+        return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()}${this.noteOf(this.entity)});`].join('\n');
       }
       case 'action':
         return this.action();
@@ -333,6 +333,23 @@ class MethodWriter {
     if (!entity.policies) return [];
     this.usesContext = true;
     return [`{ action: ${stringLiteral(action)}, caller: context.auth }`];
+  }
+
+  /**
+   * The audit note of a write to an audited entity (`, { actor: ..., requestId: ... }`): who changes it
+   * (the caller's subject), in which request, by which transition and why; '' for other entities.
+   */
+  private noteOf(entity: Entity, action?: string): string {
+    if (!entity.audited) return '';
+    this.usesContext = true;
+    const reason = entity === this.entity ? this.operation.auditReason : undefined;
+    const parts = [
+      ...(action === undefined ? [] : [`action: ${stringLiteral(action)}`]),
+      'actor: context.auth?.subject ?? null',
+      ...(reason === undefined ? [] : [`reason: ${member('input.body', reason, this.operation.bodyOptional)}`]),
+      'requestId: context.requestId',
+    ];
+    return `, { ${parts.join(', ')} }`;
   }
 
   /** What the operation does to the row it addresses, as the entity's policies name it. */
@@ -643,7 +660,7 @@ class MethodWriter {
     const className = pascalCase(this.entity.names.original);
     const created = `${className}.create(${values}${id ? `, ${id}` : ''})`;
     const assign = variable === undefined ? '' : `const ${variable} = `;
-    if (!this.entity.policies?.rules.has('create')) return [`${assign}await ${repository}.insert(${created});`];
+    if (!this.entity.policies?.rules.has('create')) return [`${assign}await ${repository}.insert(${created}${this.noteOf(this.entity)});`];
     this.usesContext = true;
     this.errors.add('AuthorizationError');
     const candidate = `new${this.entity.names.pascal}`;
@@ -663,7 +680,7 @@ class MethodWriter {
     return [
       `const ${candidate} = ${created};`,
       `if (!${candidate}.mayBeCreatedBy(context.auth)) throw new AuthorizationError(${stringLiteral(`You may not create this ${this.entity.names.original}`)});`,
-      `${assign}await ${repository}.insert(${candidate});`,
+      `${assign}await ${repository}.insert(${candidate}${this.noteOf(this.entity)});`,
     ];
   }
 
@@ -764,7 +781,7 @@ class MethodWriter {
       const childEntity = this.entities.get(child.entity) as Entity;
       const childVariable = variableFor(child.entity);
       const savedName = `saved${pascalCase(child.relation)}`;
-      lines.push(`const ${savedName}: ${pascalCase(child.entity)}[] = [];`, `for (const ${childVariable} of ${child.relation}) ${savedName}.push(await repositories.${repositoryProperty(childEntity)}.insert(${childVariable}));`);
+      lines.push(`const ${savedName}: ${pascalCase(child.entity)}[] = [];`, `for (const ${childVariable} of ${child.relation}) ${savedName}.push(await repositories.${repositoryProperty(childEntity)}.insert(${childVariable}${this.noteOf(childEntity)}));`);
       saved.push(`${key(child.relation)}: ${savedName}`);
       created.push({ entity: childEntity, variable: savedName, many: true });
     }
@@ -821,7 +838,7 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace', op.kind === 'update' && op.bodyOptional);
-    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v});`, this.respond('saved')].join('\n');
+    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`, this.respond('saved')].join('\n');
   }
 
   /** PUT on a singleton child: replaced when it exists, created (with the parent's id) when not. */
@@ -837,11 +854,11 @@ class MethodWriter {
       `await this.repositories.${repositoryProperty(parent)}.getById(${[this.param(scope.parameter), ...this.accessOf(parent, 'read')].join(', ')});`,
       `const existing = await ${this.repository}.findOne({ ${scope.relation}Id: ${this.param(scope.parameter)} });`,
       'if (!existing) {',
-      `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', extras)});`,
+      `const ${v} = await ${this.repository}.insert(${this.newEntity(this.entity, op.input, 'input.body', extras)}${this.noteOf(this.entity)});`,
       this.respond(v),
       '}',
       `existing.update({ ${replace.join(', ')} });`,
-      `const saved = await ${this.repository}.update(existing);`,
+      `const saved = await ${this.repository}.update(existing${this.noteOf(this.entity)});`,
       this.respond('saved'),
     ].join('\n');
   }
@@ -851,7 +868,7 @@ class MethodWriter {
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', 'patch', op.bodyOptional);
     const changes = entries.length > 0 ? `{ ${entries.join(', ')} }` : '';
-    const lines = [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v});`];
+    const lines = [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity, op.transition as string)});`];
     const transition = this.entity.stateMachine?.transitions.find((t) => t.names.original === op.transition || t.names.camel === op.transition);
     const hook = transition && reactionHook(this.domain, { entity: this.entity.names.original, on: transition.names.original });
     if (!hook) return [...lines, this.respond('saved')].join('\n');

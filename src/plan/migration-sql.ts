@@ -38,5 +38,6 @@ export function addForeignKey(table: Table, fk: Table['foreignKeys'][number]): s
 }
 
 export function createIndex(table: Table, index: Table['indexes'][number]): string {
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ident(index.name)} ON ${ident(table.name)} (${index.columns.map(ident).join(', ')});`;
+  const column = (name: string) => (index.lower?.includes(name) ? `lower(${ident(name)})` : ident(name));
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ident(index.name)} ON ${ident(table.name)} (${index.columns.map(column).join(', ')});`;
 }

@@ -1,6 +1,6 @@
 import type { Column, RelationalSchema, Table } from '../model/domain/relational-schema.js';
 import { plural } from '../model/domain/build-domain.js';
-import type { DomainModel, Entity, Field } from '../model/domain/types.js';
+import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
@@ -39,8 +39,15 @@ export interface RepositoryView {
   /** `id: props.id ?? undefined, status: props.status, priceAmountCents: props.price.amountCents, ...` */
   toRow: string;
   valueObjectImports: { className: string; fileStem: string }[];
-  /** Columns a list can be filtered and sorted by (scalar fields and references). */
-  filterable: { property: string; type: string; nullable: boolean }[];
+  /** Columns a list can be filtered and sorted by (scalar fields and references); `ignoreCase`: compared in lower case (`unique: ignore-case`). */
+  filterable: { property: string; type: string; nullable: boolean; ignoreCase: boolean }[];
+  /** Some field compares ignoring case: the repository imports ignoringCaseConditions. */
+  ignoresCase: boolean;
+  /**
+   * A unique field that ignores case, and its sample value in another case, for the repository test
+   * that shows such a duplicate refused; undefined: none, or no other case fits the field.
+   */
+  caseVariant: { property: string; code: string } | undefined;
   sortable: string;
   sortColumns: string[];
   /** Text fields a list can search in (a union of literals; empty: none). */
@@ -55,6 +62,11 @@ export interface RepositoryView {
   access: RepositoryAccessView | undefined;
   /** Deletes the model refuses while related records hold the entity. */
   deleteRefusals: DeleteRefusalsView | undefined;
+  /**
+   * `audited: true`: the entity's name and its secret row properties (string literals) for its audit
+   * records, and the integer field the repository test changes (by one) to show an update recorded.
+   */
+  audit: { entity: string; secret: string; changedField: string | undefined } | undefined;
   /** What the repository imports from drizzle-orm, from ./access-conditions.js ('' for nothing) and tables besides its own. */
   drizzleImports: string;
   conditionImports: string;
@@ -76,6 +88,10 @@ export interface PersistenceView {
   drizzleImports: string;
   enumTypeImports: { names: string; fileStem: string }[];
   repositories: RepositoryView[];
+  /** Some repository filters a field ignoring case (src/repositories/repository-support.ts has ignoringCaseConditions). */
+  ignoresCase: boolean;
+  /** Some entity is audited: src/repositories/audit-log.ts is generated. */
+  audited: boolean;
   /** Sample builders for the generated tests; entities without one get no repository test. */
   samples: SampleView[];
   sampleValueObjects: { className: string; fileStem: string }[];
@@ -107,11 +123,14 @@ export function buildPersistenceView(domain: DomainModel, schema: RelationalSche
   if (tables.some((t) => t.compositeKey)) used.add('primaryKey');
   const byFile = new Map<string, string[]>();
   for (const [typeName, fileStem] of enumTypes) byFile.set(fileStem, [...(byFile.get(fileStem) ?? []), typeName]);
+  const repositories = domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix, entityByName));
   return {
     tables,
     drizzleImports: ['pgTable', ...[...used].sort()].join(', '),
     enumTypeImports: [...byFile.entries()].map(([fileStem, names]) => ({ fileStem, names: names.sort().join(', ') })),
-    repositories: domain.entities.map((entity) => repositoryView(entity, schema.tables.find((t) => t.entity === entity.names.original) as Table, domain, classSuffix, entityByName)),
+    repositories,
+    ignoresCase: repositories.some((r) => r.ignoresCase),
+    audited: repositories.some((r) => r.audit !== undefined),
     ...sampleViews(domain),
   };
 }
@@ -280,15 +299,15 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
   const propType = (name: string) => `${className}Props[${stringLiteral(name)}]`;
   const idFilter = entity.identity === 'serial' ? 'number' : 'string';
   const filterable = [
-    { property: 'id', type: idFilter, nullable: false },
+    { property: 'id', type: idFilter, nullable: false, ignoreCase: false },
     ...entity.fields
       .filter((f) => typeof f.type === 'string' && ['string', 'text', 'enum', 'integer', 'number', 'boolean', 'uuid', 'date', 'datetime', 'decimal'].includes(f.type))
-      .map((f) => ({ property: f.names.camel, type: propType(f.names.camel), nullable: !f.required })),
+      .map((f) => ({ property: f.names.camel, type: propType(f.names.camel), nullable: !f.required, ignoreCase: f.ignoreCase })),
     ...entity.relations
       .filter((r) => r.column !== undefined)
-      .map((r) => ({ property: `${r.names.camel}Id`, type: propType(`${r.names.camel}Id`), nullable: !r.required })),
-    ...(entity.versioned ? [{ property: 'version', type: 'number', nullable: false }] : []),
-    ...(entity.timestamps ? ['createdAt', 'updatedAt'].map((property) => ({ property, type: 'Date', nullable: false })) : []),
+      .map((r) => ({ property: `${r.names.camel}Id`, type: propType(`${r.names.camel}Id`), nullable: !r.required, ignoreCase: false })),
+    ...(entity.versioned ? [{ property: 'version', type: 'number', nullable: false, ignoreCase: false }] : []),
+    ...(entity.timestamps ? ['createdAt', 'updatedAt'].map((property) => ({ property, type: 'Date', nullable: false, ignoreCase: false })) : []),
   ];
   const sortColumns = filterable.map((f) => f.property);
   const searchColumns = entity.fields.filter((f) => (f.type === 'string' || f.type === 'text') && !f.secret).map((f) => f.names.camel);
@@ -312,6 +331,8 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     toRow: toRow.join(', '),
     valueObjectImports: [...voImports.entries()].map(([cls, fileStem]) => ({ className: cls, fileStem })),
     filterable,
+    ignoresCase: filterable.some((f) => f.ignoreCase),
+    caseVariant: caseVariantOf(entity),
     sortable: sortColumns.map(stringLiteral).join(' | '),
     sortColumns,
     searchable: searchColumns.map(stringLiteral).join(' | '),
@@ -322,8 +343,47 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
     uniqueProperty: entity.fields.find((f) => f.unique && typeof f.type === 'string')?.names.camel,
     access,
     deleteRefusals: refusals,
+    audit: entity.audited
+      ? {
+          entity: stringLiteral(entity.names.original),
+          secret: entity.fields.filter((f) => f.secret && typeof f.type === 'string').map((f) => stringLiteral(f.names.camel)).join(', '),
+          changedField: changeableField(entity, valueObjects),
+        }
+      : undefined,
     drizzleImports: [...new Set(['and', 'asc', 'count', 'desc', 'eq', ...(entity.softDelete ? ['isNull'] : []), ...(access?.drizzleImports ?? []), ...(refusals?.drizzleImports ?? [])])].sort().concat('type SQL').join(', '),
     conditionImports: [...[...new Set([...(access?.conditionImports ?? []), ...(refusals?.conditionImports ?? [])])].sort(), ...(access ? ['type Condition'] : [])].join(', '),
     schemaImports: [...new Set([camelCase(table.name, 'table'), ...(access?.tableImports ?? []), ...(refusals?.tableImports ?? [])])].sort().join(', '),
   };
+}
+
+/**
+ * The unique field that ignores case whose stored sample, upper-cased, is still a value the field takes
+ * (its pattern allows capitals): the repository test stores that variant and expects a ConflictError.
+ */
+function caseVariantOf(entity: Entity): RepositoryView['caseVariant'] {
+  for (const field of entity.fields) {
+    if (!field.ignoreCase) continue;
+    const sample = sampleValue(field, new Map())?.value;
+    if (typeof sample !== 'string') continue;
+    const upper = `${sample}123`.toUpperCase();
+    const pattern = field.constraints.pattern;
+    if (upper === `${sample}123` || (pattern !== undefined && patternTester(pattern)?.test(upper) !== true)) continue;
+    return { property: field.names.camel, code: `stored.${field.names.camel}.toUpperCase()` };
+  }
+  return undefined;
+}
+
+/**
+ * An integer field of the sample that can go up by one and still satisfy the entity's rules (no
+ * maximum, not derived, not the state, the invariants still hold): the audit test changes it.
+ */
+function changeableField(entity: Entity, valueObjects: Map<string, ValueObject>): string | undefined {
+  const sample = sampleFields(entity.fields, valueObjects);
+  if (!sample) return undefined;
+  const candidate = entity.fields.find((field) => {
+    if (field.type !== 'integer' || field.constraints.max !== undefined || field.derivedFrom || field.unique || field.names.original === entity.stateMachine?.field) return false;
+    const changed = sample.map((f) => (f.name === field.names.camel && typeof f.value === 'number' ? { ...f, value: f.value + 1 } : f));
+    return sample.some((f) => f.name === field.names.camel && typeof f.value === 'number') && sampleSatisfiesInvariants(entity, changed);
+  });
+  return candidate?.names.camel;
 }

@@ -79,8 +79,10 @@ export function schemaChanges(previous: RelationalSchema, current: RelationalSch
     for (const unique of old.uniques) {
       const now = table.uniques.find((u) => u.name === unique.name);
       if (now && now.columns.join(',') === unique.columns.join(',')) continue;
+      // A unique index on the same columns that ignores case (`unique: ignore-case`) refuses more, never less.
+      const replaced = table.indexes.some((i) => i.unique && i.columns.join(',') === unique.columns.join(','));
       const risk =
-        now || !survives(unique.columns)
+        now || replaced || !survives(unique.columns)
           ? undefined
           : {
               subject: `${table.name}.${unique.columns.join(', ')}`,

@@ -99,7 +99,10 @@ function renameColumn(schema: RelationalSchema, table: Table, from: string, to: 
   for (const column of table.columns) column.name = swap(column.name);
   table.primaryKey = table.primaryKey.map(swap);
   for (const unique of table.uniques) unique.columns = unique.columns.map(swap);
-  for (const index of table.indexes) index.columns = index.columns.map(swap);
+  for (const index of table.indexes) {
+    index.columns = index.columns.map(swap);
+    if (index.lower) index.lower = index.lower.map(swap);
+  }
   for (const fk of table.foreignKeys) fk.column = swap(fk.column);
   for (const check of table.checks) check.expression = check.expression.split(ident(from)).join(ident(to));
   for (const other of schema.tables) {

@@ -47,6 +47,18 @@ interface Envelope<T> {
 
 type Json = Record<string, unknown>;
 
+/** A row of the generated project's audit_log, as its Drizzle schema reads it. */
+interface AuditRecord {
+  entity: string;
+  entityId: string;
+  action: string;
+  actor: string | null;
+  at: Date;
+  changes: Record<string, { before: unknown; after: unknown } | undefined>;
+  reason: string | null;
+  requestId: string | null;
+}
+
 let project: string;
 let postgresUrl: string | undefined;
 
@@ -246,6 +258,12 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect(outdated.body).toMatchObject({ success: false, error: { code: 'PRECONDITION_FAILED' } });
       const duplicate = await call('POST', '/products', { sku: `BOOK-${database.toUpperCase()}`, name: 'Again', category: 'books', priceCents: 1, currency: 'EUR' });
       expect(duplicate.status).toBe(409);
+      // unique: ignore-case: the same e-mail in other capitals is a duplicate, and the list's e-mail filter ignores case.
+      const shouted = await call('POST', '/customers', { email: `${database.toUpperCase()}@Example.COM`, name: 'Ada again' });
+      expect(shouted.status).toBe(409);
+      expect(shouted.body).toMatchObject({ success: false, error: { code: duplicate.body.error?.code, details: { constraint: 'customers_email_key' } } });
+      const byEmail = await call<{ id: string }[]>('GET', `/customers?email=${encodeURIComponent(`${database.toUpperCase()}@example.com`)}`);
+      expect(byEmail.body.data.map((c) => c.id)).toEqual([customer.body.data.id]);
       // deleteRefusedWhile: a customer with an order that is not delivered or cancelled stays.
       const held = await call('DELETE', `/customers/${customer.body.data.id}`);
       expect(held.status).toBe(409);
@@ -375,6 +393,42 @@ for (const database of ['embedded', 'postgres'] as const) {
       }
       const reserved = (await call<{ reserved: number }>('GET', `/products/${product.body.data.id}/inventory`)).body.data.reserved;
       expect(reserved).toBe([...stored.values()].reduce((sum, order) => sum + order.items.reduce((s, item) => s + item.quantity, 0), 0));
+    });
+
+    it('keeps stock changes in the audit log (InventoryItem is audited): who, when, which fields before and after, and the reason sent', async () => {
+      if (database === 'postgres') expect(postgresUrl, 'PostgreSQL is not running on 127.0.0.1:5432').toBeDefined();
+      await server?.stop();
+      server = await startServer(process.execPath, ['dist/server.js'], { cwd: project, env: serverEnv(database, dataDir()), readyPath: '/health/ready' });
+      const keeper = await client(server, { subject: 'stock-keeper', role: 'admin' });
+      const product = await keeper<{ id: string }>('POST', '/products', { sku: `AUDIT-${database.toUpperCase()}`, name: 'Audited', category: 'audit', priceCents: 100, currency: 'EUR' });
+      expect((await keeper('PUT', `/products/${product.body.data.id}/inventory`, { onHand: 5, reason: 'Delivery' })).status).toBe(200);
+      expect((await keeper('PUT', `/products/${product.body.data.id}/inventory`, { onHand: 3, reason: 'Quarterly stock count' })).status).toBe(200);
+      // A change the model refuses (below zero) is no change: no record.
+      expect((await keeper('PUT', `/products/${product.body.data.id}/inventory`, { onHand: -1, reason: 'Refused' })).status).toBe(400);
+      await server.stop();
+      server = undefined;
+
+      // The log as the database holds it, read with the project's own modules once the server let go of it.
+      const { connectDatabase } = (await import(join(project, 'dist', 'repositories', 'database.js'))) as {
+        connectDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<{ db: { select(): { from(table: unknown): Promise<AuditRecord[]> } }; close(): Promise<void> }>;
+      };
+      const { auditLog } = (await import(join(project, 'dist', 'repositories', 'schema.gen.js'))) as { auditLog: unknown };
+      const connection = await connectDatabase({ databaseUrl: database === 'postgres' ? postgresUrl : undefined, dataDir: dataDir() });
+      try {
+        const records = await connection.db.select().from(auditLog);
+        const created = records.find((r) => r.action === 'create' && r.changes.productId?.after === product.body.data.id);
+        expect(created).toMatchObject({ entity: 'InventoryItem', actor: 'stock-keeper', reason: 'Delivery', changes: { onHand: { before: null, after: 5 } } });
+        const history = records.filter((r) => r.entityId === created?.entityId).sort((a, b) => a.at.getTime() - b.at.getTime());
+        expect(history.map((r) => [r.action, r.actor, r.reason])).toEqual([
+          ['create', 'stock-keeper', 'Delivery'],
+          ['update', 'stock-keeper', 'Quarterly stock count'],
+        ]);
+        expect(history[1]?.changes).toEqual({ onHand: { before: 5, after: 3 } });
+        expect(history[1]?.requestId).toEqual(expect.any(String));
+        expect(history[1]?.at.getTime()).toBeGreaterThan(Date.now() - 120_000);
+      } finally {
+        await connection.close();
+      }
     });
   });
 }

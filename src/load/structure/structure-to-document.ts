@@ -275,6 +275,10 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
         continue;
       }
       Object.assign(target, refinement(field));
+      if (field.unique === 'ignore-case') {
+        if (target.unique === true) target.unique = 'ignore-case';
+        else unknown(`field "${fieldName}" of ${name}: "unique: ignore-case" needs a unique column, and column ${field.column ?? snake(fieldName)} of table ${t} is not unique`, [...path, 'unique']);
+      }
     }
     for (const [relationName, relation] of Object.entries(extra.relations ?? {})) {
       const path = [...owner, 'relations', relationName];
@@ -311,16 +315,23 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       };
       if (index.method !== undefined && index.method.toLowerCase() !== 'btree') fail(`index method ${index.method} cannot be represented`);
       if (index.note !== undefined) fail('its note has no place in the domain model');
+      // `lower(column)` of a text column, in a unique index that lowers every text column it has: `unique: ignore-case`.
+      const textColumn = (column: string) => ['string', 'text'].includes(fields[memberOfColumn.get(column) ?? '']?.type ?? '');
+      const lowered = (c: { expression: boolean; value: string }) => (c.expression ? /^lower\(\s*"?([a-z_][a-z0-9_]*)"?\s*\)$/i.exec(c.value.trim())?.[1] : undefined);
+      const ignoresCase =
+        index.unique && index.columns.some((c) => lowered(c) !== undefined) && index.columns.every((c) => (c.expression ? textColumn(lowered(c) ?? '') : !textColumn(c.value)));
       const members = index.columns.map((c) => {
-        if (c.expression) fail(`the expression ${c.value} cannot be represented`, 'indexes name fields and relations');
-        else if (!memberOfColumn.has(c.value)) fail(`column ${c.value} is not a field or a relation`, 'indexes name fields and relations');
-        return memberOfColumn.get(c.value) ?? c.value;
+        const column = ignoresCase ? (lowered(c) ?? c.value) : c.value;
+        if (c.expression && !ignoresCase) fail(`the expression ${c.value} cannot be represented`, 'indexes name fields and relations; a unique index on lower(column) of text columns is unique: ignore-case');
+        else if (!memberOfColumn.has(column)) fail(`column ${column} is not a field or a relation`, 'indexes name fields and relations');
+        return memberOfColumn.get(column) ?? column;
       });
       if (!ok) return [];
       const generated = `${snake(plural(name))}_${members.map(snake).join('_')}_${index.unique ? 'key' : 'idx'}`.slice(0, 63);
       kept += 1;
       for (const key of [[], ['fields'], ['name'], ['unique']]) record([...owner, 'indexes', kept - 1, ...key], index.location);
-      return [{ ...(index.name !== undefined && index.name !== generated && { name: index.name }), fields: members, ...(index.unique && { unique: true }) }];
+      const unique = ignoresCase ? { unique: 'ignore-case' as const } : index.unique && { unique: true };
+      return [{ ...(index.name !== undefined && index.name !== generated && { name: index.name }), fields: members, ...unique }];
     });
 
     const description = extra.description ?? table.note;
@@ -333,6 +344,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       ...(created === undefined && updated === undefined && { timestamps: false }),
       ...(deleted !== undefined && { softDelete: true }),
       ...(version !== undefined && { versioned: true }),
+      ...(extra.audited !== undefined && { audited: extra.audited }),
       fields,
       ...(Object.keys(relations).length > 0 && { relations }),
       ...(indexes.length > 0 && { indexes }),

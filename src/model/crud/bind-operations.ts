@@ -49,6 +49,12 @@ export function bindOperations(model: ApiModel, domain: DomainModel): CrudModel 
       const binder: Binder = { reader, domain, entities, shapes, aliases, paths, itemPaths };
       try {
         const bound = bindOperation(operation, entity, binder);
+        // The mapping's auditReason is no field: it goes to the audit record of the write.
+        const auditReason = domain.mapping[resource.names.original]?.auditReason;
+        if (auditReason !== undefined && entity.audited && bound.unusedInput.includes(auditReason)) {
+          bound.unusedInput = bound.unusedInput.filter((p) => p !== auditReason);
+          bound.auditReason = auditReason;
+        }
         const notes = [
           ...bound.unusedInput.map((p) => `request property "${p}" is accepted but not stored (no field of ${entity.names.original})`),
           ...(bound.list?.unsupported ?? []).map((p) => `query parameter "${p}" has no field to filter on: a request using it answers 501 until implemented`),

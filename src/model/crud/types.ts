@@ -135,6 +135,8 @@ export interface CrudOperation {
   textBodies: string[];
   /** Request properties with no field to go to: accepted and not stored. */
   unusedInput: string[];
+  /** The request body property the model's mapping names `auditReason`: the audit record's reason. */
+  auditReason?: string | undefined;
   /** A request property the entity's version must equal (optimistic locking). */
   versionProperty: string | undefined;
   /** The request schema requires the version; when optional, a request without it skips the check. */

@@ -47,12 +47,14 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       }
       if (typeof field.default === 'object' && field.default !== null && field.type !== 'json') report('SCF031', `default of "${name}" may be a list or an object only for a json field`, [...path, 'default']);
       if (field.pattern !== undefined && !isValidPattern(field.pattern)) report('SCF031', `pattern of "${name}" is not a valid regular expression`, [...path, 'pattern']);
+      if (field.unique === 'ignore-case' && !isText(field.type)) report('SCF031', `"unique: ignore-case" of ${owner.at(-1) ?? ''}.${name} needs a string or text field (it is ${field.type})`, [...path, 'unique']);
       return {
         names: names(name, 'field'),
         column: field.column ?? snake(name),
         type,
         required: field.required ?? true,
-        unique: field.unique ?? false,
+        unique: field.unique === true || field.unique === 'ignore-case',
+        ignoreCase: field.unique === 'ignore-case',
         default: field.default,
         values: field.values ?? [],
         constraints: pick(field, ['min', 'max', 'minLength', 'maxLength', 'pattern', 'precision', 'scale']),
@@ -108,6 +110,9 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
     const indexable = new Set([...Object.keys(entity.fields), ...Object.keys(entity.relations ?? {})]);
     (entity.indexes ?? []).forEach((index, i) => {
       for (const field of index.fields) if (!indexable.has(field)) report('SCF031', `index names unknown field "${field}" of ${name}${didYouMean(field, indexable)}`, [...owner, 'indexes', i, 'fields']);
+      if (index.unique === 'ignore-case' && !index.fields.some((field) => isText(entity.fields[field]?.type))) {
+        report('SCF031', `the index on ${index.fields.join(', ')} of ${name} is "unique: ignore-case", but none of its fields is a string or text field`, [...owner, 'indexes', i, 'unique']);
+      }
     });
     if (entity.aggregate !== undefined && !entityNames.has(entity.aggregate)) report('SCF031', `aggregate root "${entity.aggregate}" of ${name} is not an entity${didYouMean(entity.aggregate, entityNames)}`, [...owner, 'aggregate']);
     const known = new Set([...Object.keys(entity.fields), 'id', ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt'])]);
@@ -120,12 +125,14 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       timestamps: entity.timestamps ?? true,
       softDelete: entity.softDelete ?? false,
       versioned: entity.versioned ?? false,
+      audited: entity.audited ?? false,
       fields,
       relations,
       indexes: (entity.indexes ?? []).map((index) => ({
         name: index.name ?? `${snake(plural(name))}_${index.fields.map(snake).join('_')}_${index.unique ? 'key' : 'idx'}`.slice(0, 63),
         fields: index.fields,
-        unique: index.unique ?? false,
+        unique: index.unique === true || index.unique === 'ignore-case',
+        ignoreCase: index.unique === 'ignore-case',
       })),
       invariants: buildInvariants(owner, entity.invariants, known),
       stateMachine: buildStateMachine(entity, owner, report),
@@ -143,11 +150,12 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   attachChecks(entities, document.entities, (message, path) => report('SCF019', message, path));
   const reactions = buildReactions(entities, document.reactions ?? [], (message, path) => report('SCF019', message, path));
 
+  reportAuditTableTaken(entities, report);
   reportRequiredCycles(entities, report);
   checkDerivations(entities, report);
   const mapping: DomainModel['mapping'] = nullPrototypeRecord();
   for (const [resource, declared] of Object.entries(document.mapping ?? {})) {
-    const { entity, fields = {} } = typeof declared === 'string' ? { entity: declared } : declared;
+    const { entity, fields = {}, auditReason } = typeof declared === 'string' ? { entity: declared } : declared;
     const path = typeof declared === 'string' ? ['mapping', resource] : ['mapping', resource, 'entity'];
     if (!entityNames.has(entity)) report('SCF031', `mapping of "${resource}" names unknown entity "${entity}"${didYouMean(entity, entityNames)}`, path);
     const target = document.entities[entity];
@@ -156,7 +164,10 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
         report('SCF031', `mapping of "${resource}" maps "${apiName}" to unknown field "${field}" of ${entity}${didYouMean(field, [...Object.keys(target.fields), ...Object.keys(target.computed ?? {})])}`, ['mapping', resource, 'fields', apiName]);
       }
     }
-    mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)) };
+    if (auditReason !== undefined && target && target.audited !== true) {
+      report('SCF031', `mapping of "${resource}" names an auditReason, but ${entity} is not audited (declare audited: true on it)`, ['mapping', resource, 'auditReason']);
+    }
+    mapping[resource] = { entity, fields: nullPrototypeRecord(Object.entries(fields)), auditReason };
   }
   const signIn = document.signIn && buildSignIn(document.signIn, entities, locate, (message, path) => report('SCF027', message, path));
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
@@ -294,6 +305,19 @@ function buildStateMachine(entity: EntityDocument, owner: string[], report: Repo
   return { field: machine.field, initial: machine.initial, states, transitions, updatableIn: allowed('updatableIn'), deletableIn: allowed('deletableIn') };
 }
 
+/** The table that holds the audit log of audited entities (relational-schema.ts). */
+export const AUDIT_TABLE = 'audit_log';
+
+/** With an audited entity, the migrations create audit_log: no entity may have that table. */
+function reportAuditTableTaken(entities: Entity[], report: Report): void {
+  const audited = entities.filter((e) => e.audited).map((e) => e.names.original);
+  if (audited.length === 0) return;
+  for (const entity of entities) {
+    if (entity.table !== AUDIT_TABLE) continue;
+    report('SCF031', `entity ${entity.names.original} uses the table ${AUDIT_TABLE}, which holds the audit log of the audited entities (${audited.join(', ')}); give ${entity.names.original} another table`, ['entities', entity.names.original, 'table']);
+  }
+}
+
 /** Required references (many-to-one, owning one-to-one) that loop back make every insert impossible. */
 function reportRequiredCycles(entities: Entity[], report: Report): void {
   const edges = new Map(entities.map((e) => [e.names.original, e.relations.filter((r) => r.column !== undefined && r.required).map((r) => r.target)]));
@@ -328,6 +352,11 @@ export function plural(name: string): string {
 
 function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]])) as Pick<T, K>;
+}
+
+/** Whether a field type holds text, which can compare ignoring case. */
+function isText(type: string | undefined): boolean {
+  return type === 'string' || type === 'text';
 }
 
 function isValidPattern(pattern: string): boolean {

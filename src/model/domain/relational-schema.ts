@@ -1,5 +1,5 @@
 import type { DomainModel, Entity, Field } from './types.js';
-import { plural, snake } from './build-domain.js';
+import { AUDIT_TABLE, plural, snake } from './build-domain.js';
 
 /**
  * The tables the domain model needs, as plain data: what migrations are computed from and what
@@ -19,7 +19,8 @@ export interface Table {
   uniques: { name: string; columns: string[] }[];
   checks: { name: string; expression: string }[];
   foreignKeys: { name: string; column: string; references: { table: string; column: string }; onDelete: 'cascade' | 'restrict' | 'set null' }[];
-  indexes: { name: string; columns: string[]; unique: boolean }[];
+  /** `lower`: the columns indexed as lower(column), so a unique index ignores case (`unique: ignore-case`). */
+  indexes: { name: string; columns: string[]; unique: boolean; lower?: string[] }[];
   /** The table's previous name, from the entity's `renamedFrom`: a migration renames it. Not in the snapshot. */
   renamedFrom?: string;
 }
@@ -83,6 +84,7 @@ export function relationalSchema(domain: DomainModel, options: { idempotencyKeys
       });
     }
   }
+  if (domain.entities.some((e) => e.audited)) tables.push(auditTable());
   if (options.idempotencyKeys) tables.push(idempotencyKeysTable());
   return { tables };
 }
@@ -111,6 +113,34 @@ function idempotencyKeysTable(): Table {
   };
 }
 
+/**
+ * The audit log of the audited entities: one append-only row per change (who, when, which action,
+ * the before and after of each changed field). The generated code only ever inserts into it.
+ */
+function auditTable(): Table {
+  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
+  return {
+    name: AUDIT_TABLE,
+    entity: undefined,
+    columns: [
+      column('id', 'uuid', false, 'id', 'gen_random_uuid()'),
+      column('entity', 'text', false, 'entity'),
+      column('entity_id', 'text', false, 'entityId'),
+      column('action', 'text', false, 'action'),
+      column('actor', 'text', true, 'actor'),
+      column('at', 'timestamptz', false, 'at', 'now()'),
+      column('changes', 'jsonb', false, 'changes'),
+      column('reason', 'text', true, 'reason'),
+      column('request_id', 'text', true, 'requestId'),
+    ],
+    primaryKey: ['id'],
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    indexes: [{ name: `${AUDIT_TABLE}_entity_entity_id_idx`, columns: ['entity', 'entity_id'], unique: false }],
+  };
+}
+
 function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: Map<string, { fields: Field[] }>): Table {
   const table = entity.table;
   const columns: Column[] = [
@@ -120,6 +150,7 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
   ];
   const checks: Table['checks'] = [];
   const uniques: Table['uniques'] = [];
+  const ignoringCase: Table['indexes'] = [];
   for (const field of entity.fields) {
     if (typeof field.type === 'object') {
       // A value object is stored in columns of its own, prefixed with the field's name.
@@ -133,7 +164,8 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
     }
     columns.push({ name: field.column, type: sqlType(field), nullable: !field.required, default: sqlDefault(field), identity: false, property: field.names.camel, ...renamed(field.column, previousColumn(field)) });
     checks.push(...fieldChecks(table, field.column, field));
-    if (field.unique) uniques.push({ name: `${table}_${field.column}_key`, columns: [field.column] });
+    if (field.ignoreCase) ignoringCase.push({ name: `${table}_${field.column}_key`, columns: [field.column], unique: true, lower: [field.column] });
+    else if (field.unique) uniques.push({ name: `${table}_${field.column}_key`, columns: [field.column] });
   }
   const foreignKeys: Table['foreignKeys'] = [];
   for (const relation of entity.relations) {
@@ -155,6 +187,14 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
   }
   if (entity.softDelete) columns.push({ name: 'deleted_at', type: 'timestamptz', nullable: true, default: undefined, identity: false, property: 'deletedAt' });
   const columnOf = (member: string) => entity.fields.find((f) => f.names.original === member)?.column ?? entity.relations.find((r) => r.names.original === member)?.column ?? snake(member);
+  const textColumns = new Set(entity.fields.filter((f) => f.type === 'string' || f.type === 'text').map((f) => f.column));
+  const indexes: Table['indexes'] = [
+    ...ignoringCase,
+    ...entity.indexes.map((index) => {
+      const columns = index.fields.map(columnOf);
+      return { name: index.name, columns, unique: index.unique, ...(index.ignoreCase && { lower: columns.filter((c) => textColumns.has(c)) }) };
+    }),
+  ];
   return {
     name: table,
     entity: entity.names.original,
@@ -164,10 +204,10 @@ function entityTable(entity: Entity, byName: Map<string, Entity>, valueObjects: 
     checks,
     foreignKeys,
     indexes: [
-      ...entity.indexes.map((index) => ({ name: index.name, columns: index.fields.map(columnOf), unique: index.unique })),
+      ...indexes,
       // Foreign keys are joined and filtered on; PostgreSQL does not index them by itself.
       ...foreignKeys
-        .filter((fk) => !entity.indexes.some((i) => i.fields.map(columnOf)[0] === fk.column) && !uniques.some((u) => u.columns[0] === fk.column))
+        .filter((fk) => !indexes.some((i) => i.columns[0] === fk.column) && !uniques.some((u) => u.columns[0] === fk.column))
         .map((fk) => ({ name: `${table}_${fk.column}_idx`, columns: [fk.column], unique: false })),
     ],
     ...(entity.renamedFrom !== undefined && renamed(table, snake(plural(entity.renamedFrom)))),

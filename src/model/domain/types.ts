@@ -50,6 +50,8 @@ export interface ResourceMapping {
   entity: string;
   /** API property or parameter name -> entity field name. */
   fields: Record<string, string>;
+  /** The request body property that is the audit record's reason (`audited` entities). */
+  auditReason: string | undefined;
 }
 
 export type ScalarType = 'string' | 'text' | 'integer' | 'bigint' | 'decimal' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'json' | 'enum';
@@ -61,6 +63,8 @@ export interface Field {
   type: ScalarType | { valueObject: string };
   required: boolean;
   unique: boolean;
+  /** `unique: ignore-case`: values that differ only in case are duplicates, and filters compare ignoring case. */
+  ignoreCase: boolean;
   /** A list or an object only for a json field. */
   default: string | number | boolean | unknown[] | Record<string, unknown> | undefined;
   values: string[];
@@ -117,9 +121,12 @@ export interface Entity {
   timestamps: boolean;
   softDelete: boolean;
   versioned: boolean;
+  /** Every change of a row writes an append-only record to audit_log, in the change's transaction. */
+  audited: boolean;
   fields: Field[];
   relations: Relation[];
-  indexes: { name: string; fields: string[]; unique: boolean }[];
+  /** `ignoreCase`: a unique index that compares its string and text fields in lower case. */
+  indexes: { name: string; fields: string[]; unique: boolean; ignoreCase: boolean }[];
   invariants: Invariant[];
   stateMachine: StateMachine | undefined;
   /** Read-only values derived from the fields. */

@@ -30,6 +30,8 @@ export interface DeclaredRules {
   /** The model's sign-in step the operation performs, and what it enforces. */
   signIn: SignInRules | undefined;
   /** The operation declares an `Idempotency-Key` header and the project's database keeps the keys (retries replay, another body: 409). */
+  /** The operation changes an audited entity: each change leaves an audit record (who, when, before and after). */
+  audited: boolean;
   idempotency: boolean;
   /** The model's reactions the operation triggers (`Order.created: each of items: product.inventory.reserve(quantity)`). */
   effects: string[];
@@ -107,6 +109,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     idempotency,
     signIn: implementation?.kind === 'sign-in' ? implementation.rules : undefined,
     passwordPolicy: entry?.passwordPolicy !== undefined,
+    audited: bound !== undefined && entity?.audited === true && ['create', 'replace', 'update', 'delete', 'action'].includes(bound.kind),
     // A delete the model refuses while related records hold the entity answers the design's code.
     answers: answeredStatuses(operation, bound, implementation?.kind === 'sign-in', unique.length > 0, [
       ...(input.specErrorCodes ?? []),
@@ -190,8 +193,8 @@ const IDEMPOTENCY_ANSWERS = [
 function uniqueFields(entity: Entity | undefined): string[] {
   if (!entity) return [];
   return [
-    ...entity.fields.filter((f) => f.unique).map((f) => f.names.original),
-    ...entity.indexes.filter((i) => i.unique).map((i) => i.fields.join(' + ')),
+    ...entity.fields.filter((f) => f.unique).map((f) => `${f.names.original}${f.ignoreCase ? ' (ignoring case)' : ''}`),
+    ...entity.indexes.filter((i) => i.unique).map((i) => `${i.fields.join(' + ')}${i.ignoreCase ? ' (ignoring case)' : ''}`),
   ];
 }
 

@@ -100,6 +100,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
     ...(declared.signIn ? [declared.signIn.summary] : []),
     ...(declared.passwordPolicy ? ['password policy'] : []),
+    ...(declared.audited ? ['audited'] : []),
     ...(declared.idempotency ? ['idempotency key'] : []),
     ...declared.checks.map((check) => `check ${check}`),
     ...declared.effects.map((effect) => `effect ${effect}`),

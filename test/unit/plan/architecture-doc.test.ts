@@ -205,6 +205,7 @@ describe('the ER diagram', () => {
       timestamps: false,
       softDelete: false,
       versioned: false,
+      audited: false,
       fields: [],
       relations: [],
       indexes: [],

@@ -43,6 +43,9 @@ describe('which prose rules the design declares', () => {
     expect(rules.get('deleteCustomer')?.declared).toContain("refused while orders where status in ['pending', 'paid', 'shipped'] (CUSTOMER_HAS_OPEN_ORDERS)");
     // Its description states no rule: the CRUD label stays.
     expect(rules.get('getProductInventory')).toMatchObject({ declared: [], notImplemented: false });
+    // InventoryItem is audited: its writes say so, its reads do not.
+    expect(rules.get('setProductInventory')?.declared).toContain('audited');
+    expect(rules.get('getProductInventory')?.declared).not.toContain('audited');
   });
 
   it("covers the state of a transition (its from-states answer 409) and the state code the spec names for it", async () => {
@@ -66,7 +69,7 @@ describe('which prose rules the design declares', () => {
 
   it('covers uniqueness where the entity declares the field unique, and ownership by its policies', async () => {
     const { rules } = await ecommerce();
-    expect(rules.get('createCustomer')?.declared).toEqual(["row policy id == auth.sub or hasRole('admin')", 'unique email']);
+    expect(rules.get('createCustomer')?.declared).toEqual(["row policy id == auth.sub or hasRole('admin')", 'unique email (ignoring case)']);
     expect(undeclaredOf(rules.get('createCustomer'), 'E-mail addresses are unique.')).toEqual([]);
     expect(undeclaredOf(rules.get('replaceCustomer'), 'A new e-mail must not belong')).toEqual([]);
     expect(undeclaredOf(rules.get('replaceCustomer'), 'Customers may only update their own')).toEqual([]);

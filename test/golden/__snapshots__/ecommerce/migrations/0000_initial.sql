@@ -38,7 +38,6 @@ CREATE TABLE "customers" (
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,
   CONSTRAINT "customers_pkey" PRIMARY KEY ("id"),
-  CONSTRAINT "customers_email_key" UNIQUE ("email"),
   CONSTRAINT "customers_name_min_length" CHECK (char_length("name") >= 1)
 );
 --> statement-breakpoint
@@ -101,15 +100,17 @@ CREATE TABLE "payments" (
   CONSTRAINT "payments_status_check" CHECK ("status" IN ('pending', 'succeeded', 'failed', 'refunded'))
 );
 --> statement-breakpoint
-CREATE TABLE "idempotency_keys" (
-  "scope" varchar(64) NOT NULL,
-  "request_hash" varchar(64) NOT NULL,
-  "status" integer,
-  "headers" jsonb,
-  "body" text,
-  "expires_at" timestamptz NOT NULL,
-  "created_at" timestamptz DEFAULT now() NOT NULL,
-  CONSTRAINT "idempotency_keys_pkey" PRIMARY KEY ("scope")
+CREATE TABLE "audit_log" (
+  "id" uuid DEFAULT gen_random_uuid() NOT NULL,
+  "entity" text NOT NULL,
+  "entity_id" text NOT NULL,
+  "action" text NOT NULL,
+  "actor" text,
+  "at" timestamptz DEFAULT now() NOT NULL,
+  "changes" jsonb NOT NULL,
+  "reason" text,
+  "request_id" text,
+  CONSTRAINT "audit_log_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
 ALTER TABLE "inventory" ADD CONSTRAINT "inventory_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE CASCADE;
@@ -126,6 +127,8 @@ CREATE INDEX "products_category_name_idx" ON "products" ("category", "name");
 --> statement-breakpoint
 CREATE UNIQUE INDEX "inventory_items_product_key" ON "inventory" ("product_id");
 --> statement-breakpoint
+CREATE UNIQUE INDEX "customers_email_key" ON "customers" (lower("email"));
+--> statement-breakpoint
 CREATE INDEX "orders_customer_status_idx" ON "orders" ("customer_id", "status");
 --> statement-breakpoint
 CREATE INDEX "order_items_order_id_idx" ON "order_items" ("order_id");
@@ -134,4 +137,4 @@ CREATE INDEX "order_items_product_id_idx" ON "order_items" ("product_id");
 --> statement-breakpoint
 CREATE INDEX "payments_order_id_idx" ON "payments" ("order_id");
 --> statement-breakpoint
-CREATE INDEX "idempotency_keys_expires_at_idx" ON "idempotency_keys" ("expires_at");
+CREATE INDEX "audit_log_entity_entity_id_idx" ON "audit_log" ("entity", "entity_id");

@@ -10,6 +10,7 @@ import type { Database } from './database.js';
 import {
   DEFAULT_PAGE_SIZE,
   fieldConditions,
+  ignoringCaseConditions,
   MAX_PAGE_SIZE,
   searchCondition,
   translateDatabaseError,
@@ -196,7 +197,7 @@ export abstract class DrizzleCustomerRepositoryBase implements CustomerRepositor
   protected conditions(filter: Filter<CustomerFields>): SQL[] {
     return [
       ...fieldConditions(customers.id, filter.id),
-      ...fieldConditions(customers.email, filter.email),
+      ...ignoringCaseConditions(customers.email, filter.email),
       ...fieldConditions(customers.name, filter.name),
       ...fieldConditions(customers.phone, filter.phone),
       ...fieldConditions(customers.createdAt, filter.createdAt),

@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
 import { NotFoundError, VersionConflictError } from '../errors/index.js';
 import { InventoryItem } from '../models/inventory-item.entity.js';
 import type { InventoryItemProps } from '../models/inventory-item.entity.gen.js';
+import { recordChange, type ChangeNote } from './audit-log.js';
 import type { Database } from './database.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -42,16 +43,21 @@ export interface InventoryItemRepository {
   findAll(filter: Filter<InventoryItemFields>): Promise<InventoryItem[]>;
   /** A page of entities, with how many match in all. */
   list(query?: InventoryItemQuery): Promise<Page<InventoryItem>>;
-  insert(entity: InventoryItem): Promise<InventoryItem>;
-  /** Saves a changed entity; a stale version (someone else saved first) is a VersionConflictError. */
-  update(entity: InventoryItem): Promise<InventoryItem>;
-  delete(id: string): Promise<void>;
+  /** Stores a new entity and its audit record (the note says who, and why), in one transaction. */
+  insert(entity: InventoryItem, note?: ChangeNote): Promise<InventoryItem>;
+  /** Saves a changed entity and the audit record of what changed; a stale version (someone else saved first) is a VersionConflictError. */
+  update(entity: InventoryItem, note?: ChangeNote): Promise<InventoryItem>;
+  /** Deletes an entity and records what it held in the audit log. */
+  delete(id: string, note?: ChangeNote): Promise<void>;
   /** Deletes a stored entity, as delete(id) does. */
-  remove(entity: InventoryItem): Promise<void>;
+  remove(entity: InventoryItem, note?: ChangeNote): Promise<void>;
 }
 
 type Row = typeof inventory.$inferSelect;
 type NewRow = typeof inventory.$inferInsert;
+
+/** How InventoryItem changes are recorded in the audit log (the domain model says `audited: true`). */
+const AUDITED_AS = { entity: 'InventoryItem', secret: [] };
 
 const SORT_COLUMNS = {
   id: inventory.id,
@@ -113,25 +119,41 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
     return { items: rows.map((row) => this.toEntity(row)), total: totals?.total ?? 0, limit, offset };
   }
 
-  async insert(entity: InventoryItem): Promise<InventoryItem> {
+  async insert(entity: InventoryItem, note?: ChangeNote): Promise<InventoryItem> {
     try {
-      const [row] = await this.db.insert(inventory).values(this.toRow(entity.toProps())).returning();
-      return this.toEntity(row as Row);
+      return await this.db.transaction(async (transaction) => {
+        const [row] = await transaction.insert(inventory).values(this.toRow(entity.toProps())).returning();
+        const stored = row as Row;
+        await recordChange(
+          transaction,
+          { ...AUDITED_AS, entityId: stored.id, action: 'create', before: undefined, after: stored },
+          note,
+        );
+        return this.toEntity(stored);
+      });
     } catch (error) {
       throw translateDatabaseError(error);
     }
   }
 
-  async update(entity: InventoryItem): Promise<InventoryItem> {
+  async update(entity: InventoryItem, note?: ChangeNote): Promise<InventoryItem> {
     const props = entity.toProps();
     const id = props.id;
     let row: Row | undefined;
     try {
-      [row] = await this.db
-        .update(inventory)
-        .set({ ...this.toRow(props), version: props.version + 1 })
-        .where(and(eq(inventory.id, id), eq(inventory.version, props.version)))
-        .returning();
+      // The row as it was, locked until the change and its audit record commit together.
+      row = await this.db.transaction(async (transaction) => {
+        const [before] = await transaction.select().from(inventory).where(eq(inventory.id, id)).for('update');
+        const [after] = await transaction
+          .update(inventory)
+          .set({ ...this.toRow(props), version: props.version + 1 })
+          .where(and(eq(inventory.id, id), eq(inventory.version, props.version)))
+          .returning();
+        if (after !== undefined) {
+          await recordChange(transaction, { ...AUDITED_AS, entityId: id, action: 'update', before, after }, note);
+        }
+        return after;
+      });
     } catch (error) {
       throw translateDatabaseError(error);
     }
@@ -146,18 +168,28 @@ export abstract class DrizzleInventoryItemRepositoryBase implements InventoryIte
     return this.toEntity(row);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, note?: ChangeNote): Promise<void> {
     let rows: { id: string }[];
     try {
-      rows = await this.db.delete(inventory).where(eq(inventory.id, id)).returning({ id: inventory.id });
+      rows = await this.db.transaction(async (transaction) => {
+        const deleted = await transaction.delete(inventory).where(eq(inventory.id, id)).returning();
+        for (const before of deleted) {
+          await recordChange(
+            transaction,
+            { ...AUDITED_AS, entityId: before.id, action: 'delete', before, after: undefined },
+            note,
+          );
+        }
+        return deleted;
+      });
     } catch (error) {
       throw translateDatabaseError(error);
     }
     if (rows.length === 0) throw new NotFoundError(`InventoryItem ${id} does not exist`);
   }
 
-  async remove(entity: InventoryItem): Promise<void> {
-    await this.delete(entity.id);
+  async remove(entity: InventoryItem, note?: ChangeNote): Promise<void> {
+    await this.delete(entity.id, note);
   }
 
   protected conditions(filter: Filter<InventoryItemFields>): SQL[] {

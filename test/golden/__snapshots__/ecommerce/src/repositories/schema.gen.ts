@@ -84,12 +84,14 @@ export const payments = pgTable('payments', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),
 });
 
-export const idempotencyKeys = pgTable('idempotency_keys', {
-  scope: varchar('scope', { length: 64 }).primaryKey(),
-  requestHash: varchar('request_hash', { length: 64 }).notNull(),
-  status: integer('status'),
-  headers: jsonb('headers'),
-  body: text('body'),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
+export const auditLog = pgTable('audit_log', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  action: text('action').notNull(),
+  actor: text('actor'),
+  at: timestamp('at', { withTimezone: true }).defaultNow().notNull(),
+  changes: jsonb('changes').notNull(),
+  reason: text('reason'),
+  requestId: text('request_id'),
 });

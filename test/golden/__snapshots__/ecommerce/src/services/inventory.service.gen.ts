@@ -54,7 +54,7 @@ export abstract class InventoryServiceBase {
    *
    * PUT /products/{productId}/inventory (operationId: setProductInventory)
    *
-   * Generated from the domain model: Replaces the InventoryItem's fields. Note: request property "reason" is accepted but not stored (no field of InventoryItem).
+   * Generated from the domain model: Replaces the InventoryItem's fields.
    */
   async setProductInventory(
     input: InventoryDto.SetProductInventoryInput,
@@ -65,11 +65,16 @@ export abstract class InventoryServiceBase {
     if (!existing) {
       const inventoryItem = await this.repositories.inventoryItems.insert(
         InventoryItem.create({ onHand: input.body.onHand, productId: input.params.productId }),
+        { actor: context.auth?.subject ?? null, reason: input.body.reason, requestId: context.requestId },
       );
       return toInventory(inventoryItem);
     }
     existing.update({ onHand: input.body.onHand });
-    const saved = await this.repositories.inventoryItems.update(existing);
+    const saved = await this.repositories.inventoryItems.update(existing, {
+      actor: context.auth?.subject ?? null,
+      reason: input.body.reason,
+      requestId: context.requestId,
+    });
     return toInventory(saved);
   }
 }

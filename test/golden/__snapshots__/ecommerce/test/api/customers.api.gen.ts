@@ -91,6 +91,17 @@ describe('customers: the implemented operations over HTTP', () => {
         expect(read).toEqual(created);
       },
     );
+    it.skipIf(overridden(CustomersService, 'createCustomer'))(
+      'refuses with 409 an email that differs from a stored one only in case',
+      async () => {
+        const first: Json = createCustomerBody(next());
+        await api.call(201, 'createCustomer', { url: '/api/v1/customers', body: first });
+        await api.call(409, 'createCustomer', {
+          url: '/api/v1/customers',
+          body: { ...createCustomerBody(next()), email: first.email.toUpperCase() },
+        });
+      },
+    );
   });
 
   describe('getCustomer: GET /customers/{id}', () => {

@@ -70,7 +70,7 @@ describe('inventory: the implemented operations over HTTP', () => {
 
   describe('setProductInventory: PUT /products/{productId}/inventory', () => {
     it.skipIf(overridden(InventoryService, 'setProductInventory', 'getProductInventory'))(
-      'sets the InventoryItem of a Product, then replaces it',
+      'sets the InventoryItem of a Product, then replaces it, keeping the change in the audit log',
       async () => {
         const product = await sampleProduct(api.repositories);
         const set = (
@@ -90,7 +90,7 @@ describe('inventory: the implemented operations over HTTP', () => {
         const replaced = (
           await api.call(200, 'setProductInventory', {
             url: `/api/v1/products/${encodeURIComponent(product.id)}/inventory`,
-            body: { onHand: 1 },
+            body: { onHand: 1, reason: 'Kept in the audit log' },
           })
         ).data;
         expect(replaced).toMatchObject({ onHand: 1 });
@@ -101,6 +101,13 @@ describe('inventory: the implemented operations over HTTP', () => {
             })
           ).data,
         ).toEqual(replaced);
+        const [record] = await api.auditRecords('InventoryItem');
+        expect(record).toMatchObject({
+          action: 'update',
+          actor: expect.any(String),
+          reason: 'Kept in the audit log',
+          changes: { onHand: { before: 0, after: 1 } },
+        });
       },
     );
     it.skipIf(overridden(InventoryService, 'setProductInventory'))('answers 404 for an unknown Product', async () => {

@@ -55,6 +55,15 @@ describe('DrizzleCustomerRepository', () => {
     await expect(sampleCustomer(repositories, { email: stored.email })).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('refuses the stored email in another case with ConflictError, and finds the stored one by it', async () => {
+    const stored = await sampleCustomer(repositories);
+    await expect(sampleCustomer(repositories, { email: stored.email.toUpperCase() })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    const found = await repositories.customers.findOne({ email: stored.email.toUpperCase() });
+    expect(found?.id).toBe(stored.id);
+  });
+
   it('rolls a unit of work back entirely when it fails', async () => {
     const before = (await repositories.customers.list()).total;
     const work = new UnitOfWork(connection.db).run(async (transactional) => {

@@ -1,6 +1,8 @@
+import { desc, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { createRepositories, type Repositories } from '../../src/repositories/repositories.gen.js';
+import { auditLog } from '../../src/repositories/schema.gen.js';
 import { ContractClient, type ContractRequest, type TestCaller } from './contract-client.js';
 
 /** A JSON body as the API tests read it (the spec's schemas have already checked it). */
@@ -36,6 +38,15 @@ export class ApiClient {
 
   close(): Promise<void> {
     return this.contract.close();
+  }
+
+  /** The audit records of an audited entity (src/repositories/audit-log.ts), newest first. */
+  auditRecords(entity: string) {
+    return this.contract.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entity, entity))
+      .orderBy(desc(auditLog.at));
   }
 
   /** Sends an operation's request; the answer must have `status` and conform to the spec. */
