@@ -7,7 +7,7 @@ import { operationErrorCodes } from '../../model/error-codes.js';
 import type { DomainModel } from '../../model/domain/types.js';
 import type { Operation } from '../../model/types.js';
 import { buildDeclaredRules, type DeclaredRules } from './declared-rules.js';
-import { findRuleSentences, type NamedCode, type RuleKind, type RuleSentence } from './rule-sentences.js';
+import { CASE_INSENSITIVE, findRuleSentences, type NamedCode, type RuleKind, type RuleSentence } from './rule-sentences.js';
 
 export interface ProseRule extends RuleSentence {
   /** The kinds of the sentence the design does not declare for the operation; empty: covered. */
@@ -57,6 +57,8 @@ export function coversKind(kind: RuleKind, sentence: RuleSentence, declared: Dec
  * request schema that does not carry any of the fields it mentions.
  */
 function otherCovered(text: string, declared: DeclaredRules): boolean {
+  // "Unique (case-insensitive)": a unique field the model declares `unique: ignore-case`.
+  if (CASE_INSENSITIVE.test(text) && declared.unique.some((field) => field.endsWith(' (ignoring case)'))) return true;
   const mentions = (name: string) => new RegExp(`(?<![\\w-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'i').test(text);
   if (/\bcannot be (?:set|changed)\b/i.test(text)) {
     const named = declared.notInRequest.filter(mentions);

@@ -78,7 +78,7 @@ const TRIGGERS: readonly RegExp[] = [
 ];
 
 /** Ignoring case where the design has no way to say it: an undeclared rule of its own. */
-const CASE_INSENSITIVE = /\bcase[- ]insensitive\b|\bignor\w* (?:the )?case\b/i;
+export const CASE_INSENSITIVE = /\bcase[- ]insensitive\b|\bignor\w* (?:the )?case\b/i;
 
 const ANY_OTHER_STATE = /\bany other (?:status|state)\b/i;
 

@@ -10,9 +10,9 @@ import { buildDeclaredRules } from '../../../../src/plan/rules/declared-rules.js
 import { operationRules, type OperationRules } from '../../../../src/plan/rules/rule-coverage.js';
 import { exampleModels, exampleSpec } from '../../../support/fixtures.js';
 
-async function ecommerce(): Promise<{ model: ApiModel; rules: Map<string, OperationRules>; entries: Map<string, ImplementationEntry> }> {
-  const { model } = buildModel(await loadSpec(exampleSpec('ecommerce')));
-  const domain = buildDomainModel(await loadDomainModel(exampleModels('ecommerce')!));
+async function ecommerce(example = 'ecommerce'): Promise<{ model: ApiModel; rules: Map<string, OperationRules>; entries: Map<string, ImplementationEntry> }> {
+  const { model } = buildModel(await loadSpec(exampleSpec(example)));
+  const domain = buildDomainModel(await loadDomainModel(exampleModels(example)!));
   const crud = bindOperations(model, domain);
   const operations = model.resources.flatMap((r) => r.operations);
   return {
@@ -33,11 +33,10 @@ describe('which prose rules the design declares', () => {
   it('reports as not implemented exactly the ecommerce operations whose prose rules the example does not declare yet', async () => {
     const { rules } = await ecommerce();
     const missing = [...rules.values()].filter((r) => r.notImplemented).map((r) => r.operationId);
-    // What remains: idempotency keys, and the card payment's gateway that would move the order to paid.
-    expect(missing).toEqual(['createOrder', 'createOrderPayment']);
+    // What remains: the card payment's gateway that would move the order to paid (no external services yet).
+    expect(missing).toEqual(['createOrderPayment']);
     expect(rules.get('createOrderPayment')?.proseRules.filter((r) => r.undeclared.length > 0).map((r) => [r.text.slice(0, 30), r.undeclared])).toEqual([
       ['A card payment that succeeds m', ['effect']],
-      ['Send an `Idempotency-Key` to m', ['idempotency']],
     ]);
     // deleteRefusedWhile declares the codes the deletes answer.
     expect(rules.get('deleteCustomer')?.declared).toContain("refused while orders where status in ['pending', 'paid', 'shipped'] (CUSTOMER_HAS_OPEN_ORDERS)");
@@ -92,6 +91,12 @@ describe('which prose rules the design declares', () => {
     // "Line items, status and totals cannot be changed here": the PATCH body carries none of them.
     expect(undeclaredOf(rules.get('updateOrder'), 'Line items, status and totals')).toEqual([]);
     expect(undeclaredOf(rules.get('createProduct'), 'Its inventory starts at zero.')).toEqual([]);
+  });
+
+  it('covers "unique (case-insensitive)" by a field unique: ignore-case', async () => {
+    const { rules } = await ecommerce('user-management');
+    expect(rules.get('createUser')?.declared).toContain('unique email (ignoring case)');
+    expect(undeclaredOf(rules.get('createUser'), 'E-mail addresses are unique (case-insensitive).')).toEqual([]);
   });
 
   it('lists an effect sentence no reaction declares', () => {
