@@ -113,6 +113,17 @@ CREATE TABLE "audit_log" (
   CONSTRAINT "audit_log_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+  "scope" varchar(64) NOT NULL,
+  "request_hash" varchar(64) NOT NULL,
+  "status" integer,
+  "headers" jsonb,
+  "body" text,
+  "expires_at" timestamptz NOT NULL,
+  "created_at" timestamptz DEFAULT now() NOT NULL,
+  CONSTRAINT "idempotency_keys_pkey" PRIMARY KEY ("scope")
+);
+--> statement-breakpoint
 ALTER TABLE "inventory" ADD CONSTRAINT "inventory_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "products" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "orders" ADD CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE RESTRICT;
@@ -138,3 +149,5 @@ CREATE INDEX "order_items_product_id_idx" ON "order_items" ("product_id");
 CREATE INDEX "payments_order_id_idx" ON "payments" ("order_id");
 --> statement-breakpoint
 CREATE INDEX "audit_log_entity_entity_id_idx" ON "audit_log" ("entity", "entity_id");
+--> statement-breakpoint
+CREATE INDEX "idempotency_keys_expires_at_idx" ON "idempotency_keys" ("expires_at");

@@ -12,7 +12,6 @@ CREATE TABLE "users" (
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,
   CONSTRAINT "users_pkey" PRIMARY KEY ("id"),
-  CONSTRAINT "users_email_key" UNIQUE ("email"),
   CONSTRAINT "users_display_name_min_length" CHECK (char_length("display_name") >= 1),
   CONSTRAINT "users_status_check" CHECK ("status" IN ('active', 'suspended')),
   CONSTRAINT "users_failed_logins_min" CHECK ("failed_logins" >= 0)
@@ -47,5 +46,7 @@ CREATE TABLE "sessions" (
 );
 --> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+CREATE UNIQUE INDEX "users_email_key" ON "users" (lower("email"));
 --> statement-breakpoint
 CREATE INDEX "sessions_user_id_idx" ON "sessions" ("user_id");

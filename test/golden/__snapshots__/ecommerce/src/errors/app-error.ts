@@ -96,6 +96,16 @@ export class AlreadyExistsError extends ConflictError {
   override readonly code = 'ALREADY_EXISTS';
 }
 
+/** A rule of the domain model that the current state of what the request refers to forbids; the code is the design's. */
+export class RuleConflictError extends ConflictError {
+  override readonly code: string;
+
+  constructor(message: string, code: string, options: AppErrorOptions = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 /** A delete the domain model refuses while related records hold the entity; the code is the design's. */
 export class DeleteRefusedError extends ConflictError {
   override readonly code: string;
@@ -103,6 +113,24 @@ export class DeleteRefusedError extends ConflictError {
   constructor(message: string, code: string, options: AppErrorOptions = {}) {
     super(message, options);
     this.code = code;
+  }
+}
+
+/** An `Idempotency-Key` sent before with another request (another body, another URL). */
+export class IdempotencyKeyReusedError extends ConflictError {
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
+}
+
+/** An `Idempotency-Key` whose first request is still running: retry after `retryAfterSeconds`. */
+export class IdempotencyKeyInUseError extends ConflictError {
+  override readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options: AppErrorOptions = {},
+  ) {
+    super(message, options);
   }
 }
 
@@ -114,6 +142,16 @@ export class PreconditionFailedError extends AppError {
 /** Well-formed input the data model cannot take: a reference to a record that does not exist, a broken rule. */
 export class UnprocessableEntityError extends AppError {
   readonly code: string = 'UNPROCESSABLE_ENTITY';
+}
+
+/** A rule of the domain model the request would break (an invariant or check with a code); the code is the design's. */
+export class RuleViolationError extends UnprocessableEntityError {
+  override readonly code: string;
+
+  constructor(message: string, code: string, options: AppErrorOptions = {}) {
+    super(message, options);
+    this.code = code;
+  }
 }
 
 export class PayloadTooLargeError extends AppError {

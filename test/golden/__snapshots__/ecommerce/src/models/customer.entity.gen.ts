@@ -2,6 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
+import { hasRole, type Caller } from './caller.js';
 import type { DomainEvent } from './domain-event.js';
 
 /** The state of a Customer: what is stored, and what repositories map rows to and from. */
@@ -67,6 +68,11 @@ export abstract class CustomerBase {
 
   get updatedAt(): Date {
     return this.props.updatedAt;
+  }
+
+  /** Whether the caller may create this Customer (the model's policy: `create: id == auth.sub or hasRole('admin')`). */
+  mayBeCreatedBy(caller: Caller | undefined): boolean {
+    return (caller?.subject !== undefined && this.props.id === caller?.subject) || hasRole(caller, 'admin');
   }
 
   /** Changes fields (not identity, version, timestamps); the rules are checked again. */

@@ -95,3 +95,13 @@ export const auditLog = pgTable('audit_log', {
   reason: text('reason'),
   requestId: text('request_id'),
 });
+
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  scope: varchar('scope', { length: 64 }).primaryKey(),
+  requestHash: varchar('request_hash', { length: 64 }).notNull(),
+  status: integer('status'),
+  headers: jsonb('headers'),
+  body: text('body'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
+});

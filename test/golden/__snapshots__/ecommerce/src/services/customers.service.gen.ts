@@ -3,6 +3,7 @@
 import { envelope, type RequestContext } from '../dto/operation-types.js';
 import type * as CustomersDto from '../dto/customers.dto.gen.js';
 import { toCustomer } from '../dto/mappers.gen.js';
+import { AuthorizationError } from '../errors/index.js';
 import { Customer } from '../models/customer.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
@@ -78,9 +79,13 @@ export abstract class CustomersServiceBase {
     input: CustomersDto.CreateCustomerInput,
     context: RequestContext,
   ): Promise<CustomersDto.CreateCustomerResult> {
-    const customer = await this.repositories.customers.insert(
-      Customer.create({ email: input.body.email, name: input.body.name, phone: input.body.phone ?? null }),
-    );
+    const customerValues = { email: input.body.email, name: input.body.name, phone: input.body.phone ?? null };
+    const fresh = Customer.create(customerValues);
+    const subject = context.auth?.subject;
+    const newCustomer =
+      fresh.mayBeCreatedBy(context.auth) || subject === undefined ? fresh : Customer.create(customerValues, subject);
+    if (!newCustomer.mayBeCreatedBy(context.auth)) throw new AuthorizationError('You may not create this Customer');
+    const customer = await this.repositories.customers.insert(newCustomer);
     context.setHeader('Location', `/api/v1/customers/${encodeURIComponent(customer.id)}`);
     return toCustomer(customer);
   }

@@ -8,6 +8,7 @@ import { AuthorizationError } from '../errors/index.js';
 import { Order } from '../models/order.entity.js';
 import { OrderItem } from '../models/order-item.entity.js';
 import { Address } from '../models/address.value.js';
+import { hasRole } from '../models/caller.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
 import { checkNewOrderItem, onOrderCancelled, onOrderCreated, onOrderShipped } from './domain-rules.gen.js';
@@ -89,6 +90,12 @@ export abstract class OrdersServiceBase {
    * Generated from the domain model: Lists Order entities.
    */
   async listOrders(input: OrdersDto.ListOrdersInput, context: RequestContext): Promise<OrdersDto.ListOrdersResult> {
+    if (
+      input.query.customerId !== undefined &&
+      !(input.query.customerId === context.auth?.subject || hasRole(context.auth, 'admin'))
+    ) {
+      throw new AuthorizationError('You may only list your own Orders');
+    }
     const page = input.query.page ?? 1;
     const size = input.query.pageSize ?? 20;
     const result = await this.repositories.orders.list(

@@ -109,6 +109,26 @@ describe('orders: the implemented operations over HTTP', () => {
         ).not.toContain(created.id);
       },
     );
+    it.skipIf(overridden(OrdersService, 'createOrder', 'listOrders'))(
+      "list policy (customer == auth.sub or hasRole('admin')): its owner filters on customerId; another caller filtering on it gets 403",
+      async () => {
+        const created = await createOrder();
+        expect(
+          (
+            await api.call(200, 'listOrders', {
+              url: '/api/v1/orders',
+              as: { subject: created.customerId, roles: [] },
+              query: { customerId: created.customerId },
+            })
+          ).data.map((item: Json) => item.id),
+        ).toEqual([created.id]);
+        await api.call(403, 'listOrders', {
+          url: '/api/v1/orders',
+          as: ANOTHER_CALLER,
+          query: { customerId: created.customerId },
+        });
+      },
+    );
   });
 
   describe('createOrder: POST /orders', () => {
@@ -146,7 +166,8 @@ describe('orders: the implemented operations over HTTP', () => {
       async () => {
         const n = next();
         const customer = await sampleCustomer(api.repositories);
-        const product = await sampleProduct(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: true, currency: 'EUR' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
         const key = randomUUID();
         const body = createOrderBody(n, { customer, product });
         const first = await api.send(201, 'createOrder', {
@@ -179,7 +200,8 @@ describe('orders: the implemented operations over HTTP', () => {
       async () => {
         const n = next();
         const customer = await sampleCustomer(api.repositories);
-        const product = await sampleProduct(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: true, currency: 'EUR' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
         const key = randomUUID();
         const body = createOrderBody(n, { customer, product });
         const answers = await Promise.all([
@@ -190,6 +212,45 @@ describe('orders: the implemented operations over HTTP', () => {
           answers.filter((answer) => answer.statusCode === 201 && answer.headers['idempotent-replayed'] === undefined),
         ).toHaveLength(1);
         for (const answer of answers) expect([201, 409]).toContain(answer.statusCode);
+      },
+    );
+    it.skipIf(overridden(OrdersService, 'createOrder'))(
+      'effect Order.created: each of items: product.inventory.reserve(quantity)',
+      async () => {
+        const n = next();
+        const customer = await sampleCustomer(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: true, currency: 'EUR' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
+        await api.call(201, 'createOrder', { url: '/api/v1/orders', body: createOrderBody(n, { customer, product }) });
+        expect(await api.repositories.inventoryItems.findOne({ productId: product.id })).toMatchObject({ reserved: 1 });
+      },
+    );
+    it.skipIf(overridden(OrdersService, 'createOrder'))(
+      'check product-orderable: refused with 422 PRODUCT_NOT_ORDERABLE when product.active is false',
+      async () => {
+        const n = next();
+        const customer = await sampleCustomer(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: false, currency: 'EUR' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
+        const refused = await api.call(422, 'createOrder', {
+          url: '/api/v1/orders',
+          body: createOrderBody(n, { customer, product }),
+        });
+        expect(JSON.stringify(refused)).toContain('"PRODUCT_NOT_ORDERABLE"');
+      },
+    );
+    it.skipIf(overridden(OrdersService, 'createOrder'))(
+      'check product-orderable: refused with 422 PRODUCT_NOT_ORDERABLE when product.currency is "sam"',
+      async () => {
+        const n = next();
+        const customer = await sampleCustomer(api.repositories);
+        const product = await sampleProduct(api.repositories, { active: true, currency: 'sam' });
+        await sampleInventoryItem(api.repositories, { productId: product.id, onHand: 100, reserved: 0 });
+        const refused = await api.call(422, 'createOrder', {
+          url: '/api/v1/orders',
+          body: createOrderBody(n, { customer, product }),
+        });
+        expect(JSON.stringify(refused)).toContain('"PRODUCT_NOT_ORDERABLE"');
       },
     );
     it.skipIf(overridden(OrdersService, 'createOrder'))(

@@ -58,7 +58,7 @@ describe('payments: the implemented operations over HTTP', () => {
       'replays a retry with the same Idempotency-Key, and refuses the key with another body (409)',
       async () => {
         const n = next();
-        const order = await sampleOrder(api.repositories);
+        const order = await sampleOrder(api.repositories, { status: 'pending', totalCents: 1, currency: 'EUR' });
         const key = randomUUID();
         const body = createOrderPaymentBody(n);
         const first = await api.send(201, 'createOrderPayment', {
@@ -84,7 +84,7 @@ describe('payments: the implemented operations over HTTP', () => {
       'runs two concurrent requests with one Idempotency-Key once',
       async () => {
         const n = next();
-        const order = await sampleOrder(api.repositories);
+        const order = await sampleOrder(api.repositories, { status: 'pending', totalCents: 1, currency: 'EUR' });
         const key = randomUUID();
         const body = createOrderPaymentBody(n);
         const answers = await Promise.all([
@@ -112,6 +112,42 @@ describe('payments: the implemented operations over HTTP', () => {
         body: createOrderPaymentBody(n),
       });
     });
+    it.skipIf(overridden(PaymentsService, 'createOrderPayment'))(
+      'check order-pending: refused with 409 INVALID_ORDER_STATE when order.status is "paid"',
+      async () => {
+        const n = next();
+        const order = await sampleOrder(api.repositories, { status: 'paid', totalCents: 1, currency: 'EUR' });
+        const refused = await api.call(409, 'createOrderPayment', {
+          url: `/api/v1/orders/${encodeURIComponent(order.id)}/payments`,
+          body: createOrderPaymentBody(n),
+        });
+        expect(JSON.stringify(refused)).toContain('"INVALID_ORDER_STATE"');
+      },
+    );
+    it.skipIf(overridden(PaymentsService, 'createOrderPayment'))(
+      'check amount-matches-total: refused with 422 PAYMENT_AMOUNT_MISMATCH when order.totalCents is 2',
+      async () => {
+        const n = next();
+        const order = await sampleOrder(api.repositories, { status: 'pending', totalCents: 2, currency: 'EUR' });
+        const refused = await api.call(422, 'createOrderPayment', {
+          url: `/api/v1/orders/${encodeURIComponent(order.id)}/payments`,
+          body: createOrderPaymentBody(n),
+        });
+        expect(JSON.stringify(refused)).toContain('"PAYMENT_AMOUNT_MISMATCH"');
+      },
+    );
+    it.skipIf(overridden(PaymentsService, 'createOrderPayment'))(
+      'check amount-matches-total: refused with 422 PAYMENT_AMOUNT_MISMATCH when order.currency is "sam"',
+      async () => {
+        const n = next();
+        const order = await sampleOrder(api.repositories, { status: 'pending', totalCents: 1, currency: 'sam' });
+        const refused = await api.call(422, 'createOrderPayment', {
+          url: `/api/v1/orders/${encodeURIComponent(order.id)}/payments`,
+          body: createOrderPaymentBody(n),
+        });
+        expect(JSON.stringify(refused)).toContain('"PAYMENT_AMOUNT_MISMATCH"');
+      },
+    );
   });
 
   describe('getPayment: GET /payments/{id}', () => {

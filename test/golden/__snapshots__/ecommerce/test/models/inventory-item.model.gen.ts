@@ -27,4 +27,22 @@ describe('InventoryItem (domain model)', () => {
   it('rejects breaking "reserved-within-stock"', () => {
     expectRuleBroken(() => InventoryItem.create({ ...valid(), reserved: 1 }), { code: 'INSUFFICIENT_STOCK' });
   });
+
+  it('reserve(1) from onHand: 100, reserved: 0 leaves reserved: 1', () => {
+    const entity = InventoryItem.create({ ...valid(), onHand: 100, reserved: 0 });
+    entity.reserve(1);
+    expect(entity).toMatchObject({ reserved: 1 });
+  });
+
+  it('release(1) from onHand: 100, reserved: 100 leaves reserved: 99', () => {
+    const entity = InventoryItem.create({ ...valid(), onHand: 100, reserved: 100 });
+    entity.release(1);
+    expect(entity).toMatchObject({ reserved: 99 });
+  });
+
+  it('consume(1) from onHand: 100, reserved: 100 leaves onHand: 99, reserved: 99', () => {
+    const entity = InventoryItem.create({ ...valid(), onHand: 100, reserved: 100 });
+    entity.consume(1);
+    expect(entity).toMatchObject({ onHand: 99, reserved: 99 });
+  });
 });

@@ -1,4 +1,4 @@
-import { eq, gte, ilike, inArray, isNull, lte, or, type Column, type SQL } from 'drizzle-orm';
+import { eq, gte, ilike, inArray, isNull, lte, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { clientDatabaseError } from '../errors/database-error.js';
 
 /** A page of results and how many there are in all. */
@@ -36,6 +36,31 @@ export function fieldConditions(column: Column, filter: FieldFilter<unknown> | u
   if (range.in !== undefined) conditions.push(inArray(column, [...range.in]));
   if (range.gte !== undefined) conditions.push(gte(column, range.gte));
   if (range.lte !== undefined) conditions.push(lte(column, range.lte));
+  return conditions;
+}
+
+/**
+ * The conditions of a text field declared `unique: ignore-case`: both sides compared in lower case, as
+ * its unique index compares them (and served by it), so `ADA@example.com` finds `ada@example.com`.
+ */
+export function ignoringCaseConditions(column: Column, filter: FieldFilter<string | null> | undefined): SQL[] {
+  if (filter === undefined) return [];
+  if (filter === null) return [isNull(column)];
+  const lowered = sql`lower(${column})`;
+  if (typeof filter === 'string') return [sql`${lowered} = lower(${filter})`];
+  const conditions: SQL[] = [];
+  if (filter.in !== undefined) {
+    conditions.push(
+      filter.in.length === 0
+        ? sql`false`
+        : sql`${lowered} in (${sql.join(
+            filter.in.map((value) => sql`lower(${value})`),
+            sql`, `,
+          )})`,
+    );
+  }
+  if (filter.gte !== undefined) conditions.push(sql`${lowered} >= lower(${filter.gte})`);
+  if (filter.lte !== undefined) conditions.push(sql`${lowered} <= lower(${filter.lte})`);
   return conditions;
 }
 

@@ -8,6 +8,7 @@ import type { Database } from './database.js';
 import {
   DEFAULT_PAGE_SIZE,
   fieldConditions,
+  ignoringCaseConditions,
   MAX_PAGE_SIZE,
   searchCondition,
   translateDatabaseError,
@@ -188,7 +189,7 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
   protected conditions(filter: Filter<UserFields>): SQL[] {
     return [
       ...fieldConditions(users.id, filter.id),
-      ...fieldConditions(users.email, filter.email),
+      ...ignoringCaseConditions(users.email, filter.email),
       ...fieldConditions(users.displayName, filter.displayName),
       ...fieldConditions(users.passwordHash, filter.passwordHash),
       ...fieldConditions(users.status, filter.status),

@@ -75,6 +75,17 @@ describe('users: the implemented operations over HTTP', () => {
         expect(read).toEqual(created);
       },
     );
+    it.skipIf(overridden(UsersService, 'createUser'))(
+      'refuses with 409 an email that differs from a stored one only in case',
+      async () => {
+        const first: Json = createUserBody(next());
+        await api.call(201, 'createUser', { url: '/api/v1/users', body: first });
+        await api.call(409, 'createUser', {
+          url: '/api/v1/users',
+          body: { ...createUserBody(next()), email: first.email.toUpperCase() },
+        });
+      },
+    );
   });
 
   describe('getUser: GET /users/{userId}', () => {

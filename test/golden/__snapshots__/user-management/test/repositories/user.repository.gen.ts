@@ -55,6 +55,13 @@ describe('DrizzleUserRepository', () => {
     await expect(sampleUser(repositories, { email: stored.email })).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('refuses the stored email in another case with ConflictError, and finds the stored one by it', async () => {
+    const stored = await sampleUser(repositories);
+    await expect(sampleUser(repositories, { email: stored.email.toUpperCase() })).rejects.toBeInstanceOf(ConflictError);
+    const found = await repositories.users.findOne({ email: stored.email.toUpperCase() });
+    expect(found?.id).toBe(stored.id);
+  });
+
   it('rolls a unit of work back entirely when it fails', async () => {
     const before = (await repositories.users.list()).total;
     const work = new UnitOfWork(connection.db).run(async (transactional) => {

@@ -42,18 +42,7 @@ export class ApiClient {
 
   /** Sends an operation's request; the answer must have `status` and conform to the spec. */
   async send(status: number, operationId: string, request: ApiRequest): Promise<LightMyRequestResponse> {
-    const response = await this.contract.send(
-      operationId,
-      {
-        url: request.url,
-        query: request.query ?? {},
-        headers: request.headers ?? {},
-        ...(request.body !== undefined && {
-          body: { mediaType: request.mediaType ?? 'application/json', value: request.body },
-        }),
-      },
-      { ...(request.as && { caller: request.as }), ...(request.credentials === false && { credentials: false }) },
-    );
+    const response = await this.dispatch(operationId, request);
     expect(response.statusCode, `${operationId} answered ${response.statusCode} ${response.body.slice(0, 500)}`).toBe(
       status,
     );
@@ -100,6 +89,21 @@ export class ApiClient {
       }
     }
     throw new Error(`${operationId} did not reach its last page`);
+  }
+
+  private dispatch(operationId: string, request: ApiRequest): Promise<LightMyRequestResponse> {
+    return this.contract.send(
+      operationId,
+      {
+        url: request.url,
+        query: request.query ?? {},
+        headers: request.headers ?? {},
+        ...(request.body !== undefined && {
+          body: { mediaType: request.mediaType ?? 'application/json', value: request.body },
+        }),
+      },
+      { ...(request.as && { caller: request.as }), ...(request.credentials === false && { credentials: false }) },
+    );
   }
 }
 
