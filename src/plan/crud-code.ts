@@ -5,7 +5,7 @@ import { plural } from '../model/domain/build-domain.js';
 import { policyToPredicate } from './policies/compile-policy.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
-import { checkHook, reactionHook } from './effects/domain-rules.js';
+import { checkHook, reactionHook, reactionsTakeNote } from './effects/domain-rules.js';
 import { repositoryProperty } from './persistence-view.js';
 
 /**
@@ -339,6 +339,13 @@ class MethodWriter {
    * The audit note of a write to an audited entity (`, { actor: ..., requestId: ... }`): who changes it
    * (the caller's subject), in which request, by which transition and why; '' for other entities.
    */
+  /** The note the model's reactions log their changes of audited entities with: the request's caller (none without audited targets). */
+  private reactionNote(): string {
+    if (!reactionsTakeNote(this.domain)) return '';
+    this.usesContext = true;
+    return ', { actor: context.auth?.subject ?? null, requestId: context.requestId }';
+  }
+
   private noteOf(entity: Entity, action?: string): string {
     if (!entity.audited) return '';
     this.usesContext = true;
@@ -650,7 +657,7 @@ class MethodWriter {
       const hook = reactionHook(this.domain, { entity: item.entity.names.original, on: 'created' });
       if (!hook) continue;
       this.domainRules.add(hook);
-      lines.push(each(item, (variable) => `await ${hook}(${variable}, repositories);`));
+      lines.push(each(item, (variable) => `await ${hook}(${variable}, repositories${this.reactionNote()});`));
     }
     return lines;
   }
@@ -874,7 +881,7 @@ class MethodWriter {
     if (!hook) return [...lines, this.respond('saved')].join('\n');
     // The model's reactions to the transition join it in one transaction (this.repositories is the transaction's inside).
     this.domainRules.add(hook);
-    return ['return this.unitOfWork.run(async () => {', ...lines, `await ${hook}(saved, this.repositories);`, this.respond('saved'), '});'].join('\n');
+    return ['return this.unitOfWork.run(async () => {', ...lines, `await ${hook}(saved, this.repositories${this.reactionNote()});`, this.respond('saved'), '});'].join('\n');
   }
 }
 

@@ -30,7 +30,7 @@ export class PaymentsService extends PaymentsServiceBase {
       if (!payment) return result;
       payment.succeed();
       const saved = await repositories.payments.update(payment);
-      await onPaymentSucceeded(saved, repositories);
+      await onPaymentSucceeded(saved, repositories, { actor: context.auth?.subject ?? null, requestId: context.requestId });
       return toPayment(saved);
     });
   }
@@ -403,6 +403,10 @@ for (const database of ['embedded', 'postgres'] as const) {
       const product = await keeper<{ id: string }>('POST', '/products', { sku: `AUDIT-${database.toUpperCase()}`, name: 'Audited', category: 'audit', priceCents: 100, currency: 'EUR' });
       expect((await keeper('PUT', `/products/${product.body.data.id}/inventory`, { onHand: 5, reason: 'Delivery' })).status).toBe(200);
       expect((await keeper('PUT', `/products/${product.body.data.id}/inventory`, { onHand: 3, reason: 'Quarterly stock count' })).status).toBe(200);
+      // An order's reservation changes the stock too: logged with the reaction's action, on behalf of who ordered.
+      const buyer = await keeper<{ id: string }>('POST', '/customers', { email: `audit-${database}@example.com`, name: 'Buyer' });
+      const placed = await keeper('POST', '/orders', { customerId: buyer.body.data.id, currency: 'EUR', items: [{ productId: product.body.data.id, quantity: 2 }], shippingAddress: ADDRESS });
+      expect(placed.status).toBe(201);
       // A change the model refuses (below zero) is no change: no record.
       expect((await keeper('PUT', `/products/${product.body.data.id}/inventory`, { onHand: -1, reason: 'Refused' })).status).toBe(400);
       await server.stop();
@@ -417,15 +421,19 @@ for (const database of ['embedded', 'postgres'] as const) {
       try {
         const records = await connection.db.select().from(auditLog);
         const created = records.find((r) => r.action === 'create' && r.changes.productId?.after === product.body.data.id);
-        expect(created).toMatchObject({ entity: 'InventoryItem', actor: 'stock-keeper', reason: 'Delivery', changes: { onHand: { before: null, after: 5 } } });
+        // The inventory is created with the product (a reaction), on behalf of who created the product.
+        expect(created).toMatchObject({ entity: 'InventoryItem', actor: 'stock-keeper', reason: null, changes: { onHand: { before: null, after: 0 } } });
         const history = records.filter((r) => r.entityId === created?.entityId).sort((a, b) => a.at.getTime() - b.at.getTime());
         expect(history.map((r) => [r.action, r.actor, r.reason])).toEqual([
-          ['create', 'stock-keeper', 'Delivery'],
+          ['create', 'stock-keeper', null],
+          ['update', 'stock-keeper', 'Delivery'],
           ['update', 'stock-keeper', 'Quarterly stock count'],
+          ['reserve', 'stock-keeper', null],
         ]);
-        expect(history[1]?.changes).toEqual({ onHand: { before: 5, after: 3 } });
-        expect(history[1]?.requestId).toEqual(expect.any(String));
-        expect(history[1]?.at.getTime()).toBeGreaterThan(Date.now() - 120_000);
+        expect(history[2]?.changes).toEqual({ onHand: { before: 5, after: 3 } });
+        expect(history[3]?.changes).toEqual({ reserved: { before: 0, after: 2 } });
+        expect(history[2]?.requestId).toEqual(expect.any(String));
+        expect(history[2]?.at.getTime()).toBeGreaterThan(Date.now() - 120_000);
       } finally {
         await connection.close();
       }

@@ -45,6 +45,14 @@ function sameTrigger(a: ReactionTrigger, b: ReactionTrigger): boolean {
   return a.entity === b.entity && a.on === b.on;
 }
 
+/**
+ * Whether the reactions change an audited entity: their functions then take the change's note (who,
+ * which request) and each audited record they change is logged with the reaction's action.
+ */
+export function reactionsTakeNote(domain: DomainModel | undefined): boolean {
+  return (domain?.reactions ?? []).some((r) => domain?.entities.find((e) => e.names.original === r.action.entity)?.audited === true);
+}
+
 /** The module's view, or undefined when the model declares neither reactions nor checks. */
 export function buildDomainRules(domain: DomainModel | undefined): DomainRulesView | undefined {
   if (!domain || (domain.reactions.length === 0 && domain.entities.every((e) => e.checks.length === 0))) return undefined;
@@ -78,11 +86,15 @@ class RulesWriter {
   private readonly entityTypes = new Set<string>();
   private readonly entityValues = new Set<string>();
   private readonly errors = new Set<string>();
+  /** The reactions change audited entities: each function takes the change's note and passes it on. */
+  private readonly noted: boolean;
 
   constructor(
     private readonly domain: DomainModel,
     private readonly entities: ReadonlyMap<string, Entity>,
-  ) {}
+  ) {
+    this.noted = reactionsTakeNote(domain);
+  }
 
   imports(): string[] {
     const lines: string[] = [];
@@ -91,8 +103,14 @@ class RulesWriter {
       const typeOnly = !this.entityValues.has(name);
       lines.push(`import ${typeOnly ? 'type ' : ''}{ ${pascalCase(name)} } from '../models/${kebabCase(name, 'entity')}.entity.js';`);
     }
+    if (this.noted) lines.push(`import type { ChangeNote } from '../repositories/audit-log.js';`);
     lines.push(`import type { Repositories } from '../repositories/repositories.gen.js';`);
     return lines;
+  }
+
+  /** The arguments a reaction passes on to the reactions its change sets off. */
+  private passOn(): string {
+    return this.noted ? 'repositories, note' : 'repositories';
   }
 
   private entity(name: string): Entity {
@@ -127,7 +145,7 @@ class RulesWriter {
     const what = trigger.on === 'created' ? `a new ${source.names.pascal}` : `the ${trigger.on} transition of ${article(source.names.pascal)}`;
     return [
       `/** What follows ${what}, as the model's reactions declare it; runs in the change's unit of work. */`,
-      `export async function ${reactionHook(this.domain, trigger) as string}(${variable}: ${source.names.pascal}, repositories: Repositories): Promise<void> {`,
+      `export async function ${reactionHook(this.domain, trigger) as string}(${variable}: ${source.names.pascal}, repositories: Repositories${this.noted ? ', note: ChangeNote' : ''}): Promise<void> {`,
       ...body,
       '}',
     ].join('\n');
@@ -156,16 +174,18 @@ class RulesWriter {
         ...created.fields.filter((f) => !f.required && f.default === undefined && !given.has(f.names.camel)).map((f) => `${f.names.camel}: null`),
         ...created.relations.filter((r) => r.column !== undefined && !r.required && !given.has(`${r.names.camel}Id`)).map((r) => `${r.names.camel}Id: null`),
       ];
-      const insert = `await repositories.${repositoryProperty(created)}.insert(${created.names.pascal}.create({ ${values.join(', ')} }))`;
+      const insert = `await repositories.${repositoryProperty(created)}.insert(${created.names.pascal}.create({ ${values.join(', ')} })${created.audited ? ', note' : ''})`;
       const hook = reactionHook(this.domain, { entity: created.names.original, on: 'created' });
-      return [hook ? `await ${hook}(${insert}, repositories);` : `${insert};`];
+      return [hook ? `await ${hook}(${insert}, ${this.passOn()});` : `${insert};`];
     }
     const args = action.arguments.map((a) => this.over(subject.entity, subject.variable, a.expression));
     return this.walk({ entity: subject.entity, variable: subject.variable }, action.hops, names, (target) => {
       const call = `${target.variable}.${camelCase(action.member, 'method')}(${args.join(', ')});`;
-      const update = `await repositories.${repositoryProperty(target.entity)}.update(${target.variable})`;
+      // An audited record is logged with the reaction's action (`reserve`) on behalf of the change's caller.
+      const note = target.entity.audited ? `, { ...note, action: ${stringLiteral(action.member)} }` : '';
+      const update = `await repositories.${repositoryProperty(target.entity)}.update(${target.variable}${note})`;
       const hook = action.memberKind === 'transition' ? reactionHook(this.domain, { entity: target.entity.names.original, on: action.member }) : undefined;
-      return [call, hook ? `await ${hook}(${update}, repositories);` : `${update};`];
+      return [call, hook ? `await ${hook}(${update}, ${this.passOn()});` : `${update};`];
     });
   }
 
