@@ -6,6 +6,7 @@ import type { Order } from '../models/order.entity.js';
 import type { OrderItem } from '../models/order-item.entity.js';
 import type { Payment } from '../models/payment.entity.js';
 import type { Product } from '../models/product.entity.js';
+import type { ChangeNote } from '../repositories/audit-log.js';
 import type { Repositories } from '../repositories/repositories.gen.js';
 
 // The effects between aggregates and the checks across relations the domain model declares
@@ -13,30 +14,30 @@ import type { Repositories } from '../repositories/repositories.gen.js';
 // rule one of them breaks rolls the whole change back.
 
 /** What follows a new Product, as the model's reactions declare it; runs in the change's unit of work. */
-export async function onProductCreated(product: Product, repositories: Repositories): Promise<void> {
+export async function onProductCreated(product: Product, repositories: Repositories, note: ChangeNote): Promise<void> {
   // Product.created: create InventoryItem (productId = id)
-  await repositories.inventoryItems.insert(InventoryItem.create({ productId: product.id }));
+  await repositories.inventoryItems.insert(InventoryItem.create({ productId: product.id }), note);
 }
 
 /** What follows a new Order, as the model's reactions declare it; runs in the change's unit of work. */
-export async function onOrderCreated(order: Order, repositories: Repositories): Promise<void> {
+export async function onOrderCreated(order: Order, repositories: Repositories, note: ChangeNote): Promise<void> {
   // Order.created: each of items: product.inventory.reserve(quantity)
   for (const orderItem of await repositories.orderItems.findAll({ orderId: order.id })) {
     const inventoryItem = await repositories.inventoryItems.findOne({ productId: orderItem.productId });
     if (!inventoryItem) throw new ConflictError(`Product ${orderItem.productId} has no InventoryItem`);
     inventoryItem.reserve(orderItem.quantity);
-    await repositories.inventoryItems.update(inventoryItem);
+    await repositories.inventoryItems.update(inventoryItem, { ...note, action: 'reserve' });
   }
 }
 
 /** What follows the cancel transition of an Order, as the model's reactions declare it; runs in the change's unit of work. */
-export async function onOrderCancelled(order: Order, repositories: Repositories): Promise<void> {
+export async function onOrderCancelled(order: Order, repositories: Repositories, note: ChangeNote): Promise<void> {
   // OrderCancelled: each of items: product.inventory.release(quantity)
   for (const orderItem of await repositories.orderItems.findAll({ orderId: order.id })) {
     const inventoryItem = await repositories.inventoryItems.findOne({ productId: orderItem.productId });
     if (!inventoryItem) throw new ConflictError(`Product ${orderItem.productId} has no InventoryItem`);
     inventoryItem.release(orderItem.quantity);
-    await repositories.inventoryItems.update(inventoryItem);
+    await repositories.inventoryItems.update(inventoryItem, { ...note, action: 'release' });
   }
   // OrderCancelled: each of payments where status == 'succeeded': refund()
   for (const payment of await repositories.payments.findAll({ orderId: order.id })) {
@@ -47,18 +48,22 @@ export async function onOrderCancelled(order: Order, repositories: Repositories)
 }
 
 /** What follows the ship transition of an Order, as the model's reactions declare it; runs in the change's unit of work. */
-export async function onOrderShipped(order: Order, repositories: Repositories): Promise<void> {
+export async function onOrderShipped(order: Order, repositories: Repositories, note: ChangeNote): Promise<void> {
   // OrderShipped: each of items: product.inventory.consume(quantity)
   for (const orderItem of await repositories.orderItems.findAll({ orderId: order.id })) {
     const inventoryItem = await repositories.inventoryItems.findOne({ productId: orderItem.productId });
     if (!inventoryItem) throw new ConflictError(`Product ${orderItem.productId} has no InventoryItem`);
     inventoryItem.consume(orderItem.quantity);
-    await repositories.inventoryItems.update(inventoryItem);
+    await repositories.inventoryItems.update(inventoryItem, { ...note, action: 'consume' });
   }
 }
 
 /** What follows the succeed transition of a Payment, as the model's reactions declare it; runs in the change's unit of work. */
-export async function onPaymentSucceeded(payment: Payment, repositories: Repositories): Promise<void> {
+export async function onPaymentSucceeded(
+  payment: Payment,
+  repositories: Repositories,
+  note: ChangeNote,
+): Promise<void> {
   // PaymentSucceeded: order.pay()
   const order = await repositories.orders.getById(payment.orderId);
   order.pay();

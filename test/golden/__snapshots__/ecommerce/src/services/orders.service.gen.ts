@@ -191,7 +191,7 @@ export abstract class OrdersServiceBase {
       const savedItems: OrderItem[] = [];
       for (const orderItem of items) savedItems.push(await repositories.orderItems.insert(orderItem));
       for (const orderItem of savedItems) await checkNewOrderItem(orderItem, repositories);
-      await onOrderCreated(order, repositories);
+      await onOrderCreated(order, repositories, { actor: context.auth?.subject ?? null, requestId: context.requestId });
       return { order, items: savedItems };
     });
     context.setHeader('Location', `/api/v1/orders/${encodeURIComponent(created.order.id)}`);
@@ -257,7 +257,10 @@ export abstract class OrdersServiceBase {
       const order = await this.repositories.orders.getById(input.params.id, { action: 'cancel', caller: context.auth });
       order.cancel({ ...(input.body?.reason !== undefined && { cancellationReason: input.body.reason }) });
       const saved = await this.repositories.orders.update(order);
-      await onOrderCancelled(saved, this.repositories);
+      await onOrderCancelled(saved, this.repositories, {
+        actor: context.auth?.subject ?? null,
+        requestId: context.requestId,
+      });
       return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
     });
   }
@@ -278,7 +281,10 @@ export abstract class OrdersServiceBase {
       const order = await this.repositories.orders.getById(input.params.id, { action: 'ship', caller: context.auth });
       order.ship({ carrier: input.body.carrier, trackingNumber: input.body.trackingNumber });
       const saved = await this.repositories.orders.update(order);
-      await onOrderShipped(saved, this.repositories);
+      await onOrderShipped(saved, this.repositories, {
+        actor: context.auth?.subject ?? null,
+        requestId: context.requestId,
+      });
       return toOrder(saved, { items: await this.repositories.orderItems.findAll({ orderId: saved.id }) });
     });
   }

@@ -100,7 +100,10 @@ export abstract class ProductsServiceBase {
           ...(input.body.active !== undefined && { active: input.body.active }),
         }),
       );
-      await onProductCreated(created, repositories);
+      await onProductCreated(created, repositories, {
+        actor: context.auth?.subject ?? null,
+        requestId: context.requestId,
+      });
       return created;
     });
     context.setHeader('Location', `/api/v1/products/${encodeURIComponent(product.id)}`);
