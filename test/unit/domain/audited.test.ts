@@ -2,26 +2,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { loadDomainModel } from '../../../src/load/load-domain-model.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
-import { generation, LIBRARY_V1, libraryV2, schemaOf, statementsOf } from '../plan/migration-fixtures.js';
+import { generation, LIBRARY_V1, libraryV2, problemsOf, schemaOf, statementsOf } from '../plan/migration-fixtures.js';
 
 /**
  * `audited: true` (docs/domain-model.md, "Audit log"): every change of the entity's rows is recorded in
  * one append-only table, audit_log, which the migrations create once some entity is audited.
  */
 const AUDITED = libraryV2(['  Book:\n', '  Book:\n    audited: true\n']);
-
-async function problemsOf(yaml: string): Promise<string[]> {
-  try {
-    await schemaOf(yaml);
-  } catch (error) {
-    if (error instanceof ScaffoldError) return error.diagnostics.map((d) => `${d.code} ${d.message}`);
-    throw error;
-  }
-  throw new Error('expected the model to be rejected');
-}
 
 describe('audited entities', () => {
   it('add one audit_log table, indexed by entity and id, to the migrations', async () => {

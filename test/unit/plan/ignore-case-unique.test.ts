@@ -7,23 +7,13 @@ import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { loadDomainModel } from '../../../src/load/load-domain-model.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
 import { relationalSchema } from '../../../src/model/domain/relational-schema.js';
-import { generation, LIBRARY_V1, libraryV2, schemaOf, statementsOf } from './migration-fixtures.js';
+import { generation, LIBRARY_V1, libraryV2, problemsOf, schemaOf, statementsOf } from './migration-fixtures.js';
 
 /**
  * `unique: ignore-case` (docs/domain-model.md, "Fields"): uniqueness that ignores case, as a unique
  * index on lower(column) in the migrations, so `ADA@example.com` and `ada@example.com` cannot both be stored.
  */
 const IGNORING_CASE = libraryV2(['title: { type: string, maxLength: 200, unique: true }', 'title: { type: string, maxLength: 200, unique: ignore-case }']);
-
-async function problemsOf(yaml: string): Promise<string[]> {
-  try {
-    await schemaOf(yaml);
-  } catch (error) {
-    if (error instanceof ScaffoldError) return error.diagnostics.map((d) => `${d.code} ${d.message}`);
-    throw error;
-  }
-  throw new Error('expected the model to be rejected');
-}
 
 describe('unique: ignore-case', () => {
   it('is a unique index on lower(column) instead of a unique constraint', async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
 import { loadDomainModel } from '../../../src/load/load-domain-model.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
 import { relationalSchema, type RelationalSchema } from '../../../src/model/domain/relational-schema.js';
@@ -12,6 +13,17 @@ export async function schemaOf(yaml: string): Promise<RelationalSchema> {
   const dir = await mkdtemp(join(tmpdir(), 'scaffold-migrations-'));
   await writeFile(join(dir, 'domain.yaml'), yaml);
   return relationalSchema(buildDomainModel(await loadDomainModel(join(dir, 'domain.yaml'))));
+}
+
+/** The diagnostics of a model the schema step refuses (`SCF031 ...`); a model it accepts fails the test. */
+export async function problemsOf(yaml: string): Promise<string[]> {
+  try {
+    await schemaOf(yaml);
+  } catch (error) {
+    if (error instanceof ScaffoldError) return error.diagnostics.map((d) => `${d.code} ${d.message}`);
+    throw error;
+  }
+  throw new Error('expected the model to be rejected');
 }
 
 export interface Generation {
