@@ -673,12 +673,14 @@ class MethodWriter {
     const candidate = `new${this.entity.names.pascal}`;
     if (bindsIdToCaller(this.entity) && this.entity.identity === 'uuid' && id === undefined) {
       // The create rule binds the row to its creator (`id == auth.sub`): nothing in the request names the id,
-      // so a caller the rest of the rule does not admit gets their own subject as the new row's id.
+      // so a caller the rest of the rule does not admit gets their own subject as the new row's id (a UUID
+      // subject only: any other could never be the id, and the rule refuses the create).
+      this.callerHelpers.add('subjectAsUuid');
       const named = `${variableFor(this.entity.names.original)}Values`;
       return [
         `const ${named} = ${values};`,
         `const fresh = ${className}.create(${named});`,
-        `const subject = context.auth?.subject;`,
+        `const subject = subjectAsUuid(context.auth);`,
         `const ${candidate} = fresh.mayBeCreatedBy(context.auth) || subject === undefined ? fresh : ${className}.create(${named}, subject);`,
         `if (!${candidate}.mayBeCreatedBy(context.auth)) throw new AuthorizationError(${stringLiteral(`You may not create this ${this.entity.names.original}`)});`,
         `${assign}await ${repository}.insert(${candidate});`,

@@ -1,5 +1,6 @@
 import type { LintView } from './lint-view.js';
 import { buildDomainRules, ruleErrorsOf, type DomainRulesView } from './effects/domain-rules.js';
+import { bindsIdToCaller } from './crud-code.js';
 import { commentText, stringLiteral, jsonAsCode } from '../model/naming.js';
 import type { ApiModel, Operation, Resource, SecurityScheme } from '../model/types.js';
 import { namesRoles, requiredRoles } from '../model/security.js';
@@ -243,7 +244,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const jwt = jwtSchemes(model);
   const signIn = options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model, options.classSuffixes?.service);
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn });
-  const helpers = policyHelpers(options.persistence, domain.entities);
+  const helpers = policyHelpers(options.persistence, domain.entities, options.domain);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -552,11 +553,13 @@ function policyRoles(domain: DomainModel | undefined): string {
 }
 
 /** The policy runtime's helpers some repository or entity imports: only those are generated. */
-function policyHelpers(persistence: PersistenceView | undefined, entities: readonly EntityView[]): Record<string, boolean> {
+function policyHelpers(persistence: PersistenceView | undefined, entities: readonly EntityView[], model: DomainModel | undefined): Record<string, boolean> {
   const used = [
     ...(persistence?.repositories ?? []).flatMap((r) => [...r.conditionImports.split(', '), ...(r.access?.callerImports ?? [])]),
     // The predicates of create rules live in the entities and use the caller's helpers as well.
     ...entities.flatMap((entity) => entity.creationRule?.callerImports.split(', ') ?? []),
+    // A create bound to its creator takes the caller's subject as the new row's id when it is a UUID.
+    ...((model?.entities ?? []).some((entity) => entity.identity === 'uuid' && bindsIdToCaller(entity)) ? ['subjectAsUuid'] : []),
   ];
   return Object.fromEntries(used.filter((name) => /^\w+$/.test(name)).map((name) => [name, true]));
 }

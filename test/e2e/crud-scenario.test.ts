@@ -336,6 +336,9 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect(own.body.data.id).toBe(carol);
       expect((await asCarol('POST', '/customers', { email: `carol2-${tag}@example.com`, name: 'Carol' })).status).toBe(409);
       expect((await asCarol('GET', `/customers/${carol}`)).status).toBe(200);
+      // A subject that can be no customer's id (not a UUID) gets no profile of its own: the create rule refuses it.
+      const asDave = await client(running, { subject: 'dave', role: 'customer' });
+      expect((await asDave('POST', '/customers', { email: `dave-${tag}@example.com`, name: 'Dave' })).status).toBe(403);
 
       // Profiles: her own, not another's.
       expect((await asBob('GET', `/customers/${ada.body.data.id}`)).status).toBe(404);

@@ -12,3 +12,11 @@ export interface Caller {
 export function hasRole(caller: Caller | undefined, role: string): boolean {
   return caller?.roles.includes(role) ?? false;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The caller's subject when it is a UUID (what a row's id can be); else undefined. */
+export function subjectAsUuid(caller: Caller | undefined): string | undefined {
+  const subject = caller?.subject;
+  return subject !== undefined && UUID.test(subject) ? subject : undefined;
+}

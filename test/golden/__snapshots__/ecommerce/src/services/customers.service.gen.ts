@@ -5,6 +5,7 @@ import type * as CustomersDto from '../dto/customers.dto.gen.js';
 import { toCustomer } from '../dto/mappers.gen.js';
 import { AuthorizationError } from '../errors/index.js';
 import { Customer } from '../models/customer.entity.js';
+import { subjectAsUuid } from '../models/caller.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
 
@@ -81,7 +82,7 @@ export abstract class CustomersServiceBase {
   ): Promise<CustomersDto.CreateCustomerResult> {
     const customerValues = { email: input.body.email, name: input.body.name, phone: input.body.phone ?? null };
     const fresh = Customer.create(customerValues);
-    const subject = context.auth?.subject;
+    const subject = subjectAsUuid(context.auth);
     const newCustomer =
       fresh.mayBeCreatedBy(context.auth) || subject === undefined ? fresh : Customer.create(customerValues, subject);
     if (!newCustomer.mayBeCreatedBy(context.auth)) throw new AuthorizationError('You may not create this Customer');
