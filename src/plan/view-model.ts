@@ -36,8 +36,6 @@ export interface ProjectView {
   policyHelpers: Record<string, boolean>;
   /** What src/repositories/access-conditions.ts imports from drizzle-orm for those helpers. */
   policyConditionImports: string;
-  /** Some entity refuses deletes while related records hold it (DeleteRefusedError is generated). */
-  usesDeleteRefusals: boolean;
   /** The design's rules broken with its own code: invariants and checks answering 422 (RuleViolationError) or 409 (RuleConflictError). */
   ruleErrors: { violation: boolean; conflict: boolean; codedInvariants: boolean };
   /** src/services/domain-rules.gen.ts: the model's reactions and checks across relations (undefined: none declared). */
@@ -252,7 +250,6 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     ...domain,
     signIn,
     policyRoles: policyRoles(options.domain),
-    usesDeleteRefusals: options.domain?.entities.some((entity) => entity.deleteRefusals.length > 0) ?? false,
     ruleErrors: ruleErrorsOf(options.domain),
     domainRules: buildDomainRules(options.domain),
     usesIdempotency: options.persistence !== undefined && declaresIdempotency(model),

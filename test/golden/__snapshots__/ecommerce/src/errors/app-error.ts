@@ -106,16 +106,6 @@ export class RuleConflictError extends ConflictError {
   }
 }
 
-/** A delete the domain model refuses while related records hold the entity; the code is the design's. */
-export class DeleteRefusedError extends ConflictError {
-  override readonly code: string;
-
-  constructor(message: string, code: string, options: AppErrorOptions = {}) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
 /** An `Idempotency-Key` sent before with another request (another body, another URL). */
 export class IdempotencyKeyReusedError extends ConflictError {
   override readonly code = 'IDEMPOTENCY_KEY_REUSED';
