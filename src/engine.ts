@@ -20,7 +20,7 @@ import { defaultPackageName, PACKAGE_NAME, type GenerateOptions } from './option
 import { buildPlan } from './plan/build-plan.js';
 import { buildGenerationReport, REPORT_PATH, type ImplementationCounts } from './plan/generation-report.js';
 import { operationReports, type OperationReport } from './plan/rules/operation-report.js';
-import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from './plan/project-dependencies.js';
+import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, GATEWAY_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from './plan/project-dependencies.js';
 import { JOURNAL_PATH, loadApiSnapshot, loadProjectState, SCHEMA_SNAPSHOT_PATH } from './load/load-project-state.js';
 import { planApiChanges, type ApiChanges } from './plan/api-changes.js';
 import { API_SNAPSHOT_PATH, buildApiSnapshot, serializeApiSnapshot } from './plan/api-snapshot.js';
@@ -135,7 +135,7 @@ export async function generate(options: GenerateOptions, onStage: (stage: Stage)
       errorEnvelope: guidelines.errorEnvelope ?? true,
       crud,
       signIn,
-      dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES) },
+      dependencies: { ...PROJECT_DEPENDENCIES, ...(domain && DATABASE_DEPENDENCIES), ...(domain && domain.gateways.length > 0 && GATEWAY_DEPENDENCIES) },
       devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...(domain && DATABASE_DEV_DEPENDENCIES) },
       overrides: PROJECT_OVERRIDES,
       report,

@@ -68,6 +68,7 @@ export const DIAGNOSTIC_CODES = {
   SCF041: 'template file not merged: no last generated copy',
   SCF042: 'JSON template file not merged: not valid JSON',
   SCF043: 'moved file found in several places',
+  SCF044: 'invalid external service or call of one',
   SCF045: 'override of an operation that left the spec, marked deprecated',
   SCF046: 'registration of a resource that left the spec',
   SCF047: 'type error in your code after regeneration',

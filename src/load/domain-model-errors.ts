@@ -19,6 +19,7 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   '\\.(dbml|sql)$': 'must name a .dbml or .sql file',
   '^(sum\\([a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*\\)|[a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*)$': 'must be "relation.field" (copy a field of the referenced entity) or "sum(relation.field)"',
   '^(string|text|integer|bigint|decimal|number|boolean|date|datetime|uuid|json|enum|[A-Z][A-Za-z0-9]*)$': 'must be a scalar type or the name of a value object',
+  '^[A-Za-z][A-Za-z0-9]*\\.[A-Za-z][A-Za-z0-9]*$': 'must be "Gateway.operation" (PaymentGateway.charge)',
 };
 
 /** What the members under each key of the model are called, for a name that breaks its pattern. */

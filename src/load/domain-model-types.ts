@@ -5,7 +5,24 @@ export interface DomainModelDocument {
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
   reactions?: ReactionDocument[];
+  gateways?: Record<string, GatewayDocument>;
   signIn?: SignInDocument;
+}
+
+/**
+ * An external service the model's actions call (docs/domain-model.md, "External services"): its
+ * operations in the domain's terms, each with its input and the outcomes it answers.
+ */
+export interface GatewayDocument {
+  description?: string;
+  operations: Record<string, GatewayOperationDocument>;
+}
+
+export interface GatewayOperationDocument {
+  description?: string;
+  input: Record<string, 'integer' | 'number' | 'string' | 'boolean'>;
+  /** What the service answers (`succeeded`, `declined`); `unavailable` is added for a service that cannot be reached. */
+  outcomes: string[];
 }
 
 /**
@@ -28,6 +45,12 @@ export interface ReactionDocument {
   /** Creates an entity instead of calling one: its name, and its fields and references from expressions. */
   create?: string;
   values?: Record<string, string | number | boolean>;
+  /** Calls an external service's operation (`PaymentGateway.charge`) once the change has committed; `with` gives its input. */
+  gateway?: string;
+  /** Outcome of the gateway's operation -> the transition of the changed entity it leads to. */
+  outcomes?: Record<string, string>;
+  /** A field of the changed entity that keeps the gateway's reason for an outcome (`failureReason`). */
+  reason?: string;
 }
 
 /** A named change of an entity's fields with parameters (`reserve(quantity)`); the invariants decide whether it may happen. */
@@ -198,6 +221,7 @@ export interface OverlayDocument {
   valueObjects?: Record<string, ValueObjectDocument>;
   mapping?: Record<string, string | MappingDocument>;
   reactions?: ReactionDocument[];
+  gateways?: Record<string, GatewayDocument>;
   signIn?: SignInDocument;
 }
 

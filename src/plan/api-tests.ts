@@ -1,9 +1,9 @@
 import { createSetup, type CreateSetup } from './effects/test-setup.js';
-import { fieldsOf } from '../model/domain/expression.js';
+import { evaluate, fieldsOf } from '../model/domain/expression.js';
 import { rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
 import { bindsIdToCaller, ownerFilter } from './crud-code.js';
-import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
+import type { DomainModel, Entity, Field, GatewayCall, ValueObject } from '../model/domain/types.js';
 import type { ChildInput, CrudModel, CrudOperation, InputProperty, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { createSchemaReader, type SchemaReader } from '../model/crud/schema-shape.js';
 import { camelCase, commentText, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
@@ -661,7 +661,7 @@ class TestFile {
     const fromSamples = [...(named('next') ? ['next'] : []), ...[...this.samples].sort().filter(named), ...(named('spellNumber') ? ['spellNumber'] : [])];
     const imports = [
       ...(named('randomUUID') ? [`import { randomUUID } from 'node:crypto';`] : []),
-      `import { afterAll, beforeAll, describe, expect, it } from 'vitest';`,
+      `import { afterAll, beforeAll, describe, expect, it${named('vi') ? ', vi' : ''} } from 'vitest';`,
       `import { ApiClient, overridden${named('Json') ? ', type Json' : ''} } from '../support/api-client.js';`,
       ...(fromSamples.length > 0 ? [`import { ${fromSamples.join(', ')} } from '../support/samples.gen.js';`] : []),
       ...(named('ANOTHER_CALLER') ? [`import { ANOTHER_CALLER } from '../support/contract-client.js';`] : []),
@@ -950,7 +950,9 @@ class TestFile {
     const parents = [...creator.built.parents, ...(scope ? [scope] : [])];
     const url = this.url(op, (parameter) => (scope && parameter === op.crud.scope?.parameter ? `${scope.variable}.id${scope.serial ? ' as number' : ''}` : 'undefined'));
     const bodyArgs = `n${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
-    const state = entity.stateMachine && { field: entity.stateMachine.field, value: startState(entity) };
+    // A gateway call that follows the creation (the development fakes answer its first outcome) moves the new record on.
+    const call = this.ctx.domain.gatewayCalls.find((c) => c.trigger.entity === entity.names.original && c.trigger.on === 'created' && calledFor(c, entity, creator.built.sent));
+    const state = entity.stateMachine && { field: entity.stateMachine.field, value: call ? stateAfter(entity, call.outcomes[0]?.transition) : startState(entity) };
     const expected = renderCode(expectedObject(creator.shape, creator.built.sent, entity.fields, { defaults: true, state }));
     const lines = [`const n = next();`, ...this.sampleParents(parents, creator.setup)];
     lines.push(`const response = await api.send(${op.crud.response.status}, ${stringLiteral(op.operation.operationId)}, ${this.request(op, url, `${creator.bodyFunction}(${bodyArgs})`)});`);
@@ -982,7 +984,37 @@ class TestFile {
         });
       }
     }
-    return [...cases, ...this.effectCases(op, creator, parents, url, bodyArgs)];
+    return [...cases, ...this.effectCases(op, creator, parents, url, bodyArgs), ...(call ? this.gatewayCases(op, creator, parents, url, bodyArgs, call) : [])];
+  }
+
+  /**
+   * A gateway call after a create, tried per outcome: the service's answer (a fake told what to say)
+   * moves the new record to the transition's state, with the service's reason where the model keeps it.
+   */
+  private gatewayCases(op: Bound, creator: Creator, parents: Parent[], url: string, bodyArgs: string, call: GatewayCall): ApiTestCase[] {
+    const entity = creator.entity;
+    const gateway = this.ctx.domain.gateways.find((g) => g.names.original === call.gateway);
+    const operation = gateway?.operations.find((o) => o.names.original === call.operation);
+    const stateProperty = outputPropertyOf(creator.shape, entity.stateMachine?.field ?? '');
+    if (!gateway || !operation || !stateProperty) return [];
+    const reasonProperty = call.reasonProperty && outputPropertyOf(creator.shape, call.reasonProperty);
+    return call.outcomes.map(({ outcome, transition }) => {
+      const reason = `tested_${outcome}`;
+      const expected = [`${propertyKey(stateProperty)}: ${stringLiteral(stateAfter(entity, transition))}`, ...(reasonProperty ? [`${propertyKey(reasonProperty)}: ${stringLiteral(reason)}`] : [])];
+      const spy = `vi.spyOn(api.gateways.${gateway.names.camel}, ${stringLiteral(operation.names.camel)})`;
+      return {
+        title: stringLiteral(`${call.gateway}.${call.operation} answering ${outcome}: the new ${entity.names.original} is ${stateAfter(entity, transition)}`),
+        skipIf: this.skipIf([op]),
+        body: [
+          `const n = next();`,
+          ...this.sampleParents(parents, creator.setup),
+          `const ${operation.names.camel} = ${spy}.mockClear().mockResolvedValueOnce({ outcome: ${stringLiteral(outcome)}, reason: ${stringLiteral(reason)} });`,
+          `const created: Json = ${this.data(op, this.call(op, op.crud.response.status, url, `${creator.bodyFunction}(${bodyArgs})`))};`,
+          `expect(${operation.names.camel}).toHaveBeenCalledOnce();`,
+          `expect(created).toMatchObject({ ${expected.join(', ')} });`,
+        ].join('\n'),
+      };
+    });
   }
 
   /**
@@ -1506,6 +1538,20 @@ function emptySent(): Sent {
 
 function sentValuesOf(sent: Sent): Record<string, unknown> {
   return sentValues(sent, 1);
+}
+
+/** Whether a gateway call's condition holds for a new record made from the sent values (its other fields at their defaults). */
+function calledFor(call: GatewayCall, entity: Entity, sent: Sent): boolean {
+  if (!call.where) return true;
+  const values = sentValuesOf(sent);
+  const row: Record<string, unknown> = {};
+  for (const field of entity.fields) row[field.names.original] = values[field.names.camel] ?? field.default ?? null;
+  return evaluate(call.where.expression, row) === true;
+}
+
+/** The state a transition leads to (the start state when there is none). */
+function stateAfter(entity: Entity, transition: string | undefined): string {
+  return entity.stateMachine?.transitions.find((t) => t.names.original === transition)?.to ?? startState(entity);
 }
 
 /** The state a new entity starts in. */

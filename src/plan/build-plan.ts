@@ -8,6 +8,7 @@ import type { ProjectView } from './view-model.js';
 const USER_OWNED = new Set([
   'src/app.ts',
   'src/controllers/__resource__.controller.ts',
+  'src/gateways/__gateway__.http.ts',
   'src/services/__resource__.service.ts',
   'src/middlewares/credential-verifiers.ts',
   'src/models/__entity__.entity.ts',
@@ -30,6 +31,7 @@ const PLACEHOLDERS: { token: string; key: string; items: (view: ProjectView) => 
   { token: '__value__', key: 'valueObject', items: (view) => view.valueObjects },
   { token: '__repository__', key: 'repository', items: (view) => view.persistence?.repositories ?? [] },
   { token: '__api__', key: 'api', items: (view) => view.apiTests },
+  { token: '__gateway__', key: 'gateway', items: (view) => view.gateways },
   { token: '__unitofwork__', key: 'unitOfWork', items: (view) => (view.unitOfWork ? [view.unitOfWork] : []) },
   {
     token: '__sampled__',
@@ -50,6 +52,8 @@ const DOMAIN_RULES_MODULE = 'src/services/domain-rules.gen.ts';
 const IDEMPOTENCY_MODULE = 'src/middlewares/idempotency.ts';
 /** Sign-in from the model's declaration: only when declared. */
 const SIGN_IN_MODULES: ReadonlySet<string> = new Set(['src/services/sign-in.gen.ts', 'src/utils/password-hash.ts', 'test/api/sign-in.api.gen.ts']);
+/** External services: only where the model declares gateways (the per-gateway files have no item otherwise). */
+const GATEWAY_MODULES: ReadonlySet<string> = new Set(['src/gateways/gateways.gen.ts', 'src/gateways/http-gateway.ts', 'test/gateways/http-gateway.test.ts']);
 /** The audit log's writer: only where an entity is audited. */
 const AUDIT_MODULE = 'src/repositories/audit-log.ts';
 
@@ -76,6 +80,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     if (output === DOMAIN_RULES_MODULE && !view.domainRules) continue;
     if (output === IDEMPOTENCY_MODULE && !view.usesIdempotency) continue;
     if (output === AUDIT_MODULE && !view.persistence?.audited) continue;
+    if (GATEWAY_MODULES.has(output) && view.gateways.length === 0) continue;
     const placeholder = PLACEHOLDERS.find((p) => output.includes(p.token));
     if (placeholder) {
       for (const item of placeholder.items(view)) {

@@ -5,7 +5,7 @@ import { plural } from '../model/domain/build-domain.js';
 import { policyToPredicate } from './policies/compile-policy.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
-import { checkHook, reactionHook, reactionsTakeNote } from './effects/domain-rules.js';
+import { afterHook, checkHook, reactionHook, reactionsTakeNote } from './effects/domain-rules.js';
 import { repositoryProperty } from './persistence-view.js';
 
 /**
@@ -44,6 +44,8 @@ export interface ServiceCode {
     domainRules: Set<string>;
     /** Helpers of src/models/caller.ts (`hasRole`): a list refusing a filter on another owner. */
     callerHelpers: Set<string>;
+    /** A method calls external services once its change commits: the service takes the gateways. */
+    gateways: boolean;
   };
 }
 
@@ -190,6 +192,7 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
   let usesEnvelope = false;
   let randomUuid = false;
   let passwordHash: string | undefined;
+  let gateways = false;
   for (const operation of operations) {
     const entity = entities.get(operation.entity) as Entity;
     const writer = new MethodWriter(operation, entity, entities, crud, basePath, domain, statuses.get(operation.operationId) ?? []);
@@ -204,9 +207,10 @@ export function buildServiceCode(operations: CrudOperation[], crud: CrudModel, d
     writer.callerHelpers.forEach((h) => callerHelpers.add(h));
     usesEnvelope ||= writer.usesEnvelope;
     randomUuid ||= writer.needsRandomUuid;
+    gateways ||= writer.usesGateways;
     if (writer.hashesPasswords) passwordHash = writer.passwordHasher;
   }
-  return { methods, uses: { envelope: usesEnvelope, randomUuid, passwordHash, errors, mappers, entities: entityClasses, valueObjects, support, domainRules, callerHelpers } };
+  return { methods, uses: { envelope: usesEnvelope, randomUuid, passwordHash, errors, mappers, entities: entityClasses, valueObjects, support, domainRules, callerHelpers, gateways } };
 }
 
 /** The import declarations of a service base: its own needs plus those of the implemented methods. */
@@ -269,6 +273,7 @@ class MethodWriter {
   usesEnvelope = false;
   usesContext = false;
   needsRandomUuid = false;
+  usesGateways = false;
   /** A request's password is stored as its hash (sign-in's credentials entity), by this function of src/utils/password-hash.ts. */
   hashesPasswords = false;
   passwordHasher: 'hashPassword' | 'hashNewPassword' = 'hashPassword';
@@ -621,19 +626,35 @@ class MethodWriter {
     const created = this.newValues(this.entity, op.input, 'input.body', this.rootExtras());
     const location = this.location(v);
     const keep = op.response.shape !== undefined || location.length > 0;
+    const calls = this.gatewayCalls('created', 'recorded', v, keep);
+    // With gateway calls to follow, the stored record is what they start from; the response shows where they left it.
+    const stored = calls.length > 0 ? 'recorded' : keep ? v : undefined;
     const after = this.afterCreate([{ entity: this.entity, variable: 'created', many: false }]);
-    if (after.length === 0) return [...this.checkParent(), ...this.insertChecked(this.repository, created, keep ? v : undefined), ...location, ...(keep ? [this.respond(v)] : [])].join('\n');
+    if (after.length === 0) return [...this.checkParent(), ...this.insertChecked(this.repository, created, stored), ...calls, ...location, ...(keep ? [this.respond(v)] : [])].join('\n');
     // The model's checks and reactions join the insert in one transaction.
     return [
       ...this.checkParent(),
-      `${keep ? `const ${v} = ` : ''}await this.unitOfWork.run(async (repositories) => {`,
+      `${stored ? `const ${stored} = ` : ''}await this.unitOfWork.run(async (repositories) => {`,
       ...this.insertChecked(`repositories.${repositoryProperty(this.entity)}`, created, 'created'),
       ...after,
-      ...(keep ? ['return created;'] : []),
+      ...(stored ? ['return created;'] : []),
       '});',
+      ...calls,
       ...location,
       ...(keep ? [this.respond(v)] : []),
     ].join('\n');
+  }
+
+  /**
+   * The model's gateway calls that follow a committed change of the entity (`on`: created or a
+   * transition), from the record stored as `from`; `keep`: their result, `variable`, is the response's record.
+   */
+  private gatewayCalls(on: string, from: string, variable: string, keep: boolean): string[] {
+    const hook = afterHook(this.domain, { entity: this.entity.names.original, on });
+    if (!hook) return [];
+    this.domainRules.add(hook);
+    this.usesGateways = true;
+    return [`${keep ? `const ${variable} = ` : ''}await ${hook}(${from}, this.gateways, this.unitOfWork${this.reactionNote()});`];
   }
 
   /**
@@ -796,12 +817,16 @@ class MethodWriter {
     }
     lines.push(...this.afterCreate([...created, { entity: this.entity, variable: v, many: false }]));
     lines.push(`return { ${v}, ${saved.join(', ')} };`, '});');
-    lines.push(...this.location(`created.${v}`));
     const shape = op.response.shape;
+    // Gateway calls that follow the root's creation run once it committed; the response shows where they left it.
+    const calls = this.gatewayCalls('created', `created.${v}`, v, shape !== undefined);
+    lines.push(...calls);
+    const root = calls.length > 0 && shape !== undefined ? v : `created.${v}`;
+    lines.push(...this.location(root));
     if (shape) {
       this.mappers.add(mapperName(shape));
       const related = op.children.map((c) => `${key(c.relation)}: ${op.childInputs.some((i) => i.relation === c.relation) ? `created.${c.relation}` : '[]'}`);
-      lines.push(`return ${mapperName(shape)}(created.${v}${related.length > 0 ? `, { ${related.join(', ')} }` : ''});`);
+      lines.push(`return ${mapperName(shape)}(${root}${related.length > 0 ? `, { ${related.join(', ')} }` : ''});`);
     }
     return lines.join('\n');
   }
@@ -880,6 +905,14 @@ class MethodWriter {
     const lines = [...this.load(), ...this.versionCheck(), `${v}.${op.transition as string}(${changes});`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity, op.transition as string)});`];
     const transition = this.entity.stateMachine?.transitions.find((t) => t.names.original === op.transition || t.names.camel === op.transition);
     const hook = transition && reactionHook(this.domain, { entity: this.entity.names.original, on: transition.names.original });
+    const calls = transition ? this.gatewayCalls(transition.names.original, hook ? 'recorded' : 'saved', 'settled', true) : [];
+    if (calls.length > 0) {
+      // Gateway calls follow once the transition (and its reactions) committed.
+      if (!hook) return [...lines, ...calls, this.respond('settled')].join('\n');
+      this.domainRules.add(hook);
+      const run = ['const recorded = await this.unitOfWork.run(async () => {', ...lines, `await ${hook}(saved, this.repositories${this.reactionNote()});`, 'return saved;', '});'];
+      return [...run, ...calls, this.respond('settled')].join('\n');
+    }
     if (!hook) return [...lines, this.respond('saved')].join('\n');
     // The model's reactions to the transition join it in one transaction (this.repositories is the transaction's inside).
     this.domainRules.add(hook);

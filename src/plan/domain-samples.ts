@@ -30,9 +30,15 @@ export interface Violation {
 export const STRING_CANDIDATES = ['sample', 'SAMPLE-1', 'EUR', 'ABC', 'DE', 'sample@example.com', '12345', 'a', 'x1'];
 const SAMPLE_UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 
-export function sampleFields(fields: Field[], valueObjects: Map<string, ValueObject>): SampleField[] | undefined {
+export function sampleFields(fields: Field[], valueObjects: Map<string, ValueObject>, fillOptional = false): SampleField[] | undefined {
   const samples: SampleField[] = [];
   for (const field of fields) {
+    // An optional field is empty, unless asked to be filled (a rule may need it: `method != 'card' or cardToken != null`).
+    const filled = fillOptional && !field.required && field.default === undefined ? sampleValue(field, valueObjects) : undefined;
+    if (filled) {
+      samples.push({ name: field.names.camel, ...filled });
+      continue;
+    }
     if (!field.required && field.default === undefined) {
       samples.push({ name: field.names.camel, value: null, code: 'null' });
       continue;
@@ -106,7 +112,14 @@ export function violations(entity: Entity, sample: SampleField[]): Violation[] {
     if (c.minLength !== undefined && c.minLength > 0) found.push({ title: `${name} shorter than ${c.minLength}`, patch: `${name}: ${stringLiteral('x'.repeat(c.minLength - 1))}`, location: name });
   }
   const numericFields = entity.fields.filter((f) => f.type === 'integer' || f.type === 'number');
+  const optionalFields = entity.fields.filter((f) => !f.required && values[f.names.camel] !== null);
   for (const invariant of entity.invariants) {
+    // An optional field left empty, where that alone breaks the invariant.
+    const emptied = optionalFields.find((f) => evaluate(invariant.expression, { ...values, [f.names.camel]: null }) === false);
+    if (emptied) {
+      found.push({ title: `breaking "${invariant.name}"`, patch: `${emptied.names.camel}: null`, location: invariant.name, ...(invariant.violation && { code: invariant.violation.code }) });
+      continue;
+    }
     // A value that breaks the invariant alone, within the field's own bounds, so the test shows the rule at work.
     search: for (const field of numericFields) {
       const { min = -Infinity, max = Infinity } = field.constraints;

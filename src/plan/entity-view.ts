@@ -132,8 +132,8 @@ export function buildDomainViews(domain: DomainModel): { entities: EntityView[];
 
 function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObjectByName: Map<string, ValueObject>): EntityView {
   const className = entity.names.pascal;
-  const sample = sampleFields(entity.fields, valueObjectByName);
-  const usableSample = sample && sampleSatisfiesInvariants(entity, sample) ? sample : undefined;
+  // Optional fields empty first; filled where an invariant needs them.
+  const usableSample = [sampleFields(entity.fields, valueObjectByName), sampleFields(entity.fields, valueObjectByName, true)].find((sample) => sample && sampleSatisfiesInvariants(entity, sample));
   const relationSamples = entity.relations
     .filter((r) => r.column !== undefined)
     .map((r) => `${r.names.camel}Id: ${entityByName.get(r.target)?.identity === 'serial' ? '1' : "'3fa85f64-5717-4562-b3fc-2c963f66afa6'"}`);

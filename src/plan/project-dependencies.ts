@@ -54,3 +54,11 @@ export const DATABASE_DEPENDENCIES: Record<string, string> = {
 export const DATABASE_DEV_DEPENDENCIES: Record<string, string> = {
   '@types/pg': '^8.15.0',
 };
+
+/**
+ * With external services in the model: cockatiel for the HTTP adapters' timeouts, retries with backoff
+ * and circuit breakers (no dependencies of its own; 3.x, as 4 asks for Node 22).
+ */
+export const GATEWAY_DEPENDENCIES: Record<string, string> = {
+  cockatiel: '^3.2.1',
+};

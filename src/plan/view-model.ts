@@ -11,6 +11,7 @@ import { buildSignInView, type SignInView } from './sign-in-view.js';
 import { rolesIn } from '../model/domain/policies.js';
 import type { CrudModel, CrudOperation, ImplementationEntry } from '../model/crud/types.js';
 import { buildApiTests, buildUnitOfWorkView, type ApiTestFile, type UnitOfWorkView } from './api-tests.js';
+import { buildGatewayViews, type GatewayView } from './gateways/gateway-view.js';
 import { buildMappers, buildServiceCode, serviceImports, type ImplementedMethod, type MappersView } from './crud-code.js';
 import { contractCases } from './contract-cases.js';
 import { buildDomainViews, type EntityView, type ValueObjectView } from './entity-view.js';
@@ -40,6 +41,8 @@ export interface ProjectView {
   ruleErrors: { violation: boolean; conflict: boolean; codedInvariants: boolean };
   /** src/services/domain-rules.gen.ts: the model's reactions and checks across relations (undefined: none declared). */
   domainRules: DomainRulesView | undefined;
+  /** The model's external services (src/gateways/); empty: none declared. */
+  gateways: GatewayView[];
   /** Some operation declares an `Idempotency-Key` header and the project has a database to keep the keys in (src/middlewares/idempotency.ts). */
   usesIdempotency: boolean;
   /** The model's sign-in (src/services/sign-in.gen.ts, src/utils/password-hash.ts); undefined: not declared. */
@@ -140,6 +143,8 @@ export interface ResourceView {
   implementedCount: number;
   /** Some operation of the resource is a sign-in step: the service base takes the SignIn (src/services/sign-in.gen.ts). */
   usesSignIn: boolean;
+  /** A method calls external services once its change commits: the service takes the gateways. */
+  usesGateways: boolean;
   /** Helper types of src/dto/operation-types.ts that this resource's DTO file uses. */
   dtoHelperImports: string[];
   /** What the DTO file imports from openapi.gen.ts: `paths` and the read/write helpers it uses. */
@@ -241,7 +246,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const unitOfWork = options.persistence && buildUnitOfWorkView(options.persistence, apiTests?.serviceRollback);
   const jwt = jwtSchemes(model);
   const signIn = options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model, options.classSuffixes?.service);
-  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn });
+  const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn, gateways: options.domain?.gateways });
   const helpers = policyHelpers(options.persistence, domain.entities, options.domain);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
@@ -252,6 +257,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     policyRoles: policyRoles(options.domain),
     ruleErrors: ruleErrorsOf(options.domain),
     domainRules: buildDomainRules(options.domain),
+    gateways: buildGatewayViews(options.domain),
     usesIdempotency: options.persistence !== undefined && declaresIdempotency(model),
     policyHelpers: helpers,
     policyConditionImports: policyConditionImports(helpers),
@@ -373,8 +379,10 @@ function resourceView(
     serviceImports: [
       ...serviceImports(implemented.code, { dtoNamespace: `${pascal}Dto`, fileStem: resource.names.kebab, hasStubs, persistence }),
       ...(usesSignIn ? [`import type { SignIn } from './sign-in.gen.js';`] : []),
+      ...(implemented.code?.uses.gateways ? [`import type { Gateways } from '../gateways/gateways.gen.js';`] : []),
     ],
     usesSignIn,
+    usesGateways: implemented.code?.uses.gateways ?? false,
     implementedCount: operations.filter((o) => o.implementation).length,
     dtoHelperImports: ['BinaryBody', 'Empty', 'Enveloped'].filter((name) => new RegExp(`\\b${name}\\b`).test(typeText)),
     dtoTypeImports: ['paths', ...['Readable', 'Writable'].filter((name) => new RegExp(`\\b${name}<`).test(typeText))],

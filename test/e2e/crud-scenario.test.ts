@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,34 +9,13 @@ import { isReachable } from '../support/services.js';
 
 /**
  * The generated e-commerce project does real work over HTTP, on the embedded database and on
- * PostgreSQL: CRUD, transitions, policies, checks and the effects between aggregates (stock reserved,
- * released and shipped) come from the domain model with no hand-written code. The one override
- * stands in for the payment gateway the model cannot declare yet: a card payment succeeds at once.
+ * PostgreSQL: CRUD, transitions, policies, checks, the effects between aggregates (stock reserved,
+ * released and shipped) and the card payment charged at the payment gateway come from the domain
+ * model with no hand-written code. In production mode (the embedded run) the project's HTTP adapter
+ * calls a stand-in gateway started here; in development mode (the PostgreSQL run) its fake answers.
  */
 const JWT_SECRET = 'scenario-secret-0123456789abcdef0123';
 
-const PAYMENTS_SERVICE = `import { toPayment } from '../dto/mappers.gen.js';
-import type { RequestContext } from '../dto/operation-types.js';
-import type * as PaymentsDto from '../dto/payments.dto.gen.js';
-import { onPaymentSucceeded } from './domain-rules.gen.js';
-import { PaymentsServiceBase } from './payments.service.gen.js';
-
-/** Stands in for a payment gateway: a card payment succeeds at once, and the model's reaction pays the order. */
-export class PaymentsService extends PaymentsServiceBase {
-  override createOrderPayment(input: PaymentsDto.CreateOrderPaymentInput, context: RequestContext): Promise<PaymentsDto.CreateOrderPaymentResult> {
-    return this.unitOfWork.run(async (repositories) => {
-      const result = await super.createOrderPayment(input, context);
-      if (input.body.method !== 'card') return result;
-      const payment = await repositories.payments.findOne({ orderId: input.params.orderId, status: 'pending' });
-      if (!payment) return result;
-      payment.succeed();
-      const saved = await repositories.payments.update(payment);
-      await onPaymentSucceeded(saved, repositories, { actor: context.auth?.subject ?? null, requestId: context.requestId });
-      return toPayment(saved);
-    });
-  }
-}
-`;
 
 interface Envelope<T> {
   success: boolean;
@@ -62,9 +42,29 @@ interface AuditRecord {
 let project: string;
 let postgresUrl: string | undefined;
 
+/**
+ * A payment gateway standing in for a card processor, speaking the protocol of the generated adapter
+ * (src/gateways/http-gateway.ts): a card token ending in `declined` is declined; while `down`, it answers 503.
+ */
+const gateway = { url: '', down: false, hits: 0, charges: [] as { headers: IncomingHttpHeaders; body: Json }[] };
+let gatewayServer: Server;
+
 beforeAll(async () => {
+  gatewayServer = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => {
+      gateway.hits += 1;
+      if (gateway.down || request.url !== '/v1/charge') return void response.writeHead(gateway.down ? 503 : 404).end();
+      const body = JSON.parse(text) as Json;
+      gateway.charges.push({ headers: request.headers, body });
+      const declined = String(body['cardToken']).endsWith('declined');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(declined ? { outcome: 'declined', reason: 'card_declined' } : { outcome: 'succeeded' }));
+    });
+  });
+  await new Promise<void>((done) => gatewayServer.listen(0, '127.0.0.1', done));
+  gateway.url = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}/v1`;
   project = await generateExample('ecommerce', 'e2e-scenario');
-  await writeFile(join(project, 'src', 'services', 'payments.service.ts'), PAYMENTS_SERVICE);
   await buildProject(project);
   if (await isReachable('127.0.0.1', 5432)) {
     const database = `scaffold_e2e_scenario_${process.pid}`;
@@ -75,6 +75,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  gatewayServer?.closeAllConnections();
+  gatewayServer?.close();
   if (postgresUrl) await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `DROP DATABASE IF EXISTS ${postgresUrl.split('/').at(-1)} WITH (FORCE)`], { cwd: project });
 });
 
@@ -124,7 +126,8 @@ describe('roles in tokens', () => {
 
 function serverEnv(database: 'embedded' | 'postgres', dataDir: string): NodeJS.ProcessEnv {
   // On PostgreSQL, development mode migrates at startup (production leaves that to `npm run db:migrate`).
-  const where = database === 'postgres' ? { DATABASE_URL: postgresUrl, NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production' };
+  // Production needs the payment gateway's URL: the embedded run calls the stand-in; development gets the fake.
+  const where = database === 'postgres' ? { DATABASE_URL: postgresUrl, NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production', PAYMENT_GATEWAY_URL: gateway.url };
   return { LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000', ...where };
 }
 
@@ -192,10 +195,27 @@ for (const database of ['embedded', 'postgres'] as const) {
       expect(short.status).toBe(422);
       expect(short.body).toMatchObject({ success: false, error: { code: 'PAYMENT_AMOUNT_MISMATCH' } });
 
-      // Pay by card: the payment succeeds and the order is paid, together.
-      const payment = await call<{ status: string }>('POST', `/orders/${order.body.data.id}/payments`, { method: 'card', amountCents: 3000, currency: 'EUR', cardToken: 'tok_visa' });
+      // A card payment needs the card's token.
+      const tokenless = await call('POST', `/orders/${order.body.data.id}/payments`, { method: 'card', amountCents: 3000, currency: 'EUR' });
+      expect(tokenless.status).toBe(422);
+      expect(tokenless.body).toMatchObject({ success: false, error: { code: 'CARD_TOKEN_REQUIRED' } });
+      // A declined card: the payment is recorded as failed with the gateway's reason; the order stays pending.
+      const declined = await call<{ status: string; failureReason: string | null }>('POST', `/orders/${order.body.data.id}/payments`, { method: 'card', amountCents: 3000, currency: 'EUR', cardToken: 'tok_declined' });
+      expect(declined.status).toBe(201);
+      expect(declined.body.data).toMatchObject({ status: 'failed', failureReason: database === 'embedded' ? 'card_declined' : 'fake_declined' });
+      expect((await call<{ status: string }>('GET', `/orders/${order.body.data.id}`)).body.data.status).toBe('pending');
+
+      // Pay by card: the gateway charges the card, the payment succeeds and the model's reaction pays the order.
+      const charges = gateway.charges.length;
+      const payment = await call<{ id: string; status: string }>('POST', `/orders/${order.body.data.id}/payments`, { method: 'card', amountCents: 3000, currency: 'EUR', cardToken: 'tok_visa' });
       expect(payment.status).toBe(201);
       expect(payment.body.data.status).toBe('succeeded');
+      if (database === 'embedded') {
+        // Through the project's HTTP adapter: the charge in the domain's terms, with an idempotency key.
+        expect(gateway.charges.slice(charges)).toEqual([
+          { headers: expect.objectContaining({ 'idempotency-key': expect.stringMatching(/^[0-9a-f]{64}$/) }), body: { amountCents: 3000, currency: 'EUR', cardToken: 'tok_visa', reference: payment.body.data.id } },
+        ]);
+      }
       const paid = await call<{ status: string; paidAt: string | null }>('GET', `/orders/${order.body.data.id}`);
       expect(paid.body.data.status).toBe('paid');
       expect(paid.body.data.paidAt).not.toBeNull();
@@ -443,3 +463,41 @@ for (const database of ['embedded', 'postgres'] as const) {
     });
   });
 }
+
+describe('a payment gateway that is down', () => {
+  let server: RunningServer | undefined;
+
+  afterAll(async () => {
+    gateway.down = false;
+    await server?.stop();
+  });
+
+  it('never hangs a request nor answers 500: the payment is recorded failed with the reason, and the circuit opens', async () => {
+    gateway.down = true;
+    const env = { ...serverEnv('embedded', resolve(project, '.data', 'scenario-gateway-down')), PAYMENT_GATEWAY_TIMEOUT_MS: '300' };
+    server = await startServer(process.execPath, ['dist/server.js'], { cwd: project, env, readyPath: '/health/ready' });
+    const call = await client(server);
+    const product = await call<{ id: string }>('POST', '/products', { sku: 'GATEWAY-DOWN', name: 'Down', category: 'tests', priceCents: 500, currency: 'EUR' });
+    await call('PUT', `/products/${product.body.data.id}/inventory`, { onHand: 10 });
+    const customer = await call<{ id: string }>('POST', '/customers', { email: 'gateway-down@example.com', name: 'Down' });
+    const order = await call<{ id: string }>('POST', '/orders', { customerId: customer.body.data.id, currency: 'EUR', items: [{ productId: product.body.data.id, quantity: 1 }], shippingAddress: ADDRESS });
+    const pay = () => call<{ status: string; failureReason: string | null }>('POST', `/orders/${order.body.data.id}/payments`, { method: 'card', amountCents: 500, currency: 'EUR', cardToken: 'tok_visa' });
+
+    // Three attempts (two retries) answered 503: the payment fails with the gateway's unavailability.
+    const hits = gateway.hits;
+    const first = await pay();
+    expect(first.status).toBe(201);
+    expect(first.body.data).toMatchObject({ status: 'failed', failureReason: 'payment_gateway_unavailable' });
+    expect(gateway.hits - hits).toBe(3);
+    expect((await call<{ status: string }>('GET', `/orders/${order.body.data.id}`)).body.data.status).toBe('pending');
+    // The fifth failure in a row opens the circuit: from then on calls answer at once, without reaching the gateway.
+    expect((await pay()).body.data.status).toBe('failed');
+    const reached = gateway.hits;
+    gateway.down = false;
+    const third = await pay();
+    expect(third.status).toBe(201);
+    expect(third.body.data).toMatchObject({ status: 'failed', failureReason: 'payment_gateway_unavailable' });
+    expect(gateway.hits).toBe(reached);
+    expect(server.logs()).toMatch(/PaymentGateway: circuit open/);
+  });
+});

@@ -4,14 +4,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from '../../src/plan/project-dependencies.js';
+import { DATABASE_DEPENDENCIES, DATABASE_DEV_DEPENDENCIES, GATEWAY_DEPENDENCIES, PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, PROJECT_OVERRIDES } from '../../src/plan/project-dependencies.js';
 
 const run = promisify(execFile);
 export const CACHE_DIR = resolve(import.meta.dirname, '..', '.cache');
 
 /** What a generated project with a domain model installs (the part of its package.json npm reads for that). */
 export const RUNTIME_PACKAGES = {
-  dependencies: { ...PROJECT_DEPENDENCIES, ...DATABASE_DEPENDENCIES },
+  dependencies: { ...PROJECT_DEPENDENCIES, ...DATABASE_DEPENDENCIES, ...GATEWAY_DEPENDENCIES },
   devDependencies: { ...PROJECT_DEV_DEPENDENCIES, ...DATABASE_DEV_DEPENDENCIES },
   overrides: PROJECT_OVERRIDES,
 };

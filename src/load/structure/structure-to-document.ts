@@ -126,6 +126,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
     entities,
     ...(overlay?.document.mapping && { mapping: overlay.document.mapping }),
     ...(overlay?.document.reactions && { reactions: overlay.document.reactions }),
+    ...(overlay?.document.gateways && { gateways: overlay.document.gateways }),
     ...(overlay?.document.signIn && { signIn: overlay.document.signIn }),
   };
   diagnostics.sort((a, b) => (a.location?.file ?? '').localeCompare(b.location?.file ?? '') || (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));

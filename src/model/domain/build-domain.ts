@@ -6,6 +6,7 @@ import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
 import { attachChecks, attachMethods, buildReactions } from './effects.js';
+import { buildGatewayCalls, buildGateways } from './gateways.js';
 import { attachDeleteRefusals, attachPolicies } from './policies.js';
 import { buildSignIn } from './sign-in.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
@@ -30,7 +31,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   // Every name of the model is looked up in these records: none may find what an object inherits.
   const document = withNullPrototypes(loaded.document);
   const diagnostics: Diagnostic[] = [];
-  const report = (code: 'SCF013' | 'SCF018' | 'SCF019' | 'SCF027' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
+  const report = (code: 'SCF013' | 'SCF018' | 'SCF019' | 'SCF027' | 'SCF031' | 'SCF032' | 'SCF033' | 'SCF034' | 'SCF044', message: string, path: (string | number)[]) => diagnostics.push(error(code, message, locate(path)));
   const entityNames = new Set(Object.keys(document.entities));
   const valueObjectNames = new Set(Object.keys(document.valueObjects ?? {}));
 
@@ -149,6 +150,8 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   attachMethods(entities, document.entities, (message, path) => report('SCF019', message, path));
   attachChecks(entities, document.entities, (message, path) => report('SCF019', message, path));
   const reactions = buildReactions(entities, document.reactions ?? [], (message, path) => report('SCF019', message, path));
+  const gateways = buildGateways(document.gateways ?? {}, (message, path) => report('SCF044', message, path));
+  const gatewayCalls = buildGatewayCalls(entities, gateways, new Set(Object.keys(document.gateways ?? {})), document.reactions ?? [], reactions, (message, path) => report('SCF044', message, path));
 
   reportAuditTableTaken(entities, report);
   reportRequiredCycles(entities, report);
@@ -171,7 +174,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   }
   const signIn = document.signIn && buildSignIn(document.signIn, entities, locate, (message, path) => report('SCF027', message, path));
   if (diagnostics.length > 0) throw new ScaffoldError(diagnostics);
-  return { entities, valueObjects, mapping, reactions, ...(signIn && { signIn }) };
+  return { entities, valueObjects, mapping, reactions, gateways, gatewayCalls, ...(signIn && { signIn }) };
 }
 
 type MemberKind = 'fields' | 'relations' | 'computed' | 'transitions' | 'methods';

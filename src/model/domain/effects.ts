@@ -11,10 +11,10 @@ import { ExpressionError, fieldsOf, parseExpression, readsCaller, type Expressio
 import { resolvePath } from './policies.js';
 import type { CrossCheck, Entity, EntityMethod, PolicyRule, Reaction, ReactionTrigger, RelationHop } from './types.js';
 
-type Report = (message: string, path: (string | number)[]) => void;
+export type Report = (message: string, path: (string | number)[]) => void;
 
 /** Parses an expression of the model, or reports why it cannot be parsed. */
-function parsed(source: string, what: string, path: (string | number)[], report: Report): Expression | undefined {
+export function parsed(source: string, what: string, path: (string | number)[], report: Report): Expression | undefined {
   try {
     const expression = parseExpression(source);
     if (readsCaller(expression)) {
@@ -30,7 +30,7 @@ function parsed(source: string, what: string, path: (string | number)[], report:
 }
 
 /** The names an expression over an entity's own row may read: fields, computed values, id, references, timestamps. */
-function rowNames(entity: Entity): Set<string> {
+export function rowNames(entity: Entity): Set<string> {
   return new Set([
     'id',
     ...entity.fields.map((f) => f.names.original),
@@ -41,7 +41,7 @@ function rowNames(entity: Entity): Set<string> {
 }
 
 /** Reports the names of an expression outside `known`; true when there are none. */
-function namesKnown(expression: Expression, known: ReadonlySet<string>, what: string, path: (string | number)[], report: Report): boolean {
+export function namesKnown(expression: Expression, known: ReadonlySet<string>, what: string, path: (string | number)[], report: Report): boolean {
   const unknown = [...fieldsOf(expression)].filter((name) => !known.has(name));
   for (const name of unknown) report(`${what} names "${name}", which is not known there${didYouMean(name, known)}`, path);
   return unknown.length === 0;
@@ -136,6 +136,8 @@ export function attachChecks(entities: Entity[], documents: Readonly<Record<stri
 export function buildReactions(entities: Entity[], documents: readonly ReactionDocument[], report: Report): Reaction[] {
   const byName = new Map(entities.map((e) => [e.names.original, e]));
   const reactions = documents.flatMap((document, index): Reaction[] => {
+    // A call of an external service runs after the change commits: src/model/domain/gateways.ts.
+    if (document.gateway !== undefined) return [];
     const path = ['reactions', index];
     const trigger = resolveTrigger(document.on, entities);
     if (typeof trigger === 'string') {
@@ -229,7 +231,7 @@ export function buildReactions(entities: Entity[], documents: readonly ReactionD
 }
 
 /** `Order.created`, `Order.cancel`, or a transition's event (`OrderCancelled`). */
-function resolveTrigger(on: string, entities: Entity[]): ReactionTrigger | string {
+export function resolveTrigger(on: string, entities: Entity[]): ReactionTrigger | string {
   const [entityName, member, ...rest] = on.split('.');
   if (member !== undefined && rest.length === 0) {
     const entity = entities.find((e) => e.names.original === entityName);

@@ -10,6 +10,9 @@ export interface DomainModel {
   mapping: Record<string, ResourceMapping>;
   /** Effects between aggregates (`reactions`), in declaration order. */
   reactions: Reaction[];
+  /** External services (`gateways`), and the calls of their operations once a change has committed. */
+  gateways: Gateway[];
+  gatewayCalls: GatewayCall[];
   /** Sign-in from declarations (`signIn` in the model), when declared. */
   signIn?: SignIn;
 }
@@ -185,6 +188,41 @@ export interface Reaction {
   action:
     | { kind: 'call'; hops: RelationHop[]; entity: string; member: string; memberKind: 'method' | 'transition'; arguments: { parameter: string; expression: Expression; source: string }[] }
     | { kind: 'create'; entity: string; values: { property: string; expression: Expression; source: string }[] };
+}
+
+/** An external service in the domain's terms (`gateways` in the model). */
+export interface Gateway {
+  names: Names;
+  description: string;
+  /** The environment variables of its settings start with this (`PAYMENT_GATEWAY`: `_URL`, `_API_KEY`, `_TIMEOUT_MS`). */
+  envPrefix: string;
+  operations: GatewayOperation[];
+}
+
+export interface GatewayOperation {
+  names: Names;
+  description: string;
+  input: { names: Names; type: 'integer' | 'number' | 'string' | 'boolean' }[];
+  /** As declared, without `unavailable` (which every operation can answer). */
+  outcomes: string[];
+}
+
+/**
+ * A gateway operation called once a change has committed (never inside its transaction): its input
+ * from the changed record, and the transition each outcome leads to, run in a unit of work of its own.
+ */
+export interface GatewayCall {
+  source: string;
+  trigger: ReactionTrigger;
+  /** Which changes call it (a condition over the changed record). */
+  where: PolicyRule | undefined;
+  gateway: string;
+  operation: string;
+  arguments: { parameter: string; expression: Expression; source: string }[];
+  /** Every declared outcome and `unavailable`, each with the transition of the changed entity it leads to. */
+  outcomes: { outcome: string; transition: string }[];
+  /** The property of the changed entity that keeps the gateway's reason, if declared. */
+  reasonProperty: string | undefined;
 }
 
 /**

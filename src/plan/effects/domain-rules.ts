@@ -6,7 +6,7 @@
  */
 import { toTypeScript, type Expression } from '../../model/domain/expression.js';
 import { resolvePath } from '../../model/domain/policies.js';
-import type { CrossCheck, DomainModel, Entity, Reaction, ReactionTrigger, RelationHop } from '../../model/domain/types.js';
+import type { CrossCheck, DomainModel, Entity, GatewayCall, Reaction, ReactionTrigger, RelationHop } from '../../model/domain/types.js';
 import { camelCase, commentText, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../../model/naming.js';
 import { ruleErrorClass } from '../entity-view.js';
 import { repositoryProperty } from '../persistence-view.js';
@@ -24,6 +24,18 @@ export function reactionHook(domain: DomainModel | undefined, trigger: ReactionT
   const transition = entity?.stateMachine?.transitions.find((t) => t.names.original === trigger.on);
   if (transition?.event !== undefined) return `on${pascalCase(transition.event)}`;
   return `on${pascalCase(trigger.entity)}${pascalCase(trigger.on)}`;
+}
+
+/**
+ * The function a service calls once a change has committed (`afterPaymentCreated`), when the model
+ * declares gateway calls that follow it. It returns the record as the outcomes left it.
+ */
+export function afterHook(domain: DomainModel | undefined, trigger: ReactionTrigger): string | undefined {
+  if (!domain?.gatewayCalls.some((c) => sameTrigger(c.trigger, trigger))) return undefined;
+  const entity = domain.entities.find((e) => e.names.original === trigger.entity);
+  const transition = entity?.stateMachine?.transitions.find((t) => t.names.original === trigger.on);
+  if (transition?.event !== undefined) return `after${pascalCase(transition.event)}`;
+  return `after${pascalCase(trigger.entity)}${pascalCase(trigger.on)}`;
 }
 
 /** The function a service calls for a new entity of this kind, when the model declares checks on it. */
@@ -56,7 +68,7 @@ export function reactionsTakeNote(domain: DomainModel | undefined): boolean {
 
 /** The module's view, or undefined when the model declares neither reactions nor checks. */
 export function buildDomainRules(domain: DomainModel | undefined): DomainRulesView | undefined {
-  if (!domain || (domain.reactions.length === 0 && domain.entities.every((e) => e.checks.length === 0))) return undefined;
+  if (!domain || (domain.reactions.length === 0 && domain.gatewayCalls.length === 0 && domain.entities.every((e) => e.checks.length === 0))) return undefined;
   const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
   const writer = new RulesWriter(domain, entities);
   const functions: string[] = [];
@@ -64,6 +76,9 @@ export function buildDomainRules(domain: DomainModel | undefined): DomainRulesVi
   for (const reaction of domain.reactions) if (!triggers.some((t) => sameTrigger(t, reaction.trigger))) triggers.push(reaction.trigger);
   for (const trigger of triggers) functions.push(writer.reactionFunction(trigger));
   for (const entity of domain.entities) if (entity.checks.length > 0) functions.push(writer.checkFunction(entity));
+  const afterTriggers: ReactionTrigger[] = [];
+  for (const call of domain.gatewayCalls) if (!afterTriggers.some((t) => sameTrigger(t, call.trigger))) afterTriggers.push(call.trigger);
+  for (const trigger of afterTriggers) functions.push(...writer.afterFunctions(trigger));
   return { imports: writer.imports(), functions };
 }
 
@@ -87,6 +102,7 @@ class RulesWriter {
   private readonly entityTypes = new Set<string>();
   private readonly entityValues = new Set<string>();
   private readonly errors = new Set<string>();
+  private usesGateways = false;
   /** The reactions change audited entities: each function takes the change's note and passes it on. */
   private readonly noted: boolean;
 
@@ -104,8 +120,9 @@ class RulesWriter {
       const typeOnly = !this.entityValues.has(name);
       lines.push(`import ${typeOnly ? 'type ' : ''}{ ${pascalCase(name)} } from '../models/${kebabCase(name, 'entity')}.entity.js';`);
     }
+    if (this.usesGateways) lines.push(`import type { Gateways } from '../gateways/gateways.gen.js';`);
     if (this.noted) lines.push(`import type { ChangeNote } from '../repositories/audit-log.js';`);
-    lines.push(`import type { Repositories } from '../repositories/repositories.gen.js';`);
+    lines.push(`import type { Repositories${this.usesGateways ? ', UnitOfWork' : ''} } from '../repositories/repositories.gen.js';`);
     return lines;
   }
 
@@ -220,6 +237,71 @@ class RulesWriter {
     return [`for (const ${variable} of await ${repository}.findAll({ ${hop.reference}: ${id} })) {`, ...this.walk({ entity: to, variable }, rest, names, body), '}'];
   }
 
+  /**
+   * The calls of external services that follow a committed change: the hook, and when several calls
+   * follow the same change, one function per call that the hook runs in order.
+   */
+  afterFunctions(trigger: ReactionTrigger): string[] {
+    this.usesGateways = true;
+    const entity = this.entity(trigger.entity);
+    const calls = this.domain.gatewayCalls.filter((c) => sameTrigger(c.trigger, trigger));
+    const variable = new Names().take(entity.names.original);
+    const hook = afterHook(this.domain, trigger) as string;
+    const parameters = `${variable}: ${entity.names.pascal}, gateways: Gateways, unitOfWork: UnitOfWork${this.noted ? ', note: ChangeNote' : ''}`;
+    const what = trigger.on === 'created' ? `a new ${entity.names.pascal}` : `the ${trigger.on} transition of ${article(entity.names.pascal)}`;
+    const doc = [
+      `/**`,
+      ` * What follows ${what} once it has committed, as the model's gateway calls declare it: never inside`,
+      ` * the change's transaction, so a slow service holds no locks. Each outcome moves the ${entity.names.pascal} on in`,
+      ` * a unit of work of its own; returns it as the outcome left it.`,
+      ` */`,
+    ];
+    if (calls.length === 1) {
+      const call = calls[0] as GatewayCall;
+      return [[...doc, `export async function ${hook}(${parameters}): Promise<${entity.names.pascal}> {`, ...this.callBody(call, entity, variable), '}'].join('\n')];
+    }
+    const steps = calls.map((call, index) => `${camelCase(`${call.operation} ${call.gateway}`, 'call')}${index + 1}`);
+    const passOn = `gateways, unitOfWork${this.noted ? ', note' : ''}`;
+    return [
+      [...doc, `export async function ${hook}(${parameters}): Promise<${entity.names.pascal}> {`, `let current = ${variable};`, ...steps.map((step) => `current = await ${step}(current, ${passOn});`), 'return current;', '}'].join('\n'),
+      ...calls.map((call, index) =>
+        [`async function ${steps[index] as string}(${parameters}): Promise<${entity.names.pascal}> {`, ...this.callBody(call, entity, variable), '}'].join('\n'),
+      ),
+    ];
+  }
+
+  /** One gateway call: its condition, the call, and the outcome's transition (with its reactions) in a new unit of work. */
+  private callBody(call: GatewayCall, entity: Entity, variable: string): string[] {
+    const gateway = this.domain.gateways.find((g) => g.names.original === call.gateway);
+    const operation = gateway?.operations.find((o) => o.names.original === call.operation);
+    if (!gateway || !operation) throw new Error(`gateway call ${call.gateway}.${call.operation} resolves to nothing`);
+    const lines = [`// ${commentText(describeGatewayCall(call))}`];
+    if (call.where) lines.push(`if (!${wrap(this.over(entity, variable, call.where.expression))}) return ${variable};`);
+    const input = call.arguments.map((a) => `${camelCase(a.parameter, 'value')}: ${this.over(entity, variable, a.expression)}`);
+    lines.push(`const { ${call.reasonProperty ? 'outcome, reason' : 'outcome'} } = await gateways.${gateway.names.camel}.${operation.names.camel}({ ${input.join(', ')} });`);
+    const repository = `repositories.${repositoryProperty(entity)}`;
+    const stored = `${variable}Now`;
+    lines.push(`return unitOfWork.run(async (repositories) => {`);
+    // The record as it is now: the change committed, and another request may have moved it since.
+    lines.push(`const ${stored} = await ${repository}.getById(${this.idOf(entity, variable)});`);
+    if (call.reasonProperty) lines.push(`const changes = reason === undefined ? {} : { ${call.reasonProperty}: reason };`);
+    lines.push('switch (outcome) {');
+    const byTransition = new Map<string, string[]>();
+    for (const { outcome, transition } of call.outcomes) byTransition.set(transition, [...(byTransition.get(transition) ?? []), outcome]);
+    for (const [transition, outcomes] of byTransition) {
+      const note = entity.audited ? `, { ...note, action: ${stringLiteral(transition)} }` : '';
+      const update = `await ${repository}.update(${stored}${note})`;
+      const hook = reactionHook(this.domain, { entity: entity.names.original, on: transition });
+      lines.push(...outcomes.map((outcome) => `case ${stringLiteral(outcome)}:`), '{');
+      lines.push(`${stored}.${camelCase(transition, 'method')}(${call.reasonProperty ? 'changes' : ''});`);
+      if (hook) lines.push(`const saved = ${update};`, `await ${hook}(saved, ${this.passOn()});`, 'return saved;');
+      else lines.push(`return ${update};`);
+      lines.push('}');
+    }
+    lines.push('}', '});');
+    return lines;
+  }
+
   checkFunction(entity: Entity): string {
     const names = new Names();
     const variable = names.take(entity.names.original);
@@ -265,6 +347,14 @@ function wrap(condition: string): string {
 
 function article(name: string): string {
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/** One line for a gateway call: `Payment.created where method == 'card': PaymentGateway.charge(...) -> succeeded: succeed, ...`. */
+export function describeGatewayCall(call: GatewayCall): string {
+  const where = call.where ? ` where ${call.where.source}` : '';
+  const input = call.arguments.map((a) => (a.source === a.parameter ? a.parameter : `${a.parameter}: ${a.source}`)).join(', ');
+  const outcomes = call.outcomes.map((o) => `${o.outcome}: ${o.transition}`).join(', ');
+  return `${call.source}${where}: ${call.gateway}.${call.operation}(${input}) -> ${outcomes}`;
 }
 
 /** One line for a reaction: `items -> product.inventory.reserve(quantity)`. */

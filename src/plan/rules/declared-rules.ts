@@ -7,7 +7,7 @@ import type { CrudOperation, ImplementationEntry, SignInRules } from '../../mode
 import { rolesIn, ruleFor } from '../../model/domain/policies.js';
 import { fieldsOf, type Expression } from '../../model/domain/expression.js';
 import type { DomainModel, Entity, PolicyRule, Reaction } from '../../model/domain/types.js';
-import { describeReaction } from '../effects/domain-rules.js';
+import { describeGatewayCall, describeReaction } from '../effects/domain-rules.js';
 import type { Operation } from '../../model/types.js';
 
 export interface DeclaredRules {
@@ -135,6 +135,9 @@ function declaredEffects(domain: DomainModel, entity: Entity, bound: CrudOperati
   const created = bound.kind === 'create' ? [entity, ...bound.childInputs.flatMap((c) => byName.get(c.entity) ?? [])] : [];
   const reactions: Reaction[] = [];
   const queue = start === undefined ? [] : [{ entity: entity.names.original, on: start }];
+  // A gateway call follows the service's own change; each outcome's transition sets off its reactions in turn.
+  const calls = start === undefined ? [] : domain.gatewayCalls.filter((c) => c.trigger.entity === entity.names.original && c.trigger.on === start);
+  for (const call of calls) queue.push(...call.outcomes.map((o) => ({ entity: call.trigger.entity, on: o.transition })));
   const seen = new Set<string>();
   while (queue.length > 0) {
     const trigger = queue.shift() as { entity: string; on: string };
@@ -156,6 +159,7 @@ function declaredEffects(domain: DomainModel, entity: Entity, bound: CrudOperati
   };
   for (const check of checks) addWords(check.expression);
   for (const invariant of invariants) addWords(invariant.expression);
+  for (const call of calls) if (call.where) addWords(call.where.expression);
   for (const reaction of reactions) {
     if (reaction.forEach) words.add(reaction.forEach.relation);
     if (reaction.action.kind === 'call') for (const hop of reaction.action.hops) words.add(hop.relation);
@@ -168,7 +172,7 @@ function declaredEffects(domain: DomainModel, entity: Entity, bound: CrudOperati
     }),
   );
   return {
-    reactions: reactions.map(describeReaction),
+    reactions: [...calls.map(describeGatewayCall), ...reactions.map(describeReaction)],
     checks: [...checks.map((c) => `${c.name} (${c.code})`), ...invariants.map((i) => `${i.name} (${i.violation?.code ?? ''})`)],
     words: [...words],
     stateCheck,

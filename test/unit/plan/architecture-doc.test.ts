@@ -219,7 +219,7 @@ describe('the ER diagram', () => {
       description: '',
     });
     const hostile = ['One', 'class', 'Order "x" %% {', '1st', 'end', 'ONE'];
-    const domain: DomainModel = { entities: hostile.map((n, i) => entity(n, `t${i}`)), valueObjects: [], mapping: {}, reactions: [] };
+    const domain: DomainModel = { entities: hostile.map((n, i) => entity(n, `t${i}`)), valueObjects: [], mapping: {}, reactions: [], gateways: [], gatewayCalls: [] };
     const schema: RelationalSchema = {
       tables: hostile.map((name, i) => ({
         name: `t${i}`,
@@ -284,7 +284,7 @@ describe('docs/ARCHITECTURE.md', () => {
       migrationFiles: [],
       basePath: '/v1|`',
       securitySchemes: [{ key: 'key|`<!--', kind: 'apiKey' }],
-      tests: { total: 9, contract: 2, fuzz: 2, application: 5, model: 0, repository: 0, api: 0, unitOfWork: 0 },
+      tests: { total: 9, contract: 2, fuzz: 2, application: 5, model: 0, repository: 0, api: 0, unitOfWork: 0, gateways: 0 },
     };
     const view = { architecture: buildArchitectureView(input), persistence: undefined, tests: input.tests };
     const path = join(TEMPLATES_DIR, 'project', 'docs', 'ARCHITECTURE.md.hbs');

@@ -90,6 +90,7 @@ CREATE TABLE "payments" (
   "method" text NOT NULL,
   "status" text DEFAULT 'pending' NOT NULL,
   "failure_reason" varchar(500),
+  "card_token" varchar(255),
   "order_id" uuid NOT NULL,
   "created_at" timestamptz DEFAULT now() NOT NULL,
   "updated_at" timestamptz DEFAULT now() NOT NULL,

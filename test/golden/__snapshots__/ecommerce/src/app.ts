@@ -11,6 +11,7 @@ import { OrdersController } from './controllers/orders.controller.js';
 import { PaymentsController } from './controllers/payments.controller.js';
 import { openapiDocument } from './dto/openapi-document.gen.js';
 import { componentSchemas, sharedErrorBody } from './dto/schemas.gen.js';
+import { createGateways, type Gateways } from './gateways/gateways.gen.js';
 import { createAuthenticator } from './middlewares/authenticate.js';
 import { registerBodyParsers } from './middlewares/body-parsers.js';
 import { createCredentialVerifiers } from './middlewares/credential-verifiers.js';
@@ -32,6 +33,8 @@ import { createValidation } from './utils/validation.js';
 /** What the app can be given instead of creating it from the config (tests pass their own database). */
 export interface AppDependencies {
   database: DatabaseConnection;
+  /** The external services (tests pass stand-ins that answer as they need). */
+  gateways: Gateways;
 }
 
 /**
@@ -56,7 +59,7 @@ export async function buildApp(config: Config, dependencies: Partial<AppDependen
     // both migrate at startup. A shared PostgreSQL in production is migrated as a deploy step.
     if (!dependencies.database && (database.kind === 'embedded' || config.nodeEnv === 'development'))
       await database.migrate();
-    await configureApp(app, config, database);
+    await configureApp(app, config, database, dependencies.gateways ?? createGateways(config, app.log));
     return app;
   } catch (error) {
     // A half-built app must not keep its connections (nor the embedded database's lock) open.
@@ -87,7 +90,12 @@ function createFastify(config: Config): FastifyInstance {
   });
 }
 
-async function configureApp(app: FastifyInstance, config: Config, database: DatabaseConnection): Promise<void> {
+async function configureApp(
+  app: FastifyInstance,
+  config: Config,
+  database: DatabaseConnection,
+  gateways: Gateways,
+): Promise<void> {
   const validation = createValidation(componentSchemas);
   app.setValidatorCompiler(validation.validatorCompiler);
   for (const schema of componentSchemas) app.addSchema(schema);
@@ -127,7 +135,7 @@ async function configureApp(app: FastifyInstance, config: Config, database: Data
     inventory: new InventoryController(new InventoryService(repositories, unitOfWork)),
     customers: new CustomersController(new CustomersService(repositories, unitOfWork)),
     orders: new OrdersController(new OrdersService(repositories, unitOfWork)),
-    payments: new PaymentsController(new PaymentsService(repositories, unitOfWork)),
+    payments: new PaymentsController(new PaymentsService(repositories, unitOfWork, gateways)),
   };
   registerOperationRoutes(app, routes, controllers, authenticator, validation);
 }

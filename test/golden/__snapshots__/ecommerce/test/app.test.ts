@@ -123,6 +123,21 @@ describe('JWT verification', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /JWT_SECRET or JWT_JWKS_URL must be set in production/,
     );
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret })).not.toThrow();
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: secret,
+        PAYMENT_GATEWAY_URL: 'https://payment-gateway.example.com',
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('external services', () => {
+  it('refuses to start in production without the URL of each (the development fake would answer for it)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-test-secret-of-at-least-32-characters' })).toThrow(
+      /PAYMENT_GATEWAY_URL must be set in production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'development' })).not.toThrow();
   });
 });

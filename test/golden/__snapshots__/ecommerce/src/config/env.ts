@@ -37,6 +37,20 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** How long an Idempotency-Key and its response are kept where the operation's `x-idempotency-ttl` says nothing. */
   readonly idempotencyTtlSeconds: number;
+  /** The external services of the domain model (src/gateways/). */
+  readonly gateways: {
+    readonly paymentGateway: GatewaySettings;
+  };
+}
+
+/** Where an external service is and how long a call may wait for it. */
+export interface GatewaySettings {
+  /** Unset: the development fake answers (refused in production). */
+  readonly url: string | undefined;
+  /** Sent as a bearer token, when set. */
+  readonly apiKey: string | undefined;
+  /** How long one attempt may take before it counts as failed. */
+  readonly timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +98,13 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxies: read.integer('TRUSTED_PROXIES', 0, { min: 0, max: 10 }),
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, { min: 0 }),
     idempotencyTtlSeconds: read.integer('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 1 }),
+    gateways: {
+      paymentGateway: {
+        url: read.optionalUrl('PAYMENT_GATEWAY_URL', ['https:', 'http:']),
+        apiKey: read.optionalString('PAYMENT_GATEWAY_API_KEY'),
+        timeoutMs: read.integer('PAYMENT_GATEWAY_TIMEOUT_MS', 3_000, { min: 1, max: 60_000 }),
+      },
+    },
   };
   if (config.jwt.secret !== undefined && config.jwt.secret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
@@ -92,6 +113,12 @@ export function loadConfig(env: Env = process.env): Config {
     // Without a key every token is refused: a server that answers 401 to everyone, silently.
     problems.push(
       `JWT_SECRET or JWT_JWKS_URL must be set in production: the spec's security schemes ${JWT_SECURITY_SCHEMES} take JWTs, and without a key to verify them every secured request is refused`,
+    );
+  }
+  if (nodeEnv === 'production' && config.gateways.paymentGateway.url === undefined) {
+    // The fake would answer in the service's place: in production that is never what anyone wants.
+    problems.push(
+      'PAYMENT_GATEWAY_URL must be set in production: without it the development fake answers for PaymentGateway',
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

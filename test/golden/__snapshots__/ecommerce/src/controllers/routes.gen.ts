@@ -1067,6 +1067,7 @@ export const routes: readonly OperationRoute<Controllers>[] = [
                   properties: {
                     amountCents: { minimum: -2147483648, maximum: 2147483647 },
                     currency: { noNulCharacters: true, maxLength: 3 },
+                    cardToken: { noNulCharacters: true, maxLength: 255 },
                   },
                 },
               ],

@@ -27,13 +27,23 @@ export interface PaymentFields {
   method: PaymentProps['method'];
   status: PaymentProps['status'];
   failureReason: PaymentProps['failureReason'];
+  cardToken: PaymentProps['cardToken'];
   orderId: PaymentProps['orderId'];
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type PaymentSortField =
-  'id' | 'amountCents' | 'currency' | 'method' | 'status' | 'failureReason' | 'orderId' | 'createdAt' | 'updatedAt';
+  | 'id'
+  | 'amountCents'
+  | 'currency'
+  | 'method'
+  | 'status'
+  | 'failureReason'
+  | 'cardToken'
+  | 'orderId'
+  | 'createdAt'
+  | 'updatedAt';
 
 /** The text fields a search looks in. */
 export type PaymentSearchField = 'currency' | 'failureReason';
@@ -81,6 +91,7 @@ const SORT_COLUMNS = {
   method: payments.method,
   status: payments.status,
   failureReason: payments.failureReason,
+  cardToken: payments.cardToken,
   orderId: payments.orderId,
   createdAt: payments.createdAt,
   updatedAt: payments.updatedAt,
@@ -206,6 +217,7 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
       ...fieldConditions(payments.method, filter.method),
       ...fieldConditions(payments.status, filter.status),
       ...fieldConditions(payments.failureReason, filter.failureReason),
+      ...fieldConditions(payments.cardToken, filter.cardToken),
       ...fieldConditions(payments.orderId, filter.orderId),
       ...fieldConditions(payments.createdAt, filter.createdAt),
       ...fieldConditions(payments.updatedAt, filter.updatedAt),
@@ -248,6 +260,7 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
       method: row.method,
       status: row.status,
       failureReason: row.failureReason,
+      cardToken: row.cardToken,
       orderId: row.orderId,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -262,6 +275,7 @@ export abstract class DrizzlePaymentRepositoryBase implements PaymentRepository 
       method: props.method,
       status: props.status,
       failureReason: props.failureReason,
+      cardToken: props.cardToken,
       orderId: props.orderId,
       createdAt: props.createdAt,
       updatedAt: props.updatedAt,

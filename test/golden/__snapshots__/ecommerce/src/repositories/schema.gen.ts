@@ -79,6 +79,7 @@ export const payments = pgTable('payments', {
   method: text('method').$type<PaymentMethod>().notNull(),
   status: text('status').$type<PaymentStatus>().default('pending').notNull(),
   failureReason: varchar('failure_reason', { length: 500 }),
+  cardToken: varchar('card_token', { length: 255 }),
   orderId: uuid('order_id').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),

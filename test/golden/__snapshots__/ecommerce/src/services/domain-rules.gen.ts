@@ -6,8 +6,9 @@ import type { Order } from '../models/order.entity.js';
 import type { OrderItem } from '../models/order-item.entity.js';
 import type { Payment } from '../models/payment.entity.js';
 import type { Product } from '../models/product.entity.js';
+import type { Gateways } from '../gateways/gateways.gen.js';
 import type { ChangeNote } from '../repositories/audit-log.js';
-import type { Repositories } from '../repositories/repositories.gen.js';
+import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 
 // The effects between aggregates and the checks across relations the domain model declares
 // (`reactions`, `checks`). The services call them inside the unit of work of the change, so a
@@ -97,4 +98,42 @@ export async function checkNewPayment(payment: Payment, repositories: Repositori
       'PAYMENT_AMOUNT_MISMATCH',
     );
   }
+}
+
+/**
+ * What follows a new Payment once it has committed, as the model's gateway calls declare it: never inside
+ * the change's transaction, so a slow service holds no locks. Each outcome moves the Payment on in
+ * a unit of work of its own; returns it as the outcome left it.
+ */
+export async function afterPaymentCreated(
+  payment: Payment,
+  gateways: Gateways,
+  unitOfWork: UnitOfWork,
+  note: ChangeNote,
+): Promise<Payment> {
+  // Payment.created where method == 'card' and cardToken != null: PaymentGateway.charge(amountCents, currency, cardToken, reference: id) -> succeeded: succeed, declined: fail, unavailable: fail
+  if (!(payment.method === 'card' && payment.cardToken !== null)) return payment;
+  const { outcome, reason } = await gateways.paymentGateway.charge({
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+    cardToken: payment.cardToken,
+    reference: payment.id,
+  });
+  return unitOfWork.run(async (repositories) => {
+    const paymentNow = await repositories.payments.getById(payment.id);
+    const changes = reason === undefined ? {} : { failureReason: reason };
+    switch (outcome) {
+      case 'succeeded': {
+        paymentNow.succeed(changes);
+        const saved = await repositories.payments.update(paymentNow);
+        await onPaymentSucceeded(saved, repositories, note);
+        return saved;
+      }
+      case 'declined':
+      case 'unavailable': {
+        paymentNow.fail(changes);
+        return await repositories.payments.update(paymentNow);
+      }
+    }
+  });
 }

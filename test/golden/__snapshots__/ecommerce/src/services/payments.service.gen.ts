@@ -5,7 +5,8 @@ import type * as PaymentsDto from '../dto/payments.dto.gen.js';
 import { toPayment } from '../dto/mappers.gen.js';
 import { Payment } from '../models/payment.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
-import { checkNewPayment } from './domain-rules.gen.js';
+import { afterPaymentCreated, checkNewPayment } from './domain-rules.gen.js';
+import type { Gateways } from '../gateways/gateways.gen.js';
 
 /**
  * Payments taken against orders.
@@ -20,6 +21,8 @@ export abstract class PaymentsServiceBase {
     private readonly databaseRepositories: Repositories,
     /** For changes to several aggregates that must succeed or fail together. */
     protected readonly unitOfWork: UnitOfWork,
+    /** The external services the domain model's reactions call once a change has committed. */
+    protected readonly gateways: Gateways,
   ) {}
 
   /** The repositories of the unit of work in progress, if any (so overrides can make methods atomic), else the database's. */
@@ -38,25 +41,30 @@ export abstract class PaymentsServiceBase {
    *
    * POST /orders/{orderId}/payments (operationId: createOrderPayment)
    *
-   * Generated from the domain model: Creates a Payment. Note: request property "cardToken" is accepted but not stored (no field of Payment).
+   * Generated from the domain model: Creates a Payment.
    */
   async createOrderPayment(
     input: PaymentsDto.CreateOrderPaymentInput,
     context: RequestContext,
   ): Promise<PaymentsDto.CreateOrderPaymentResult> {
     await this.repositories.orders.getById(input.params.orderId, { action: 'read', caller: context.auth });
-    const payment = await this.unitOfWork.run(async (repositories) => {
+    const recorded = await this.unitOfWork.run(async (repositories) => {
       const created = await repositories.payments.insert(
         Payment.create({
           method: input.body.method,
           amountCents: input.body.amountCents,
           currency: input.body.currency,
+          cardToken: input.body.cardToken ?? null,
           orderId: input.params.orderId,
           failureReason: null,
         }),
       );
       await checkNewPayment(created, repositories);
       return created;
+    });
+    const payment = await afterPaymentCreated(recorded, this.gateways, this.unitOfWork, {
+      actor: context.auth?.subject ?? null,
+      requestId: context.requestId,
     });
     context.setHeader('Location', `/api/v1/payments/${encodeURIComponent(payment.id)}`);
     return toPayment(payment);

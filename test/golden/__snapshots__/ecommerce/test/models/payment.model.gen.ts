@@ -13,7 +13,8 @@ describe('Payment (domain model)', () => {
     currency: 'sam',
     method: 'card',
     status: 'pending',
-    failureReason: null,
+    failureReason: 'sample',
+    cardToken: 'sample',
     orderId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });
 
@@ -45,6 +46,22 @@ describe('Payment (domain model)', () => {
         }),
       'failureReason',
     );
+  });
+
+  it('rejects cardToken longer than 255', () => {
+    expectRuleBroken(
+      () =>
+        Payment.create({
+          ...valid(),
+          cardToken:
+            'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        }),
+      'cardToken',
+    );
+  });
+
+  it('rejects breaking "card-token-required"', () => {
+    expectRuleBroken(() => Payment.create({ ...valid(), cardToken: null }), { code: 'CARD_TOKEN_REQUIRED' });
   });
 
   it('succeed: pending -> succeeded', () => {

@@ -40,6 +40,11 @@ export class ApiClient {
     return this.contract.close();
   }
 
+  /** The external services the app calls (its development fakes): `vi.spyOn` one to choose its answer. */
+  get gateways() {
+    return this.contract.gateways;
+  }
+
   /** The audit records of an audited entity (src/repositories/audit-log.ts), newest first. */
   auditRecords(entity: string) {
     return this.contract.database.db

@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config/env.js';
 import type { JsonSchema, OperationRoute } from '../../src/controllers/operation-route.js';
 import { routes } from '../../src/controllers/routes.gen.js';
 import { componentSchemas, sharedErrorSchemaId } from '../../src/dto/schemas.gen.js';
+import { FakePaymentGateway } from '../../src/gateways/payment-gateway.fake.js';
+import type { Gateways } from '../../src/gateways/gateways.gen.js';
 import { securitySchemes } from '../../src/middlewares/security-schemes.gen.js';
 import type { DatabaseConnection } from '../../src/repositories/database.js';
 import { testDatabase } from './database.js';
@@ -50,6 +52,8 @@ export class ContractClient {
     private readonly app: FastifyInstance,
     /** The test database the app runs on. */
     readonly database: DatabaseConnection,
+    /** The external services the app calls: the development fakes, which a test may tell what to answer. */
+    readonly gateways: Gateways,
   ) {}
 
   static async start(): Promise<ContractClient> {
@@ -61,9 +65,12 @@ export class ContractClient {
       RATE_LIMIT_MAX: '1000000',
     });
     const database = await testDatabase();
-    const app = await buildApp(config, { database });
+    const gateways: Gateways = {
+      paymentGateway: new FakePaymentGateway(),
+    };
+    const app = await buildApp(config, { database, gateways });
     await app.ready();
-    return new ContractClient(app, database);
+    return new ContractClient(app, database, gateways);
   }
 
   async close(): Promise<void> {
