@@ -951,7 +951,7 @@ class TestFile {
     const url = this.url(op, (parameter) => (scope && parameter === op.crud.scope?.parameter ? `${scope.variable}.id${scope.serial ? ' as number' : ''}` : 'undefined'));
     const bodyArgs = `n${creator.built.parents.length > 0 ? `, { ${creator.built.parents.map((p) => p.variable).join(', ')} }` : ''}`;
     // A gateway call that follows the creation (the development fakes answer its first outcome) moves the new record on.
-    const call = this.ctx.domain.gatewayCalls.find((c) => c.trigger.entity === entity.names.original && c.trigger.on === 'created' && calledFor(c, entity, creator.built.sent));
+    const call = this.ctx.domain.gatewayCalls.find((c) => c.trigger.entity === entity.names.original && c.trigger.on === 'created' && calledFor(c, entity, sentValuesOf(creator.built.sent)));
     const state = entity.stateMachine && { field: entity.stateMachine.field, value: call ? stateAfter(entity, call.outcomes[0]?.transition) : startState(entity) };
     const expected = renderCode(expectedObject(creator.shape, creator.built.sent, entity.fields, { defaults: true, state }));
     const lines = [`const n = next();`, ...this.sampleParents(parents, creator.setup)];
@@ -1479,13 +1479,16 @@ class TestFile {
       const url = address ? this.url(op, address) : '';
       const reader = address && id ? this.reader(entity, creator.shape, 'created') : undefined;
       const stateProperty = outputPropertyOf(creator.shape, machine.field);
+      // A gateway call that follows the transition (the fakes answer its first outcome) moves the record on again.
+      const call = this.ctx.domain.gatewayCalls.find((c) => c.trigger.entity === entity.names.original && c.trigger.on === transition.names.original && calledFor(c, entity, { ...baseValues, [machine.field]: transition.to }));
+      const settled = call ? stateAfter(entity, call.outcomes[0]?.transition) : transition.to;
       if (allowed) {
-        const expected = expectedObject(op.crud.response.shape ?? creator.shape, sendsBody ? body.sent : emptySent(), entity.fields, { defaults: false, state: { field: machine.field, value: transition.to } });
+        const expected = expectedObject(op.crud.response.shape ?? creator.shape, sendsBody ? body.sent : emptySent(), entity.fields, { defaults: false, state: { field: machine.field, value: settled } });
         const lines = [...prepare(allowed.path), `const done = ${this.data(op, this.call(op, op.crud.response.status, url, bodyCode))};`, `expect(done).toMatchObject(${renderCode(expected)});`];
         // What the transition answered is what was stored.
         if (reader && reader.op.crud.response.shape?.name === op.crud.response.shape?.name) lines.push(`expect(${this.data(reader.op, this.call(reader.op, reader.op.crud.response.status, reader.url))}).toEqual(done);`);
         cases.push({
-          title: stringLiteral(`performs "${transition.names.original}" from ${allowed.state}: the ${entity.names.original} is then ${transition.to}`),
+          title: stringLiteral(`performs "${transition.names.original}" from ${allowed.state}: the ${entity.names.original} is then ${transition.to}${call ? `, and ${settled} once ${call.gateway}.${call.operation} answered ${call.outcomes[0]?.outcome ?? ''}` : ''}`),
           skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]),
           body: lines.join('\n'),
         });
@@ -1541,9 +1544,8 @@ function sentValuesOf(sent: Sent): Record<string, unknown> {
 }
 
 /** Whether a gateway call's condition holds for a new record made from the sent values (its other fields at their defaults). */
-function calledFor(call: GatewayCall, entity: Entity, sent: Sent): boolean {
+function calledFor(call: GatewayCall, entity: Entity, values: Record<string, unknown>): boolean {
   if (!call.where) return true;
-  const values = sentValuesOf(sent);
   const row: Record<string, unknown> = {};
   for (const field of entity.fields) row[field.names.original] = values[field.names.camel] ?? field.default ?? null;
   return evaluate(call.where.expression, row) === true;

@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
+import { generate } from '../../../src/engine.js';
 import { loadDomainModel } from '../../../src/load/load-domain-model.js';
 import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
 import type { DomainModel } from '../../../src/model/domain/types.js';
@@ -159,4 +160,28 @@ describe('a reaction that calls a gateway', () => {
     const chained = insideReaction.replace('  - on: PaymentSucceeded\n    target: order\n    call: pay\n', '  - on: OrderCancelled\n    forEach: payments\n    call: succeed\n');
     expect(await problems(chained)).toEqual([expect.stringContaining('PaymentSucceeded also happens inside the reaction to OrderCancelled, in a transaction, where no external service may be called')]);
   });
+});
+
+describe('a gateway call after a transition, in a generated project', () => {
+  it('runs after the transition and its reactions committed, and the generated tests expect where the fake leaves the record', async () => {
+    const root = join(import.meta.dirname, '..', '..', '..', 'examples', 'ecommerce');
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-gateway-transition-'));
+    const spec = (await readFile(join(root, 'openapi.yaml'), 'utf8')).replaceAll('enum: [pending, paid, shipped, delivered, cancelled]', 'enum: [pending, paid, shipped, delivered, cancelled, archived]');
+    const models = (await readFile(join(root, 'domain.yaml'), 'utf8'))
+      .replace('values: [pending, paid, shipped, delivered, cancelled]', 'values: [pending, paid, shipped, delivered, cancelled, archived]')
+      .replace('        cancel: { from: [pending, paid], to: cancelled, event: OrderCancelled }\n', '        cancel: { from: [pending, paid], to: cancelled, event: OrderCancelled }\n        archive: { from: cancelled, to: archived }\n')
+      .replace('gateways:\n', 'gateways:\n  Notifier:\n    operations:\n      notify: { input: { orderId: string }, outcomes: [sent] }\n')
+      .replace('reactions:\n', 'reactions:\n  - on: OrderCancelled\n    gateway: Notifier.notify\n    with: { orderId: id }\n    outcomes: { sent: archive, unavailable: archive }\n');
+    await writeFile(join(dir, 'openapi.yaml'), spec);
+    await writeFile(join(dir, 'domain.yaml'), models);
+    const result = await generate({ spec: join(dir, 'openapi.yaml'), models: join(dir, 'domain.yaml'), out: join(dir, 'project'), name: undefined, dryRun: false, force: false });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const service = await readFile(join(dir, 'project', 'src', 'services', 'orders.service.gen.ts'), 'utf8');
+    const cancel = service.slice(service.indexOf('async cancelOrder('), service.indexOf('async shipOrder('));
+    expect(cancel).toMatch(/const recorded = await this\.unitOfWork\.run\(async \(\) => \{[\s\S]*await onOrderCancelled\(saved, this\.repositories, [\s\S]*return saved;\s*\}\);\s*const settled = await afterOrderCancelled\(recorded, this\.gateways, this\.unitOfWork, /);
+    expect(cancel).toContain('return toOrder(settled,');
+    const tests = await readFile(join(dir, 'project', 'test', 'api', 'orders.api.gen.ts'), 'utf8');
+    expect(tests).toContain('performs "cancel" from pending: the Order is then cancelled, and archived once Notifier.notify answered sent');
+    expect(await readFile(join(dir, 'project', 'src', 'gateways', 'gateways.gen.ts'), 'utf8')).toContain('readonly notifier: Notifier;');
+  }, 120_000);
 });
