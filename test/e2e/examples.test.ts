@@ -10,7 +10,7 @@ import { buildDomainModel } from '../../src/model/domain/build-domain.js';
 import { inferDomainModel } from '../../src/model/infer/infer-domain.js';
 import { exampleModels, exampleSpec } from '../support/fixtures.js';
 import { generateExample } from '../support/generated-project.js';
-import { runCommand, startServer, type RunningServer } from '../support/run.js';
+import { runCommand, startServer, type RunningServer, UNREACHABLE_GATEWAY } from '../support/run.js';
 import { isReachable } from '../support/services.js';
 import { createTypeChecker } from '../support/type-check.js';
 import { probeEveryOperation } from './black-box.js';
@@ -76,7 +76,7 @@ describe.each(EXAMPLES)('the %s example, end to end', (example) => {
   it('starts and answers every operation as the spec declares over real HTTP', async () => {
     server = await startServer(process.execPath, ['dist/server.js'], {
       cwd: project,
-      env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET, API_KEYS: API_KEY, RATE_LIMIT_MAX: '100000', DATA_DIR: resolve(project, '.data', 'pglite') },
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET, API_KEYS: API_KEY, RATE_LIMIT_MAX: '100000', DATA_DIR: resolve(project, '.data', 'pglite'), PAYMENT_GATEWAY_URL: UNREACHABLE_GATEWAY },
       readyPath: '/health/live',
     });
     const { model } = buildModel(await loadSpec(exampleSpec(example)));

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, generateExample } from '../support/generated-project.js';
-import { runCommand, startServer, type RunningServer } from '../support/run.js';
+import { runCommand, startServer, type RunningServer, UNREACHABLE_GATEWAY } from '../support/run.js';
 import { isReachable, redisCommand } from '../support/services.js';
 
 /**
@@ -76,7 +76,7 @@ for (const { name, store, available, why } of STORES) {
     it('replays a retry, refuses the key with another body, runs concurrent requests with one key once, and forgets expired keys', async () => {
       if (store === 'postgres') expect(postgresUrl, 'PostgreSQL is not running on 127.0.0.1:5432; start it (pg_ctlcluster 15 main start) and run again').toBeDefined();
       const dataDir = resolve(project, '.data', `idempotency-${store}`);
-      const where = store === 'postgres' ? { DATABASE_URL: postgresUrl, NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production' };
+      const where = store === 'postgres' ? { DATABASE_URL: postgresUrl, NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production', PAYMENT_GATEWAY_URL: UNREACHABLE_GATEWAY };
       const env = { LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000', IDEMPOTENCY_TTL_SECONDS: String(TTL_SECONDS), ...where, ...(store === 'redis' && { REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` }) };
       server = await startServer(process.execPath, ['dist/server.js'], { cwd: project, env, readyPath: '/health/ready' });
       const call = await client(server, 'ada');

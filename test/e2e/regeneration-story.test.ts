@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ecommerceV2 } from '../support/ecommerce-v2.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { buildProject } from '../support/generated-project.js';
-import { runCommand, startServer } from '../support/run.js';
+import { runCommand, startServer, UNREACHABLE_GATEWAY } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
 
 /**
@@ -91,7 +91,7 @@ async function call(baseUrl: string, method: string, path: string, body?: unknow
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const serverEnv = { LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000', DATA_DIR: join(PROJECT, '.data', 'story'), NODE_ENV: 'production' };
+const serverEnv = { LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000', DATA_DIR: join(PROJECT, '.data', 'story'), NODE_ENV: 'production', PAYMENT_GATEWAY_URL: UNREACHABLE_GATEWAY };
 
 async function edit(path: string, change: (text: string) => string): Promise<void> {
   const file = join(PROJECT, path);

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, generateExample, generateFixture } from '../support/generated-project.js';
-import { runCommand, startServer, type RunningServer } from '../support/run.js';
+import { runCommand, startServer, type RunningServer, UNREACHABLE_GATEWAY } from '../support/run.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { isReachable } from '../support/services.js';
 
@@ -63,7 +63,7 @@ async function client(server: RunningServer, prefix: string) {
 }
 
 function serverEnv(database: 'embedded' | 'postgres', project: string, dataDir: string): NodeJS.ProcessEnv {
-  const where = database === 'postgres' ? { DATABASE_URL: postgresUrls.get(project), NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production' };
+  const where = database === 'postgres' ? { DATABASE_URL: postgresUrls.get(project), NODE_ENV: 'development' } : { DATA_DIR: dataDir, NODE_ENV: 'production', PAYMENT_GATEWAY_URL: UNREACHABLE_GATEWAY };
   return { LOG_LEVEL: 'info', JWT_SECRET, RATE_LIMIT_MAX: '1000000', ...where };
 }
 

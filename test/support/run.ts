@@ -78,3 +78,10 @@ export async function startServer(command: string, args: string[], options: { cw
       }),
   };
 }
+
+/**
+ * The e-commerce example's payment gateway for a server started in production mode, which requires its
+ * URL: a local port nothing listens on, so a card payment fails fast with `payment_gateway_unavailable`
+ * (test/e2e/crud-scenario.test.ts tries the gateway itself, with a stand-in that answers).
+ */
+export const UNREACHABLE_GATEWAY = 'http://127.0.0.1:9/';
