@@ -19,11 +19,7 @@ export interface DomainRulesView {
 
 /** The function a service calls after a trigger (`onOrderCreated`, `onOrderCancelled`), when the model declares reactions to it. */
 export function reactionHook(domain: DomainModel | undefined, trigger: ReactionTrigger): string | undefined {
-  if (!domain?.reactions.some((r) => sameTrigger(r.trigger, trigger))) return undefined;
-  const entity = domain.entities.find((e) => e.names.original === trigger.entity);
-  const transition = entity?.stateMachine?.transitions.find((t) => t.names.original === trigger.on);
-  if (transition?.event !== undefined) return `on${pascalCase(transition.event)}`;
-  return `on${pascalCase(trigger.entity)}${pascalCase(trigger.on)}`;
+  return domain?.reactions.some((r) => sameTrigger(r.trigger, trigger)) ? hookName('on', domain, trigger) : undefined;
 }
 
 /**
@@ -31,11 +27,14 @@ export function reactionHook(domain: DomainModel | undefined, trigger: ReactionT
  * declares gateway calls that follow it. It returns the record as the outcomes left it.
  */
 export function afterHook(domain: DomainModel | undefined, trigger: ReactionTrigger): string | undefined {
-  if (!domain?.gatewayCalls.some((c) => sameTrigger(c.trigger, trigger))) return undefined;
+  return domain?.gatewayCalls.some((c) => sameTrigger(c.trigger, trigger)) ? hookName('after', domain, trigger) : undefined;
+}
+
+/** `on` or `after`, then the transition's event (`PaymentSucceeded`), else the entity and trigger (`OrderCreated`). */
+function hookName(prefix: string, domain: DomainModel, trigger: ReactionTrigger): string {
   const entity = domain.entities.find((e) => e.names.original === trigger.entity);
   const transition = entity?.stateMachine?.transitions.find((t) => t.names.original === trigger.on);
-  if (transition?.event !== undefined) return `after${pascalCase(transition.event)}`;
-  return `after${pascalCase(trigger.entity)}${pascalCase(trigger.on)}`;
+  return `${prefix}${transition?.event !== undefined ? pascalCase(transition.event) : `${pascalCase(trigger.entity)}${pascalCase(trigger.on)}`}`;
 }
 
 /** The function a service calls for a new entity of this kind, when the model declares checks on it. */
