@@ -134,6 +134,23 @@ export function violations(entity: Entity, sample: SampleField[]): Violation[] {
   return found;
 }
 
+/**
+ * A sample that keeps the invariants: optional fields empty where they may be, filled only where an
+ * invariant needs them (`method != 'card' or cardToken != null`); undefined when no value fits a field.
+ */
+export function invariantSample(entity: Entity, valueObjects: Map<string, ValueObject>): SampleField[] | undefined {
+  const empty = sampleFields(entity.fields, valueObjects);
+  if (!empty || sampleSatisfiesInvariants(entity, empty)) return empty;
+  const filled = sampleFields(entity.fields, valueObjects, true);
+  if (!filled || !sampleSatisfiesInvariants(entity, filled)) return empty;
+  let sample = filled;
+  for (const field of entity.fields.filter((f) => !f.required && f.default === undefined)) {
+    const emptied = sample.map((f) => (f.name === field.names.camel ? { ...f, value: null, code: 'null' } : f));
+    if (sampleSatisfiesInvariants(entity, emptied)) sample = emptied;
+  }
+  return sample;
+}
+
 export function sampleSatisfiesInvariants(entity: Entity, sample: SampleField[]): boolean {
   const values = Object.fromEntries(sample.map((f) => [f.name, f.value]));
   return entity.invariants.every((i) => evaluate(i.expression, values) === true);

@@ -2,7 +2,7 @@ import type { DomainModel, Entity, EntityMethod, Field, Invariant, ValueObject }
 import { creationRuleView, type CreationRuleView } from './policies/policy-views.js';
 import { evaluate, fieldsOf, toTypeScript } from '../model/domain/expression.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
-import { sampleFields, sampleSatisfiesInvariants, violations, type SampleField } from './domain-samples.js';
+import { invariantSample, sampleSatisfiesInvariants, violations, type SampleField } from './domain-samples.js';
 import { roomyValues } from './effects/test-setup.js';
 import { compilePattern } from '../model/pattern.js';
 
@@ -132,8 +132,8 @@ export function buildDomainViews(domain: DomainModel): { entities: EntityView[];
 
 function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObjectByName: Map<string, ValueObject>): EntityView {
   const className = entity.names.pascal;
-  // Optional fields empty first; filled where an invariant needs them.
-  const usableSample = [sampleFields(entity.fields, valueObjectByName), sampleFields(entity.fields, valueObjectByName, true)].find((sample) => sample && sampleSatisfiesInvariants(entity, sample));
+  const sample = invariantSample(entity, valueObjectByName);
+  const usableSample = sample && sampleSatisfiesInvariants(entity, sample) ? sample : undefined;
   const relationSamples = entity.relations
     .filter((r) => r.column !== undefined)
     .map((r) => `${r.names.camel}Id: ${entityByName.get(r.target)?.identity === 'serial' ? '1' : "'3fa85f64-5717-4562-b3fc-2c963f66afa6'"}`);

@@ -2,7 +2,7 @@ import type { Column, RelationalSchema, Table } from '../model/domain/relational
 import { plural } from '../model/domain/build-domain.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
-import { sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
+import { invariantSample, sampleFields, sampleSatisfiesInvariants, sampleValue } from './domain-samples.js';
 import { patternTester } from '../model/pattern.js';
 import { spelledPatternText } from './pattern-sample.js';
 import { deleteRefusalsView, repositoryAccessView, type DeleteRefusalsView, type RepositoryAccessView } from './policies/policy-views.js';
@@ -148,7 +148,7 @@ function sampleViews(domain: DomainModel): Pick<PersistenceView, 'samples' | 'sa
   const inputs = new Map<string, string>();
   const reasons = new Map<string, string>();
   for (const entity of domain.entities) {
-    const fields = sampleFields(entity.fields, valueObjects);
+    const fields = invariantSample(entity, valueObjects);
     if (!fields) {
       reasons.set(entity.names.original, 'no value fits one of its fields');
       continue;

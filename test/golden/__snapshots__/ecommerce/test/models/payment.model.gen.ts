@@ -13,7 +13,7 @@ describe('Payment (domain model)', () => {
     currency: 'sam',
     method: 'card',
     status: 'pending',
-    failureReason: 'sample',
+    failureReason: null,
     cardToken: 'sample',
     orderId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });

@@ -11,6 +11,8 @@ import { Order } from '../../src/models/order.entity.js';
 import type { NewOrder } from '../../src/models/order.entity.gen.js';
 import { OrderItem } from '../../src/models/order-item.entity.js';
 import type { NewOrderItem } from '../../src/models/order-item.entity.gen.js';
+import { Payment } from '../../src/models/payment.entity.js';
+import type { NewPayment } from '../../src/models/payment.entity.gen.js';
 import { Address } from '../../src/models/address.value.js';
 
 let sequence = 0;
@@ -20,11 +22,6 @@ export function next(): number {
   sequence += 1;
   return sequence;
 }
-
-/*
- * No sample of these, so none of their repository tests and none of the API tests that need one:
- * - Payment: its sample values break one of its invariants.
- */
 
 /** Stores a valid Product; `overrides` change its fields. */
 export async function sampleProduct(repositories: Repositories, overrides: Partial<NewProduct> = {}): Promise<Product> {
@@ -101,5 +98,22 @@ export async function sampleOrderItem(
   const product = await sampleProduct(repositories);
   return repositories.orderItems.insert(
     OrderItem.create({ quantity: 1, unitPriceCents: 0, orderId: order.id, productId: product.id, ...overrides }),
+  );
+}
+
+/** Stores a valid Payment, with the records it needs; `overrides` change its fields. */
+export async function samplePayment(repositories: Repositories, overrides: Partial<NewPayment> = {}): Promise<Payment> {
+  const order = await sampleOrder(repositories);
+  return repositories.payments.insert(
+    Payment.create({
+      amountCents: 1,
+      currency: 'sam',
+      method: 'card',
+      status: 'pending',
+      failureReason: null,
+      cardToken: 'sample',
+      orderId: order.id,
+      ...overrides,
+    }),
   );
 }
