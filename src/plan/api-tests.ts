@@ -1,4 +1,4 @@
-import { createSetup, type CreateSetup } from './effects/test-setup.js';
+import { createSetup, holdingValues, type CreateSetup } from './effects/test-setup.js';
 import { evaluate, fieldsOf } from '../model/domain/expression.js';
 import { rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
@@ -1439,12 +1439,51 @@ class TestFile {
         if (reader) lines.push(`${this.call(reader.op, 404, reader.url)};`);
         else lines.push(`${this.call(op, 404, url)};`);
         cases.push({ title: stringLiteral(`deletes ${article(entity.names.original)}, which is then gone`), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
+        cases.push(...this.refusalCases(op, entity, creator, url));
       }
     }
     const missing = this.missingAddress(op, entity);
     if (missing) cases.push({ title: stringLiteral('answers 404 for an unknown id'), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
     if (cases.length === 0) return typeof creator === 'string' ? creator : 'no request could address an entity';
     return cases;
+  }
+
+  /**
+   * Each delete refusal of the model (`deleteRefusedWhile`), tried over HTTP: a record that holds the
+   * entity as the refusal says (an open order of the customer, reserved stock of the product) makes the
+   * delete answer 409 with the design's code.
+   */
+  private refusalCases(op: Bound, entity: Entity, creator: Creator, url: string): ApiTestCase[] {
+    const id = outputPropertyOf(creator.shape, 'id');
+    if (!id) return [];
+    return entity.deleteRefusals.flatMap((refusal): ApiTestCase[] => {
+      const target = this.ctx.entities.get(refusal.target);
+      const values = target && holdingValues(target, refusal.where?.expression);
+      const back = target?.relations.find((r) => r.column !== undefined && `${r.names.camel}Id` === refusal.reference);
+      const unique = target !== undefined && back !== undefined && (target.fields.some((f) => f.unique && f.names.original === back.names.original) || target.indexes.some((i) => i.unique && i.fields.length === 1 && i.fields[0] === back.names.original));
+      const stateField = target?.stateMachine?.field;
+      if (!target || !values || !this.ctx.sampled.has(target.names.pascal) || (unique && stateField !== undefined && stateField in values)) {
+        this.omit(op, `no test of the refusal ${refusal.code}: no stored ${refusal.target} could be made to hold it${refusal.where ? ` (${refusal.where.source})` : ''}`);
+        return [];
+      }
+      const sample = `sample${target.names.pascal}`;
+      this.samples.add(sample);
+      const entries = Object.entries(values).map(([property, value]) => `${propertyKey(property)}: ${typeof value === 'string' ? stringLiteral(value) : String(value)}`);
+      const reference = `${refusal.reference}: ${access('created', id)}`;
+      const repository = `api.repositories.${repositoryProperty(target)}`;
+      // A record the entity has exactly one of (its inventory, made by a reaction) is changed, not added.
+      const hold = unique
+        ? [`const holder = (await ${repository}.findOne({ ${reference} })) ?? (await ${sample}(api.repositories, { ${reference} }));`, `holder.update({ ${entries.join(', ')} });`, `await ${repository}.update(holder);`]
+        : [`await ${sample}(api.repositories, { ${[reference, ...entries].join(', ')} });`];
+      const status = this.declares(op, 409) ? 409 : 400;
+      return [
+        {
+          title: stringLiteral(`refuses the delete with ${status} ${refusal.code} while ${refusal.relation}${refusal.where ? ` where ${refusal.where.source}` : ''} hold it`),
+          skipIf: this.skipIf([creator.bound, op]),
+          body: [`const created = await ${creator.helper}();`, ...hold, `const refused = ${this.call(op, status, url)};`, `expect(JSON.stringify(refused)).toContain(${stringLiteral(JSON.stringify(refusal.code))});`].join('\n'),
+        },
+      ];
+    });
   }
 
   /** A transition: allowed from a state it starts from (200, the new state), refused from one it does not (409). */

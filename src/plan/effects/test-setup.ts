@@ -5,7 +5,7 @@
  * reserve). Solved at generation time by evaluating the parsed rules over the request the test sends;
  * a rule these simple solutions do not cover leaves the test as it was (it then fails and shows it).
  */
-import { evaluate, type Expression } from '../../model/domain/expression.js';
+import { evaluate, fieldsOf, type Expression } from '../../model/domain/expression.js';
 import type { DomainModel, Entity, Field } from '../../model/domain/types.js';
 import { patternTester } from '../../model/pattern.js';
 import { fitLength, STRING_CANDIDATES } from '../domain-samples.js';
@@ -215,4 +215,40 @@ export function roomyValues(target: Entity, change: (state: Record<string, unkno
   const found = combine(0, {});
   if (!found) return undefined;
   return Object.fromEntries(numeric.map((f) => [f.names.camel, found[f.names.original] as number]));
+}
+
+/**
+ * Values of a record under which `condition` holds and its own rules too (a delete refusal's `where`:
+ * an order `status in ['pending', ...]`, stock `reserved > 0`): the literals the condition compares its
+ * fields with, then its numeric fields tried at small and roomy amounts. Undefined when none is found.
+ */
+export function holdingValues(target: Entity, condition: Expression | undefined): Record<string, unknown> | undefined {
+  const fixed: Record<string, unknown> = {};
+  for (const part of condition ? conjuncts(condition) : []) {
+    if (part.kind !== 'binary' || part.left.kind !== 'field' || part.left.name.includes('.')) continue;
+    if (part.operator === '==' && part.right.kind === 'literal') fixed[part.left.name] = part.right.value;
+    if (part.operator === 'in' && part.right.kind === 'list' && part.right.items[0]?.kind === 'literal') fixed[part.left.name] = part.right.items[0].value;
+  }
+  // The numbers the condition reads, and those its invariants tie to them (`reserved <= onHand`).
+  const named = new Set(condition ? fieldsOf(condition) : []);
+  for (const invariant of target.invariants) {
+    const fields = fieldsOf(invariant.expression);
+    if ([...fields].some((name) => named.has(name))) for (const name of fields) named.add(name);
+  }
+  const numeric = target.fields.filter((f) => (f.type === 'integer' || f.type === 'number') && named.has(f.names.original) && !(f.names.original in fixed)).slice(0, 3);
+  const candidates = numeric.map((f) => [...new Set([typeof f.default === 'number' ? f.default : (f.constraints.min ?? 0), 1, 10, 100])]);
+  const holds = (state: Record<string, unknown>) =>
+    (condition === undefined || evaluate(condition, state) === true) && target.invariants.every((i) => fieldsOf(i.expression).size === 0 || [...fieldsOf(i.expression)].some((name) => !(name in state)) || evaluate(i.expression, state) === true);
+  const combine = (index: number, state: Record<string, unknown>): Record<string, unknown> | undefined => {
+    if (index === numeric.length) return holds(state) ? state : undefined;
+    const field = numeric[index] as (typeof numeric)[number];
+    for (const value of candidates[index] ?? []) {
+      const found = combine(index + 1, { ...state, [field.names.original]: value });
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = combine(0, fixed);
+  if (!found) return undefined;
+  return Object.fromEntries(Object.entries(found).map(([name, value]) => [target.fields.find((f) => f.names.original === name)?.names.camel ?? name, value]));
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden, type Json } from '../support/api-client.js';
-import { next } from '../support/samples.gen.js';
+import { next, sampleOrder } from '../support/samples.gen.js';
 import { ANOTHER_CALLER } from '../support/contract-client.js';
 import { CustomersService } from '../../src/services/customers.service.js';
 
@@ -181,6 +181,17 @@ describe('customers: the implemented operations over HTTP', () => {
         const created = await createCustomer();
         await api.call(204, 'deleteCustomer', { url: `/api/v1/customers/${encodeURIComponent(created.id)}` });
         await api.call(404, 'getCustomer', { url: `/api/v1/customers/${encodeURIComponent(created.id)}` });
+      },
+    );
+    it.skipIf(overridden(CustomersService, 'createCustomer', 'deleteCustomer'))(
+      "refuses the delete with 409 CUSTOMER_HAS_OPEN_ORDERS while orders where status in ['pending', 'paid', 'shipped'] hold it",
+      async () => {
+        const created = await createCustomer();
+        await sampleOrder(api.repositories, { customerId: created.id, status: 'pending' });
+        const refused = await api.call(409, 'deleteCustomer', {
+          url: `/api/v1/customers/${encodeURIComponent(created.id)}`,
+        });
+        expect(JSON.stringify(refused)).toContain('"CUSTOMER_HAS_OPEN_ORDERS"');
       },
     );
     it.skipIf(overridden(CustomersService, 'deleteCustomer'))('answers 404 for an unknown id', async () => {

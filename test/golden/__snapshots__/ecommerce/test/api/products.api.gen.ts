@@ -2,7 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden, type Json } from '../support/api-client.js';
-import { next } from '../support/samples.gen.js';
+import { next, sampleInventoryItem } from '../support/samples.gen.js';
 import { ProductsService } from '../../src/services/products.service.js';
 
 /**
@@ -108,6 +108,21 @@ describe('products: the implemented operations over HTTP', () => {
         const created = await createProduct();
         await api.call(204, 'deleteProduct', { url: `/api/v1/products/${encodeURIComponent(created.id)}` });
         await api.call(404, 'getProduct', { url: `/api/v1/products/${encodeURIComponent(created.id)}` });
+      },
+    );
+    it.skipIf(overridden(ProductsService, 'createProduct', 'deleteProduct'))(
+      'refuses the delete with 409 PRODUCT_HAS_RESERVED_STOCK while inventory where reserved > 0 hold it',
+      async () => {
+        const created = await createProduct();
+        const holder =
+          (await api.repositories.inventoryItems.findOne({ productId: created.id })) ??
+          (await sampleInventoryItem(api.repositories, { productId: created.id }));
+        holder.update({ onHand: 1, reserved: 1 });
+        await api.repositories.inventoryItems.update(holder);
+        const refused = await api.call(409, 'deleteProduct', {
+          url: `/api/v1/products/${encodeURIComponent(created.id)}`,
+        });
+        expect(JSON.stringify(refused)).toContain('"PRODUCT_HAS_RESERVED_STOCK"');
       },
     );
     it.skipIf(overridden(ProductsService, 'deleteProduct'))('answers 404 for an unknown id', async () => {
