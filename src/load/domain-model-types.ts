@@ -100,8 +100,18 @@ export interface EntityDocument {
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
   deleteRefusedWhile?: DeleteRefusalDocument[];
+  changesRefusedWhile?: ChangeRefusalDocument[];
   methods?: Record<string, MethodDocument>;
   checks?: CheckDocument[];
+}
+
+/** Updates and deletes of a row refused while a condition on the row holds (`builtIn`), with the design's error code. */
+export interface ChangeRefusalDocument {
+  when: string;
+  code: string;
+  message?: string;
+  /** Which changes are refused; default both. */
+  refuses?: ('update' | 'delete')[];
 }
 
 /** A delete refused while related records match (`orders` with `status in ['pending', 'paid']`), with the design's error code. */
@@ -214,6 +224,7 @@ export interface OverlayEntityDocument {
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
   deleteRefusedWhile?: DeleteRefusalDocument[];
+  changesRefusedWhile?: ChangeRefusalDocument[];
   methods?: Record<string, MethodDocument>;
   checks?: CheckDocument[];
 }

@@ -1,6 +1,6 @@
 import type { CrudModel, CrudOperation, FilterMapping, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { fieldsOf, type Expression } from '../model/domain/expression.js';
-import { alternativesOf, ownerProperty, ruleFor } from '../model/domain/policies.js';
+import { alternativesOf, changeRefusalsOf, ownerProperty, ruleFor } from '../model/domain/policies.js';
 import { plural } from '../model/domain/build-domain.js';
 import { policyToPredicate } from './policies/compile-policy.js';
 import type { DomainModel, Entity } from '../model/domain/types.js';
@@ -309,8 +309,8 @@ class MethodWriter {
       case 'update':
         return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
       case 'delete': {
-        // A state the model refuses deletes in is checked on the loaded entity.
-        const guard = this.entity.stateMachine?.deletableIn ? [`${this.variable}.assertDeletable();`] : [];
+        // A state the model refuses deletes in, or a condition of its changesRefusedWhile, is checked on the loaded entity.
+        const guard = this.entity.stateMachine?.deletableIn || changeRefusalsOf(this.entity, 'delete').length > 0 ? [`${this.variable}.assertDeletable();`] : [];
         if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable}${this.noteOf(this.entity)});`].join('\n');
         return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()}${this.noteOf(this.entity)});`].join('\n');
       }

@@ -6,7 +6,7 @@ import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
 import { attachChecks, attachMethods, buildReactions } from './effects.js';
-import { attachDeleteRefusals, attachPolicies } from './policies.js';
+import { attachChangeRefusals, attachDeleteRefusals, attachPolicies } from './policies.js';
 import { buildSignIn } from './sign-in.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
@@ -139,6 +139,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       computed: buildComputed(entity, owner, known, indexable, report),
       policies: undefined,
       deleteRefusals: [],
+      changeRefusals: [],
       methods: [],
       checks: [],
       description: entity.description ?? '',
@@ -146,6 +147,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   });
   attachPolicies(entities, document.entities, (message, path) => report('SCF018', message, path));
   attachDeleteRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
+  attachChangeRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
   attachMethods(entities, document.entities, (message, path) => report('SCF019', message, path));
   attachChecks(entities, document.entities, (message, path) => report('SCF019', message, path));
   const reactions = buildReactions(entities, document.reactions ?? [], (message, path) => report('SCF019', message, path));

@@ -135,6 +135,8 @@ export interface Entity {
   policies: Policies | undefined;
   /** Deletes refused while related records match (`deleteRefusedWhile`), each with the design's code. */
   deleteRefusals: DeleteRefusal[];
+  /** Updates and deletes refused while a condition on the row holds (`changesRefusedWhile`), each with the design's code. */
+  changeRefusals: ChangeRefusal[];
   /** Named changes of fields with parameters (`reserve(quantity)`), for reactions and hand-written code. */
   methods: EntityMethod[];
   /** Rules over a new row and the rows it refers to, checked in the transaction that creates it. */
@@ -206,6 +208,15 @@ export interface DeleteRefusal {
   reference: string;
   /** Which related records count (none: any). */
   where: PolicyRule | undefined;
+  code: string;
+  message: string;
+}
+
+export interface ChangeRefusal {
+  /** The condition on the row as stored (the invariant language: its fields, `id`, timestamps). */
+  when: PolicyRule;
+  /** The changes refused while it holds. */
+  refuses: ('update' | 'delete')[];
   code: string;
   message: string;
 }

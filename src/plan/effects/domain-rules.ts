@@ -37,8 +37,8 @@ export function checkHook(entity: Entity): string | undefined {
  */
 export function ruleErrorsOf(domain: DomainModel | undefined): { violation: boolean; conflict: boolean; codedInvariants: boolean } {
   const invariants = (domain?.entities ?? []).flatMap((e) => e.invariants.flatMap((i) => (i.violation ? [i.violation.status] : [])));
-  // A delete refused while related records hold the entity is a conflict with the design's code too.
-  const statuses = [...invariants, ...(domain?.entities ?? []).flatMap((e) => [...e.checks.map((c) => c.status), ...e.deleteRefusals.map(() => 409 as const)])];
+  // A delete refused while related records hold the entity, or a change while the row is in a refused condition, is a conflict with the design's code too.
+  const statuses = [...invariants, ...(domain?.entities ?? []).flatMap((e) => [...e.checks.map((c) => c.status), ...[...e.deleteRefusals, ...e.changeRefusals].map(() => 409 as const)])];
   return { violation: statuses.includes(422), conflict: statuses.includes(409), codedInvariants: invariants.length > 0 };
 }
 
