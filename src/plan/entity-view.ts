@@ -244,7 +244,8 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         stamp: entity.fields.some((f) => f.type === 'datetime' && f.names.camel === `${camelCase(t.to)}At`) ? `${camelCase(t.to)}At: new Date(), ` : '',
       })),
     },
-    computed: entity.computed.map((c) => ({
+    // A value relative to the caller has no getter: the response mappers compute it with the request's caller.
+    computed: entity.computed.filter((c) => !c.readsCaller).map((c) => ({
       name: c.names.camel,
       type: c.type === 'boolean' ? 'boolean' : 'number',
       expression: toTypeScript(c.expression, (field) => `this.props.${field}`),

@@ -34,7 +34,8 @@ function rowNames(entity: Entity): Set<string> {
   return new Set([
     'id',
     ...entity.fields.map((f) => f.names.original),
-    ...entity.computed.map((c) => c.names.original),
+    // A value relative to the caller (computed per response) is nothing an effect can read.
+    ...entity.computed.filter((c) => !c.readsCaller).map((c) => c.names.original),
     ...entity.relations.filter((r) => r.column !== undefined).map((r) => r.names.original),
     ...(entity.timestamps ? ['createdAt', 'updatedAt'] : []),
   ]);
@@ -101,7 +102,7 @@ export function attachChecks(entities: Entity[], documents: Readonly<Record<stri
       const relations: string[] = [];
       let valid = true;
       for (const name of fieldsOf(expression)) {
-        if (!name.includes('.') && entity.computed.some((c) => c.names.original === name)) continue;
+        if (!name.includes('.') && entity.computed.some((c) => c.names.original === name && !c.readsCaller)) continue;
         const resolved = resolvePath(name, entity, byName);
         if (typeof resolved === 'string') {
           report(`${what}: ${resolved}`, path);

@@ -166,6 +166,23 @@ export function attachChangeRefusals(entities: Entity[], documents: Readonly<Rec
   }
 }
 
+/**
+ * Checks the computed values that read the caller (`current: { type: boolean, value: id == auth.claims.sid }`):
+ * each is a condition of the policy language over the row's own fields, compiled into the response mappers.
+ */
+export function checkCallerComputed(entities: Entity[], report: Report): void {
+  const byName = new Map(entities.map((e) => [e.names.original, e]));
+  for (const entity of entities) {
+    for (const computed of entity.computed.filter((c) => c.readsCaller)) {
+      const path = ['entities', entity.names.original, 'computed', computed.names.original, 'value'];
+      const problems = [...fieldsOf(computed.expression)].some((name) => name.includes('.'))
+        ? ['a value relative to the caller compares the row\'s own fields, not those of related rows']
+        : checkRule(computed.expression, entity, byName, false);
+      for (const problem of problems) report(`computed value "${computed.names.original}" of ${entity.names.original}: ${problem}`, path);
+    }
+  }
+}
+
 /** The entity's refusals of an action (`update`, `delete`) while a condition on the row holds. */
 export function changeRefusalsOf(entity: Entity | undefined, action: 'update' | 'delete'): ChangeRefusal[] {
   return (entity?.changeRefusals ?? []).filter((refusal) => refusal.refuses.includes(action));

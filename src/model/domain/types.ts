@@ -232,6 +232,11 @@ export interface Computed {
   expression: Expression;
   source: string;
   description: string;
+  /**
+   * The value reads the caller (`id == auth.claims.sid`): no getter of the entity, but a value of each
+   * response, computed by its mapper with the request's caller (a condition of the policy language).
+   */
+  readsCaller: boolean;
 }
 
 export interface ValueObject {
