@@ -13,8 +13,10 @@ export interface DomainModelDocument {
  * `{ on: Order.created, forEach: items, target: product.inventory, call: reserve, with: { quantity: quantity } }`.
  */
 export interface ReactionDocument {
-  /** `<Entity>.created`, `<Entity>.<transition>`, or the event a transition raises (`PaymentSucceeded`). */
+  /** `<Entity>.created`, `<Entity>.updated`, `<Entity>.<transition>`, or the event a transition raises (`PaymentSucceeded`). */
   on: string;
+  /** For `<Entity>.updated`: the condition on the changed entity the update makes hold (`status == 'suspended'`). */
+  when?: string;
   /** A one-to-many relation of the changed entity: the reaction runs once per related record. */
   forEach?: string;
   /** Which of those records (a condition over the record, without the caller). */

@@ -1,5 +1,5 @@
 import { createSetup, type CreateSetup } from './effects/test-setup.js';
-import { fieldsOf } from '../model/domain/expression.js';
+import { evaluate, fieldsOf } from '../model/domain/expression.js';
 import { rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
 import { bindsIdToCaller, ownerFilter } from './crud-code.js';
@@ -1199,6 +1199,7 @@ class TestFile {
       lines.push(...audited);
       const title = `${op.crud.kind === 'update' ? `changes only the fields it is sent (${change.what})` : `replaces the fields of ${article(entity.names.original)}`}${audited.length > 0 ? ', keeping the change in the audit log' : ''}`;
       cases.push({ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
+      if (op.crud.kind === 'update') cases.push(...this.updateReactionCases(op, entity, creator, url));
 
       if (op.crud.versionProperty && versionExpression.current && !this.declares(op, 409)) {
         this.omit(op, 'no stale-version test: the spec declares no 409 with a body for it, which the contract check requires');
@@ -1224,6 +1225,61 @@ class TestFile {
     }
     if (cases.length === 0) return typeof creator === 'string' ? creator : 'no valid request body could be derived';
     return cases;
+  }
+
+  /**
+   * The model's reactions to an update that a PATCH can set off (`on: User.updated`, `when: status ==
+   * 'suspended'`, a method called on each related record): a related record is stored, the PATCH sends
+   * the value that makes `when` hold, and the record is read back changed as the method says. Reactions
+   * whose condition, records or effect cannot be derived this way get no test.
+   */
+  private updateReactionCases(op: Bound, entity: Entity, creator: Creator, url: string): ApiTestCase[] {
+    const body = op.body && this.ctx.reader.objectShape(op.body.schema);
+    const id = outputPropertyOf(creator.shape, 'id');
+    if (!body || !id || op.crud.versionProperty) return [];
+    return this.ctx.domain.reactions.flatMap((reaction): ApiTestCase[] => {
+      const { when, forEach, action } = reaction;
+      if (reaction.trigger.entity !== entity.names.original || reaction.trigger.on !== 'updated' || !when || !forEach || action.kind !== 'call' || action.hops.length > 0) return [];
+      const related = this.ctx.entities.get(forEach.entity) as Entity;
+      const method = related.methods.find((m) => m.names.original === action.member);
+      if (!method || method.parameters.length > 0 || !this.ctx.sampled.has(related.names.pascal)) return [];
+      // `when` is `<field> == <literal>`, and the PATCH can send that value.
+      const sides = when.expression.kind === 'binary' && when.expression.operator === '==' ? [when.expression.left, when.expression.right] : [];
+      const fieldSide = sides.find((e) => e.kind === 'field');
+      const literalSide = sides.find((e) => e.kind === 'literal');
+      if (fieldSide?.kind !== 'field' || literalSide?.kind !== 'literal') return [];
+      const binding = op.crud.input.find((i) => i.kind === 'field' && i.conversion === 'none' && entity.fields.find((f) => f.names.camel === i.field)?.names.original === fieldSide.name);
+      const schema = binding && body.properties.get(binding.property);
+      const required = [...body.required].filter((p) => p !== binding?.property);
+      if (!binding || schema === undefined || required.length > 0 || !this.ctx.check(op.body?.schema as JsonSchema, { [binding.property]: literalSide.value })) return [];
+      // The created entity does not meet `when` yet, and the stored record is one the reaction acts on.
+      const field = entity.fields.find((f) => f.names.camel === binding.field) as Field;
+      const current = creator.built.sent.fields.get(field.names.camel) ?? (field.default !== undefined ? { kind: 'literal' as const, value: field.default } : undefined);
+      if (current?.kind !== 'literal' || current.value === literalSide.value) return [];
+      const recordValues = Object.fromEntries(related.fields.map((f) => [f.names.original, f.default ?? (f.required ? undefined : null)]));
+      if (forEach.where && evaluate(forEach.where.expression, recordValues) !== true) return [];
+      // What the method leaves: a stamped time, or a literal.
+      const expectations: string[] = [];
+      for (const assignment of method.assignments) {
+        const e = assignment.expression;
+        if (e.kind === 'field' && e.name === 'now' && !related.fields.some((f) => f.names.original === 'now')) expectations.push(`expect(after.${assignment.property}).toEqual(expect.any(Date));`);
+        else if (e.kind === 'literal') expectations.push(`expect(after.${assignment.property}).toEqual(${JSON.stringify(e.value)});`);
+        else return [];
+      }
+      this.samples.add(`sample${related.names.pascal}`);
+      const named = camelCase(related.names.original, 'record');
+      const record = ['created', 'after', 'api', 'n'].includes(named) || RESERVED_WORDS.has(named) ? `${named}Record` : named;
+      const repository = `api.repositories.${repositoryProperty(related)}`;
+      const lines = [
+        `const created = await ${creator.helper}();`,
+        `const ${record} = await sample${related.names.pascal}(api.repositories, { ${forEach.reference}: ${access('created', id)} });`,
+        `${this.call(op, op.crud.response.status, url, `{ ${propertyKey(binding.property)}: ${JSON.stringify(literalSide.value)} }`)};`,
+        `const after = await ${repository}.getById(${record}.${related.identity === 'serial' ? 'storedId' : 'id'});`,
+        ...expectations,
+      ];
+      const title = `sets off the reaction to an update that makes ${when.source} hold: ${action.member}() on each of its ${forEach.relation}`;
+      return [{ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+    });
   }
 
   /** The entity's current version: from its representation, else from its repository. */

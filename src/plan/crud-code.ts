@@ -50,7 +50,7 @@ export interface ServiceCode {
   };
 }
 
-const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes']);
+const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes', 'before']);
 
 /** A variable for an entity or value object, never a reserved word or one of the method's own names. */
 function variableFor(name: string): string {
@@ -879,7 +879,12 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace', op.kind === 'update' && op.bodyOptional);
-    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`, this.respond('saved')].join('\n');
+    const hook = reactionHook(this.domain, { entity: this.entity.names.original, on: 'updated' });
+    if (!hook) return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`, this.respond('saved')].join('\n');
+    // The model's reactions to an update join it in one transaction; they see the entity as it was before.
+    this.domainRules.add(hook);
+    const lines = [...this.load(), ...this.versionCheck(), `const before = ${v}.toProps();`, `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`];
+    return ['return this.unitOfWork.run(async () => {', ...lines, `await ${hook}(saved, before, this.repositories${this.reactionNote()});`, this.respond('saved'), '});'].join('\n');
   }
 
   /** PUT on a singleton child: replaced when it exists, created (with the parent's id) when not. */

@@ -352,14 +352,17 @@ function methodTest(entity: Entity, method: EntityMethod, sample: SampleField[])
   if (!state) return [];
   const before = { ...base, ...Object.fromEntries(Object.entries(state).map(([camel, value]) => [entity.fields.find((f) => f.names.camel === camel)?.names.original ?? camel, value])) };
   const after = change(before);
-  const text = (entries: readonly (readonly [string, unknown])[]) => entries.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+  // A field stamped with the time of the change (`now`) is expected to hold a date.
+  const stamped = new Set(method.assignments.filter((a) => a.expression.kind === 'field' && a.expression.name === 'now' && !entity.fields.some((f) => f.names.original === 'now')).map((a) => a.property));
+  const text = (entries: readonly (readonly [string, unknown])[], stamp: string) => entries.map(([name, value]) => `${name}: ${stamped.has(name) ? stamp : JSON.stringify(value)}`).join(', ');
+  const from = Object.entries(state).length > 0 ? ` from ${text(Object.entries(state), '')}` : '';
   return [
     {
-      title: stringLiteral(`${method.names.camel}(${Object.values(args).map((v) => JSON.stringify(v)).join(', ')}) from ${text(Object.entries(state))} leaves ${text(after)}`),
+      title: stringLiteral(`${method.names.camel}(${Object.values(args).map((v) => JSON.stringify(v)).join(', ')})${from} leaves ${text(after, 'the time of the change')}`),
       method: method.names.camel,
-      state: text(Object.entries(state)),
+      state: text(Object.entries(state), ''),
       args: method.parameters.map((p) => JSON.stringify(args[p.names.original])).join(', '),
-      expected: text(after),
+      expected: text(after, 'expect.any(Date)'),
     },
   ];
 }
@@ -377,7 +380,10 @@ function methodView(entity: Entity, method: EntityMethod): EntityView['methods']
     const computed = entity.computed.find((c) => c.names.original === name);
     if (computed) return `this.${computed.names.camel}`;
     const relation = entity.relations.find((r) => r.names.original === name && r.column !== undefined);
-    return `this.props.${relation ? `${relation.names.camel}Id` : (entity.fields.find((f) => f.names.original === name)?.names.camel ?? name)}`;
+    const field = entity.fields.find((f) => f.names.original === name);
+    // `revokedAt: now` stamps the time of the change (the model allows `now` alone, for a datetime field).
+    if (name === 'now' && !field) return 'new Date()';
+    return `this.props.${relation ? `${relation.names.camel}Id` : (field?.names.camel ?? name)}`;
   };
   const assignments = method.assignments.map((a) => `${a.property}: ${toTypeScript(a.expression, access)}`);
   const summary = method.assignments.map((a) => `${a.property} = ${a.source}`).join(', ');

@@ -171,10 +171,10 @@ export type RelationHop =
   /** `unique`: the back-reference is unique, so there is exactly one (a missing one is a conflict). */
   | { kind: 'one-to-many'; relation: string; from: string; to: string; reference: string; unique: boolean };
 
-/** What starts a reaction: an entity created, or one of its transitions. */
+/** What starts a reaction: an entity created, updated (PUT, PATCH), or one of its transitions. */
 export interface ReactionTrigger {
   entity: string;
-  /** `created`, or a transition's name. */
+  /** `created`, `updated`, or a transition's name. */
   on: string;
 }
 
@@ -182,6 +182,8 @@ export interface Reaction {
   /** As the model writes it (`Order.created`, `PaymentSucceeded`), for messages and comments. */
   source: string;
   trigger: ReactionTrigger;
+  /** For an update: the condition on the changed entity the update makes hold (it did not before, it does after). */
+  when: PolicyRule | undefined;
   /** A one-to-many relation of the changed entity the reaction runs over, and which of its records. */
   forEach: { relation: string; entity: string; reference: string; where: PolicyRule | undefined } | undefined;
   action:

@@ -136,7 +136,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
 function declaredEffects(domain: DomainModel, entity: Entity, bound: CrudOperation): { reactions: string[]; checks: string[]; words: string[]; stateCheck: boolean; answers: { status: number; code: string }[] } {
   const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
   const transition = bound.kind === 'action' ? entity.stateMachine?.transitions.find((t) => t.names.original === bound.transition || t.names.camel === bound.transition) : undefined;
-  const start = bound.kind === 'create' ? 'created' : transition?.names.original;
+  const start = bound.kind === 'create' ? 'created' : bound.kind === 'update' || (bound.kind === 'replace' && !bound.singleton) ? 'updated' : transition?.names.original;
   const changed = new Set<string>(['create', 'replace', 'update', 'action'].includes(bound.kind) ? [entity.names.original] : []);
   const created = bound.kind === 'create' ? [entity, ...bound.childInputs.flatMap((c) => byName.get(c.entity) ?? [])] : [];
   const reactions: Reaction[] = [];
