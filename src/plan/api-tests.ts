@@ -1,6 +1,8 @@
 import { createSetup, type CreateSetup } from './effects/test-setup.js';
+import { refusalStates } from './entity-view.js';
+import { sampleFields } from './domain-samples.js';
 import { evaluate, fieldsOf } from '../model/domain/expression.js';
-import { rolesIn, ruleFor } from '../model/domain/policies.js';
+import { changeRefusalsOf, rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
 import { bindsIdToCaller, ownerFilter } from './crud-code.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
@@ -1200,6 +1202,7 @@ class TestFile {
       const title = `${op.crud.kind === 'update' ? `changes only the fields it is sent (${change.what})` : `replaces the fields of ${article(entity.names.original)}`}${audited.length > 0 ? ', keeping the change in the audit log' : ''}`;
       cases.push({ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
       if (op.crud.kind === 'update') cases.push(...this.updateReactionCases(op, entity, creator, url));
+      cases.push(...this.changeRefusalCases(op, entity, 'update', { body: change.body, prelude: [...(change.usesN ? ['const n = next();'] : []), ...this.sampleParents(change.parents)] }));
 
       if (op.crud.versionProperty && versionExpression.current && !this.declares(op, 409)) {
         this.omit(op, 'no stale-version test: the spec declares no 409 with a body for it, which the contract check requires');
@@ -1279,6 +1282,32 @@ class TestFile {
       ];
       const title = `sets off the reaction to an update that makes ${when.source} hold: ${action.member}() on each of its ${forEach.relation}`;
       return [{ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+    });
+  }
+
+  /**
+   * The model's refusals of a change while a condition on the row holds (`changesRefusedWhile`): a record
+   * stored in a state where it holds is refused with 409 and the design's code, and stays as it was.
+   */
+  private changeRefusalCases(op: Bound, entity: Entity, action: 'update' | 'delete', request: { body: string | undefined; prelude: string[] }): ApiTestCase[] {
+    const sample = sampleFields(entity.fields, this.ctx.valueObjects);
+    if (!sample || op.crud.scope || op.crud.singleton || op.crud.idField !== 'id' || op.crud.idParameter === undefined || op.crud.versionProperty || !this.ctx.sampled.has(entity.names.pascal) || !this.declares(op, 409)) return [];
+    return changeRefusalsOf(entity, action).flatMap((refusal): ApiTestCase[] => {
+      const states = refusalStates(entity, refusal, sample);
+      if (!states) return [];
+      this.samples.add(`sample${entity.names.pascal}`);
+      const overrides = Object.entries(states.refused).map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+      const id = entity.identity === 'serial' ? 'stored.storedId' : 'stored.id';
+      const url = this.url(op, (parameter) => (parameter === op.crud.idParameter ? id : 'undefined'));
+      const lines = [
+        `const stored = await sample${entity.names.pascal}(api.repositories, { ${overrides} });`,
+        ...request.prelude,
+        `const refused = ${this.call(op, 409, url, request.body)};`,
+        `expect(JSON.stringify(refused)).toContain(${stringLiteral(JSON.stringify(refusal.code))});`,
+        `expect((await api.repositories.${repositoryProperty(entity)}.getById(${id})).toProps()).toEqual(stored.toProps());`,
+      ];
+      const verb = action === 'delete' ? 'delete' : op.crud.kind === 'replace' ? 'replace' : 'change';
+      return [{ title: stringLiteral(`refuses to ${verb} ${article(entity.names.original)} while ${refusal.when.source}, with 409 ${refusal.code}`), skipIf: this.skipIf([op]), body: lines.join('\n') }];
     });
   }
 
@@ -1465,6 +1494,7 @@ class TestFile {
         cases.push({ title: stringLiteral(`deletes ${article(entity.names.original)}, which is then gone`), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
       }
     }
+    cases.push(...this.changeRefusalCases(op, entity, 'delete', { body: undefined, prelude: [] }));
     const missing = this.missingAddress(op, entity);
     if (missing) cases.push({ title: stringLiteral('answers 404 for an unknown id'), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
     if (cases.length === 0) return typeof creator === 'string' ? creator : 'no request could address an entity';

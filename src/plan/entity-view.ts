@@ -302,6 +302,24 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
  * it reads; none when no such pair keeps the entity valid.
  */
 function refusalTests(entity: Entity, refusal: ChangeRefusal, sample: SampleField[]): EntityView['refusalTests'] {
+  const states = refusalStates(entity, refusal, sample);
+  if (!states) return [];
+  const { refused, allowed } = states;
+  const literal = (state: Record<string, unknown>) => Object.entries(state).map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+  const calls = [...(refusal.refuses.includes('update') ? ['update({})'] : []), ...(refusal.refuses.includes('delete') ? ['assertDeletable()'] : [])];
+  const what = refusal.refuses.join(' and ');
+  return [
+    { title: stringLiteral(`refuses ${what} of ${article(entity.names.pascal)} while ${refusal.when.source} (${refusal.code})`), state: literal(refused), calls, code: stringLiteral(refusal.code) },
+    { title: stringLiteral(`allows ${what} of ${article(entity.names.pascal)} while not ${refusal.when.source}`), state: literal(allowed), calls, code: undefined },
+  ];
+}
+
+/**
+ * Field values (by property) that, set on the sample, make a refusal's condition hold (`refused`) and not
+ * hold (`allowed`), trying the values its condition names on the fields it reads; undefined when no such
+ * pair keeps the entity valid.
+ */
+export function refusalStates(entity: Entity, refusal: ChangeRefusal, sample: SampleField[]): { refused: Record<string, unknown>; allowed: Record<string, unknown> } | undefined {
   const base: Record<string, unknown> = Object.fromEntries(sample.map((f) => [f.name, f.value]));
   const read = [...fieldsOf(refusal.when.expression)].flatMap((name) => entity.fields.filter((f) => f.names.original === name && typeof f.type === 'string'));
   const literals = literalsOf(refusal.when.expression);
@@ -317,14 +335,7 @@ function refusalTests(entity: Entity, refusal: ChangeRefusal, sample: SampleFiel
   const holds = (state: Record<string, unknown>) => evaluate(refusal.when.expression, { ...base, ...state }) === true;
   const refused = states.find((state) => valid(state) && holds(state));
   const allowed = states.find((state) => valid(state) && !holds(state));
-  if (!refused || !allowed) return [];
-  const literal = (state: Record<string, unknown>) => Object.entries(state).map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
-  const calls = [...(refusal.refuses.includes('update') ? ['update({})'] : []), ...(refusal.refuses.includes('delete') ? ['assertDeletable()'] : [])];
-  const what = refusal.refuses.join(' and ');
-  return [
-    { title: stringLiteral(`refuses ${what} of ${article(entity.names.pascal)} while ${refusal.when.source} (${refusal.code})`), state: literal(refused), calls, code: stringLiteral(refusal.code) },
-    { title: stringLiteral(`allows ${what} of ${article(entity.names.pascal)} while not ${refusal.when.source}`), state: literal(allowed), calls, code: undefined },
-  ];
+  return refused && allowed ? { refused, allowed } : undefined;
 }
 
 /** The literal values an expression compares with. */
