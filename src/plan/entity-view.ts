@@ -52,11 +52,13 @@ export interface EntityView {
   ruleErrorClasses: string[];
   /** Updates and deletes refused while a condition on the row holds (`changesRefusedWhile`): `only` names the one action refused, when not both. */
   changeRefusals: { condition: string; text: string; message: string; code: string; only: 'update' | 'delete' | undefined }[];
+  /** Some refusal refuses updates: `update()` checks them first. */
   refusesUpdate: boolean;
   /** Some refusal refuses only one of update and delete: the check takes the action. */
   refusalsByAction: boolean;
-  /** `assertDeletable()` exists: a state guard or a refusal of deletes; what it refuses, for its doc comment. */
+  /** `assertDeletable()` exists: a state guard or a refusal of deletes. */
   checksDeletes: boolean;
+  /** What `assertDeletable()` refuses, for its doc comment. */
   deleteCheckDoc: string;
   /** Declared methods (`reserve(quantity)`): a change of fields computed from the current ones and the arguments. */
   methods: { name: string; parameters: string; doc: string; patch: string }[];
