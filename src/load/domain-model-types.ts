@@ -30,8 +30,10 @@ export interface GatewayOperationDocument {
  * `{ on: Order.created, forEach: items, target: product.inventory, call: reserve, with: { quantity: quantity } }`.
  */
 export interface ReactionDocument {
-  /** `<Entity>.created`, `<Entity>.<transition>`, or the event a transition raises (`PaymentSucceeded`). */
+  /** `<Entity>.created`, `<Entity>.updated`, `<Entity>.<transition>`, or the event a transition raises (`PaymentSucceeded`). */
   on: string;
+  /** For `<Entity>.updated`: the condition on the changed entity the update makes hold (`status == 'suspended'`). */
+  when?: string;
   /** A one-to-many relation of the changed entity: the reaction runs once per related record. */
   forEach?: string;
   /** Which of those records (a condition over the record, without the caller). */
@@ -123,8 +125,18 @@ export interface EntityDocument {
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
   deleteRefusedWhile?: DeleteRefusalDocument[];
+  changesRefusedWhile?: ChangeRefusalDocument[];
   methods?: Record<string, MethodDocument>;
   checks?: CheckDocument[];
+}
+
+/** Updates and deletes of a row refused while a condition on the row holds (`builtIn`), with the design's error code. */
+export interface ChangeRefusalDocument {
+  when: string;
+  code: string;
+  message?: string;
+  /** Which changes are refused; default both. */
+  refuses?: ('update' | 'delete')[];
 }
 
 /** A delete refused while related records match (`orders` with `status in ['pending', 'paid']`), with the design's error code. */
@@ -238,6 +250,7 @@ export interface OverlayEntityDocument {
   computed?: Record<string, ComputedDocument>;
   policies?: PoliciesDocument;
   deleteRefusedWhile?: DeleteRefusalDocument[];
+  changesRefusedWhile?: ChangeRefusalDocument[];
   methods?: Record<string, MethodDocument>;
   checks?: CheckDocument[];
 }

@@ -1,6 +1,8 @@
 import { createSetup, holdingValues, type CreateSetup } from './effects/test-setup.js';
+import { refusalStates } from './entity-view.js';
+import { sampleFields } from './domain-samples.js';
 import { evaluate, fieldsOf } from '../model/domain/expression.js';
-import { rolesIn, ruleFor } from '../model/domain/policies.js';
+import { changeRefusalsOf, rolesIn, ruleFor } from '../model/domain/policies.js';
 import { probeRule } from './policies/policy-tests.js';
 import { bindsIdToCaller, ownerFilter } from './crud-code.js';
 import type { DomainModel, Entity, Field, GatewayCall, ValueObject } from '../model/domain/types.js';
@@ -1231,6 +1233,8 @@ class TestFile {
       lines.push(...audited);
       const title = `${op.crud.kind === 'update' ? `changes only the fields it is sent (${change.what})` : `replaces the fields of ${article(entity.names.original)}`}${audited.length > 0 ? ', keeping the change in the audit log' : ''}`;
       cases.push({ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op, ...(reader ? [reader.op] : [])]), body: lines.join('\n') });
+      if (op.crud.kind === 'update') cases.push(...this.updateReactionCases(op, entity, creator, url));
+      cases.push(...this.changeRefusalCases(op, entity, 'update', { body: change.body, prelude: [...(change.usesN ? ['const n = next();'] : []), ...this.sampleParents(change.parents)] }));
 
       if (op.crud.versionProperty && versionExpression.current && !this.declares(op, 409)) {
         this.omit(op, 'no stale-version test: the spec declares no 409 with a body for it, which the contract check requires');
@@ -1256,6 +1260,87 @@ class TestFile {
     }
     if (cases.length === 0) return typeof creator === 'string' ? creator : 'no valid request body could be derived';
     return cases;
+  }
+
+  /**
+   * The model's reactions to an update that a PATCH can set off (`on: User.updated`, `when: status ==
+   * 'suspended'`, a method called on each related record): a related record is stored, the PATCH sends
+   * the value that makes `when` hold, and the record is read back changed as the method says. Reactions
+   * whose condition, records or effect cannot be derived this way get no test.
+   */
+  private updateReactionCases(op: Bound, entity: Entity, creator: Creator, url: string): ApiTestCase[] {
+    const body = op.body && this.ctx.reader.objectShape(op.body.schema);
+    const id = outputPropertyOf(creator.shape, 'id');
+    if (!body || !id || op.crud.versionProperty) return [];
+    return this.ctx.domain.reactions.flatMap((reaction): ApiTestCase[] => {
+      const { when, forEach, action } = reaction;
+      if (reaction.trigger.entity !== entity.names.original || reaction.trigger.on !== 'updated' || !when || !forEach || action.kind !== 'call' || action.hops.length > 0) return [];
+      const related = this.ctx.entities.get(forEach.entity) as Entity;
+      const method = related.methods.find((m) => m.names.original === action.member);
+      if (!method || method.parameters.length > 0 || !this.ctx.sampled.has(related.names.pascal)) return [];
+      // `when` is `<field> == <literal>`, and the PATCH can send that value.
+      const sides = when.expression.kind === 'binary' && when.expression.operator === '==' ? [when.expression.left, when.expression.right] : [];
+      const fieldSide = sides.find((e) => e.kind === 'field');
+      const literalSide = sides.find((e) => e.kind === 'literal');
+      if (fieldSide?.kind !== 'field' || literalSide?.kind !== 'literal') return [];
+      const binding = op.crud.input.find((i) => i.kind === 'field' && i.conversion === 'none' && entity.fields.find((f) => f.names.camel === i.field)?.names.original === fieldSide.name);
+      const schema = binding && body.properties.get(binding.property);
+      const required = [...body.required].filter((p) => p !== binding?.property);
+      if (!binding || schema === undefined || required.length > 0 || !this.ctx.check(op.body?.schema as JsonSchema, { [binding.property]: literalSide.value })) return [];
+      // The created entity does not meet `when` yet, and the stored record is one the reaction acts on.
+      const field = entity.fields.find((f) => f.names.camel === binding.field) as Field;
+      const current = creator.built.sent.fields.get(field.names.camel) ?? (field.default !== undefined ? { kind: 'literal' as const, value: field.default } : undefined);
+      if (current?.kind !== 'literal' || current.value === literalSide.value) return [];
+      const recordValues = Object.fromEntries(related.fields.map((f) => [f.names.original, f.default ?? (f.required ? undefined : null)]));
+      if (forEach.where && evaluate(forEach.where.expression, recordValues) !== true) return [];
+      // What the method leaves: a stamped time, or a literal.
+      const expectations: string[] = [];
+      for (const assignment of method.assignments) {
+        const e = assignment.expression;
+        if (e.kind === 'field' && e.name === 'now' && !related.fields.some((f) => f.names.original === 'now')) expectations.push(`expect(after.${assignment.property}).toEqual(expect.any(Date));`);
+        else if (e.kind === 'literal') expectations.push(`expect(after.${assignment.property}).toEqual(${JSON.stringify(e.value)});`);
+        else return [];
+      }
+      this.samples.add(`sample${related.names.pascal}`);
+      const named = camelCase(related.names.original, 'record');
+      const record = ['created', 'after', 'api', 'n'].includes(named) || RESERVED_WORDS.has(named) ? `${named}Record` : named;
+      const repository = `api.repositories.${repositoryProperty(related)}`;
+      const lines = [
+        `const created = await ${creator.helper}();`,
+        `const ${record} = await sample${related.names.pascal}(api.repositories, { ${forEach.reference}: ${access('created', id)} });`,
+        `${this.call(op, op.crud.response.status, url, `{ ${propertyKey(binding.property)}: ${JSON.stringify(literalSide.value)} }`)};`,
+        `const after = await ${repository}.getById(${record}.${related.identity === 'serial' ? 'storedId' : 'id'});`,
+        ...expectations,
+      ];
+      const title = `sets off the reaction to an update that makes ${when.source} hold: ${action.member}() on each of its ${forEach.relation}`;
+      return [{ title: stringLiteral(title), skipIf: this.skipIf([creator.bound, op]), body: lines.join('\n') }];
+    });
+  }
+
+  /**
+   * The model's refusals of a change while a condition on the row holds (`changesRefusedWhile`): a record
+   * stored in a state where it holds is refused with 409 and the design's code, and stays as it was.
+   */
+  private changeRefusalCases(op: Bound, entity: Entity, action: 'update' | 'delete', request: { body: string | undefined; prelude: string[] }): ApiTestCase[] {
+    const sample = sampleFields(entity.fields, this.ctx.valueObjects);
+    if (!sample || op.crud.scope || op.crud.singleton || op.crud.idField !== 'id' || op.crud.idParameter === undefined || op.crud.versionProperty || !this.ctx.sampled.has(entity.names.pascal) || !this.declares(op, 409)) return [];
+    return changeRefusalsOf(entity, action).flatMap((refusal): ApiTestCase[] => {
+      const states = refusalStates(entity, refusal, sample);
+      if (!states) return [];
+      this.samples.add(`sample${entity.names.pascal}`);
+      const overrides = Object.entries(states.refused).map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+      const id = entity.identity === 'serial' ? 'stored.storedId' : 'stored.id';
+      const url = this.url(op, (parameter) => (parameter === op.crud.idParameter ? id : 'undefined'));
+      const lines = [
+        `const stored = await sample${entity.names.pascal}(api.repositories, { ${overrides} });`,
+        ...request.prelude,
+        `const refused = ${this.call(op, 409, url, request.body)};`,
+        `expect(JSON.stringify(refused)).toContain(${stringLiteral(JSON.stringify(refusal.code))});`,
+        `expect((await api.repositories.${repositoryProperty(entity)}.getById(${id})).toProps()).toEqual(stored.toProps());`,
+      ];
+      const verb = action === 'delete' ? 'delete' : op.crud.kind === 'replace' ? 'replace' : 'change';
+      return [{ title: stringLiteral(`refuses to ${verb} ${article(entity.names.original)} while ${refusal.when.source}, with 409 ${refusal.code}`), skipIf: this.skipIf([op]), body: lines.join('\n') }];
+    });
   }
 
   /** The entity's current version: from its representation, else from its repository. */
@@ -1442,6 +1527,7 @@ class TestFile {
         cases.push(...this.refusalCases(op, entity, creator, url));
       }
     }
+    cases.push(...this.changeRefusalCases(op, entity, 'delete', { body: undefined, prelude: [] }));
     const missing = this.missingAddress(op, entity);
     if (missing) cases.push({ title: stringLiteral('answers 404 for an unknown id'), skipIf: this.skipIf([op]), body: `${this.call(op, 404, this.url(op, missing))};` });
     if (cases.length === 0) return typeof creator === 'string' ? creator : 'no request could address an entity';

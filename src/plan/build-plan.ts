@@ -74,7 +74,7 @@ export function buildPlan(view: ProjectView, templatePaths: readonly string[], e
     const output = template.replace(/\.hbs$/, '');
     if (DOMAIN_ONLY.test(output) && view.entities.length === 0) continue;
     if (output === CIRCULAR_IMPORTS_RULE_FILE && !view.lint.circularImports) continue;
-    if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access)) continue;
+    if (output === CALLER_MODULE && !view.persistence?.repositories.some((r) => r.access) && view.crud?.mappers.callerImport === undefined) continue;
     if (SIGN_IN_MODULES.has(output) && !view.signIn) continue;
     if (output === CONDITIONS_MODULE && !view.persistence?.repositories.some((r) => r.conditionImports !== '')) continue;
     if (output === DOMAIN_RULES_MODULE && !view.domainRules) continue;

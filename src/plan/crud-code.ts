@@ -1,9 +1,9 @@
 import type { CrudModel, CrudOperation, FilterMapping, InputProperty, LinkSpec, OutputProperty, OutputShape, PageMember, PageValue } from '../model/crud/types.js';
 import { fieldsOf, type Expression } from '../model/domain/expression.js';
-import { alternativesOf, ownerProperty, ruleFor } from '../model/domain/policies.js';
+import { alternativesOf, changeRefusalsOf, ownerProperty, ruleFor } from '../model/domain/policies.js';
 import { plural } from '../model/domain/build-domain.js';
 import { policyToPredicate } from './policies/compile-policy.js';
-import type { DomainModel, Entity } from '../model/domain/types.js';
+import type { Computed, DomainModel, Entity } from '../model/domain/types.js';
 import { camelCase, kebabCase, pascalCase, RESERVED_WORDS, stringLiteral } from '../model/naming.js';
 import { afterHook, checkHook, reactionHook, reactionsTakeNote } from './effects/domain-rules.js';
 import { repositoryProperty } from './persistence-view.js';
@@ -15,6 +15,9 @@ import { repositoryProperty } from './persistence-view.js';
  * literals with their static parts escaped.
  */
 export interface MappersView {
+  /** What mappers of values relative to the caller import from src/models/caller.ts (`Caller`, `claimOf`): the helpers, and the import line. */
+  callerHelpers: string[];
+  callerImport: string | undefined;
   entityImports: { className: string; fileStem: string }[];
   valueObjectImports: { className: string; fileStem: string }[];
   usesComponents: boolean;
@@ -49,7 +52,7 @@ export interface ServiceCode {
   };
 }
 
-const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes']);
+const TAKEN = new Set(['input', 'context', 'body', 'result', 'page', 'size', 'offset', 'query', 'related', 'total', 'saved', 'changes', 'before']);
 
 /** A variable for an entity or value object, never a reserved word or one of the method's own names. */
 function variableFor(name: string): string {
@@ -97,14 +100,19 @@ export function buildMappers(crud: CrudModel, domain: DomainModel, basePath: str
   const entities = new Map(domain.entities.map((e) => [e.names.original, e]));
   const usedEntities = new Set<string>();
   const usedValueObjects = new Set<string>();
+  const callerImports = { caller: new Set<string>() };
+  let readsCaller = false;
   const functions = crud.shapes
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((shape) => {
       (shape.source.kind === 'entity' ? usedEntities : usedValueObjects).add(shape.source.name);
-      return mapperFunction(shape, entities, basePath);
+      readsCaller ||= readsCallerShape(shape);
+      return mapperFunction(shape, entities, basePath, callerImports);
     });
   return {
+    callerHelpers: [...callerImports.caller].sort(),
+    callerImport: readsCaller ? callerImportLine(callerImports.caller) : undefined,
     entityImports: [...usedEntities].sort().map((name) => ({ className: pascalCase(name), fileStem: kebabCase(name, 'entity') })),
     valueObjectImports: [...usedValueObjects].sort().map((name) => ({ className: pascalCase(name), fileStem: kebabCase(name, 'value') })),
     usesComponents: crud.shapes.some((s) => s.component !== undefined),
@@ -116,11 +124,22 @@ export function mapperName(shape: OutputShape): string {
   return `to${shape.name}`;
 }
 
+/** The import of src/models/caller.ts by the mappers: the `Caller` type and the helpers their conditions call. */
+function callerImportLine(helpers: ReadonlySet<string>): string {
+  if (helpers.size === 0) return `import type { Caller } from '../models/caller.js';`;
+  return `import { ${[...helpers].sort().join(', ')}, type Caller } from '../models/caller.js';`;
+}
+
+/** Whether a representation (or one nested in it) shows a value relative to the caller: its mapper then takes the caller. */
+export function readsCallerShape(shape: OutputShape): boolean {
+  return shape.properties.some((p) => p.kind === 'caller' || ((p.kind === 'children' || p.kind === 'value-object') && readsCallerShape(p.shape)));
+}
+
 function childrenOf(shape: OutputShape): Extract<OutputProperty, { kind: 'children' }>[] {
   return shape.properties.filter((p): p is Extract<OutputProperty, { kind: 'children' }> => p.kind === 'children');
 }
 
-function mapperFunction(shape: OutputShape, entities: Map<string, Entity>, basePath: string): string {
+function mapperFunction(shape: OutputShape, entities: Map<string, Entity>, basePath: string, callerImports: { caller: Set<string> }): string {
   const className = pascalCase(shape.source.name);
   const variable = variableFor(shape.source.name);
   const children = childrenOf(shape);
@@ -130,8 +149,9 @@ function mapperFunction(shape: OutputShape, entities: Map<string, Entity>, baseP
     const members = children.map((c) => `${key(c.relation)}: readonly ${pascalCase(c.shape.source.name)}[]`).join('; ');
     parameters.push(`related: { ${members} }`);
   }
+  if (readsCallerShape(shape)) parameters.push('caller: Caller | undefined');
   const returnType = shape.component === undefined ? '' : `: Readable<components['schemas'][${stringLiteral(shape.component)}]>`;
-  const properties = shape.properties.map((p) => outputProperty(p, variable, entity, basePath, shape.component));
+  const properties = shape.properties.map((p) => outputProperty(p, variable, entity, basePath, shape.component, { entities, imports: callerImports }));
   const what = shape.component === undefined ? `${className} in the API's representation` : `${className} as the spec's ${shape.component} schema represents it`;
   return `/** ${what}. */
 export function ${mapperName(shape)}(${parameters.join(', ')})${returnType} {
@@ -141,7 +161,7 @@ export function ${mapperName(shape)}(${parameters.join(', ')})${returnType} {
 }`;
 }
 
-function outputProperty(property: OutputProperty, variable: string, entity: Entity | undefined, basePath: string, component: string | undefined): string {
+function outputProperty(property: OutputProperty, variable: string, entity: Entity | undefined, basePath: string, component: string | undefined, callers: { entities: Map<string, Entity>; imports: { caller: Set<string> } }): string {
   const field = 'field' in property ? property.field : property.property;
   // A serial id is null until the row exists; entities that reach a response are stored.
   const value = member(variable, field === 'id' && entity?.identity === 'serial' ? 'storedId' : field);
@@ -161,7 +181,12 @@ function outputProperty(property: OutputProperty, variable: string, entity: Enti
     }
     case 'children': {
       const child = variableFor(property.shape.source.name);
-      return `${key(property.property)}: ${member('related', property.relation)}.map((${child}) => ${mapperName(property.shape)}(${child}))`;
+      return `${key(property.property)}: ${member('related', property.relation)}.map((${child}) => ${mapperName(property.shape)}(${child}${readsCallerShape(property.shape) ? ', caller' : ''}))`;
+    }
+    case 'caller': {
+      // A condition on the caller and the row (the model's computed value), false for a caller it cannot hold for.
+      const computed = entity?.computed.find((c) => c.names.camel === property.computed) as Computed;
+      return `${key(property.property)}: ${policyToPredicate(computed.expression, entity as Entity, callers.entities, callers.imports, 'caller', variable)}`;
     }
     case 'links':
       return `${key(property.property)}: {\n${property.links.map((link) => linkEntry(link, variable, entity, basePath)).join(',\n')}\n}`;
@@ -314,14 +339,21 @@ class MethodWriter {
       case 'update':
         return op.singleton && op.kind === 'replace' ? this.upsert() : this.change();
       case 'delete': {
-        // A state the model refuses deletes in is checked on the loaded entity.
-        const guard = this.entity.stateMachine?.deletableIn ? [`${this.variable}.assertDeletable();`] : [];
+        // A state the model refuses deletes in, or a condition of its changesRefusedWhile, is checked on the loaded entity.
+        const guard = this.entity.stateMachine?.deletableIn || changeRefusalsOf(this.entity, 'delete').length > 0 ? [`${this.variable}.assertDeletable();`] : [];
         if (op.idField !== 'id' || op.ifMatch || this.entity.policies || guard.length > 0) return [...this.load(), ...this.versionCheck(), ...guard, `await ${this.repository}.remove(${this.variable}${this.noteOf(this.entity)});`].join('\n');
         return [...this.checkParent(), `await ${this.repository}.delete(${this.idArgument()}${this.noteOf(this.entity)});`].join('\n');
       }
       case 'action':
         return this.action();
     }
+  }
+
+  /** `, context.auth` for a mapper that shows a value relative to the caller; '' for any other. */
+  private callerArgument(shape: OutputShape): string {
+    if (!readsCallerShape(shape)) return '';
+    this.usesContext = true;
+    return ', context.auth';
   }
 
   /** A stored entity's id (serial ids are typed nullable until stored). */
@@ -425,12 +457,12 @@ class MethodWriter {
   private respondBody(expression: string, shape: OutputShape): string {
     this.mappers.add(mapperName(shape));
     const children = this.operation.children;
-    if (children.length === 0) return `return ${mapperName(shape)}(${expression});`;
+    if (children.length === 0) return `return ${mapperName(shape)}(${expression}${this.callerArgument(shape)});`;
     const loads = children.map((child) => {
       const childEntity = this.entities.get(child.entity) as Entity;
       return `${key(child.relation)}: await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: ${this.idOf(expression)} })`;
     });
-    return `return ${mapperName(shape)}(${expression}, { ${loads.join(', ')} });`;
+    return `return ${mapperName(shape)}(${expression}, { ${loads.join(', ')} }${this.callerArgument(shape)});`;
   }
 
   private list(): string {
@@ -506,7 +538,7 @@ class MethodWriter {
 
     this.mappers.add(mapperName(shape));
     const v = this.variable;
-    let mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}))`;
+    let mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}${this.callerArgument(shape)}))`;
     if (op.children.length > 0) {
       const ids = `result.items.map((${v}) => ${this.idOf(v)})`;
       const related: string[] = [];
@@ -516,7 +548,7 @@ class MethodWriter {
         lines.push(`const ${child.relation} = await this.repositories.${repositoryProperty(childEntity)}.findAll({ ${child.inverse}Id: { in: ${ids} } });`);
         related.push(`${key(child.relation)}: ${child.relation}.filter((${childVariable}) => ${childVariable}.${child.inverse}Id === ${this.idOf(v)})`);
       }
-      mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}, { ${related.join(', ')} }))`;
+      mapped = `result.items.map((${v}) => ${mapperName(shape)}(${v}, { ${related.join(', ')} }${this.callerArgument(shape)}))`;
     }
     const offset = paging?.style === 'page' ? '(page - 1) * size' : 'offset';
     const members = [...list.meta, ...(list.wrapper?.members ?? [])];
@@ -826,7 +858,7 @@ class MethodWriter {
     if (shape) {
       this.mappers.add(mapperName(shape));
       const related = op.children.map((c) => `${key(c.relation)}: ${op.childInputs.some((i) => i.relation === c.relation) ? `created.${c.relation}` : '[]'}`);
-      lines.push(`return ${mapperName(shape)}(${root}${related.length > 0 ? `, { ${related.join(', ')} }` : ''});`);
+      lines.push(`return ${mapperName(shape)}(${root}${related.length > 0 ? `, { ${related.join(', ')} }` : ''}${this.callerArgument(shape)});`);
     }
     return lines.join('\n');
   }
@@ -872,7 +904,12 @@ class MethodWriter {
     const op = this.operation;
     const v = this.variable;
     const entries = this.inputEntries(op.input, 'input.body', op.kind === 'update' ? 'patch' : 'replace', op.kind === 'update' && op.bodyOptional);
-    return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`, this.respond('saved')].join('\n');
+    const hook = reactionHook(this.domain, { entity: this.entity.names.original, on: 'updated' });
+    if (!hook) return [...this.load(), ...this.versionCheck(), `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`, this.respond('saved')].join('\n');
+    // The model's reactions to an update join it in one transaction; they see the entity as it was before.
+    this.domainRules.add(hook);
+    const lines = [...this.load(), ...this.versionCheck(), `const before = ${v}.toProps();`, `${v}.update({ ${entries.join(', ')} });`, `const saved = await ${this.repository}.update(${v}${this.noteOf(this.entity)});`];
+    return ['return this.unitOfWork.run(async () => {', ...lines, `await ${hook}(saved, before, this.repositories${this.reactionNote()});`, this.respond('saved'), '});'].join('\n');
   }
 
   /** PUT on a singleton child: replaced when it exists, created (with the parent's id) when not. */

@@ -1,6 +1,7 @@
-import type { DomainModel, Entity, EntityMethod, Field, Invariant, ValueObject } from '../model/domain/types.js';
+import type { ChangeRefusal, DomainModel, Entity, EntityMethod, Field, Invariant, ValueObject } from '../model/domain/types.js';
 import { creationRuleView, type CreationRuleView } from './policies/policy-views.js';
-import { evaluate, fieldsOf, toTypeScript } from '../model/domain/expression.js';
+import { changeRefusalsOf } from '../model/domain/policies.js';
+import { evaluate, fieldsOf, toTypeScript, type Expression } from '../model/domain/expression.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
 import { invariantSample, sampleSatisfiesInvariants, violations, type SampleField } from './domain-samples.js';
 import { roomyValues } from './effects/test-setup.js';
@@ -47,8 +48,18 @@ export interface EntityView {
   checks: CheckView[];
   /** Invariants with the design's error code: checked after the field checks, each its own error. */
   ruleChecks: { condition: string; message: string; code: string; errorClass: string }[];
-  /** The error classes of those invariants (RuleViolationError 422, RuleConflictError 409). */
+  /** The error classes of those invariants and refusals (RuleViolationError 422, RuleConflictError 409). */
   ruleErrorClasses: string[];
+  /** Updates and deletes refused while a condition on the row holds (`changesRefusedWhile`): `only` names the one action refused, when not both. */
+  changeRefusals: { condition: string; text: string; message: string; code: string; only: 'update' | 'delete' | undefined }[];
+  /** Some refusal refuses updates: `update()` checks them first. */
+  refusesUpdate: boolean;
+  /** Some refusal refuses only one of update and delete: the check takes the action. */
+  refusalsByAction: boolean;
+  /** `assertDeletable()` exists: a state guard or a refusal of deletes. */
+  checksDeletes: boolean;
+  /** What `assertDeletable()` refuses, for its doc comment. */
+  deleteCheckDoc: string;
   /** Declared methods (`reserve(quantity)`): a change of fields computed from the current ones and the arguments. */
   methods: { name: string; parameters: string; doc: string; patch: string }[];
   enums: EnumView[];
@@ -95,6 +106,8 @@ export interface EntityView {
   methodTests: { title: string; method: string; state: string; args: string; expected: string }[];
   /** The states updates and deletes are allowed in, one allowed and one refused state each. */
   guardTests: { title: string; from: string; call: string; allowed: boolean }[];
+  /** Per change refusal: a state it holds in (its actions refused with the code) and one it does not (allowed). */
+  refusalTests: { title: string; state: string; calls: string[]; code: string | undefined }[];
 }
 
 export interface TransitionView {
@@ -187,7 +200,26 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
       const check = invariantCheck(i, optionalFields);
       return [{ condition: check.condition, message: check.message, code: stringLiteral(i.violation.code), errorClass: ruleErrorClass(i.violation.status) }];
     }),
-    ruleErrorClasses: [...new Set(entity.invariants.flatMap((i) => (i.violation ? [ruleErrorClass(i.violation.status)] : [])))].sort(),
+    ruleErrorClasses: [...new Set([...entity.invariants.flatMap((i) => (i.violation ? [ruleErrorClass(i.violation.status)] : [])), ...(entity.changeRefusals.length > 0 ? ['RuleConflictError'] : [])])].sort(),
+    changeRefusals: entity.changeRefusals.map((refusal) => {
+      const condition = toTypeScript(refusal.when.expression, (field) => `this.props.${field}`);
+      const mentionsNull = /\bnull\b/.test(refusal.when.source);
+      const guards = mentionsNull ? [] : [...fieldsOf(refusal.when.expression)].filter((f) => optionalFields.has(f)).map((f) => `this.props.${f} !== null`);
+      return {
+        condition: [...guards, condition].join(' && '),
+        text: commentText(refusal.when.source),
+        message: stringLiteral(refusal.message),
+        code: stringLiteral(refusal.code),
+        only: refusal.refuses.length === 1 ? refusal.refuses[0] : undefined,
+      };
+    }),
+    refusesUpdate: changeRefusalsOf(entity, 'update').length > 0,
+    refusalsByAction: entity.changeRefusals.some((refusal) => refusal.refuses.length === 1),
+    checksDeletes: machine?.deletableIn !== undefined || changeRefusalsOf(entity, 'delete').length > 0,
+    deleteCheckDoc: [
+      ...(machine?.deletableIn ? ['in a state the model does not allow it in (an InvalidStateError)'] : []),
+      ...(changeRefusalsOf(entity, 'delete').length > 0 ? ["while a condition of the model's changesRefusedWhile holds (a RuleConflictError with its code)"] : []),
+    ].join(' or '),
     methods: entity.methods.map((method) => methodView(entity, method)),
     enums,
     stateMachine: machine && {
@@ -214,7 +246,8 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         stamp: entity.fields.some((f) => f.type === 'datetime' && f.names.camel === `${camelCase(t.to)}At`) ? `${camelCase(t.to)}At: new Date(), ` : '',
       })),
     },
-    computed: entity.computed.map((c) => ({
+    // A value relative to the caller has no getter: the response mappers compute it with the request's caller.
+    computed: entity.computed.filter((c) => !c.readsCaller).map((c) => ({
       name: c.names.camel,
       type: c.type === 'boolean' ? 'boolean' : 'number',
       expression: toTypeScript(c.expression, (field) => `this.props.${field}`),
@@ -261,7 +294,66 @@ function entityView(entity: Entity, entityByName: Map<string, Entity>, valueObje
         ...(refused === undefined ? [] : [{ title: stringLiteral(`refuses to ${action} ${article(className)} that is ${refused}`), from: stringLiteral(refused), call, allowed: false }]),
       ];
     }),
+    refusalTests: usableSample ? entity.changeRefusals.flatMap((refusal) => refusalTests(entity, refusal, usableSample)) : [],
   };
+}
+
+/**
+ * A state of the sample in which a refusal holds (its actions are refused with its code) and one in
+ * which it does not (they are allowed), found by trying the values its condition names on the fields
+ * it reads; none when no such pair keeps the entity valid.
+ */
+function refusalTests(entity: Entity, refusal: ChangeRefusal, sample: SampleField[]): EntityView['refusalTests'] {
+  const states = refusalStates(entity, refusal, sample);
+  if (!states) return [];
+  const { refused, allowed } = states;
+  const literal = (state: Record<string, unknown>) => Object.entries(state).map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+  const calls = [...(refusal.refuses.includes('update') ? ['update({})'] : []), ...(refusal.refuses.includes('delete') ? ['assertDeletable()'] : [])];
+  const what = refusal.refuses.join(' and ');
+  return [
+    { title: stringLiteral(`refuses ${what} of ${article(entity.names.pascal)} while ${refusal.when.source} (${refusal.code})`), state: literal(refused), calls, code: stringLiteral(refusal.code) },
+    { title: stringLiteral(`allows ${what} of ${article(entity.names.pascal)} while not ${refusal.when.source}`), state: literal(allowed), calls, code: undefined },
+  ];
+}
+
+/**
+ * Field values (by property) that, set on the sample, make a refusal's condition hold (`refused`) and not
+ * hold (`allowed`), trying the values its condition names on the fields it reads; undefined when no such
+ * pair keeps the entity valid.
+ */
+export function refusalStates(entity: Entity, refusal: ChangeRefusal, sample: SampleField[]): { refused: Record<string, unknown>; allowed: Record<string, unknown> } | undefined {
+  const base: Record<string, unknown> = Object.fromEntries(sample.map((f) => [f.name, f.value]));
+  const read = [...fieldsOf(refusal.when.expression)].flatMap((name) => entity.fields.filter((f) => f.names.original === name && typeof f.type === 'string'));
+  const literals = literalsOf(refusal.when.expression);
+  const candidates = (field: Field): unknown[] => {
+    if (field.type === 'boolean') return [true, false];
+    if (field.type === 'enum') return field.values;
+    const typed = literals.filter((v) => (field.type === 'integer' || field.type === 'number' ? typeof v === 'number' : typeof v === 'string'));
+    return [...typed, ...typed.flatMap((v) => (typeof v === 'number' ? [v + 1, v - 1] : [])), ...(field.required ? [] : [null])];
+  };
+  const states: Record<string, unknown>[] = [{}];
+  for (const field of read) for (const value of candidates(field)) states.push({ [field.names.camel]: value });
+  const valid = (state: Record<string, unknown>) => entity.invariants.every((i) => evaluate(i.expression, { ...base, ...state }) !== false);
+  const holds = (state: Record<string, unknown>) => evaluate(refusal.when.expression, { ...base, ...state }) === true;
+  const refused = states.find((state) => valid(state) && holds(state));
+  const allowed = states.find((state) => valid(state) && !holds(state));
+  return refused && allowed ? { refused, allowed } : undefined;
+}
+
+/** The literal values an expression compares with. */
+function literalsOf(expression: Expression): unknown[] {
+  switch (expression.kind) {
+    case 'literal':
+      return [expression.value];
+    case 'binary':
+      return [...literalsOf(expression.left), ...literalsOf(expression.right)];
+    case 'unary':
+      return literalsOf(expression.operand);
+    case 'list':
+      return expression.items.flatMap(literalsOf);
+    default:
+      return [];
+  }
 }
 
 /** A method applied to a state its rules allow before and after (found by trying roomy amounts), with the fields it leaves. */
@@ -273,14 +365,17 @@ function methodTest(entity: Entity, method: EntityMethod, sample: SampleField[])
   if (!state) return [];
   const before = { ...base, ...Object.fromEntries(Object.entries(state).map(([camel, value]) => [entity.fields.find((f) => f.names.camel === camel)?.names.original ?? camel, value])) };
   const after = change(before);
-  const text = (entries: readonly (readonly [string, unknown])[]) => entries.map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+  // A field stamped with the time of the change (`now`) is expected to hold a date.
+  const stamped = new Set(method.assignments.filter((a) => a.expression.kind === 'field' && a.expression.name === 'now' && !entity.fields.some((f) => f.names.original === 'now')).map((a) => a.property));
+  const text = (entries: readonly (readonly [string, unknown])[], stamp: string) => entries.map(([name, value]) => `${name}: ${stamped.has(name) ? stamp : JSON.stringify(value)}`).join(', ');
+  const from = Object.entries(state).length > 0 ? ` from ${text(Object.entries(state), '')}` : '';
   return [
     {
-      title: stringLiteral(`${method.names.camel}(${Object.values(args).map((v) => JSON.stringify(v)).join(', ')}) from ${text(Object.entries(state))} leaves ${text(after)}`),
+      title: stringLiteral(`${method.names.camel}(${Object.values(args).map((v) => JSON.stringify(v)).join(', ')})${from} leaves ${text(after, 'the time of the change')}`),
       method: method.names.camel,
-      state: text(Object.entries(state)),
+      state: text(Object.entries(state), ''),
       args: method.parameters.map((p) => JSON.stringify(args[p.names.original])).join(', '),
-      expected: text(after),
+      expected: text(after, 'expect.any(Date)'),
     },
   ];
 }
@@ -298,7 +393,10 @@ function methodView(entity: Entity, method: EntityMethod): EntityView['methods']
     const computed = entity.computed.find((c) => c.names.original === name);
     if (computed) return `this.${computed.names.camel}`;
     const relation = entity.relations.find((r) => r.names.original === name && r.column !== undefined);
-    return `this.props.${relation ? `${relation.names.camel}Id` : (entity.fields.find((f) => f.names.original === name)?.names.camel ?? name)}`;
+    const field = entity.fields.find((f) => f.names.original === name);
+    // `revokedAt: now` stamps the time of the change (the model allows `now` alone, for a datetime field).
+    if (name === 'now' && !field) return 'new Date()';
+    return `this.props.${relation ? `${relation.names.camel}Id` : (field?.names.camel ?? name)}`;
   };
   const assignments = method.assignments.map((a) => `${a.property}: ${toTypeScript(a.expression, access)}`);
   const summary = method.assignments.map((a) => `${a.property} = ${a.source}`).join(', ');

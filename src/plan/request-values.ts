@@ -219,7 +219,8 @@ export function candidateValues(schema: JsonSchema, field: Field | undefined, va
   const variations = found.flatMap(vary);
   const seen = new Set<string>();
   return [...found, ...variations].filter((value) => {
-    if (value === undefined || (typeof value === 'object' && value !== null)) return false;
+    // A JSON field holds what the spec describes, a list or an object too (`permissions: ['users:read']`).
+    if (value === undefined || (typeof value === 'object' && value !== null && field?.type !== 'json')) return false;
     const key = JSON.stringify(value);
     if (seen.has(key)) return false;
     seen.add(key);
@@ -230,6 +231,8 @@ export function candidateValues(schema: JsonSchema, field: Field | undefined, va
 /** Small changes of a value that keep its shape (`DE` -> `DF`, `7` -> `8`), for a second value that differs from the first. */
 function vary(value: unknown): unknown[] {
   if (typeof value === 'boolean') return [!value];
+  // A JSON list: the empty list differs from a filled one.
+  if (Array.isArray(value)) return value.length > 0 ? [[]] : [];
   if (typeof value === 'number') return [value + 1, value - 1];
   if (typeof value !== 'string' || value.length === 0) return [];
   const last = value.charAt(value.length - 1);

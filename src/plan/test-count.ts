@@ -49,7 +49,7 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   // with a database; three of JWT verification when operations take JWTs.
   const application = 6 + (view.firstRoute ? 1 : 0) + (view.persistence ? 1 : 0) + (view.jwtSchemes ? 3 : 0) + ((view.gateways?.length ?? 0) > 0 ? 1 : 0);
   const model = view.entities.reduce(
-    (n, e) => n + (e.sampleInput ? 1 + e.violations.length + e.methodTests.length + (e.stateMachine ? e.transitionTests.length + e.guardTests.length : 0) : 0),
+    (n, e) => n + (e.sampleInput ? 1 + e.violations.length + e.methodTests.length + e.refusalTests.length + (e.stateMachine ? e.transitionTests.length + e.guardTests.length : 0) : 0),
     0,
   );
   // test/repositories: one file per entity with a sample; store, missing id, paging, delete, unit of

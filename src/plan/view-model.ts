@@ -247,7 +247,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const jwt = jwtSchemes(model);
   const signIn = options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model, options.classSuffixes?.service);
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn, gateways: options.domain?.gateways });
-  const helpers = policyHelpers(options.persistence, domain.entities, options.domain);
+  const mappers = options.crud && options.domain ? buildMappers(options.crud, options.domain, model.basePath) : undefined;
+  const helpers = policyHelpers(options.persistence, domain.entities, options.domain, mappers);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -265,7 +266,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     apiTests: apiTests?.files ?? [],
     unitOfWork,
     spellsNumbers: spellsNumbers(options.persistence, apiTests?.files ?? [], unitOfWork),
-    crud: options.crud && options.domain ? { mappers: buildMappers(options.crud, options.domain, model.basePath) } : undefined,
+    crud: mappers && { mappers },
     packageName: options.packageName,
     lint: options.lint,
     title: commentText(model.title),
@@ -558,8 +559,10 @@ function policyRoles(domain: DomainModel | undefined): string {
 }
 
 /** The policy runtime's helpers some repository or entity imports: only those are generated. */
-function policyHelpers(persistence: PersistenceView | undefined, entities: readonly EntityView[], model: DomainModel | undefined): Record<string, boolean> {
+function policyHelpers(persistence: PersistenceView | undefined, entities: readonly EntityView[], model: DomainModel | undefined, mappers: MappersView | undefined): Record<string, boolean> {
   const used = [
+    // Values relative to the caller, computed by the response mappers.
+    ...(mappers?.callerHelpers ?? []),
     ...(persistence?.repositories ?? []).flatMap((r) => [...r.conditionImports.split(', '), ...(r.access?.callerImports ?? [])]),
     // The predicates of create rules live in the entities and use the caller's helpers as well.
     ...entities.flatMap((entity) => entity.creationRule?.callerImports.split(', ') ?? []),

@@ -153,6 +153,32 @@ describe.each(['embedded', 'postgres'] as const)('sign-in over HTTP on the %s da
     expect((await suspend('active')).status).toBe(200);
   });
 
+  it("lists the caller's own sessions (its token's marked current), revokes them all when the account is suspended, and refuses to delete a built-in role (409 BUILT_IN_ROLE)", async ({ skip }) => {
+    if (!server) skip();
+    const { accessToken, refreshToken } = (await login()).body.data!;
+    const own = await fetch(`${server.baseUrl}/users/${server.userId}/sessions`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(own.status).toBe(200);
+    const sessions = ((await own.json()) as { data: { id: string; userId: string; current: boolean }[] }).data;
+    expect(sessions.filter((session) => session.current).map((session) => session.id)).toEqual([decodeJwt(accessToken).sid]);
+    expect(sessions.every((session) => session.userId === server.userId)).toBe(true);
+
+    const token = (scope: string) => new SignJWT({ scope }).setProtectedHeader({ alg: 'HS256' }).setSubject('back-office').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    const backOffice = await token('users:write');
+    const patch = (status: string) =>
+      fetch(`${server.baseUrl}/users/${server.userId}`, { method: 'PATCH', headers: { authorization: `Bearer ${backOffice}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+    expect((await patch('suspended')).status).toBe(200);
+    expect((await patch('active')).status).toBe(200);
+    // The session was revoked with the suspension: its refresh token no longer works once the account is active again.
+    expect((await post('/auth/refresh', { refreshToken })).status).toBe(401);
+
+    const roles = { authorization: `Bearer ${await token('roles:read roles:write')}` };
+    const listed = ((await (await fetch(`${server.baseUrl}/roles`, { headers: roles })).json()) as { data: { id: string; name: string }[] }).data;
+    const admin = listed.find((role) => role.name === 'admin');
+    const refused = await fetch(`${server.baseUrl}/roles/${admin?.id}`, { method: 'DELETE', headers: roles });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as Body).error?.code).toBe('BUILT_IN_ROLE');
+  });
+
   it('answers a wrong password and an unknown e-mail alike, and locks after 5 failures in a row (429 with Retry-After)', async ({ skip }) => {
     if (!server) skip();
     const wrong = await login('not-the-password');

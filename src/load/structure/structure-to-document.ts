@@ -353,6 +353,7 @@ export function structureToDocument(structure: Structure, overlay?: Overlay): Co
       ...(extra.invariants !== undefined && { invariants: extra.invariants }),
       ...(extra.policies !== undefined && { policies: extra.policies }),
       ...(extra.deleteRefusedWhile !== undefined && { deleteRefusedWhile: extra.deleteRefusedWhile }),
+      ...(extra.changesRefusedWhile !== undefined && { changesRefusedWhile: extra.changesRefusedWhile }),
       ...(extra.methods !== undefined && { methods: extra.methods }),
       ...(extra.checks !== undefined && { checks: extra.checks }),
       ...(extra.stateMachine !== undefined && { stateMachine: extra.stateMachine }),

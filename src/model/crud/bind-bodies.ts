@@ -47,6 +47,9 @@ export function bindOutput(schema: JsonSchema, source: OutputShape['source'], bi
       if (member.nullable && !api.nullable && required) throw new MappingError(`"${property}" may be empty in ${source.name} but the API requires it`);
       const shape = bindOutput(propertySchema, { kind: 'value-object', name: member.type.valueObject }, binder);
       properties.push({ property, kind: 'value-object', field: member.name, shape, nullable: member.nullable });
+    } else if (member && entity?.computed.some((c) => c.names.camel === member.name && c.readsCaller)) {
+      if (!api.types.has('boolean')) throw new MappingError(`"${property}" of the response is no boolean, but ${source.name}.${member.name} is a condition on the caller`);
+      properties.push({ property, kind: 'caller', computed: member.name });
     } else if (member) {
       const conversion = conversionBetween(member, api, 'output');
       if (conversion === undefined) throw new MappingError(`"${property}" of the response does not fit ${source.name}.${member.name} (${describe(member)})`);

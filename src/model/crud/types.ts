@@ -18,7 +18,9 @@ export type OutputProperty =
   | { property: string; kind: 'field'; field: string; conversion: Conversion; nullable: boolean; omitWhenNull: boolean }
   | { property: string; kind: 'links'; links: LinkSpec[] }
   | { property: string; kind: 'value-object'; field: string; shape: OutputShape; nullable: boolean }
-  | { property: string; kind: 'children'; relation: string; shape: OutputShape };
+  | { property: string; kind: 'children'; relation: string; shape: OutputShape }
+  /** A computed value that reads the caller (`current: id == auth.claims.sid`), computed by the mapper with the request's caller. */
+  | { property: string; kind: 'caller'; computed: string };
 
 /**
  * A HATEOAS link: a path of the spec filled with the entity's id or one of its references. A link

@@ -7,7 +7,7 @@ import { names, words } from '../naming.js';
 import { ExpressionError, fieldsOf, parseExpression, readsCaller } from './expression.js';
 import { attachChecks, attachMethods, buildReactions } from './effects.js';
 import { buildGatewayCalls, buildGateways } from './gateways.js';
-import { attachDeleteRefusals, attachPolicies } from './policies.js';
+import { attachChangeRefusals, attachDeleteRefusals, attachPolicies, checkCallerComputed } from './policies.js';
 import { buildSignIn } from './sign-in.js';
 import type { Computed, DomainModel, Entity, Field, Invariant, Relation, ScalarType, StateMachine, ValueObject } from './types.js';
 import { compilePattern } from '../pattern.js';
@@ -140,6 +140,7 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
       computed: buildComputed(entity, owner, known, indexable, report),
       policies: undefined,
       deleteRefusals: [],
+      changeRefusals: [],
       methods: [],
       checks: [],
       description: entity.description ?? '',
@@ -147,6 +148,8 @@ export function buildDomainModel(loaded: LoadedDomainModel, defaults: DomainDefa
   });
   attachPolicies(entities, document.entities, (message, path) => report('SCF018', message, path));
   attachDeleteRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
+  attachChangeRefusals(entities, document.entities, (message, path) => report('SCF018', message, path));
+  checkCallerComputed(entities, (message, path) => report('SCF033', message, path));
   attachMethods(entities, document.entities, (message, path) => report('SCF019', message, path));
   attachChecks(entities, document.entities, (message, path) => report('SCF019', message, path));
   const reactions = buildReactions(entities, document.reactions ?? [], (message, path) => report('SCF019', message, path));
@@ -271,7 +274,13 @@ function buildComputed(entity: EntityDocument, owner: string[], known: Set<strin
         report('SCF033', `computed value "${name}" names unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, [...path, 'value']);
         return [];
       }
-      return [{ names: names(name, 'computed'), type: computed.type, expression, source: computed.value, description: computed.description ?? '' }];
+      const caller = readsCaller(expression);
+      // A value relative to the caller is a condition of the policy language, computed per response (checked with the policies).
+      if (caller && computed.type !== 'boolean') {
+        report('SCF033', `computed value "${name}" reads the caller, so it is a condition: give it type boolean`, [...path, 'type']);
+        return [];
+      }
+      return [{ names: names(name, 'computed'), type: computed.type, expression, source: computed.value, description: computed.description ?? '', readsCaller: caller }];
     } catch (cause) {
       if (!(cause instanceof ExpressionError)) throw cause;
       report('SCF033', `computed value "${name}": ${cause.message} at column ${cause.offset + 1} of "${computed.value}"`, [...path, 'value']);

@@ -34,7 +34,8 @@ export function rowNames(entity: Entity): Set<string> {
   return new Set([
     'id',
     ...entity.fields.map((f) => f.names.original),
-    ...entity.computed.map((c) => c.names.original),
+    // A value relative to the caller (computed per response) is nothing an effect can read.
+    ...entity.computed.filter((c) => !c.readsCaller).map((c) => c.names.original),
     ...entity.relations.filter((r) => r.column !== undefined).map((r) => r.names.original),
     ...(entity.timestamps ? ['createdAt', 'updatedAt'] : []),
   ]);
@@ -78,7 +79,9 @@ export function attachMethods(entities: Entity[], documents: Readonly<Record<str
           continue;
         }
         const expression = parsed(source, `method ${name}, "${field}"`, where, report);
-        if (!expression || !namesKnown(expression, known, `method ${name}, "${field}"`, where, report)) {
+        // `now` alone stamps a datetime field with the time of the change (`revokedAt: now`).
+        const stamp = expression?.kind === 'field' && expression.name === 'now' && target.type === 'datetime' && !known.has('now');
+        if (!expression || (!stamp && !namesKnown(expression, known, `method ${name}, "${field}"`, where, report))) {
           valid = false;
           continue;
         }
@@ -101,7 +104,7 @@ export function attachChecks(entities: Entity[], documents: Readonly<Record<stri
       const relations: string[] = [];
       let valid = true;
       for (const name of fieldsOf(expression)) {
-        if (!name.includes('.') && entity.computed.some((c) => c.names.original === name)) continue;
+        if (!name.includes('.') && entity.computed.some((c) => c.names.original === name && !c.readsCaller)) continue;
         const resolved = resolvePath(name, entity, byName);
         if (typeof resolved === 'string') {
           report(`${what}: ${resolved}`, path);
@@ -145,6 +148,17 @@ export function buildReactions(entities: Entity[], documents: readonly ReactionD
       return [];
     }
     const source = byName.get(trigger.entity) as Entity;
+    let when: PolicyRule | undefined;
+    if (document.when !== undefined) {
+      if (trigger.on !== 'updated') {
+        report(`"when" says which updates of ${source.names.original} a reaction follows; the reaction to ${document.on} has no update`, [...path, 'when']);
+        return [];
+      }
+      const expression = parsed(document.when, `"when" of the reaction to ${document.on}`, [...path, 'when'], report);
+      const own = new Set([...rowNames(source)].filter((name) => !source.computed.some((c) => c.names.original === name)));
+      if (!expression || !namesKnown(expression, own, `"when" of the reaction to ${document.on}`, [...path, 'when'], report)) return [];
+      when = { expression, source: document.when };
+    }
     let forEach: Reaction['forEach'];
     let subject = source;
     if (document.forEach !== undefined) {
@@ -194,7 +208,7 @@ export function buildReactions(entities: Entity[], documents: readonly ReactionD
       const given = values(document.values, 'values');
       if (!given) return [];
       const resolved = createdValues(created, given, document.on, [...path, 'values'], report);
-      return resolved ? [{ source: document.on, trigger, forEach, action: { kind: 'create', entity: created.names.original, values: resolved } }] : [];
+      return resolved ? [{ source: document.on, trigger, when, forEach, action: { kind: 'create', entity: created.names.original, values: resolved } }] : [];
     }
     const hops = document.target === undefined ? [] : targetHops(subject, document.target, byName);
     if (typeof hops === 'string') {
@@ -224,7 +238,7 @@ export function buildReactions(entities: Entity[], documents: readonly ReactionD
       const value = given.find((g) => g.name === parameter) as (typeof given)[number];
       return { parameter, expression: value.expression, source: value.source };
     });
-    return [{ source: document.on, trigger, forEach, action: { kind: 'call', hops, entity: target.names.original, member: call, memberKind: method ? 'method' : 'transition', arguments: args } }];
+    return [{ source: document.on, trigger, when, forEach, action: { kind: 'call', hops, entity: target.names.original, member: call, memberKind: method ? 'method' : 'transition', arguments: args } }];
   });
   reportCycles(reactions, report);
   return reactions;
@@ -237,15 +251,15 @@ export function resolveTrigger(on: string, entities: Entity[]): ReactionTrigger 
     const entity = entities.find((e) => e.names.original === entityName);
     if (!entity) return `the reaction's "on" names "${entityName}", which is no entity${didYouMean(entityName ?? '', entities.map((e) => e.names.original))}`;
     const transitions = entity.stateMachine?.transitions.map((t) => t.names.original) ?? [];
-    if (member === 'created' || transitions.includes(member)) return { entity: entity.names.original, on: member };
-    return `"on: ${on}": ${entity.names.original} has no transition "${member}" (created, ${transitions.join(', ') || 'no transitions'})${didYouMean(member, ['created', ...transitions])}`;
+    if (member === 'created' || member === 'updated' || transitions.includes(member)) return { entity: entity.names.original, on: member };
+    return `"on: ${on}": ${entity.names.original} has no transition "${member}" (created, updated, ${transitions.join(', ') || 'no transitions'})${didYouMean(member, ['created', 'updated', ...transitions])}`;
   }
   for (const entity of entities) {
     const transition = entity.stateMachine?.transitions.find((t) => t.event === on);
     if (transition) return { entity: entity.names.original, on: transition.names.original };
   }
   const events = entities.flatMap((e) => e.stateMachine?.transitions.flatMap((t) => (t.event ? [t.event] : [])) ?? []);
-  return `"on: ${on}" names no event a transition raises, and is not <Entity>.created or <Entity>.<transition>${didYouMean(on, events)}`;
+  return `"on: ${on}" names no event a transition raises, and is not <Entity>.created, <Entity>.updated or <Entity>.<transition>${didYouMean(on, events)}`;
 }
 
 /** A one-to-many relation of the entity whose target refers back to it. */

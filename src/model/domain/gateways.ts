@@ -54,6 +54,10 @@ export function buildGatewayCalls(entities: Entity[], gateways: Gateway[], decla
       return [];
     }
     const entity = entities.find((e) => e.names.original === trigger.entity) as Entity;
+    if (trigger.on === 'updated') {
+      report(`${what}: a gateway call follows a creation or a transition, whose outcome moves the record on; an update has none`, [...path, 'on']);
+      return [];
+    }
     for (const key of ['forEach', 'target', 'call', 'create', 'values'] as const) {
       if (document[key] !== undefined) {
         report(`${what} takes "${key}"; a gateway call acts on the changed ${entity.names.original} itself, with "with", "where", "outcomes" and "reason"`, [...path, key]);

@@ -1,7 +1,7 @@
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
-import type { DeleteRefusalDocument, PoliciesDocument } from '../../load/domain-model-types.js';
-import { ExpressionError, parseExpression, readsCaller, type Expression } from './expression.js';
-import type { DeleteRefusal, Entity, Field, Policies, PolicyRule, Relation } from './types.js';
+import type { ChangeRefusalDocument, DeleteRefusalDocument, PoliciesDocument } from '../../load/domain-model-types.js';
+import { ExpressionError, fieldsOf, parseExpression, readsCaller, type Expression } from './expression.js';
+import type { ChangeRefusal, DeleteRefusal, Entity, Field, Policies, PolicyRule, Relation } from './types.js';
 
 type Report = (message: string, path: (string | number)[]) => void;
 
@@ -129,6 +129,63 @@ export function attachDeleteRefusals(entities: Entity[], documents: Readonly<Rec
       return [{ relation: relation.names.original, target: target.names.original, reference: `${inverse.names.camel}Id`, where, code: refusal.code, message }];
     });
   }
+}
+
+/**
+ * Checks and attaches every entity's `changesRefusedWhile`: each condition is an expression of the
+ * invariant language over the row's own fields (it is evaluated on the loaded entity, never in SQL).
+ */
+export function attachChangeRefusals(entities: Entity[], documents: Readonly<Record<string, { changesRefusedWhile?: ChangeRefusalDocument[] }>>, report: Report): void {
+  for (const entity of entities) {
+    const declared = documents[entity.names.original]?.changesRefusedWhile ?? [];
+    const known = [...entity.fields.filter((f) => typeof f.type === 'string').map((f) => f.names.original), 'id', ...(entity.timestamps ? ['createdAt', 'updatedAt'] : [])];
+    entity.changeRefusals = declared.flatMap((refusal, index): ChangeRefusal[] => {
+      const path = ['entities', entity.names.original, 'changesRefusedWhile', index, 'when'];
+      let expression: Expression;
+      try {
+        expression = parseExpression(refusal.when);
+      } catch (cause) {
+        if (!(cause instanceof ExpressionError)) throw cause;
+        report(`changesRefusedWhile "${refusal.code}": ${cause.message} at column ${cause.offset + 1} of "${refusal.when}"`, path);
+        return [];
+      }
+      if (readsCaller(expression)) {
+        report(`changesRefusedWhile "${refusal.code}" of ${entity.names.original} reads the caller; who may change a row is a policy (docs/domain-model.md, "Policies")`, path);
+        return [];
+      }
+      const unknown = [...fieldsOf(expression)].filter((name) => !known.includes(name));
+      if (unknown.length > 0) {
+        report(`changesRefusedWhile "${refusal.code}" of ${entity.names.original} names ${unknown.map((name) => `"${name}"`).join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} no scalar field of it${didYouMean(unknown[0] as string, known)}`, path);
+        return [];
+      }
+      const refuses = refusal.refuses ?? ['update', 'delete'];
+      const verbs = refuses.map((action) => (action === 'update' ? 'changed' : 'deleted')).join(' or ');
+      const message = refusal.message ?? `${entity.names.original} cannot be ${verbs} while ${refusal.when}`;
+      return [{ when: { expression, source: refusal.when }, refuses: [...refuses], code: refusal.code, message }];
+    });
+  }
+}
+
+/**
+ * Checks the computed values that read the caller (`current: { type: boolean, value: id == auth.claims.sid }`):
+ * each is a condition of the policy language over the row's own fields, compiled into the response mappers.
+ */
+export function checkCallerComputed(entities: Entity[], report: Report): void {
+  const byName = new Map(entities.map((e) => [e.names.original, e]));
+  for (const entity of entities) {
+    for (const computed of entity.computed.filter((c) => c.readsCaller)) {
+      const path = ['entities', entity.names.original, 'computed', computed.names.original, 'value'];
+      const problems = [...fieldsOf(computed.expression)].some((name) => name.includes('.'))
+        ? ['a value relative to the caller compares the row\'s own fields, not those of related rows']
+        : checkRule(computed.expression, entity, byName, false);
+      for (const problem of problems) report(`computed value "${computed.names.original}" of ${entity.names.original}: ${problem}`, path);
+    }
+  }
+}
+
+/** The entity's refusals of an action (`update`, `delete`) while a condition on the row holds. */
+export function changeRefusalsOf(entity: Entity | undefined, action: 'update' | 'delete'): ChangeRefusal[] {
+  return (entity?.changeRefusals ?? []).filter((refusal) => refusal.refuses.includes(action));
 }
 
 /** The rule for an action: its own, else `list` falls back to `read` and a transition to `update`. */

@@ -138,6 +138,8 @@ export interface Entity {
   policies: Policies | undefined;
   /** Deletes refused while related records match (`deleteRefusedWhile`), each with the design's code. */
   deleteRefusals: DeleteRefusal[];
+  /** Updates and deletes refused while a condition on the row holds (`changesRefusedWhile`), each with the design's code. */
+  changeRefusals: ChangeRefusal[];
   /** Named changes of fields with parameters (`reserve(quantity)`), for reactions and hand-written code. */
   methods: EntityMethod[];
   /** Rules over a new row and the rows it refers to, checked in the transaction that creates it. */
@@ -172,10 +174,10 @@ export type RelationHop =
   /** `unique`: the back-reference is unique, so there is exactly one (a missing one is a conflict). */
   | { kind: 'one-to-many'; relation: string; from: string; to: string; reference: string; unique: boolean };
 
-/** What starts a reaction: an entity created, or one of its transitions. */
+/** What starts a reaction: an entity created, updated (PUT, PATCH), or one of its transitions. */
 export interface ReactionTrigger {
   entity: string;
-  /** `created`, or a transition's name. */
+  /** `created`, `updated`, or a transition's name. */
   on: string;
 }
 
@@ -183,6 +185,8 @@ export interface Reaction {
   /** As the model writes it (`Order.created`, `PaymentSucceeded`), for messages and comments. */
   source: string;
   trigger: ReactionTrigger;
+  /** For an update: the condition on the changed entity the update makes hold (it did not before, it does after). */
+  when: PolicyRule | undefined;
   /** A one-to-many relation of the changed entity the reaction runs over, and which of its records. */
   forEach: { relation: string; entity: string; reference: string; where: PolicyRule | undefined } | undefined;
   action:
@@ -248,6 +252,15 @@ export interface DeleteRefusal {
   message: string;
 }
 
+export interface ChangeRefusal {
+  /** The condition on the row as stored (the invariant language: its fields, `id`, timestamps). */
+  when: PolicyRule;
+  /** The changes refused while it holds. */
+  refuses: ('update' | 'delete')[];
+  code: string;
+  message: string;
+}
+
 export interface PolicyRule {
   expression: Expression;
   source: string;
@@ -259,6 +272,11 @@ export interface Computed {
   expression: Expression;
   source: string;
   description: string;
+  /**
+   * The value reads the caller (`id == auth.claims.sid`): no getter of the entity, but a value of each
+   * response, computed by its mapper with the request's caller (a condition of the policy language).
+   */
+  readsCaller: boolean;
 }
 
 export interface ValueObject {

@@ -48,8 +48,8 @@ export function checkHook(entity: Entity): string | undefined {
  */
 export function ruleErrorsOf(domain: DomainModel | undefined): { violation: boolean; conflict: boolean; codedInvariants: boolean } {
   const invariants = (domain?.entities ?? []).flatMap((e) => e.invariants.flatMap((i) => (i.violation ? [i.violation.status] : [])));
-  // A delete refused while related records hold the entity is a conflict with the design's code too.
-  const statuses = [...invariants, ...(domain?.entities ?? []).flatMap((e) => [...e.checks.map((c) => c.status), ...e.deleteRefusals.map(() => 409 as const)])];
+  // A delete refused while related records hold the entity, or a change while the row is in a refused condition, is a conflict with the design's code too.
+  const statuses = [...invariants, ...(domain?.entities ?? []).flatMap((e) => [...e.checks.map((c) => c.status), ...[...e.deleteRefusals, ...e.changeRefusals].map(() => 409 as const)])];
   return { violation: statuses.includes(422), conflict: statuses.includes(409), codedInvariants: invariants.length > 0 };
 }
 
@@ -100,6 +100,8 @@ type Position = { entity: Entity; variable: string } | { entity: Entity; id: str
 class RulesWriter {
   private readonly entityTypes = new Set<string>();
   private readonly entityValues = new Set<string>();
+  /** Entities whose state type (`UserProps`) an update's reaction takes. */
+  private readonly propsTypes = new Set<string>();
   private readonly errors = new Set<string>();
   private usesGateways = false;
   /** The reactions change audited entities: each function takes the change's note and passes it on. */
@@ -119,6 +121,7 @@ class RulesWriter {
       const typeOnly = !this.entityValues.has(name);
       lines.push(`import ${typeOnly ? 'type ' : ''}{ ${pascalCase(name)} } from '../models/${kebabCase(name, 'entity')}.entity.js';`);
     }
+    for (const name of [...this.propsTypes].sort()) lines.push(`import type { ${pascalCase(name)}Props } from '../models/${kebabCase(name, 'entity')}.entity.gen.js';`);
     if (this.usesGateways) lines.push(`import type { Gateways } from '../gateways/gateways.gen.js';`);
     if (this.noted) lines.push(`import type { ChangeNote } from '../repositories/audit-log.js';`);
     lines.push(`import type { Repositories${this.usesGateways ? ', UnitOfWork' : ''} } from '../repositories/repositories.gen.js';`);
@@ -158,11 +161,19 @@ class RulesWriter {
     const names = new Names();
     const variable = names.take(source.names.original);
     this.entityTypes.add(source.names.original);
-    const body = reactions.flatMap((reaction) => [`// ${commentText(describeReaction(reaction))}`, ...this.reactionBody(reaction, source, variable, names)]);
-    const what = trigger.on === 'created' ? `a new ${source.names.pascal}` : `the ${trigger.on} transition of ${article(source.names.pascal)}`;
+    // An update's reactions see the entity before the change too: `when` holds after it and did not before.
+    const updated = trigger.on === 'updated';
+    const before = updated ? names.take('before') : '';
+    if (updated) this.propsTypes.add(source.names.original);
+    const body = reactions.flatMap((reaction) => {
+      const lines = this.reactionBody(reaction, source, variable, names);
+      const when = reaction.when && `${wrap(this.over(source, variable, reaction.when.expression))} && !${wrap(this.over(source, before, reaction.when.expression))}`;
+      return [`// ${commentText(describeReaction(reaction))}`, ...(when ? [`if (${when}) {`, ...lines, '}'] : lines)];
+    });
+    const what = trigger.on === 'created' ? `a new ${source.names.pascal}` : updated ? `an update (PUT, PATCH) of \`${variable}\`, which was \`${before}\` before it` : `the ${trigger.on} transition of ${article(source.names.pascal)}`;
     return [
       `/** What follows ${what}, as the model's reactions declare it; runs in the change's unit of work. */`,
-      `export async function ${reactionHook(this.domain, trigger) as string}(${variable}: ${source.names.pascal}, repositories: Repositories${this.noted ? ', note: ChangeNote' : ''}): Promise<void> {`,
+      `export async function ${reactionHook(this.domain, trigger) as string}(${variable}: ${source.names.pascal}, ${updated ? `${before}: Readonly<${source.names.pascal}Props>, ` : ''}repositories: Repositories${this.noted ? ', note: ChangeNote' : ''}): Promise<void> {`,
       ...body,
       '}',
     ].join('\n');
@@ -358,7 +369,7 @@ export function describeGatewayCall(call: GatewayCall): string {
 
 /** One line for a reaction: `items -> product.inventory.reserve(quantity)`. */
 export function describeReaction(reaction: Reaction): string {
-  const each = reaction.forEach ? `each of ${reaction.forEach.relation}${reaction.forEach.where ? ` where ${reaction.forEach.where.source}` : ''}: ` : '';
+  const each = `${reaction.when ? `when ${reaction.when.source}: ` : ''}${reaction.forEach ? `each of ${reaction.forEach.relation}${reaction.forEach.where ? ` where ${reaction.forEach.where.source}` : ''}: ` : ''}`;
   const action = reaction.action;
   if (action.kind === 'create') return `${reaction.source}: ${each}create ${action.entity} (${action.values.map((v) => `${v.property} = ${v.source}`).join(', ')})`;
   const path = action.hops.map((h) => h.relation).join('.');

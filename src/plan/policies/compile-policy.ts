@@ -133,10 +133,10 @@ export function policyToSql(expression: Expression, entity: Entity, entities: Re
   return condition(expression);
 }
 
-/** The TypeScript predicate of a create rule over `this.props` of the new entity. */
-export function policyToPredicate(expression: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>, imports: { caller: Set<string> }, caller = 'caller'): string {
+/** The TypeScript predicate of a create rule over `this.props` of the new entity (or over another `row`: an entity a mapper shows). */
+export function policyToPredicate(expression: Expression, entity: Entity, entities: ReadonlyMap<string, Entity>, imports: { caller: Set<string> }, caller = 'caller', row = 'this.props'): string {
   const operand = (e: Expression): { code: string; fromCaller: boolean } => {
-    if (e.kind === 'field') return { code: `this.props.${(resolvePath(e.name, entity, entities) as ResolvedPath).property}`, fromCaller: false };
+    if (e.kind === 'field') return { code: `${row}.${(resolvePath(e.name, entity, entities) as ResolvedPath).property}`, fromCaller: false };
     if (e.kind === 'auth') return { code: callerValue(e.path, imports, caller), fromCaller: true };
     if (e.kind === 'literal') return { code: e.value === null ? 'null' : literal(e.value), fromCaller: false };
     throw new Error(`policy operand ${e.kind} was not checked by the model`);

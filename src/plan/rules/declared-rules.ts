@@ -4,7 +4,7 @@
  * function, `buildDeclaredRules`; every new kind of declaration is wired here and nowhere else.
  */
 import type { CrudOperation, ImplementationEntry, SignInRules } from '../../model/crud/types.js';
-import { rolesIn, ruleFor } from '../../model/domain/policies.js';
+import { changeRefusalsOf, rolesIn, ruleFor } from '../../model/domain/policies.js';
 import { fieldsOf, type Expression } from '../../model/domain/expression.js';
 import type { DomainModel, Entity, PolicyRule, Reaction } from '../../model/domain/types.js';
 import { describeGatewayCall, describeReaction } from '../effects/domain-rules.js';
@@ -23,6 +23,8 @@ export interface DeclaredRules {
   stateGuard: string[] | undefined;
   /** A delete's refusals while related records hold the entity: `orders (CUSTOMER_HAS_OPEN_ORDERS)`. */
   deleteRefusals: string[];
+  /** An update's or delete's refusals while a condition on the row holds: `builtIn (BUILT_IN_ROLE)`. */
+  changeRefusals: string[];
   /** The entity's unique fields, for an operation that writes them (a duplicate: 409). */
   unique: string[];
   /** The operation checks a new password against sign-in's password policy. */
@@ -93,12 +95,15 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
   const policy = bound && entity ? declaredRowPolicy(entity, policyAction(bound)) : undefined;
   const effects = bound && entity && input.domain ? declaredEffects(input.domain, entity, bound) : undefined;
   const idempotency = input.database === true && operation.idempotency !== undefined;
+  // An update (PUT, PATCH) or delete the model refuses while a condition on the row holds answers 409 with the design's code.
+  const refusals = bound?.kind === 'delete' ? changeRefusalsOf(entity, 'delete') : bound?.kind === 'update' || bound?.kind === 'replace' ? changeRefusalsOf(entity, 'update') : [];
   return {
     roles,
     rowPolicy: policy?.source,
     policyRoles: policy ? [...new Set(rolesIn(policy.expression))] : [],
     transition: transition ? { name: transition.names.original, from: [...transition.from] } : undefined,
     deleteRefusals: bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((r) => `${r.relation}${r.where ? ` where ${r.where.source}` : ''} (${r.code})`) : [],
+    changeRefusals: refusals.map((r) => `${r.when.source} (${r.code})`),
     stateGuard: bound?.kind === 'delete' ? entity?.stateMachine?.deletableIn : bound && ['update', 'replace'].includes(bound.kind) ? entity?.stateMachine?.updatableIn : undefined,
     unique,
     effects: effects?.reactions ?? [],
@@ -114,6 +119,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
     answers: answeredStatuses(operation, bound, implementation?.kind === 'sign-in', unique.length > 0, [
       ...(input.specErrorCodes ?? []),
       ...(bound?.kind === 'delete' ? (entity?.deleteRefusals ?? []).map((refusal) => ({ status: 409, code: refusal.code })) : []),
+      ...refusals.map((refusal) => ({ status: 409, code: refusal.code })),
       ...(effects?.answers ?? []),
       ...(idempotency ? IDEMPOTENCY_ANSWERS : []),
       ...(implementation?.kind === 'sign-in' ? implementation.rules.answers : []),
@@ -130,7 +136,7 @@ export function buildDeclaredRules(input: DeclaredRulesInput): DeclaredRules {
 function declaredEffects(domain: DomainModel, entity: Entity, bound: CrudOperation): { reactions: string[]; checks: string[]; words: string[]; stateCheck: boolean; answers: { status: number; code: string }[] } {
   const byName = new Map(domain.entities.map((e) => [e.names.original, e]));
   const transition = bound.kind === 'action' ? entity.stateMachine?.transitions.find((t) => t.names.original === bound.transition || t.names.camel === bound.transition) : undefined;
-  const start = bound.kind === 'create' ? 'created' : transition?.names.original;
+  const start = bound.kind === 'create' ? 'created' : bound.kind === 'update' || (bound.kind === 'replace' && !bound.singleton) ? 'updated' : transition?.names.original;
   const changed = new Set<string>(['create', 'replace', 'update', 'action'].includes(bound.kind) ? [entity.names.original] : []);
   const created = bound.kind === 'create' ? [entity, ...bound.childInputs.flatMap((c) => byName.get(c.entity) ?? [])] : [];
   const reactions: Reaction[] = [];

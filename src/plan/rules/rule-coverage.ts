@@ -99,6 +99,7 @@ function describeDeclared(declared: DeclaredRules): string[] {
     ...(declared.transition ? [`transition ${declared.transition.name} from ${declared.transition.from.join(', ')}`] : []),
     ...(declared.stateGuard ? [`only in ${declared.stateGuard.join(', ')}`] : []),
     ...declared.deleteRefusals.map((refusal) => `refused while ${refusal}`),
+    ...declared.changeRefusals.map((refusal) => `refused while ${refusal}`),
     ...(declared.unique.length > 0 ? [`unique ${declared.unique.join(', ')}`] : []),
     ...(declared.signIn ? [declared.signIn.summary] : []),
     ...(declared.passwordPolicy ? ['password policy'] : []),

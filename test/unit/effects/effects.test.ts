@@ -251,7 +251,7 @@ reactions:
 `,
     );
     expect(found).toEqual([
-      expect.stringMatching(/^SCF019 "on: Order.shipped": Order has no transition "shipped" \(created, pay, cancel\)/),
+      expect.stringMatching(/^SCF019 "on: Order.shipped": Order has no transition "shipped" \(created, updated, pay, cancel\)/),
       expect.stringMatching(/^SCF019 "on: OrderPayed" names no event a transition raises.*did you mean "OrderPaid"/),
       expect.stringMatching(/^SCF019 "item" is no one-to-many relation of Order with a reference back.*did you mean "items"/),
       expect.stringMatching(/^SCF019 the reaction to Order.created calls "reserv", which is no method or transition of InventoryItem.*did you mean "reserve"/),

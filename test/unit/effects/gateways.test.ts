@@ -185,3 +185,9 @@ describe('a gateway call after a transition, in a generated project', () => {
     expect(await readFile(join(dir, 'project', 'src', 'gateways', 'gateways.gen.ts'), 'utf8')).toContain('readonly notifier: Notifier;');
   }, 120_000);
 });
+
+describe('a gateway call after an update', () => {
+  it('is refused: only a creation or a transition has outcomes to move the record on', async () => {
+    expect(await problems(SHOP.replace('on: Payment.created\n    where', 'on: Payment.updated\n    where'))).toEqual([expect.stringContaining('a gateway call follows a creation or a transition')]);
+  });
+});

@@ -214,6 +214,7 @@ describe('the ER diagram', () => {
       computed: [],
       policies: undefined,
       deleteRefusals: [],
+      changeRefusals: [],
       methods: [],
       checks: [],
       description: '',

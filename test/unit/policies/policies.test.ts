@@ -9,6 +9,7 @@ import type { DomainModel, Entity } from '../../../src/model/domain/types.js';
 import { ruleFor } from '../../../src/model/domain/policies.js';
 import { emptySqlImports, policyToPredicate, policyToSql } from '../../../src/plan/policies/compile-policy.js';
 import { deleteRefusalsView, repositoryAccessView } from '../../../src/plan/policies/policy-views.js';
+import { buildDomainViews } from '../../../src/plan/entity-view.js';
 
 /**
  * Policies (docs/domain-model.md, "Policies"): per entity and action, a rule over the caller and the
@@ -196,6 +197,46 @@ describe('deletes refused while related records hold the entity', () => {
   ])('refuses %s', async (refusal, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'scaffold-refusals-'));
     await writeFile(join(dir, 'domain.yaml'), shop(refusal));
+    await expect(buildDomainModelFrom(dir)).rejects.toThrow(message);
+  });
+});
+
+describe('updates and deletes refused while a condition on the row holds (changesRefusedWhile)', () => {
+  const roles = (refusal: string) =>
+    `schemaVersion: 1\nentities:\n  Role:\n    fields:\n      name: { type: string }\n      builtIn: { type: boolean, default: false }\n      archivedAt: { type: datetime, required: false }\n    changesRefusedWhile:\n${refusal}\n`;
+
+  it('keep the condition, the code and the refused actions (both by default)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-change-refusals-'));
+    await writeFile(join(dir, 'domain.yaml'), roles("      - { when: builtIn, code: BUILT_IN_ROLE }\n      - { when: 'archivedAt != null', code: ARCHIVED, refuses: [delete], message: Archived roles stay. }"));
+    const role = entity(await buildDomainModelFrom(dir), 'Role');
+    expect(role.changeRefusals.map((r) => [r.when.source, r.code, r.refuses, r.message])).toEqual([
+      ['builtIn', 'BUILT_IN_ROLE', ['update', 'delete'], 'Role cannot be changed or deleted while builtIn'],
+      ['archivedAt != null', 'ARCHIVED', ['delete'], 'Archived roles stay.'],
+    ]);
+  });
+
+  it('compile to a check of the loaded entity, refused with the code, and to model tests of both sides', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-change-refusals-'));
+    await writeFile(join(dir, 'domain.yaml'), roles("      - { when: builtIn == true, code: BUILT_IN_ROLE }\n      - { when: 'archivedAt != null', code: ARCHIVED, refuses: [delete] }"));
+    const view = buildDomainViews(await buildDomainModelFrom(dir)).entities[0];
+    expect(view?.changeRefusals).toEqual([
+      { condition: '(this.props.builtIn === true)', text: 'builtIn == true', message: '"Role cannot be changed or deleted while builtIn == true"', code: '"BUILT_IN_ROLE"', only: undefined },
+      { condition: '(this.props.archivedAt !== null)', text: 'archivedAt != null', message: '"Role cannot be deleted while archivedAt != null"', code: '"ARCHIVED"', only: 'delete' },
+    ]);
+    expect(view).toMatchObject({ refusesUpdate: true, checksDeletes: true, refusalsByAction: true, ruleErrorClasses: ['RuleConflictError'] });
+    expect(view?.refusalTests.map((t) => [t.state, t.calls, t.code])).toEqual([
+      ['builtIn: true', ['update({})', 'assertDeletable()'], '"BUILT_IN_ROLE"'],
+      ['', ['update({})', 'assertDeletable()'], undefined],
+    ]);
+  });
+
+  it.each([
+    ["      - { when: 'builtin', code: X }", '"builtin", which is no scalar field of it; did you mean "builtIn"?'],
+    ["      - { when: \"hasRole('admin')\", code: X }", 'reads the caller'],
+    ["      - { when: 'builtIn ==', code: X }", 'changesRefusedWhile "X"'],
+  ])('refuses %s', async (refusal, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'scaffold-change-refusals-'));
+    await writeFile(join(dir, 'domain.yaml'), roles(refusal));
     await expect(buildDomainModelFrom(dir)).rejects.toThrow(message);
   });
 });

@@ -99,6 +99,16 @@ describe('which prose rules the design declares', () => {
     expect(undeclaredOf(rules.get('createUser'), 'E-mail addresses are unique (case-insensitive).')).toEqual([]);
   });
 
+  it('covers a code an update or delete answers while a condition on the row holds (changesRefusedWhile)', async () => {
+    const { rules } = await ecommerce('user-management');
+    expect(rules.get('replaceRole')?.declared).toContain('refused while builtIn (BUILT_IN_ROLE)');
+    expect(rules.get('deleteRole')?.declared).toContain('refused while builtIn (BUILT_IN_ROLE)');
+    expect(undeclaredOf(rules.get('replaceRole'), 'Built-in roles cannot be')).toEqual([]);
+    expect(undeclaredOf(rules.get('deleteRole'), 'Built-in roles cannot be')).toEqual([]);
+    // Reads and creates are not refused, so they do not answer the code.
+    expect(rules.get('getRole')?.declared.join()).not.toContain('BUILT_IN_ROLE');
+  });
+
   it('lists an effect sentence no reaction declares', () => {
     const cancel = operation('Cancels the order and releases its reserved stock.', []);
     expect(operationRules(cancel, undefined, undefined)).toMatchObject({ notImplemented: true, proseRules: [{ undeclared: ['effect'] }] });

@@ -96,6 +96,16 @@ export class AlreadyExistsError extends ConflictError {
   override readonly code = 'ALREADY_EXISTS';
 }
 
+/** A rule of the domain model that the current state of what the request refers to forbids; the code is the design's. */
+export class RuleConflictError extends ConflictError {
+  override readonly code: string;
+
+  constructor(message: string, code: string, options: AppErrorOptions = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 /** A conditional request (`If-Match`) whose condition no longer holds: someone changed the resource. */
 export class PreconditionFailedError extends AppError {
   readonly code = 'PRECONDITION_FAILED';

@@ -12,3 +12,13 @@ export interface Caller {
 export function hasRole(caller: Caller | undefined, role: string): boolean {
   return caller?.roles.includes(role) ?? false;
 }
+
+/** A claim by its path (`tenant`, `org.id`) when it is a string, number or boolean; else undefined. */
+export function claimOf(caller: Caller | undefined, path: readonly string[]): string | number | boolean | undefined {
+  let value: unknown = caller?.claims;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}

@@ -103,6 +103,11 @@ export abstract class SessionBase {
     this.change(changes);
   }
 
+  /** Ends the session; its refresh token is refused from now on. Sets revokedAt = now; the rules are checked again. */
+  revoke(): void {
+    this.change({ revokedAt: new Date() });
+  }
+
   /** The state, for repositories and serialization. */
   toProps(): Readonly<SessionProps> {
     return this.props;

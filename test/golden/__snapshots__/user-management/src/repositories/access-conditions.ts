@@ -1,4 +1,4 @@
-import { eq, gt, gte, lt, lte, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, lt, lte, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
 
 /**
  * The domain model's policies as query conditions. A rule decides on the caller in TypeScript and
@@ -13,6 +13,13 @@ export function anyOf(...conditions: Condition[]): Condition {
   const rows = conditions.filter((c): c is SQL => c !== false);
   if (rows.length <= 1) return rows[0] ?? false;
   return or(...rows) ?? false;
+}
+
+export function allOf(...conditions: Condition[]): Condition {
+  if (conditions.includes(false)) return false;
+  const rows = conditions.filter((c): c is SQL => c !== true);
+  if (rows.length <= 1) return rows[0] ?? true;
+  return and(...rows) ?? true;
 }
 
 const COMPARISONS = { '==': eq, '!=': ne, '<': lt, '<=': lte, '>': gt, '>=': gte } as const;

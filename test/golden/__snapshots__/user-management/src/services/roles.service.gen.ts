@@ -127,6 +127,8 @@ export abstract class RolesServiceBase {
    * Generated from the domain model: Deletes the Role.
    */
   async deleteRole(input: RolesDto.DeleteRoleInput, _context: RequestContext): Promise<RolesDto.DeleteRoleResult> {
-    await this.repositories.roles.delete(input.params.roleId);
+    const role = await this.repositories.roles.getById(input.params.roleId);
+    role.assertDeletable();
+    await this.repositories.roles.remove(role);
   }
 }

@@ -8,6 +8,7 @@ import { User } from '../models/user.entity.js';
 import type { Repositories, UnitOfWork } from '../repositories/repositories.gen.js';
 import { pageLinks, sortOf } from './crud-support.js';
 import { hashNewPassword } from '../utils/password-hash.js';
+import { onUserUpdated } from './domain-rules.gen.js';
 import type { SignIn } from './sign-in.gen.js';
 
 /**
@@ -154,14 +155,18 @@ export abstract class UsersServiceBase {
    * Generated from the domain model: Changes the User's fields that the request sends.
    */
   async updateUser(input: UsersDto.UpdateUserInput, _context: RequestContext): Promise<UsersDto.UpdateUserResult> {
-    const user = await this.repositories.users.getById(input.params.userId);
-    user.update({
-      ...(input.body.email !== undefined && { email: input.body.email }),
-      ...(input.body.displayName !== undefined && { displayName: input.body.displayName }),
-      ...(input.body.status !== undefined && { status: input.body.status }),
+    return this.unitOfWork.run(async () => {
+      const user = await this.repositories.users.getById(input.params.userId);
+      const before = user.toProps();
+      user.update({
+        ...(input.body.email !== undefined && { email: input.body.email }),
+        ...(input.body.displayName !== undefined && { displayName: input.body.displayName }),
+        ...(input.body.status !== undefined && { status: input.body.status }),
+      });
+      const saved = await this.repositories.users.update(user);
+      await onUserUpdated(saved, before, this.repositories);
+      return toUser(saved);
     });
-    const saved = await this.repositories.users.update(user);
-    return toUser(saved);
   }
 
   /**

@@ -10,6 +10,9 @@ import { SessionsService } from '../../src/services/sessions.service.js';
  * with the status and the representation the design implies; every answer is also checked against
  * the spec. A test is skipped once you override one of its operations in your service class: the
  * behaviour is then yours to test.
+ *
+ * Not tested here:
+ * - listUserSessions: no operation creates Session.
  */
 describe('sessions: the implemented operations over HTTP', () => {
   let api: ApiClient;

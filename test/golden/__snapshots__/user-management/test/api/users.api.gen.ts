@@ -2,7 +2,7 @@
 // `scaffold generate`. Put your code in the files that extend or use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, overridden, type Json } from '../support/api-client.js';
-import { next } from '../support/samples.gen.js';
+import { next, sampleSession } from '../support/samples.gen.js';
 import { UsersService } from '../../src/services/users.service.js';
 
 /**
@@ -126,6 +126,19 @@ describe('users: the implemented operations over HTTP', () => {
         expect(updated).toEqual({ ...created, displayName: 'SAMPLE', updatedAt: updated.updatedAt });
         const read = (await api.call(200, 'getUser', { url: `/api/v1/users/${encodeURIComponent(created.id)}` })).data;
         expect(read).toEqual(updated);
+      },
+    );
+    it.skipIf(overridden(UsersService, 'createUser', 'updateUser'))(
+      "sets off the reaction to an update that makes status == 'suspended' hold: revoke() on each of its sessions",
+      async () => {
+        const created = await createUser();
+        const session = await sampleSession(api.repositories, { userId: created.id });
+        await api.call(200, 'updateUser', {
+          url: `/api/v1/users/${encodeURIComponent(created.id)}`,
+          body: { status: 'suspended' },
+        });
+        const after = await api.repositories.sessions.getById(session.id);
+        expect(after.revokedAt).toEqual(expect.any(Date));
       },
     );
     it.skipIf(overridden(UsersService, 'updateUser'))('answers 404 for an unknown id', async () => {

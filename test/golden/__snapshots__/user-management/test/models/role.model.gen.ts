@@ -26,4 +26,16 @@ describe('Role (domain model)', () => {
       'description',
     );
   });
+
+  it('refuses update and delete of a Role while builtIn (BUILT_IN_ROLE)', () => {
+    const entity = Role.create({ ...valid(), builtIn: true });
+    expect(() => entity.update({})).toThrow(expect.objectContaining({ code: 'BUILT_IN_ROLE' }));
+    expect(() => entity.assertDeletable()).toThrow(expect.objectContaining({ code: 'BUILT_IN_ROLE' }));
+  });
+
+  it('allows update and delete of a Role while not builtIn', () => {
+    const entity = Role.create({ ...valid() });
+    expect(() => entity.update({})).not.toThrow();
+    expect(() => entity.assertDeletable()).not.toThrow();
+  });
 });

@@ -58,4 +58,10 @@ describe('Session (domain model)', () => {
   it('rejects refreshGeneration below 0', () => {
     expectRuleBroken(() => Session.create({ ...valid(), refreshGeneration: -1 }), 'refreshGeneration');
   });
+
+  it('revoke() from refreshGeneration: 0 leaves revokedAt: the time of the change', () => {
+    const entity = Session.create({ ...valid(), refreshGeneration: 0 });
+    entity.revoke();
+    expect(entity).toMatchObject({ revokedAt: expect.any(Date) });
+  });
 });
