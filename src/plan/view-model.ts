@@ -44,6 +44,8 @@ export interface ProjectView {
   usesIdempotency: boolean;
   /** The model's sign-in (src/services/sign-in.gen.ts, src/utils/password-hash.ts); undefined: not declared. */
   signIn: SignInView | undefined;
+  /** What the Redis client (REDIS_URL) keeps besides the rate limit, for the instances to share (`the idempotency keys`); undefined: nothing. */
+  redisShares: string | undefined;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
@@ -243,6 +245,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const signIn = options.signIn && options.domain && buildSignInView(options.signIn, options.domain, model, options.classSuffixes?.service);
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn });
   const helpers = policyHelpers(options.persistence, domain.entities, options.domain);
+  const usesIdempotency = options.persistence !== undefined && declaresIdempotency(model);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -252,7 +255,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     policyRoles: policyRoles(options.domain),
     ruleErrors: ruleErrorsOf(options.domain),
     domainRules: buildDomainRules(options.domain),
-    usesIdempotency: options.persistence !== undefined && declaresIdempotency(model),
+    usesIdempotency,
+    redisShares: [...(usesIdempotency ? ['the idempotency keys'] : []), ...(signIn ? ['the failed-login counts'] : [])].join(' and ') || undefined,
     policyHelpers: helpers,
     policyConditionImports: policyConditionImports(helpers),
     persistence: options.persistence,
