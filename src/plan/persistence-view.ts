@@ -73,8 +73,12 @@ export interface RepositoryView {
    * whether it sets `updatedAt`.
    */
   refreshRotation: { fields: string; touch: boolean } | undefined;
-  /** Sign-in's credentials entity: its repository keeps the failed-login counters (the sign_in_failures table). */
-  failedLogins: boolean;
+  /**
+   * Sign-in's credentials entity: its repository counts an account's wrong passwords in one statement,
+   * and keeps the failed-login counters of addresses and unknown names (the sign_in_failures table);
+   * `touch` and `versioned`: the count also sets `updatedAt`, and moves the version on.
+   */
+  failedLogins: { touch: boolean; versioned: boolean } | undefined;
   /** What the repository imports from drizzle-orm, from ./access-conditions.js ('' for nothing) and tables besides its own. */
   drizzleImports: string;
   conditionImports: string;
@@ -330,7 +334,7 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
           touch: entity.timestamps,
         }
       : undefined;
-  const failedLogins = signIn?.entity === entity.names.original;
+  const failedLogins = signIn?.entity === entity.names.original ? { touch: entity.timestamps, versioned: entity.versioned } : undefined;
   return {
     fileStem: kebabCase(entity.names.original, 'entity'),
     property: repositoryProperty(entity),

@@ -329,9 +329,11 @@ describe.each([
     });
     const apps = [await buildApp(config, { database: first }), await buildApp(config, { database: second })];
     for (const app of apps) servers.push(`${await app.listen({ port: 0, host: '127.0.0.1' })}/api/v1`);
-    await createRepositories(first.db).users.insert(
-      User.create({ email: `linus-${run}@example.com`, displayName: 'Linus', passwordHash: await hashPassword(PASSWORD), roles: [], lastLoginAt: null, lockedUntil: null }),
-    );
+    for (const name of ['linus', 'margaret']) {
+      await createRepositories(first.db).users.insert(
+        User.create({ email: `${name}-${run}@example.com`, displayName: name, passwordHash: await hashPassword(PASSWORD), roles: [], lastLoginAt: null, lockedUntil: null }),
+      );
+    }
     close = async () => {
       for (const app of apps) await app.close();
       await first.close();
@@ -344,9 +346,9 @@ describe.each([
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  /** A POST to the instance `instance` (0 or 1), as a client at `address` behind the load balancer. */
-  const post = async (instance: number, path: string, body: unknown) => {
-    const response = await fetch(`${servers[instance]}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
+  /** A POST to the instance `instance` (0 or 1), as a client at `from` behind the load balancer. */
+  const post = async (instance: number, path: string, body: unknown, from = address) => {
+    const response = await fetch(`${servers[instance]}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify(body) });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
   };
 
@@ -365,6 +367,15 @@ describe.each([
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
     }
+  });
+
+  it('locks an account after 5 wrong passwords sent at once over both instances: no failure is lost', async ({ skip }) => {
+    if (servers.length === 0) skip();
+    const email = `margaret-${run}@example.com`;
+    // Another client address: the one above is locked out by now.
+    const wrong = await Promise.all([0, 1, 0, 1, 0].map((instance) => post(instance, '/auth/login', { email, password: 'not-the-password' }, '192.0.2.2')));
+    expect(wrong.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401]);
+    expect((await post(1, '/auth/login', { email, password: PASSWORD }, '192.0.2.2')).status).toBe(429);
   });
 
   it('rotates a refresh token once when several refreshes with it race over both instances: the others are its reuse, and the session is revoked', async ({ skip }) => {

@@ -68,6 +68,8 @@ export interface UserRepository {
   delete(id: string): Promise<void>;
   /** Deletes a stored entity, as delete(id) does. */
   remove(entity: User): Promise<void>;
+  /** Counts a wrong password of the account in one statement, however many instances count at once: the `limit`-th in a row locks it for `lockSeconds`. */
+  recordFailedPassword(id: string, limit: number, lockSeconds: number, now: Date): Promise<void>;
   /** Seconds the failed-login counter `key` stays locked (0: not locked). */
   failedLoginLock(key: string, now: Date): Promise<number>;
   /** Counts a failed login of `key`: the `limit`-th within `lockSeconds` of the one before locks it for `lockSeconds`. */
@@ -188,6 +190,19 @@ export abstract class DrizzleUserRepositoryBase implements UserRepository {
 
   async remove(entity: User): Promise<void> {
     await this.delete(entity.id);
+  }
+
+  async recordFailedPassword(id: string, limit: number, lockSeconds: number, now: Date): Promise<void> {
+    const locks = sql`${users.failedLogins} + 1 >= ${limit}`;
+    const until = new Date(now.getTime() + lockSeconds * 1000).toISOString();
+    await this.db
+      .update(users)
+      .set({
+        failedLogins: sql`case when ${locks} then 0 else ${users.failedLogins} + 1 end`,
+        lockedUntil: sql`case when ${locks} then ${until}::timestamptz else ${users.lockedUntil} end`,
+        updatedAt: now,
+      })
+      .where(eq(users.id, id));
   }
 
   async failedLoginLock(key: string, now: Date): Promise<number> {

@@ -147,7 +147,9 @@ export class SignIn {
       );
     }
     if (!(await verifyPassword(input.body.password, user.passwordHash))) {
-      await this.recordFailure(user.id, now);
+      await this.unitOfWork.run((repositories) =>
+        repositories.users.recordFailedPassword(user.id, LOCKOUT_ATTEMPTS, LOCKOUT_SECONDS, now),
+      );
       await this.failures.fail(address, ADDRESS_ATTEMPTS);
       throw badCredentials();
     }
@@ -181,20 +183,6 @@ export class SignIn {
       expiresIn: ACCESS_TOKEN_SECONDS,
       tokenType: 'Bearer' as const,
     };
-  }
-
-  /** A failed password: counted, and the account locked for a while after too many in a row. */
-  private async recordFailure(userId: string, now: Date): Promise<void> {
-    await this.unitOfWork.run(async (repositories) => {
-      const user = await repositories.users.getById(userId);
-      const failures = user.failedLogins + 1;
-      user.update(
-        failures >= LOCKOUT_ATTEMPTS
-          ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_SECONDS * 1000) }
-          : { failedLogins: failures },
-      );
-      await repositories.users.update(user);
-    });
   }
 
   /** refreshToken: exchanges a refresh token for a new pair; a token of an earlier generation revokes its session. */
