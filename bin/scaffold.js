@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run automatically by `npm ci`).
-import { main } from '../dist/cli/main.js';
+// In a clone, a dist/ built from other sources (a pull without a build) is refused before it runs.
+import { launcherCheck } from './build-stamp.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const stale = launcherCheck(import.meta.dirname);
+if (stale) {
+  console.error(stale);
+  process.exitCode = 1;
+} else {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,4 +1,4 @@
-import type { Column, RelationalSchema, Table } from '../model/domain/relational-schema.js';
+import { SIGN_IN_FAILURES_TABLE, type Column, type RelationalSchema, type Table } from '../model/domain/relational-schema.js';
 import { plural } from '../model/domain/build-domain.js';
 import type { DomainModel, Entity, Field, ValueObject } from '../model/domain/types.js';
 import { camelCase, commentText, kebabCase, pascalCase, stringLiteral } from '../model/naming.js';
@@ -67,6 +67,18 @@ export interface RepositoryView {
    * records, and the integer field the repository test changes (by one) to show an update recorded.
    */
   audit: { entity: string; secret: string; changedField: string | undefined } | undefined;
+  /**
+   * Sign-in's sessions entity: `rotateRefreshToken` moves a session on to its next refresh token in one
+   * conditional statement; `fields` are the session's properties it sets (a union of literals), `touch`
+   * whether it sets `updatedAt`.
+   */
+  refreshRotation: { fields: string; touch: boolean } | undefined;
+  /**
+   * Sign-in's credentials entity: its repository counts an account's wrong passwords in one statement,
+   * and keeps the failed-login counters of addresses and unknown names (the sign_in_failures table);
+   * `touch` and `versioned`: the count also sets `updatedAt`, and moves the version on.
+   */
+  failedLogins: { touch: boolean; versioned: boolean } | undefined;
   /** What the repository imports from drizzle-orm, from ./access-conditions.js ('' for nothing) and tables besides its own. */
   drizzleImports: string;
   conditionImports: string;
@@ -314,6 +326,15 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
   const tableConstant = camelCase(table.name, 'table');
   const access = repositoryAccessView(entity, entityByName);
   const refusals = deleteRefusalsView(entity, entityByName);
+  const signIn = domain.signIn;
+  const refreshRotation =
+    signIn?.sessions.entity === entity.names.original
+      ? {
+          fields: ['refreshGeneration', 'refreshTokenHash', ...(signIn.sessions.lastSeenAt ? ['lastSeenAt'] : []), ...(signIn.sessions.ipAddress ? ['ipAddress'] : [])].map(stringLiteral).join(' | '),
+          touch: entity.timestamps,
+        }
+      : undefined;
+  const failedLogins = signIn?.entity === entity.names.original ? { touch: entity.timestamps, versioned: entity.versioned } : undefined;
   return {
     fileStem: kebabCase(entity.names.original, 'entity'),
     property: repositoryProperty(entity),
@@ -350,9 +371,27 @@ function repositoryView(entity: Entity, table: Table, domain: DomainModel, class
           changedField: changeableField(entity, valueObjects),
         }
       : undefined,
-    drizzleImports: [...new Set(['and', 'asc', 'count', 'desc', 'eq', ...(entity.softDelete ? ['isNull'] : []), ...(access?.drizzleImports ?? []), ...(refusals?.drizzleImports ?? [])])].sort().concat('type SQL').join(', '),
+    refreshRotation,
+    failedLogins,
+    drizzleImports: [
+      ...new Set([
+        'and',
+        'asc',
+        'count',
+        'desc',
+        'eq',
+        ...(entity.softDelete ? ['isNull'] : []),
+        ...(refreshRotation ? ['gt', 'isNull'] : []),
+        ...(failedLogins ? ['sql'] : []),
+        ...(access?.drizzleImports ?? []),
+        ...(refusals?.drizzleImports ?? []),
+      ]),
+    ]
+      .sort()
+      .concat('type SQL')
+      .join(', '),
     conditionImports: [...[...new Set([...(access?.conditionImports ?? []), ...(refusals?.conditionImports ?? [])])].sort(), ...(access ? ['type Condition'] : [])].join(', '),
-    schemaImports: [...new Set([camelCase(table.name, 'table'), ...(access?.tableImports ?? []), ...(refusals?.tableImports ?? [])])].sort().join(', '),
+    schemaImports: [...new Set([camelCase(table.name, 'table'), ...(failedLogins ? [camelCase(SIGN_IN_FAILURES_TABLE, 'table')] : []), ...(access?.tableImports ?? []), ...(refusals?.tableImports ?? [])])].sort().join(', '),
   };
 }
 

@@ -59,8 +59,8 @@ export function countGeneratedTests(view: TestCountInput): TestCount {
   const persistence = view.persistence;
   const sampled = persistence?.repositories.filter((r) => persistence.samples.some((s) => s.entityClass === r.entityClass)) ?? [];
   const repository = sampled.reduce((n, r) => n + 5 + (r.versioned ? 1 : 0) + (r.uniqueProperty ? 1 : 0) + (r.caseVariant ? 1 : 0) + auditTests(r.audit), 0);
-  // test/api/sign-in.api.gen.ts: login (right password only, lockout), and each other step after a login.
-  const signIn = view.signIn?.login ? 2 + [view.signIn.refresh, view.signIn.logout, view.signIn.me, view.signIn.changePassword].filter(Boolean).length : 0;
+  // test/api/sign-in.api.gen.ts: login (right password only, lockout), and each other step after a login (refresh: rotation, and a race).
+  const signIn = view.signIn?.login ? 2 + (view.signIn.refresh ? 2 : 0) + [view.signIn.logout, view.signIn.me, view.signIn.changePassword].filter(Boolean).length : 0;
   const api = view.apiTests.reduce((n, file) => n + file.groups.reduce((m, group) => m + group.cases.length, 0), 0) + signIn;
   // test/repositories/unit-of-work.gen.ts: commit, rollback, nesting, current(); a service inside a run.
   const unitOfWork = view.unitOfWork ? 4 + (view.unitOfWork.service ? 1 : 0) : 0;

@@ -47,6 +47,8 @@ export interface ProjectView {
   usesIdempotency: boolean;
   /** The model's sign-in (src/services/sign-in.gen.ts, src/utils/password-hash.ts); undefined: not declared. */
   signIn: SignInView | undefined;
+  /** What the Redis client (REDIS_URL) keeps besides the rate limit, for the instances to share (`the idempotency keys`); undefined: nothing. */
+  redisShares: string | undefined;
   /** The roles the domain model's policies name (`hasRole('admin')`), as a TypeScript array literal; '': no entity has policies. */
   policyRoles: string;
   /** npm package name of the project. */
@@ -249,6 +251,7 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
   const tests = countGeneratedTests({ resources, entities: domain.entities, persistence: options.persistence, firstRoute, jwtSchemes: jwt, apiTests: apiTests?.files ?? [], unitOfWork, signIn, gateways: options.domain?.gateways });
   const mappers = options.crud && options.domain ? buildMappers(options.crud, options.domain, model.basePath) : undefined;
   const helpers = policyHelpers(options.persistence, domain.entities, options.domain, mappers);
+  const usesIdempotency = options.persistence !== undefined && declaresIdempotency(model);
   const handlers = new Map(
     resources.flatMap((r) => r.operations.map((o) => [o.operationId, { controllerClass: r.controllerClass, serviceClass: r.serviceClass, methodName: o.methodName }] as const)),
   );
@@ -259,7 +262,8 @@ export function buildProjectView(model: ApiModel, options: ViewOptions): Project
     ruleErrors: ruleErrorsOf(options.domain),
     domainRules: buildDomainRules(options.domain),
     gateways: buildGatewayViews(options.domain),
-    usesIdempotency: options.persistence !== undefined && declaresIdempotency(model),
+    usesIdempotency,
+    redisShares: [...(usesIdempotency ? ['the idempotency keys'] : []), ...(signIn ? ['the failed-login counts'] : [])].join(' and ') || undefined,
     policyHelpers: helpers,
     policyConditionImports: policyConditionImports(helpers),
     persistence: options.persistence,

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, generateExample } from '../support/generated-project.js';
 import { runCommand } from '../support/run.js';
 import { isReachable } from '../support/services.js';
+
+const REDIS_UP = await isReachable('127.0.0.1', 6379);
 
 /**
  * Sign-in from declarations: the user-management example, generated with its domain model and no
@@ -30,22 +33,33 @@ interface Body {
 }
 
 let project: string;
-let postgresUrl: string | undefined;
+let postgresUp = false;
+const postgresDatabases: string[] = [];
 
 beforeAll(async () => {
   project = await generateExample('user-management', 'e2e-sign-in');
   await buildProject(project);
-  if (await isReachable('127.0.0.1', 5432)) {
-    const database = `scaffold_e2e_sign_in_${process.pid}`;
-    const created = await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `CREATE DATABASE ${database}`], { cwd: project });
-    expect(created.code, created.output).toBe(0);
-    postgresUrl = `postgres://postgres@127.0.0.1:5432/${database}`;
-  }
+  postgresUp = await isReachable('127.0.0.1', 5432);
 });
 
 afterAll(async () => {
-  if (postgresUrl) await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `DROP DATABASE IF EXISTS ${postgresUrl.split('/').at(-1)} WITH (FORCE)`], { cwd: project });
+  for (const database of postgresDatabases) {
+    await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`], { cwd: project });
+  }
 });
+
+/**
+ * A PostgreSQL database of its own for each group of tests (failed-login counts live in the database:
+ * one group's lockouts must not reach the next), or undefined when PostgreSQL is not running.
+ */
+async function postgresDatabase(name: string): Promise<string | undefined> {
+  if (!postgresUp) return undefined;
+  const database = `scaffold_e2e_sign_in_${name}_${process.pid}`;
+  const created = await runCommand('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', `CREATE DATABASE ${database}`], { cwd: project });
+  expect(created.code, created.output).toBe(0);
+  postgresDatabases.push(database);
+  return `postgres://postgres@127.0.0.1:5432/${database}`;
+}
 
 /** The built project's app on a free port, with one active account: seeded with the admin role, or created over HTTP (POST /users). */
 async function listen(databaseUrl: string | undefined, dataDir: string, email: string, how: 'seeded' | 'created'): Promise<Listening> {
@@ -101,8 +115,9 @@ describe.each(['embedded', 'postgres'] as const)('sign-in over HTTP on the %s da
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'scaffold-sign-in-'));
+    const postgresUrl = kind === 'postgres' ? await postgresDatabase('logins') : undefined;
     if (kind === 'postgres' && !postgresUrl) return;
-    server = await listen(kind === 'postgres' ? postgresUrl : undefined, dataDir, 'grace@example.com', 'seeded');
+    server = await listen(postgresUrl, dataDir, 'grace@example.com', 'seeded');
   });
 
   afterAll(async () => {
@@ -217,8 +232,9 @@ describe.each(['embedded', 'postgres'] as const)('sessions over HTTP on the %s d
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'scaffold-sessions-'));
+    const postgresUrl = kind === 'postgres' ? await postgresDatabase('sessions') : undefined;
     if (kind === 'postgres' && !postgresUrl) return;
-    server = await listen(kind === 'postgres' ? postgresUrl : undefined, dataDir, 'ada@example.com', 'created');
+    server = await listen(postgresUrl, dataDir, 'ada@example.com', 'created');
   });
 
   afterAll(async () => {
@@ -293,5 +309,117 @@ describe.each(['embedded', 'postgres'] as const)('sessions over HTTP on the %s d
     // This session goes on; the other one is revoked.
     expect((await call('POST', '/auth/refresh', { refreshToken: here.refreshToken })).status).toBe(200);
     expect((await call('POST', '/auth/refresh', { refreshToken: elsewhere.refreshToken })).status).toBe(401);
+  });
+});
+
+/**
+ * A project scaled out: two instances of the server behind one load balancer (trusting its
+ * X-Forwarded-For), sharing one database, and with REDIS_URL one Redis. Failed logins spread over both
+ * lock as if one server counted them, and of concurrent refreshes with one token exactly one rotates it.
+ * Each run counts failures of its own client address and names (Redis keeps them across runs).
+ */
+describe.each([
+  { kind: 'embedded', redis: false },
+  { kind: 'postgres', redis: false },
+  { kind: 'postgres', redis: true },
+] as const)('two instances of the server on the $kind database (Redis: $redis)', ({ kind, redis }) => {
+  const servers: string[] = [];
+  let close: () => Promise<void> = async () => {};
+  let dataDir: string;
+  const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+  const run = `${process.pid}-${randomInt(1_000_000)}`;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'scaffold-instances-'));
+    const postgresUrl = kind === 'postgres' ? await postgresDatabase(`instances${redis ? '_redis' : ''}`) : undefined;
+    if ((kind === 'postgres' && !postgresUrl) || (redis && !REDIS_UP)) return;
+    const dist = (path: string) => import(join(project, 'dist', path));
+    const { loadConfig } = await dist('config/env.js');
+    const { connectDatabase } = await dist('repositories/database.js');
+    const { createRepositories } = await dist('repositories/repositories.gen.js');
+    const { User } = await dist('models/user.entity.js');
+    const { hashPassword } = await dist('utils/password-hash.js');
+    const { buildApp } = await dist('app.js');
+    // The embedded database is one process's: its two instances share the connection. PostgreSQL gets one pool per instance.
+    const first = await connectDatabase({ databaseUrl: postgresUrl, dataDir });
+    await first.migrate();
+    const second = postgresUrl ? await connectDatabase({ databaseUrl: postgresUrl, dataDir }) : first;
+    const config = loadConfig({
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      TRUSTED_PROXIES: '1',
+      RATE_LIMIT_MAX: '100000',
+      ...(postgresUrl && { DATABASE_URL: postgresUrl }),
+      ...(redis && { REDIS_URL: 'redis://127.0.0.1:6379' }),
+    });
+    const apps = [await buildApp(config, { database: first }), await buildApp(config, { database: second })];
+    for (const app of apps) servers.push(`${await app.listen({ port: 0, host: '127.0.0.1' })}/api/v1`);
+    for (const name of ['linus', 'margaret']) {
+      await createRepositories(first.db).users.insert(
+        User.create({ email: `${name}-${run}@example.com`, displayName: name, passwordHash: await hashPassword(PASSWORD), roles: [], lastLoginAt: null, lockedUntil: null }),
+      );
+    }
+    close = async () => {
+      for (const app of apps) await app.close();
+      await first.close();
+      if (second !== first) await second.close();
+    };
+  });
+
+  afterAll(async () => {
+    await close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** A POST to the instance `instance` (0 or 1), as a client at `from` behind the load balancer. */
+  const post = async (instance: number, path: string, body: unknown, from = address) => {
+    const response = await fetch(`${servers[instance]}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify(body) });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
+  };
+
+  it('locks an address after 20 failed logins in all, and an unknown name after 5, however the instances shared them', async ({ skip }) => {
+    if (servers.length === 0) skip();
+    // An unknown name tried on one instance, then the other: the fifth failure locks it on both.
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await post(attempt % 2, '/auth/login', { email: `nobody-${run}@example.com`, password: PASSWORD })).status).toBe(401);
+    for (const instance of [0, 1]) expect((await post(instance, '/auth/login', { email: `nobody-${run}@example.com`, password: PASSWORD })).status).toBe(429);
+    // 5 failures from the address so far; 15 more, each to the other instance, and it is locked on both.
+    for (let attempt = 0; attempt < 15; attempt += 1) {
+      const { status } = await post(attempt % 2, '/auth/login', { email: `guess${attempt}-${run}@example.com`, password: 'not-the-password' });
+      expect(status, `failed login ${attempt + 6}`).toBe(401);
+    }
+    for (const instance of [0, 1]) {
+      const refused = await post(instance, '/auth/login', { email: `linus-${run}@example.com`, password: PASSWORD });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+    }
+  });
+
+  it('locks an account after 5 wrong passwords sent at once over both instances: no failure is lost', async ({ skip }) => {
+    if (servers.length === 0) skip();
+    const email = `margaret-${run}@example.com`;
+    // Another client address: the one above is locked out by now.
+    const wrong = await Promise.all([0, 1, 0, 1, 0].map((instance) => post(instance, '/auth/login', { email, password: 'not-the-password' }, '192.0.2.2')));
+    expect(wrong.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401]);
+    expect((await post(1, '/auth/login', { email, password: PASSWORD }, '192.0.2.2')).status).toBe(429);
+  });
+
+  it('rotates a refresh token once when several refreshes with it race over both instances: the others are its reuse, and the session is revoked', async ({ skip }) => {
+    if (servers.length === 0) skip();
+    // Another client address: the one above is locked out by now.
+    const login = await fetch(`${servers[0]}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.1' },
+      body: JSON.stringify({ email: `linus-${run}@example.com`, password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const { refreshToken } = ((await login.json()) as Body).data!;
+    const answers = await Promise.all([0, 1, 0, 1, 0, 1].map((instance) => post(instance, '/auth/refresh', { refreshToken })));
+    const rotated = answers.filter((answer) => answer.status === 200);
+    expect(rotated, JSON.stringify(answers.map((answer) => [answer.status, answer.body.error?.code]))).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(5);
+    expect(answers.some((answer) => answer.body.error?.code === 'REFRESH_TOKEN_REUSED')).toBe(true);
+    // The reuse revoked the whole session: the winner's new token no longer works either.
+    expect((await post(1, '/auth/refresh', { refreshToken: rotated[0]!.body.data!.refreshToken })).status).toBe(401);
   });
 });

@@ -42,6 +42,9 @@ export interface Column {
 /** The table that keeps idempotency keys and the responses they replay (src/middlewares/idempotency.ts of a project). */
 export const IDEMPOTENCY_TABLE = 'idempotency_keys';
 
+/** The table of sign-in's failed-login counters, shared by every instance of the server (src/services/sign-in.gen.ts of a project). */
+export const SIGN_IN_FAILURES_TABLE = 'sign_in_failures';
+
 /**
  * `idempotencyKeys`: some operation declares an `Idempotency-Key` header, so the database keeps the
  * keys (one row per key, caller and operation) beside the domain model's tables.
@@ -86,7 +89,33 @@ export function relationalSchema(domain: DomainModel, options: { idempotencyKeys
   }
   if (domain.entities.some((e) => e.audited)) tables.push(auditTable());
   if (options.idempotencyKeys) tables.push(idempotencyKeysTable());
+  if (domain.signIn) tables.push(signInFailuresTable());
   return { tables };
+}
+
+/**
+ * Failed logins per client address and per name no account has, counted in the database so that
+ * every instance of the server sees the same counts (Redis keeps them instead when REDIS_URL is set).
+ */
+function signInFailuresTable(): Table {
+  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
+  return {
+    name: SIGN_IN_FAILURES_TABLE,
+    entity: undefined,
+    columns: [
+      // A SHA-256 (hex) of what is counted (`address:203.0.113.7`, `name:ada@example.com`): neither is stored.
+      column('key', 'varchar(64)', false, 'key'),
+      column('failures', 'integer', false, 'failures', '0'),
+      column('locked_until', 'timestamptz', true, 'lockedUntil'),
+      // The count is forgotten once this passes without another failure.
+      column('expires_at', 'timestamptz', false, 'expiresAt'),
+    ],
+    primaryKey: ['key'],
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    indexes: [{ name: `${SIGN_IN_FAILURES_TABLE}_expires_at_idx`, columns: ['expires_at'], unique: false }],
+  };
 }
 
 function idempotencyKeysTable(): Table {

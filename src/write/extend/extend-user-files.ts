@@ -77,6 +77,11 @@ export async function extendUserFiles(files: readonly EmittedFile[], outDir: str
           ),
         });
       }
+      for (const call of merge.unplacedCalls) {
+        diagnostics.push(
+          warning('SCF049', `the new generated version calls ${call.name}, which was not added to this file: ${call.reason}`, { file: file.path }, `add the call as a new project's ${file.path} has it`),
+        );
+      }
     }
     if (base) {
       const basePath = baseOf(file.path);

@@ -1,8 +1,10 @@
 import {
   Node,
   SyntaxKind,
+  type Block,
   type ClassDeclaration,
   type ExportDeclaration,
+  type ExpressionStatement,
   type ImportDeclaration,
   type NamedExports,
   type NamedImports,
@@ -18,6 +20,13 @@ import { indentationAt, reindent, type TextEdit } from './text-edits.js';
  */
 export const REGISTRATION_TABLES: readonly string[] = ['controllers'];
 
+/**
+ * Functions whose call, one statement in a function of the composition root, registers a concern with
+ * the app (`registerIdempotencyKeys(app, store, options)` in `configureApp`): a spec that gains what
+ * one registers gains the call, placed where the generated file has it.
+ */
+export const REGISTRATION_CALLS: readonly string[] = ['registerIdempotencyKeys'];
+
 /** The generated house style: lines longer than this are broken the way prettier breaks them. */
 const PRINT_WIDTH = 120;
 
@@ -27,6 +36,8 @@ export interface StructuralMerge {
   additions: string[];
   /** Registrations in the user's file that the new generated file no longer has (the resource left the spec). */
   staleRegistrations: { name: string; table: string; offset: number }[];
+  /** Registration calls of the new generated file that could not be added to the user's, and why. */
+  unplacedCalls: { name: string; reason: string }[];
 }
 
 /**
@@ -38,7 +49,7 @@ export interface StructuralMerge {
 export function mergeStructurally(existing: SourceFile, generated: SourceFile): StructuralMerge {
   const text = existing.getFullText();
   const generatedText = generated.getFullText();
-  const result: StructuralMerge = { edits: [], additions: [], staleRegistrations: [] };
+  const result: StructuralMerge = { edits: [], additions: [], staleRegistrations: [], unplacedCalls: [] };
   const inserted: Node[] = [];
 
   const declared = topLevelNames(existing);
@@ -61,6 +72,13 @@ export function mergeStructurally(existing: SourceFile, generated: SourceFile): 
     const mine = objectLiteralNamed(existing, table);
     if (!theirs || !mine) continue;
     inserted.push(...addMissingRegistrations(mine, theirs, table, text, generatedText, result));
+  }
+
+  for (const name of REGISTRATION_CALLS) {
+    const theirs = registrationCall(generated, name);
+    if (!theirs || callsFunction(existing, name)) continue;
+    const added = addRegistrationCall(existing, theirs, name, text, generatedText, result);
+    if (added) inserted.push(added);
   }
 
   addNeededImports(existing, generated, text, neededNames(inserted), result);
@@ -120,6 +138,91 @@ function addMissingRegistrations(
   }
   for (const property of missing) result.additions.push(`+ ${propertyName(property)} registration`);
   return missing;
+}
+
+interface RegistrationCall {
+  statement: ExpressionStatement;
+  /** The function whose body holds the call (`configureApp`). */
+  functionName: string;
+  body: Block;
+}
+
+/** The statement `name(...);` directly in the body of a named top-level function, if the file has one. */
+function registrationCall(file: SourceFile, name: string): RegistrationCall | undefined {
+  for (const fn of file.getFunctions()) {
+    const body = fn.getBody();
+    const functionName = fn.getName();
+    if (!body || !Node.isBlock(body) || functionName === undefined) continue;
+    const statement = body.getStatements().find((candidate): candidate is ExpressionStatement => statementKey(candidate) === `call:${name}`);
+    if (statement) return { statement, functionName, body };
+  }
+  return undefined;
+}
+
+/** Whether the file calls `name` anywhere (the user may have moved the call, or wrapped it). */
+function callsFunction(file: SourceFile, name: string): boolean {
+  return file.getDescendantsOfKind(SyntaxKind.CallExpression).some((call) => call.getExpression().getText() === name);
+}
+
+/**
+ * Adds a registration call to the user's function of the same name, before the first statement that
+ * follows it in the generated function and that the user's function has too (`const controllers`,
+ * `registerOperationRoutes(...)`: the routes come after), else after the last one that precedes it.
+ * The call is added only where the locals it uses (`app`, `config`, `database`...) are declared by then
+ * under the same names; otherwise it is reported, not guessed.
+ */
+function addRegistrationCall(existing: SourceFile, theirs: RegistrationCall, name: string, text: string, generatedText: string, result: StructuralMerge): Node | undefined {
+  const fail = (reason: string) => void result.unplacedCalls.push({ name, reason });
+  const fn = existing.getFunction(theirs.functionName);
+  const body = fn?.getBody();
+  if (!fn || !body || !Node.isBlock(body)) return fail(`src/app.ts has no function ${theirs.functionName} to add it to`);
+  const mine = body.getStatements();
+  const generatedStatements = theirs.body.getStatements();
+  const index = generatedStatements.indexOf(theirs.statement);
+  const find = (statement: Statement) => {
+    const key = statementKey(statement);
+    return key === undefined ? undefined : mine.find((candidate) => statementKey(candidate) === key);
+  };
+  const next = generatedStatements.slice(index + 1).map(find).find((statement) => statement !== undefined);
+  const previous = next ? undefined : generatedStatements.slice(0, index).map(find).filter((statement) => statement !== undefined).at(-1);
+  const anchor = next ?? previous;
+  if (!anchor) return fail(`none of the statements around it in the generated ${theirs.functionName} is in yours`);
+
+  const locals = (declaringFn: { getParameters(): { getName(): string }[] }, statements: readonly Statement[]) =>
+    new Set([...declaringFn.getParameters().map((parameter) => parameter.getName()), ...statements.flatMap(namesDeclaredBy)]);
+  const generatedFn = theirs.statement.getFirstAncestorByKindOrThrow(SyntaxKind.FunctionDeclaration);
+  const theirLocals = locals(generatedFn, generatedStatements.slice(0, index));
+  const myLocals = locals(fn, mine.slice(0, mine.indexOf(anchor) + (next ? 0 : 1)));
+  const used = new Set(theirs.statement.getDescendantsOfKind(SyntaxKind.Identifier).map((identifier) => identifier.getText()));
+  const missing = [...theirLocals].filter((local) => used.has(local) && !myLocals.has(local));
+  if (missing.length > 0) return fail(`it uses ${missing.join(', ')}, which your ${theirs.functionName} does not declare before ${next ? 'the routes' : 'that point'}`);
+
+  const indent = indentationAt(text, anchor.getStart());
+  const call = reindent(theirs.statement.getText(), indentationAt(generatedText, theirs.statement.getStart()), indent);
+  result.edits.push(next ? { pos: lineStartBefore(anchor, text), text: `${indent}${call}\n` } : { pos: anchor.getEnd(), text: `\n${indent}${call}` });
+  result.additions.push(`+ ${name} call`);
+  return theirs.statement;
+}
+
+/** The start of the line a statement begins on, above the comments of their own lines that lead it. */
+function lineStartBefore(statement: Statement, text: string): number {
+  let start = statement.getStart();
+  for (const comment of [...statement.getLeadingCommentRanges()].reverse()) {
+    const lineStart = text.lastIndexOf('\n', comment.getPos() - 1) + 1;
+    if (text.slice(lineStart, comment.getPos()).trim() !== '' || text.slice(comment.getEnd(), start).trim() !== '') break;
+    start = comment.getPos();
+  }
+  return text.lastIndexOf('\n', start - 1) + 1;
+}
+
+/** What identifies a statement of a function body across versions: the names it declares, or the function it calls. */
+function statementKey(statement: Statement): string | undefined {
+  const names = namesDeclaredBy(statement);
+  if (names.length > 0) return `declares:${names.join(',')}`;
+  if (!Node.isExpressionStatement(statement)) return undefined;
+  let expression = statement.getExpression();
+  if (Node.isAwaitExpression(expression)) expression = expression.getExpression();
+  return Node.isCallExpression(expression) ? `call:${expression.getExpression().getText()}` : undefined;
 }
 
 /**

@@ -176,3 +176,84 @@ describe('extending a service subclass', () => {
     expect(diagnostics.map((d) => [d.code, d.location?.file])).toEqual([['SCF049', 'src/models/broken.ts']]);
   });
 });
+
+/** configureApp of the composition root as the generator writes it, with or without idempotency keys. */
+function configureApp(idempotency: boolean): string {
+  return [
+    "import type { FastifyInstance } from 'fastify';",
+    "import type { Config } from './config/env.js';",
+    "import { registerOperationRoutes } from './controllers/register-routes.js';",
+    "import { routes, type Controllers } from './controllers/routes.gen.js';",
+    "import { registerCrossCuttingConcerns } from './middlewares/cross-cutting.js';",
+    ...(idempotency ? ["import { databaseIdempotencyStore, redisIdempotencyStore, registerIdempotencyKeys } from './middlewares/idempotency.js';"] : []),
+    "import type { DatabaseConnection } from './repositories/database.js';",
+    "import { createRepositories } from './repositories/repositories.gen.js';",
+    '',
+    'async function configureApp(app: FastifyInstance, config: Config, database: DatabaseConnection): Promise<void> {',
+    '  const crossCutting = await registerCrossCuttingConcerns(app, config);',
+    '  const repositories = createRepositories(database.db);',
+    ...(idempotency
+      ? [
+          '  registerIdempotencyKeys(app, crossCutting.redis ? redisIdempotencyStore(crossCutting.redis) : databaseIdempotencyStore(database.db), {',
+          '    ttlSeconds: config.idempotencyTtlSeconds,',
+          '    // A claimed key whose request never answers (a crash) is free again once the request would have timed out.',
+          '    pendingSeconds: Math.ceil((config.requestTimeoutMs || 300_000) / 1000) + 30,',
+          '  });',
+        ]
+      : []),
+    '  const controllers: Controllers = {',
+    '    pets: repositories.pets,',
+    '  };',
+    '  registerOperationRoutes(app, routes, controllers);',
+    '}',
+    '',
+  ].join('\n');
+}
+
+describe('extending the composition root with a registration call', () => {
+  const call = [
+    '  registerIdempotencyKeys(app, crossCutting.redis ? redisIdempotencyStore(crossCutting.redis) : databaseIdempotencyStore(database.db), {',
+    '    ttlSeconds: config.idempotencyTtlSeconds,',
+    '    // A claimed key whose request never answers (a crash) is free again once the request would have timed out.',
+    '    pendingSeconds: Math.ceil((config.requestTimeoutMs || 300_000) / 1000) + 30,',
+    '  });',
+  ];
+
+  it('adds registerIdempotencyKeys when the spec gains an Idempotency-Key header: before the routes, above the comments leading them, with its import', async () => {
+    const v1 = configureApp(false);
+    const edited = v1
+      .replace('  const controllers: Controllers = {', "  app.addHook('onRequest', async () => {}); // mine\n\n  // the registrations\n  const controllers: Controllers = {");
+    const dir = await projectOnDisk({ 'src/app.ts': edited }, [user('src/app.ts', v1)]);
+
+    const { extended, diagnostics } = await extendUserFiles([user('src/app.ts', configureApp(true))], dir);
+
+    const app = extended.get('src/app.ts')?.content ?? '';
+    const importLine = "import { databaseIdempotencyStore, redisIdempotencyStore, registerIdempotencyKeys } from './middlewares/idempotency.js';";
+    expect(app).toContain(`// mine\n\n${call.join('\n')}\n  // the registrations\n  const controllers`);
+    expect(app).toContain(`from './middlewares/cross-cutting.js';\n${importLine}\n`);
+    expect(withoutLines(app, [...call, importLine])).toBe(edited);
+    expect(extended.get('src/app.ts')?.additions).toEqual(['+ registerIdempotencyKeys call', '+ 3 imports']);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('adds it once: a file that already calls it (anywhere) keeps its own call', async () => {
+    const v1 = configureApp(false);
+    const own = configureApp(true).replace('ttlSeconds: config.idempotencyTtlSeconds', 'ttlSeconds: 60');
+    const dir = await projectOnDisk({ 'src/app.ts': own }, [user('src/app.ts', v1)]);
+    const { extended, diagnostics } = await extendUserFiles([user('src/app.ts', configureApp(true))], dir);
+    expect(extended.has('src/app.ts')).toBe(false);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('does not guess where the locals it needs went: a renamed one is reported (SCF049) and the file left as it is', async () => {
+    const v1 = configureApp(false);
+    const renamed = v1.replaceAll('database', 'connection');
+    const dir = await projectOnDisk({ 'src/app.ts': renamed }, [user('src/app.ts', v1)]);
+    const { extended, diagnostics } = await extendUserFiles([user('src/app.ts', configureApp(true))], dir);
+    expect(extended.has('src/app.ts')).toBe(false);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'SCF049', location: { file: 'src/app.ts' } });
+    expect(diagnostics[0]?.message).toContain('registerIdempotencyKeys');
+    expect(diagnostics[0]?.message).toContain('uses database');
+  });
+});

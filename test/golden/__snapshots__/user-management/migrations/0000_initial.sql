@@ -45,8 +45,18 @@ CREATE TABLE "sessions" (
   CONSTRAINT "sessions_refresh_generation_min" CHECK ("refresh_generation" >= 0)
 );
 --> statement-breakpoint
+CREATE TABLE "sign_in_failures" (
+  "key" varchar(64) NOT NULL,
+  "failures" integer DEFAULT 0 NOT NULL,
+  "locked_until" timestamptz,
+  "expires_at" timestamptz NOT NULL,
+  CONSTRAINT "sign_in_failures_pkey" PRIMARY KEY ("key")
+);
+--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_key" ON "users" (lower("email"));
 --> statement-breakpoint
 CREATE INDEX "sessions_user_id_idx" ON "sessions" ("user_id");
+--> statement-breakpoint
+CREATE INDEX "sign_in_failures_expires_at_idx" ON "sign_in_failures" ("expires_at");

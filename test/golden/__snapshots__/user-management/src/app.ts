@@ -111,7 +111,7 @@ async function configureApp(app: FastifyInstance, config: Config, database: Data
 
   const repositories = createRepositories(database.db);
   const unitOfWork = new UnitOfWork(database.db);
-  const signIn = new SignIn(unitOfWork, config.jwt);
+  const signIn = new SignIn(unitOfWork, config.jwt, crossCutting.redis);
   const controllers: Controllers = {
     auth: new AuthController(new AuthService(repositories, unitOfWork, signIn)),
     users: new UsersController(new UsersService(repositories, unitOfWork, signIn)),

@@ -15,6 +15,8 @@ import { RateLimitError } from '../errors/index.js';
 export interface CrossCuttingConcerns {
   /** Health checks for what these concerns depend on (Redis, when configured). */
   readiness: ReadinessCheck[];
+  /** The Redis client when REDIS_URL is set, which keeps the failed-login counts too. */
+  redis: Redis | undefined;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function registerCrossCuttingConcerns(
   });
   return {
     readiness: redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [],
+    redis,
     close: async () => {
       if (redis) await redis.quit();
     },

@@ -44,3 +44,10 @@ export const sessions = pgTable('sessions', {
   createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),
 });
+
+export const signInFailures = pgTable('sign_in_failures', {
+  key: varchar('key', { length: 64 }).primaryKey(),
+  failures: integer('failures').default(0).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -84,6 +84,18 @@ describe('sign-in over HTTP', () => {
     },
   );
 
+  it.skipIf(overridden(AuthService, 'refreshToken'))(
+    'rotates a refresh token once when two refreshes race with it (the other fails as its reuse)',
+    async () => {
+      const { name } = await account();
+      const first = await login(name, PASSWORD, 200);
+      const token = (first.data ?? first).refreshToken;
+      // Each expects a 200: exactly one gets it, whichever runs first.
+      const raced = await Promise.allSettled([refresh(token, 200), refresh(token, 200)]);
+      expect(raced.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    },
+  );
+
   it.skipIf(overridden(AuthService, 'logout'))('logs out: the session of the access token is revoked', async () => {
     const { name } = await account();
     const tokens = await login(name, PASSWORD, 200);
