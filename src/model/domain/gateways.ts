@@ -44,7 +44,7 @@ export function buildGateways(documents: Readonly<Record<string, GatewayDocument
  * inside that reaction's transaction, where no call to another service belongs.
  */
 export function buildGatewayCalls(entities: Entity[], gateways: Gateway[], declared: ReadonlySet<string>, documents: readonly ReactionDocument[], reactions: readonly Reaction[], report: Report): GatewayCall[] {
-  return documents.flatMap((document, index): GatewayCall[] => {
+  const calls = documents.flatMap((document, index): (GatewayCall & { index: number })[] => {
     if (document.gateway === undefined) return [];
     const path = ['reactions', index];
     const what = `the reaction to ${document.on} calling ${document.gateway}`;
@@ -58,7 +58,7 @@ export function buildGatewayCalls(entities: Entity[], gateways: Gateway[], decla
       report(`${what}: a gateway call follows a creation or a transition, whose outcome moves the record on; an update has none`, [...path, 'on']);
       return [];
     }
-    for (const key of ['forEach', 'target', 'call', 'create', 'values'] as const) {
+    for (const key of ['forEach', 'target', 'call', 'create', 'values', 'when'] as const) {
       if (document[key] !== undefined) {
         report(`${what} takes "${key}"; a gateway call acts on the changed ${entity.names.original} itself, with "with", "where", "outcomes" and "reason"`, [...path, key]);
         return [];
@@ -93,8 +93,25 @@ export function buildGatewayCalls(entities: Entity[], gateways: Gateway[], decla
     const outcomes = outcomeTransitions(entity, trigger, [...operation.outcomes, UNAVAILABLE], document.outcomes ?? {}, what, [...path, 'outcomes'], report);
     const reasonProperty = document.reason === undefined ? undefined : reasonField(entity, document.reason, what, [...path, 'reason'], report);
     if (!args || !outcomes || reasonProperty === null) return [];
-    return [{ source: document.on, trigger, where, gateway: gateway.names.original, operation: operation.names.original, arguments: args, outcomes, reasonProperty }];
+    return [{ source: document.on, trigger, where, gateway: gateway.names.original, operation: operation.names.original, arguments: args, outcomes, reasonProperty, index }];
   });
+  return calls.filter((call) => {
+    const key = `${call.trigger.entity}.${call.trigger.on}`;
+    const what = `the reaction to ${call.source} calling ${call.gateway}.${call.operation}`;
+    // One call per change: a second would start from where the first one's outcome left the record.
+    const first = calls.find((other) => `${other.trigger.entity}.${other.trigger.on}` === key);
+    if (first !== call) {
+      report(`${what}: ${call.source} already calls ${first?.gateway}.${first?.operation}; one change calls one service (its outcome moves the record on)`, ['reactions', call.index, 'gateway']);
+      return false;
+    }
+    // An outcome's transition happens inside the unit of work of that outcome, where no service is called.
+    const chained = calls.find((other) => other.trigger.entity === call.trigger.entity && other.outcomes.some((o) => o.transition === call.trigger.on));
+    if (chained) {
+      report(`${what}: ${call.source} is also an outcome of ${chained.gateway}.${chained.operation}, applied in a transaction, where no external service may be called`, ['reactions', call.index, 'on']);
+      return false;
+    }
+    return true;
+  }).map(({ index: _index, ...call }) => call);
 }
 
 /** Whether a reaction's own change is the trigger (it creates the entity, or performs the transition). */
@@ -130,6 +147,11 @@ function callArguments(
     const expression = parsed(text, `"${input.names.original}" of ${what}`, at, report);
     if (!expression || !namesKnown(expression, rowNames(entity), `"${input.names.original}" of ${what}`, at, report)) return undefined;
     if (expression.kind === 'field') {
+      const implicit = implicitType(entity, expression.name);
+      if (implicit !== undefined && typeMismatch(implicit, input.type)) {
+        report(`"${input.names.original}" of ${what}: ${expression.name} is ${typeMismatch(implicit, input.type)}, the input is ${input.type}`, at);
+        return undefined;
+      }
       const field = entity.fields.find((f) => f.names.original === expression.name);
       if (field && !field.required && !guarded.has(field.names.original)) {
         report(`"${input.names.original}" of ${what}: ${field.names.original} may be empty, and ${input.names.original} is required; add "${field.names.original} != null" to "where"`, at);
@@ -155,9 +177,16 @@ function notNullIn(expression: Expression | undefined): Set<string> {
   return field.kind === 'field' && other.kind === 'literal' && other.value === null ? new Set([field.name]) : new Set();
 }
 
+/** The type of a name every record has: its id, and its timestamps. */
+function implicitType(entity: Entity, name: string): string | undefined {
+  if (name === 'id') return entity.identity === 'serial' ? 'integer' : 'uuid';
+  return entity.timestamps && (name === 'createdAt' || name === 'updatedAt') ? 'datetime' : undefined;
+}
+
 /** A field's type that cannot be sent as the input's: its kind, for the message. */
 function typeMismatch(field: string, input: 'integer' | 'number' | 'string' | 'boolean'): string | undefined {
-  const kind = ['integer', 'bigint'].includes(field) ? 'integer' : ['number', 'decimal'].includes(field) ? 'number' : field === 'boolean' ? 'boolean' : field === 'json' ? 'json' : 'string';
+  const kinds: Record<string, string> = { integer: 'integer', bigint: 'integer', number: 'number', decimal: 'number', boolean: 'boolean', json: 'json', date: 'date', datetime: 'date' };
+  const kind = kinds[field] ?? 'string';
   if (kind === input || (kind === 'integer' && input === 'number')) return undefined;
   const a = (word: string) => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
   return field === kind ? a(kind) : `${a(field)} (${a(kind)})`;

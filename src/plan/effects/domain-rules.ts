@@ -247,45 +247,40 @@ class RulesWriter {
     return [`for (const ${variable} of await ${repository}.findAll({ ${hop.reference}: ${id} })) {`, ...this.walk({ entity: to, variable }, rest, names, body), '}'];
   }
 
-  /**
-   * The calls of external services that follow a committed change: the hook, and when several calls
-   * follow the same change, one function per call that the hook runs in order.
-   */
+  /** The call of an external service that follows a committed change (one per change; the model says so). */
   afterFunctions(trigger: ReactionTrigger): string[] {
     this.usesGateways = true;
     const entity = this.entity(trigger.entity);
-    const calls = this.domain.gatewayCalls.filter((c) => sameTrigger(c.trigger, trigger));
+    const call = this.domain.gatewayCalls.find((c) => sameTrigger(c.trigger, trigger)) as GatewayCall;
     const variable = new Names().take(entity.names.original);
     const hook = afterHook(this.domain, trigger) as string;
-    const parameters = `${variable}: ${entity.names.pascal}, gateways: Gateways, unitOfWork: UnitOfWork${this.noted ? ', note: ChangeNote' : ''}`;
     const what = trigger.on === 'created' ? `a new ${entity.names.pascal}` : `the ${trigger.on} transition of ${article(entity.names.pascal)}`;
-    const doc = [
-      `/**`,
-      ` * What follows ${what} once it has committed, as the model's gateway calls declare it: never inside`,
-      ` * the change's transaction, so a slow service holds no locks. Each outcome moves the ${entity.names.pascal} on in`,
-      ` * a unit of work of its own; returns it as the outcome left it.`,
-      ` */`,
-    ];
-    if (calls.length === 1) {
-      const call = calls[0] as GatewayCall;
-      return [[...doc, `export async function ${hook}(${parameters}): Promise<${entity.names.pascal}> {`, ...this.callBody(call, entity, variable), '}'].join('\n')];
-    }
-    const steps = calls.map((call, index) => `${camelCase(`${call.operation} ${call.gateway}`, 'call')}${index + 1}`);
-    const passOn = `gateways, unitOfWork${this.noted ? ', note' : ''}`;
     return [
-      [...doc, `export async function ${hook}(${parameters}): Promise<${entity.names.pascal}> {`, `let current = ${variable};`, ...steps.map((step) => `current = await ${step}(current, ${passOn});`), 'return current;', '}'].join('\n'),
-      ...calls.map((call, index) =>
-        [`async function ${steps[index] as string}(${parameters}): Promise<${entity.names.pascal}> {`, ...this.callBody(call, entity, variable), '}'].join('\n'),
-      ),
+      [
+        `/**`,
+        ` * What follows ${what} once it has committed, as the model's gateway call declares it: never inside`,
+        ` * the change's transaction, so a slow service holds no locks. The outcome moves the ${entity.names.pascal} on in`,
+        ` * a unit of work of its own; returns it as the outcome left it.`,
+        ` */`,
+        `export async function ${hook}(${variable}: ${entity.names.pascal}, gateways: Gateways, unitOfWork: UnitOfWork${this.noted ? ', note: ChangeNote' : ''}): Promise<${entity.names.pascal}> {`,
+        ...this.callBody(call, entity, variable, hook),
+        '}',
+      ].join('\n'),
     ];
   }
 
-  /** One gateway call: its condition, the call, and the outcome's transition (with its reactions) in a new unit of work. */
-  private callBody(call: GatewayCall, entity: Entity, variable: string): string[] {
+  /** The call, then the outcome's transition (with its reactions) in a new unit of work. */
+  private callBody(call: GatewayCall, entity: Entity, variable: string, hook: string): string[] {
     const gateway = this.domain.gateways.find((g) => g.names.original === call.gateway);
     const operation = gateway?.operations.find((o) => o.names.original === call.operation);
     if (!gateway || !operation) throw new Error(`gateway call ${call.gateway}.${call.operation} resolves to nothing`);
-    const lines = [`// ${commentText(describeGatewayCall(call))}`];
+    const lines = [
+      // A caller that wraps the service method in its own unit of work would make the call inside the transaction.
+      'if (unitOfWork.current()) {',
+      `throw new Error(${stringLiteral(`${hook} calls ${call.gateway} after the change commits; it was called inside a unit of work`)});`,
+      '}',
+      `// ${commentText(describeGatewayCall(call))}`,
+    ];
     if (call.where) lines.push(`if (!${wrap(this.over(entity, variable, call.where.expression))}) return ${variable};`);
     const input = call.arguments.map((a) => `${camelCase(a.parameter, 'value')}: ${this.over(entity, variable, a.expression)}`);
     lines.push(`const { ${call.reasonProperty ? 'outcome, reason' : 'outcome'} } = await gateways.${gateway.names.camel}.${operation.names.camel}({ ${input.join(', ')} });`);
@@ -294,17 +289,27 @@ class RulesWriter {
     lines.push(`return unitOfWork.run(async (repositories) => {`);
     // The record as it is now: the change committed, and another request may have moved it since.
     lines.push(`const ${stored} = await ${repository}.getById(${this.idOf(entity, variable)});`);
-    if (call.reasonProperty) lines.push(`const changes = reason === undefined ? {} : { ${call.reasonProperty}: reason };`);
+    // A secret the service needed (a card token) is kept no longer than its answer.
+    const cleared = call.arguments.flatMap((a) => {
+      const field = a.expression.kind === 'field' ? entity.fields.find((f) => f.names.original === (a.expression as { name: string }).name) : undefined;
+      return field?.secret && !field.required ? [`${field.names.camel}: null`] : [];
+    });
+    const reasonField = call.reasonProperty === undefined ? undefined : entity.fields.find((f) => f.names.camel === call.reasonProperty);
+    const maxLength = reasonField?.constraints.maxLength;
+    const reason = call.reasonProperty && `...(reason !== undefined && { ${call.reasonProperty}: reason${maxLength === undefined ? '' : `.slice(0, ${maxLength})`} })`;
+    const success = call.outcomes[0]?.outcome;
     lines.push('switch (outcome) {');
     const byTransition = new Map<string, string[]>();
     for (const { outcome, transition } of call.outcomes) byTransition.set(transition, [...(byTransition.get(transition) ?? []), outcome]);
     for (const [transition, outcomes] of byTransition) {
       const note = entity.audited ? `, { ...note, action: ${stringLiteral(transition)} }` : '';
       const update = `await ${repository}.update(${stored}${note})`;
-      const hook = reactionHook(this.domain, { entity: entity.names.original, on: transition });
+      const hookOf = reactionHook(this.domain, { entity: entity.names.original, on: transition });
+      // The service's reason is kept for the outcomes other than the first (its success).
+      const changes = [...cleared, ...(reason && outcomes.some((o) => o !== success) ? [reason] : [])];
       lines.push(...outcomes.map((outcome) => `case ${stringLiteral(outcome)}:`), '{');
-      lines.push(`${stored}.${camelCase(transition, 'method')}(${call.reasonProperty ? 'changes' : ''});`);
-      if (hook) lines.push(`const saved = ${update};`, `await ${hook}(saved, ${this.passOn()});`, 'return saved;');
+      lines.push(`${stored}.${camelCase(transition, 'method')}(${changes.length > 0 ? `{ ${changes.join(', ')} }` : ''});`);
+      if (hookOf) lines.push(`const saved = ${update};`, `await ${hookOf}(saved, ${this.passOn()});`, 'return saved;');
       else lines.push(`return ${update};`);
       lines.push('}');
     }

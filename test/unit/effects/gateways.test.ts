@@ -125,8 +125,10 @@ describe('a reaction that calls a gateway', () => {
     expect(code).toContain('export async function afterPaymentCreated(payment: Payment, gateways: Gateways, unitOfWork: UnitOfWork): Promise<Payment> {');
     expect(code).toContain('if (!((payment.method === "card") && (payment.cardToken !== null))) return payment;');
     expect(code).toContain('await gateways.paymentGateway.charge({ amountCents: payment.amountCents, cardToken: payment.cardToken, reference: payment.id });');
-    expect(code).toMatch(/case "succeeded":\n\{\npaymentNow\.succeed\(changes\);\nconst saved = await repositories\.payments\.update\(paymentNow\);\nawait onPaymentSucceeded\(saved, repositories\);/);
-    expect(code).toMatch(/case "declined":\ncase "unavailable":\n\{\npaymentNow\.fail\(changes\);\nreturn await repositories\.payments\.update\(paymentNow\);/);
+    // The card token is cleared by every outcome; the service's reason is kept for the failures only.
+    expect(code).toMatch(/case "succeeded":\n\{\npaymentNow\.succeed\(\{ cardToken: null \}\);\nconst saved = await repositories\.payments\.update\(paymentNow\);\nawait onPaymentSucceeded\(saved, repositories\);/);
+    expect(code).toMatch(/case "declined":\ncase "unavailable":\n\{\npaymentNow\.fail\(\{ cardToken: null, \.\.\.\(reason !== undefined && \{ failureReason: reason \}\) \}\);\nreturn await repositories\.payments\.update\(paymentNow\);/);
+    expect(code).toContain('if (unitOfWork.current()) {\nthrow new Error("afterPaymentCreated calls PaymentGateway after the change commits; it was called inside a unit of work");');
     expect(buildDomainRules(domain)?.imports).toContain(`import type { Gateways } from '../gateways/gateways.gen.js';`);
   });
 
@@ -189,5 +191,25 @@ describe('a gateway call after a transition, in a generated project', () => {
 describe('a gateway call after an update', () => {
   it('is refused: only a creation or a transition has outcomes to move the record on', async () => {
     expect(await problems(SHOP.replace('on: Payment.created\n    where', 'on: Payment.updated\n    where'))).toEqual([expect.stringContaining('a gateway call follows a creation or a transition')]);
+  });
+});
+
+describe('gateway calls that could not run as declared', () => {
+  const second = `  - on: Payment.created
+    gateway: PaymentGateway.charge
+    where: cardToken != null
+    with: { amountCents: amountCents, cardToken: cardToken, reference: id }
+    outcomes: { succeeded: succeed, declined: fail, unavailable: fail }
+`;
+
+  it('are refused: a second call after one change, a call after the outcome of another, when beside gateway, a date sent as text', async () => {
+    expect(await problems(`${SHOP}${second}`)).toEqual([expect.stringContaining('Payment.created already calls PaymentGateway.charge; one change calls one service')]);
+    const afterOutcome = second.replace('on: Payment.created', 'on: PaymentSucceeded').replace('succeeded: succeed, declined: fail, unavailable: fail', 'succeeded: settle, declined: settle, unavailable: settle');
+    const settles = SHOP.replace('  - on: PaymentSucceeded\n    target: order\n    call: pay\n', '').replace('        fail: { from: pending, to: failed }\n', '        fail: { from: pending, to: failed }\n        settle: { from: succeeded, to: failed }\n');
+    expect(await problems(`${settles}${afterOutcome}`)).toEqual([
+      expect.stringContaining('PaymentSucceeded is also an outcome of PaymentGateway.charge, applied in a transaction'),
+    ]);
+    expect(await problems(SHOP.replace('    gateway: PaymentGateway.charge', "    when: method == 'card'\n    gateway: PaymentGateway.charge"))).toEqual([expect.stringContaining('takes "when"')]);
+    expect(await problems(SHOP.replace('reference: id }', 'reference: createdAt }'))).toEqual([expect.stringContaining('createdAt is a datetime (a date), the input is string')]);
   });
 });

@@ -102,7 +102,8 @@ export function loadConfig(env: Env = process.env): Config {
       paymentGateway: {
         url: read.optionalUrl('PAYMENT_GATEWAY_URL', ['https:', 'http:']),
         apiKey: read.optionalString('PAYMENT_GATEWAY_API_KEY'),
-        timeoutMs: read.integer('PAYMENT_GATEWAY_TIMEOUT_MS', 3_000, { min: 1, max: 60_000 }),
+        // At most 10 s an attempt: three attempts stay well inside the time an idempotency key is held for a request.
+        timeoutMs: read.integer('PAYMENT_GATEWAY_TIMEOUT_MS', 3_000, { min: 1, max: 10_000 }),
       },
     },
   };
@@ -120,6 +121,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(
       'PAYMENT_GATEWAY_URL must be set in production: without it the development fake answers for PaymentGateway',
     );
+  } else if (nodeEnv === 'production' && config.gateways.paymentGateway.url?.startsWith('http:')) {
+    // Its key would travel in clear text.
+    problems.push('PAYMENT_GATEWAY_URL must use https: in production');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

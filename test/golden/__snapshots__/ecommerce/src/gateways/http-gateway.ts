@@ -5,8 +5,11 @@
  *
  * - Every attempt has a timeout (<NAME>_TIMEOUT_MS).
  * - Network errors, timeouts, 429 and 5xx are retried twice, with exponential backoff and jitter.
- * - After five failed calls in a row the circuit opens: for 30 s calls answer `unavailable` at once,
- *   rather than making every request wait on a service that is down; then one call tries again.
+ * - After five failed attempts in a row (two calls' worth) the circuit opens: for 30 s calls answer
+ *   `unavailable` at once, rather than making every request wait on a service that is down; then one
+ *   call tries again.
+ * - `unavailable` after a timeout or a 5xx does not prove the service did nothing: it may complete the
+ *   call later. Reconcile such records by their reference from the service's side.
  * - Retries of one call carry the same Idempotency-Key, so the service performs it once.
  */
 import { createHash } from 'node:crypto';
@@ -89,8 +92,12 @@ export class HttpGatewayClient {
           if (signal.aborted) throw error;
           throw new TransientError(`network error: ${error instanceof Error ? error.message : String(error)}`);
         });
-        if (response.status === 429 || response.status >= 500) throw new TransientError(`HTTP ${response.status}`);
-        if (!response.ok) throw new Error(`HTTP ${response.status}: the service refused the request`);
+        if (!response.ok) {
+          // The body of a failure is not read: let its connection go back to the pool.
+          await response.body?.cancel();
+          if (response.status === 429 || response.status >= 500) throw new TransientError(`HTTP ${response.status}`);
+          throw new Error(`HTTP ${response.status}: the service refused the request`);
+        }
         return answerOf(await response.json(), outcomes);
       });
     } catch (error) {

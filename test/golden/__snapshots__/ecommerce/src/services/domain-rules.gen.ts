@@ -87,6 +87,13 @@ export async function checkNewOrderItem(orderItem: OrderItem, repositories: Repo
 /** The rules a new Payment must meet with what it refers to, as the model's checks declare them. */
 export async function checkNewPayment(payment: Payment, repositories: Repositories): Promise<void> {
   const order = await repositories.orders.getById(payment.orderId);
+  // card-token-required: method != 'card' or cardToken != null
+  if (!(payment.method !== 'card' || payment.cardToken !== null)) {
+    throw new RuleViolationError(
+      "A card payment needs the token of the card from the payment provider's SDK.",
+      'CARD_TOKEN_REQUIRED',
+    );
+  }
   // order-pending: order.status == 'pending'
   if (!(order.status === 'pending')) {
     throw new RuleConflictError('Only a pending order can be paid.', 'INVALID_ORDER_STATE');
@@ -101,8 +108,8 @@ export async function checkNewPayment(payment: Payment, repositories: Repositori
 }
 
 /**
- * What follows a new Payment once it has committed, as the model's gateway calls declare it: never inside
- * the change's transaction, so a slow service holds no locks. Each outcome moves the Payment on in
+ * What follows a new Payment once it has committed, as the model's gateway call declares it: never inside
+ * the change's transaction, so a slow service holds no locks. The outcome moves the Payment on in
  * a unit of work of its own; returns it as the outcome left it.
  */
 export async function afterPaymentCreated(
@@ -111,6 +118,11 @@ export async function afterPaymentCreated(
   unitOfWork: UnitOfWork,
   note: ChangeNote,
 ): Promise<Payment> {
+  if (unitOfWork.current()) {
+    throw new Error(
+      'afterPaymentCreated calls PaymentGateway after the change commits; it was called inside a unit of work',
+    );
+  }
   // Payment.created where method == 'card' and cardToken != null: PaymentGateway.charge(amountCents, currency, cardToken, reference: id) -> succeeded: succeed, declined: fail, unavailable: fail
   if (!(payment.method === 'card' && payment.cardToken !== null)) return payment;
   const { outcome, reason } = await gateways.paymentGateway.charge({
@@ -121,17 +133,16 @@ export async function afterPaymentCreated(
   });
   return unitOfWork.run(async (repositories) => {
     const paymentNow = await repositories.payments.getById(payment.id);
-    const changes = reason === undefined ? {} : { failureReason: reason };
     switch (outcome) {
       case 'succeeded': {
-        paymentNow.succeed(changes);
+        paymentNow.succeed({ cardToken: null });
         const saved = await repositories.payments.update(paymentNow);
         await onPaymentSucceeded(saved, repositories, note);
         return saved;
       }
       case 'declined':
       case 'unavailable': {
-        paymentNow.fail(changes);
+        paymentNow.fail({ cardToken: null, ...(reason !== undefined && { failureReason: reason.slice(0, 500) }) });
         return await repositories.payments.update(paymentNow);
       }
     }

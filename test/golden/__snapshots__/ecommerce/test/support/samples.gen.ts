@@ -111,7 +111,7 @@ export async function samplePayment(repositories: Repositories, overrides: Parti
       method: 'card',
       status: 'pending',
       failureReason: null,
-      cardToken: 'sample',
+      cardToken: null,
       orderId: order.id,
       ...overrides,
     }),
