@@ -25,6 +25,8 @@ export interface SignInView {
   rolesClaim: string;
   /** A TypeScript condition over `user` for who may log in, or undefined. */
   activeCheck: string | undefined;
+  /** The same condition over the account as the login's transaction reads it again. */
+  activeCheckNow: string | undefined;
   lastLogin: string | undefined;
   /** The session's fields besides those sign-in sets, each with `null` (optional fields sign-in leaves empty). */
   sessionNulls: string[];
@@ -147,6 +149,7 @@ export function buildSignInView(binding: SignInBinding, domain: DomainModel, mod
     roles: signIn.roles,
     rolesClaim: stringLiteral(bearer?.rolesClaim ?? 'roles'),
     activeCheck: signIn.activeWhen && toTypeScript(signIn.activeWhen, (field) => `user.${field}`),
+    activeCheckNow: signIn.activeWhen && toTypeScript(signIn.activeWhen, (field) => `current.${field}`),
     lastLogin: signIn.lastLogin,
     sessionNulls,
     lastSeenAt: signIn.sessions.lastSeenAt,

@@ -156,6 +156,8 @@ export class SignIn {
     if (!(user.status === 'active')) throw new AuthorizationError('This account may not sign in');
     const tokens = await this.unitOfWork.run(async (repositories) => {
       const current = await repositories.users.getById(user.id);
+      // Suspended while the password was being checked: the account as it is now decides.
+      if (!(current.status === 'active')) throw new AuthorizationError('This account may not sign in');
       current.update({ failedLogins: 0, lockedUntil: null, lastLoginAt: now });
       await repositories.users.update(current);
       const sessionId = randomUUID();
