@@ -134,10 +134,25 @@ describe('JWT verification', () => {
 });
 
 describe('external services', () => {
-  it('refuses to start in production without the URL of each (the development fake would answer for it)', () => {
+  it('refuses to start in production without the URL of each (the development fake would answer for it), or with one in clear text to another host', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-test-secret-of-at-least-32-characters' })).toThrow(
       /PAYMENT_GATEWAY_URL must be set in production/,
     );
+    // Its key must not travel in clear text to another host; a sidecar on this one may take plain HTTP.
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a-test-secret-of-at-least-32-characters',
+        PAYMENT_GATEWAY_URL: 'http://payment-gateway.example.com',
+      }),
+    ).toThrow(/PAYMENT_GATEWAY_URL must use https: in production/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a-test-secret-of-at-least-32-characters',
+        PAYMENT_GATEWAY_URL: 'http://127.0.0.1:8080',
+      }),
+    ).not.toThrow();
     expect(() => loadConfig({ NODE_ENV: 'development' })).not.toThrow();
   });
 });

@@ -121,9 +121,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(
       'PAYMENT_GATEWAY_URL must be set in production: without it the development fake answers for PaymentGateway',
     );
-  } else if (nodeEnv === 'production' && config.gateways.paymentGateway.url?.startsWith('http:')) {
-    // Its key would travel in clear text.
-    problems.push('PAYMENT_GATEWAY_URL must use https: in production');
+  } else if (nodeEnv === 'production' && !securedOrLocal(config.gateways.paymentGateway.url)) {
+    // Its key would travel in clear text (a sidecar on this host may take plain HTTP).
+    problems.push('PAYMENT_GATEWAY_URL must use https: in production, unless it is on this host');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
@@ -209,6 +209,13 @@ class EnvReader {
       .map((item) => item.trim())
       .filter(Boolean);
   }
+}
+
+/** An https URL, or one on this host (a sidecar or egress proxy), whose traffic does not leave it. */
+function securedOrLocal(url: string | undefined): boolean {
+  if (url === undefined) return true;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
 }
 
 function deepFreeze<T>(value: T): T {
