@@ -5,11 +5,12 @@ import { defineConfig } from 'vitest/config';
 import LongestFirstSequencer from './test/support/sequencer.ts';
 
 /**
- * The unit test files that replace a module of the generator (vi.mock): they need modules of their
- * own, where the other unit files share their worker's (see the unit project below).
+ * The unit test files that replace a module (vi.mock, or @inquirer/testing/vitest, which mocks the
+ * prompts): they need modules of their own, where the other unit files share their worker's (see the
+ * unit project below); a module another file loaded first would stay unmocked.
  */
 const MOCKING_UNIT_FILES = readdirSync('test/unit', { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.test.ts') && /\bvi\.(mock|doMock)\(/.test(readFileSync(join('test/unit', file), 'utf8')))
+  .filter((file) => file.endsWith('.test.ts') && /\bvi\.(mock|doMock)\(|@inquirer\/testing\/vitest/.test(readFileSync(join('test/unit', file), 'utf8')))
   .map((file) => join('test/unit', file));
 
 /**
