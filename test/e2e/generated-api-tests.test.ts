@@ -10,7 +10,7 @@ import { createTypeChecker } from '../support/type-check.js';
  * The API tests a project gets from its domain model pass right after generation, on the embedded
  * database and on PostgreSQL, for a design unlike the e-commerce example: serial ids, bodies without
  * the envelope, offset paging, replacement with a version, soft deletion, nested collections and
- * transitions without a body, pagination wrappers and cursors. (examples.test.ts runs the e-commerce project's own tests.)
+ * transitions without a body, pagination wrappers and cursors. (examples-ecommerce.test.ts runs the e-commerce project's own tests.)
  */
 let project: string;
 let catalogue: string;

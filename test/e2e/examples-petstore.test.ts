@@ -1,0 +1,3 @@
+import { describeExample } from './example-end-to-end.js';
+
+describeExample('petstore');
