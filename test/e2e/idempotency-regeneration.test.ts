@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { buildProject } from '../support/generated-project.js';
-import { runCommand, startServer } from '../support/run.js';
+import { runCommand, startServer, UNREACHABLE_GATEWAY } from '../support/run.js';
 import { linkRuntimeModules } from '../support/runtime-deps.js';
 
 /**
@@ -87,7 +87,7 @@ describe('regenerating after the spec gained an Idempotency-Key header', () => {
     expect(typecheck.code, typecheck.output).toBe(0);
 
     await buildProject(PROJECT);
-    const env = { LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000', DATA_DIR: join(PROJECT, '.data', 'regenerated'), NODE_ENV: 'production' };
+    const env = { LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000', DATA_DIR: join(PROJECT, '.data', 'regenerated'), NODE_ENV: 'production', PAYMENT_GATEWAY_URL: UNREACHABLE_GATEWAY };
     const server = await startServer(process.execPath, ['dist/server.js'], { cwd: PROJECT, env, readyPath: '/health/ready' });
     try {
       const token = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
