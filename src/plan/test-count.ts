@@ -5,7 +5,7 @@ import type { PersistenceView } from './persistence-view.js';
  * How many tests the generated project's `npm test` runs, by file kind. Counted from the same view
  * the test templates receive, one term per `it(` of each template (it.todo is not a test run):
  * test/golden/examples.test.ts checks the sum against the `it(` calls of every example's generated
- * tests, and test/e2e/examples.test.ts against what vitest reports when it runs them.
+ * tests, and test/e2e/examples-<name>.test.ts against what vitest reports when it runs them.
  */
 export interface TestCount {
   total: number;
