@@ -1,10 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
-import { loadDomainModel } from '../../../src/load/load-domain-model.js';
-import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
+import { modelOf, problemsOf } from '../../support/domain-text.js';
 import type { DomainModel, Entity } from '../../../src/model/domain/types.js';
 import { buildDomainRules, checkHook, reactionHook, ruleErrorsOf } from '../../../src/plan/effects/domain-rules.js';
 import { createSetup, type SentValues } from '../../../src/plan/effects/test-setup.js';
@@ -103,21 +98,8 @@ reactions:
     call: pay
 `;
 
-async function model(text: string): Promise<DomainModel> {
-  const dir = await mkdtemp(join(tmpdir(), 'scaffold-effects-'));
-  await writeFile(join(dir, 'domain.yaml'), text);
-  return buildDomainModel(await loadDomainModel(join(dir, 'domain.yaml')));
-}
-
-async function problems(text: string): Promise<string[]> {
-  try {
-    await model(text);
-  } catch (error) {
-    if (error instanceof ScaffoldError) return error.diagnostics.map((d) => `${d.code} ${d.message}`);
-    throw error;
-  }
-  return [];
-}
+const model = modelOf;
+const problems = problemsOf;
 
 function entity(domain: DomainModel, name: string): Entity {
   return domain.entities.find((e) => e.names.original === name) as Entity;

@@ -2,11 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScaffoldError } from '../../../src/diagnostics/diagnostic.js';
+import { modelOf, problemsOf } from '../../support/domain-text.js';
 import { generate } from '../../../src/engine.js';
-import { loadDomainModel } from '../../../src/load/load-domain-model.js';
-import { buildDomainModel } from '../../../src/model/domain/build-domain.js';
-import type { DomainModel } from '../../../src/model/domain/types.js';
 import { afterHook, buildDomainRules } from '../../../src/plan/effects/domain-rules.js';
 import { buildGatewayViews } from '../../../src/plan/gateways/gateway-view.js';
 
@@ -64,21 +61,8 @@ reactions:
     reason: failureReason
 `;
 
-async function model(text: string): Promise<DomainModel> {
-  const dir = await mkdtemp(join(tmpdir(), 'scaffold-gateways-'));
-  await writeFile(join(dir, 'domain.yaml'), text);
-  return buildDomainModel(await loadDomainModel(join(dir, 'domain.yaml')));
-}
-
-async function problems(text: string): Promise<string[]> {
-  try {
-    await model(text);
-  } catch (error) {
-    if (error instanceof ScaffoldError) return error.diagnostics.map((d) => `${d.code} ${d.message}`);
-    throw error;
-  }
-  return [];
-}
+const model = modelOf;
+const problems = problemsOf;
 
 describe('gateways', () => {
   it('declare operations with input and outcomes; unavailable is implied, and the settings are read from <NAME>_*', async () => {
