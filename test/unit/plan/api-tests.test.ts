@@ -56,7 +56,8 @@ describe('API tests of the e-commerce design', async () => {
       createProduct: ['creates a Product from a valid body and reads it back (getProduct)'],
       listProducts: ['lists the Products it created a page at a time, with their total'],
       updateProduct: ['changes only the fields it is sent (name)', 'refuses a stale version with 409 and changes nothing', 'answers 404 for an unknown id'],
-      deleteProduct: ['deletes a Product, which is then gone', 'answers 404 for an unknown id'],
+      // A product holding reserved stock may not be deleted (deleteRefusedWhile): tried with stock reserved.
+      deleteProduct: ['deletes a Product, which is then gone', 'refuses the delete with 409 PRODUCT_HAS_RESERVED_STOCK while inventory where reserved > 0 hold it', 'answers 404 for an unknown id'],
     });
   });
 
