@@ -93,12 +93,16 @@ export function relationalSchema(domain: DomainModel, options: { idempotencyKeys
   return { tables };
 }
 
+/** A column of the tables the project keeps for itself (no entity's): never an identity. */
+function column(name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column {
+  return { name, type, nullable, default: defaultValue, identity: false, property };
+}
+
 /**
  * Failed logins per client address and per name no account has, counted in the database so that
  * every instance of the server sees the same counts (Redis keeps them instead when REDIS_URL is set).
  */
 function signInFailuresTable(): Table {
-  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
   return {
     name: SIGN_IN_FAILURES_TABLE,
     entity: undefined,
@@ -119,7 +123,6 @@ function signInFailuresTable(): Table {
 }
 
 function idempotencyKeysTable(): Table {
-  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
   return {
     name: IDEMPOTENCY_TABLE,
     entity: undefined,
@@ -147,7 +150,6 @@ function idempotencyKeysTable(): Table {
  * the before and after of each changed field). The generated code only ever inserts into it.
  */
 function auditTable(): Table {
-  const column = (name: string, type: string, nullable: boolean, property: string, defaultValue?: string): Column => ({ name, type, nullable, default: defaultValue, identity: false, property });
   return {
     name: AUDIT_TABLE,
     entity: undefined,
