@@ -75,9 +75,8 @@ export function buildDomainRules(domain: DomainModel | undefined): DomainRulesVi
   for (const reaction of domain.reactions) if (!triggers.some((t) => sameTrigger(t, reaction.trigger))) triggers.push(reaction.trigger);
   for (const trigger of triggers) functions.push(writer.reactionFunction(trigger));
   for (const entity of domain.entities) if (entity.checks.length > 0) functions.push(writer.checkFunction(entity));
-  const afterTriggers: ReactionTrigger[] = [];
-  for (const call of domain.gatewayCalls) if (!afterTriggers.some((t) => sameTrigger(t, call.trigger))) afterTriggers.push(call.trigger);
-  for (const trigger of afterTriggers) functions.push(...writer.afterFunctions(trigger));
+  // The model allows one gateway call per change (src/model/domain/gateways.ts).
+  for (const call of domain.gatewayCalls) functions.push(writer.afterFunction(call));
   return { imports: writer.imports(), functions };
 }
 
@@ -248,25 +247,23 @@ class RulesWriter {
   }
 
   /** The call of an external service that follows a committed change (one per change; the model says so). */
-  afterFunctions(trigger: ReactionTrigger): string[] {
+  afterFunction(call: GatewayCall): string {
     this.usesGateways = true;
+    const trigger = call.trigger;
     const entity = this.entity(trigger.entity);
-    const call = this.domain.gatewayCalls.find((c) => sameTrigger(c.trigger, trigger)) as GatewayCall;
     const variable = new Names().take(entity.names.original);
     const hook = afterHook(this.domain, trigger) as string;
     const what = trigger.on === 'created' ? `a new ${entity.names.pascal}` : `the ${trigger.on} transition of ${article(entity.names.pascal)}`;
     return [
-      [
-        `/**`,
-        ` * What follows ${what} once it has committed, as the model's gateway call declares it: never inside`,
-        ` * the change's transaction, so a slow service holds no locks. The outcome moves the ${entity.names.pascal} on in`,
-        ` * a unit of work of its own; returns it as the outcome left it.`,
-        ` */`,
-        `export async function ${hook}(${variable}: ${entity.names.pascal}, gateways: Gateways, unitOfWork: UnitOfWork${this.noted ? ', note: ChangeNote' : ''}): Promise<${entity.names.pascal}> {`,
-        ...this.callBody(call, entity, variable, hook),
-        '}',
-      ].join('\n'),
-    ];
+      `/**`,
+      ` * What follows ${what} once it has committed, as the model's gateway call declares it: never inside`,
+      ` * the change's transaction, so a slow service holds no locks. The outcome moves the ${entity.names.pascal} on in`,
+      ` * a unit of work of its own; returns it as the outcome left it.`,
+      ` */`,
+      `export async function ${hook}(${variable}: ${entity.names.pascal}, gateways: Gateways, unitOfWork: UnitOfWork${this.noted ? ', note: ChangeNote' : ''}): Promise<${entity.names.pascal}> {`,
+      ...this.callBody(call, entity, variable, hook),
+      '}',
+    ].join('\n');
   }
 
   /** The call, then the outcome's transition (with its reactions) in a new unit of work. */
